@@ -1,0 +1,57 @@
+/**
+ * The only door from the UI to the outside world (Netron's host pattern): Electron's preload
+ * implements it over IPC, `web.ts` over browser files and a Web Worker, tests in memory.
+ * One method per operation; every result crossing a process boundary is validated by the implementer.
+ */
+import type { Design } from '../../src/graph/design';
+
+export interface OpenedDesign {
+  design: Design;
+  /** A display name (file name), never a path the UI may use to reach the disk. */
+  name: string;
+  /** Opaque handle the host uses to save back to the same file; null for new or recovered documents. */
+  handle: string | null;
+}
+
+export interface SavedDesign {
+  name: string;
+  handle: string;
+}
+
+/** Files produced by an export: names relative to the chosen folder or download. */
+export interface ExportBundle {
+  suggestedName: string;
+  files: { name: string; data: Uint8Array | string }[];
+}
+
+export type OpenResult = { status: 'opened'; file: OpenedDesign } | { status: 'cancelled' } | { status: 'error'; message: string };
+export type SaveResult = { status: 'saved'; file: SavedDesign } | { status: 'cancelled' } | { status: 'error'; message: string };
+
+export interface RecoveryEntry {
+  design: Design;
+  name: string;
+  savedAt: string;
+}
+
+export interface Host {
+  readonly kind: 'electron' | 'web' | 'memory';
+  openDesign(): Promise<OpenResult>;
+  /** Saves to `handle` when given, else asks where (Save As). */
+  saveDesign(design: Design, handle: string | null): Promise<SaveResult>;
+  exportFiles(bundle: ExportBundle): Promise<SaveResult>;
+  /** Unsaved work kept by the host so a crash loses nothing. */
+  writeRecovery(entry: RecoveryEntry): Promise<void>;
+  readRecovery(): Promise<RecoveryEntry | null>;
+  clearRecovery(): Promise<void>;
+  /** Tells the host whether there is unsaved work (title marker, close confirmation). */
+  setDocumentState(state: { name: string; dirty: boolean }): void;
+  /** Menu commands from the desktop shell (no-op on the web). Returns an unsubscribe function. */
+  onMenuCommand(listener: (command: MenuCommand) => void): () => void;
+}
+
+export const MENU_COMMANDS = [
+  'new', 'open', 'save', 'save-as', 'export-tfjs', 'export-keras', 'export-design',
+  'undo', 'redo', 'delete', 'select-all', 'copy', 'paste', 'fit-view', 'zoom-in', 'zoom-out',
+  'overlay-off', 'overlay-forward', 'overlay-backward', 'train-start', 'train-stop', 'lessons', 'examples', 'about',
+] as const;
+export type MenuCommand = (typeof MENU_COMMANDS)[number];

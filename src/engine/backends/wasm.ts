@@ -1,0 +1,37 @@
+import type { Tf } from './tf';
+import { registerWasmTrainingKernels } from './wasmKernels';
+
+/** Where a browser serves the .wasm binaries: a directory prefix or one URL per file. */
+export type WasmPaths =
+  | string
+  | {
+      'tfjs-backend-wasm.wasm'?: string;
+      'tfjs-backend-wasm-simd.wasm'?: string;
+      'tfjs-backend-wasm-threaded-simd.wasm'?: string;
+    };
+
+export interface WasmBackendStatus {
+  active: boolean;
+  simd: boolean;
+  threads: boolean;
+  /** Training kernels this call added (empty when an earlier call already did). */
+  kernelsAdded: string[];
+}
+
+/**
+ * Makes 'wasm' the active backend with the training kernels it lacks. Node finds the binaries
+ * next to @tensorflow/tfjs-backend-wasm by itself; a bundled browser build must say where it
+ * serves them. The kernels are registered before the switch so the first step already has them.
+ */
+export async function useWasmBackend(tf: Tf, paths?: WasmPaths): Promise<WasmBackendStatus> {
+  const wasmBackend = await import('@tensorflow/tfjs-backend-wasm');
+  if (paths !== undefined) wasmBackend.setWasmPaths(paths);
+  const kernelsAdded = registerWasmTrainingKernels(tf);
+  const active = await tf.setBackend('wasm');
+  return {
+    active,
+    simd: active && tf.env().getBool('WASM_HAS_SIMD_SUPPORT'),
+    threads: active && tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT'),
+    kernelsAdded,
+  };
+}

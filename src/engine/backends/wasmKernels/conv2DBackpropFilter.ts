@@ -1,0 +1,61 @@
+import type * as tfNamespace from '@tensorflow/tfjs';
+import type { KernelConfig, Tensor, Tensor4D, Tf } from '../tf';
+import { asTensor, requireBackend, runAsKernel } from '../kernelTensors';
+import { cropNegativeMargins, resolveConvGeometry } from '../convGeometry';
+
+/**
+ * dW[a,b,ci,co] = Σ_{n,i,j} x[n, i·s + a·d − pad, j·s + b·d − pad, ci] · dy[n,i,j,co].
+ *
+ * Read with ci as the batch, n as the input channel and dy as the filter, that sum is itself a
+ * forward convolution: input x as [Ci,H,W,N], filter dy as [Ho,Wo,N,Co], the forward stride
+ * becoming the dilation and the forward dilation the stride. XNNPACK runs that one conv in
+ * milliseconds where the CPU backend's loop nest takes seconds.
+ */
+export function conv2DBackpropFilter(tf: Tf, x: Tensor, dy: Tensor, attrs: tfNamespace.Conv2DBackpropFilterAttrs): Tensor4D {
+  const channelsFirst = attrs.dataFormat === 'NCHW';
+  const [d0, d1, d2, d3] = x.shape as number[];
+  const nhwcShape = channelsFirst ? [d0, d2, d3, d1] : [d0, d1, d2, d3];
+  const g = resolveConvGeometry(tf, nhwcShape, attrs.filterShape, attrs, false);
+
+  const inputAsBatchOfChannels = tf.transpose(x, channelsFirst ? [1, 2, 3, 0] : [3, 1, 2, 0]) as Tensor4D;
+  const dyAsFilter = tf.transpose(dy, channelsFirst ? [2, 3, 0, 1] : [1, 2, 0, 3]) as Tensor4D;
+
+  // Rows the filter taps can reach: beyond them the input is cropped, before them zero-padded.
+  const reachHeight = (g.filterHeight - 1) * g.dilationHeight + (g.outHeight - 1) * g.strideHeight + 1;
+  const reachWidth = (g.filterWidth - 1) * g.dilationWidth + (g.outWidth - 1) * g.strideWidth + 1;
+  const { x: input, pad } = cropNegativeMargins(tf, inputAsBatchOfChannels, {
+    top: g.padTop,
+    bottom: reachHeight - g.padTop - g.inHeight,
+    left: g.padLeft,
+    right: reachWidth - g.padLeft - g.inWidth,
+  });
+
+  const perChannel = tf.conv2d(
+    input,
+    dyAsFilter,
+    [g.dilationHeight, g.dilationWidth],
+    pad,
+    'NHWC',
+    [g.strideHeight, g.strideWidth],
+  );
+  return tf.transpose(perChannel, [1, 2, 0, 3]);
+}
+
+export function conv2DBackpropFilterKernel(tf: Tf): KernelConfig {
+  return {
+    kernelName: tf.Conv2DBackpropFilter,
+    backendName: 'wasm',
+    kernelFunc: ({ inputs, backend, attrs }) => {
+      const kernelBackend = requireBackend(tf, backend, tf.Conv2DBackpropFilter);
+      const filterAttrs = attrs as unknown as tfNamespace.Conv2DBackpropFilterAttrs;
+      return runAsKernel(tf, kernelBackend, () =>
+        conv2DBackpropFilter(
+          tf,
+          asTensor(tf, kernelBackend, inputs.x, 'x'),
+          asTensor(tf, kernelBackend, inputs.dy, 'dy'),
+          filterAttrs,
+        ),
+      );
+    },
+  };
+}

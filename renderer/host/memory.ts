@@ -1,0 +1,64 @@
+import type { Design } from '../../src/graph/design';
+import type { ExportBundle, Host, MenuCommand, OpenResult, RecoveryEntry, SaveResult } from './host';
+
+/** A host that keeps files in memory: for tests and for the contract suite every host must pass. */
+export class MemoryHost implements Host {
+  readonly kind = 'memory' as const;
+  readonly files = new Map<string, string>();
+  readonly exports: ExportBundle[] = [];
+  recovery: RecoveryEntry | null = null;
+  documentState = { name: '', dirty: false };
+  /** What the next open dialog "picks"; null cancels. */
+  nextOpen: string | null = null;
+  /** What the next save-as dialog "picks"; null cancels. */
+  nextSaveAs: string | null = 'untitled.rescanvas.json';
+  private readonly listeners = new Set<(command: MenuCommand) => void>();
+
+  async openDesign(): Promise<OpenResult> {
+    const { parseDesignText } = await import('../../src/graph/parse');
+    if (this.nextOpen === null) return { status: 'cancelled' };
+    const text = this.files.get(this.nextOpen);
+    if (text === undefined) return { status: 'error', message: `${this.nextOpen}: no such file` };
+    const parsed = parseDesignText(text);
+    if (!parsed.ok) return { status: 'error', message: `${this.nextOpen}: ${parsed.diagnostics.map((d) => d.message).join('; ')}` };
+    return { status: 'opened', file: { design: parsed.design, name: this.nextOpen, handle: this.nextOpen } };
+  }
+
+  async saveDesign(design: Design, handle: string | null): Promise<SaveResult> {
+    const target = handle ?? this.nextSaveAs;
+    if (target === null) return { status: 'cancelled' };
+    this.files.set(target, `${JSON.stringify(design, null, 2)}\n`);
+    return { status: 'saved', file: { name: target, handle: target } };
+  }
+
+  async exportFiles(bundle: ExportBundle): Promise<SaveResult> {
+    this.exports.push(bundle);
+    return { status: 'saved', file: { name: bundle.suggestedName, handle: bundle.suggestedName } };
+  }
+
+  async writeRecovery(entry: RecoveryEntry): Promise<void> {
+    this.recovery = entry;
+  }
+
+  async readRecovery(): Promise<RecoveryEntry | null> {
+    return this.recovery;
+  }
+
+  async clearRecovery(): Promise<void> {
+    this.recovery = null;
+  }
+
+  setDocumentState(state: { name: string; dirty: boolean }): void {
+    this.documentState = state;
+  }
+
+  onMenuCommand(listener: (command: MenuCommand) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Test hook: pretend the desktop menu sent a command. */
+  emitMenuCommand(command: MenuCommand): void {
+    for (const l of this.listeners) l(command);
+  }
+}

@@ -27,13 +27,17 @@ export interface ForwardConvAttrs {
   dimRoundingMode?: 'floor' | 'round' | 'ceil';
 }
 
-/** Resolves 'same'/'valid'/explicit padding exactly as the forward kernel did (NHWC input). */
+/**
+ * Resolves 'same'/'valid'/explicit padding exactly as the forward kernel did. With NCHW data the
+ * input shape and an explicit padding are in NCHW order too, as tf.js defines them.
+ */
 export function resolveConvGeometry(
   tf: Tf,
   inputShape: number[],
   filterShape: [number, number, number, number],
   attrs: ForwardConvAttrs,
   depthwise: boolean,
+  dataFormat: 'NHWC' | 'NCHW' = 'NHWC',
 ): ConvGeometry {
   const info = tf.backend_util.computeConv2DInfo(
     inputShape as [number, number, number, number],
@@ -43,7 +47,7 @@ export function resolveConvGeometry(
     attrs.pad,
     attrs.dimRoundingMode,
     depthwise,
-    'channelsLast',
+    dataFormat === 'NHWC' ? 'channelsLast' : 'channelsFirst',
   );
   return {
     batch: info.batchSize,

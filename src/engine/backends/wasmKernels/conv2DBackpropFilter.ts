@@ -13,9 +13,7 @@ import { cropNegativeMargins, resolveConvGeometry } from '../convGeometry';
  */
 export function conv2DBackpropFilter(tf: Tf, x: Tensor, dy: Tensor, attrs: tfNamespace.Conv2DBackpropFilterAttrs): Tensor4D {
   const channelsFirst = attrs.dataFormat === 'NCHW';
-  const [d0, d1, d2, d3] = x.shape as number[];
-  const nhwcShape = channelsFirst ? [d0, d2, d3, d1] : [d0, d1, d2, d3];
-  const g = resolveConvGeometry(tf, nhwcShape, attrs.filterShape, attrs, false);
+  const g = resolveConvGeometry(tf, x.shape as number[], attrs.filterShape, attrs, false, attrs.dataFormat);
 
   const inputAsBatchOfChannels = tf.transpose(x, channelsFirst ? [1, 2, 3, 0] : [3, 1, 2, 0]) as Tensor4D;
   const dyAsFilter = tf.transpose(dy, channelsFirst ? [2, 3, 0, 1] : [1, 2, 0, 3]) as Tensor4D;

@@ -1,0 +1,147 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { registerWasmTrainingKernels } from '../../../src/engine/backends/wasmKernels';
+import { depthwiseGradientsByDefinition, pick, randomInt, randomSource, randomValues, relativeError, startWasm, tf, valuesOn } from './wasmTestSupport';
+
+type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
+const TOLERANCE = 1e-5;
+
+interface ConvCase {
+  seed: number;
+  inputShape: [number, number, number, number]; // NHWC
+  filterShape: [number, number, number, number];
+  strides: [number, number];
+  dilations: [number, number];
+  pad: Pad;
+}
+
+/** Random conv geometries that tf.js accepts: odd and even sizes, batch 1, k 1/3/5, s 1/2. */
+function randomConvCase(seed: number, options: { depthwise: boolean; allowDilation: boolean }): ConvCase {
+  const next = randomSource(seed);
+  const k = pick(next, [1, 3, 5] as const);
+  const strided = next() < 0.5;
+  const dilated = options.allowDilation && !strided && k > 1 && next() < 0.5;
+  const strides: [number, number] = strided ? [2, pick(next, [1, 2])] : [1, 1];
+  const dilations: [number, number] = dilated ? [2, pick(next, [1, 2])] : [1, 1];
+  const reach = (k - 1) * Math.max(...dilations) + 1;
+  const height = randomInt(next, reach, reach + 6);
+  const width = randomInt(next, reach, reach + 6);
+  const channels = randomInt(next, 1, 4);
+  const outChannels = options.depthwise ? randomInt(next, 1, 2) : randomInt(next, 1, 4);
+  const padKind = pick(next, ['same', 'valid', 'explicit'] as const);
+  const pad: Pad =
+    padKind === 'explicit'
+      ? [[0, 0], [randomInt(next, 0, 2), randomInt(next, 0, 2)], [randomInt(next, 0, 2), randomInt(next, 0, 2)], [0, 0]]
+      : padKind;
+  return {
+    seed,
+    inputShape: [pick(next, [1, 2, 3]), height, width, channels],
+    filterShape: [k, k, channels, outChannels],
+    strides,
+    dilations,
+    pad,
+  };
+}
+
+function outputShape(c: ConvCase, depthwise: boolean): [number, number, number, number] {
+  const info = tf.backend_util.computeConv2DInfo(c.inputShape, c.filterShape, c.strides, c.dilations, c.pad, undefined, depthwise);
+  return info.outShape;
+}
+
+const SEEDS = Array.from({ length: 24 }, (_, i) => 1000 + i);
+
+beforeAll(startWasm);
+
+describe('registerWasmTrainingKernels', () => {
+  it('adds the four missing kernels once and is idempotent', () => {
+    for (const name of ['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'UnsortedSegmentSum']) {
+      expect(tf.getKernel(name, 'wasm'), name).toBeDefined();
+    }
+    expect(registerWasmTrainingKernels(tf)).toEqual([]);
+  });
+});
+
+describe('Conv2DBackpropFilter on wasm matches the CPU kernel', () => {
+  it.each(SEEDS)('random case, seed %i', async (seed) => {
+    const c = randomConvCase(seed, { depthwise: false, allowDilation: false });
+    const next = randomSource(seed * 7);
+    const x = randomValues(next, c.inputShape);
+    const dyShape = outputShape(c, false);
+    const dy = randomValues(next, dyShape);
+    const compute = () =>
+      tf.engine().runKernel(tf.Conv2DBackpropFilter, { x: tf.tensor4d(x, c.inputShape), dy: tf.tensor4d(dy, dyShape) }, { strides: c.strides, pad: c.pad, dataFormat: 'NHWC', filterShape: c.filterShape }) as tf.Tensor;
+    const expected = await valuesOn('cpu', compute);
+    const actual = await valuesOn('wasm', compute);
+    expect(relativeError(actual, expected), JSON.stringify(c)).toBeLessThan(TOLERANCE);
+  });
+
+  it('handles NCHW data', async () => {
+    const c: ConvCase = { seed: 78, inputShape: [2, 7, 6, 3], filterShape: [3, 3, 3, 4], strides: [2, 1], dilations: [1, 1], pad: [[0, 0], [1, 2], [0, 1], [0, 0]] };
+    // An explicit NCHW padding lists the dims in NCHW order.
+    const channelsFirstPad = [[0, 0], [0, 0], [1, 2], [0, 1]];
+    const next = randomSource(78);
+    const dyShape = outputShape(c, false);
+    const x = randomValues(next, c.inputShape);
+    const dy = randomValues(next, dyShape);
+    const toChannelsFirst = (values: Float32Array, [b, rows, columns, channels]: number[]) =>
+      tf.transpose(tf.tensor4d(values, [b ?? 0, rows ?? 0, columns ?? 0, channels ?? 0]), [0, 3, 1, 2]);
+    const compute = () =>
+      tf.engine().runKernel(tf.Conv2DBackpropFilter, { x: toChannelsFirst(x, c.inputShape), dy: toChannelsFirst(dy, dyShape) }, { strides: c.strides, pad: channelsFirstPad, dataFormat: 'NCHW', filterShape: c.filterShape }) as tf.Tensor;
+    expect(relativeError(await valuesOn('wasm', compute), await valuesOn('cpu', compute))).toBeLessThan(TOLERANCE);
+  });
+});
+
+describe('depthwise backprops on wasm match the CPU kernels', () => {
+  it.each(SEEDS)('random case incl. dilations, seed %i', async (seed) => {
+    const c = randomConvCase(seed, { depthwise: true, allowDilation: true });
+    const next = randomSource(seed * 13);
+    const x = randomValues(next, c.inputShape);
+    const filter = randomValues(next, c.filterShape);
+    const dyShape = outputShape(c, true);
+    const dy = randomValues(next, dyShape);
+    const attrs = { strides: c.strides, dilations: c.dilations, pad: c.pad };
+    const filterGrad = () =>
+      tf.engine().runKernel(tf.DepthwiseConv2dNativeBackpropFilter, { x: tf.tensor4d(x, c.inputShape), dy: tf.tensor4d(dy, dyShape) }, { ...attrs, filterShape: c.filterShape }) as tf.Tensor;
+    const inputGrad = () =>
+      tf.engine().runKernel(tf.DepthwiseConv2dNativeBackpropInput, { dy: tf.tensor4d(dy, dyShape), filter: tf.tensor4d(filter, c.filterShape) }, { ...attrs, inputShape: c.inputShape }) as tf.Tensor;
+    const info = tf.backend_util.computeConv2DInfo(c.inputShape, c.filterShape, c.strides, c.dilations, c.pad, undefined, true);
+    const reference = depthwiseGradientsByDefinition(x, c.inputShape, filter, c.filterShape, dy, { ...info, padTop: info.padInfo.top, padLeft: info.padInfo.left });
+    const expectedFilterGradient = reference.filterGradient;
+    const expectedInputGradient = reference.inputGradient;
+    // tf.js's CPU kernels ignore dilations, so they are the reference only where none is set.
+    if (c.dilations.every((d) => d === 1)) {
+      expect(relativeError(await valuesOn('cpu', filterGrad), expectedFilterGradient)).toBeLessThan(TOLERANCE);
+      expect(relativeError(await valuesOn('cpu', inputGrad), expectedInputGradient)).toBeLessThan(TOLERANCE);
+    }
+    expect(relativeError(await valuesOn('wasm', filterGrad), expectedFilterGradient), JSON.stringify(c)).toBeLessThan(TOLERANCE);
+    expect(relativeError(await valuesOn('wasm', inputGrad), expectedInputGradient), JSON.stringify(c)).toBeLessThan(TOLERANCE);
+  });
+});
+
+describe('UnsortedSegmentSum on wasm', () => {
+  it.each([1, 2, 3, 4, 5, 6])('matches the CPU kernel on random 1-D ids incl. out-of-range ones, seed %i', async (seed) => {
+    const next = randomSource(seed);
+    const numSegments = randomInt(next, 1, 7);
+    const idCount = randomInt(next, 1, 40);
+    const sliceShape = seed % 3 === 0 ? [] : [randomInt(next, 1, 4), randomInt(next, 1, 3)];
+    const ids = Int32Array.from({ length: idCount }, () => randomInt(next, -2, numSegments + 1));
+    const xShape = [idCount, ...sliceShape];
+    const x = randomValues(next, xShape);
+    const compute = () => tf.unsortedSegmentSum(tf.tensor(x, xShape), tf.tensor1d(ids, 'int32'), numSegments);
+    const expected = await valuesOn('cpu', compute);
+    const actual = await valuesOn('wasm', compute);
+    expect(actual.length).toBe(numSegments * sliceShape.reduce((a, b) => a * b, 1));
+    expect(relativeError(actual, expected)).toBeLessThan(TOLERANCE);
+  });
+
+  it('drops out-of-range ids instead of writing outside the output', async () => {
+    const compute = () => tf.unsortedSegmentSum(tf.tensor1d([1, 2, 4, 8, 16, 32]), tf.tensor1d([0, -1, 2, 3, 0, 1000], 'int32'), 3);
+    expect(Array.from(await valuesOn('wasm', compute))).toEqual([17, 0, 4]);
+  });
+
+  it('reads multi-dimensional ids as TensorFlow does: one id per leading position', async () => {
+    // tf.js's CPU kernel only sums over the first axis here; TensorFlow's definition sums over all id axes.
+    const compute = () =>
+      tf.engine().runKernel(tf.UnsortedSegmentSum, { x: tf.tensor3d([1, 10, 2, 20, 4, 40, 8, 80], [2, 2, 2]), segmentIds: tf.tensor2d([[1, 0], [1, 5]], [2, 2], 'int32') }, { numSegments: 2 }) as tf.Tensor;
+    expect(Array.from(await valuesOn('wasm', compute))).toEqual([2, 20, 5, 50]);
+  });
+});

@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { LAYER_KINDS } from './catalogue';
+import type { LayerKind } from './catalogue';
+import { inputLayer, outputLayer } from './catalogue/io';
+import { denseLayer } from './catalogue/dense';
+import { conv2dLayer } from './catalogue/conv';
+import { avgPoolLayer, flattenLayer, globalAvgPoolLayer, maxPoolLayer } from './catalogue/pool';
+import { batchNormLayer, layerNormLayer } from './catalogue/norm';
+import { activationLayer, dropoutLayer } from './catalogue/elementwise';
+import { addLayer, concatenateLayer } from './catalogue/merge';
 
 export const DESIGN_FORMAT = 'rescanvas.design';
 export const DESIGN_VERSION = 1;
@@ -19,17 +26,33 @@ const Position = z.strictObject({
   y: z.number().finite().min(-1e7).max(1e7),
 });
 
-const nodeSchemas = LAYER_KINDS.map((kind) =>
-  z.strictObject({
+function nodeSchema<P extends object, const T extends string>(kind: LayerKind<P, T>) {
+  return z.strictObject({
     id: NodeId,
     type: z.literal(kind.type),
     name: z.string().max(100).optional(),
-    params: kind.params.prefault({}),
+    params: kind.params.prefault({} as P),
     position: Position.default({ x: 0, y: 0 }),
-  }),
-);
+  });
+}
 
-export const DesignNode = z.discriminatedUnion('type', nodeSchemas as unknown as [(typeof nodeSchemas)[number], ...(typeof nodeSchemas)[number][]]);
+/** Listed one by one (not mapped) so TypeScript keeps each type's params tied to its `type`. */
+export const DesignNode = z.discriminatedUnion('type', [
+  nodeSchema(inputLayer),
+  nodeSchema(denseLayer),
+  nodeSchema(conv2dLayer),
+  nodeSchema(maxPoolLayer),
+  nodeSchema(avgPoolLayer),
+  nodeSchema(globalAvgPoolLayer),
+  nodeSchema(flattenLayer),
+  nodeSchema(batchNormLayer),
+  nodeSchema(layerNormLayer),
+  nodeSchema(activationLayer),
+  nodeSchema(dropoutLayer),
+  nodeSchema(addLayer),
+  nodeSchema(concatenateLayer),
+  nodeSchema(outputLayer),
+]);
 export type DesignNode = z.infer<typeof DesignNode>;
 export type NodeOfType<T extends DesignNode['type']> = Extract<DesignNode, { type: T }>;
 

@@ -1,0 +1,31 @@
+/**
+ * `rescanvas`: the headless face of the app. Commands live one per file in cli/commands/ and register here.
+ * commander parses flags (well kept, typed, generates --help) instead of hand-written argv handling.
+ */
+import { Command, CommanderError } from 'commander';
+import { registerSummary } from './commands/summary';
+import { registerValidate } from './commands/validate';
+import { UsageError } from './errors';
+
+const program = new Command()
+  .name('rescanvas')
+  .description('Design, train and inspect residual neural networks from the command line.')
+  .exitOverride()
+  .configureOutput({ outputError: (text, write) => write(text) });
+
+registerValidate(program);
+registerSummary(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    process.exitCode = error.exitCode === 0 ? 0 : 2;
+  } else if (error instanceof UsageError) {
+    console.error(`rescanvas: ${error.message}`);
+    process.exitCode = error.exitCode;
+  } else {
+    console.error(`rescanvas: internal error: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+  }
+}

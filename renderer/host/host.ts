@@ -4,6 +4,7 @@
  * One method per operation; every result crossing a process boundary is validated by the implementer.
  */
 import type { Design } from '../../src/graph/design';
+import type { MenuCommand } from '../../src/protocol/ipc';
 
 export interface OpenedDesign {
   design: Design;
@@ -47,11 +48,11 @@ export interface Host {
   setDocumentState(state: { name: string; dirty: boolean }): void;
   /** Menu commands from the desktop shell (no-op on the web). Returns an unsubscribe function. */
   onMenuCommand(listener: (command: MenuCommand) => void): () => void;
+  /**
+   * Designs opened from outside the page: a file on the desktop command line, a double-clicked
+   * file, Open Recent. A result that arrived before the first listener is delivered to it.
+   */
+  onExternalOpen(listener: (result: OpenResult) => void): () => void;
 }
 
-export const MENU_COMMANDS = [
-  'new', 'open', 'save', 'save-as', 'export-tfjs', 'export-keras', 'export-design',
-  'undo', 'redo', 'delete', 'select-all', 'copy', 'paste', 'fit-view', 'zoom-in', 'zoom-out',
-  'overlay-off', 'overlay-forward', 'overlay-backward', 'train-start', 'train-stop', 'lessons', 'examples', 'about',
-] as const;
-export type MenuCommand = (typeof MENU_COMMANDS)[number];
+export { MENU_COMMANDS, type MenuCommand } from '../../src/protocol/ipc';

@@ -13,6 +13,8 @@ export class MemoryHost implements Host {
   /** What the next save-as dialog "picks"; null cancels. */
   nextSaveAs: string | null = 'untitled.rescanvas.json';
   private readonly listeners = new Set<(command: MenuCommand) => void>();
+  private readonly openListeners = new Set<(result: OpenResult) => void>();
+  private pendingExternal: OpenResult[] = [];
 
   async openDesign(): Promise<OpenResult> {
     const { parseDesignText } = await import('../../src/graph/parse');
@@ -55,6 +57,20 @@ export class MemoryHost implements Host {
   onMenuCommand(listener: (command: MenuCommand) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  onExternalOpen(listener: (result: OpenResult) => void): () => void {
+    this.openListeners.add(listener);
+    const pending = this.pendingExternal;
+    this.pendingExternal = [];
+    for (const result of pending) listener(result);
+    return () => this.openListeners.delete(listener);
+  }
+
+  /** Test hook: pretend a file was opened from outside the page (command line, double-click). */
+  emitExternalOpen(result: OpenResult): void {
+    if (this.openListeners.size === 0) this.pendingExternal.push(result);
+    for (const l of this.openListeners) l(result);
   }
 
   /** Test hook: pretend the desktop menu sent a command. */

@@ -1,0 +1,171 @@
+/**
+ * Electron main process: one window, the menu, files, and the IPC bridge. Everything with logic
+ * lives in the small modules beside this one (handlers, security, files, menu, window state);
+ * this file only wires them to Electron's objects and lifecycle.
+ */
+import { join } from 'node:path';
+import { app, BrowserWindow, ipcMain, Menu, protocol, screen, session, type IpcMainInvokeEvent } from 'electron';
+import { INVOKE_CHANNELS, type EventChannel } from '../src/protocol/ipc';
+import { APP_ORIGIN, APP_SCHEME, serveAppRequest } from './appProtocol';
+import { designPathFromArgv } from './commandLine';
+import { confirmDiscardSync, nativeDialogs } from './dialogs';
+import { FileHandles } from './files/fileHandles';
+import { loadRecentFiles, pushRecent, saveRecentFiles } from './files/recentFiles';
+import { RecoveryStore } from './files/recovery';
+import { dispatch, makeSenderCheck, type SenderInfo } from './ipc/dispatch';
+import { createHandlers, openDesignAt, type HandlerContext } from './ipc/handlers';
+import { buildMenuTemplate } from './menu';
+import { hardenSession, hardenWebContents, secureWebPreferences } from './security';
+import { fitToDisplays, loadWindowState, saveWindowState } from './windowState';
+
+const PRODUCT_NAME = 'ResCanvas';
+/** Set by `npm run dev:electron` to load the renderer from Vite's dev server instead of dist/web. */
+const devServerUrl = process.env.RESCANVAS_DEV_SERVER_URL;
+const isDevelopment = !app.isPackaged;
+const appOrigin = devServerUrl ? new URL(devServerUrl).origin : APP_ORIGIN;
+const webRoot = join(__dirname, '..', 'web');
+
+app.enableSandbox();
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+
+let mainWindow: BrowserWindow | null = null;
+let closeConfirmed = false;
+let pendingPath: string | null = designPathFromArgv(process.argv, app.isPackaged);
+let recentFiles: string[] = [];
+const userData = (): string => app.getPath('userData');
+
+const ctx: HandlerContext = {
+  handles: new FileHandles(),
+  recovery: new RecoveryStore(join(app.getPath('userData'), 'recovery')),
+  dialogs: nativeDialogs(() => mainWindow, () => app.getPath('documents')),
+  document: { name: '', dirty: false },
+  onDocumentState: (state) => {
+    if (!mainWindow) return;
+    mainWindow.setTitle(`${state.name || 'Untitled'}${state.dirty ? ' •' : ''} — ${PRODUCT_NAME}`);
+    mainWindow.setDocumentEdited(state.dirty);
+  },
+  onFileUsed: (path) => {
+    recentFiles = pushRecent(recentFiles, path);
+    app.addRecentDocument(path);
+    void saveRecentFiles(userData(), recentFiles).catch(() => undefined);
+    installMenu();
+  },
+};
+const handlers = createHandlers(ctx);
+const isTrustedSender = makeSenderCheck(appOrigin);
+
+function send(channel: EventChannel, payload: unknown): void {
+  mainWindow?.webContents.send(channel, payload);
+}
+
+function installMenu(): void {
+  const template = buildMenuTemplate({
+    platform: process.platform,
+    isDevelopment,
+    appName: PRODUCT_NAME,
+    recentFiles,
+    send: (command) => send('menu:command', command),
+    openRecent: (path) => void openExternal(path),
+    clearRecent: () => {
+      recentFiles = [];
+      app.clearRecentDocuments();
+      void saveRecentFiles(userData(), recentFiles).catch(() => undefined);
+      installMenu();
+    },
+  });
+  Menu.setApplicationMenu(Menu.buildFromTemplate(template));
+}
+
+/** Opens a file the user chose outside the page (command line, double-click, Open Recent). */
+async function openExternal(path: string): Promise<void> {
+  if (!mainWindow) {
+    pendingPath = path;
+    return;
+  }
+  if (ctx.document.dirty && !confirmDiscardSync(mainWindow, ctx.document.name)) return;
+  send('design:external-open', await openDesignAt(ctx, path));
+}
+
+function senderInfo(event: IpcMainInvokeEvent): SenderInfo | null {
+  const frame = event.senderFrame;
+  if (!frame) return null;
+  return { url: frame.url, isMainFrame: frame === event.sender.mainFrame, isAppWindow: event.sender === mainWindow?.webContents };
+}
+
+function registerIpc(): void {
+  for (const channel of Object.keys(INVOKE_CHANNELS)) {
+    ipcMain.handle(channel, (event, payload: unknown) => dispatch(handlers, isTrustedSender, channel, senderInfo(event), payload));
+  }
+}
+
+async function createWindow(): Promise<void> {
+  const saved = fitToDisplays(await loadWindowState(userData()), screen.getAllDisplays().map((d) => d.workArea));
+  const window = new BrowserWindow({
+    x: saved.x,
+    y: saved.y,
+    width: saved.width,
+    height: saved.height,
+    minWidth: 800,
+    minHeight: 500,
+    title: PRODUCT_NAME,
+    show: false,
+    backgroundColor: '#ffffff',
+    webPreferences: secureWebPreferences(join(__dirname, 'preload.cjs')),
+  });
+  mainWindow = window;
+  if (saved.maximized) window.maximize();
+  window.once('ready-to-show', () => window.show());
+  // The page sets its own title through document state; keep ours with the unsaved marker.
+  window.on('page-title-updated', (event) => event.preventDefault());
+
+  window.webContents.on('did-finish-load', () => {
+    const path = pendingPath;
+    pendingPath = null;
+    if (path) void openExternal(path);
+  });
+
+  window.on('close', (event) => {
+    if (ctx.document.dirty && !closeConfirmed) {
+      if (!confirmDiscardSync(window, ctx.document.name)) {
+        event.preventDefault();
+        return;
+      }
+      closeConfirmed = true;
+      // The user chose to discard: do not offer this work back at the next start.
+      void ctx.recovery.clear();
+    }
+    void saveWindowState(userData(), { ...window.getNormalBounds(), maximized: window.isMaximized() }).catch(() => undefined);
+  });
+  window.on('closed', () => {
+    mainWindow = null;
+  });
+
+  await window.loadURL(devServerUrl ?? `${APP_ORIGIN}/index.html`);
+}
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on('second-instance', (_event, argv) => {
+    const path = designPathFromArgv(argv, app.isPackaged);
+    if (mainWindow?.isMinimized()) mainWindow.restore();
+    mainWindow?.focus();
+    if (path) void openExternal(path);
+  });
+  // macOS delivers double-clicked files as events, possibly before `ready`.
+  app.on('open-file', (event, path) => {
+    event.preventDefault();
+    void openExternal(path);
+  });
+  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, appOrigin));
+  app.on('window-all-closed', () => app.quit());
+
+  void app.whenReady().then(async () => {
+    protocol.handle(APP_SCHEME, (request) => serveAppRequest(request.url, webRoot));
+    hardenSession(session.defaultSession, appOrigin);
+    recentFiles = await loadRecentFiles(userData());
+    registerIpc();
+    installMenu();
+    await createWindow();
+  });
+}

@@ -1,0 +1,124 @@
+import { z } from 'zod';
+
+/**
+ * What a dataset is, as it arrives in worker messages and CLI flags (the trust boundary). Bounds
+ * keep absurd values (1e9 samples, 4096-pixel images) from exhausting memory in the worker.
+ */
+const seed = z.number().int().min(0).max(0xffffffff).default(1);
+const validationFraction = z.number().min(0).max(0.9).default(0.2);
+const size = (fallback: number, max = 200_000) => z.number().int().min(10).max(max).default(fallback);
+const noise = (fallback: number) => z.number().min(0).max(5).default(fallback);
+
+export const SpiralsSpec = z.strictObject({
+  kind: z.literal('spirals'),
+  size: size(600),
+  noise: noise(0.1),
+  /** Number of arms; each arm is one class. */
+  classes: z.number().int().min(2).max(10).default(2),
+  seed,
+  validationFraction,
+});
+
+export const TwoMoonsSpec = z.strictObject({
+  kind: z.literal('twoMoons'),
+  size: size(500),
+  noise: noise(0.1),
+  seed,
+  validationFraction,
+});
+
+export const CirclesSpec = z.strictObject({
+  kind: z.literal('circles'),
+  size: size(500),
+  noise: noise(0.05),
+  /** Concentric rings, one class each. */
+  classes: z.number().int().min(2).max(10).default(2),
+  seed,
+  validationFraction,
+});
+
+export const XorSpec = z.strictObject({
+  kind: z.literal('xor'),
+  size: size(500),
+  noise: noise(0.05),
+  seed,
+  validationFraction,
+});
+
+export const GaussianBlobsSpec = z.strictObject({
+  kind: z.literal('gaussianBlobs'),
+  size: size(500),
+  /** Standard deviation of each blob; centres sit on a circle of radius 1. */
+  noise: noise(0.25),
+  classes: z.number().int().min(2).max(20).default(3),
+  seed,
+  validationFraction,
+});
+
+export const ShapesSpec = z.strictObject({
+  kind: z.literal('shapes'),
+  /** 2,000 images of 32×32×3 are 24 MB of float32 and a few seconds per epoch for a ResNet-20 on wasm. */
+  size: size(2000, 60_000),
+  side: z.number().int().min(16).max(128).default(32),
+  /** Standard deviation of per-pixel Gaussian noise, in [0, 1] intensity units. */
+  noise: z.number().min(0).max(1).default(0.05),
+  seed,
+  validationFraction,
+});
+
+export const MnistSpec = z.strictObject({
+  kind: z.literal('mnist'),
+  /** The `mnist` package ships 9,969 digits (863 to 1,127 per class). */
+  size: size(2000, 9969),
+  /** [784] for MLPs instead of [28, 28, 1] for conv nets. */
+  flatten: z.boolean().default(false),
+  seed,
+  validationFraction,
+});
+
+export const CSV_NORMALIZATIONS = ['none', 'standardize', 'minmax'] as const;
+export const CSV_DELIMITERS = ['auto', 'comma', 'semicolon', 'tab'] as const;
+
+export const CsvSpec = z.strictObject({
+  kind: z.literal('csv'),
+  /** The file's text; the caller reads the file (src/ never touches the file system). */
+  text: z.string(),
+  /** Shown in the UI and in error messages, e.g. the file name. */
+  name: z.string().max(200).default('CSV'),
+  /** Header name, or a 0-based column index; the last column when omitted. */
+  labelColumn: z.union([z.string().min(1).max(200), z.number().int().min(0).max(100_000)]).optional(),
+  header: z.enum(['auto', 'yes', 'no']).default('auto'),
+  normalization: z.enum(CSV_NORMALIZATIONS).default('standardize'),
+  delimiter: z.enum(CSV_DELIMITERS).default('auto'),
+  seed,
+  validationFraction,
+});
+
+export const DatasetSpec = z.discriminatedUnion('kind', [
+  SpiralsSpec,
+  TwoMoonsSpec,
+  CirclesSpec,
+  XorSpec,
+  GaussianBlobsSpec,
+  ShapesSpec,
+  MnistSpec,
+  CsvSpec,
+]);
+export type DatasetSpec = z.infer<typeof DatasetSpec>;
+/** A spec before defaults: `{kind: 'spirals'}` is enough. */
+export type DatasetSpecInput = z.input<typeof DatasetSpec>;
+export type DatasetKind = DatasetSpec['kind'];
+export type SpecOf<K extends DatasetKind> = Extract<DatasetSpec, { kind: K }>;
+
+export const DATASET_KINDS = ['spirals', 'twoMoons', 'circles', 'xor', 'gaussianBlobs', 'shapes', 'mnist', 'csv'] as const satisfies readonly DatasetKind[];
+
+export const DATASET_TITLES: Record<DatasetKind, string> = {
+  spirals: 'Spirals',
+  twoMoons: 'Two moons',
+  circles: 'Circles',
+  xor: 'XOR',
+  gaussianBlobs: 'Gaussian blobs',
+  shapes: 'Shapes',
+  mnist: 'MNIST digits',
+  csv: 'CSV',
+};

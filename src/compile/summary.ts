@@ -4,6 +4,7 @@ import { formatShape, type Shape } from '../graph/shape';
 import { indexGraph } from '../graph/topology';
 import { groupOf } from '../graph/groups';
 import { validateDesign } from '../graph/validate';
+import { unroll } from '../graph/unroll';
 
 export interface SummaryRow {
   nodeId: string;
@@ -24,13 +25,13 @@ export interface DesignSummary {
   totalFlops: number;
   /** Layers after unrolling (Input excluded), the figure people quote ("ResNet-56"). */
   layerCount: number;
-  /** Weighted layers (Dense, Conv2D, Output), the way He et al. count depth. */
+  /** Weighted layers (Dense, Conv2D, Output) on the longest Input→Output path: depth as He et al. count it (projections excluded). */
   weightedLayerCount: number;
 }
 
 /** Keras-style summary computed from the design alone (no tf.js), so the UI can show it on every edit. */
 export function summarizeDesign(design: Design): DesignSummary {
-  const { nodeShapes } = validateDesign(design);
+  const { nodeShapes, valid } = validateDesign(design);
   const index = indexGraph(design);
   const groups = groupOf(design);
   const rows: SummaryRow[] = design.nodes.map((node) => {
@@ -51,14 +52,26 @@ export function summarizeDesign(design: Design): DesignSummary {
       groupId: group?.id,
     };
   });
-  const weighted = new Set(['Dense', 'Conv2D', 'Output']);
   return {
     rows,
     totalParams: rows.reduce((n, r) => n + r.params * r.copies, 0),
     totalFlops: rows.reduce((n, r) => n + r.flops * r.copies, 0),
     layerCount: rows.filter((r) => r.type !== 'Input').reduce((n, r) => n + r.copies, 0),
-    weightedLayerCount: rows.filter((r) => weighted.has(r.type)).reduce((n, r) => n + r.copies, 0),
+    weightedLayerCount: valid ? weightedDepth(design) : rows.filter((r) => WEIGHTED.has(r.type)).reduce((n, r) => n + r.copies, 0),
   };
+}
+
+const WEIGHTED = new Set(['Dense', 'Conv2D', 'Output']);
+
+function weightedDepth(design: Design): number {
+  const depth = new Map<string, number>();
+  let deepest = 0;
+  for (const n of unroll(design).nodes) {
+    const d = Math.max(0, ...n.inputs.map((e) => depth.get(e.source) ?? 0)) + (WEIGHTED.has(n.node.type) ? 1 : 0);
+    depth.set(n.id, d);
+    deepest = Math.max(deepest, d);
+  }
+  return deepest;
 }
 
 export function formatCount(n: number): string {

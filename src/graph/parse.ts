@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { Design, DESIGN_FORMAT, DESIGN_VERSION, MAX_EDGES, MAX_NODES } from './design';
 import type { Diagnostic } from './diagnostics';
 import { migrate } from './migrations';
+import { jsonErrorOffset, lineAndColumn } from './jsonErrorOffset';
 
 /** Larger files are refused before parsing: a design of MAX_NODES nodes is about 10 MB. */
 export const MAX_DESIGN_BYTES = 50 * 1024 * 1024;
@@ -110,18 +111,13 @@ export function parseDesignText(text: string): ParseResult {
     raw = JSON.parse(text);
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
-    return fail([{ code: 'json', severity: 'error', message: `not valid JSON: ${detail}${lineColumnHint(text, detail)}` }]);
+    const offset = jsonErrorOffset(text);
+    const where = offset >= 0 ? lineAndColumn(text, offset) : null;
+    const at = where ? ` at line ${where.line}, column ${where.column}` : '';
+    const reason = offset >= text.length ? 'the text ends too early (truncated?)' : detail;
+    return fail([{ code: 'json', severity: 'error', path: where ? `line ${where.line}, column ${where.column}` : undefined, message: `not valid JSON${at}: ${reason}` }]);
   }
   return parseDesignValue(raw);
-}
-
-function lineColumnHint(text: string, detail: string): string {
-  const match = /position (\d+)/.exec(detail);
-  if (!match || /line \d+/.test(detail)) return '';
-  const offset = Number(match[1]);
-  const before = text.slice(0, offset);
-  const line = before.split('\n').length;
-  return ` (line ${line}, column ${offset - before.lastIndexOf('\n')})`;
 }
 
 export function serializeDesign(design: Design): string {

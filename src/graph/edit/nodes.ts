@@ -1,0 +1,59 @@
+import type { Design, DesignNode } from '../design';
+import { layerKind, type LayerType } from '../catalogue';
+import { freshId } from '../ids';
+import { refuse, type EditResult } from './result';
+
+export interface Point {
+  x: number;
+  y: number;
+}
+
+/** A new node of `type` with the catalogue's default params, at `position`. */
+export function addNode(design: Design, type: LayerType, position: Point): EditResult {
+  const kind = layerKind(type);
+  const id = freshId(design, type);
+  const node = { id, type, params: kind.params.parse({}), position: { x: Math.round(position.x), y: Math.round(position.y) } } as DesignNode;
+  return { ok: true, design: { ...design, nodes: [...design.nodes, node] }, selection: [id] };
+}
+
+/** Replaces some params of one node; the validator reports values the catalogue's schema rejects. */
+export function updateParams(design: Design, nodeId: string, patch: Record<string, unknown>): EditResult {
+  const at = design.nodes.findIndex((n) => n.id === nodeId);
+  if (at < 0) return refuse(`node "${nodeId}" is not in the design`);
+  const node = design.nodes[at];
+  const updated = { ...node, params: { ...node.params, ...patch } } as DesignNode;
+  const nodes = design.nodes.slice();
+  nodes[at] = updated;
+  return { ok: true, design: { ...design, nodes }, selection: [nodeId] };
+}
+
+export function renameNode(design: Design, nodeId: string, name: string): EditResult {
+  const at = design.nodes.findIndex((n) => n.id === nodeId);
+  if (at < 0) return refuse(`node "${nodeId}" is not in the design`);
+  if (name.length > 100) return refuse('a name is at most 100 characters');
+  const nodes = design.nodes.slice();
+  const { name: _old, ...rest } = design.nodes[at];
+  nodes[at] = (name.trim() ? { ...rest, name } : rest) as DesignNode;
+  return { ok: true, design: { ...design, nodes }, selection: [nodeId] };
+}
+
+/** Moves nodes; nodes not in `positions` keep their object identity so memoised views skip them. */
+export function moveNodes(design: Design, positions: ReadonlyMap<string, Point>): Design {
+  if (positions.size === 0) return design;
+  let changed = false;
+  const nodes = design.nodes.map((n) => {
+    const p = positions.get(n.id);
+    if (!p || (p.x === n.position.x && p.y === n.position.y)) return n;
+    changed = true;
+    return { ...n, position: { x: p.x, y: p.y } };
+  });
+  return changed ? { ...design, nodes } : design;
+}
+
+/** Where a node added "at" a point should go so it does not land exactly on another node. */
+export function freeSpot(design: Design, position: Point, step = 90): Point {
+  const taken = new Set(design.nodes.map((n) => `${Math.round(n.position.x)},${Math.round(n.position.y)}`));
+  let { x, y } = { x: Math.round(position.x), y: Math.round(position.y) };
+  for (let i = 0; i < 1000 && taken.has(`${x},${y}`); i++) y += step;
+  return { x, y };
+}

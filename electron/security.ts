@@ -40,13 +40,22 @@ export function secureWebPreferences(preload: string): WebPreferences {
   };
 }
 
+/**
+ * scheme://host[:port] of a URL. Not `URL.origin`: outside Chromium (Node, tests) a custom scheme
+ * such as app:// has the opaque origin "null", which would make every app:// URL look foreign.
+ */
+export function originOf(url: string): string | null {
+  try {
+    const parsed = new URL(url);
+    return parsed.host ? `${parsed.protocol}//${parsed.host}` : null;
+  } catch {
+    return null;
+  }
+}
+
 /** A navigation is allowed only to the page the app itself loaded (reloads). */
 export function isAppUrl(url: string, appOrigin: string): boolean {
-  try {
-    return new URL(url).origin === appOrigin;
-  } catch {
-    return false;
-  }
+  return originOf(url) === appOrigin;
 }
 
 export function hardenSession(session: Session, appOrigin: string): void {

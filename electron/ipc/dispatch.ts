@@ -1,4 +1,5 @@
 import { describeZodError, INVOKE_CHANNELS, type InvokeChannel, type ReplyEnvelope } from '../../src/protocol/ipc';
+import { isAppUrl } from '../security';
 import type { Handlers } from './handlers';
 
 /** What main knows about the frame that sent a request (taken from `event.senderFrame`). */
@@ -14,12 +15,7 @@ export type SenderCheck = (sender: SenderInfo) => boolean;
 /** Only the app's own page, in the main frame of the app's window, may use the bridge. */
 export function makeSenderCheck(appOrigin: string): SenderCheck {
   return (sender) => {
-    if (!sender.isMainFrame || !sender.isAppWindow) return false;
-    try {
-      return new URL(sender.url).origin === appOrigin;
-    } catch {
-      return false;
-    }
+    return sender.isMainFrame && sender.isAppWindow && isAppUrl(sender.url, appOrigin);
   };
 }
 

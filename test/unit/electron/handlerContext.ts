@@ -1,0 +1,45 @@
+import { join } from 'node:path';
+import { FileHandles } from '../../../electron/files/fileHandles';
+import { RecoveryStore } from '../../../electron/files/recovery';
+import type { Dialogs, HandlerContext } from '../../../electron/ipc/handlers';
+
+/** The user's answers to the next dialogs, in order; null cancels. */
+export interface ScriptedDialogs extends Dialogs {
+  open: (string | null)[];
+  save: (string | null)[];
+  exportFile: (string | null)[];
+  exportFolder: (string | null)[];
+  discard: boolean[];
+  shown: string[];
+}
+
+export function scriptedDialogs(): ScriptedDialogs {
+  const take = <T>(queue: T[], what: string): T => {
+    if (queue.length === 0) throw new Error(`test did not expect a ${what} dialog`);
+    return queue.shift() as T;
+  };
+  const d: ScriptedDialogs = {
+    open: [], save: [], exportFile: [], exportFolder: [], discard: [], shown: [],
+    async chooseDesignToOpen() { d.shown.push('open'); return take(d.open, 'open'); },
+    async chooseDesignSavePath(name) { d.shown.push(`save:${name}`); return take(d.save, 'save'); },
+    async chooseExportFile(name) { d.shown.push(`export-file:${name}`); return take(d.exportFile, 'export file'); },
+    async chooseExportFolder() { d.shown.push('export-folder'); return take(d.exportFolder, 'export folder'); },
+    async confirmDiscard(name) { d.shown.push(`discard:${name}`); return take(d.discard, 'discard'); },
+  };
+  return d;
+}
+
+export function makeContext(appDataDir: string): HandlerContext & { dialogs: ScriptedDialogs; used: string[]; states: { name: string; dirty: boolean }[] } {
+  const used: string[] = [];
+  const states: { name: string; dirty: boolean }[] = [];
+  return {
+    handles: new FileHandles(),
+    recovery: new RecoveryStore(join(appDataDir, 'recovery')),
+    dialogs: scriptedDialogs(),
+    document: { name: '', dirty: false },
+    onDocumentState: (s) => states.push(s),
+    onFileUsed: (p) => used.push(p),
+    used,
+    states,
+  };
+}

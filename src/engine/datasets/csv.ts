@@ -14,7 +14,7 @@ export function checkCsvSize(bytes: number, name = 'the CSV file'): void {
   if (bytes > MAX_CSV_BYTES)
     throw new DatasetError(
       'too-large',
-      `${name} is ${(bytes / MB).toFixed(0)} MB; ResCanvas reads CSV files up to ${MAX_CSV_BYTES / MB} MB. Use a sample of the rows, or fewer columns.`,
+      `${name} is ${(bytes / MB).toFixed(1)} MB; ResCanvas reads CSV files up to ${MAX_CSV_BYTES / MB} MB. Use a sample of the rows, or fewer columns.`,
     );
 }
 

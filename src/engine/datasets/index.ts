@@ -5,5 +5,5 @@ export { checkDatasetFitsDesign, fitDesignToDataset, type DatasetProblem, type D
 export { previewDataset, DISTINCT_CAP, type DatasetPreview, type PointsPreview, type ImagesPreview, type ColumnsPreview, type ColumnSummary } from './preview';
 export { MAX_CSV_BYTES, checkCsvSize } from './csv';
 export { SHAPE_CLASSES } from './shapes';
-export { packagedMnist, MNIST_SIDE, type MnistDigitLoader } from './mnist';
+export { packagedMnist, mnistDigitFile, MNIST_SIDE, type MnistDigitLoader } from './mnist';
 export { mulberry32, type Rng } from './random';

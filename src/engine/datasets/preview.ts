@@ -17,6 +17,8 @@ export interface PointsPreview extends PreviewBase {
   labels: Int32Array;
   count: number;
   bounds: { minX: number; maxX: number; minY: number; maxY: number };
+  /** The two columns summarised, as for any vector dataset (a two-column CSV gets both views). */
+  columns: ColumnSummary[];
 }
 
 export interface ImagesPreview extends PreviewBase {
@@ -99,7 +101,7 @@ function points(dataset: Dataset, base: PreviewBase, max: number): PointsPreview
     bounds.minY = Math.min(bounds.minY, y);
     bounds.maxY = Math.max(bounds.maxY, y);
   });
-  return { kind: 'points', ...base, points: pts, labels, count: chosen.length, bounds };
+  return { kind: 'points', ...base, points: pts, labels, count: chosen.length, bounds, columns: summarise(dataset) };
 }
 
 function images(dataset: Dataset, base: PreviewBase, max: number, [h, w, c]: [number, number, number]): ImagesPreview {
@@ -121,19 +123,31 @@ function images(dataset: Dataset, base: PreviewBase, max: number, [h, w, c]: [nu
 }
 
 function columns(dataset: Dataset, base: PreviewBase): ColumnsPreview {
+  return { kind: 'columns', ...base, columns: summarise(dataset), rows: dataset.train.count + dataset.validation.count };
+}
+
+function summarise(dataset: Dataset): ColumnSummary[] {
   const features = dataset.sampleShape.reduce((a, b) => a * b, 1);
   const names = dataset.featureNames ?? Array.from({ length: features }, (_, f) => `feature ${f + 1}`);
   const rows = dataset.train.count + dataset.validation.count;
-  const raw = (v: number, f: number) => (dataset.scaling ? v * dataset.scaling.scale[f] + dataset.scaling.offset[f] : v);
-  const summaries = names.map((name, f): ColumnSummary => {
+  const scaling = dataset.scaling;
+  /**
+   * Undoing the scaling in float32 leaves noise (0 comes back as 8e-7); round it away at a
+   * quantum of 1e-5 of the column's scale, below float32's own resolution for that column.
+   */
+  const raw = (v: number, f: number): number => {
+    if (!scaling) return v;
+    const quantum = 10 ** (Math.floor(Math.log10(scaling.scale[f])) - 5);
+    return Number((Math.round((v * scaling.scale[f] + scaling.offset[f]) / quantum) * quantum).toPrecision(12));
+  };
+  return names.map((name, f): ColumnSummary => {
     let min = Infinity;
     let max = -Infinity;
     let sum = 0;
     const distinct = new Set<number>();
     for (const s of [dataset.train, dataset.validation]) {
       for (let i = 0; i < s.count; i++) {
-        // Round away float32 noise from undoing the scaling, so 3 stays 3.
-        const v = Number(raw(s.x[i * features + f], f).toPrecision(6));
+        const v = raw(s.x[i * features + f], f);
         if (v < min) min = v;
         if (v > max) max = v;
         sum += v;
@@ -142,5 +156,4 @@ function columns(dataset: Dataset, base: PreviewBase): ColumnsPreview {
     }
     return { name, min, max, mean: rows ? sum / rows : NaN, distinct: distinct.size };
   });
-  return { kind: 'columns', ...base, columns: summaries, rows };
 }

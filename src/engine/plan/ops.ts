@@ -1,0 +1,134 @@
+import type * as tfNamespace from '@tensorflow/tfjs';
+import type { DesignNode } from '../../graph/design';
+import type { Activation } from '../../graph/activations';
+
+type Tf = typeof tfNamespace;
+type Tensor = tfNamespace.Tensor;
+type Variable = tfNamespace.Variable;
+
+/** The variables a node reads, by role; they are the LayersModel's own, so training writes straight into it. */
+export interface NodeWeights {
+  kernel?: Variable;
+  bias?: Variable;
+  gamma?: Variable;
+  beta?: Variable;
+  movingMean?: Variable;
+  movingVariance?: Variable;
+}
+
+export interface OpContext {
+  tf: Tf;
+  training: boolean;
+  /** Per node and step, so dropout masks are reproducible from the run seed. */
+  dropoutSeed: number;
+}
+
+/** One design node as plain tf.js ops; mirrors what the catalogue's tf.js layers compute (checked in tests). */
+export type NodeOp = (inputs: Tensor[], ctx: OpContext) => Tensor;
+
+function activate(tf: Tf, x: Tensor, activation: Activation | 'softmax'): Tensor {
+  switch (activation) {
+    case 'relu': return tf.relu(x);
+    // The catalogue builds tf.layers.leakyReLU, whose default alpha is 0.3.
+    case 'leakyRelu': return tf.leakyRelu(x, 0.3);
+    case 'elu': return tf.elu(x);
+    case 'selu': return tf.selu(x);
+    case 'gelu': return tf.mul(x, tf.mul(0.5, tf.add(1, tf.erf(tf.div(x, Math.SQRT2)))));
+    case 'swish': return tf.mul(tf.sigmoid(x), x);
+    case 'tanh': return tf.tanh(x);
+    case 'sigmoid': return tf.sigmoid(x);
+    case 'softmax': return tf.softmax(x);
+    case 'linear': return x;
+  }
+}
+
+function required<T>(value: T | undefined, what: string, nodeId: string): T {
+  if (value === undefined) throw new Error(`node "${nodeId}" has no ${what} weight`);
+  return value;
+}
+
+function dense(tf: Tf, x: Tensor, w: NodeWeights, nodeId: string): Tensor {
+  const y = tf.matMul(x as tfNamespace.Tensor2D, required(w.kernel, 'kernel', nodeId) as tfNamespace.Tensor2D);
+  return w.bias ? tf.add(y, w.bias) : y;
+}
+
+/**
+ * BatchNorm in training mode normalises with the batch's own moments and moves the running
+ * averages the way tf.js layers do (biased variance, value ← value − (value − batch)·(1 − momentum));
+ * in inference mode it uses the running averages. The running averages are written inside the
+ * forward pass: `assign` is not taped, so it adds nothing to the backward graph.
+ */
+function batchNorm(tf: Tf, x: Tensor, w: NodeWeights, p: { momentum: number; epsilon: number }, ctx: OpContext, nodeId: string): Tensor {
+  const gamma = required(w.gamma, 'gamma', nodeId);
+  const beta = required(w.beta, 'beta', nodeId);
+  const movingMean = required(w.movingMean, 'moving mean', nodeId);
+  const movingVariance = required(w.movingVariance, 'moving variance', nodeId);
+  if (!ctx.training) return tf.batchNorm(x, movingMean, movingVariance, beta, gamma, p.epsilon);
+  const axes = x.shape.slice(0, -1).map((_, i) => i);
+  const { mean, variance } = tf.moments(x, axes);
+  const decay = 1 - p.momentum;
+  movingMean.assign(tf.sub(movingMean, tf.mul(tf.sub(movingMean, mean), decay)));
+  movingVariance.assign(tf.sub(movingVariance, tf.mul(tf.sub(movingVariance, variance), decay)));
+  return tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, p.epsilon))), gamma), beta);
+}
+
+function layerNorm(tf: Tf, x: Tensor, w: NodeWeights, epsilon: number, nodeId: string): Tensor {
+  const { mean, variance } = tf.moments(x, -1, true);
+  const normalized = tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, epsilon)));
+  return tf.add(tf.mul(normalized, required(w.gamma, 'gamma', nodeId)), required(w.beta, 'beta', nodeId));
+}
+
+/** The op for one node; its params are already validated by the design schema. */
+export function nodeOp(node: DesignNode, w: NodeWeights, nodeId: string): NodeOp {
+  switch (node.type) {
+    case 'Input':
+      return ([x]) => x;
+    case 'Dense': {
+      const p = node.params;
+      return ([x], { tf }) => activate(tf, dense(tf, x, w, nodeId), p.activation);
+    }
+    case 'Output': {
+      const p = node.params;
+      return ([x], { tf }) => activate(tf, dense(tf, x, w, nodeId), p.activation);
+    }
+    case 'Conv2D': {
+      const p = node.params;
+      return ([x], { tf }) => {
+        const y = tf.conv2d(x as tfNamespace.Tensor4D, required(w.kernel, 'kernel', nodeId) as tfNamespace.Tensor4D, p.strides, p.padding);
+        return activate(tf, w.bias ? tf.add(y, w.bias) : y, p.activation);
+      };
+    }
+    case 'MaxPool2D': {
+      const p = node.params;
+      return ([x], { tf }) => tf.maxPool(x as tfNamespace.Tensor4D, p.poolSize, p.strides, p.padding);
+    }
+    case 'AvgPool2D': {
+      const p = node.params;
+      return ([x], { tf }) => tf.avgPool(x as tfNamespace.Tensor4D, p.poolSize, p.strides, p.padding);
+    }
+    case 'GlobalAvgPool':
+      return ([x], { tf }) => tf.mean(x, [1, 2]);
+    case 'Flatten':
+      return ([x], { tf }) => tf.reshape(x, [x.shape[0], -1]);
+    case 'BatchNorm': {
+      const p = node.params;
+      return ([x], ctx) => batchNorm(ctx.tf, x, w, p, ctx, nodeId);
+    }
+    case 'LayerNorm': {
+      const p = node.params;
+      return ([x], { tf }) => layerNorm(tf, x, w, p.epsilon, nodeId);
+    }
+    case 'Activation': {
+      const p = node.params;
+      return ([x], { tf }) => activate(tf, x, p.activation);
+    }
+    case 'Dropout': {
+      const p = node.params;
+      return ([x], { tf, training, dropoutSeed }) => (training && p.rate > 0 ? tf.dropout(x, p.rate, undefined, dropoutSeed) : x);
+    }
+    case 'Add':
+      return (inputs, { tf }) => (inputs.length === 2 ? tf.add(inputs[0], inputs[1]) : tf.addN(inputs));
+    case 'Concatenate':
+      return (inputs, { tf }) => tf.concat(inputs, -1);
+  }
+}

@@ -1,0 +1,300 @@
+import type * as tfNamespace from '@tensorflow/tfjs';
+import type { Dataset, DatasetSplit } from './datasets/types';
+import type { TrainSettings } from '../protocol/settings';
+import type { StatsFrame } from '../protocol/stats';
+import type { EngineDiagnostic } from '../protocol/messages';
+import { batchLoss, correctCount, targetsFor } from './loss';
+import { createOptimizer, type Optimizer } from './optimizers';
+import { learningRateAt } from './schedule';
+import { runPlan, type Plan } from './plan/plan';
+import { frameLayout, recordedRows, StepRecorder, summariseStep, unpackFrame, weightSummary, type FrameLayout } from './instrument';
+import { evaluatePlan, type LabelledData, type Score } from './evaluate';
+import { seededRandom, shuffledIndices } from './random';
+import { findNonFinite } from './nonFinite';
+
+type Tf = typeof tfNamespace;
+type Tensor = tfNamespace.Tensor;
+
+export interface ProgressReport {
+  epoch: number;
+  epochs: number;
+  step: number;
+  stepsPerEpoch: number;
+  totalSteps: number;
+  loss: number;
+  accuracy: number;
+  learningRate: number;
+  stepsPerSecond: number;
+}
+
+export interface EpochReport {
+  epoch: number;
+  loss: number;
+  accuracy: number;
+  validationLoss: number | null;
+  validationAccuracy: number | null;
+  learningRate: number;
+  durationMs: number;
+}
+
+export interface RunOutcome {
+  reason: 'completed' | 'stopped' | 'diverged';
+  epochs: number;
+  steps: number;
+  loss: number | null;
+  accuracy: number | null;
+  validationLoss: number | null;
+  validationAccuracy: number | null;
+}
+
+export interface TrainerEvents {
+  progress?(report: ProgressReport): void;
+  epoch?(report: EpochReport): void;
+  frame?(frame: StatsFrame): void;
+  diagnostics?(diagnostics: EngineDiagnostic[]): void;
+  state?(state: 'running' | 'paused'): void;
+}
+
+export interface TrainerClock {
+  now(): number;
+  /** Lets the host deliver messages (pause, stop) between steps. */
+  yieldToHost(): Promise<void>;
+}
+
+/** Both exist in browsers, workers and Node; src/ is compiled without DOM or Node types. */
+const host = globalThis as unknown as { performance: { now(): number }; setTimeout(callback: () => void, ms: number): unknown };
+
+export const defaultClock: TrainerClock = {
+  now: () => host.performance.now(),
+  yieldToHost: () => new Promise((resolve) => host.setTimeout(resolve, 0)),
+};
+
+export interface StepResult {
+  loss: number;
+  correct: number;
+  frame?: StatsFrame;
+}
+
+/** A split as tensors that live as long as the trainer. */
+export function labelledData(tf: Tf, split: DatasetSplit, sampleShape: number[], units: number): LabelledData {
+  return {
+    x: tf.tensor(split.x, [split.count, ...sampleShape], 'float32'),
+    targets: targetsFor(tf, split.y, units),
+    labels: tf.tensor1d(split.y, 'int32'),
+    count: split.count,
+  };
+}
+
+export function disposeData(data: LabelledData): void {
+  data.x.dispose();
+  data.targets.dispose();
+  data.labels.dispose();
+}
+
+/**
+ * One training run of a plan on a dataset. The loop yields to the host after every step, so
+ * pause and stop take effect before the next step starts.
+ */
+export class Trainer {
+  readonly layout: FrameLayout;
+  private readonly optimizer: Optimizer;
+  private readonly decayed: boolean[];
+  private readonly train: LabelledData;
+  private readonly validation: LabelledData;
+  private stepCount = 0;
+  private stopRequested = false;
+  private paused: { resume: () => void; promise: Promise<void> } | null = null;
+  private startedAt = 0;
+  private lastFrameAt = -Infinity;
+
+  constructor(
+    private readonly tf: Tf,
+    readonly plan: Plan,
+    dataset: Dataset,
+    readonly settings: TrainSettings,
+    readonly runId: string,
+    private readonly events: TrainerEvents = {},
+    private readonly clock: TrainerClock = defaultClock,
+  ) {
+    this.layout = frameLayout(plan);
+    this.optimizer = createOptimizer(tf, settings.optimizer);
+    const kernels = new Set(plan.weights.filter((w) => w.role === 'kernel').map((w) => w.variable));
+    this.decayed = plan.trainable.map((v) => kernels.has(v));
+    this.train = labelledData(tf, dataset.train, dataset.sampleShape, plan.outputUnits);
+    this.validation = labelledData(tf, dataset.validation, dataset.sampleShape, plan.outputUnits);
+  }
+
+  get steps(): number {
+    return this.stepCount;
+  }
+
+  get stepsPerEpoch(): number {
+    return Math.max(1, Math.ceil(this.train.count / this.settings.batchSize));
+  }
+
+  pause(): void {
+    if (this.paused || this.stopRequested) return;
+    let resume = () => {};
+    const promise = new Promise<void>((r) => (resume = r));
+    this.paused = { resume, promise };
+    this.events.state?.('paused');
+  }
+
+  resume(): void {
+    if (!this.paused) return;
+    const { resume } = this.paused;
+    this.paused = null;
+    resume();
+    this.events.state?.('running');
+  }
+
+  stop(): void {
+    this.stopRequested = true;
+    this.paused?.resume();
+    this.paused = null;
+  }
+
+  private wantsFrame(): boolean {
+    const { cadence, intervalMs } = this.settings.instrumentation;
+    if (cadence === 'off' || !this.events.frame) return false;
+    return cadence === 'everyStep' || this.clock.now() - this.lastFrameAt >= intervalMs;
+  }
+
+  /**
+   * One optimizer step on a batch. With `instrument`, also returns the stats frame of this step
+   * (activations and gradients from before the update, update ratios from the update itself).
+   */
+  trainStep(x: Tensor, targets: Tensor, labels: Tensor, instrument: boolean, epoch = 0): StepResult {
+    const tf = this.tf;
+    const step = this.stepCount;
+    const learningRate = this.learningRate(step);
+    const recorder = instrument ? new StepRecorder(tf) : undefined;
+    let packed: Tensor | undefined;
+    const result = tf.tidy(() => {
+      let correct: Tensor | undefined;
+      const { value, grads } = tf.variableGrads(() => {
+        const out = runPlan(tf, this.plan, x, { training: true, seed: this.settings.seed * 1_000_003 + step, probes: recorder });
+        correct = tf.keep(correctCount(tf, out, labels));
+        return batchLoss(tf, this.plan.loss, out, targets) as tfNamespace.Scalar;
+      }, this.plan.trainable);
+      const variables = this.plan.trainable.filter((v) => grads[v.name] !== undefined);
+      const gradients = variables.map((v) => grads[v.name]);
+      const before = recorder ? this.plan.trainable.map((v) => tf.clone(v)) : [];
+      this.optimizer.apply(variables, gradients, learningRate, this.plan.trainable.map((v, i) => this.decayed[i]).filter((_, i) => grads[this.plan.trainable[i].name] !== undefined));
+      if (recorder) {
+        const weights = weightSummary(tf, before, this.plan.trainable.map((v) => grads[v.name]), this.plan.trainable);
+        packed = tf.keep(summariseStep(tf, this.layout, recorder, weights));
+      }
+      const counted = correct as Tensor;
+      return tf.stack([value, counted]);
+    });
+    const [loss, correct] = result.dataSync();
+    result.dispose();
+    this.stepCount++;
+    let frame: StatsFrame | undefined;
+    if (recorder && packed) {
+      const values = packed.dataSync() as Float32Array;
+      packed.dispose();
+      frame = unpackFrame({ runId: this.runId, step, epoch, elapsedMs: this.clock.now() - this.startedAt, loss: Number.isFinite(loss) ? loss : null }, this.layout, recordedRows(this.layout, recorder), values);
+      recorder.dispose();
+    }
+    return { loss, correct, frame };
+  }
+
+  learningRate(step: number): number {
+    const total = this.stepsPerEpoch * this.settings.epochs;
+    return learningRateAt(this.settings.optimizer.learningRate, this.settings.schedule, this.settings.warmupSteps, step, this.stepsPerEpoch, total);
+  }
+
+  evaluateValidation(): Score | null {
+    return this.validation.count ? evaluatePlan(this.tf, this.plan, this.validation, 256) : null;
+  }
+
+  async run(): Promise<RunOutcome> {
+    const tf = this.tf;
+    const { epochs, batchSize } = this.settings;
+    const random = seededRandom(this.settings.seed);
+    const perEpoch = this.stepsPerEpoch;
+    const total = perEpoch * epochs;
+    this.startedAt = this.clock.now();
+    let last: EpochReport | null = null;
+    let epoch = 0;
+    const outcome = (reason: RunOutcome['reason']): RunOutcome => ({
+      reason,
+      epochs: epoch,
+      steps: this.stepCount,
+      loss: last?.loss ?? null,
+      accuracy: last?.accuracy ?? null,
+      validationLoss: last?.validationLoss ?? null,
+      validationAccuracy: last?.validationAccuracy ?? null,
+    });
+    this.events.state?.('running');
+    for (epoch = 0; epoch < epochs; epoch++) {
+      const epochStart = this.clock.now();
+      const order = shuffledIndices(this.train.count, random);
+      let lossSum = 0;
+      let correctSum = 0;
+      let seen = 0;
+      for (let b = 0; b < perEpoch; b++) {
+        await this.clock.yieldToHost();
+        if (this.paused) await this.paused.promise;
+        if (this.stopRequested) return outcome('stopped');
+        const indices = order.subarray(b * batchSize, Math.min((b + 1) * batchSize, this.train.count));
+        const batch = tf.tidy(() => {
+          const idx = tf.tensor1d(indices, 'int32');
+          return [tf.gather(this.train.x, idx), tf.gather(this.train.targets, idx), tf.gather(this.train.labels, idx)];
+        });
+        const instrument = this.wantsFrame();
+        const result = this.trainStep(batch[0], batch[1], batch[2], instrument, epoch);
+        if (!Number.isFinite(result.loss)) {
+          const found = findNonFinite(tf, this.plan, batch[0], batch[1]);
+          batch.forEach((t) => t.dispose());
+          this.events.diagnostics?.([found]);
+          return outcome('diverged');
+        }
+        batch.forEach((t) => t.dispose());
+        if (result.frame) {
+          this.lastFrameAt = this.clock.now();
+          this.events.frame?.(result.frame);
+        }
+        lossSum += result.loss * indices.length;
+        correctSum += result.correct;
+        seen += indices.length;
+        this.events.progress?.({
+          epoch,
+          epochs,
+          step: this.stepCount,
+          stepsPerEpoch: perEpoch,
+          totalSteps: total,
+          loss: lossSum / seen,
+          accuracy: correctSum / seen,
+          learningRate: this.learningRate(this.stepCount - 1),
+          stepsPerSecond: (this.stepCount / Math.max(1e-9, this.clock.now() - this.startedAt)) * 1000,
+        });
+      }
+      const validation = this.evaluateValidation();
+      last = {
+        epoch: epoch + 1,
+        loss: lossSum / seen,
+        accuracy: correctSum / seen,
+        validationLoss: validation?.loss ?? null,
+        validationAccuracy: validation?.accuracy ?? null,
+        learningRate: this.learningRate(this.stepCount - 1),
+        durationMs: this.clock.now() - epochStart,
+      };
+      this.events.epoch?.(last);
+    }
+    return outcome('completed');
+  }
+
+  /** The validation split as tensors (evaluation extras reuse it). */
+  get validationData(): LabelledData {
+    return this.validation;
+  }
+
+  dispose(): void {
+    this.optimizer.dispose();
+    disposeData(this.train);
+    disposeData(this.validation);
+  }
+}

@@ -1,0 +1,154 @@
+import { z } from 'zod';
+import { Design } from '../graph/design';
+import { BackendName, TrainSettings } from './settings';
+import { StatsFrame } from './stats';
+
+/**
+ * Every message between a UI (or the CLI) and the training engine, whichever process or worker the
+ * engine lives in. Both sides parse what they receive with these schemas. `v` is the protocol
+ * version; a message from another version is refused with an error reply naming both versions.
+ */
+export const PROTOCOL_VERSION = 1;
+const v = z.literal(PROTOCOL_VERSION).default(PROTOCOL_VERSION);
+const RunId = z.string().min(1).max(200);
+/** A design node id or an unrolled copy id (`add_1__3`). */
+const UnrolledId = z.string().min(1).max(200);
+
+// ---- to the engine ----
+export const LoadDesign = z.strictObject({ v, type: z.literal('loadDesign'), design: Design });
+export const Start = z.strictObject({ v, type: z.literal('start'), runId: RunId, settings: TrainSettings });
+export const Pause = z.strictObject({ v, type: z.literal('pause'), runId: RunId });
+export const Resume = z.strictObject({ v, type: z.literal('resume'), runId: RunId });
+export const Stop = z.strictObject({ v, type: z.literal('stop'), runId: RunId });
+/** Loss and accuracy of the current weights on the validation split of the last run's dataset. */
+export const Evaluate = z.strictObject({ v, type: z.literal('evaluate'), requestId: z.string().max(200).default('') });
+/**
+ * Block-drop evaluation (Veit et al. 2016): zero the branch of each listed Add, one set at a time,
+ * without retraining. `sets` omitted: every Add with a branch, one at a time.
+ */
+export const DropBlocks = z.strictObject({ v, type: z.literal('dropBlocks'), requestId: z.string().max(200).default(''), sets: z.array(z.array(UnrolledId).min(1).max(10_000)).max(10_000).optional() });
+/** The trained model as tf.js layers-model artefacts (probe-free: the model was never instrumented). */
+export const ExportWeights = z.strictObject({ v, type: z.literal('exportWeights'), requestId: z.string().max(200).default('') });
+/** The consumer has handled stats frames up to `seq`; see StatsCoalescer. */
+export const StatsAck = z.strictObject({ v, type: z.literal('statsAck'), seq: z.number().int().min(0) });
+
+export const ToEngine = z.discriminatedUnion('type', [LoadDesign, Start, Pause, Resume, Stop, Evaluate, DropBlocks, ExportWeights, StatsAck]);
+export type ToEngine = z.infer<typeof ToEngine>;
+export type ToEngineInput = z.input<typeof ToEngine>;
+
+// ---- from the engine ----
+export const BackendAttempt = z.strictObject({ name: BackendName, reason: z.string().max(2000) });
+export const BackendReport = z.strictObject({
+  active: BackendName,
+  /** e.g. "SIMD on, threads off". */
+  detail: z.string().max(2000),
+  /** Better backends that were not used, best first, each with why. */
+  skipped: z.array(BackendAttempt).max(10),
+  forced: z.boolean(),
+});
+export type BackendReport = z.infer<typeof BackendReport>;
+
+export const EngineDiagnostic = z.strictObject({
+  code: z.enum(['dataset-mismatch', 'non-finite', 'design', 'dataset', 'backend']),
+  severity: z.enum(['error', 'warning', 'info']),
+  message: z.string().max(10_000),
+  nodeId: z.string().max(200).optional(),
+  /** 'activation' or 'gradient' for non-finite values. */
+  where: z.enum(['activation', 'gradient', 'loss']).optional(),
+  fix: z.literal('fit-design-to-dataset').optional(),
+});
+export type EngineDiagnostic = z.infer<typeof EngineDiagnostic>;
+
+const Ready = z.strictObject({ v, type: z.literal('ready'), backend: BackendReport });
+const DesignLoaded = z.strictObject({ v, type: z.literal('designLoaded'), nodeCount: z.number().int(), parameterCount: z.number().int(), weightIds: z.array(z.string()) });
+const RunState = z.enum(['running', 'paused']);
+const State = z.strictObject({ v, type: z.literal('state'), runId: RunId, state: RunState });
+const Progress = z.strictObject({
+  v,
+  type: z.literal('progress'),
+  runId: RunId,
+  epoch: z.number().int().min(0),
+  epochs: z.number().int().min(1),
+  step: z.number().int().min(0),
+  stepsPerEpoch: z.number().int().min(1),
+  totalSteps: z.number().int().min(1),
+  /** Running mean over the current epoch so far. */
+  loss: z.number(),
+  accuracy: z.number(),
+  learningRate: z.number(),
+  stepsPerSecond: z.number(),
+});
+const Metrics = z.strictObject({
+  v,
+  type: z.literal('metrics'),
+  runId: RunId,
+  epoch: z.number().int().min(1),
+  loss: z.number(),
+  accuracy: z.number(),
+  validationLoss: z.number().nullable(),
+  validationAccuracy: z.number().nullable(),
+  learningRate: z.number(),
+  durationMs: z.number(),
+});
+const Stats = z.strictObject({ v, type: z.literal('statsFrame'), seq: z.number().int().min(0), frame: StatsFrame });
+const Diagnostics = z.strictObject({ v, type: z.literal('diagnostics'), runId: RunId.optional(), diagnostics: z.array(EngineDiagnostic) });
+const Evaluation = z.strictObject({ v, type: z.literal('evaluation'), requestId: z.string(), loss: z.number(), accuracy: z.number(), count: z.number().int() });
+export const BlockDropResult = z.strictObject({ dropped: z.array(z.string()), loss: z.number(), accuracy: z.number() });
+const BlockDrop = z.strictObject({ v, type: z.literal('blockDrop'), requestId: z.string(), baseline: z.strictObject({ loss: z.number(), accuracy: z.number() }), results: z.array(BlockDropResult) });
+const Weights = z.strictObject({
+  v,
+  type: z.literal('weights'),
+  requestId: z.string(),
+  /** model.json's `modelTopology` and `weightsManifest[0].weights`, as tf.io ModelArtifacts carry them. */
+  modelTopology: z.record(z.string(), z.unknown()),
+  weightSpecs: z.array(z.strictObject({ name: z.string(), shape: z.array(z.number().int()), dtype: z.enum(['float32', 'int32', 'bool', 'string', 'complex64']) }).loose()),
+  weightData: z.instanceof(Uint8Array),
+});
+export const ERROR_CODES = ['bad-message', 'version', 'no-design', 'busy', 'no-run', 'design', 'dataset', 'dataset-mismatch', 'crash', 'internal'] as const;
+const EngineError = z.strictObject({
+  v,
+  type: z.literal('error'),
+  code: z.enum(ERROR_CODES),
+  message: z.string().max(20_000),
+  runId: RunId.optional(),
+  /** The `type` of the message this answers, when there was one. */
+  inReplyTo: z.string().max(100).optional(),
+});
+const DONE_REASONS = ['completed', 'stopped', 'diverged', 'failed'] as const;
+const Done = z.strictObject({
+  v,
+  type: z.literal('done'),
+  runId: RunId,
+  reason: z.enum(DONE_REASONS),
+  epochs: z.number().int().min(0),
+  steps: z.number().int().min(0),
+  loss: z.number().nullable(),
+  accuracy: z.number().nullable(),
+  validationLoss: z.number().nullable(),
+  validationAccuracy: z.number().nullable(),
+});
+
+export const FromEngine = z.discriminatedUnion('type', [Ready, DesignLoaded, State, Progress, Metrics, Stats, Diagnostics, Evaluation, BlockDrop, Weights, EngineError, Done]);
+export type FromEngine = z.infer<typeof FromEngine>;
+export type FromEngineOf<T extends FromEngine['type']> = Extract<FromEngine, { type: T }>;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** A parse failure as one readable sentence: which field, what was wrong. */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 5)
+    .map((i) => `${i.path.length ? i.path.join('.') : 'message'}: ${i.message}`)
+    .join('; ');
+}
+
+/** Parses an incoming message for the engine; a version mismatch gets its own sentence. */
+export function parseToEngine(raw: unknown): { ok: true; message: ToEngine } | { ok: false; code: ErrorCode; message: string; inReplyTo?: string } {
+  const type = typeof raw === 'object' && raw !== null && typeof (raw as { type?: unknown }).type === 'string' ? (raw as { type: string }).type.slice(0, 100) : undefined;
+  const version = typeof raw === 'object' && raw !== null ? (raw as { v?: unknown }).v : undefined;
+  if (version !== undefined && version !== PROTOCOL_VERSION) {
+    return { ok: false, code: 'version', message: `message speaks protocol version ${String(version)}; this engine speaks version ${PROTOCOL_VERSION}`, inReplyTo: type };
+  }
+  const parsed = ToEngine.safeParse(raw);
+  if (!parsed.success) return { ok: false, code: 'bad-message', message: `invalid ${type ?? 'message'}: ${describeIssues(parsed.error)}`, inReplyTo: type };
+  return { ok: true, message: parsed.data };
+}

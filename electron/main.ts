@@ -15,7 +15,7 @@ import { RecoveryStore } from './files/recovery';
 import { dispatch, makeSenderCheck, type SenderInfo } from './ipc/dispatch';
 import { createHandlers, openDesignAt, type HandlerContext } from './ipc/handlers';
 import { buildMenuTemplate } from './menu';
-import { hardenSession, hardenWebContents, secureWebPreferences } from './security';
+import { hardenSession, hardenWebContents } from './security';
 import { fitToDisplays, loadWindowState, saveWindowState } from './windowState';
 
 const PRODUCT_NAME = 'ResCanvas';
@@ -110,7 +110,23 @@ async function createWindow(): Promise<void> {
     title: PRODUCT_NAME,
     show: false,
     backgroundColor: '#ffffff',
-    webPreferences: secureWebPreferences(join(__dirname, 'preload.cjs')),
+    // Kept literal here (not built by a helper) so the security scanner can read every setting.
+    webPreferences: {
+      // Reviewed: the preload exposes one validated-on-the-other-side function per operation, never ipcRenderer (preload/bridge.ts).
+      preload: join(__dirname, 'preload.cjs'), /* eng-disable PRELOAD_JS_CHECK */
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      webviewTag: false,
+      navigateOnDragDrop: false,
+      disableBlinkFeatures: 'Auxclick',
+      spellcheck: false,
+    },
   });
   mainWindow = window;
   if (saved.maximized) window.maximize();
@@ -162,7 +178,7 @@ if (!app.requestSingleInstanceLock()) {
 
   void app.whenReady().then(async () => {
     protocol.handle(APP_SCHEME, (request) => serveAppRequest(request.url, webRoot));
-    hardenSession(session.defaultSession, appOrigin);
+    hardenSession(session.defaultSession, appOrigin, devServerUrl === undefined);
     recentFiles = await loadRecentFiles(userData());
     registerIpc();
     installMenu();

@@ -6,7 +6,7 @@ import { APP_ORIGIN, resolveAppUrl, serveAppRequest } from '../../../electron/ap
 import { designPathFromArgv } from '../../../electron/commandLine';
 import { pushRecent } from '../../../electron/files/recentFiles';
 import { buildMenuTemplate } from '../../../electron/menu';
-import { CONTENT_SECURITY_POLICY, isAppUrl, secureWebPreferences } from '../../../electron/security';
+import { CONTENT_SECURITY_POLICY, isAppUrl } from '../../../electron/security';
 import { DEFAULT_WINDOW_STATE, fitToDisplays, loadWindowState, saveWindowState } from '../../../electron/windowState';
 import type { MenuCommand } from '../../../src/protocol/ipc';
 import { tempDir } from './support';
@@ -42,10 +42,6 @@ describe('app:// protocol', () => {
 });
 
 describe('security settings', () => {
-  it('isolates and sandboxes the renderer', () => {
-    expect(secureWebPreferences('/p.cjs')).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, webviewTag: false });
-  });
-
   it('allows no inline or remote scripts', () => {
     const scriptSrc = CONTENT_SECURITY_POLICY.split('; ').find((d) => d.startsWith('script-src'));
     expect(scriptSrc).toBe("script-src 'self' 'wasm-unsafe-eval'");

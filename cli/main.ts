@@ -5,6 +5,9 @@
 import { Command, CommanderError } from 'commander';
 import { registerSummary } from './commands/summary';
 import { registerValidate } from './commands/validate';
+import { registerExport } from './commands/export';
+import { registerImport } from './commands/import';
+import { registerExportPytorch } from './commands/exportPytorch';
 import { UsageError } from './errors';
 
 const program = new Command()
@@ -15,6 +18,9 @@ const program = new Command()
 
 registerValidate(program);
 registerSummary(program);
+registerExport(program);
+registerImport(program);
+registerExportPytorch(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,0 +1,137 @@
+import type { Command } from 'commander';
+import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { EXPORT_FORMATS, exportDesign, WeightsError, WeightsSidecar, WEIGHTS_FORMAT, type ExportedFile, type ExportFormat, type NamedWeights } from '../../src/export';
+import { ImportError, MAX_MODEL_JSON_BYTES } from '../../src/import';
+import { parseModelJsonText } from '../../src/import/json';
+import { checkWeightPath, readWeights } from '../../src/import/weights';
+import { readDesignFile } from '../designFile';
+import { UsageError } from '../errors';
+
+/** Weight files larger than this are refused before reading (a 1000-layer ResNet is ~10 MB). */
+const MAX_WEIGHT_FILE_BYTES = 2 * 1024 ** 3;
+
+const exists = (path: string) => stat(path).then(() => true, () => false);
+
+function checkFileName(name: string): void {
+  if (!/^[A-Za-z0-9._-]+$/.test(name) || name === '.' || name === '..') throw new Error(`refusing to write unexpected file name "${name}"`);
+}
+
+/**
+ * Writes `files` as the folder `out`, all or nothing: into a temporary sibling first, renamed into
+ * place at the end, so an interruption never leaves a half-written export behind.
+ */
+export async function writeFolderAtomically(out: string, files: ExportedFile[], force: boolean): Promise<void> {
+  const target = resolve(out);
+  if (await exists(target)) {
+    const info = await stat(target);
+    if (!info.isDirectory()) throw new UsageError(`${out} exists and is not a folder; choose another --out`);
+    if ((await readdir(target)).length && !force) throw new UsageError(`${out} already exists and is not empty; pass --force to replace it`);
+  }
+  files.forEach((f) => checkFileName(f.name));
+  await mkdir(dirname(target), { recursive: true });
+  const temp = await mkdtemp(join(dirname(target), `.${basename(target)}.partial-`));
+  const old = `${temp}-old`;
+  try {
+    for (const f of files) await writeFile(join(temp, f.name), f.data);
+    if (await exists(target)) await rename(target, old);
+    await rename(temp, target);
+  } catch (error) {
+    await rm(temp, { recursive: true, force: true });
+    if ((await exists(old)) && !(await exists(target))) await rename(old, target);
+    throw error;
+  }
+  await rm(old, { recursive: true, force: true });
+}
+
+/** Writes several files into one folder, each through a temporary name, renamed only once all are written. */
+export async function writeFilesAtomically(folder: string, files: ExportedFile[], force: boolean): Promise<string[]> {
+  files.forEach((f) => checkFileName(f.name));
+  const targets = files.map((f) => join(folder, f.name));
+  if (!force) {
+    const clashes = [];
+    for (const t of targets) if (await exists(t)) clashes.push(t);
+    if (clashes.length) throw new UsageError(`${clashes.join(', ')} already exist${clashes.length === 1 ? 's' : ''}; pass --force to replace`);
+  }
+  await mkdir(folder, { recursive: true });
+  const temps = targets.map((t) => `${join(dirname(t), `.${basename(t)}.partial-${process.pid}`)}`);
+  try {
+    for (const [i, f] of files.entries()) await writeFile(temps[i], f.data);
+    // The design file is last in the list: renamed last, so it never points at missing weights.
+    for (const [i, t] of targets.entries()) await rename(temps[i], t);
+  } finally {
+    for (const t of temps) await rm(t, { force: true });
+  }
+  return targets;
+}
+
+/** Reads a file next to `base` that a manifest names, refusing paths that leave its folder. */
+export function weightFileReader(baseDir: string) {
+  return async (path: string): Promise<Uint8Array | null> => {
+    if (checkWeightPath(path)) return null;
+    const full = join(baseDir, path);
+    const info = await stat(full).catch(() => null);
+    if (!info?.isFile()) return null;
+    if (info.size > MAX_WEIGHT_FILE_BYTES) throw new UsageError(`${full}: ${(info.size / 1024 ** 3).toFixed(1)} GB is more than weight files may be`);
+    return new Uint8Array(await readFile(full));
+  };
+}
+
+/** `--weights`: a design's weights sidecar (`x.weights.json`) or a tf.js model.json with weights. */
+async function readWeightsFile(path: string): Promise<NamedWeights> {
+  const info = await stat(path).catch(() => null);
+  if (!info?.isFile()) throw new UsageError(`${path}: cannot read the weights file`);
+  if (info.size > MAX_MODEL_JSON_BYTES) throw new UsageError(`${path}: too large for a weights manifest`);
+  try {
+    const value = parseModelJsonText(await readFile(path, 'utf8'), path);
+    const record = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
+    let manifest: unknown;
+    if (record.format === WEIGHTS_FORMAT) {
+      const sidecar = WeightsSidecar.safeParse(record);
+      if (!sidecar.success) throw new UsageError(`${path}: not a readable ${WEIGHTS_FORMAT} file`);
+      manifest = sidecar.data.weightsManifest;
+    } else if ('weightsManifest' in record) {
+      manifest = record.weightsManifest;
+    } else {
+      throw new UsageError(`${path}: not a weights file (expected a .weights.json sidecar or a tf.js model.json)`);
+    }
+    return await readWeights(manifest, weightFileReader(dirname(path)), path);
+  } catch (error) {
+    if (error instanceof ImportError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+export function registerExport(program: Command): void {
+  program
+    .command('export')
+    .description('export a design as a tf.js model (model.json + weights.bin), Keras JSON, or design JSON')
+    .argument('<design>', 'a .rescanvas.json design file')
+    .requiredOption('--format <format>', `one of ${EXPORT_FORMATS.join(', ')}`)
+    .requiredOption('--out <dir>', 'folder to create with the exported files')
+    .option('--weights <file>', "trained weights: a design's .weights.json sidecar or a tf.js model.json (default: fresh initial weights)")
+    .option('--keras3', 'Keras JSON with the Keras 3 module/registered_name keys')
+    .option('--force', 'replace --out if it already exists')
+    .action(async (file: string, options: { format: string; out: string; weights?: string; keras3?: boolean; force?: boolean }) => {
+      if (!(EXPORT_FORMATS as readonly string[]).includes(options.format)) throw new UsageError(`--format must be one of ${EXPORT_FORMATS.join(', ')}, not "${options.format}"`);
+      const format = options.format as ExportFormat;
+      if (options.keras3 && format !== 'keras') throw new UsageError('--keras3 only applies to --format keras');
+      const design = await readDesignFile(file);
+      const weights = options.weights ? await readWeightsFile(options.weights) : undefined;
+      let tf = null;
+      if (format !== 'design') {
+        tf = await import('@tensorflow/tfjs');
+        await tf.setBackend('cpu');
+      }
+      let bundle;
+      try {
+        bundle = await exportDesign(format, design, tf, { weights, keras3: options.keras3 });
+      } catch (error) {
+        if (error instanceof WeightsError) throw new UsageError(`${options.weights}: ${error.message}`);
+        if (error instanceof Error && error.name === 'CompileError') throw new UsageError(`${file}: ${error.message}`);
+        throw error;
+      }
+      await writeFolderAtomically(options.out, bundle.files, options.force ?? false);
+      console.log(`wrote ${options.out}: ${bundle.files.map((f) => f.name).join(', ')}${format !== 'design' && !weights ? ' (freshly initialized weights: no --weights given)' : ''}`);
+    });
+}

@@ -7,8 +7,6 @@ import { registerSummary } from './commands/summary';
 import { registerValidate } from './commands/validate';
 import { registerExport } from './commands/export';
 import { registerImport } from './commands/import';
-import { registerExport } from './commands/export';
-import { registerImport } from './commands/import';
 import { registerExportPytorch } from './commands/exportPytorch';
 import { UsageError } from './errors';
 
@@ -20,8 +18,6 @@ const program = new Command()
 
 registerValidate(program);
 registerSummary(program);
-registerExport(program);
-registerImport(program);
 registerExport(program);
 registerImport(program);
 registerExportPytorch(program);

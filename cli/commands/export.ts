@@ -121,6 +121,8 @@ export function registerExport(program: Command): void {
       let tf = null;
       if (format !== 'design') {
         tf = await import('@tensorflow/tfjs');
+        // Prod mode also silences tf.js' "install tfjs-node" banner, which is noise on a CLI's stderr.
+        tf.enableProdMode();
         await tf.setBackend('cpu');
       }
       let bundle;

@@ -1,0 +1,75 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const root = join(import.meta.dirname, '..', '..', '..');
+const run = (...args: string[]) => spawnSync(process.execPath, [join(root, 'bin', 'rescanvas.mjs'), ...args], { cwd: root, encoding: 'utf8' });
+const example = (name: string) => join(root, 'assets', 'examples', name);
+const dir = mkdtempSync(join(tmpdir(), 'rescanvas-export-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('rescanvas export / import', () => {
+  it('exports tf.js, imports it back with weights, and re-exports the same weights bytes', () => {
+    const out = join(dir, 'tfjs');
+    const r = run('export', example('projection-shortcut.rescanvas.json'), '--format', 'tfjs', '--out', out);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/freshly initialized weights/);
+    expect(readdirSync(out).sort()).toEqual(['model.json', 'weights.bin']);
+
+    const imported = run('import', join(out, 'model.json'), '--out', join(dir, 'back.rescanvas.json'));
+    expect(imported.status).toBe(0);
+    expect(readdirSync(dir).filter((f) => f.startsWith('back')).sort()).toEqual(['back.rescanvas.json', 'back.weights.bin', 'back.weights.json']);
+    expect(run('validate', join(dir, 'back.rescanvas.json')).status).toBe(0);
+
+    const again = run('export', join(dir, 'back.rescanvas.json'), '--format', 'tfjs', '--out', join(dir, 'again'), '--weights', join(dir, 'back.weights.json'));
+    expect(again.status).toBe(0);
+    expect(again.stdout).not.toMatch(/freshly initialized/);
+    expect(readFileSync(join(dir, 'again', 'weights.bin')).equals(readFileSync(join(out, 'weights.bin')))).toBe(true);
+  });
+
+  it('refuses to overwrite without --force, replaces with it, and writes Keras and design formats', () => {
+    const out = join(dir, 'keras');
+    expect(run('export', example('projection-shortcut.rescanvas.json'), '--format', 'keras', '--keras3', '--out', out).status).toBe(0);
+    expect(readdirSync(out).sort()).toEqual(['export_info.json', 'keras_model.json', 'weights.bin', 'weights_manifest.json']);
+    const before = readFileSync(join(out, 'weights.bin'));
+    const refused = run('export', example('projection-shortcut.rescanvas.json'), '--format', 'keras', '--out', out);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toMatch(/already exists and is not empty; pass --force/);
+    expect(readFileSync(join(out, 'weights.bin')).equals(before)).toBe(true);
+    expect(run('export', example('projection-shortcut.rescanvas.json'), '--format', 'design', '--out', out, '--force').status).toBe(0);
+    expect(readdirSync(out)).toEqual(['Projection-shortcut.rescanvas.json']);
+    expect(readdirSync(dir).filter((f) => f.includes('.partial-'))).toEqual([]);
+  });
+
+  it('bad input: clear error, exit 2, nothing written', () => {
+    const bad = join(dir, 'bad');
+    mkdirSync(bad);
+    const truncated = join(bad, 'model.json');
+    writeFileSync(truncated, '{"format":"layers-model","modelTopology":{"class_name":"Mod');
+    const r1 = run('import', truncated, '--out', join(bad, 'x.rescanvas.json'));
+    expect(r1.status).toBe(2);
+    expect(r1.stderr).toMatch(/cannot import model\.json: not valid JSON \(the file looks truncated\)/);
+
+    const graph = join(bad, 'graph.json');
+    writeFileSync(graph, JSON.stringify({ format: 'graph-model', modelTopology: { node: [] }, weightsManifest: [] }));
+    const r2 = run('import', graph, '--out', join(bad, 'x.rescanvas.json'));
+    expect(r2.status).toBe(2);
+    expect(r2.stderr).toMatch(/graph model/);
+
+    const r3 = run('export', example('projection-shortcut.rescanvas.json'), '--format', 'onnx', '--out', join(bad, 'o'));
+    expect(r3.stderr).toMatch(/--format must be one of tfjs, keras, design/);
+
+    const wrongWeights = join(bad, 'w.weights.json');
+    writeFileSync(wrongWeights, JSON.stringify({ format: 'rescanvas.weights', version: 1, weightsManifest: [{ paths: ['w.weights.bin'], weights: [{ name: 'dense_1/kernel', shape: [2, 2], dtype: 'float32' }] }] }));
+    writeFileSync(join(bad, 'w.weights.bin'), new Uint8Array(16));
+    const r4 = run('export', example('projection-shortcut.rescanvas.json'), '--format', 'tfjs', '--out', join(bad, 'o'), '--weights', wrongWeights);
+    expect(r4.status).toBe(2);
+    expect(r4.stderr).toMatch(/"dense_1\/kernel" has shape \[2, 2\]; the model expects \[2, 32\]/);
+
+    expect(readdirSync(bad).sort()).toEqual(['graph.json', 'model.json', 'w.weights.bin', 'w.weights.json']);
+    expect(existsSync(join(bad, 'o'))).toBe(false);
+  });
+});

@@ -1,0 +1,166 @@
+import { useCallback, useEffect, useMemo, useRef, type DragEvent } from 'react';
+import {
+  Background, BackgroundVariant, Controls, MiniMap, ReactFlow, type Connection, type EdgeChange, type NodeChange, type ReactFlowInstance,
+} from '@xyflow/react';
+import { isLayerType } from '../../src/graph/catalogue';
+import { groupBoundary } from '../../src/graph/groups';
+import { indexGraph } from '../../src/graph/topology';
+import type { Point } from '../../src/graph/edit';
+import { appStore, useApp } from '../store/store';
+import { useValidation } from '../store/validation';
+import { FlowProjection } from './toFlow';
+import { nodeTypes, edgeTypes } from './nodeTypes';
+import { centreOn, registerCanvas, screenToFlow } from './canvasApi';
+import type { FlowEdge, FlowNode } from './flowTypes';
+
+export const LAYER_DRAG_TYPE = 'application/x-rescanvas-layer';
+/** Above this many nodes only what is on screen is rendered, and the minimap is left out. */
+const LARGE_CANVAS = 300;
+const SNAP: [number, number] = [10, 10];
+
+/** What a connection from a collapsed block means: its exit layer's output. */
+function resolveSource(id: string): string {
+  const { design } = appStore.getState();
+  const group = design.groups.find((g) => g.id === id);
+  if (!group) return id;
+  const b = groupBoundary(group, indexGraph(design));
+  return b.ok ? b.boundary.exit : id;
+}
+
+function onNodesChange(changes: NodeChange<FlowNode>[]): void {
+  const state = appStore.getState();
+  const positions = new Map<string, Point>();
+  let selection: Set<string> | null = null;
+  const groups = new Map(state.design.groups.map((g) => [g.id, g]));
+  const nodesById = new Map(state.design.nodes.map((n) => [n.id, n]));
+  for (const c of changes) {
+    if (c.type === 'position' && c.position) {
+      const group = groups.get(c.id);
+      if (group) {
+        // A collapsed block moves all its members by the same delta.
+        const members = group.nodeIds.map((id) => nodesById.get(id)).filter((n) => !!n);
+        const dx = c.position.x - Math.min(...members.map((n) => n.position.x));
+        const dy = c.position.y - Math.min(...members.map((n) => n.position.y));
+        for (const n of members) positions.set(n.id, { x: n.position.x + dx, y: n.position.y + dy });
+      } else {
+        positions.set(c.id, { x: Math.round(c.position.x), y: Math.round(c.position.y) });
+      }
+    } else if (c.type === 'select') {
+      selection ??= new Set(state.selectedIds);
+      if (c.selected) selection.add(c.id);
+      else selection.delete(c.id);
+    }
+  }
+  if (positions.size) state.moveNodes(positions);
+  if (selection) state.select(selection, state.selectedEdgeIds);
+}
+
+function onEdgesChange(changes: EdgeChange<FlowEdge>[]): void {
+  const state = appStore.getState();
+  let selection: Set<string> | null = null;
+  for (const c of changes) {
+    if (c.type === 'select') {
+      selection ??= new Set(state.selectedEdgeIds);
+      if (c.selected) selection.add(c.id);
+      else selection.delete(c.id);
+    }
+  }
+  if (selection) state.select(state.selectedIds, selection);
+}
+
+function onConnect(connection: Connection): void {
+  const state = appStore.getState();
+  if (state.design.groups.some((g) => g.id === connection.target && g.collapsed)) {
+    state.say('expand the repeat block to connect to a layer inside it', 'error');
+    return;
+  }
+  state.connectNodes(resolveSource(connection.source), connection.target);
+}
+
+const beginDrag = (): void => appStore.beginDrag();
+const endDrag = (): void => appStore.endDrag();
+const clearSelection = (): void => appStore.getState().clearSelection();
+
+function onDragOver(event: DragEvent): void {
+  if (event.dataTransfer.types.includes(LAYER_DRAG_TYPE)) {
+    event.preventDefault();
+    event.dataTransfer.dropEffect = 'copy';
+  }
+}
+
+function onDrop(event: DragEvent): void {
+  const type = event.dataTransfer.getData(LAYER_DRAG_TYPE);
+  if (!type || !isLayerType(type)) return;
+  event.preventDefault();
+  const p = screenToFlow({ x: event.clientX, y: event.clientY });
+  appStore.getState().addLayer(type, { x: Math.round((p.x - 100) / SNAP[0]) * SNAP[0], y: Math.round((p.y - 36) / SNAP[1]) * SNAP[1] });
+}
+
+export function Canvas() {
+  const design = useApp((s) => s.design);
+  const selectedIds = useApp((s) => s.selectedIds);
+  const selectedEdgeIds = useApp((s) => s.selectedEdgeIds);
+  const theme = useApp((s) => s.theme);
+  const focusRequest = useApp((s) => s.focusRequest);
+  const validation = useValidation((s) => s);
+  const projection = useRef(new FlowProjection());
+  const wrapper = useRef<HTMLElement>(null);
+  const { nodes, edges } = useMemo(
+    () => projection.current.project(design, validation, selectedIds, selectedEdgeIds),
+    [design, validation, selectedIds, selectedEdgeIds],
+  );
+  const large = nodes.length > LARGE_CANVAS;
+
+  const onInit = useCallback((flow: ReactFlowInstance<FlowNode, FlowEdge>) => {
+    registerCanvas(flow, wrapper.current);
+    if (appStore.getState().design.nodes.length) void flow.fitView({ padding: 0.15 });
+  }, []);
+  useEffect(() => () => registerCanvas(null, null), []);
+
+  useEffect(() => {
+    if (!focusRequest) return;
+    const { design: d } = appStore.getState();
+    const node = d.nodes.find((n) => n.id === focusRequest.nodeId);
+    const group = d.groups.find((g) => g.collapsed && g.nodeIds.includes(focusRequest.nodeId));
+    if (node) {
+      centreOn(node.position);
+      appStore.getState().select([group ? group.id : node.id]);
+      // Move keyboard focus to the node so the next key acts on it.
+      requestAnimationFrame(() => wrapper.current?.querySelector<HTMLElement>(`.react-flow__node[data-id="${CSS.escape(group ? group.id : node.id)}"]`)?.focus());
+    }
+  }, [focusRequest]);
+
+  return (
+    <section className="canvas" aria-label="Canvas" ref={wrapper} onDragOver={onDragOver} onDrop={onDrop}>
+      <ReactFlow<FlowNode, FlowEdge>
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        edgeTypes={edgeTypes}
+        onNodesChange={onNodesChange}
+        onEdgesChange={onEdgesChange}
+        onConnect={onConnect}
+        onNodeDragStart={beginDrag}
+        onNodeDragStop={endDrag}
+        onSelectionDragStart={beginDrag}
+        onSelectionDragStop={endDrag}
+        onPaneClick={clearSelection}
+        onInit={onInit}
+        deleteKeyCode={null}
+        selectionKeyCode="Shift"
+        multiSelectionKeyCode={['Meta', 'Control', 'Shift']}
+        snapToGrid
+        snapGrid={SNAP}
+        minZoom={0.02}
+        maxZoom={2}
+        onlyRenderVisibleElements={large}
+        colorMode={theme}
+        proOptions={{ hideAttribution: true }}
+      >
+        <Background variant={BackgroundVariant.Dots} gap={20} size={1} />
+        <Controls position="bottom-left" />
+        {!large && <MiniMap pannable zoomable position="bottom-right" ariaLabel="Minimap" />}
+      </ReactFlow>
+    </section>
+  );
+}

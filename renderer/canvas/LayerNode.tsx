@@ -1,0 +1,39 @@
+import { memo } from 'react';
+import { Handle, Position, type NodeProps } from '@xyflow/react';
+import { layerKind } from '../../src/graph/catalogue';
+import type { LayerFlowNode } from './flowTypes';
+
+function formatCount(n: number): string {
+  return n >= 1e6 ? `${(n / 1e6).toFixed(2)} M` : n >= 1e4 ? `${(n / 1e3).toFixed(1)} k` : String(n);
+}
+
+/** One component for every layer kind: the catalogue supplies the summary, so a new kind needs no new component. */
+function LayerNodeView({ id, data }: NodeProps<LayerFlowNode>) {
+  const { node, shape, paramCount, problem } = data;
+  const kind = layerKind(node.type);
+  const summary = kind.summary(node.params as never);
+  const multi = kind.inputs.max > 1;
+  return (
+    <div className={`layer-node kind-${kind.category.replace(/\W+/g, '-').toLowerCase()}${problem ? ` has-${problem.severity}` : ''}${data.inGroup ? ' in-group' : ''}`}>
+      {kind.inputs.max > 0 && <Handle type="target" position={Position.Top} className={multi ? 'handle-multi' : undefined} aria-label={`${node.id} input`} />}
+      <div className="layer-node-head">
+        <span className="layer-node-type">{node.type}</span>
+        <span className="layer-node-name">{node.name ?? node.id}</span>
+      </div>
+      <div className="layer-node-body">
+        <span className="layer-node-summary">{summary}</span>
+        <span className="layer-node-shape">{shape ?? '—'}</span>
+        {paramCount !== null && paramCount > 0 && <span className="layer-node-params">{formatCount(paramCount)} params</span>}
+      </div>
+      {problem && (
+        <span id={`problem-${id}`} className="layer-node-problem" title={problem.message}>
+          <span aria-hidden="true">!</span>
+          <span className="visually-hidden">{problem.message}</span>
+        </span>
+      )}
+      {node.type !== 'Output' && <Handle type="source" position={Position.Bottom} aria-label={`${node.id} output`} />}
+    </div>
+  );
+}
+
+export const LayerNode = memo(LayerNodeView);

@@ -1,0 +1,126 @@
+import type { Design, DesignNode, RepeatGroup } from '../../src/graph/design';
+import type { ValidationState } from '../store/validation';
+import { GROUP_SIZE, LAYER_SIZE, handlesFor } from './geometry';
+import type { FlowEdge, FlowNode, GroupNodeData, LayerNodeData } from './flowTypes';
+
+const FRAME_PADDING = 24;
+const FRAME_HEADER = 32;
+
+/**
+ * Builds React Flow nodes and edges from the design, reusing the previous object for every node or
+ * edge whose inputs did not change, so React Flow and the memoised node components skip them.
+ */
+export class FlowProjection {
+  private layerCache = new Map<string, { node: DesignNode; selected: boolean; facts: unknown; inGroup: boolean; flow: FlowNode }>();
+  private groupCache = new Map<string, { key: string; flow: FlowNode }>();
+  private edgeCache = new Map<string, { key: string; flow: FlowEdge }>();
+
+  project(design: Design, validation: ValidationState, selected: ReadonlySet<string>, selectedEdges: ReadonlySet<string>): { nodes: FlowNode[]; edges: FlowEdge[] } {
+    const nodes: FlowNode[] = [];
+    const hiddenBy = new Map<string, RepeatGroup>();
+    const memberOf = new Map<string, RepeatGroup>();
+    for (const g of design.groups) {
+      for (const id of g.nodeIds) {
+        memberOf.set(id, g);
+        if (g.collapsed) hiddenBy.set(id, g);
+      }
+    }
+    const byId = new Map(design.nodes.map((n) => [n.id, n]));
+    const seenLayers = new Set<string>();
+
+    for (const g of design.groups) nodes.push(this.groupNode(g, byId, validation, selected.has(g.id)));
+    for (const n of design.nodes) {
+      if (hiddenBy.has(n.id)) continue;
+      seenLayers.add(n.id);
+      const facts = validation.facts.get(n.id);
+      const isSelected = selected.has(n.id);
+      const inGroup = memberOf.has(n.id);
+      const cached = this.layerCache.get(n.id);
+      if (cached && cached.node === n && cached.selected === isSelected && cached.facts === facts && cached.inGroup === inGroup) {
+        nodes.push(cached.flow);
+        continue;
+      }
+      const data: LayerNodeData = {
+        node: n,
+        shape: facts?.shape ?? null,
+        paramCount: facts?.paramCount ?? null,
+        problem: facts?.problem ? { message: facts.problem.message, severity: facts.problem.severity } : null,
+        inGroup,
+      };
+      const invalid = facts?.problem?.severity === 'error';
+      const flow: FlowNode = {
+        id: n.id,
+        type: 'layer',
+        position: n.position,
+        data,
+        selected: isSelected,
+        ...LAYER_SIZE,
+        measured: LAYER_SIZE,
+        handles: handlesFor(LAYER_SIZE, n.type !== 'Input', n.type !== 'Output'),
+        ariaLabel: `${n.type} ${n.name ?? n.id}`,
+        domAttributes: facts?.problem ? { 'aria-invalid': invalid ? true : undefined, 'aria-describedby': `problem-${n.id}` } : undefined,
+      };
+      this.layerCache.set(n.id, { node: n, selected: isSelected, facts, inGroup, flow });
+      nodes.push(flow);
+    }
+    for (const id of this.layerCache.keys()) if (!seenLayers.has(id)) this.layerCache.delete(id);
+
+    const edges: FlowEdge[] = [];
+    const endpoint = (id: string): string => hiddenBy.get(id)?.id ?? id;
+    const seenEdges = new Set<string>();
+    for (const e of design.edges) {
+      const source = endpoint(e.source);
+      const target = endpoint(e.target);
+      if (source === target) continue; // inside a collapsed block
+      const label = validation.edgeLabels.get(e.id) ?? '';
+      const targetType = byId.get(e.target)?.type;
+      const skip = (targetType === 'Add' || targetType === 'Concatenate') && Math.abs((byId.get(e.target)?.position.y ?? 0) - (byId.get(e.source)?.position.y ?? 0)) > LAYER_SIZE.height * 2.5;
+      const isSelected = selectedEdges.has(e.id);
+      const key = `${source}|${target}|${label}|${skip}|${isSelected}`;
+      seenEdges.add(e.id);
+      const cached = this.edgeCache.get(e.id);
+      if (cached && cached.key === key) {
+        edges.push(cached.flow);
+        continue;
+      }
+      const flow: FlowEdge = { id: e.id, source, target, type: 'shape', label, data: { skip }, selected: isSelected, ariaLabel: `${source} to ${target}${label ? ` ${label}` : ''}` };
+      this.edgeCache.set(e.id, { key, flow });
+      edges.push(flow);
+    }
+    for (const id of this.edgeCache.keys()) if (!seenEdges.has(id)) this.edgeCache.delete(id);
+    return { nodes, edges };
+  }
+
+  private groupNode(g: RepeatGroup, byId: Map<string, DesignNode>, validation: ValidationState, isSelected: boolean): FlowNode {
+    const members = g.nodeIds.map((id) => byId.get(id)).filter((n): n is DesignNode => !!n);
+    const xs = members.map((n) => n.position.x);
+    const ys = members.map((n) => n.position.y);
+    const minX = Math.min(...xs);
+    const minY = Math.min(...ys);
+    const shapes = members.map((n) => validation.facts.get(n.id)?.shape ?? null);
+    const problemNode = members.find((n) => validation.facts.get(n.id)?.problem?.severity === 'error');
+    const groupProblem = validation.result.diagnostics.find((d) => d.groupId === g.id);
+    const problem = groupProblem ?? (problemNode ? validation.facts.get(problemNode.id)?.problem ?? null : null);
+    const contents = members.map((n) => n.type).join(' → ');
+    const firstShape = shapes.find((s) => s) ?? null;
+    const lastShape = [...shapes].reverse().find((s) => s) ?? null;
+    const position = g.collapsed ? { x: minX, y: minY } : { x: minX - FRAME_PADDING, y: minY - FRAME_PADDING - FRAME_HEADER };
+    const size = g.collapsed
+      ? GROUP_SIZE
+      : { width: Math.max(...xs) - minX + LAYER_SIZE.width + 2 * FRAME_PADDING, height: Math.max(...ys) - minY + LAYER_SIZE.height + 2 * FRAME_PADDING + FRAME_HEADER };
+    const key = JSON.stringify([g, position, size, contents, firstShape, lastShape, problem?.message, isSelected]);
+    const cached = this.groupCache.get(g.id);
+    if (cached && cached.key === key) return cached.flow;
+    const data: GroupNodeData = { group: g, contents, inShape: firstShape, outShape: lastShape, problem: problem ? { message: problem.message, severity: problem.severity } : null };
+    const label = `Repeat ${g.name ?? g.id} ×${g.repeat}`;
+    const flow: FlowNode = g.collapsed
+      ? {
+          id: g.id, type: 'group', position, data, selected: isSelected, ...size, measured: size,
+          handles: handlesFor(size, true, true), ariaLabel: label,
+          domAttributes: problem ? { 'aria-invalid': problem.severity === 'error' ? true : undefined, 'aria-describedby': `problem-${g.id}` } : undefined,
+        }
+      : { id: g.id, type: 'groupFrame', position, data, selected: isSelected, ...size, measured: size, handles: [], draggable: false, zIndex: -1, ariaLabel: `${label} (expanded)` };
+    this.groupCache.set(g.id, { key, flow });
+    return flow;
+  }
+}

@@ -1,0 +1,28 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import '@xyflow/react/dist/style.css';
+import './styles/app.css';
+import { selectHost } from './selectHost';
+import { App } from './App';
+import { appStore } from './store/store';
+import { syncDocumentState } from './files/fileActions';
+import './store/validation';
+
+selectHost();
+syncDocumentState();
+
+declare global {
+  interface Window {
+    /** The store, for benchmarks and browser tests that set up large designs quickly. */
+    __rescanvasStore?: typeof appStore;
+  }
+}
+window.__rescanvasStore = appStore;
+
+const root = document.getElementById('root');
+if (!root) throw new Error('index.html has no #root element');
+createRoot(root).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);

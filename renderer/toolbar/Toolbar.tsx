@@ -1,0 +1,45 @@
+import { memo } from 'react';
+import { appStore, isDirty, useApp, useHistoryCounts } from '../store/store';
+import { newDocumentAsked, openFileAsked, saveFile } from '../files/fileActions';
+import { ExportMenu } from './ExportMenu';
+import { repeatSelection, runAutoLayout } from './commands';
+
+const TRAINING_LATER = 'Training is set up in the Training panel (coming with the training engine)';
+
+function ToolbarView() {
+  const { past, future } = useHistoryCounts();
+  const hasSelection = useApp((s) => s.selectedIds.size > 0);
+  const dirty = useApp(isDirty);
+  const fileName = useApp((s) => s.fileName);
+  const theme = useApp((s) => s.theme);
+  return (
+    <header className="toolbar" role="toolbar" aria-label="Main toolbar">
+      <span className="app-title">
+        ResCanvas — <span className="file-name">{fileName}</span>
+        {dirty && <span className="dirty-marker" aria-label="unsaved changes" title="Unsaved changes">●</span>}
+      </span>
+      <div className="toolbar-group">
+        <button type="button" onClick={newDocumentAsked}>New</button>
+        <button type="button" onClick={openFileAsked}>Open</button>
+        <button type="button" onClick={() => void saveFile()}>Save</button>
+        <button type="button" onClick={() => void saveFile(true)}>Save As</button>
+        <ExportMenu />
+        <button type="button" onClick={() => appStore.getState().setExamplesOpen(true)}>Examples</button>
+      </div>
+      <div className="toolbar-group">
+        <button type="button" onClick={() => appStore.undo()} disabled={past === 0} title="Undo (Ctrl+Z)">Undo</button>
+        <button type="button" onClick={() => appStore.redo()} disabled={future === 0} title="Redo (Shift+Ctrl+Z)">Redo</button>
+        <button type="button" onClick={() => void runAutoLayout()}>Auto layout</button>
+        <button type="button" onClick={() => appStore.getState().wrapSelectionInResidual()} disabled={!hasSelection} title="Make the selected chain g into x + g(x)">Wrap in residual block</button>
+        <button type="button" onClick={() => repeatSelection()} disabled={!hasSelection} title="Repeat the selected block 10 times (change the count in the Inspector)">Repeat block</button>
+      </div>
+      <div className="toolbar-group">
+        <button type="button" disabled title={TRAINING_LATER}>Train</button>
+        <button type="button" disabled title={TRAINING_LATER}>Stop</button>
+        <button type="button" aria-pressed={theme === 'dark'} onClick={() => appStore.getState().setTheme(theme === 'dark' ? 'light' : 'dark')}>Dark theme</button>
+      </div>
+    </header>
+  );
+}
+
+export const Toolbar = memo(ToolbarView);

@@ -15,8 +15,11 @@ export interface DatasetSources {
 
 const DATA_STREAM = 0;
 
-/** Parses the spec (the trust boundary) and builds the dataset; throws DatasetError with a readable message. */
-export async function loadDataset(input: DatasetSpecInput | unknown, sources: DatasetSources = {}): Promise<Dataset> {
+/**
+ * Parses the spec again (it may come straight from a worker message or CLI flag, whatever its static
+ * type) and builds the dataset; throws DatasetError with a readable message.
+ */
+export async function loadDataset(input: DatasetSpecInput, sources: DatasetSources = {}): Promise<Dataset> {
   const parsed = DatasetSpec.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

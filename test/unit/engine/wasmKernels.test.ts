@@ -52,11 +52,14 @@ const SEEDS = Array.from({ length: 24 }, (_, i) => 1000 + i);
 beforeAll(startWasm);
 
 describe('registerWasmTrainingKernels', () => {
-  it('adds the four missing kernels once and is idempotent', () => {
+  it('adds the four missing kernels, replaces the slow Conv2DBackpropInput, and is idempotent', () => {
     for (const name of ['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'UnsortedSegmentSum']) {
       expect(tf.getKernel(name, 'wasm'), name).toBeDefined();
     }
+    const replaced = tf.getKernel('Conv2DBackpropInput', 'wasm');
+    expect(replaced.setupFunc, 'the native kernel binds a wasm function in setupFunc; ours needs none').toBeUndefined();
     expect(registerWasmTrainingKernels(tf)).toEqual([]);
+    expect(tf.getKernel('Conv2DBackpropInput', 'wasm')).toBe(replaced);
   });
 });
 
@@ -87,6 +90,19 @@ describe('Conv2DBackpropFilter on wasm matches the CPU kernel', () => {
     const compute = () =>
       tf.engine().runKernel(tf.Conv2DBackpropFilter, { x: toChannelsFirst(x, c.inputShape), dy: toChannelsFirst(dy, dyShape) }, { strides: c.strides, pad: channelsFirstPad, dataFormat: 'NCHW', filterShape: c.filterShape }) as tf.Tensor;
     expect(relativeError(await valuesOn('wasm', compute), await valuesOn('cpu', compute))).toBeLessThan(TOLERANCE);
+  });
+});
+
+describe('Conv2DBackpropInput on wasm matches the CPU kernel', () => {
+  it.each(SEEDS)('random case, seed %i', async (seed) => {
+    const c = randomConvCase(seed + 500, { depthwise: false, allowDilation: false });
+    const next = randomSource(seed * 11);
+    const filter = randomValues(next, c.filterShape);
+    const dyShape = outputShape(c, false);
+    const dy = randomValues(next, dyShape);
+    const compute = () =>
+      tf.engine().runKernel(tf.Conv2DBackpropInput, { dy: tf.tensor4d(dy, dyShape), filter: tf.tensor4d(filter, c.filterShape) }, { strides: c.strides, pad: c.pad, dataFormat: 'NHWC', inputShape: c.inputShape }) as tf.Tensor;
+    expect(relativeError(await valuesOn('wasm', compute), await valuesOn('cpu', compute)), JSON.stringify(c)).toBeLessThan(TOLERANCE);
   });
 });
 

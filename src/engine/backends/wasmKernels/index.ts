@@ -1,16 +1,22 @@
 import type { KernelConfig, Tf } from '../tf';
 import { conv2DBackpropFilterKernel } from './conv2DBackpropFilter';
+import { conv2DBackpropInputKernel } from './conv2DBackpropInput';
 import { depthwiseConv2dNativeBackpropFilterKernel } from './depthwiseConv2dNativeBackpropFilter';
 import { depthwiseConv2dNativeBackpropInputKernel } from './depthwiseConv2dNativeBackpropInput';
 import { unsortedSegmentSumKernel } from './unsortedSegmentSum';
 
 export { conv2DBackpropFilter } from './conv2DBackpropFilter';
+export { conv2DBackpropInput } from './conv2DBackpropInput';
 export { depthwiseConv2dNativeBackpropFilter } from './depthwiseConv2dNativeBackpropFilter';
 export { depthwiseConv2dNativeBackpropInput } from './depthwiseConv2dNativeBackpropInput';
 export { unsortedSegmentSum } from './unsortedSegmentSum';
 
-/** The training kernels tf.js 4.22's wasm backend lacks (tfjs issues 8474, 8082). */
-export function wasmTrainingKernels(tf: Tf): KernelConfig[] {
+/** Symbol.for, not Symbol: a second copy of this module must still recognise our kernels. */
+const OURS = Symbol.for('rescanvas.wasmTrainingKernel');
+type TaggedKernel = KernelConfig & { [OURS]?: true };
+
+/** Kernels tf.js 4.22's wasm backend lacks (tfjs issues 8474, 8082). */
+export function missingWasmKernels(tf: Tf): KernelConfig[] {
   return [
     conv2DBackpropFilterKernel(tf),
     depthwiseConv2dNativeBackpropFilterKernel(tf),
@@ -19,17 +25,42 @@ export function wasmTrainingKernels(tf: Tf): KernelConfig[] {
   ];
 }
 
+/** Kernels wasm has as scalar loop nests, several times slower than these compositions. */
+export function slowWasmKernelReplacements(tf: Tf): KernelConfig[] {
+  return [conv2DBackpropInputKernel(tf)];
+}
+
+export interface RegisterOptions {
+  /** Also replace wasm's own slow kernels (default true). */
+  replaceSlowKernels?: boolean;
+}
+
+function isOurs(config: KernelConfig | undefined): boolean {
+  return (config as TaggedKernel | undefined)?.[OURS] === true;
+}
+
 /**
- * Registers each missing kernel for 'wasm'; safe to call any number of times. A kernel already
- * present — ours from an earlier call, or a native one from a later tf.js — is left alone.
- * Returns the names registered by this call.
+ * Registers the training kernels for 'wasm'; safe to call any number of times. A missing kernel
+ * that has since appeared natively (a later tf.js) is left alone. Returns the names registered
+ * by this call.
  */
-export function registerWasmTrainingKernels(tf: Tf): string[] {
+export function registerWasmTrainingKernels(tf: Tf, options: RegisterOptions = {}): string[] {
   const registered: string[] = [];
-  for (const config of wasmTrainingKernels(tf)) {
-    if (tf.getKernel(config.kernelName, config.backendName) !== undefined) continue;
-    tf.registerKernel(config);
+  const register = (config: KernelConfig) => {
+    const tagged: TaggedKernel = { ...config, [OURS]: true };
+    tf.registerKernel(tagged);
     registered.push(config.kernelName);
+  };
+  for (const config of missingWasmKernels(tf)) {
+    if (tf.getKernel(config.kernelName, config.backendName) === undefined) register(config);
+  }
+  if (options.replaceSlowKernels ?? true) {
+    for (const config of slowWasmKernelReplacements(tf)) {
+      const existing = tf.getKernel(config.kernelName, config.backendName);
+      if (isOurs(existing)) continue;
+      if (existing !== undefined) tf.unregisterKernel(config.kernelName, config.backendName);
+      register(config);
+    }
   }
   return registered;
 }

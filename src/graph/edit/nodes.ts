@@ -50,10 +50,19 @@ export function moveNodes(design: Design, positions: ReadonlyMap<string, Point>)
   return changed ? { ...design, nodes } : design;
 }
 
-/** Where a node added "at" a point should go so it does not land exactly on another node. */
-export function freeSpot(design: Design, position: Point, step = 90): Point {
-  const taken = new Set(design.nodes.map((n) => `${Math.round(n.position.x)},${Math.round(n.position.y)}`));
-  let { x, y } = { x: Math.round(position.x), y: Math.round(position.y) };
-  for (let i = 0; i < 1000 && taken.has(`${x},${y}`); i++) y += step;
+/** Where a node of `size` added at a point should go so it does not cover another node: below them. */
+export function freeSpot(design: Design, position: Point, size = { width: 200, height: 72 }, gap = 18): Point {
+  const x = Math.round(position.x);
+  let y = Math.round(position.y);
+  const near = design.nodes.filter((n) => Math.abs(n.position.x - x) < size.width);
+  for (let moved = true, i = 0; moved && i < 1000; i++) {
+    moved = false;
+    for (const n of near) {
+      if (Math.abs(n.position.y - y) < size.height + gap) {
+        y = n.position.y + size.height + gap;
+        moved = true;
+      }
+    }
+  }
   return { x, y };
 }

@@ -1,0 +1,86 @@
+/**
+ * The Host over the desktop preload's `window.rescanvas` bridge. Main validates what the page
+ * sends; this side validates everything main sends back, so a bug on either side surfaces as a
+ * clear error instead of a malformed design in the store.
+ */
+import { z } from 'zod';
+import { describeZodError, INVOKE_CHANNELS, MenuCommand, OpenResult, ReplyEnvelope, type InvokeChannel, type InvokeReply, type RescanvasBridge } from '../../src/protocol/ipc';
+import type { ExportBundle, Host, OpenResult as HostOpenResult, RecoveryEntry, SaveResult } from './host';
+import type { Design } from '../../src/graph/design';
+
+declare global {
+  interface Window {
+    /** Exposed by electron/preload.ts in the desktop app; absent in a browser. */
+    rescanvas?: RescanvasBridge;
+  }
+}
+
+const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+export class ElectronHost implements Host {
+  readonly kind = 'electron' as const;
+
+  constructor(private readonly bridge: RescanvasBridge) {}
+
+  async openDesign(): Promise<HostOpenResult> {
+    return this.resultOf('design:open', () => this.bridge.openDesign());
+  }
+
+  async saveDesign(design: Design, handle: string | null): Promise<SaveResult> {
+    return this.resultOf('design:save', () => this.bridge.saveDesign({ design, handle }));
+  }
+
+  async exportFiles(bundle: ExportBundle): Promise<SaveResult> {
+    return this.resultOf('design:export', () => this.bridge.exportFiles(bundle));
+  }
+
+  async writeRecovery(entry: RecoveryEntry): Promise<void> {
+    await this.call('recovery:write', () => this.bridge.writeRecovery(entry));
+  }
+
+  async readRecovery(): Promise<RecoveryEntry | null> {
+    return this.call('recovery:read', () => this.bridge.readRecovery());
+  }
+
+  async clearRecovery(): Promise<void> {
+    await this.call('recovery:clear', () => this.bridge.clearRecovery());
+  }
+
+  setDocumentState(state: { name: string; dirty: boolean }): void {
+    this.call('document:state', () => this.bridge.setDocumentState(state)).catch((error: unknown) => console.error(message(error)));
+  }
+
+  onMenuCommand(listener: (command: MenuCommand) => void): () => void {
+    return this.bridge.onMenuCommand((raw) => {
+      const command = MenuCommand.safeParse(raw);
+      if (command.success) listener(command.data);
+      else console.error(`ignored unknown menu command ${JSON.stringify(raw)}`);
+    });
+  }
+
+  onExternalOpen(listener: (result: HostOpenResult) => void): () => void {
+    return this.bridge.onExternalOpen((raw) => {
+      const result = OpenResult.safeParse(raw);
+      listener(result.success ? result.data : { status: 'error', message: describeZodError(result.error, 'the desktop shell sent an unreadable design') });
+    });
+  }
+
+  /** Open/save/export report failures as results, the way the UI already shows them. */
+  private async resultOf<C extends 'design:open' | 'design:save' | 'design:export'>(channel: C, send: () => Promise<unknown>): Promise<InvokeReply<C>> {
+    try {
+      return await this.call(channel, send);
+    } catch (error) {
+      return { status: 'error', message: message(error) } as InvokeReply<C>;
+    }
+  }
+
+  private async call<C extends InvokeChannel>(channel: C, send: () => Promise<unknown>): Promise<InvokeReply<C>> {
+    const envelope = ReplyEnvelope.safeParse(await send());
+    if (!envelope.success) throw new Error(`the desktop shell sent a malformed reply to ${channel}`);
+    if (!envelope.data.ok) throw new Error(envelope.data.error);
+    const schema: z.ZodType<InvokeReply<C>> = INVOKE_CHANNELS[channel].reply as unknown as z.ZodType<InvokeReply<C>>;
+    const value = schema.safeParse(envelope.data.value);
+    if (!value.success) throw new Error(describeZodError(value.error, `the desktop shell sent an invalid reply to ${channel}`));
+    return value.data;
+  }
+}

@@ -1,0 +1,190 @@
+/**
+ * The Host in a plain browser tab: files through the File System Access API or <input>/downloads,
+ * unsaved work in IndexedDB, the unsaved marker in the tab title, and the browser's own
+ * "leave site?" prompt while there is unsaved work. Every opened file is validated like on the
+ * desktop; a corrupt or foreign file becomes an error result and changes nothing.
+ */
+import type { Design } from '../../src/graph/design';
+import { MAX_DESIGN_BYTES, parseDesignText, parseDesignValue, serializeDesign } from '../../src/graph/parse';
+import { RecoveryEntry as RecoveryEntrySchema } from '../../src/protocol/ipc';
+import type { ExportBundle, Host, MenuCommand, OpenResult, RecoveryEntry, SaveResult } from './host';
+import type { BrowserFiles, WriteTarget } from './web/browserFiles';
+import { downloadFiles } from './web/downloadFiles';
+import { fileSystemAccessFiles, hasFileSystemAccess } from './web/fileSystemAccess';
+import { indexedDbStore, localStorageStore, type KeyValueStore } from './web/recoveryStorage';
+
+export const RECOVERY_KEY = 'rescanvas.recovery';
+const PRODUCT_NAME = 'ResCanvas';
+
+/** What the host does to the page around the app. */
+export interface PageChrome {
+  setTitle(title: string): void;
+  /** Ask before the tab is closed or reloaded while `on`. */
+  guardUnload(on: boolean): void;
+}
+
+export interface WebHostOptions {
+  files: BrowserFiles;
+  recovery: KeyValueStore;
+  page?: PageChrome;
+  /** Opaque handle ids; replaceable so tests get stable ones. */
+  newHandleId?: () => string;
+}
+
+const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+export class WebHost implements Host {
+  readonly kind = 'web' as const;
+  private readonly targets = new Map<string, WriteTarget>();
+  private readonly newHandleId: () => string;
+
+  constructor(private readonly options: WebHostOptions) {
+    this.newHandleId = options.newHandleId ?? (() => `web-${crypto.randomUUID()}`);
+  }
+
+  /** The host for this browser: File System Access when present, IndexedDB when present. */
+  static forBrowser(scope: Window = window): WebHost {
+    let unloadGuard: ((event: BeforeUnloadEvent) => void) | null = null;
+    return new WebHost({
+      files: hasFileSystemAccess(scope) ? fileSystemAccessFiles(scope) : downloadFiles(scope.document),
+      recovery: 'indexedDB' in scope && scope.indexedDB ? indexedDbStore(scope.indexedDB) : localStorageStore(scope.localStorage),
+      page: {
+        setTitle: (title) => {
+          scope.document.title = title;
+        },
+        guardUnload: (on) => {
+          if (on && !unloadGuard) {
+            unloadGuard = (event) => event.preventDefault();
+            scope.addEventListener('beforeunload', unloadGuard);
+          } else if (!on && unloadGuard) {
+            scope.removeEventListener('beforeunload', unloadGuard);
+            unloadGuard = null;
+          }
+        },
+      },
+    });
+  }
+
+  get filesKind(): BrowserFiles['kind'] {
+    return this.options.files.kind;
+  }
+
+  async openDesign(): Promise<OpenResult> {
+    let picked;
+    try {
+      picked = await this.options.files.pickFileToOpen();
+    } catch (error) {
+      return { status: 'error', message: `The file could not be opened: ${message(error)}` };
+    }
+    if (!picked) return { status: 'cancelled' };
+    const { file, target } = picked;
+    if (file.size > MAX_DESIGN_BYTES) {
+      return { status: 'error', message: `${file.name}: ${(file.size / 1048576).toFixed(1)} MB is larger than any design (at most ${MAX_DESIGN_BYTES / 1048576} MB)` };
+    }
+    let text: string;
+    try {
+      text = new TextDecoder('utf-8', { fatal: true }).decode(await file.arrayBuffer());
+    } catch {
+      return { status: 'error', message: `${file.name}: not a text file (invalid UTF-8), so not a ResCanvas design` };
+    }
+    const parsed = parseDesignText(text.replace(/^\uFEFF/, ''));
+    if (!parsed.ok) {
+      const shown = parsed.diagnostics.slice(0, 5).map((d) => d.message);
+      const more = parsed.diagnostics.length > 5 ? ` (and ${parsed.diagnostics.length - 5} more problems)` : '';
+      return { status: 'error', message: `${file.name} could not be opened: ${shown.join('; ')}${more}` };
+    }
+    return { status: 'opened', file: { design: parsed.design, name: file.name, handle: target ? this.register(target) : null } };
+  }
+
+  async saveDesign(design: Design, handle: string | null): Promise<SaveResult> {
+    let target: WriteTarget | null;
+    if (handle !== null) {
+      target = this.targets.get(handle) ?? null;
+      if (!target) return { status: 'error', message: 'This file handle is not one this page opened or saved; use Save As to choose a file.' };
+    } else {
+      try {
+        target = await this.options.files.pickSaveTarget(`${(design.metadata.name || 'untitled').replace(/[\\/:*?"<>|]+/g, '-')}.rescanvas.json`);
+      } catch (error) {
+        return { status: 'error', message: `Could not choose where to save: ${message(error)}` };
+      }
+      if (!target) return { status: 'cancelled' };
+    }
+    try {
+      await target.write(serializeDesign(design));
+    } catch (error) {
+      return { status: 'error', message: `${target.name} could not be saved (the previous version is unchanged): ${message(error)}` };
+    }
+    return { status: 'saved', file: { name: target.name, handle: handle ?? this.register(target) } };
+  }
+
+  async exportFiles(bundle: ExportBundle): Promise<SaveResult> {
+    try {
+      if (bundle.files.length === 1) {
+        const target = await this.options.files.pickSaveTarget(bundle.files[0].name);
+        if (!target) return { status: 'cancelled' };
+        await target.write(bundle.files[0].data);
+        return { status: 'saved', file: { name: target.name, handle: this.register(target) } };
+      }
+      const folder = await this.options.files.pickFolder(bundle.suggestedName);
+      if (!folder) return { status: 'cancelled' };
+      for (const file of bundle.files) await (await folder.file(file.name)).write(file.data);
+      return { status: 'saved', file: { name: folder.name, handle: folder.name } };
+    } catch (error) {
+      return { status: 'error', message: `Export failed: ${message(error)}` };
+    }
+  }
+
+  async writeRecovery(entry: RecoveryEntry): Promise<void> {
+    await this.options.recovery.set(RECOVERY_KEY, JSON.stringify(entry));
+  }
+
+  /** Unreadable recovery data is kept under another key rather than lost. */
+  async readRecovery(): Promise<RecoveryEntry | null> {
+    const text = await this.options.recovery.get(RECOVERY_KEY);
+    if (text === null) return null;
+    const entry = parseRecovery(text);
+    if (entry) return entry;
+    await this.options.recovery.set(`${RECOVERY_KEY}.unreadable`, text);
+    await this.options.recovery.delete(RECOVERY_KEY);
+    return null;
+  }
+
+  async clearRecovery(): Promise<void> {
+    await this.options.recovery.delete(RECOVERY_KEY);
+  }
+
+  setDocumentState(state: { name: string; dirty: boolean }): void {
+    this.options.page?.setTitle(`${state.name || 'Untitled'}${state.dirty ? ' •' : ''} — ${PRODUCT_NAME}`);
+    this.options.page?.guardUnload(state.dirty);
+  }
+
+  /** A browser tab has no application menu. */
+  onMenuCommand(_listener: (command: MenuCommand) => void): () => void {
+    return () => undefined;
+  }
+
+  /** Nothing opens files into a browser tab from outside it. */
+  onExternalOpen(_listener: (result: OpenResult) => void): () => void {
+    return () => undefined;
+  }
+
+  private register(target: WriteTarget): string {
+    const id = this.newHandleId();
+    this.targets.set(id, target);
+    return id;
+  }
+}
+
+function parseRecovery(text: string): RecoveryEntry | null {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (typeof raw !== 'object' || raw === null || !('design' in raw)) return null;
+  const design = parseDesignValue((raw as { design: unknown }).design);
+  if (!design.ok) return null;
+  const entry = RecoveryEntrySchema.safeParse({ ...raw, design: design.design });
+  return entry.success ? entry.data : null;
+}

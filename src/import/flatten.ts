@@ -76,7 +76,7 @@ class Flattener {
     const { layers } = parsed.data;
     let previous: string | null = outerInputs ? (outerInputs[0] ?? null) : null;
     const inputs: string[] = [];
-    for (const [i, layer] of layers.entries()) {
+    for (const layer of layers) {
       if (layer.class_name === 'InputLayer') {
         if (outerInputs) continue;
         previous = this.addLayer(layer, scope, []);
@@ -105,7 +105,6 @@ class Flattener {
         previous = inner.outputs[0];
         continue;
       }
-      void i;
       previous = this.addLayer(layer, scope, [previous]);
     }
     return { name: parsed.data.name, inputs: outerInputs ?? inputs, outputs: previous === null ? [] : [previous] };

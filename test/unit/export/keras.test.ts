@@ -1,6 +1,10 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { importModel } from '../../../src/import';
-import { exportKeras, exportTfjsModel, KERAS_MANIFEST_FILE, KERAS_MODEL_FILE, TFJS_WEIGHTS_FILE } from '../../../src/export';
+import { exportKeras, exportTfjsModel, KERAS_MANIFEST_FILE, KERAS_MODEL_FILE, TFJS_WEIGHTS_FILE, unpackWeights } from '../../../src/export';
 import { exampleDesigns } from '../../../src/graph/examples';
 import { tf } from './support';
 
@@ -57,6 +61,46 @@ describe('Keras JSON export', () => {
       expect(imported.design.nodes.map((n) => [n.id, n.type, n.params])).toEqual(design.nodes.map((n) => [n.id, n.type, n.params]));
       const again = await exportTfjsModel(imported.design, tf, imported.weights ?? undefined);
       expect(Buffer.from(fileBytes(again.files, TFJS_WEIGHTS_FILE)).equals(Buffer.from(bin))).toBe(true);
+    }
+  });
+});
+
+/** The weight-reading half of the README's Python recipe (Keras itself is not installed here). */
+const PYTHON_READER = `
+import json, sys
+import numpy as np
+folder = sys.argv[1]
+arrays = {}
+for group in json.load(open(f"{folder}/weights_manifest.json")):
+    blob = b"".join(open(f"{folder}/{p}", "rb").read() for p in group["paths"])
+    offset = 0
+    for spec in group["weights"]:
+        n = int(np.prod(spec["shape"], dtype=np.int64))
+        arrays[spec["name"]] = np.frombuffer(blob, "<f4", n, offset).reshape(spec["shape"])
+        offset += 4 * n
+print(json.dumps({k: [list(v.shape), float(v.astype(np.float64).sum())] for k, v in arrays.items()}))
+`;
+const hasNumpy = spawnSync('python3', ['-c', 'import numpy'], { encoding: 'utf8' }).status === 0;
+
+describe('Python reads the Keras export weights', () => {
+  it.skipIf(!hasNumpy)('numpy gets every array with its shape and values', async () => {
+    const bundle = await exportKeras(exampleDesigns()['resnet-20-cifar.rescanvas.json'], tf);
+    const dir = mkdtempSync(join(tmpdir(), 'rescanvas-keras-py-'));
+    try {
+      for (const f of bundle.files) writeFileSync(join(dir, f.name), f.data);
+      const r = spawnSync('python3', ['-c', PYTHON_READER, dir], { encoding: 'utf8' });
+      expect(r.stderr).toBe('');
+      const fromPython = JSON.parse(r.stdout) as Record<string, [number[], number]>;
+      const manifest = JSON.parse(fileText(bundle.files, KERAS_MANIFEST_FILE)) as { weights: { name: string; shape: number[]; dtype: 'float32' }[] }[];
+      const fromJs = unpackWeights(manifest[0].weights, fileBytes(bundle.files, TFJS_WEIGHTS_FILE));
+      expect(Object.keys(fromPython)).toEqual([...fromJs.keys()]);
+      for (const [name, w] of fromJs) {
+        const sum = w.data.reduce((a, b) => a + b, 0);
+        expect(fromPython[name][0]).toEqual(w.shape);
+        expect(Math.abs(fromPython[name][1] - sum)).toBeLessThan(1e-6 * Math.max(1, Math.abs(sum)) + 1e-6);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { importModel } from '../../../src/import';
 import { exportTfjsModel, TFJS_MODEL_FILE, TFJS_WEIGHTS_FILE } from '../../../src/export';
+import { exampleDesigns } from '../../../src/graph/examples';
 import { functionalTfjsModel, saveWithTfjs, tf } from './support';
 
 beforeAll(async () => {
@@ -70,4 +71,16 @@ describe('tf.js-saved functional model → import → export', () => {
     expect(Array.from(imported.weights?.get('inner_dense/kernel')?.data ?? [])).toEqual(Array.from(innerKernel));
     outer.dispose();
   });
+
+  it('imports the ~1000-layer export (repeat group unrolled) with every weight, byte for byte', async () => {
+    const design = exampleDesigns()['residual-mlp-1002-repeat.rescanvas.json'];
+    const bundle = await exportTfjsModel(design, tf);
+    const bin = fileBytes(bundle.files, TFJS_WEIGHTS_FILE);
+    const imported = await importModel({ text: fileText(bundle.files, TFJS_MODEL_FILE), fileName: 'model.json', readFile: () => bin });
+    expect(imported.design.nodes).toHaveLength(2004);
+    expect(imported.design.groups).toEqual([]);
+    const again = await exportTfjsModel(imported.design, tf, imported.weights ?? undefined);
+    expect(Buffer.from(fileBytes(again.files, TFJS_WEIGHTS_FILE)).equals(Buffer.from(bin))).toBe(true);
+  }, 120_000);
 });
+

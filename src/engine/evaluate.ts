@@ -28,8 +28,8 @@ export function evaluatePlan(tf: Tf, plan: Plan, data: LabelledData, batchSize: 
       const size = Math.min(batchSize, data.count - start);
       const x = tf.slice(data.x, start, size);
       const out = runPlan(tf, plan, x, { training: false, seed: 0, probes });
-      loss = tf.add(loss, tf.mul(batchLoss(tf, plan.loss, out, tf.slice(data.targets, start, size)), size));
-      correct = tf.add(correct, correctCount(tf, out, tf.slice(data.labels, start, size)));
+      loss = tf.add(loss, tf.mul(batchLoss(tf, plan.loss, out, plan.outputActivation, tf.slice(data.targets, start, size)), size));
+      correct = tf.add(correct, correctCount(tf, out.output, tf.slice(data.labels, start, size)));
     }
     return tf.stack([loss, correct]);
   });

@@ -16,7 +16,7 @@ export function findNonFinite(tf: Tf, plan: Plan, x: Tensor, targets: Tensor): E
   const recorder = new StepRecorder(tf);
   try {
     tf.tidy(() => {
-      tf.variableGrads(() => batchLoss(tf, plan.loss, runPlan(tf, plan, x, { training: false, seed: 0, probes: recorder }), targets) as tfNamespace.Scalar, plan.trainable);
+      tf.variableGrads(() => batchLoss(tf, plan.loss, runPlan(tf, plan, x, { training: false, seed: 0, probes: recorder }), plan.outputActivation, targets) as tfNamespace.Scalar, plan.trainable);
     });
     const ids = plan.nodes.map((n) => n.id);
     const flags = (tensors: (Tensor | undefined)[]): number[] => {

@@ -174,8 +174,8 @@ export class Trainer {
       let correct: Tensor | undefined;
       const { value, grads } = tf.variableGrads(() => {
         const out = runPlan(tf, this.plan, x, { training: true, seed: this.settings.seed * 1_000_003 + step, probes: recorder });
-        correct = tf.keep(correctCount(tf, out, labels));
-        return batchLoss(tf, this.plan.loss, out, targets) as tfNamespace.Scalar;
+        correct = tf.keep(correctCount(tf, out.output, labels));
+        return batchLoss(tf, this.plan.loss, out, this.plan.outputActivation, targets) as tfNamespace.Scalar;
       }, this.plan.trainable);
       const variables = this.plan.trainable.filter((v) => grads[v.name] !== undefined);
       const gradients = variables.map((v) => grads[v.name]);
@@ -185,8 +185,11 @@ export class Trainer {
         const weights = weightSummary(tf, before, this.plan.trainable.map((v) => grads[v.name]), this.plan.trainable);
         packed = tf.keep(summariseStep(tf, this.layout, recorder, weights));
       }
+      // `correct` was kept to leave the gradient scope; it is released here, once stacked.
       const counted = correct as Tensor;
-      return tf.stack([value, counted]);
+      const summary = tf.stack([value, counted]);
+      counted.dispose();
+      return summary;
     });
     const [loss, correct] = result.dataSync();
     result.dispose();

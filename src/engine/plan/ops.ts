@@ -26,7 +26,7 @@ export interface OpContext {
 /** One design node as plain tf.js ops; mirrors what the catalogue's tf.js layers compute (checked in tests). */
 export type NodeOp = (inputs: Tensor[], ctx: OpContext) => Tensor;
 
-function activate(tf: Tf, x: Tensor, activation: Activation | 'softmax'): Tensor {
+export function activate(tf: Tf, x: Tensor, activation: Activation | 'softmax'): Tensor {
   switch (activation) {
     case 'relu': return tf.relu(x);
     // The catalogue builds tf.layers.leakyReLU, whose default alpha is 0.3.
@@ -87,10 +87,9 @@ export function nodeOp(node: DesignNode, w: NodeWeights, nodeId: string): NodeOp
       const p = node.params;
       return ([x], { tf }) => activate(tf, dense(tf, x, w, nodeId), p.activation);
     }
-    case 'Output': {
-      const p = node.params;
-      return ([x], { tf }) => activate(tf, dense(tf, x, w, nodeId), p.activation);
-    }
+    // The Output node yields logits; runPlan applies its activation, so the loss can use logits.
+    case 'Output':
+      return ([x], { tf }) => dense(tf, x, w, nodeId);
     case 'Conv2D': {
       const p = node.params;
       return ([x], { tf }) => {

@@ -2,7 +2,7 @@ import type * as tfNamespace from '@tensorflow/tfjs';
 import type { CompiledDesign } from '../../compile/toTfjs';
 import type { UnrolledEdge } from '../../graph/unroll';
 import type { DesignNode } from '../../graph/design';
-import { nodeOp, type NodeOp, type NodeWeights, type OpContext } from './ops';
+import { activate, nodeOp, type NodeOp, type NodeWeights, type OpContext } from './ops';
 
 type Tensor = tfNamespace.Tensor;
 type Variable = tfNamespace.Variable;
@@ -49,6 +49,7 @@ export interface Plan {
   weights: PlanWeight[];
   trainable: Variable[];
   loss: LossKind;
+  outputActivation: 'softmax' | 'sigmoid' | 'linear';
   outputUnits: number;
   inputShape: number[];
 }
@@ -112,6 +113,7 @@ export function buildPlan(compiled: CompiledDesign): Plan {
     weights,
     trainable: weights.filter((w) => w.trainable).map((w) => w.variable),
     loss: output.params.loss,
+    outputActivation: output.params.activation,
     outputUnits: output.params.units,
     inputShape: [...input.params.shape],
   };
@@ -136,8 +138,15 @@ export interface RunOptions {
   probes?: PlanProbes;
 }
 
-/** Runs the plan on a batch; returns the Output node's value. Call inside tf.tidy or a gradient scope. */
-export function runPlan(tf: typeof tfNamespace, plan: Plan, x: Tensor, options: RunOptions): Tensor {
+export interface PlanOutput {
+  /** The Output node's pre-activation values; its statistics are reported on these. */
+  logits: Tensor;
+  /** What the model predicts (logits through the Output's activation), as model.predict returns. */
+  output: Tensor;
+}
+
+/** Runs the plan on a batch. Call inside tf.tidy or a gradient scope. */
+export function runPlan(tf: typeof tfNamespace, plan: Plan, x: Tensor, options: RunOptions): PlanOutput {
   const values = new Map<string, Tensor>();
   const probes = options.probes;
   for (let i = 0; i < plan.nodes.length; i++) {
@@ -155,5 +164,6 @@ export function runPlan(tf: typeof tfNamespace, plan: Plan, x: Tensor, options: 
     if (probes?.node) out = probes.node(node.id, out);
     values.set(node.id, out);
   }
-  return values.get(plan.outputNodeId) as Tensor;
+  const logits = values.get(plan.outputNodeId) as Tensor;
+  return { logits, output: activate(tf, logits, plan.outputActivation) };
 }

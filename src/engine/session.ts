@@ -1,0 +1,246 @@
+import type * as tfNamespace from '@tensorflow/tfjs';
+import { compileDesign, CompileError, type CompiledDesign } from '../compile/toTfjs';
+import type { Design } from '../graph/design';
+import { parseToEngine, PROTOCOL_VERSION, type BackendReport, type ErrorCode, type FromEngine, type ToEngine } from '../protocol/messages';
+import { StatsCoalescer } from '../protocol/coalescer';
+import type { TrainSettings } from '../protocol/settings';
+import { checkDatasetFitsDesign, fitDesignToDataset, loadDataset, DatasetError, type Dataset, type DatasetSources } from './datasets';
+import { buildPlan, type Plan } from './plan/plan';
+import { seedKernels } from './initialize';
+import { defaultClock, Trainer, type TrainerClock } from './trainer';
+import { blockDrop, evaluatePlan } from './evaluate';
+
+type Tf = typeof tfNamespace;
+
+export interface SessionHost {
+  /** Delivers a message to the UI (postMessage, port.postMessage, a callback in tests and the CLI). */
+  post(message: FromEngine): void;
+  backend: BackendReport;
+  clock?: TrainerClock;
+  datasetSources?: DatasetSources;
+  /**
+   * Unacknowledged stats frames allowed before frames are merged instead of sent (consumers answer
+   * with `statsAck`). Infinity for consumers that never fall behind, such as the CLI.
+   */
+  statsMaxInFlight?: number;
+  setTimer?(callback: () => void, ms: number): unknown;
+  clearTimer?(handle: unknown): void;
+}
+
+interface ActiveRun {
+  runId: string;
+  trainer: Trainer;
+  compiled: CompiledDesign;
+  plan: Plan;
+  finished: Promise<void>;
+  done: boolean;
+}
+
+const PROGRESS_INTERVAL_MS = 50;
+const timers = globalThis as unknown as { setTimeout(callback: () => void, ms: number): unknown; clearTimeout(handle: unknown): void };
+
+class EngineRequestError extends Error {
+  constructor(readonly code: ErrorCode, message: string) {
+    super(message);
+  }
+}
+
+/**
+ * The engine behind the protocol, free of any host: a Node worker, an Electron utility process or
+ * a browser Web Worker each create one, pass every incoming message to `handle`, and forward what
+ * it posts. Bad messages get error replies; nothing a message says can crash the engine.
+ */
+export class EngineSession {
+  private design: Design | null = null;
+  private run: ActiveRun | null = null;
+  private readonly clock: TrainerClock;
+  private readonly coalescer: StatsCoalescer;
+
+  constructor(private readonly tf: Tf, private readonly host: SessionHost) {
+    this.clock = host.clock ?? defaultClock;
+    this.coalescer = new StatsCoalescer((frame, seq) => this.post({ v: PROTOCOL_VERSION, type: 'statsFrame', seq, frame }), {
+      intervalMs: 100,
+      maxInFlight: host.statsMaxInFlight ?? 2,
+      now: () => this.clock.now(),
+      setTimer: host.setTimer ?? ((callback, ms) => timers.setTimeout(callback, ms)),
+      clearTimer: host.clearTimer ?? ((handle) => timers.clearTimeout(handle)),
+    });
+  }
+
+  /** Announces the engine and its backend; hosts call this once the backend is chosen. */
+  announce(): void {
+    this.post({ v: PROTOCOL_VERSION, type: 'ready', backend: this.host.backend });
+  }
+
+  /** Resolves when the current run, if any, has finished (tests and the CLI wait on it). */
+  async idle(): Promise<void> {
+    await this.run?.finished;
+  }
+
+  async handle(raw: unknown): Promise<void> {
+    const parsed = parseToEngine(raw);
+    if (!parsed.ok) {
+      this.post({ v: PROTOCOL_VERSION, type: 'error', code: parsed.code, message: parsed.message, inReplyTo: parsed.inReplyTo });
+      return;
+    }
+    const message = parsed.message;
+    try {
+      await this.dispatch(message);
+    } catch (error) {
+      const code: ErrorCode = error instanceof EngineRequestError ? error.code : error instanceof CompileError ? 'design' : error instanceof DatasetError ? 'dataset' : 'internal';
+      this.post({ v: PROTOCOL_VERSION, type: 'error', code, message: error instanceof Error ? error.message : String(error), inReplyTo: message.type, runId: 'runId' in message ? message.runId : undefined });
+    }
+  }
+
+  private post(message: FromEngine): void {
+    this.host.post(message);
+  }
+
+  private runFor(runId: string): ActiveRun {
+    if (!this.run || this.run.runId !== runId || this.run.done) throw new EngineRequestError('no-run', `there is no active run "${runId}"`);
+    return this.run;
+  }
+
+  private lastRun(): ActiveRun {
+    if (!this.run) throw new EngineRequestError('no-run', 'nothing has been trained yet: start a run first');
+    return this.run;
+  }
+
+  private async dispatch(message: ToEngine): Promise<void> {
+    switch (message.type) {
+      case 'loadDesign': {
+        if (this.run && !this.run.done) throw new EngineRequestError('busy', 'a run is in progress; stop it before loading another design');
+        const compiled = compileDesign(message.design, this.tf);
+        const plan = buildPlan(compiled);
+        const parameterCount = compiled.model.countParams();
+        compiled.model.dispose();
+        this.design = message.design;
+        this.post({ v: PROTOCOL_VERSION, type: 'designLoaded', nodeCount: plan.nodes.length, parameterCount, weightIds: plan.weights.map((w) => w.id) });
+        return;
+      }
+      case 'start':
+        return this.start(message.runId, message.settings);
+      case 'pause':
+        this.runFor(message.runId).trainer.pause();
+        return;
+      case 'resume':
+        this.runFor(message.runId).trainer.resume();
+        return;
+      case 'stop':
+        this.runFor(message.runId).trainer.stop();
+        return;
+      case 'statsAck':
+        this.coalescer.ack(message.seq);
+        return;
+      case 'evaluate': {
+        const run = this.lastRun();
+        const score = evaluatePlan(this.tf, run.plan, run.trainer.validationData, 256);
+        this.post({ v: PROTOCOL_VERSION, type: 'evaluation', requestId: message.requestId, loss: score.loss, accuracy: score.accuracy, count: run.trainer.validationData.count });
+        return;
+      }
+      case 'dropBlocks': {
+        const run = this.lastRun();
+        let outcome;
+        try {
+          outcome = blockDrop(this.tf, run.plan, run.trainer.validationData, 256, message.sets);
+        } catch (error) {
+          throw new EngineRequestError('bad-message', error instanceof Error ? error.message : String(error));
+        }
+        this.post({ v: PROTOCOL_VERSION, type: 'blockDrop', requestId: message.requestId, baseline: outcome.baseline, results: outcome.results });
+        return;
+      }
+      case 'exportWeights': {
+        const run = this.lastRun();
+        const artifacts = await new Promise<tfNamespace.io.ModelArtifacts>((resolve, reject) => {
+          run.compiled.model
+            .save(this.tf.io.withSaveHandler(async (a) => {
+              resolve(a);
+              return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+            }))
+            .catch(reject);
+        });
+        const data = artifacts.weightData;
+        const bytes = data === undefined ? new Uint8Array() : this.tf.io.CompositeArrayBuffer.join(data);
+        const weightData = new Uint8Array(bytes);
+        this.post({
+          v: PROTOCOL_VERSION,
+          type: 'weights',
+          requestId: message.requestId,
+          modelTopology: artifacts.modelTopology as Record<string, unknown>,
+          weightSpecs: (artifacts.weightSpecs ?? []).map((s) => ({ ...s, shape: [...s.shape] })),
+          weightData,
+        });
+        return;
+      }
+    }
+  }
+
+  private async start(runId: string, settings: TrainSettings): Promise<void> {
+    if (this.run && !this.run.done) throw new EngineRequestError('busy', `run "${this.run.runId}" is in progress; stop it first`);
+    if (!this.design) throw new EngineRequestError('no-design', 'load a design before starting a run');
+    const dataset: Dataset = await loadDataset(settings.dataset, this.host.datasetSources);
+    let design = this.design;
+    const problems = checkDatasetFitsDesign(dataset, design);
+    if (problems.length) {
+      const fixable = problems.every((p) => p.fixable);
+      if (!settings.fitDesignToDataset || !fixable) {
+        this.post({
+          v: PROTOCOL_VERSION,
+          type: 'diagnostics',
+          runId,
+          diagnostics: problems.map((p) => ({ code: 'dataset-mismatch', severity: 'error', message: p.message, nodeId: p.nodeId, fix: p.fixable ? 'fit-design-to-dataset' : undefined })),
+        });
+        throw new EngineRequestError('dataset-mismatch', problems.map((p) => p.message).join('; ') + (fixable ? ' (start with fitDesignToDataset to apply the fix)' : ''));
+      }
+      design = fitDesignToDataset(design, dataset);
+    }
+
+    this.run?.trainer.dispose();
+    this.run?.compiled.model.dispose();
+    this.run = null;
+    const compiled = compileDesign(design, this.tf);
+    const plan = buildPlan(compiled);
+    seedKernels(this.tf, plan, compiled.graph, settings.seed);
+    let lastProgressAt = -Infinity;
+    const trainer = new Trainer(
+      this.tf,
+      plan,
+      dataset,
+      settings,
+      runId,
+      {
+        progress: (p) => {
+          const now = this.clock.now();
+          if (now - lastProgressAt < PROGRESS_INTERVAL_MS && p.step !== p.totalSteps) return;
+          lastProgressAt = now;
+          this.post({ v: PROTOCOL_VERSION, type: 'progress', runId, ...p });
+        },
+        epoch: (e) => this.post({ v: PROTOCOL_VERSION, type: 'metrics', runId, ...e }),
+        frame: (f) => this.coalescer.push(f),
+        diagnostics: (d) => this.post({ v: PROTOCOL_VERSION, type: 'diagnostics', runId, diagnostics: d }),
+        state: (state) => this.post({ v: PROTOCOL_VERSION, type: 'state', runId, state }),
+      },
+      this.clock,
+    );
+    const run: ActiveRun = { runId, trainer, compiled, plan, finished: Promise.resolve(), done: false };
+    this.run = run;
+    run.finished = trainer
+      .run()
+      .then((outcome) => {
+        this.coalescer.flush();
+        this.post({ v: PROTOCOL_VERSION, type: 'done', runId, ...outcome });
+      })
+      .catch((error: unknown) => {
+        this.post({ v: PROTOCOL_VERSION, type: 'error', code: 'internal', runId, message: error instanceof Error ? error.message : String(error) });
+        this.post({ v: PROTOCOL_VERSION, type: 'done', runId, reason: 'failed', epochs: 0, steps: trainer.steps, loss: null, accuracy: null, validationLoss: null, validationAccuracy: null });
+      })
+      .finally(() => {
+        run.done = true;
+      });
+  }
+
+  dispose(): void {
+    this.run?.trainer.stop();
+    this.coalescer.dispose();
+  }
+}

@@ -5,7 +5,9 @@ import { randomBytes } from 'node:crypto';
 import type * as TfNamespace from '@tensorflow/tfjs';
 import { z } from 'zod';
 import { compileDesign, CompileError } from '../../src/compile/toTfjs';
-import { exportPytorchPackage, PytorchExportError, TrainConfig, weightsFromLayers, type ExportedFile, type NodeWeights } from '../../src/export/pytorch';
+import { datasetForExport, exportPytorchPackage, PytorchExportError, TrainConfig, weightsFromLayers, type ExportedFile, type NodeWeights } from '../../src/export/pytorch';
+import { loadDataset } from '../../src/engine/datasets/load';
+import { DatasetError, type Dataset } from '../../src/engine/datasets/types';
 import { readDesignFile } from '../designFile';
 import { UsageError } from '../errors';
 
@@ -72,6 +74,19 @@ async function writePackage(out: string, files: readonly ExportedFile[]): Promis
   }
 }
 
+const SYNTHETIC = ['spirals', 'twoMoons', 'circles', 'xor', 'gaussianBlobs', 'shapes'] as const;
+
+async function loadBuiltIn(kind: string): Promise<Dataset> {
+  const known = SYNTHETIC.find((k) => k === kind);
+  if (!known) throw new UsageError(`--dataset ${kind}: not a built-in dataset (${SYNTHETIC.join(', ')})`);
+  try {
+    return await loadDataset({ kind: known });
+  } catch (error) {
+    if (error instanceof DatasetError) throw new UsageError(`--dataset ${kind}: ${error.message}`);
+    throw error;
+  }
+}
+
 export function registerExportPytorch(program: Command): void {
   program
     .command('export-pytorch')
@@ -79,8 +94,9 @@ export function registerExportPytorch(program: Command): void {
     .argument('<design>', 'a .rescanvas.json design file')
     .requiredOption('--out <dir>', 'folder to create (must not exist, or be empty)')
     .option('--weights <model.json>', "trained weights from a tf.js export of this design (default: the design's fresh tf.js initialization)")
+    .option('--dataset <kind>', `write data.npz with a built-in dataset (${SYNTHETIC.join(', ')}), default settings`)
     .option('--config <file.json>', 'training settings for train.py: optimizer, learningRate, schedule, batchSize, epochs, statsEvery, seed')
-    .action(async (file: string, options: { out: string; weights?: string; config?: string }) => {
+    .action(async (file: string, options: { out: string; weights?: string; config?: string; dataset?: string }) => {
       const design = await readDesignFile(file);
       let config: TrainConfig | undefined;
       if (options.config) {
@@ -94,7 +110,8 @@ export function registerExportPytorch(program: Command): void {
         const tf = await import('@tensorflow/tfjs');
         await tf.setBackend('cpu');
         const weights = options.weights ? await weightsFromTfjsExport(tf, options.weights) : weightsFromLayers(compileDesign(design, tf).nodeLayers);
-        files = exportPytorchPackage(design, weights, { config }).files;
+        const dataset = options.dataset ? await loadBuiltIn(options.dataset) : undefined;
+        files = exportPytorchPackage(design, weights, { config, dataset: dataset && datasetForExport(dataset) }).files;
       } catch (error) {
         if (error instanceof PytorchExportError || error instanceof CompileError) throw new UsageError(`${file}: ${error.message}`);
         throw error;

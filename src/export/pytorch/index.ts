@@ -5,6 +5,7 @@
  */
 import { serializeDesign } from '../../graph/parse';
 import type { Design } from '../../graph/design';
+import type { Dataset } from '../../engine/datasets/types';
 import { modelPy } from './modelPy';
 import { npz } from './npz';
 import { DATA_PY } from './python/dataPy';
@@ -31,6 +32,11 @@ export interface ExportDataset {
   x: Float32Array;
   y: Int32Array;
   validation?: { x: Float32Array; y: Int32Array };
+}
+
+/** An app dataset (src/engine/datasets) as the package's data.npz holds it, splits kept. */
+export function datasetForExport(d: Dataset): ExportDataset {
+  return { name: d.name, sampleShape: d.sampleShape, x: d.train.x, y: d.train.y, validation: { x: d.validation.x, y: d.validation.y } };
 }
 
 export interface PytorchExportOptions {

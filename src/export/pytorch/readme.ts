@@ -38,7 +38,9 @@ torchrun --nnodes=2 --node_rank=0 --master_addr=HOST --master_port=29500 --nproc
 python3 train.py --resume                            # continue from checkpoints/last.pt
 \`\`\`
 
-If \`torchrun\` is not on your PATH, \`python3 -m torch.distributed.run\` is the same program.
+If \`torchrun\` is not on your PATH, \`python3 -m torch.distributed.run\` is the same program. PyTorch 1.13's
+launcher on Python 3.11 (Debian 12's \`python3-torch\`) fails with \`'NoneType' object has no attribute 'get'\`
+before starting any worker: add \`--redirects 1 --tee 1\` after \`torchrun\`.
 DDP uses the \`nccl\` backend on GPUs and \`gloo\` on CPUs. \`--batch-size\` (default ${config.batchSize}) is the
 global batch, split evenly across processes. Defaults: ${config.optimizer}, learning rate ${config.learningRate}, schedule ${config.schedule.kind}, ${config.epochs} epochs.
 

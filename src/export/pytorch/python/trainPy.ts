@@ -236,6 +236,11 @@ def main():
             totals[0] += loss.item() * len(y)
             totals[1] += correct.item()
             totals[2] += len(y)
+        if world > 1:
+            # DDP copies rank 0's buffers at the start of each forward, so each rank's BatchNorm running
+            # statistics still hold its own last batch; make rank 0's the ones every rank keeps.
+            for buffer in net.buffers():
+                dist.broadcast(buffer, 0)
         loss_sum, correct_sum, count = reduce_sums(totals, device, world)
         val_loss, val_acc = evaluate(net, val_loader, device, world)
         lr = scheduler.get_last_lr()[0]

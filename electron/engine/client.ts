@@ -8,13 +8,24 @@ type Listener = (message: EngineEvent) => void;
 export interface EngineClientOptions {
   /** Forces one backend (the engine reports an error if it cannot start). */
   backend?: BackendName;
-  /** The worker script; defaults to worker.ts beside this file (run through tsx) or worker.js when bundled. */
+  /** The worker script; defaults to worker.ts beside this file (through tsx) or worker.js when bundled. */
   workerUrl?: URL;
 }
 
-function defaultWorker(): { url: URL; execArgv: string[] } {
-  const fromSource = import.meta.url.endsWith('.ts');
-  return { url: new URL(fromSource ? './worker.ts' : './worker.js', import.meta.url), execArgv: fromSource ? ['--import', 'tsx'] : [] };
+function defaultWorkerUrl(): URL {
+  return new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './worker.js', import.meta.url);
+}
+
+/**
+ * A TypeScript worker (running from source: tests, the CLI through tsx) is started through a
+ * one-line bootstrap that registers tsx's loader inside the thread first; Node 20 does not apply
+ * `--import tsx` from execArgv to worker threads.
+ */
+function createWorker(url: URL, workerData: unknown): Worker {
+  if (!url.pathname.endsWith('.ts')) return new Worker(url, { workerData });
+  const tsxApi = import.meta.resolve('tsx/esm/api');
+  const bootstrap = `import(${JSON.stringify(tsxApi)}).then((api) => { api.register(); return import(${JSON.stringify(url.href)}); });`;
+  return new Worker(bootstrap, { eval: true, workerData });
 }
 
 /**
@@ -101,8 +112,7 @@ export class EngineClient {
   }
 
   private spawn(): Promise<void> {
-    const { url, execArgv } = this.options.workerUrl ? { url: this.options.workerUrl, execArgv: this.options.workerUrl.pathname.endsWith('.ts') ? ['--import', 'tsx'] : [] } : defaultWorker();
-    const worker = new Worker(url, { workerData: { backend: this.options.backend }, execArgv });
+    const worker = createWorker(this.options.workerUrl ?? defaultWorkerUrl(), { backend: this.options.backend });
     this.worker = worker;
     return new Promise((resolve, reject) => {
       let ready = false;
@@ -125,6 +135,7 @@ export class EngineClient {
         if (message.type === 'statsFrame' && this.worker === worker) worker.postMessage({ v: PROTOCOL_VERSION, type: 'statsAck', seq: message.seq });
       });
       worker.on('error', (error) => {
+        if (!ready) reject(new Error(`the engine did not start: ${error.message}`));
         this.emit({ v: PROTOCOL_VERSION, type: 'error', code: 'crash', message: `the engine crashed: ${error.message}` });
       });
       worker.on('exit', (code) => {

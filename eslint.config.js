@@ -15,7 +15,7 @@ const environmentBound = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'test-results/', 'playwright-report/', '.scratch/', 'bench-results/', 'assets/', '**/*.py'] },
+  { ignores: ['node_modules/', 'dist/', 'test-results/', 'playwright-report/', '.scratch/', 'bench-results/', 'assets/', '**/*.py', 'electron/types/electron.d.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -35,9 +35,6 @@ export function nativeDialogs(window: () => BrowserWindow | null, documentsDir: 
       const result = await dialog.showOpenDialog(parent(), { title: 'Export to folder', defaultPath: documentsDir(), properties: ['openDirectory', 'createDirectory'] });
       return result.canceled || result.filePaths.length === 0 ? null : result.filePaths[0];
     },
-    async confirmDiscard(documentName) {
-      return confirmDiscardSync(parent(), documentName);
-    },
   };
 }
 

@@ -16,8 +16,6 @@ export interface Dialogs {
   chooseDesignSavePath(suggestedName: string): Promise<string | null>;
   chooseExportFile(suggestedName: string): Promise<string | null>;
   chooseExportFolder(): Promise<string | null>;
-  /** "Discard unsaved changes to <name>?" — true to go ahead. */
-  confirmDiscard(documentName: string): Promise<boolean>;
 }
 
 export interface DocumentStateValue {
@@ -29,7 +27,7 @@ export interface HandlerContext {
   handles: FileHandles;
   recovery: RecoveryStore;
   dialogs: Dialogs;
-  /** Main's copy of the renderer's document state: the close and open confirmations read it. */
+  /** Main's copy of the renderer's document state: closing and external opens confirm with it. */
   document: DocumentStateValue;
   onDocumentState(state: DocumentStateValue): void;
   /** A file was opened or saved: Open Recent and the OS recent list. */
@@ -50,8 +48,8 @@ export async function openDesignAt(ctx: HandlerContext, path: string): Promise<O
 
 export function createHandlers(ctx: HandlerContext): Handlers {
   return {
+    // The renderer asks about unsaved work before it calls open (its own dialog, same on the web).
     async 'design:open'() {
-      if (ctx.document.dirty && !(await ctx.dialogs.confirmDiscard(ctx.document.name))) return { status: 'cancelled' };
       const path = await ctx.dialogs.chooseDesignToOpen();
       return path === null ? { status: 'cancelled' } : openDesignAt(ctx, path);
     },

@@ -27,6 +27,8 @@ export class MemoryHost implements Host {
   }
 
   async saveDesign(design: Design, handle: string | null): Promise<SaveResult> {
+    // Like the real hosts, a handle names only a file this host opened or saved.
+    if (handle !== null && !this.files.has(handle)) return { status: 'error', message: `${handle.slice(0, 100)}: not a file this host opened or saved` };
     const target = handle ?? this.nextSaveAs;
     if (target === null) return { status: 'cancelled' };
     this.files.set(target, `${JSON.stringify(design, null, 2)}\n`);

@@ -34,7 +34,7 @@ const DisplayName = z.string().max(1024);
 export const MAX_EXPORT_BYTES = 512 * 1024 * 1024;
 const ExportData = z.union([
   z.string().max(MAX_EXPORT_BYTES),
-  z.instanceof(Uint8Array).refine((d) => d.byteLength <= MAX_EXPORT_BYTES, `export files are at most ${MAX_EXPORT_BYTES} bytes`),
+  z.custom<Uint8Array>((d) => d instanceof Uint8Array, 'expected text or bytes').refine((d) => d.byteLength <= MAX_EXPORT_BYTES, `export files are at most ${MAX_EXPORT_BYTES} bytes`),
 ]);
 
 export const ExportBundle = z.strictObject({

@@ -9,7 +9,6 @@ export interface ScriptedDialogs extends Dialogs {
   save: (string | null)[];
   exportFile: (string | null)[];
   exportFolder: (string | null)[];
-  discard: boolean[];
   shown: string[];
 }
 
@@ -19,12 +18,11 @@ export function scriptedDialogs(): ScriptedDialogs {
     return queue.shift() as T;
   };
   const d: ScriptedDialogs = {
-    open: [], save: [], exportFile: [], exportFolder: [], discard: [], shown: [],
+    open: [], save: [], exportFile: [], exportFolder: [], shown: [],
     async chooseDesignToOpen() { d.shown.push('open'); return take(d.open, 'open'); },
     async chooseDesignSavePath(name) { d.shown.push(`save:${name}`); return take(d.save, 'save'); },
     async chooseExportFile(name) { d.shown.push(`export-file:${name}`); return take(d.exportFile, 'export file'); },
     async chooseExportFolder() { d.shown.push('export-folder'); return take(d.exportFolder, 'export folder'); },
-    async confirmDiscard(name) { d.shown.push(`discard:${name}`); return take(d.discard, 'discard'); },
   };
   return d;
 }

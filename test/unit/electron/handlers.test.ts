@@ -70,13 +70,12 @@ describe('design:open', () => {
     if (result.status === 'error') expect(result.message).toMatch(message);
   });
 
-  it('asks before replacing unsaved work and does nothing when the user keeps it', async () => {
+  it('leaves the unsaved-work question to the renderer (no second dialog)', async () => {
     const { ctx, value } = setup();
     ctx.document.dirty = true;
-    ctx.document.name = 'mine.rescanvas.json';
-    ctx.dialogs.discard.push(false);
+    ctx.dialogs.open.push(null);
     expect(await value('design:open')).toEqual({ status: 'cancelled' });
-    expect(ctx.dialogs.shown).toEqual(['discard:mine.rescanvas.json']);
+    expect(ctx.dialogs.shown).toEqual(['open']);
   });
 
   it('returns cancelled when the dialog is cancelled', async () => {

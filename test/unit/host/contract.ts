@@ -1,0 +1,154 @@
+/**
+ * The behaviour every Host must share, run against each implementation by its own test file.
+ * A fixture plays the user (what the next dialog picks) and the disk (what ended up where).
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Design } from '../../../src/graph/design';
+import { parseDesignText, serializeDesign } from '../../../src/graph/parse';
+import type { Host, OpenResult } from '../../../renderer/host/host';
+
+export interface HostFixture {
+  host: Host;
+  /** The next open dialog picks a file with this name and content. */
+  userWillOpen(name: string, content: string): void;
+  /** The next dialog of any kind is cancelled. */
+  userWillCancel(): void;
+  /** The next save dialog picks this file name. */
+  userWillSaveAs(name: string): void;
+  /** What is stored under that name now (null: nothing). */
+  readSaved(name: string): Promise<string | null>;
+  /** A fresh host over the same storage, as after a restart; absent when the host keeps nothing. */
+  restart?: () => Promise<Host>;
+  /** Opens a file from outside the page (command line, double-click); absent when the host has none. */
+  openFromOutside?: (name: string, content: string) => Promise<void>;
+}
+
+export function sampleDesign(name = 'Sample'): Design {
+  const parsed = parseDesignText(readFileSync(join(__dirname, '../../../assets/examples/residual-mlp-20.rescanvas.json'), 'utf8'));
+  if (!parsed.ok) throw new Error('example does not parse');
+  return { ...parsed.design, metadata: { ...parsed.design.metadata, name } };
+}
+
+const savedName = async (f: HostFixture, name: string): Promise<string | undefined> => {
+  const text = await f.readSaved(name);
+  if (text === null) return undefined;
+  const parsed = parseDesignText(text);
+  return parsed.ok ? parsed.design.metadata.name : undefined;
+};
+
+export function hostContract(label: string, makeFixture: () => Promise<HostFixture>): void {
+  describe(`${label} host contract`, () => {
+    it('opens a valid design the user picks', async () => {
+      const f = await makeFixture();
+      f.userWillOpen('net.rescanvas.json', serializeDesign(sampleDesign('Net')));
+      const result = await f.host.openDesign();
+      expect(result.status).toBe('opened');
+      if (result.status !== 'opened') return;
+      expect(result.file.name).toBe('net.rescanvas.json');
+      expect(result.file.design).toEqual(sampleDesign('Net'));
+    });
+
+    it('returns cancelled when the user cancels the open dialog', async () => {
+      const f = await makeFixture();
+      f.userWillCancel();
+      expect(await f.host.openDesign()).toEqual({ status: 'cancelled' });
+    });
+
+    it.each([
+      ['truncated JSON', '{"format": "rescanvas.design", "version": 1, "nodes": [', /not valid JSON/],
+      ['a foreign JSON file', '{"name": "some-package", "version": "1.0.0"}', /not a ResCanvas design/],
+      ['a design with a bad layer', JSON.stringify({ ...sampleDesign(), nodes: [{ id: 'a', type: 'Hologram', params: {} }] }), /unknown layer type "Hologram"/],
+    ])('reports %s with an error naming the file, and leaves the file alone', async (_what, content, pattern) => {
+      const f = await makeFixture();
+      f.userWillOpen('bad.json', content);
+      const result = await f.host.openDesign();
+      expect(result.status).toBe('error');
+      if (result.status === 'error') {
+        expect(result.message).toContain('bad.json');
+        expect(result.message).toMatch(pattern);
+      }
+      expect(await f.readSaved('bad.json')).toBe(content);
+    });
+
+    it('saves as, then saves again through the returned handle without asking', async () => {
+      const f = await makeFixture();
+      f.userWillSaveAs('mine.rescanvas.json');
+      const first = await f.host.saveDesign(sampleDesign('v1'), null);
+      expect(first.status).toBe('saved');
+      if (first.status !== 'saved') return;
+      expect(first.file.name).toBe('mine.rescanvas.json');
+      expect(await savedName(f, 'mine.rescanvas.json')).toBe('v1');
+      // No save dialog is scripted now: a host that asked again would fail here.
+      const second = await f.host.saveDesign(sampleDesign('v2'), first.file.handle);
+      expect(second).toMatchObject({ status: 'saved', file: { name: 'mine.rescanvas.json' } });
+      expect(await savedName(f, 'mine.rescanvas.json')).toBe('v2');
+    });
+
+    it('saves back to a file it opened', async () => {
+      const f = await makeFixture();
+      f.userWillOpen('net.rescanvas.json', serializeDesign(sampleDesign('old')));
+      const opened = await f.host.openDesign();
+      if (opened.status !== 'opened') throw new Error(`open failed: ${JSON.stringify(opened)}`);
+      if (opened.file.handle === null) return; // this host cannot write back (downloads); Save As is tested above
+      expect(await f.host.saveDesign(sampleDesign('new'), opened.file.handle)).toMatchObject({ status: 'saved' });
+      expect(await savedName(f, 'net.rescanvas.json')).toBe('new');
+    });
+
+    it.each(['../../etc/passwd', '/etc/passwd', `file-${'0'.repeat(32)}`, 'x'.repeat(100_000)])('refuses to save to the handle %s it never issued', async (handle) => {
+      const f = await makeFixture();
+      const result = await f.host.saveDesign(sampleDesign(), handle.slice(0, 100_000));
+      expect(result.status).toBe('error');
+      if (result.status === 'error') expect(result.message.length).toBeLessThan(2_000);
+      expect(await f.readSaved('passwd')).toBeNull();
+    });
+
+    it('returns cancelled when the user cancels Save As, writing nothing', async () => {
+      const f = await makeFixture();
+      f.userWillCancel();
+      expect(await f.host.saveDesign(sampleDesign(), null)).toEqual({ status: 'cancelled' });
+    });
+
+    it('exports a single file under the name the user picks', async () => {
+      const f = await makeFixture();
+      f.userWillSaveAs('export.rescanvas.json');
+      const result = await f.host.exportFiles({ suggestedName: 'export.rescanvas.json', files: [{ name: 'export.rescanvas.json', data: serializeDesign(sampleDesign('exported')) }] });
+      expect(result.status).toBe('saved');
+      expect(await savedName(f, 'export.rescanvas.json')).toBe('exported');
+    });
+
+    it('keeps unsaved work for recovery, and forgets it when cleared', async () => {
+      const f = await makeFixture();
+      expect(await f.host.readRecovery()).toBeNull();
+      const entry = { design: sampleDesign('unsaved'), name: 'net.rescanvas.json', savedAt: '2026-01-02T03:04:05.000Z' };
+      await f.host.writeRecovery(entry);
+      expect(await f.host.readRecovery()).toEqual(entry);
+      if (f.restart) expect(await (await f.restart()).readRecovery()).toEqual(entry);
+      await f.host.clearRecovery();
+      expect(await f.host.readRecovery()).toBeNull();
+      if (f.restart) expect(await (await f.restart()).readRecovery()).toBeNull();
+    });
+
+    it('accepts document state and menu subscriptions', () => {
+      const f = makeFixture();
+      return f.then(({ host }) => {
+        expect(() => host.setDocumentState({ name: 'x.rescanvas.json', dirty: true })).not.toThrow();
+        const unsubscribe = host.onMenuCommand(() => undefined);
+        expect(typeof unsubscribe).toBe('function');
+        unsubscribe();
+      });
+    });
+
+    it('delivers a design opened from outside, even to a listener that subscribes later', async () => {
+      const f = await makeFixture();
+      if (!f.openFromOutside) return;
+      await f.openFromOutside('launch.rescanvas.json', serializeDesign(sampleDesign('launched')));
+      const received: OpenResult[] = [];
+      const unsubscribe = f.host.onExternalOpen((r) => received.push(r));
+      expect(received).toHaveLength(1);
+      expect(received[0]).toMatchObject({ status: 'opened', file: { name: 'launch.rescanvas.json', design: { metadata: { name: 'launched' } } } });
+      unsubscribe();
+    });
+  });
+}

@@ -1,0 +1,30 @@
+import { MemoryHost } from '../../../renderer/host/memory';
+import { hostContract } from './contract';
+
+hostContract('memory', async () => {
+  const host = new MemoryHost();
+  return {
+    host,
+    userWillOpen: (name, content) => {
+      host.files.set(name, content);
+      host.nextOpen = name;
+    },
+    userWillCancel: () => {
+      host.nextOpen = null;
+      host.nextSaveAs = null;
+    },
+    userWillSaveAs: (name) => {
+      host.nextSaveAs = name;
+    },
+    readSaved: async (name) => {
+      const exported = host.exports.flatMap((b) => b.files).find((f) => f.name === name);
+      if (exported) return typeof exported.data === 'string' ? exported.data : new TextDecoder().decode(exported.data);
+      return host.files.get(name) ?? null;
+    },
+    openFromOutside: async (name, content) => {
+      host.files.set(name, content);
+      host.nextOpen = name;
+      host.emitExternalOpen(await host.openDesign());
+    },
+  };
+});

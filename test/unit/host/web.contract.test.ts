@@ -1,0 +1,119 @@
+/**
+ * The web host over File System Access handles. Node has no file pickers, so the pickers and the
+ * disk behind the handles are stood in for by objects shaped like the browser's (pick, getFile,
+ * createWritable with commit-on-close); the host's own logic is what runs. The same host runs
+ * against real Chromium pickers, downloads and IndexedDB in test/e2e/webhost.spec.ts.
+ */
+import { describe, expect, it } from 'vitest';
+import type { BrowserFiles } from '../../../renderer/host/web/browserFiles';
+import { fileSystemAccessFiles, type FileHandleLike, type FileSystemAccessWindow } from '../../../renderer/host/web/fileSystemAccess';
+import type { KeyValueStore } from '../../../renderer/host/web/recoveryStorage';
+import { RECOVERY_KEY, WebHost } from '../../../renderer/host/web';
+import { hostContract, sampleDesign } from './contract';
+
+type Choice = { pick: string } | 'cancel';
+
+function browserFixture() {
+  const disk = new Map<string, Uint8Array<ArrayBuffer>>();
+  const choices: Choice[] = [];
+  const next = (): string => {
+    const choice = choices.shift();
+    if (choice === undefined) throw new Error('test did not expect a picker');
+    if (choice === 'cancel') throw new DOMException('The user aborted a request.', 'AbortError');
+    return choice.pick;
+  };
+  const handle = (name: string): FileHandleLike => ({
+    kind: 'file',
+    name,
+    getFile: async () => new File([disk.get(name) ?? new Uint8Array()], name),
+    createWritable: async () => {
+      let pending: Uint8Array<ArrayBuffer> = new Uint8Array();
+      return {
+        write: async (data) => {
+          pending = typeof data === 'string' ? new TextEncoder().encode(data) : new Uint8Array(data);
+        },
+        close: async () => void disk.set(name, pending),
+        abort: async () => undefined,
+      };
+    },
+  });
+  const scope: FileSystemAccessWindow = {
+    showOpenFilePicker: async () => [handle(next())],
+    showSaveFilePicker: async () => handle(next()),
+    showDirectoryPicker: async () => ({ name: next(), getFileHandle: async (name) => handle(name) }),
+  };
+  const store = new Map<string, string>();
+  const recovery: KeyValueStore = { get: async (k) => store.get(k) ?? null, set: async (k, v) => void store.set(k, v), delete: async (k) => void store.delete(k) };
+  const titles: string[] = [];
+  const guards: boolean[] = [];
+  const makeHost = (files: BrowserFiles = fileSystemAccessFiles(scope)) =>
+    new WebHost({ files, recovery, page: { setTitle: (t) => titles.push(t), guardUnload: (on) => guards.push(on) } });
+  return { disk, choices, store, titles, guards, makeHost };
+}
+
+hostContract('web', async () => {
+  const { disk, choices, makeHost } = browserFixture();
+  return {
+    host: makeHost(),
+    userWillOpen: (name, content) => {
+      disk.set(name, new TextEncoder().encode(content));
+      choices.push({ pick: name });
+    },
+    userWillCancel: () => void choices.push('cancel'),
+    userWillSaveAs: (name) => void choices.push({ pick: name }),
+    readSaved: async (name) => (disk.has(name) ? new TextDecoder().decode(disk.get(name)) : null),
+    restart: async () => makeHost(),
+  };
+});
+
+describe('web host specifics', () => {
+  it('marks unsaved work in the tab title and guards the tab while dirty', () => {
+    const f = browserFixture();
+    const host = f.makeHost();
+    host.setDocumentState({ name: 'net.rescanvas.json', dirty: true });
+    host.setDocumentState({ name: 'net.rescanvas.json', dirty: false });
+    expect(f.titles).toEqual(['net.rescanvas.json • — ResCanvas', 'net.rescanvas.json — ResCanvas']);
+    expect(f.guards).toEqual([true, false]);
+  });
+
+  it('keeps unreadable recovery data aside instead of offering or losing it', async () => {
+    const f = browserFixture();
+    f.store.set(RECOVERY_KEY, '{"design": {"format": "something else"}}');
+    expect(await f.makeHost().readRecovery()).toBeNull();
+    expect(f.store.get(`${RECOVERY_KEY}.unreadable`)).toBe('{"design": {"format": "something else"}}');
+    expect(f.store.has(RECOVERY_KEY)).toBe(false);
+  });
+
+  it('refuses a binary file clearly', async () => {
+    const f = browserFixture();
+    f.disk.set('photo.json', new Uint8Array([0xff, 0xd8, 0xff, 0x00, 0x81]));
+    f.choices.push({ pick: 'photo.json' });
+    expect(await f.makeHost().openDesign()).toMatchObject({ status: 'error', message: expect.stringMatching(/photo\.json: not a text file/) });
+  });
+
+  it('reports a failed write and keeps the previous content', async () => {
+    const f = browserFixture();
+    f.choices.push({ pick: 'a.rescanvas.json' });
+    const host = f.makeHost();
+    const saved = await host.saveDesign(sampleDesign('v1'), null);
+    if (saved.status !== 'saved') throw new Error('setup failed');
+    const before = f.disk.get('a.rescanvas.json');
+    const failing: BrowserFiles = {
+      kind: 'file-system-access',
+      pickFileToOpen: async () => null,
+      pickFolder: async () => null,
+      pickSaveTarget: async () => ({ name: 'b.rescanvas.json', write: async () => Promise.reject(new DOMException('quota exceeded', 'QuotaExceededError')) }),
+    };
+    const result = await f.makeHost(failing).saveDesign(sampleDesign('v2'), null);
+    expect(result).toMatchObject({ status: 'error', message: expect.stringMatching(/b\.rescanvas\.json could not be saved \(the previous version is unchanged\): quota exceeded/) });
+    expect(f.disk.get('a.rescanvas.json')).toBe(before);
+  });
+
+  it('exports several files into a folder the user picks', async () => {
+    const f = browserFixture();
+    f.choices.push({ pick: 'models' });
+    const result = await f.makeHost().exportFiles({ suggestedName: 'model', files: [{ name: 'model.json', data: '{}' }, { name: 'weights.bin', data: new Uint8Array([1, 2]) }] });
+    expect(result).toMatchObject({ status: 'saved', file: { name: 'models' } });
+    expect([...(f.disk.get('weights.bin') ?? [])]).toEqual([1, 2]);
+  });
+});

@@ -8,6 +8,7 @@ import { registerValidate } from './commands/validate';
 import { registerExport } from './commands/export';
 import { registerImport } from './commands/import';
 import { registerExportPytorch } from './commands/exportPytorch';
+import { registerTrain } from './commands/train';
 import { UsageError } from './errors';
 
 const program = new Command()
@@ -21,6 +22,7 @@ registerSummary(program);
 registerExport(program);
 registerImport(program);
 registerExportPytorch(program);
+registerTrain(program);
 
 try {
   await program.parseAsync(process.argv);

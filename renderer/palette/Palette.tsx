@@ -29,7 +29,7 @@ function PaletteView() {
   const kinds = LAYER_KINDS.filter((k) => !q || k.displayName.toLowerCase().includes(q) || k.description.toLowerCase().includes(q) || k.category.toLowerCase().includes(q));
   return (
     <aside className="palette" aria-label="Layer palette">
-      <input type="search" className="palette-search" aria-label="Search layers" placeholder="Search layers" value={query} onChange={(e) => setQuery(e.target.value)} />
+      <input type="text" className="palette-search" aria-label="Search layers" placeholder="Search layers" value={query} onChange={(e) => setQuery(e.target.value)} />
       <div className="palette-items">
         {kinds.map((k) => (
           <div
@@ -38,6 +38,7 @@ function PaletteView() {
             tabIndex={0}
             draggable
             data-type={k.type}
+            aria-label={k.displayName}
             className={`palette-item kind-${k.category.replace(/\W+/g, '-').toLowerCase()}`}
             aria-describedby={`palette-desc-${k.type}`}
             onDragStart={onDragStart}

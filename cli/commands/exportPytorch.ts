@@ -57,10 +57,19 @@ async function weightsFromTfjsExport(tf: typeof TfNamespace, path: string): Prom
 }
 
 /** Writes into a sibling temporary folder and renames it into place, so a failure leaves no partial package. */
+/** The output folder's entries, or null when it does not exist; refuses a folder that holds anything. */
+async function checkOutFolder(out: string): Promise<string[] | null> {
+  const existing = await readdir(resolve(out)).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return null;
+    throw new UsageError(`${out}: cannot use as the output folder (${error.code ?? String(error)})`);
+  });
+  if (existing && existing.length) throw new UsageError(`${out}: the folder exists and is not empty; choose a new or empty folder`);
+  return existing;
+}
+
 async function writePackage(out: string, files: readonly ExportedFile[]): Promise<void> {
   const target = resolve(out);
-  const existing = await readdir(target).catch((error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? null : Promise.reject(error)));
-  if (existing && existing.length) throw new UsageError(`${out}: the folder exists and is not empty; choose a new or empty folder`);
+  const existing = await checkOutFolder(out);
   await mkdir(dirname(target), { recursive: true });
   const staging = join(dirname(target), `.${basename(target)}.partial-${randomBytes(4).toString('hex')}`);
   try {
@@ -98,6 +107,8 @@ export function registerExportPytorch(program: Command): void {
     .option('--config <file.json>', 'training settings for train.py: optimizer, learningRate, schedule, batchSize, epochs, statsEvery, seed')
     .action(async (file: string, options: { out: string; weights?: string; config?: string; dataset?: string }) => {
       const design = await readDesignFile(file);
+      // Fail before the slow part (compiling in tf.js) when the folder is unusable; checked again before writing.
+      await checkOutFolder(options.out);
       let config: TrainConfig | undefined;
       if (options.config) {
         const parsed = TrainConfig.safeParse(await readJson(options.config, 'the training settings'));

@@ -27,7 +27,12 @@ export interface EngineBenchResult {
   everyStepSlowdown: number;
 }
 
-export async function benchEngine(epochs = 3): Promise<EngineBenchResult> {
+/**
+ * The four contenders run interleaved, one epoch each per round, and each rate is the median over
+ * rounds: on a shared 2-core machine the load drifts, and measuring them one after another turned
+ * equal speeds into a 0.4 ratio.
+ */
+export async function benchEngine(rounds = 5): Promise<EngineBenchResult> {
   await useWasmBackend(tf);
   const design = residualMlp(10, { width: 64, norm: 'none' });
   const spec = { kind: 'spirals' as const, size: 2048, validationFraction: 0 };
@@ -35,46 +40,51 @@ export async function benchEngine(epochs = 3): Promise<EngineBenchResult> {
   const batchSize = 64;
   const stepsPerEpoch = Math.ceil(dataset.train.count / batchSize);
 
-  const fitRate = async () => {
-    const compiled = compileDesign(design, tf);
-    compiled.model.compile({ optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy' });
-    const x = tf.tensor2d(dataset.train.x, [dataset.train.count, 2]);
-    const y = tf.oneHot(tf.tensor1d(dataset.train.y, 'int32'), 2);
-    await compiled.model.fit(x, y, { epochs: 1, batchSize, verbose: 0 });
+  const fitModel = compileDesign(design, tf).model;
+  fitModel.compile({ optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy' });
+  const x = tf.tensor2d(dataset.train.x, [dataset.train.count, 2]);
+  const y = tf.oneHot(tf.tensor1d(dataset.train.y, 'int32'), 2);
+  const fitEpoch = async () => {
     const start = performance.now();
-    await compiled.model.fit(x, y, { epochs, batchSize, verbose: 0 });
-    const rate = (epochs * stepsPerEpoch) / ((performance.now() - start) / 1000);
-    x.dispose();
-    y.dispose();
-    compiled.model.dispose();
-    return rate;
+    await fitModel.fit(x, y, { epochs: 1, batchSize, verbose: 0 });
+    return stepsPerEpoch / ((performance.now() - start) / 1000);
   };
 
-  const engineRate = async (instrumentation: Partial<InstrumentationSettings>) => {
+  const engineEpoch = (instrumentation: Partial<InstrumentationSettings>) => {
     const compiled = compileDesign(design, tf);
     const plan = buildPlan(compiled);
     seedKernels(tf, plan, compiled.graph, 1);
-    const run = async (n: number) => {
-      const trainer = new Trainer(tf, plan, dataset, TrainSettings.parse({ dataset: spec, epochs: n, batchSize, instrumentation }), 'bench', { frame: () => {} }, {
+    return async () => {
+      const trainer = new Trainer(tf, plan, dataset, TrainSettings.parse({ dataset: spec, epochs: 1, batchSize, instrumentation }), 'bench', { frame: () => {} }, {
         now: () => performance.now(),
         yieldToHost: () => new Promise((resolve) => setImmediate(resolve)),
       });
       const start = performance.now();
       await trainer.run();
-      const seconds = (performance.now() - start) / 1000;
+      const rate = stepsPerEpoch / ((performance.now() - start) / 1000);
       trainer.dispose();
-      return (n * stepsPerEpoch) / seconds;
+      return rate;
     };
-    await run(1);
-    const rate = await run(epochs);
-    compiled.model.dispose();
-    return rate;
   };
 
-  const fitStepsPerSecond = await fitRate();
-  const engineOffStepsPerSecond = await engineRate({ cadence: 'off' });
-  const engineDefaultStepsPerSecond = await engineRate({ cadence: 'interval', intervalMs: 100 });
-  const engineEveryStepStepsPerSecond = await engineRate({ cadence: 'everyStep' });
+  const contenders = {
+    fit: fitEpoch,
+    off: engineEpoch({ cadence: 'off' }),
+    interval: engineEpoch({ cadence: 'interval', intervalMs: 100 }),
+    everyStep: engineEpoch({ cadence: 'everyStep' }),
+  };
+  const rates: Record<keyof typeof contenders, number[]> = { fit: [], off: [], interval: [], everyStep: [] };
+  for (const run of Object.values(contenders)) await run(); // warm-up: kernels compiled, memory grown
+  for (let r = 0; r < rounds; r++) {
+    for (const [name, run] of Object.entries(contenders) as [keyof typeof contenders, () => Promise<number>][]) rates[name].push(await run());
+  }
+  x.dispose();
+  y.dispose();
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  const fitStepsPerSecond = median(rates.fit);
+  const engineOffStepsPerSecond = median(rates.off);
+  const engineDefaultStepsPerSecond = median(rates.interval);
+  const engineEveryStepStepsPerSecond = median(rates.everyStep);
   return {
     backend: tf.getBackend(),
     model: design.metadata.name,

@@ -1,0 +1,40 @@
+/**
+ * `npm run bench`: every speed and memory benchmark, side by side in one run. Prints readable tables
+ * and writes all figures as JSON to bench-results/bench.json. Targets are checked here, never in tests.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { benchEngine } from './engine';
+import { formatBenchTable, runKernelBench } from './kernels';
+
+const quick = process.argv.includes('--quick');
+const results: Record<string, unknown> = { date: new Date().toISOString(), quick };
+
+console.log('── Engine throughput (residual MLP-10, width 64, batch 64, Adam, wasm) ──');
+const engine = await benchEngine(quick ? 2 : 5);
+results.engine = engine;
+console.table({
+  'model.fit': { 'steps/s': engine.fitStepsPerSecond.toFixed(1) },
+  'engine, instrumentation off': { 'steps/s': engine.engineOffStepsPerSecond.toFixed(1) },
+  'engine, default (~100 ms)': { 'steps/s': engine.engineDefaultStepsPerSecond.toFixed(1) },
+  'engine, every step': { 'steps/s': engine.engineEveryStepStepsPerSecond.toFixed(1) },
+});
+const targets = [
+  ['engine ÷ model.fit throughput ≥ 0.95', engine.engineVsFit, engine.engineVsFit >= 0.95],
+  ['default instrumentation slowdown ≤ 10%', engine.defaultSlowdown, engine.defaultSlowdown <= 0.1],
+  ['every-step instrumentation slowdown (reported)', engine.everyStepSlowdown, true],
+] as const;
+
+console.log('\n── Training kernels: wasm vs cpu vs PyTorch ──');
+const kernels = await runKernelBench({ onProgress: (m) => console.log(`  ${m}`), skipCpuResNet: quick });
+results.kernels = kernels;
+console.log(formatBenchTable(kernels));
+
+console.log('\n── Targets ──');
+for (const [name, value, met] of targets) console.log(`${met ? 'met    ' : 'MISSED '} ${name}: ${value.toFixed(3)}`);
+results.targets = targets.map(([name, value, met]) => ({ name, value, met }));
+
+const dir = join(import.meta.dirname, '..', '..', 'bench-results');
+mkdirSync(dir, { recursive: true });
+writeFileSync(join(dir, 'bench.json'), `${JSON.stringify(results, null, 2)}\n`);
+console.log(`\nJSON: ${join(dir, 'bench.json')}`);

@@ -1,0 +1,209 @@
+import type * as tfNamespace from '@tensorflow/tfjs';
+import { compileDesign, type CompiledDesign } from '../compile/toTfjs';
+import type { Design } from '../graph/design';
+import { checkDatasetFitsDesign, fitDesignToDataset, loadDataset } from '../engine/datasets';
+import { buildPlan, runPlan, type Plan } from '../engine/plan/plan';
+import { seedKernels } from '../engine/initialize';
+import { defaultClock, Trainer, type EpochReport, type ProgressReport, type RunOutcome } from '../engine/trainer';
+import { blockDrop, evaluatePlan, type BlockDropOutcome, type Score } from '../engine/evaluate';
+import { TrainSettings, type TrainSettingsInput } from '../protocol/settings';
+import type { StatsFrame } from '../protocol/stats';
+import type { EngineDiagnostic } from '../protocol/messages';
+
+type Tf = typeof tfNamespace;
+type Tensor = tfNamespace.Tensor;
+
+export interface TrainEvents {
+  progress?(report: ProgressReport): void;
+  epoch?(report: EpochReport): void;
+  frame?(frame: StatsFrame): void;
+}
+
+export interface TrainRequest {
+  runId: string;
+  design: Design;
+  settings: TrainSettingsInput;
+  /** Stop after this many optimizer steps (1: just the step-0 frame, measured at initialization). */
+  maxSteps?: number;
+}
+
+export interface RunRecord {
+  runId: string;
+  outcome: RunOutcome;
+  /** One entry per completed epoch. */
+  epochs: EpochReport[];
+  /** Loss of each optimizer step, in order. */
+  stepLosses: number[];
+  /** The step-0 frame: activations and gradients at initialization. */
+  initFrame: StatsFrame | null;
+  diagnostics: EngineDiagnostic[];
+  wallMs: number;
+}
+
+/** A dropped-layer evaluation: for each set, the ids of the layers taken out and the score without them. */
+export interface DropReport {
+  baseline: Score;
+  results: { dropped: string[]; loss: number; accuracy: number }[];
+}
+
+/**
+ * What a lesson needs from the training engine. The protocol (src/protocol/messages.ts) covers
+ * training, frames and residual block-drop, but not two things lesson 10 needs: taking a layer out
+ * of a plain net (the protocol's dropBlocks only zeroes residual branches) and per-node activation
+ * norms of the trained weights in inference mode. So lessons run on this small adapter over the
+ * engine's public parts (Trainer, plan, evaluate) instead of on EngineSession.
+ */
+export interface LessonEngine {
+  train(request: TrainRequest, events?: TrainEvents): Promise<RunRecord>;
+  /** Zero the branch of each residual Add (Veit et al. 2016), one set at a time, on the last run. */
+  dropBlocks(sets?: string[][]): Promise<DropReport>;
+  /** Take a chain of layers out of the last run's net: the node after `to` reads what `from` read. */
+  skipLayers(spans: { from: string; to: string }[]): Promise<DropReport>;
+  /** Root-mean-square of each listed node's output on the validation split, inference mode. */
+  activationRms(nodeIds: string[]): Promise<number[]>;
+  /** Stops the run in progress, if any. */
+  stop(): void;
+  dispose(): void;
+}
+
+interface LastRun {
+  trainer: Trainer;
+  compiled: CompiledDesign;
+  plan: Plan;
+}
+
+/** The in-process LessonEngine: the CLI, the tests and a browser worker each run one with their tf.js. */
+export class LocalLessonEngine implements LessonEngine {
+  private last: LastRun | null = null;
+  private current: Trainer | null = null;
+
+  constructor(private readonly tf: Tf) {}
+
+  async train(request: TrainRequest, events: TrainEvents = {}): Promise<RunRecord> {
+    const tf = this.tf;
+    const settings = TrainSettings.parse(request.settings);
+    const dataset = await loadDataset(settings.dataset);
+    let design = request.design;
+    const problems = checkDatasetFitsDesign(dataset, design);
+    if (problems.length) {
+      if (!settings.fitDesignToDataset || !problems.every((p) => p.fixable)) throw new Error(`lesson design "${design.metadata.name}" does not fit its dataset: ${problems.map((p) => p.message).join('; ')}`);
+      design = fitDesignToDataset(design, dataset);
+    }
+    this.release();
+    const compiled = compileDesign(design, tf);
+    const plan = buildPlan(compiled);
+    seedKernels(tf, plan, compiled.graph, settings.seed);
+    const record: RunRecord = { runId: request.runId, outcome: { reason: 'stopped', epochs: 0, steps: 0, loss: null, accuracy: null, validationLoss: null, validationAccuracy: null }, epochs: [], stepLosses: [], initFrame: null, diagnostics: [], wallMs: 0 };
+    let lastLoss = 0;
+    let lastSeen = 0;
+    const trainer = new Trainer(tf, plan, dataset, settings, request.runId, {
+      progress: (p) => {
+        // The report carries the epoch's running mean; recover this step's loss from it.
+        const seen = (p.step - 1) % p.stepsPerEpoch + 1;
+        const stepLoss = seen === 1 ? p.loss : p.loss * seen - lastLoss * lastSeen;
+        lastLoss = p.loss;
+        lastSeen = seen;
+        record.stepLosses.push(stepLoss);
+        events.progress?.(p);
+        if (request.maxSteps !== undefined && p.step >= request.maxSteps) trainer.stop();
+      },
+      epoch: (e) => {
+        record.epochs.push(e);
+        events.epoch?.(e);
+      },
+      frame: (f) => {
+        if (f.step === 0) record.initFrame = f;
+        events.frame?.(f);
+      },
+      diagnostics: (d) => record.diagnostics.push(...d),
+    }, defaultClock);
+    this.last = { trainer, compiled, plan };
+    this.current = trainer;
+    const started = defaultClock.now();
+    try {
+      record.outcome = await trainer.run();
+    } finally {
+      this.current = null;
+    }
+    record.wallMs = defaultClock.now() - started;
+    return record;
+  }
+
+  private lastRun(): LastRun {
+    if (!this.last) throw new Error('nothing has been trained yet: train a design first');
+    return this.last;
+  }
+
+  async dropBlocks(sets?: string[][]): Promise<DropReport> {
+    const run = this.lastRun();
+    const outcome: BlockDropOutcome = blockDrop(this.tf, run.plan, run.trainer.validationData, 256, sets);
+    return outcome;
+  }
+
+  async skipLayers(spans: { from: string; to: string }[]): Promise<DropReport> {
+    const tf = this.tf;
+    const run = this.lastRun();
+    const data = run.trainer.validationData;
+    const baseline = evaluatePlan(tf, run.plan, data, 256);
+    const results = spans.map((span) => {
+      const first = run.plan.byId.get(span.from);
+      const last = run.plan.byId.get(span.to);
+      if (!first || !last) throw new Error(`not layers of the trained net: ${[span.from, span.to].filter((id) => !run.plan.byId.has(id)).join(', ')}`);
+      if (first.inputs.length !== 1) throw new Error(`"${span.from}" must have exactly one input to be skipped over`);
+      const entry = first.inputs[0].source;
+      const captured = new Map<string, Tensor>();
+      const score = evaluatePlan(tf, run.plan, data, 256, {
+        activation: (nodeId, value) => {
+          if (nodeId === entry) captured.set(nodeId, value);
+        },
+        replaceInput: (edge, value) => (edge.source === span.to ? (captured.get(entry) as Tensor) : value),
+      });
+      return { dropped: [span.from, span.to], ...score };
+    });
+    return { baseline, results };
+  }
+
+  async activationRms(nodeIds: string[]): Promise<number[]> {
+    const tf = this.tf;
+    const run = this.lastRun();
+    const missing = nodeIds.filter((id) => !run.plan.byId.has(id));
+    if (missing.length) throw new Error(`not nodes of the trained net: ${missing.join(', ')}`);
+    const data = run.trainer.validationData;
+    const wanted = new Set(nodeIds);
+    const sums = new Map<string, number>(nodeIds.map((id) => [id, 0]));
+    let count = 0;
+    for (let start = 0; start < data.count; start += 256) {
+      const size = Math.min(256, data.count - start);
+      const squares = tf.tidy(() => {
+        const found = new Map<string, Tensor>();
+        const x = tf.slice(data.x, start, size);
+        runPlan(tf, run.plan, x, {
+          training: false,
+          seed: 0,
+          probes: { activation: (id, value) => void (wanted.has(id) && found.set(id, tf.mean(tf.square(value)))) },
+        });
+        return tf.stack(nodeIds.map((id) => found.get(id) as Tensor));
+      });
+      const values = squares.dataSync();
+      squares.dispose();
+      nodeIds.forEach((id, i) => sums.set(id, (sums.get(id) ?? 0) + values[i] * size));
+      count += size;
+    }
+    return nodeIds.map((id) => Math.sqrt((sums.get(id) ?? 0) / Math.max(1, count)));
+  }
+
+  stop(): void {
+    this.current?.stop();
+  }
+
+  private release(): void {
+    this.last?.trainer.dispose();
+    this.last?.compiled.model.dispose();
+    this.last = null;
+  }
+
+  dispose(): void {
+    this.stop();
+    this.release();
+  }
+}

@@ -8,6 +8,7 @@ import { registerValidate } from './commands/validate';
 import { registerExport } from './commands/export';
 import { registerImport } from './commands/import';
 import { registerExportPytorch } from './commands/exportPytorch';
+import { registerLesson } from './commands/lesson';
 import { registerTrain } from './commands/train';
 import { UsageError } from './errors';
 
@@ -22,6 +23,7 @@ registerSummary(program);
 registerExport(program);
 registerImport(program);
 registerExportPytorch(program);
+registerLesson(program);
 registerTrain(program);
 
 try {

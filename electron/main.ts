@@ -4,11 +4,15 @@
  * this file only wires them to Electron's objects and lifecycle.
  */
 import { join } from 'node:path';
-import { app, BrowserWindow, ipcMain, Menu, protocol, screen, session, type IpcMainInvokeEvent } from 'electron';
+import { app, BrowserWindow, ipcMain, Menu, MessageChannelMain, protocol, screen, session, type IpcMainInvokeEvent } from 'electron';
 import { INVOKE_CHANNELS, type EventChannel } from '../src/protocol/ipc';
+import { FromEngine, ToEngine } from '../src/protocol/messages';
 import { APP_ORIGIN, APP_SCHEME, serveAppRequest } from './appProtocol';
 import { designPathFromArgv } from './commandLine';
 import { confirmDiscardSync, nativeDialogs } from './dialogs';
+import { electronEnginePort } from './engine/electronAdapters';
+import { EngineHost } from './engine/engineHost';
+import { workerThreadSpawner } from './engine/nodeAdapters';
 import { FileHandles } from './files/fileHandles';
 import { loadRecentFiles, pushRecent, saveRecentFiles } from './files/recentFiles';
 import { RecoveryStore } from './files/recovery';
@@ -52,6 +56,27 @@ const ctx: HandlerContext = {
   },
 };
 const handlers = createHandlers(ctx);
+
+/**
+ * The training engine in a worker thread of main (electron/engine/worker.ts, bundled): tf.js ops
+ * are synchronous and must stay off main's event loop. Started with the first page load.
+ */
+const engine = new EngineHost({
+  spawn: workerThreadSpawner(join(__dirname, 'engine-worker.mjs')),
+  toEngine: ToEngine,
+  fromEngine: FromEngine,
+  onStatus: (status) => {
+    if (status.event === 'crashed') console.error(status.message);
+  },
+});
+
+/** Each page load gets a fresh port (a reload closes the old page's end); the engine keeps running. */
+function connectEngine(window: BrowserWindow): void {
+  const { port1, port2 } = new MessageChannelMain();
+  engine.attachPort(electronEnginePort(port1));
+  window.webContents.postMessage('engine:port', null, [port2]);
+  if (!engine.running) engine.start();
+}
 const isTrustedSender = makeSenderCheck(appOrigin);
 
 function send(channel: EventChannel, payload: unknown): void {
@@ -135,6 +160,7 @@ async function createWindow(): Promise<void> {
   window.on('page-title-updated', (event) => event.preventDefault());
 
   window.webContents.on('did-finish-load', () => {
+    connectEngine(window);
     const path = pendingPath;
     pendingPath = null;
     if (path) void openExternal(path);
@@ -175,6 +201,7 @@ if (!app.requestSingleInstanceLock()) {
   });
   app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, appOrigin));
   app.on('window-all-closed', () => app.quit());
+  app.on('will-quit', () => engine.stop());
 
   void app.whenReady().then(async () => {
     protocol.handle(APP_SCHEME, (request) => serveAppRequest(request.url, webRoot));

@@ -1,5 +1,7 @@
-import { getHost, setHost, type Host } from './host';
+import { setHost, type Host } from './host';
 import { MemoryHost } from './host/memory';
+import { ElectronHost } from './host/electron';
+import { WebHost } from './host/web';
 import type { Design } from '../src/graph/design';
 import type { SaveResult } from './host/host';
 
@@ -45,5 +47,8 @@ export function selectHost(search: string = location.search): Host {
     setHost(host);
     return host;
   }
-  return getHost();
+  // The desktop preload exposes `window.rescanvas`; a browser tab has none.
+  const host = window.rescanvas ? new ElectronHost(window.rescanvas) : WebHost.forBrowser(window);
+  setHost(host);
+  return host;
 }

@@ -4,14 +4,12 @@
  * `main` entry of package.json; a sandboxed preload must be one self-contained file). The renderer
  * is built separately by Vite into dist/web, which main serves as app://rescanvas/.
  */
-import { existsSync } from 'node:fs';
+import { copyFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 
 const root = join(import.meta.dirname, '..');
 const outdir = join(root, 'dist', 'electron');
-/** The training engine's process entry, bundled when the engine provides one. */
-const ENGINE_ENTRY = 'src/engine/processEntry.ts';
 const production = process.argv.includes('--production');
 
 const common = {
@@ -27,13 +25,33 @@ const common = {
   define: { 'process.env.NODE_ENV': JSON.stringify(production ? 'production' : 'development') },
 };
 
-const entries = [
-  { in: 'electron/main.ts', out: 'main' },
-  { in: 'electron/preload.ts', out: 'preload' },
-];
-if (existsSync(join(root, ENGINE_ENTRY))) entries.push({ in: ENGINE_ENTRY, out: 'engine' });
-
-for (const entry of entries) {
-  await build({ ...common, absWorkingDir: root, entryPoints: [entry.in], outfile: join(outdir, `${entry.out}.cjs`) });
+const outputs = [];
+for (const entry of ['main', 'preload']) {
+  await build({ ...common, absWorkingDir: root, entryPoints: [`electron/${entry}.ts`], outfile: join(outdir, `${entry}.cjs`) });
+  outputs.push(`${entry}.cjs`);
 }
-console.log(`built ${entries.map((e) => `dist/electron/${e.out}.cjs`).join(', ')}`);
+// The engine's worker thread uses top-level await, so it is an ES module; bundled CommonJS
+// dependencies still call require(), which an ES module must create for them.
+await build({
+  ...common,
+  absWorkingDir: root,
+  format: 'esm',
+  entryPoints: ['electron/engine/worker.ts'],
+  outfile: join(outdir, 'engine-worker.mjs'),
+  banner: {
+    js: [
+      "import { createRequire as __createRequire } from 'node:module';",
+      "import { fileURLToPath as __fileURLToPath } from 'node:url';",
+      'const require = __createRequire(import.meta.url);',
+      // tf.js's wasm backend finds its .wasm files through __dirname, which ES modules lack.
+      'const __filename = __fileURLToPath(import.meta.url);',
+      "import { dirname as __pathDirname } from 'node:path';",
+      'const __dirname = __pathDirname(__filename);',
+    ].join('\n'),
+  },
+});
+// ...and expects them beside the bundle.
+const wasmDir = join(root, 'node_modules', '@tensorflow', 'tfjs-backend-wasm', 'dist');
+for (const file of readdirSync(wasmDir).filter((f) => f.endsWith('.wasm'))) copyFileSync(join(wasmDir, file), join(outdir, file));
+outputs.push('engine-worker.mjs');
+console.log(`built ${outputs.map((o) => `dist/electron/${o}`).join(', ')}`);

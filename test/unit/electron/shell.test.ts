@@ -45,8 +45,8 @@ describe('security settings', () => {
   it('allows no inline or remote scripts', () => {
     const scriptSrc = CONTENT_SECURITY_POLICY.split('; ').find((d) => d.startsWith('script-src'));
     expect(scriptSrc).toBe("script-src 'self' 'wasm-unsafe-eval'");
-    expect(CONTENT_SECURITY_POLICY).toContain("default-src 'none'");
-    expect(CONTENT_SECURITY_POLICY).not.toMatch(/https?:|\*/);
+    expect(CONTENT_SECURITY_POLICY).toContain("object-src 'none'");
+    expect(CONTENT_SECURITY_POLICY).not.toMatch(/https?:|\*|unsafe-inline|'unsafe-eval'/);
   });
 
   it('treats only the app origin as the app', () => {

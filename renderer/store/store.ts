@@ -4,6 +4,7 @@ import type { Design } from '../../src/graph/design';
 import { createDesignSlice } from './designSlice';
 import { createSelectionSlice } from './selectionSlice';
 import { createUiSlice } from './uiSlice';
+import { createTrainingSlice } from './trainingSlice';
 import type { AppState } from './types';
 
 /** Undo covers the design only: selection, theme and messages are not steps. */
@@ -15,7 +16,7 @@ const HISTORY_LIMIT = 200;
 export function createAppStore() {
   const store = createStore<AppState>()(
     temporal(
-      (...a) => ({ ...createDesignSlice(...a), ...createSelectionSlice(...a), ...createUiSlice(...a) }),
+      (...a) => ({ ...createDesignSlice(...a), ...createSelectionSlice(...a), ...createUiSlice(...a), ...createTrainingSlice(...a) }),
       {
         partialize: (state): History => ({ design: state.design }),
         equality: (past, current) => past.design === current.design,

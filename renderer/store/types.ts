@@ -1,6 +1,7 @@
 import type { DesignSlice } from './designSlice';
 import type { SelectionSlice } from './selectionSlice';
 import type { UiSlice } from './uiSlice';
+import type { TrainingSlice } from './trainingSlice';
 
-/** The whole renderer state; a training slice joins this intersection when the training panel lands. */
-export type AppState = DesignSlice & SelectionSlice & UiSlice;
+/** The whole renderer state. */
+export type AppState = DesignSlice & SelectionSlice & UiSlice & TrainingSlice;

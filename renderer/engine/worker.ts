@@ -1,0 +1,67 @@
+/**
+ * The training engine in a browser Web Worker: picks a backend (wasm with the training kernels the
+ * package lacks, then CPU), then speaks only the protocol. The .wasm binaries are bundled as local
+ * assets through `?url` imports, so the page never fetches them from a CDN and `vite build` emits them.
+ */
+import * as tf from '@tensorflow/tfjs';
+import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
+import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
+import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import { EngineSession } from '../../src/engine/session';
+import { selectBackend } from '../../src/engine/backends/select';
+import { portableCandidates } from '../../src/engine/backends/portable';
+import { PROTOCOL_VERSION, type FromEngine } from '../../src/protocol/messages';
+import { PredictGrid } from '../../src/protocol/boundary';
+import { GridPredictor } from './gridPredictor';
+
+/** The worker's global scope (the renderer's tsconfig has DOM types, not WebWorker's). */
+const scope = self as unknown as { postMessage(message: unknown): void; onmessage: ((event: MessageEvent<unknown>) => void) | null };
+
+/** setTimeout(0) is clamped to 4 ms after a few nested calls; a message round trip is not. */
+function yieldToHost(): Promise<void> {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => resolve();
+    channel.port2.postMessage(null);
+  });
+}
+
+function post(message: unknown): void {
+  scope.postMessage(message);
+}
+
+async function main(): Promise<void> {
+  const backend = await selectBackend(
+    portableCandidates(tf, {
+      wasmPaths: { 'tfjs-backend-wasm.wasm': wasmPlainUrl, 'tfjs-backend-wasm-simd.wasm': wasmSimdUrl, 'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedUrl },
+    }),
+  );
+  const predictor = new GridPredictor(tf, (message) => session.handle(message));
+  const session: EngineSession = new EngineSession(tf, {
+    post: (message: FromEngine) => {
+      if (!predictor.intercept(message)) post(message);
+    },
+    backend,
+    clock: { now: () => performance.now(), yieldToHost },
+  });
+  scope.onmessage = (event: MessageEvent<unknown>) => {
+    const raw = event.data;
+    if (typeof raw === 'object' && raw !== null && (raw as { type?: unknown }).type === 'predictGrid') {
+      const parsed = PredictGrid.safeParse(raw);
+      if (!parsed.success) {
+        post({ v: PROTOCOL_VERSION, type: 'error', code: 'bad-message', message: `invalid predictGrid: ${parsed.error.issues[0]?.message ?? 'unreadable'}`, inReplyTo: 'predictGrid' });
+        return;
+      }
+      void predictor.predict(parsed.data).then(post, (error: unknown) =>
+        post({ v: PROTOCOL_VERSION, type: 'error', code: 'internal', message: error instanceof Error ? error.message : String(error), inReplyTo: 'predictGrid' }),
+      );
+      return;
+    }
+    void session.handle(raw);
+  };
+  session.announce();
+}
+
+main().catch((error: unknown) => {
+  post({ v: PROTOCOL_VERSION, type: 'error', code: 'crash', message: `the training engine could not start: ${error instanceof Error ? error.message : String(error)}` });
+});

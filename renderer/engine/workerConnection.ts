@@ -1,0 +1,96 @@
+import { PROTOCOL_VERSION } from '../../src/protocol/messages';
+import type { WorkerToEngineInput } from '../../src/protocol/boundary';
+import { Listeners, parseIncoming, type EngineConnection, type EngineMessage, type EngineStatus } from './connection';
+
+/** How a worker is made; tests and benchmarks may pass their own factory. */
+export type WorkerFactory = () => Worker;
+
+const defaultFactory: WorkerFactory = () => new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
+
+/** Crashes within this window that make the connection stop restarting on its own. */
+const MAX_AUTO_RESTARTS = 3;
+const RESTART_WINDOW_MS = 60_000;
+
+/** The engine in a browser Web Worker on the wasm backend. */
+export class WorkerEngineConnection implements EngineConnection {
+  readonly kind = 'worker' as const;
+  private worker: Worker | null = null;
+  private readonly messages = new Listeners<EngineMessage>();
+  private readonly statuses = new Listeners<EngineStatus>();
+  private current: EngineStatus = { state: 'starting' };
+  private crashes: number[] = [];
+
+  constructor(private readonly factory: WorkerFactory = defaultFactory) {
+    this.launch();
+  }
+
+  get status(): EngineStatus {
+    return this.current;
+  }
+
+  send(message: WorkerToEngineInput): void {
+    if (!this.worker) {
+      this.messages.emit({ v: PROTOCOL_VERSION, type: 'error', code: 'crash', message: 'the training engine is not running; press Restart engine', inReplyTo: message.type });
+      return;
+    }
+    this.worker.postMessage({ v: PROTOCOL_VERSION, ...message });
+  }
+
+  subscribe(listener: (message: EngineMessage) => void): () => void {
+    return this.messages.add(listener);
+  }
+
+  onStatus(listener: (status: EngineStatus) => void): () => void {
+    return this.statuses.add(listener);
+  }
+
+  restart(): void {
+    this.worker?.terminate();
+    this.worker = null;
+    this.launch();
+  }
+
+  dispose(): void {
+    this.worker?.terminate();
+    this.worker = null;
+  }
+
+  private setStatus(status: EngineStatus): void {
+    this.current = status;
+    this.statuses.emit(status);
+  }
+
+  private launch(): void {
+    this.setStatus({ state: 'starting' });
+    const worker = this.factory();
+    this.worker = worker;
+    worker.onmessage = (event: MessageEvent<unknown>) => {
+      if (this.worker !== worker) return;
+      const parsed = parseIncoming(event.data);
+      if (!parsed.ok) {
+        this.messages.emit({ v: PROTOCOL_VERSION, type: 'error', code: 'bad-message', message: parsed.error });
+        return;
+      }
+      if (parsed.message.type === 'ready') this.setStatus({ state: 'ready', backend: parsed.message.backend });
+      if (parsed.message.type === 'error' && parsed.message.code === 'crash') this.crashed(parsed.message.message);
+      this.messages.emit(parsed.message);
+    };
+    worker.onerror = (event: ErrorEvent) => {
+      event.preventDefault();
+      if (this.worker === worker) this.crashed(event.message || 'the training worker stopped with an uncaught error');
+    };
+    worker.onmessageerror = () => {
+      if (this.worker === worker) this.messages.emit({ v: PROTOCOL_VERSION, type: 'error', code: 'bad-message', message: 'a message from the training worker could not be read' });
+    };
+  }
+
+  private crashed(message: string): void {
+    const now = performance.now();
+    this.crashes = [...this.crashes.filter((t) => now - t < RESTART_WINDOW_MS), now];
+    const restarting = this.crashes.length <= MAX_AUTO_RESTARTS;
+    this.worker?.terminate();
+    this.worker = null;
+    this.setStatus({ state: 'crashed', message, restarting });
+    if (restarting) this.launch();
+  }
+}

@@ -1,0 +1,212 @@
+import type { StateCreator } from 'zustand';
+import type { Design } from '../../src/graph/design';
+import type { BackendReport, EngineDiagnostic } from '../../src/protocol/messages';
+import type { OptimizerName, ScheduleSettings, TrainSettingsInput } from '../../src/protocol/settings';
+import type { DatasetKind } from '../../src/engine/datasets/spec';
+import type { AppState } from './types';
+
+export type OverlayMode = 'off' | 'forward' | 'backward';
+export type RunPhase = 'idle' | 'starting' | 'running' | 'paused' | 'stopping';
+
+/** The form in the Training panel; turned into TrainSettings when a run starts. */
+export interface TrainingForm {
+  dataset: DatasetKind;
+  /** Samples to generate or take (synthetic sets, Shapes, MNIST). */
+  datasetSize: number;
+  noise: number;
+  /** The chosen CSV file, read as text. */
+  csv: { name: string; text: string } | null;
+  optimizer: OptimizerName;
+  learningRate: number;
+  schedule: ScheduleSettings['kind'];
+  epochs: number;
+  batchSize: number;
+  seed: number;
+  fitDesignToDataset: boolean;
+}
+
+/** One point of a curve: x in epochs (fractional within an epoch). */
+export interface CurvePoint {
+  x: number;
+  loss: number;
+  accuracy: number;
+}
+
+export interface EpochPoint {
+  epoch: number;
+  loss: number;
+  accuracy: number;
+  validationLoss: number | null;
+  validationAccuracy: number | null;
+}
+
+export interface RunOutcome {
+  reason: 'completed' | 'stopped' | 'diverged' | 'failed';
+  epochs: number;
+  steps: number;
+  loss: number | null;
+  accuracy: number | null;
+  validationLoss: number | null;
+  validationAccuracy: number | null;
+}
+
+export interface BlockDropEntry {
+  dropped: string[];
+  accuracy: number;
+  loss: number;
+}
+
+export interface DepthProfile {
+  activationStd: (number | null)[];
+  gradientRms: (number | null)[];
+}
+
+/** Everything kept about one training run; `steps` and `epochs` grow in place (see curveVersion). */
+export interface RunRecord {
+  id: string;
+  /** "residual-mlp-20 · Spirals · adam 0.001" */
+  label: string;
+  designName: string;
+  design: Design;
+  settings: TrainSettingsInput;
+  startedAt: number;
+  steps: CurvePoint[];
+  epochs: EpochPoint[];
+  outcome: RunOutcome | null;
+  /** Depth profile from the run's last stats frame. */
+  profile: DepthProfile | null;
+  blockDrop: { baseline: { loss: number; accuracy: number }; results: BlockDropEntry[] } | null;
+}
+
+export interface ProgressState {
+  epoch: number;
+  epochs: number;
+  step: number;
+  stepsPerEpoch: number;
+  totalSteps: number;
+  loss: number;
+  accuracy: number;
+  learningRate: number;
+  stepsPerSecond: number;
+}
+
+export interface TrainingMessage {
+  text: string;
+  tone: 'info' | 'error';
+}
+
+export interface TrainingSlice {
+  trainingForm: TrainingForm;
+  runPhase: RunPhase;
+  activeRunId: string | null;
+  progress: ProgressState | null;
+  runs: RunRecord[];
+  /** Runs whose curves are overlaid in the comparison chart. */
+  compareIds: string[];
+  overlayMode: OverlayMode;
+  backend: BackendReport | null;
+  engineState: 'starting' | 'ready' | 'crashed';
+  trainingMessage: TrainingMessage | null;
+  engineDiagnostics: EngineDiagnostic[];
+  blockDropPending: boolean;
+  /** Bumped when curves grow in place, so charts redraw without copying arrays on every progress message. */
+  curveVersion: number;
+  setTrainingForm(patch: Partial<TrainingForm>): void;
+  setOverlayMode(mode: OverlayMode): void;
+  toggleCompare(runId: string): void;
+  setCompare(runIds: string[]): void;
+  removeRun(runId: string): void;
+  /** Engine events, applied by the training controller. */
+  runStarting(record: RunRecord): void;
+  runProgress(runId: string, progress: ProgressState): void;
+  runEpoch(runId: string, point: EpochPoint): void;
+  runState(runId: string, phase: 'running' | 'paused'): void;
+  runDone(runId: string, outcome: RunOutcome): void;
+  runProfile(runId: string, profile: DepthProfile): void;
+  runBlockDrop(runId: string, result: RunRecord['blockDrop']): void;
+  setRunPhase(phase: RunPhase): void;
+  setBlockDropPending(pending: boolean): void;
+  setBackend(backend: BackendReport | null, state: TrainingSlice['engineState']): void;
+  setTrainingMessage(message: TrainingMessage | null): void;
+  setEngineDiagnostics(diagnostics: EngineDiagnostic[]): void;
+}
+
+export const DEFAULT_TRAINING_FORM: TrainingForm = {
+  dataset: 'spirals',
+  datasetSize: 600,
+  noise: 0.1,
+  csv: null,
+  optimizer: 'adam',
+  learningRate: 0.003,
+  schedule: 'constant',
+  epochs: 20,
+  batchSize: 32,
+  seed: 1,
+  fitDesignToDataset: true,
+};
+
+/** Runs kept in the list; the oldest beyond this are forgotten (curves are small, designs may not be). */
+export const MAX_RUNS = 30;
+
+function updateRun(runs: RunRecord[], runId: string, change: (run: RunRecord) => RunRecord): RunRecord[] {
+  return runs.map((r) => (r.id === runId ? change(r) : r));
+}
+
+export const createTrainingSlice: StateCreator<AppState, [], [], TrainingSlice> = (set, get) => ({
+  trainingForm: DEFAULT_TRAINING_FORM,
+  runPhase: 'idle',
+  activeRunId: null,
+  progress: null,
+  runs: [],
+  compareIds: [],
+  overlayMode: 'off',
+  backend: null,
+  engineState: 'starting',
+  trainingMessage: null,
+  engineDiagnostics: [],
+  blockDropPending: false,
+  curveVersion: 0,
+  setTrainingForm: (patch) => set({ trainingForm: { ...get().trainingForm, ...patch } }),
+  setOverlayMode: (overlayMode) => set({ overlayMode }),
+  toggleCompare: (runId) => {
+    const ids = get().compareIds;
+    set({ compareIds: ids.includes(runId) ? ids.filter((id) => id !== runId) : [...ids, runId] });
+  },
+  setCompare: (compareIds) => set({ compareIds }),
+  removeRun: (runId) => set({ runs: get().runs.filter((r) => r.id !== runId), compareIds: get().compareIds.filter((id) => id !== runId) }),
+  runStarting: (record) => {
+    const runs = [...get().runs, record].slice(-MAX_RUNS);
+    const kept = new Set(runs.map((r) => r.id));
+    set({ runs, activeRunId: record.id, runPhase: 'starting', progress: null, engineDiagnostics: [], compareIds: get().compareIds.filter((id) => kept.has(id)), trainingMessage: { text: 'Starting…', tone: 'info' } });
+  },
+  runProgress: (runId, progress) => {
+    const run = get().runs.find((r) => r.id === runId);
+    if (!run) return;
+    const x = progress.step / progress.stepsPerEpoch;
+    run.steps.push({ x, loss: progress.loss, accuracy: progress.accuracy });
+    set({ progress, curveVersion: get().curveVersion + 1, runPhase: get().runPhase === 'starting' ? 'running' : get().runPhase });
+  },
+  runEpoch: (runId, point) => {
+    const run = get().runs.find((r) => r.id === runId);
+    if (!run) return;
+    run.epochs.push(point);
+    set({ curveVersion: get().curveVersion + 1 });
+  },
+  runState: (runId, phase) => {
+    if (get().activeRunId === runId) set({ runPhase: phase });
+  },
+  runDone: (runId, outcome) => {
+    set({
+      runs: updateRun(get().runs, runId, (r) => ({ ...r, outcome })),
+      runPhase: get().activeRunId === runId ? 'idle' : get().runPhase,
+      curveVersion: get().curveVersion + 1,
+    });
+  },
+  runProfile: (runId, profile) => set({ runs: updateRun(get().runs, runId, (r) => ({ ...r, profile })) }),
+  runBlockDrop: (runId, blockDrop) => set({ runs: updateRun(get().runs, runId, (r) => ({ ...r, blockDrop })), blockDropPending: false }),
+  setRunPhase: (runPhase) => set({ runPhase }),
+  setBlockDropPending: (blockDropPending) => set({ blockDropPending }),
+  setBackend: (backend, engineState) => set({ backend, engineState }),
+  setTrainingMessage: (trainingMessage) => set({ trainingMessage }),
+  setEngineDiagnostics: (engineDiagnostics) => set({ engineDiagnostics }),
+});

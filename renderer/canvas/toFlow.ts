@@ -119,7 +119,7 @@ export class FlowProjection {
           handles: handlesFor(size, true, true), ariaLabel: label,
           domAttributes: problem ? { 'aria-invalid': problem.severity === 'error' ? true : undefined, 'aria-describedby': `problem-${g.id}` } : undefined,
         }
-      : { id: g.id, type: 'groupFrame', position, data, selected: isSelected, ...size, measured: size, handles: [], draggable: false, zIndex: -1, ariaLabel: `${label} (expanded)` };
+      : { id: g.id, type: 'groupFrame', position, data, selected: isSelected, ...size, measured: size, handles: [], draggable: false, selectable: false, zIndex: -1, ariaLabel: `${label} (expanded)` };
     this.groupCache.set(g.id, { key, flow });
     return flow;
   }

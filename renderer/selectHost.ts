@@ -1,6 +1,6 @@
 import { setHost, type Host } from './host';
 import { MemoryHost } from './host/memory';
-import { ElectronHost } from './host/electron';
+import { ElectronHost } from './host/electronHost';
 import { WebHost } from './host/web';
 import type { Design } from '../src/graph/design';
 import type { SaveResult } from './host/host';

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { dispatch, makeSenderCheck } from '../../../electron/ipc/dispatch';
 import { createHandlers, openDesignAt } from '../../../electron/ipc/handlers';
 import { createBridge, type IpcRendererLike } from '../../../electron/preload/bridge';
-import { ElectronHost } from '../../../renderer/host/electron';
+import { ElectronHost } from '../../../renderer/host/electronHost';
 import type { EventChannel } from '../../../src/protocol/ipc';
 import { makeContext } from '../electron/handlerContext';
 import { tempDir } from '../electron/support';

@@ -34,6 +34,8 @@ export interface BenchOptions {
   cpuSteps?: number;
   /** Skip the CPU backend's ResNet-20 step (the slowest figure by far). */
   skipCpuResNet?: boolean;
+  /** Told each figure as it is measured; the CPU ResNet-20 step alone can take minutes. */
+  onProgress?: (message: string) => void;
 }
 
 interface TorchTimes {
@@ -87,7 +89,9 @@ export async function runKernelBench(options: BenchOptions = {}): Promise<BenchR
   const rows: BenchRow[] = [];
   for (const net of nets) {
     const wasmMs = await medianStepMs('wasm', net.build, 3, wasmSteps);
+    options.onProgress?.(`${net.name}: wasm ${formatMs(wasmMs)}`);
     const cpuMs = net.skipCpu ? NaN : await medianStepMs('cpu', net.build, net.cpuWarmup, cpuSteps);
+    if (!net.skipCpu) options.onProgress?.(`${net.name}: cpu ${formatMs(cpuMs)}`);
     const torchMs = net.torchMs ?? null;
     rows.push({
       name: net.name,
@@ -129,7 +133,10 @@ export function formatBenchTable(result: BenchResult): string {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const result = await runKernelBench({ skipCpuResNet: process.argv.includes('--skip-cpu-resnet') });
+  const result = await runKernelBench({
+    skipCpuResNet: process.argv.includes('--skip-cpu-resnet'),
+    onProgress: (message) => console.error(message),
+  });
   console.log(formatBenchTable(result));
   console.log(JSON.stringify(result, null, 2));
 }

@@ -18,14 +18,25 @@ export interface WasmBackendStatus {
   kernelsAdded: string[];
 }
 
+export interface WasmBackendOptions {
+  /**
+   * Threads for the threaded binary, which tf.js only loads where SharedArrayBuffer is usable:
+   * a cross-origin-isolated page or worker (COOP same-origin + COEP require-corp). Never in Node
+   * (tfjs issue 3830), so the Electron utility process runs single-threaded.
+   */
+  threadCount?: number;
+}
+
 /**
  * Makes 'wasm' the active backend with the training kernels it lacks. Node finds the binaries
  * next to @tensorflow/tfjs-backend-wasm by itself; a bundled browser build must say where it
- * serves them. The kernels are registered before the switch so the first step already has them.
+ * serves them. The kernels are registered after the backend package (whose own registrations
+ * would otherwise replace ours) and before the switch, so the first step already has them.
  */
-export async function useWasmBackend(tf: Tf, paths?: WasmPaths): Promise<WasmBackendStatus> {
+export async function useWasmBackend(tf: Tf, paths?: WasmPaths, options: WasmBackendOptions = {}): Promise<WasmBackendStatus> {
   const wasmBackend = await import('@tensorflow/tfjs-backend-wasm');
   if (paths !== undefined) wasmBackend.setWasmPaths(paths);
+  if (options.threadCount !== undefined) wasmBackend.setThreadsCount(options.threadCount);
   const kernelsAdded = registerWasmTrainingKernels(tf);
   const active = await tf.setBackend('wasm');
   return {

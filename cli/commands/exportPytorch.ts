@@ -45,7 +45,10 @@ async function weightsFromTfjsExport(tf: typeof TfNamespace, path: string): Prom
   }
   const data = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
-  for (const p of parts) (data.set(p, at), (at += p.length));
+  for (const p of parts) {
+    data.set(p, at);
+    at += p.length;
+  }
   try {
     const model = await tf.loadLayersModel(
       tf.io.fromMemory({ modelTopology: parsed.data.modelTopology, weightSpecs: parsed.data.weightsManifest.flatMap((g) => g.weights) as TfNamespace.io.WeightsManifestEntry[], weightData: data.buffer }),

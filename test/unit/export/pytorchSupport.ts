@@ -56,7 +56,7 @@ export function perturbWeights(model: tf.LayersModel, seed: number): void {
       const values = Float32Array.from(current, (x) =>
         /moving_variance|gamma/.test(name) ? 0.6 + 0.8 * next() : /moving_mean|beta|bias/.test(name) ? 0.4 * (next() - 0.5) : x,
       );
-      v.write(tf.tensor(values, [...v.shape]));
+      v.write(tf.tensor(values, v.shape as number[]));
     }
   }
 }

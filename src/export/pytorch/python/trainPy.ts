@@ -50,6 +50,7 @@ def parse_args(config):
     p.add_argument('--validation-fraction', type=float, default=config['validationFraction'])
     p.add_argument('--weights', default='auto', help="initial weights: 'auto' (weights.json if exported), a weights.json path, or 'none' for PyTorch's initialization")
     p.add_argument('--checkpoint-dir', default='checkpoints', help='last.pt is written here after every epoch')
+    p.add_argument('--keep-every', type=int, default=0, metavar='N', help='also keep epoch-N.pt every N epochs (0: only last.pt)')
     p.add_argument('--resume', nargs='?', const='auto', help="continue from a checkpoint (no value: <checkpoint-dir>/last.pt)")
     p.add_argument('--log', default='run.jsonl', help='run log (JSON lines) written by rank 0; open it in ResCanvas')
     p.add_argument('--stats-every', type=int, default=config['statsEvery'], help='per-node statistics every k steps (0: never)')
@@ -250,9 +251,11 @@ def main():
             log.epoch(epoch=epoch + 1, step=step, loss=loss_sum / count, accuracy=correct_sum / count,
                       valLoss=val_loss, valAccuracy=val_acc, learningRate=lr)
         if rank == 0:
-            save_checkpoint(checkpoint_path, {'model': net.state_dict(), 'optimizer': optimizer.state_dict(),
-                                              'scheduler': scheduler.state_dict(), 'epoch': epoch + 1, 'step': step,
-                                              'design': generated.DESIGN_NAME})
+            state = {'model': net.state_dict(), 'optimizer': optimizer.state_dict(), 'scheduler': scheduler.state_dict(),
+                     'epoch': epoch + 1, 'step': step, 'design': generated.DESIGN_NAME}
+            save_checkpoint(checkpoint_path, state)
+            if args.keep_every and (epoch + 1) % args.keep_every == 0:
+                save_checkpoint(os.path.join(args.checkpoint_dir, f'epoch-{epoch + 1}.pt'), state)
         if world > 1:
             dist.barrier()
 

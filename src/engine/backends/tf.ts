@@ -10,5 +10,3 @@ export type Tensor4D = tfNamespace.Tensor4D;
 export type TensorInfo = tfNamespace.TensorInfo;
 export type KernelBackend = tfNamespace.KernelBackend;
 export type KernelConfig = tfNamespace.KernelConfig;
-export type KernelFunc = tfNamespace.KernelFunc;
-export type NamedTensorInfoMap = tfNamespace.NamedTensorInfoMap;

@@ -67,12 +67,17 @@ async function medianStepMs(backend: 'wasm' | 'cpu', build: () => TrainableNet, 
 
 function runTorch(): TorchTimes | null {
   const script = join(dirname(fileURLToPath(import.meta.url)), 'torch_bench.py');
-  try {
-    execFileSync('python3', ['-c', 'import torch'], { stdio: 'ignore' });
-  } catch {
-    return null;
-  }
-  return JSON.parse(execFileSync('python3', [script], { encoding: 'utf8' })) as TorchTimes;
+  // Debian's python3-torch lives under the system Python, which a pyenv `python3` on PATH may shadow.
+  const python = ['/usr/bin/python3', 'python3'].find((candidate) => {
+    try {
+      execFileSync(candidate, ['-c', 'import torch'], { stdio: 'ignore' });
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  if (!python) return null;
+  return JSON.parse(execFileSync(python, [script], { encoding: 'utf8' })) as TorchTimes;
 }
 
 export async function runKernelBench(options: BenchOptions = {}): Promise<BenchResult> {

@@ -1,0 +1,153 @@
+import { writeFileSync } from 'node:fs';
+import { test, type Page } from '@playwright/test';
+
+/**
+ * Figures for issue 6: open the ~1000-layer example expanded (thousands of nodes) and collapsed,
+ * then pan and zoom with real mouse input; and inspector keystroke latency on a 1000-node design.
+ * Targets: open ≤ 1.5 s, pan ≥ 30 fps, no long task > 100 ms while panning, keystroke < 50 ms.
+ */
+
+const EXAMPLE = 'residual-mlp-1002-repeat.rescanvas.json';
+const results: Record<string, unknown> = {};
+
+async function openExample(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Examples' }).click();
+  await page.getByRole('dialog', { name: 'Examples' }).getByRole('button', { name: /Open example .*1002/ }).click();
+  await page.locator('.react-flow__node').first().waitFor();
+}
+
+/** Loads a design (from the open one, optionally with its repeat groups dissolved) and times it to the first painted frame. */
+async function timeOpen(page: Page, expand: boolean, repeat?: number): Promise<{ nodes: number; rendered: number; openMs: number }> {
+  return page.evaluate(
+    async ({ expand, repeat }) => {
+      const store = window.__rescanvasStore!;
+      let s = store.getState();
+      if (repeat !== undefined) s.setGroup(s.design.groups[0].id, { repeat });
+      s = store.getState();
+      if (expand) for (const g of s.design.groups) store.getState().ungroup(g.id);
+      const design = store.getState().design;
+      store.getState().newDesign();
+      await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 50)));
+      const start = performance.now();
+      store.getState().loadDesign(design, 'bench', null);
+      await new Promise<void>((resolve) => {
+        const check = () => (document.querySelector('.react-flow__node') ? requestAnimationFrame(() => resolve()) : requestAnimationFrame(check));
+        check();
+      });
+      const openMs = performance.now() - start;
+      return { nodes: design.nodes.length, rendered: document.querySelectorAll('.react-flow__node').length, openMs: Math.round(openMs) };
+    },
+    { expand, repeat },
+  );
+}
+
+async function startFrameProbe(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const w = window as unknown as { __probe: { frames: number[]; long: number[]; stop: boolean } };
+    w.__probe = { frames: [], long: [], stop: false };
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) w.__probe.long.push(Math.round(e.duration));
+    }).observe({ type: 'longtask', buffered: false });
+    const tick = (t: number) => {
+      w.__probe.frames.push(t);
+      if (!w.__probe.stop) requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  });
+}
+
+async function stopFrameProbe(page: Page): Promise<{ fps: number; worstFrameMs: number; longTasksOver100: number; longestTaskMs: number }> {
+  return page.evaluate(() => {
+    const w = window as unknown as { __probe: { frames: number[]; long: number[]; stop: boolean } };
+    w.__probe.stop = true;
+    const f = w.__probe.frames;
+    const gaps = f.slice(1).map((t, i) => t - f[i]);
+    const seconds = (f[f.length - 1] - f[0]) / 1000;
+    return {
+      fps: Math.round(((f.length - 1) / seconds) * 10) / 10,
+      worstFrameMs: Math.round(Math.max(...gaps)),
+      longTasksOver100: w.__probe.long.filter((d) => d > 100).length,
+      longestTaskMs: Math.max(0, ...w.__probe.long),
+    };
+  });
+}
+
+/** Real mouse input: drag the pane around, then wheel-zoom in and out, for a few seconds. */
+async function panAndZoom(page: Page): Promise<ReturnType<typeof stopFrameProbe>> {
+  const pane = await page.locator('.react-flow__pane').boundingBox();
+  if (!pane) throw new Error('no pane');
+  const cx = pane.x + pane.width / 2;
+  const cy = pane.y + pane.height / 2;
+  await startFrameProbe(page);
+  for (let round = 0; round < 3; round++) {
+    await page.mouse.move(cx, cy);
+    await page.mouse.down();
+    await page.mouse.move(cx - 300, cy - 250, { steps: 40 });
+    await page.mouse.move(cx + 200, cy + 200, { steps: 40 });
+    await page.mouse.up();
+    for (let i = 0; i < 8; i++) await page.mouse.wheel(0, i < 4 ? -120 : 120);
+  }
+  return stopFrameProbe(page);
+}
+
+test.describe.configure({ mode: 'serial' });
+
+test('1000-layer example, expanded and collapsed', async ({ page }) => {
+  await page.goto('/?host=memory');
+  await openExample(page);
+  const collapsedOpen = await timeOpen(page, false);
+  await page.getByRole('button', { name: 'Fit View' }).click();
+  const collapsedPan = await panAndZoom(page);
+  results.collapsed = { ...collapsedOpen, ...collapsedPan };
+
+  const expandedOpen = await timeOpen(page, true);
+  const expandedPan = await panAndZoom(page);
+  await page.getByRole('button', { name: 'Fit View' }).click();
+  await page.waitForTimeout(500);
+  const fitPan = await panAndZoom(page);
+  results.expanded = { ...expandedOpen, panAtDefaultZoom: expandedPan, panFitted: fitPan };
+});
+
+test('inspector keystroke latency on a 1000-node design', async ({ page }) => {
+  await page.goto('/?host=memory');
+  await openExample(page);
+  // 250 blocks of 4 layers, dissolved: about 1000 nodes.
+  const opened = await timeOpen(page, true, 250);
+  const denseId = await page.evaluate(() => window.__rescanvasStore!.getState().design.nodes.find((n) => n.type === 'Dense')!.id);
+  await page.evaluate((id) => window.__rescanvasStore!.getState().select([id]), denseId);
+  const units = page.getByRole('complementary', { name: 'Inspector' }).getByLabel('Units');
+  await units.click();
+  await page.evaluate(() => {
+    const w = window as unknown as { __keys: number[] };
+    w.__keys = [];
+    document.addEventListener(
+      'keydown',
+      () => {
+        const start = performance.now();
+        // Latency to the next painted frame after the keystroke's work.
+        requestAnimationFrame(() => setTimeout(() => w.__keys.push(performance.now() - start), 0));
+      },
+      true,
+    );
+  });
+  for (const key of '1234567812345678') {
+    await page.keyboard.press('Backspace');
+    await page.keyboard.type(key);
+    await page.waitForTimeout(60);
+  }
+  const latencies = await page.evaluate(() => (window as unknown as { __keys: number[] }).__keys);
+  latencies.sort((a, b) => a - b);
+  results.inspector = {
+    nodes: opened.nodes,
+    keystrokes: latencies.length,
+    medianMs: Math.round(latencies[Math.floor(latencies.length / 2)]),
+    p95Ms: Math.round(latencies[Math.floor(latencies.length * 0.95)]),
+    maxMs: Math.round(latencies[latencies.length - 1]),
+  };
+});
+
+test.afterAll(() => {
+  const text = JSON.stringify(results, null, 2);
+  console.log(text);
+  writeFileSync('test-results/bench-ui.json', `${text}\n`);
+});

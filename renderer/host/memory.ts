@@ -1,4 +1,5 @@
 import type { Design } from '../../src/graph/design';
+import { parseDesignText } from '../../src/graph/parse';
 import type { ExportBundle, Host, MenuCommand, OpenResult, RecoveryEntry, SaveResult } from './host';
 
 /** A host that keeps files in memory: for tests and for the contract suite every host must pass. */
@@ -17,7 +18,6 @@ export class MemoryHost implements Host {
   private pendingExternal: OpenResult[] = [];
 
   async openDesign(): Promise<OpenResult> {
-    const { parseDesignText } = await import('../../src/graph/parse');
     if (this.nextOpen === null) return { status: 'cancelled' };
     const text = this.files.get(this.nextOpen);
     if (text === undefined) return { status: 'error', message: `${this.nextOpen}: no such file` };

@@ -2,7 +2,7 @@ import type * as tfNamespace from '@tensorflow/tfjs';
 import { compileDesign, type CompiledDesign } from '../compile/toTfjs';
 import type { Design } from '../graph/design';
 import { checkDatasetFitsDesign, fitDesignToDataset, loadDataset } from '../engine/datasets';
-import { buildPlan, runPlan, type Plan } from '../engine/plan/plan';
+import { buildPlan, type Plan } from '../engine/plan/plan';
 import { seedKernels } from '../engine/initialize';
 import { defaultClock, Trainer, type EpochReport, type ProgressReport, type RunOutcome } from '../engine/trainer';
 import { blockDrop, evaluatePlan, type BlockDropOutcome, type Score } from '../engine/evaluate';
@@ -36,8 +36,39 @@ export interface RunRecord {
   stepLosses: number[];
   /** The step-0 frame: activations and gradients at initialization. */
   initFrame: StatsFrame | null;
+  /** The last frame received (runs whose settings switch instrumentation on). */
+  lastFrame: StatsFrame | null;
   diagnostics: EngineDiagnostic[];
   wallMs: number;
+}
+
+/**
+ * Per-step losses recovered from progress reports, which carry the running mean of the epoch so far.
+ * Reports may skip steps (the protocol throttles them); each step of a skipped span gets the span's
+ * mean, which is exact on average.
+ */
+export class StepLosses {
+  private epoch = -1;
+  private step = 0;
+  private sum = 0;
+
+  constructor(private readonly into: number[]) {}
+
+  add(p: { epoch: number; step: number; stepsPerEpoch: number; loss: number }): void {
+    if (p.epoch !== this.epoch) {
+      this.epoch = p.epoch;
+      this.step = p.epoch * p.stepsPerEpoch;
+      this.sum = 0;
+    }
+    const span = p.step - this.step;
+    if (span <= 0) return;
+    const seen = p.step - p.epoch * p.stepsPerEpoch;
+    const sum = p.loss * seen;
+    const mean = (sum - this.sum) / span;
+    for (let i = 0; i < span; i++) this.into.push(mean);
+    this.step = p.step;
+    this.sum = sum;
+  }
 }
 
 /** A dropped-layer evaluation: for each set, the ids of the layers taken out and the score without them. */
@@ -57,10 +88,11 @@ export interface LessonEngine {
   train(request: TrainRequest, events?: TrainEvents): Promise<RunRecord>;
   /** Zero the branch of each residual Add (Veit et al. 2016), one set at a time, on the last run. */
   dropBlocks(sets?: string[][]): Promise<DropReport>;
-  /** Take a chain of layers out of the last run's net: the node after `to` reads what `from` read. */
-  skipLayers(spans: { from: string; to: string }[]): Promise<DropReport>;
-  /** Root-mean-square of each listed node's output on the validation split, inference mode. */
-  activationRms(nodeIds: string[]): Promise<number[]>;
+  /**
+   * Take a chain of layers out of the last run's net: the node after `to` reads what `from` read.
+   * Undefined where the engine cannot (the protocol has no such message).
+   */
+  skipLayers?(spans: { from: string; to: string }[]): Promise<DropReport>;
   /** Stops the run in progress, if any. */
   stop(): void;
   dispose(): void;
@@ -93,17 +125,11 @@ export class LocalLessonEngine implements LessonEngine {
     const compiled = compileDesign(design, tf);
     const plan = buildPlan(compiled);
     seedKernels(tf, plan, compiled.graph, settings.seed);
-    const record: RunRecord = { runId: request.runId, outcome: { reason: 'stopped', epochs: 0, steps: 0, loss: null, accuracy: null, validationLoss: null, validationAccuracy: null }, epochs: [], stepLosses: [], initFrame: null, diagnostics: [], wallMs: 0 };
-    let lastLoss = 0;
-    let lastSeen = 0;
+    const record: RunRecord = { runId: request.runId, outcome: { reason: 'stopped', epochs: 0, steps: 0, loss: null, accuracy: null, validationLoss: null, validationAccuracy: null }, epochs: [], stepLosses: [], initFrame: null, lastFrame: null, diagnostics: [], wallMs: 0 };
+    const losses = new StepLosses(record.stepLosses);
     const trainer = new Trainer(tf, plan, dataset, settings, request.runId, {
       progress: (p) => {
-        // The report carries the epoch's running mean; recover this step's loss from it.
-        const seen = (p.step - 1) % p.stepsPerEpoch + 1;
-        const stepLoss = seen === 1 ? p.loss : p.loss * seen - lastLoss * lastSeen;
-        lastLoss = p.loss;
-        lastSeen = seen;
-        record.stepLosses.push(stepLoss);
+        losses.add(p);
         events.progress?.(p);
         if (request.maxSteps !== undefined && p.step >= request.maxSteps) trainer.stop();
       },
@@ -113,6 +139,7 @@ export class LocalLessonEngine implements LessonEngine {
       },
       frame: (f) => {
         if (f.step === 0) record.initFrame = f;
+        record.lastFrame = f;
         events.frame?.(f);
       },
       diagnostics: (d) => record.diagnostics.push(...d),
@@ -161,35 +188,6 @@ export class LocalLessonEngine implements LessonEngine {
       return { dropped: [span.from, span.to], ...score };
     });
     return { baseline, results };
-  }
-
-  async activationRms(nodeIds: string[]): Promise<number[]> {
-    const tf = this.tf;
-    const run = this.lastRun();
-    const missing = nodeIds.filter((id) => !run.plan.byId.has(id));
-    if (missing.length) throw new Error(`not nodes of the trained net: ${missing.join(', ')}`);
-    const data = run.trainer.validationData;
-    const wanted = new Set(nodeIds);
-    const sums = new Map<string, number>(nodeIds.map((id) => [id, 0]));
-    let count = 0;
-    for (let start = 0; start < data.count; start += 256) {
-      const size = Math.min(256, data.count - start);
-      const squares = tf.tidy(() => {
-        const found = new Map<string, Tensor>();
-        const x = tf.slice(data.x, start, size);
-        runPlan(tf, run.plan, x, {
-          training: false,
-          seed: 0,
-          probes: { activation: (id, value) => void (wanted.has(id) && found.set(id, tf.mean(tf.square(value)))) },
-        });
-        return tf.stack(nodeIds.map((id) => found.get(id) as Tensor));
-      });
-      const values = squares.dataSync();
-      squares.dispose();
-      nodeIds.forEach((id, i) => sums.set(id, (sums.get(id) ?? 0) + values[i] * size));
-      count += size;
-    }
-    return nodeIds.map((id) => Math.sqrt((sums.get(id) ?? 0) / Math.max(1, count)));
   }
 
   stop(): void {

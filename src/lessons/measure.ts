@@ -8,6 +8,11 @@ export function spirals(size: number, seed: number): DatasetSpecInput {
   return { kind: 'spirals', size, noise: 0.1, seed };
 }
 
+/** Concentric rings: easy enough that nets which can train at all fit it within a hundred steps. */
+export function circles(size: number, seed: number): DatasetSpecInput {
+  return { kind: 'circles', size, noise: 0.05, seed };
+}
+
 export function adam(dataset: DatasetSpecInput, epochs: number, seed: number, learningRate = 3e-3, batchSize = 64): TrainSettingsInput {
   return { dataset, epochs, batchSize, seed, optimizer: { name: 'adam', learningRate }, instrumentation: { cadence: 'off' } };
 }
@@ -78,6 +83,13 @@ export function finalAccuracy(record: RunRecord): number {
 
 export function mean(values: readonly number[]): number {
   return values.length ? values.reduce((a, b) => a + b, 0) / values.length : NaN;
+}
+
+export function median(values: readonly number[]): number {
+  if (!values.length) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 /** 3 significant digits, scientific outside [1e-3, 1e4). */

@@ -23,7 +23,7 @@ import { hardenSession, hardenWebContents } from './security';
 import { fitToDisplays, loadWindowState, saveWindowState } from './windowState';
 
 const PRODUCT_NAME = 'ResCanvas';
-/** Set by `npm run dev:electron` to load the renderer from Vite's dev server instead of dist/web. */
+/** RESCANVAS_DEV_SERVER_URL=http://127.0.0.1:5173 (with `npm run dev` running) loads the renderer from Vite instead of dist/web. */
 const devServerUrl = process.env.RESCANVAS_DEV_SERVER_URL;
 const isDevelopment = !app.isPackaged;
 const appOrigin = devServerUrl ? new URL(devServerUrl).origin : APP_ORIGIN;

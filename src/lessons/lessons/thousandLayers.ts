@@ -20,7 +20,7 @@ export const thousandLayers: Lesson = {
   setup(variant, seed) {
     const full = variant === 'full';
     return {
-      runs: [{ key: 'residual-1002', label: 'residual MLP-1002', design: deepResidualMlp(BLOCKS, 16), settings: adam(spirals(full ? 600 : 320, seed), full ? 8 : 2, seed, 1e-4, 64), maxSteps: full ? undefined : 10 }],
+      runs: [{ key: 'residual-1002', label: 'residual MLP-1002', design: deepResidualMlp(BLOCKS, 16), settings: adam(spirals(full ? 600 : 320, seed), full ? 6 : 2, seed, 1e-4, 64), maxSteps: full ? undefined : 10 }],
     };
   },
   expected({ records }) {

@@ -1,18 +1,10 @@
-/** EngineChild / EnginePort over Electron's utilityProcess and MessagePortMain. */
-import { utilityProcess, type MessagePortMain } from 'electron';
-import type { EngineChild, EnginePort } from './engineHost';
-
-export function utilityProcessSpawner(entry: string): () => EngineChild {
-  return () => {
-    const child = utilityProcess.fork(entry, [], { serviceName: 'ResCanvas engine', stdio: 'inherit' });
-    return {
-      postMessage: (message) => child.postMessage(message),
-      onMessage: (listener) => void child.on('message', listener),
-      onExit: (listener) => void child.on('exit', listener),
-      kill: () => void child.kill(),
-    };
-  };
-}
+/**
+ * The renderer's engine port in main (Electron's MessagePortMain). The engine itself runs in a
+ * worker thread (nodeAdapters.ts): its entry, worker.ts, speaks worker_threads' parentPort. A
+ * utilityProcess would isolate native crashes better; it needs an entry on process.parentPort.
+ */
+import type { MessagePortMain } from 'electron';
+import type { EnginePort } from './engineHost';
 
 export function electronEnginePort(port: MessagePortMain): EnginePort {
   port.start();

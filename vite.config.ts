@@ -37,7 +37,10 @@ export default defineConfig({
     chunkSizeWarningLimit: 4096,
   },
   worker: { format: 'es' },
-  // tf.js wasm binaries are fetched at run time; keep them out of dependency pre-bundling.
-  optimizeDeps: { exclude: ['@tensorflow/tfjs-backend-wasm'] },
+  // Training engine worker (issue 7): tfjs-backend-wasm is pre-bundled like any dependency, since its
+  // CommonJS worker shim needs the conversion; the .wasm binaries are imported with `?url` in
+  // renderer/engine/worker.ts and handed to setWasmPaths, so bundling cannot lose them. Listed so the
+  // dev server bundles it at start instead of reloading the page when the worker first imports it.
+  optimizeDeps: { include: ['@tensorflow/tfjs-backend-wasm'] },
   assetsInclude: ['**/*.wasm'],
 });

@@ -6,10 +6,15 @@ import { Canvas } from './canvas/Canvas';
 import { ProblemsPanel } from './problems/ProblemsPanel';
 import { Inspector } from './inspector/Inspector';
 import { ExamplesGallery } from './examples/ExamplesGallery';
+import { LessonsGallery } from './lessons/LessonsGallery';
+import { LessonPanel } from './lessons/LessonPanel';
 import { Dialogs } from './Dialogs';
 import { StatusBar } from './StatusBar';
 import { useShortcuts } from './keyboard/useShortcuts';
 import { useApp } from './store/store';
+// Training panel and canvas overlay (issue 7).
+import { TrainingPanel } from './training/TrainingPanel';
+import { OverlayBar } from './overlay/OverlayBar';
 
 export function App() {
   useShortcuts();
@@ -25,16 +30,18 @@ export function App() {
           <Palette />
           <main className="centre">
             <Canvas />
+            <OverlayBar />
             <ProblemsPanel />
           </main>
           <div className="side">
             <Inspector />
-            {/* Filled by the training panel (another issue); the landmark exists so layout and tests can rely on it. */}
-            <section className="training" aria-label="Training" />
+            <TrainingPanel />
           </div>
         </div>
         <StatusBar />
         <ExamplesGallery />
+        <LessonsGallery />
+        <LessonPanel />
         <Dialogs />
       </div>
     </ReactFlowProvider>

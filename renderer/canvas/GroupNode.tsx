@@ -2,6 +2,8 @@ import { memo, useCallback } from 'react';
 import { Handle, Position, type NodeProps } from '@xyflow/react';
 import type { GroupFlowNode, GroupFrameFlowNode } from './flowTypes';
 import { appStore } from '../store/store';
+// Training overlay (issue 7): the group's aggregated stats and per-copy strip.
+import { OverlayBadge } from '../overlay/OverlayBadge';
 
 function useToggle(groupId: string, collapsed: boolean) {
   return useCallback(() => appStore.getState().setGroup(groupId, { collapsed }), [groupId, collapsed]);
@@ -29,6 +31,7 @@ function GroupNodeView({ id, data }: NodeProps<GroupFlowNode>) {
           <span className="visually-hidden">{problem.message}</span>
         </span>
       )}
+      <OverlayBadge nodeId={group.id} group />
       <Handle type="source" position={Position.Bottom} aria-label={`${group.id} output`} />
     </div>
   );

@@ -2,6 +2,8 @@ import { memo } from 'react';
 import { Handle, Position, type NodeProps } from '@xyflow/react';
 import { layerKind } from '../../src/graph/catalogue';
 import type { LayerFlowNode } from './flowTypes';
+// Training overlay (issue 7): paints itself from the stats store, so frames never re-render this node.
+import { OverlayBadge } from '../overlay/OverlayBadge';
 
 function formatCount(n: number): string {
   return n >= 1e6 ? `${(n / 1e6).toFixed(2)} M` : n >= 1e4 ? `${(n / 1e3).toFixed(1)} k` : String(n);
@@ -25,6 +27,7 @@ function LayerNodeView({ id, data }: NodeProps<LayerFlowNode>) {
         <span className="layer-node-shape">{shape ?? '—'}</span>
         {paramCount !== null && paramCount > 0 && <span className="layer-node-params">{formatCount(paramCount)} params</span>}
       </div>
+      <OverlayBadge nodeId={id} />
       {problem && (
         <span id={`problem-${id}`} className="layer-node-problem" title={problem.message}>
           <span aria-hidden="true">!</span>

@@ -1,6 +1,8 @@
 import { memo } from 'react';
 import { BaseEdge, getBezierPath, type EdgeProps } from '@xyflow/react';
 import type { FlowEdge } from './flowTypes';
+// Training overlay (issue 7): the backward graph drawn over this edge.
+import { OverlayEdge } from '../overlay/OverlayEdge';
 
 const SKIP_BOW = 130;
 
@@ -18,6 +20,7 @@ function ShapeEdgeView({ id, sourceX, sourceY, targetX, targetY, sourcePosition,
     [path, labelX, labelY] = getBezierPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition });
   }
   return (
+    <>
     <BaseEdge
       id={id}
       path={path}
@@ -30,6 +33,8 @@ function ShapeEdgeView({ id, sourceX, sourceY, targetX, targetY, sourcePosition,
       labelBgBorderRadius={3}
       className={`${data?.skip ? 'edge-skip' : ''}${selected ? ' edge-selected' : ''}`}
     />
+    <OverlayEdge edgeId={id} path={path} />
+    </>
   );
 }
 

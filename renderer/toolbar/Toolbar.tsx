@@ -3,8 +3,10 @@ import { appStore, isDirty, useApp, useHistoryCounts } from '../store/store';
 import { newDocumentAsked, openFileAsked, saveFile } from '../files/fileActions';
 import { ExportMenu } from './ExportMenu';
 import { repeatSelection, runAutoLayout } from './commands';
+// Training (issue 7): Train/Stop drive the engine through the training controller.
+import { startTraining, stopTraining } from '../training/controller';
+import { LessonsButton } from '../lessons/LessonsButton';
 
-const TRAINING_LATER = 'Training is set up in the Training panel (coming with the training engine)';
 
 function ToolbarView() {
   const { past, future } = useHistoryCounts();
@@ -12,6 +14,8 @@ function ToolbarView() {
   const dirty = useApp(isDirty);
   const fileName = useApp((s) => s.fileName);
   const theme = useApp((s) => s.theme);
+  const canTrain = useApp((s) => s.runPhase === 'idle' && s.engineState === 'ready');
+  const canStop = useApp((s) => s.runPhase === 'running' || s.runPhase === 'paused');
   return (
     <header className="toolbar" role="toolbar" aria-label="Main toolbar">
       <span className="app-title">
@@ -25,6 +29,7 @@ function ToolbarView() {
         <button type="button" onClick={() => void saveFile(true)}>Save As</button>
         <ExportMenu />
         <button type="button" onClick={() => appStore.getState().setExamplesOpen(true)}>Examples</button>
+        <LessonsButton />
       </div>
       <div className="toolbar-group">
         <button type="button" onClick={() => appStore.undo()} disabled={past === 0} title="Undo (Ctrl+Z)">Undo</button>
@@ -34,8 +39,8 @@ function ToolbarView() {
         <button type="button" onClick={() => repeatSelection()} disabled={!hasSelection} title="Repeat the selected block 10 times (change the count in the Inspector)">Repeat block</button>
       </div>
       <div className="toolbar-group">
-        <button type="button" disabled title={TRAINING_LATER}>Train</button>
-        <button type="button" disabled title={TRAINING_LATER}>Stop</button>
+        <button type="button" onClick={() => void startTraining()} disabled={!canTrain} title="Train the design with the settings in the Training panel">Train</button>
+        <button type="button" onClick={stopTraining} disabled={!canStop} title="Stop the current run (its curves and weights are kept)">Stop</button>
         <button type="button" aria-pressed={theme === 'dark'} onClick={() => appStore.getState().setTheme(theme === 'dark' ? 'light' : 'dark')}>Dark theme</button>
       </div>
     </header>

@@ -1,0 +1,42 @@
+import { memo, useEffect, useRef } from 'react';
+import { useApp } from '../store/store';
+import { statsStore } from './statsStore';
+import { logPosition, viridis } from './colour';
+
+/** Edge widths in the backward view, in screen pixels at zoom 1. */
+const MIN_WIDTH = 1;
+const MAX_WIDTH = 9;
+
+/**
+ * The backward graph drawn over one edge: the same path with the arrow at the source end (gradient
+ * flows target → source), its width and colour set by the gradient norm on a log scale, and
+ * `data-grad-norm` on the edge element. Painted from the stats store, never through React state.
+ */
+function OverlayEdgeView({ edgeId, path }: { edgeId: string; path: string }) {
+  const backward = useApp((s) => s.overlayMode === 'backward');
+  const ref = useRef<SVGPathElement>(null);
+
+  useEffect(() => {
+    const el = ref.current;
+    if (!backward || !el) return;
+    const host = el.closest<SVGGElement>('.react-flow__edge');
+    const unsubscribe = statsStore.subscribeEdge(edgeId, (norm, frame) => {
+      const v = norm ?? NaN;
+      const t = logPosition(v, frame.edgeLogMin, frame.edgeLogMax);
+      const finite = Number.isFinite(v);
+      el.style.stroke = finite ? viridis(t) : 'var(--edge)';
+      el.style.strokeWidth = String(finite ? MIN_WIDTH + (MAX_WIDTH - MIN_WIDTH) * t : MIN_WIDTH);
+      el.dataset.gradNorm = finite ? String(v) : '';
+      host?.setAttribute('data-grad-norm', finite ? String(v) : '');
+    });
+    return () => {
+      unsubscribe();
+      host?.removeAttribute('data-grad-norm');
+    };
+  }, [backward, edgeId]);
+
+  if (!backward) return null;
+  return <path ref={ref} d={path} className="overlay-edge" markerStart="url(#overlay-arrow-back)" fill="none" />;
+}
+
+export const OverlayEdge = memo(OverlayEdgeView);

@@ -1,0 +1,165 @@
+import { memo, useEffect, useRef, useState } from 'react';
+import { DATASET_KINDS, DATASET_TITLES, type DatasetKind } from '../../src/engine/datasets/spec';
+import type { DatasetPreview } from '../../src/engine/datasets/preview';
+import { appStore, useApp } from '../store/store';
+import { categoryColour } from '../overlay/colour';
+import { datasetSpec } from './settings';
+
+const MAX_CSV_BYTES = 50 * 1024 * 1024;
+
+/** Shared with the decision boundary, which draws the same points under its grid. */
+export const previewCache: { preview: DatasetPreview | null } = { preview: null };
+
+/** Builds the preview on the main thread: generating 600 2-D points or a few images takes milliseconds. */
+async function buildPreview(kind: DatasetKind): Promise<DatasetPreview> {
+  const { loadDataset, previewDataset } = await import('../../src/engine/datasets');
+  const state = appStore.getState();
+  const form = { ...state.trainingForm, dataset: kind, datasetSize: kind === 'mnist' || kind === 'shapes' ? 100 : state.trainingForm.datasetSize };
+  const spec = datasetSpec(form, state.design);
+  if ('error' in spec) throw new Error(spec.error);
+  return previewDataset(await loadDataset(spec), kind === 'mnist' || kind === 'shapes' ? 40 : 600);
+}
+
+export function drawPoints(ctx: CanvasRenderingContext2D, preview: Extract<DatasetPreview, { kind: 'points' }>, size: number, pad = 0.1): void {
+  const { minX, maxX, minY, maxY } = paddedBounds(preview, pad);
+  for (let i = 0; i < preview.count; i++) {
+    const x = ((preview.points[2 * i] - minX) / (maxX - minX)) * size;
+    const y = size - ((preview.points[2 * i + 1] - minY) / (maxY - minY)) * size;
+    ctx.fillStyle = categoryColour(preview.labels[i]);
+    ctx.strokeStyle = 'rgba(255,255,255,0.8)';
+    ctx.beginPath();
+    ctx.arc(x, y, 2.4, 0, Math.PI * 2);
+    ctx.fill();
+    ctx.stroke();
+  }
+}
+
+export function paddedBounds(preview: Extract<DatasetPreview, { kind: 'points' }>, pad = 0.1) {
+  const b = preview.bounds;
+  const dx = (b.maxX - b.minX || 1) * pad;
+  const dy = (b.maxY - b.minY || 1) * pad;
+  return { minX: b.minX - dx, maxX: b.maxX + dx, minY: b.minY - dy, maxY: b.maxY + dy };
+}
+
+function PreviewView({ preview }: { preview: DatasetPreview }) {
+  const canvas = useRef<HTMLCanvasElement>(null);
+  useEffect(() => {
+    const ctx = canvas.current?.getContext('2d');
+    if (!ctx || preview.kind === 'columns') return;
+    ctx.clearRect(0, 0, 240, 240);
+    if (preview.kind === 'points') {
+      drawPoints(ctx, preview, 240);
+      return;
+    }
+    const cols = 8;
+    const cell = 240 / cols;
+    const n = Math.min(preview.count, cols * 5);
+    for (let i = 0; i < n; i++) {
+      const px = preview.width * preview.height * 4;
+      const image = new ImageData(new Uint8ClampedArray(preview.rgba.subarray(i * px, (i + 1) * px)), preview.width, preview.height);
+      const tmp = document.createElement('canvas');
+      tmp.width = preview.width;
+      tmp.height = preview.height;
+      tmp.getContext('2d')?.putImageData(image, 0, 0);
+      ctx.imageSmoothingEnabled = false;
+      ctx.drawImage(tmp, (i % cols) * cell + 1, Math.floor(i / cols) * cell + 1, cell - 2, cell - 2);
+    }
+  }, [preview]);
+  if (preview.kind === 'columns') {
+    return (
+      <table className="column-summary" aria-label="Dataset columns">
+        <thead><tr><th>column</th><th>min</th><th>mean</th><th>max</th><th>distinct</th></tr></thead>
+        <tbody>
+          {preview.columns.slice(0, 30).map((c) => (
+            <tr key={c.name}><td>{c.name}</td><td>{c.min.toPrecision(3)}</td><td>{c.mean.toPrecision(3)}</td><td>{c.max.toPrecision(3)}</td><td>{c.distinct}</td></tr>
+          ))}
+          <tr><td colSpan={5} className="muted">{preview.rows} rows · {preview.classes} classes ({preview.classNames.slice(0, 6).join(', ')}{preview.classes > 6 ? ', …' : ''})</td></tr>
+        </tbody>
+      </table>
+    );
+  }
+  return <canvas ref={canvas} width={240} height={preview.kind === 'points' ? 240 : 150} className="dataset-preview" aria-label={`Preview of the dataset: ${preview.kind === 'points' ? `${preview.count} points in ${preview.classes} classes` : `${preview.count} images`}`} role="img" />;
+}
+
+function DatasetPickerView() {
+  const kind = useApp((s) => s.trainingForm.dataset);
+  const csv = useApp((s) => s.trainingForm.csv);
+  const size = useApp((s) => s.trainingForm.datasetSize);
+  const noise = useApp((s) => s.trainingForm.noise);
+  const seed = useApp((s) => s.trainingForm.seed);
+  const [preview, setPreview] = useState<DatasetPreview | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    let cancelled = false;
+    setError(null);
+    if (kind === 'csv' && !csv) {
+      setPreview(null);
+      return;
+    }
+    buildPreview(kind).then(
+      (p) => {
+        if (cancelled) return;
+        previewCache.preview = p;
+        setPreview(p);
+      },
+      (e: unknown) => {
+        if (cancelled) return;
+        previewCache.preview = null;
+        setPreview(null);
+        setError(e instanceof Error ? e.message : String(e));
+      },
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [kind, csv, size, noise, seed]);
+
+  const onFile = async (e: React.ChangeEvent<HTMLInputElement>) => {
+    const file = e.currentTarget.files?.[0];
+    if (!file) return;
+    if (file.size > MAX_CSV_BYTES) {
+      setError(`${file.name} is ${(file.size / 1e6).toFixed(0)} MB; CSV files up to ${MAX_CSV_BYTES / 1e6} MB can be used here.`);
+      return;
+    }
+    appStore.getState().setTrainingForm({ csv: { name: file.name, text: await file.text() } });
+  };
+
+  const synthetic = kind === 'spirals' || kind === 'twoMoons' || kind === 'circles' || kind === 'xor' || kind === 'gaussianBlobs';
+  return (
+    <div className="dataset-picker">
+      <label className="field">
+        Dataset
+        <select value={kind} onChange={(e) => appStore.getState().setTrainingForm({ dataset: e.currentTarget.value as DatasetKind, datasetSize: e.currentTarget.value === 'mnist' ? 2000 : e.currentTarget.value === 'shapes' ? 1000 : 600 })}>
+          {DATASET_KINDS.map((k) => (
+            <option key={k} value={k}>{DATASET_TITLES[k]}</option>
+          ))}
+        </select>
+      </label>
+      {kind === 'csv' && (
+        <label className="field">
+          CSV file {csv && <span className="muted">({csv.name})</span>}
+          <input type="file" accept=".csv,text/csv,text/plain" onChange={(e) => void onFile(e)} />
+        </label>
+      )}
+      {kind !== 'csv' && (
+        <div className="field-row">
+          <label className="field">
+            Samples
+            <input type="number" min={10} max={kind === 'mnist' ? 9969 : 200000} step={100} value={size} onChange={(e) => appStore.getState().setTrainingForm({ datasetSize: Number(e.currentTarget.value) })} />
+          </label>
+          {synthetic && (
+            <label className="field">
+              Noise
+              <input type="number" min={0} max={5} step={0.05} value={noise} onChange={(e) => appStore.getState().setTrainingForm({ noise: Number(e.currentTarget.value) })} />
+            </label>
+          )}
+        </div>
+      )}
+      {error && <p className="training-error" role="alert">{error}</p>}
+      {preview && <PreviewView preview={preview} />}
+    </div>
+  );
+}
+
+export const DatasetPicker = memo(DatasetPickerView);

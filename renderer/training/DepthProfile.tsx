@@ -1,0 +1,63 @@
+import { memo, useEffect, useState } from 'react';
+import { useApp } from '../store/store';
+import { statsStore } from '../overlay/statsStore';
+import { depthProfile } from '../overlay/display';
+import { categoryColour } from '../overlay/colour';
+import { CurveChart, type CurveSeries } from './CurveChart';
+
+/** Redraws at most this often from the live stream; the chart is a summary, not an animation. */
+const LIVE_INTERVAL_MS = 500;
+
+/**
+ * Activation std and gradient RMS against depth: the classic vanishing-gradient picture. The live
+ * run comes from the stats store (throttled); compared runs from their last recorded frame.
+ */
+function DepthProfileView() {
+  const runs = useApp((s) => s.runs);
+  const compareIds = useApp((s) => s.compareIds);
+  const [live, setLive] = useState<ReturnType<typeof depthProfile> | null>(null);
+
+  useEffect(() => {
+    let last = 0;
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const update = () => {
+      timer = null;
+      last = performance.now();
+      const frame = statsStore.current();
+      const layout = statsStore.layout();
+      setLive(frame && layout ? depthProfile(frame, layout) : null);
+    };
+    const unsubscribe = statsStore.subscribe(() => {
+      if (timer !== null) return;
+      timer = setTimeout(update, Math.max(0, LIVE_INTERVAL_MS - (performance.now() - last)));
+    });
+    return () => {
+      unsubscribe();
+      if (timer !== null) clearTimeout(timer);
+    };
+  }, []);
+
+  const compared = runs.filter((r) => compareIds.includes(r.id) && r.profile);
+  let series: CurveSeries[];
+  if (compared.length >= 2) {
+    series = compared.flatMap((r) => {
+      const i = runs.indexOf(r);
+      const p = r.profile as NonNullable<typeof r.profile>;
+      const x = p.gradientRms.map((_, d) => d);
+      return [
+        { label: `${i + 1}. grad RMS`, colour: categoryColour(i), x, y: p.gradientRms },
+        { label: `${i + 1}. act std`, colour: categoryColour(i), dash: [4, 3], x, y: p.activationStd },
+      ];
+    });
+  } else if (live) {
+    series = [
+      { label: 'gradient RMS', colour: categoryColour(3), x: live.depth, y: live.gradientRms },
+      { label: 'activation std', colour: categoryColour(0), x: live.depth, y: live.activationStd },
+    ];
+  } else {
+    series = [];
+  }
+  return <CurveChart name="Depth profile" yLabel="log scale, by layer depth →" series={series} logY xLabel="depth" />;
+}
+
+export const DepthProfile = memo(DepthProfileView);

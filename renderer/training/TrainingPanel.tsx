@@ -1,0 +1,67 @@
+import { memo, useEffect } from 'react';
+import { useApp } from '../store/store';
+import { describeBackend } from '../../src/engine/backends/select';
+import { connectTraining } from './controller';
+import { DatasetPicker } from './DatasetPicker';
+import { TrainControls } from './TrainControls';
+import { Curves } from './Curves';
+import { DecisionBoundary } from './DecisionBoundary';
+import { DepthProfile } from './DepthProfile';
+import { RunsList } from './RunsList';
+import { BlockDrop } from './BlockDrop';
+import './training.css';
+
+function BackendLine() {
+  const backend = useApp((s) => s.backend);
+  const state = useApp((s) => s.engineState);
+  if (!backend) return <p className="backend-line muted small">Engine: {state === 'crashed' ? 'crashed' : 'starting…'}</p>;
+  return (
+    <p className="backend-line small" title={describeBackend(backend)}>
+      Backend: <strong>{backend.active}</strong> {backend.detail && <span className="muted">({backend.detail})</span>}
+      {backend.skipped.length > 0 && <span className="muted"> · not used: {backend.skipped.map((s) => s.name).join(', ')}</span>}
+    </p>
+  );
+}
+
+function Section({ title, children, open = true }: { title: string; children: React.ReactNode; open?: boolean }) {
+  return (
+    <details className="training-section" open={open}>
+      <summary>{title}</summary>
+      {children}
+    </details>
+  );
+}
+
+/** The Training landmark: dataset, settings, progress, curves, runs and the experiments on a trained net. */
+function TrainingPanelView() {
+  useEffect(() => {
+    connectTraining();
+  }, []);
+  return (
+    <section className="training" aria-label="Training">
+      <h2>Training</h2>
+      <BackendLine />
+      <Section title="Data">
+        <DatasetPicker />
+      </Section>
+      <Section title="Settings">
+        <TrainControls />
+      </Section>
+      <Section title="Curves">
+        <Curves />
+        <DecisionBoundary />
+      </Section>
+      <Section title="Depth profile">
+        <DepthProfile />
+      </Section>
+      <Section title="Runs">
+        <RunsList />
+      </Section>
+      <Section title="Block drop">
+        <BlockDrop />
+      </Section>
+    </section>
+  );
+}
+
+export const TrainingPanel = memo(TrainingPanelView);

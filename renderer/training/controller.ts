@@ -1,0 +1,236 @@
+import type { GridBounds, GridPrediction } from '../../src/protocol/boundary';
+import type { FromEngineOf } from '../../src/protocol/messages';
+import { describeBackend } from '../../src/engine/backends/select';
+import { getEngine, type EngineConnection, type EngineMessage } from '../engine';
+import { appStore } from '../store/store';
+import type { RunOutcome } from '../store/trainingSlice';
+import { statsStore } from '../overlay/statsStore';
+import { depthProfile } from '../overlay/display';
+import { buildSettings, runLabel } from './settings';
+
+/**
+ * Connects the engine to the stores: engine messages become slice updates (low rate) or stats-store
+ * frames (high rate), and the panel's buttons become protocol messages. One per page.
+ */
+let engine: EngineConnection | null = null;
+let pendingLoad: { resolve: () => void; reject: (message: string) => void } | null = null;
+const pendingGrids = new Map<string, { resolve: (p: GridPrediction) => void; reject: (message: string) => void }>();
+let gridSeq = 0;
+
+const ERROR_HINTS: Record<string, string> = {
+  'dataset-mismatch': 'Tick "Fit design to dataset", or change the Input shape and Output units to match the dataset.',
+  design: 'Fix the items listed under Problems, then press Train again.',
+  dataset: 'Check the dataset: for a CSV, choose another file or label column.',
+  crash: 'The engine was restarted; press Train to try again. If it crashes again, lower the batch size or the dataset size.',
+  busy: 'Stop the current run first.',
+  internal: 'Press Train to try again; if it repeats, restart the engine.',
+};
+
+const DONE_TEXT: Record<RunOutcome['reason'], string> = { completed: 'Done', stopped: 'Stopped', diverged: 'Diverged', failed: 'Failed' };
+
+function percent(v: number | null): string {
+  return v === null || !Number.isFinite(v) ? '—' : `${(v * 100).toFixed(1)}%`;
+}
+function num(v: number | null): string {
+  return v === null || !Number.isFinite(v) ? '—' : v.toPrecision(3);
+}
+
+export function outcomeText(o: RunOutcome): string {
+  const base = `${DONE_TEXT[o.reason]} after ${o.epochs} epoch${o.epochs === 1 ? '' : 's'} · loss ${num(o.loss)} · accuracy ${percent(o.accuracy)}`;
+  const validation = o.validationLoss !== null ? ` · validation loss ${num(o.validationLoss)}, accuracy ${percent(o.validationAccuracy)}` : '';
+  const hint = o.reason === 'diverged' ? ' — the loss became NaN or infinite: lower the learning rate (try ÷10), add normalization, or use residual blocks.' : '';
+  return base + validation + hint;
+}
+
+function handle(message: EngineMessage): void {
+  const s = appStore.getState();
+  const active = s.activeRunId;
+  switch (message.type) {
+    case 'ready':
+      s.setBackend(message.backend, 'ready');
+      return;
+    case 'designLoaded':
+      pendingLoad?.resolve();
+      pendingLoad = null;
+      return;
+    case 'state':
+      s.runState(message.runId, message.state);
+      return;
+    case 'progress':
+      s.runProgress(message.runId, {
+        epoch: message.epoch, epochs: message.epochs, step: message.step, stepsPerEpoch: message.stepsPerEpoch, totalSteps: message.totalSteps,
+        loss: message.loss, accuracy: message.accuracy, learningRate: message.learningRate, stepsPerSecond: message.stepsPerSecond,
+      });
+      return;
+    case 'metrics':
+      s.runEpoch(message.runId, { epoch: message.epoch, loss: message.loss, accuracy: message.accuracy, validationLoss: message.validationLoss, validationAccuracy: message.validationAccuracy });
+      return;
+    case 'statsFrame':
+      statsStore.push(message.frame, message.seq);
+      return;
+    case 'diagnostics': {
+      s.setEngineDiagnostics(message.diagnostics);
+      const nonFinite = message.diagnostics.find((d) => d.code === 'non-finite');
+      if (nonFinite) s.setTrainingMessage({ text: `${nonFinite.message} — lower the learning rate or add normalization; the node is flagged on the canvas in overlay mode.`, tone: 'error' });
+      return;
+    }
+    case 'done': {
+      s.runDone(message.runId, message);
+      snapshotProfile(message.runId);
+      if (message.runId === active) s.setTrainingMessage({ text: outcomeText(message), tone: message.reason === 'completed' || message.reason === 'stopped' ? 'info' : 'error' });
+      return;
+    }
+    case 'blockDrop':
+      if (active) s.runBlockDrop(active, { baseline: message.baseline, results: message.results });
+      return;
+    case 'gridPrediction':
+      pendingGrids.get(message.requestId)?.resolve(message);
+      pendingGrids.delete(message.requestId);
+      return;
+    case 'error':
+      onError(message);
+      return;
+    case 'evaluation':
+    case 'weights':
+      return;
+  }
+}
+
+function onError(message: FromEngineOf<'error'>): void {
+  const s = appStore.getState();
+  if (message.inReplyTo === 'predictGrid') {
+    for (const [id, p] of pendingGrids) {
+      p.reject(message.message);
+      pendingGrids.delete(id);
+    }
+    return;
+  }
+  if (message.inReplyTo === 'loadDesign' && pendingLoad) {
+    pendingLoad.reject(message.message);
+    pendingLoad = null;
+    return;
+  }
+  if (message.inReplyTo === 'dropBlocks') s.setBlockDropPending(false);
+  if (message.inReplyTo === 'start') s.setRunPhase('idle');
+  const hint = ERROR_HINTS[message.code] ?? '';
+  s.setTrainingMessage({ text: `Training failed: ${message.message}${hint ? ` — ${hint}` : ''}`, tone: 'error' });
+}
+
+function snapshotProfile(runId: string): void {
+  const frame = statsStore.frames().at(-1);
+  const layout = statsStore.layout();
+  if (!frame || frame.runId !== runId || !layout) return;
+  const p = depthProfile(frame, layout);
+  appStore.getState().runProfile(runId, { activationStd: p.activationStd, gradientRms: p.gradientRms });
+}
+
+/** Starts the engine and wires it to the stores; idempotent. */
+export function connectTraining(connection: EngineConnection = getEngine()): EngineConnection {
+  if (engine === connection) return connection;
+  engine = connection;
+  connection.subscribe(handle);
+  connection.onStatus((status) => {
+    const s = appStore.getState();
+    if (status.state === 'ready') {
+      s.setBackend(status.backend, 'ready');
+      return;
+    }
+    if (status.state === 'starting') {
+      s.setBackend(null, 'starting');
+      return;
+    }
+    s.setBackend(null, 'crashed');
+    if (s.activeRunId && s.runPhase !== 'idle') s.runDone(s.activeRunId, { reason: 'failed', epochs: s.progress?.epoch ?? 0, steps: s.progress?.step ?? 0, loss: null, accuracy: null, validationLoss: null, validationAccuracy: null });
+    s.setBlockDropPending(false);
+    pendingLoad?.reject(status.message);
+    pendingLoad = null;
+    s.setTrainingMessage({
+      text: `The training engine crashed: ${status.message} — ${status.restarting ? 'it is restarting; press Train to try again.' : 'it crashed repeatedly; press Restart engine, and lower the batch size or dataset size.'}`,
+      tone: 'error',
+    });
+  });
+  if (connection.status.state === 'ready') appStore.getState().setBackend(connection.status.backend, 'ready');
+  statsStore.onAck((seq) => connection.send({ type: 'statsAck', seq }));
+  statsStore.setDesign(appStore.getState().design);
+  statsStore.setMode(appStore.getState().overlayMode);
+  appStore.subscribe((state, previous) => {
+    if (state.design !== previous.design) statsStore.setDesign(state.design);
+    if (state.overlayMode !== previous.overlayMode) statsStore.setMode(state.overlayMode);
+  });
+  return connection;
+}
+
+function requireEngine(): EngineConnection {
+  return engine ?? connectTraining();
+}
+
+export function backendText(): string {
+  const b = appStore.getState().backend;
+  return b ? describeBackend(b) : '';
+}
+
+export async function startTraining(): Promise<void> {
+  const s = appStore.getState();
+  if (s.runPhase !== 'idle') return;
+  const connection = requireEngine();
+  const design = s.design;
+  const built = buildSettings(s.trainingForm, design);
+  if (!built.ok) {
+    s.setTrainingMessage({ text: built.error, tone: 'error' });
+    return;
+  }
+  const runId = crypto.randomUUID();
+  const designName = s.fileName.replace(/\.rescanvas\.json$|\.json$/, '');
+  statsStore.clear();
+  s.runStarting({ id: runId, label: runLabel(designName, s.trainingForm), designName, design, settings: built.settings, startedAt: Date.now(), steps: [], epochs: [], outcome: null, profile: null, blockDrop: null });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      pendingLoad = { resolve, reject: (m) => reject(new Error(m)) };
+      connection.send({ type: 'loadDesign', design });
+    });
+  } catch (error) {
+    const text = error instanceof Error ? error.message : String(error);
+    appStore.getState().runDone(runId, { reason: 'failed', epochs: 0, steps: 0, loss: null, accuracy: null, validationLoss: null, validationAccuracy: null });
+    appStore.getState().setTrainingMessage({ text: `The design could not be compiled: ${text} — ${ERROR_HINTS.design}`, tone: 'error' });
+    return;
+  }
+  connection.send({ type: 'start', runId, settings: built.settings });
+}
+
+export function stopTraining(): void {
+  const s = appStore.getState();
+  if (!s.activeRunId || s.runPhase === 'idle') return;
+  s.setRunPhase('stopping');
+  requireEngine().send({ type: 'stop', runId: s.activeRunId });
+}
+
+export function pauseTraining(): void {
+  const s = appStore.getState();
+  if (s.activeRunId && s.runPhase === 'running') requireEngine().send({ type: 'pause', runId: s.activeRunId });
+}
+
+export function resumeTraining(): void {
+  const s = appStore.getState();
+  if (s.activeRunId && s.runPhase === 'paused') requireEngine().send({ type: 'resume', runId: s.activeRunId });
+}
+
+export function restartEngine(): void {
+  requireEngine().restart();
+}
+
+/** Block-drop over every residual block of the last run (the engine picks each Add with a branch). */
+export function dropBlocks(sets?: string[][]): void {
+  const s = appStore.getState();
+  if (!s.activeRunId) return;
+  s.setBlockDropPending(true);
+  requireEngine().send({ type: 'dropBlocks', requestId: crypto.randomUUID(), sets });
+}
+
+/** Class probabilities of the current weights on a grid over `bounds`. */
+export function predictGrid(bounds: GridBounds, resolution: number): Promise<GridPrediction> {
+  const requestId = `grid-${++gridSeq}`;
+  return new Promise((resolve, reject) => {
+    pendingGrids.set(requestId, { resolve, reject: (m) => reject(new Error(m)) });
+    requireEngine().send({ type: 'predictGrid', requestId, bounds, resolution });
+  });
+}

@@ -7,6 +7,7 @@ import { App } from './App';
 import { appStore } from './store/store';
 import { syncDocumentState } from './files/fileActions';
 import './store/validation';
+import { connectShellCommands } from './shellCommands';
 
 selectHost();
 syncDocumentState();
@@ -26,3 +27,5 @@ createRoot(root).render(
     <App />
   </StrictMode>,
 );
+// After the first render so menu commands find the canvas mounted.
+void connectShellCommands();

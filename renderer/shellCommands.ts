@@ -1,0 +1,52 @@
+/**
+ * What the desktop shell can ask of the UI (menu commands, files opened from outside, the recovery
+ * offer at start), mapped onto the same actions the toolbar and shortcuts use.
+ */
+import { connectShell } from './host/connectShell';
+import { getHost } from './host';
+import type { MenuCommand } from './host/host';
+import { appStore } from './store/store';
+import { exportDesignJson, exportModelFiles, newDocumentAsked, openDocument, openFileAsked, saveFile } from './files/fileActions';
+import { canvasInstance, fitCanvas } from './canvas/canvasApi';
+import { startTraining, stopTraining } from './training/controller';
+
+function commands(): Partial<Record<MenuCommand, () => void>> {
+  const state = () => appStore.getState();
+  const zoom = (factor: number) => {
+    const flow = canvasInstance();
+    if (flow) void flow.zoomTo(flow.getZoom() * factor, { duration: 100 });
+  };
+  return {
+    new: newDocumentAsked,
+    open: openFileAsked,
+    save: () => void saveFile(false),
+    'save-as': () => void saveFile(true),
+    'export-tfjs': () => void exportModelFiles('tfjs'),
+    'export-keras': () => void exportModelFiles('keras'),
+    'export-design': () => void exportDesignJson(),
+    undo: () => appStore.undo(),
+    redo: () => appStore.redo(),
+    delete: () => state().deleteSelection(),
+    'select-all': () => state().selectAll(),
+    copy: () => state().copySelection(),
+    paste: () => state().paste(),
+    'fit-view': fitCanvas,
+    'zoom-in': () => zoom(1.25),
+    'zoom-out': () => zoom(0.8),
+    'overlay-off': () => state().setOverlayMode('off'),
+    'overlay-forward': () => state().setOverlayMode('forward'),
+    'overlay-backward': () => state().setOverlayMode('backward'),
+    'train-start': () => void startTraining(),
+    'train-stop': stopTraining,
+    examples: () => state().setExamplesOpen(true),
+  };
+}
+
+export function connectShellCommands(): Promise<() => void> {
+  return connectShell(getHost(), {
+    commands: commands(),
+    openDesign: openDocument,
+    showError: (message) => appStore.getState().say(message, 'error'),
+    confirmRecovery: (entry) => window.confirm(`Recover unsaved work "${entry.name}" from ${new Date(entry.savedAt).toLocaleString()}?`),
+  });
+}

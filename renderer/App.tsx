@@ -8,8 +8,6 @@ import { Inspector } from './inspector/Inspector';
 import { ExamplesGallery } from './examples/ExamplesGallery';
 import { LessonsGallery } from './lessons/LessonsGallery';
 import { LessonPanel } from './lessons/LessonPanel';
-import { LessonsGallery } from './lessons/LessonsGallery';
-import { LessonPanel } from './lessons/LessonPanel';
 import { Dialogs } from './Dialogs';
 import { StatusBar } from './StatusBar';
 import { useShortcuts } from './keyboard/useShortcuts';
@@ -42,8 +40,6 @@ export function App() {
         </div>
         <StatusBar />
         <ExamplesGallery />
-        <LessonsGallery />
-        <LessonPanel />
         <LessonsGallery />
         <LessonPanel />
         <Dialogs />

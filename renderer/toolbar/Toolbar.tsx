@@ -6,7 +6,6 @@ import { repeatSelection, runAutoLayout } from './commands';
 // Training (issue 7): Train/Stop drive the engine through the training controller.
 import { startTraining, stopTraining } from '../training/controller';
 import { LessonsButton } from '../lessons/LessonsButton';
-import { LessonsButton } from '../lessons/LessonsButton';
 
 
 function ToolbarView() {
@@ -30,7 +29,6 @@ function ToolbarView() {
         <button type="button" onClick={() => void saveFile(true)}>Save As</button>
         <ExportMenu />
         <button type="button" onClick={() => appStore.getState().setExamplesOpen(true)}>Examples</button>
-        <LessonsButton />
         <LessonsButton />
       </div>
       <div className="toolbar-group">

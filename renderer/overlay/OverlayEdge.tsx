@@ -26,8 +26,10 @@ function OverlayEdgeView({ edgeId, path }: { edgeId: string; path: string }) {
       const finite = Number.isFinite(v);
       el.style.stroke = finite ? viridis(t) : 'var(--edge)';
       el.style.strokeWidth = String(finite ? MIN_WIDTH + (MAX_WIDTH - MIN_WIDTH) * t : MIN_WIDTH);
-      el.dataset.gradNorm = finite ? String(v) : '';
-      host?.setAttribute('data-grad-norm', finite ? String(v) : '');
+      // The gradient w.r.t. the Input (no variable precedes it) is never measured: no attribute then.
+      el.classList.toggle('overlay-edge-unmeasured', !finite);
+      if (finite) host?.setAttribute('data-grad-norm', String(v));
+      else host?.removeAttribute('data-grad-norm');
     });
     return () => {
       unsubscribe();

@@ -1,0 +1,107 @@
+import { expect, test, type Locator, type Page } from '@playwright/test';
+
+/**
+ * Training from the UI on the web host: the engine runs in a Web Worker on wasm. Driven through the
+ * names in ui-contract.md. Runs are kept short (few epochs, a few hundred points).
+ */
+
+const training = (page: Page) => page.getByRole('region', { name: 'Training' });
+const toolbar = (page: Page) => page.getByRole('toolbar', { name: 'Main toolbar' });
+const progress = (page: Page) => training(page).getByRole('progressbar', { name: 'Training progress' });
+const status = (page: Page) => training(page).getByRole('status');
+const overlay = (page: Page) => page.getByRole('radiogroup', { name: 'Overlay' });
+const flowNodes = (page: Page): Locator => page.locator('.react-flow__node');
+
+async function openExample(page: Page, name: string): Promise<void> {
+  await toolbar(page).getByRole('button', { name: 'Examples', exact: true }).click();
+  await page.getByRole('dialog', { name: 'Examples' }).getByRole('button', { name: `Open example ${name}`, exact: true }).click();
+  await expect(page.getByRole('dialog', { name: 'Examples' })).toBeHidden();
+}
+
+async function setField(page: Page, name: string, value: string): Promise<void> {
+  const field = training(page).getByRole('spinbutton', { name, exact: true });
+  await field.fill(value);
+}
+
+/** Sets a short run on Spirals; the engine must be ready (Train enabled) before. */
+async function configure(page: Page, { epochs, samples, lr = '0.01' }: { epochs: number; samples: number; lr?: string }): Promise<void> {
+  await training(page).getByRole('combobox', { name: 'Dataset' }).selectOption({ label: 'Spirals' });
+  await setField(page, 'Samples', String(samples));
+  await setField(page, 'Epochs', String(epochs));
+  await setField(page, 'Batch size', '32');
+  await setField(page, 'Learning rate', lr);
+}
+
+async function train(page: Page, timeoutMs = 90_000): Promise<void> {
+  const button = toolbar(page).getByRole('button', { name: 'Train', exact: true });
+  await expect(button).toBeEnabled({ timeout: 30_000 });
+  await button.click();
+  await expect(status(page)).toContainText(/Done after \d+ epochs? · loss [\d.e+-]+ · accuracy/, { timeout: timeoutMs });
+}
+
+async function statValues(page: Page): Promise<{ id: string; value: string | null }[]> {
+  return flowNodes(page).evaluateAll((els) => els.map((el) => ({ id: el.getAttribute('data-id') ?? '', value: el.getAttribute('data-stat-value') })));
+}
+
+test.beforeEach(async ({ page }) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  (page as Page & { errors?: string[] }).errors = errors;
+  await page.goto('/?host=memory');
+  await expect(training(page)).toBeVisible();
+});
+
+test.afterEach(async ({ page }) => {
+  expect((page as Page & { errors?: string[] }).errors ?? []).toEqual([]);
+});
+
+test('trains a residual MLP on Spirals: progress advances, loss falls, overlays show every node', async ({ page }) => {
+  test.setTimeout(180_000);
+  await openExample(page, 'Residual MLP-20');
+  await configure(page, { epochs: 6, samples: 400, lr: '0.003' });
+  await expect(training(page).getByText(/Backend: wasm/)).toBeVisible({ timeout: 30_000 });
+
+  await toolbar(page).getByRole('button', { name: 'Train', exact: true }).click();
+  await expect(status(page)).toContainText(/Epoch \d+\/6/, { timeout: 30_000 });
+  const first = Number(await progress(page).getAttribute('aria-valuenow'));
+  await expect.poll(async () => Number(await progress(page).getAttribute('aria-valuenow')), { timeout: 30_000 }).toBeGreaterThan(first);
+  expect(Number(await progress(page).getAttribute('aria-valuemax'))).toBeGreaterThan(0);
+  await expect(status(page)).toContainText(/Done after 6 epochs · loss [\d.]+ · accuracy [\d.]+%/, { timeout: 150_000 });
+  await expect(progress(page)).toHaveAttribute('aria-valuenow', await progress(page).getAttribute('aria-valuemax') ?? '');
+
+  // Loss falls: the first and last recorded training losses of the run.
+  const losses = await page.evaluate(() => {
+    const s = window.__rescanvasStore!.getState();
+    const run = s.runs[s.runs.length - 1];
+    return { first: run.steps[0].loss, last: run.epochs[run.epochs.length - 1].loss };
+  });
+  expect(losses.last).toBeLessThan(losses.first * 0.8);
+  await expect(training(page).getByRole('figure', { name: 'Loss curve' }).locator('canvas')).toBeVisible();
+  await expect(training(page).getByRole('figure', { name: 'Accuracy curve' }).locator('canvas')).toBeVisible();
+
+  for (const mode of ['Forward', 'Backward'] as const) {
+    await overlay(page).getByRole('radio', { name: mode }).check();
+    await expect.poll(async () => (await statValues(page)).filter((n) => n.value === null || n.value === '').map((n) => n.id), { timeout: 10_000 }).toEqual(
+      mode === 'Backward' ? (await statValues(page)).filter((n) => n.id.startsWith('input')).map((n) => n.id) : [],
+    );
+    const values = await statValues(page);
+    expect(values.length).toBeGreaterThan(20);
+    for (const v of values) if (v.value) expect(Number.isFinite(Number(v.value))).toBe(true);
+    // The number is visible text inside each node too.
+    const texts = await flowNodes(page).locator('.overlay-badge-value').allInnerTexts();
+    expect(texts.filter((t) => /\d/.test(t)).length).toBeGreaterThanOrEqual(values.filter((v) => v.value).length);
+    if (mode === 'Backward') {
+      const norms = await page.locator('.react-flow__edge').evaluateAll((els) => els.map((el) => ({ id: el.getAttribute('data-id'), norm: el.getAttribute('data-grad-norm') })));
+      expect(norms.length).toBeGreaterThan(20);
+      // Only edges leaving the Input lack a value: no variable precedes the Input, so nothing measures the gradient there.
+      const fromInput = await page.evaluate(() => {
+        const d = window.__rescanvasStore!.getState().design;
+        const inputs = new Set(d.nodes.filter((n) => n.type === 'Input').map((n) => n.id));
+        return d.edges.filter((e) => inputs.has(e.source)).map((e) => e.id);
+      });
+      expect(norms.filter((n) => !(n.norm !== null && Number.isFinite(Number(n.norm)) && Number(n.norm) > 0)).map((n) => n.id)).toEqual(fromInput);
+    }
+    await page.screenshot({ path: test.info().outputPath(`overlay-${mode.toLowerCase()}.png`) });
+    await page.screenshot({ path: `test-results/training-overlay-${mode.toLowerCase()}.png` });
+  }
+});

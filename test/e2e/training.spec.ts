@@ -105,3 +105,57 @@ test('trains a residual MLP on Spirals: progress advances, loss falls, overlays 
     await page.screenshot({ path: `test-results/training-overlay-${mode.toLowerCase()}.png` });
   }
 });
+
+/** A plain 20-layer ReLU MLP without normalization or shortcuts: the textbook vanishing-gradient net. */
+function plainDesign(depth: number) {
+  const nodes: unknown[] = [{ id: 'input_1', type: 'Input', params: { shape: [2] }, position: { x: 0, y: 0 } }];
+  const edges: unknown[] = [];
+  let previous = 'input_1';
+  for (let i = 1; i <= depth; i++) {
+    nodes.push({ id: `dense_${i}`, type: 'Dense', params: { units: 32, activation: 'relu', useBias: true, kernelInitializer: 'glorotUniform' }, position: { x: 0, y: i * 90 } });
+    edges.push({ id: `e_${i}`, source: previous, target: `dense_${i}`, targetPort: 0 });
+    previous = `dense_${i}`;
+  }
+  nodes.push({ id: 'output_1', type: 'Output', params: { units: 2, activation: 'softmax', loss: 'categoricalCrossentropy' }, position: { x: 0, y: (depth + 1) * 90 } });
+  edges.push({ id: 'e_out', source: previous, target: 'output_1', targetPort: 0 });
+  return { format: 'rescanvas.design', version: 1, metadata: { name: 'Plain ReLU MLP-20', description: '', tags: [] }, nodes, edges, groups: [] };
+}
+
+test('plain 20-layer net shows vanishing gradients; two runs compare; block drop charts a residual net', async ({ page }) => {
+  test.setTimeout(240_000);
+  // The plain net is built in code (the gallery's plain MLPs use BatchNorm, which keeps gradients up).
+  await page.evaluate((design) => {
+    const store = window.__rescanvasStore!;
+    store.getState().loadDesign(design as never, 'plain-relu-20.rescanvas.json', null);
+  }, plainDesign(20));
+  await configure(page, { epochs: 1, samples: 200, lr: '0.001' });
+  await train(page);
+  await overlay(page).getByRole('radio', { name: 'Backward' }).check();
+  const stat = (id: string) => page.locator(`.react-flow__node[data-id="${id}"]`);
+  await expect(stat('dense_1')).toHaveAttribute('data-stat-value', /\d/);
+  const first = Number(await stat('dense_1').getAttribute('data-stat-value'));
+  const last = Number(await stat('dense_20').getAttribute('data-stat-value'));
+  expect(first).toBeGreaterThan(0);
+  expect(first).toBeLessThan(last / 10);
+  await expect(stat('dense_1').locator('.overlay-badge-value')).toHaveText(/\d/);
+  await page.screenshot({ path: test.info().outputPath('plain-20-backward.png') });
+
+  await overlay(page).getByRole('radio', { name: 'Off' }).check();
+  await openExample(page, 'Residual MLP-20');
+  await train(page);
+
+  const runs = training(page).getByRole('list', { name: 'Runs' });
+  await expect(runs.getByRole('listitem')).toHaveCount(2);
+  await runs.getByRole('checkbox', { name: /Compare run 1/ }).check();
+  await runs.getByRole('checkbox', { name: /Compare run 2/ }).check();
+  await expect(training(page).getByText(/Comparing 2 runs/)).toBeVisible();
+  const lossLegend = training(page).getByRole('figure', { name: 'Loss curve' }).locator('.u-legend');
+  await expect(lossLegend).toContainText('1. plain-relu-20');
+  await expect(lossLegend).toContainText('2. residual-mlp-20');
+
+  await training(page).getByRole('button', { name: 'Drop each block' }).click();
+  const chart = training(page).getByRole('figure', { name: 'Block-drop accuracy change' });
+  await expect(chart).toBeVisible({ timeout: 60_000 });
+  await expect(chart.getByRole('img')).toHaveAttribute('aria-label', /points/);
+  await training(page).screenshot({ path: test.info().outputPath('training-panel-compare.png') });
+});

@@ -5,6 +5,20 @@ import { expect, test, type Locator, type Page } from '@playwright/test';
  * names in ui-contract.md. Runs are kept short (few epochs, a few hundred points).
  */
 
+/** The parts of the page's store these tests read (main.tsx exposes it as window.__rescanvasStore). */
+interface StoreView {
+  getState(): {
+    design: { nodes: { id: string; type: string }[]; edges: { id: string; source: string }[] };
+    runs: { steps: { loss: number }[]; epochs: { loss: number }[] }[];
+    loadDesign(design: unknown, name: string, handle: null): void;
+  };
+}
+declare global {
+  interface Window {
+    __rescanvasStore?: StoreView;
+  }
+}
+
 const training = (page: Page) => page.getByRole('region', { name: 'Training' });
 const toolbar = (page: Page) => page.getByRole('toolbar', { name: 'Main toolbar' });
 const progress = (page: Page) => training(page).getByRole('progressbar', { name: 'Training progress' });
@@ -126,7 +140,7 @@ test('plain 20-layer net shows vanishing gradients; two runs compare; block drop
   // The plain net is built in code (the gallery's plain MLPs use BatchNorm, which keeps gradients up).
   await page.evaluate((design) => {
     const store = window.__rescanvasStore!;
-    store.getState().loadDesign(design as never, 'plain-relu-20.rescanvas.json', null);
+    store.getState().loadDesign(design, 'plain-relu-20.rescanvas.json', null);
   }, plainDesign(20));
   await configure(page, { epochs: 1, samples: 200, lr: '0.001' });
   await train(page);

@@ -93,6 +93,9 @@ export class ProtocolLessonEngine implements LessonEngine {
       this.currentRunId = null;
     }
     record.wallMs = (globalThis as unknown as { performance: { now(): number } }).performance.now() - started;
+    // EngineSession posts `done` a moment before it marks the run finished; an in-process engine
+    // would refuse the next loadDesign as "busy" without this turn of the event loop.
+    await new Promise<void>((resolve) => (globalThis as unknown as { setTimeout(f: () => void, ms: number): unknown }).setTimeout(resolve, 0));
     return record;
   }
 

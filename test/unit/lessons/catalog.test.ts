@@ -46,7 +46,9 @@ describe('the lesson catalogue', () => {
       if (!lesson) throw new Error(id);
       return lesson.setup(variant, 1).runs.reduce((sum, r) => {
         const s = TrainSettings.parse(r.settings);
-        const steps = Math.min(r.maxSteps ?? Infinity, s.epochs * Math.ceil(s.dataset.size * (1 - s.dataset.validationFraction) / s.batchSize));
+        const size = 'size' in s.dataset ? s.dataset.size : Infinity;
+        const fraction = 'validationFraction' in s.dataset ? s.dataset.validationFraction : 0;
+        const steps = Math.min(r.maxSteps ?? Infinity, s.epochs * Math.ceil((size * (1 - fraction)) / s.batchSize));
         return sum + steps * r.design.nodes.length;
       }, 0);
     };

@@ -10,6 +10,7 @@ const SPARK_HEIGHT = 16;
 
 /** Counts React renders of badges, so the benchmark can show a stats frame re-renders none. */
 export const badgeRenders = { count: 0 };
+if (typeof window !== 'undefined') (window as unknown as { __rescanvasBadgeRenders?: typeof badgeRenders }).__rescanvasBadgeRenders = badgeRenders;
 
 function sparkPath(histogram: Float32Array): string {
   let max = 0;

@@ -2,6 +2,7 @@ import type { GridBounds, GridPrediction } from '../../src/protocol/boundary';
 import type { FromEngineOf } from '../../src/protocol/messages';
 import { describeBackend } from '../../src/engine/backends/select';
 import { getEngine, type EngineConnection, type EngineMessage } from '../engine';
+import { parseIncoming } from '../engine/connection';
 import { appStore } from '../store/store';
 import type { RunOutcome } from '../store/trainingSlice';
 import { statsStore } from '../overlay/statsStore';
@@ -163,6 +164,14 @@ export function connectTraining(connection: EngineConnection = getEngine()): Eng
 function requireEngine(): EngineConnection {
   return engine ?? connectTraining();
 }
+
+declare global {
+  interface Window {
+    /** The engine-message validator, for the overlay benchmark's synthetic stream. */
+    __rescanvasParse?: typeof parseIncoming;
+  }
+}
+if (typeof window !== 'undefined') window.__rescanvasParse = parseIncoming;
 
 export function backendText(): string {
   const b = appStore.getState().backend;

@@ -1,4 +1,8 @@
+import { existsSync } from 'node:fs';
 import { defineConfig, devices } from '@playwright/test';
+
+/** Debian's Chromium when present (offline machines cannot run `npx playwright install`), else Playwright's own. */
+const DEBIAN_CHROMIUM = '/usr/bin/chromium';
 
 /** Browser tests on the web build of the renderer, in Debian's Chromium (no Playwright browser download). */
 export default defineConfig({
@@ -18,7 +22,7 @@ export default defineConfig({
     screenshot: 'only-on-failure',
     trace: 'retain-on-failure',
     launchOptions: {
-      executablePath: '/usr/bin/chromium',
+      executablePath: existsSync(DEBIAN_CHROMIUM) ? DEBIAN_CHROMIUM : undefined,
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     },
   },

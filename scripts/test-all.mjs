@@ -8,7 +8,8 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..');
-const out = join(root, 'test-results');
+// Not test-results/: Playwright empties its output folder when it starts.
+const out = join(root, 'reports');
 mkdirSync(out, { recursive: true });
 const vitestJson = join(out, 'vitest.json');
 const playwrightJson = join(out, 'playwright.json');

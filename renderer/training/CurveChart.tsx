@@ -37,7 +37,7 @@ export function CurveChart({ name, yLabel, series, logY = false, percent = false
       scales: { x: { time: false }, y: logY ? { distr: 3 } : { range: percent ? [0, 1] : undefined } },
       axes: [
         { stroke: axisStroke, grid, size: 28, label: xLabel, labelSize: 14, font: '10px system-ui', labelFont: '10px system-ui' },
-        { stroke: axisStroke, grid, size: 42, font: '10px system-ui', values: percent ? (_u, ticks) => ticks.map((t) => `${Math.round(t * 100)}%`) : logY ? (_u, ticks) => ticks.map((t) => (t >= 0.01 && t < 1e4 ? String(Number(t.toPrecision(2))) : t.toExponential(0))) : undefined },
+        { stroke: axisStroke, grid, size: 42, font: '10px system-ui', values: percent ? (_u, ticks) => ticks.map((t) => `${Math.round(t * 100)}%`) : logY ? (_u, ticks) => ticks.map((t) => (t == null ? '' : t >= 0.01 && t < 1e4 ? String(Number(t.toPrecision(2))) : t.toExponential(0))) : undefined },
       ],
       series: [{ label: xLabel }, ...series.map((s) => ({ label: s.label, stroke: s.colour, width: 1.6, dash: s.dash, spanGaps: true, points: { show: false } }))],
     };
@@ -50,7 +50,6 @@ export function CurveChart({ name, yLabel, series, logY = false, percent = false
       plot.current = null;
     };
     // shapeKey stands for the series' labels, colours and dashes.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [shapeKey, percent, xLabel]);
 
   useEffect(() => {

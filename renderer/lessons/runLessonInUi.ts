@@ -1,7 +1,16 @@
 import { findLesson, ProtocolLessonEngine, runLesson, type LessonVariant } from '../../src/lessons';
 import { getEngine, type EngineConnection } from '../engine';
 import { openDocument } from '../files/fileActions';
+import { appStore } from '../store/store';
 import { useLessons } from './lessonState';
+import type { LessonOverlay } from '../../src/lessons';
+
+/** The canvas overlay that shows a lesson's point (histograms and depth profile live in the overlay's own views). */
+function overlayFor(overlay: LessonOverlay): 'forward' | 'backward' | null {
+  if (overlay === 'forward' || overlay === 'histograms') return 'forward';
+  if (overlay === 'backward' || overlay === 'depthProfile') return 'backward';
+  return null;
+}
 
 let running: ProtocolLessonEngine | null = null;
 
@@ -51,6 +60,8 @@ export async function runLessonInUi(id: string, variant: LessonVariant, seed = 1
           s.setPhase({ kind: 'running', variant, current: event.index + 1, count: event.count });
           const run = lesson.setup(variant, seed).runs[event.index];
           if (run) openDocument(run.design, `${lesson.title} — ${run.label}`, null);
+          const mode = overlayFor(lesson.overlay);
+          if (mode) appStore.getState().setOverlayMode(mode);
         } else if (event.type === 'progress') {
           s.setRuns((runs) => runs.map((r) => (r.key === event.key ? { ...r, loss: event.report.loss, step: event.report.step, totalSteps: event.report.totalSteps } : r)));
         } else if (event.type === 'runDone') {

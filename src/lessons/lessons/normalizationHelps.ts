@@ -2,7 +2,7 @@ import { plainMlp } from '../../graph/examples';
 import { adam, finalAccuracy, finalLoss, num, percent, requireRecord, spirals } from '../measure';
 import { outcome, type Lesson } from '../types';
 
-/** Measured here: 40 epochs on the spirals bring BN-20 to about 74% and BN-30 to about 61%, the control to 50%. */
+/** Measured here: 40 epochs on the spirals bring BN-20 to about 74% and BN-30 to about 61%, a 30-layer net without normalization to 50%. */
 const ABOVE_CONTROL = 0.08;
 const STUCK = 0.6;
 
@@ -14,8 +14,8 @@ export const normalizationHelps: Lesson = {
   steps: [
     'The same plain ReLU MLPs, now with BatchNorm between each Dense and its ReLU (Dense → BatchNorm → ReLU, as in ResNet).',
     'BatchNorm rescales every layer\'s output to zero mean and unit variance over the batch, so the signal no longer shrinks layer after layer.',
-    'A 20-layer net without normalization trains beside them as the control: same data, same budget.',
-    'The normalized 20- and 30-layer nets train; the control stays at chance.',
+    'A 30-layer net without normalization trains beside them as the control: same data, same budget.',
+    'The normalized 20- and 30-layer nets train (on these spirals, within this budget, to about 74% and 62%); the control stays at chance.',
   ],
   overlay: 'forward',
   source: 'Ioffe & Szegedy 2015',
@@ -25,7 +25,8 @@ export const normalizationHelps: Lesson = {
     const epochs = 40;
     const settings = adam(dataset, epochs, seed);
     const runs = [
-      { key: 'plain-20', label: 'plain-20, no normalization', design: plainMlp(20, { width: 32, norm: 'none' }), settings },
+      // The control is 30 layers deep: at 20 the spirals sometimes still train without normalization (lesson 1 finds the edge between 16 and 24).
+      { key: 'plain-30', label: 'plain-30, no normalization', design: plainMlp(30, { width: 32, norm: 'none' }), settings },
       ...(variant === 'full' ? [{ key: 'bn-8', label: 'plain+BN-8', design: plainMlp(8, { width: 32, norm: 'batch' }), settings }] : []),
       { key: 'bn-20', label: 'plain+BN-20', design: plainMlp(20, { width: 32, norm: 'batch' }), settings },
       ...(variant === 'full' ? [{ key: 'bn-30', label: 'plain+BN-30', design: plainMlp(30, { width: 32, norm: 'batch' }), settings }] : []),
@@ -38,7 +39,7 @@ export const normalizationHelps: Lesson = {
       return { key: run.key, label: run.label, loss: finalLoss(r), accuracy: finalAccuracy(r) };
     });
     const normalized = rows.filter((r) => r.key === 'bn-20' || r.key === 'bn-30');
-    const control = rows.filter((r) => r.key === 'plain-20');
+    const control = rows.filter((r) => r.key === 'plain-30');
     return outcome(
       [
         {
@@ -47,7 +48,7 @@ export const normalizationHelps: Lesson = {
           measured: normalized.map((r) => `${r.label}: ${percent(r.accuracy)}, loss ${num(r.loss)}`).join('; '),
           held: control.length > 0 && normalized.every((r) => r.accuracy >= Math.max(...control.map((c) => c.accuracy)) + ABOVE_CONTROL && r.loss < Math.LN2 - 0.03),
         },
-        { claim: 'the same depth without normalization does not', expected: `training accuracy ≤ ${percent(STUCK)}`, measured: control.map((r) => `${r.label}: ${percent(r.accuracy)}`).join(', '), held: control.every((r) => r.accuracy <= STUCK) },
+        { claim: 'without normalization, 30 layers do not', expected: `training accuracy ≤ ${percent(STUCK)}`, measured: control.map((r) => `${r.label}: ${percent(r.accuracy)}`).join(', '), held: control.every((r) => r.accuracy <= STUCK) },
       ],
       { columns: ['net', 'final training loss', 'training accuracy'], rows: rows.map((r) => [r.label, num(r.loss), percent(r.accuracy)]) },
     );

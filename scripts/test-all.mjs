@@ -19,6 +19,8 @@ const steps = [
   ['typecheck', 'npm', ['run', '--silent', 'typecheck']],
   ['lint', 'npx', ['eslint', '.']],
   ['unit and integration tests', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`]],
+  // The scan reads the built page (its CSP meta tag is written at build time), so build first; this also proves the build works.
+  ['build (web and Electron bundles)', 'npm', ['run', '--silent', 'build']],
   ...(pkg.scripts['test:security'] ? [['Electron security scan', 'npm', ['run', '--silent', 'test:security']]] : []),
   ['browser tests', 'npx', ['playwright', 'test', '--reporter=list,json'], { PLAYWRIGHT_JSON_OUTPUT_NAME: playwrightJson }],
 ];

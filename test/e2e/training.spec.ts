@@ -13,11 +13,8 @@ interface StoreView {
     loadDesign(design: unknown, name: string, handle: null): void;
   };
 }
-declare global {
-  interface Window {
-    __rescanvasStore?: StoreView;
-  }
-}
+/** Typed locally (not as a global) so it does not clash with the canvas tests' view of the same store. */
+type PageWindow = { __rescanvasStore: StoreView };
 
 const training = (page: Page) => page.getByRole('region', { name: 'Training' });
 const toolbar = (page: Page) => page.getByRole('toolbar', { name: 'Main toolbar' });
@@ -85,7 +82,7 @@ test('trains a residual MLP on Spirals: progress advances, loss falls, overlays 
 
   // Loss falls: the first and last recorded training losses of the run.
   const losses = await page.evaluate(() => {
-    const s = window.__rescanvasStore!.getState();
+    const s = (window as unknown as PageWindow).__rescanvasStore.getState();
     const run = s.runs[s.runs.length - 1];
     return { first: run.steps[0].loss, last: run.epochs[run.epochs.length - 1].loss };
   });
@@ -109,7 +106,7 @@ test('trains a residual MLP on Spirals: progress advances, loss falls, overlays 
       expect(norms.length).toBeGreaterThan(20);
       // Only edges leaving the Input lack a value: no variable precedes the Input, so nothing measures the gradient there.
       const fromInput = await page.evaluate(() => {
-        const d = window.__rescanvasStore!.getState().design;
+        const d = (window as unknown as PageWindow).__rescanvasStore.getState().design;
         const inputs = new Set(d.nodes.filter((n) => n.type === 'Input').map((n) => n.id));
         return d.edges.filter((e) => inputs.has(e.source)).map((e) => e.id);
       });
@@ -139,7 +136,7 @@ test('plain 20-layer net shows vanishing gradients; two runs compare; block drop
   test.setTimeout(240_000);
   // The plain net is built in code (the gallery's plain MLPs use BatchNorm, which keeps gradients up).
   await page.evaluate((design) => {
-    const store = window.__rescanvasStore!;
+    const store = (window as unknown as PageWindow).__rescanvasStore;
     store.getState().loadDesign(design, 'plain-relu-20.rescanvas.json', null);
   }, plainDesign(20));
   await configure(page, { epochs: 1, samples: 200, lr: '0.001' });

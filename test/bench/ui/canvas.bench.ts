@@ -7,7 +7,6 @@ import { test, type Page } from '@playwright/test';
  * Targets: open ≤ 1.5 s, pan ≥ 30 fps, no long task > 100 ms while panning, keystroke < 50 ms.
  */
 
-const EXAMPLE = 'residual-mlp-1002-repeat.rescanvas.json';
 const results: Record<string, unknown> = {};
 
 async function openExample(page: Page): Promise<void> {

@@ -190,7 +190,7 @@ test('saves, reloads and opens the saved file unchanged', async ({ page }) => {
   const saved = await design(page);
   await expect(page.locator('.dirty-marker')).toBeVisible();
   await page.getByRole('button', { name: 'Save', exact: true }).click();
-  await expect(page.getByRole('status')).toContainText('Saved');
+  await expect(page.getByRole('contentinfo').getByRole('status')).toContainText('Saved');
   await expect(page.locator('.dirty-marker')).toHaveCount(0);
 
   await page.reload();
@@ -200,7 +200,7 @@ test('saves, reloads and opens the saved file unchanged', async ({ page }) => {
     window.__rescanvasTestHost!.nextOpen = 'untitled.rescanvas.json';
   });
   await page.getByRole('button', { name: 'Open', exact: true }).click();
-  await expect(page.getByRole('status')).toContainText('Opened');
+  await expect(page.getByRole('contentinfo').getByRole('status')).toContainText('Opened');
   expect(await design(page)).toEqual(saved);
   await shot(page, 'reopened');
 });
@@ -236,7 +236,7 @@ test('export menu offers the three formats and reports the outcome', async ({ pa
   await page.getByRole('button', { name: 'Export' }).click();
   await expect(page.getByRole('menuitem')).toHaveText(['tf.js model', 'Keras JSON', 'Design JSON']);
   await page.getByRole('menuitem', { name: 'Design JSON' }).click();
-  await expect(page.getByRole('status')).toContainText('Exported', { timeout: 60_000 });
+  await expect(page.getByRole('contentinfo').getByRole('status')).toContainText('Exported', { timeout: 60_000 });
   for (const name of ['Train', 'Stop']) await expect(page.getByRole('button', { name, exact: true })).toBeDisabled();
   await expect(page.getByRole('region', { name: 'Training' })).toBeAttached();
 });

@@ -10,7 +10,7 @@ import { expect, test, type Page } from '@playwright/test';
 
 const EXAMPLE = join(import.meta.dirname, '../../assets/examples/residual-mlp-20.rescanvas.json');
 const exampleText = readFileSync(EXAMPLE, 'utf8');
-const status = (page: Page) => page.getByRole('status');
+const status = (page: Page) => page.getByRole('contentinfo').getByRole('status');
 const nodes = (page: Page) => page.locator('.react-flow__node');
 
 async function chooseFileWithInput(page: Page, name: string, content: string): Promise<void> {

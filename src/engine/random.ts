@@ -1,13 +1,8 @@
-/** mulberry32: tiny, fast and good enough for shuffling; the same seed gives the same order everywhere. */
+import { mulberry32 } from './datasets/random';
+
+/** The datasets' mulberry32 as a bare function: the same seed gives the same order everywhere. */
 export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(seed).next;
 }
 
 /** Fisher–Yates over 0..count-1. */

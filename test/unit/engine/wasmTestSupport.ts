@@ -3,17 +3,8 @@ import { useWasmBackend } from '../../../src/engine/backends/wasm';
 
 export { tf };
 
-/** Deterministic uniform numbers so a failing case can be replayed from its seed. */
-export function randomSource(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic uniform numbers, replayable from their seed: the engine's own generator. */
+export { seededRandom as randomSource } from '../../../src/engine/random';
 
 export function randomInt(next: () => number, low: number, high: number): number {
   return low + Math.floor(next() * (high - low + 1));

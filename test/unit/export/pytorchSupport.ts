@@ -31,17 +31,10 @@ export function runPython(args: string[], options: { cwd?: string; timeoutMs?: n
   return { status: r.status, stdout: r.stdout, stderr: r.stderr + (r.error ? `\n${r.error.message}` : '') };
 }
 
-/** Deterministic uniform numbers in [0, 1). */
-export function randomSource(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic uniform numbers, replayable from their seed: the engine's own generator. */
+import { seededRandom as randomSource } from '../../../src/engine/random';
+
+export { randomSource };
 
 /**
  * Fresh tf.js weights leave biases, betas and moving means at 0 and variances at 1, where a swapped or

@@ -228,9 +228,12 @@ export class EngineSession {
       .run()
       .then((outcome) => {
         this.coalescer.flush();
+        // Marked before `done` is posted: a host that answers `done` with loadDesign must not be told "busy".
+        run.done = true;
         this.post({ v: PROTOCOL_VERSION, type: 'done', runId, ...outcome });
       })
       .catch((error: unknown) => {
+        run.done = true;
         this.post({ v: PROTOCOL_VERSION, type: 'error', code: 'internal', runId, message: error instanceof Error ? error.message : String(error) });
         this.post({ v: PROTOCOL_VERSION, type: 'done', runId, reason: 'failed', epochs: 0, steps: trainer.steps, loss: null, accuracy: null, validationLoss: null, validationAccuracy: null });
       })

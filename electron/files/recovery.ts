@@ -1,8 +1,7 @@
 import { promises as fs } from 'node:fs';
 import type { z } from 'zod';
 import { join } from 'node:path';
-import { parseDesignValue } from '../../src/graph/parse';
-import { RecoveryEntry } from '../../src/protocol/ipc';
+import { parseRecoveryText, RecoveryEntry } from '../../src/protocol/ipc';
 import { writeFileAtomic } from './atomicWrite';
 
 type RecoveryEntry = z.infer<typeof RecoveryEntry>;
@@ -34,7 +33,7 @@ export class RecoveryStore {
     } catch {
       return null;
     }
-    const entry = parseEntry(text);
+    const entry = parseRecoveryText(text);
     if (entry) return entry;
     await fs.rename(this.path, join(this.dir, `recovery-unreadable-${Date.now()}.json`)).catch(() => undefined);
     return null;
@@ -43,19 +42,4 @@ export class RecoveryStore {
   async clear(): Promise<void> {
     await fs.rm(this.path, { force: true });
   }
-}
-
-function parseEntry(text: string): RecoveryEntry | null {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch {
-    return null;
-  }
-  // Older designs migrate through the same path as files do, so recovery survives an upgrade.
-  if (typeof raw !== 'object' || raw === null || !('design' in raw)) return null;
-  const design = parseDesignValue((raw as { design: unknown }).design);
-  if (!design.ok) return null;
-  const entry = RecoveryEntry.safeParse({ ...raw, design: design.design });
-  return entry.success ? entry.data : null;
 }

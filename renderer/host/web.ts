@@ -5,8 +5,8 @@
  * desktop; a corrupt or foreign file becomes an error result and changes nothing.
  */
 import type { Design } from '../../src/graph/design';
-import { MAX_DESIGN_BYTES, parseDesignText, parseDesignValue, serializeDesign } from '../../src/graph/parse';
-import { RecoveryEntry as RecoveryEntrySchema } from '../../src/protocol/ipc';
+import { MAX_DESIGN_BYTES, parseDesignText, serializeDesign } from '../../src/graph/parse';
+import { parseRecoveryText } from '../../src/protocol/ipc';
 import type { ExportBundle, Host, MenuCommand, OpenResult, RecoveryEntry, SaveResult } from './host';
 import type { BrowserFiles, WriteTarget } from './web/browserFiles';
 import { downloadFiles } from './web/downloadFiles';
@@ -142,7 +142,7 @@ export class WebHost implements Host {
   async readRecovery(): Promise<RecoveryEntry | null> {
     const text = await this.options.recovery.get(RECOVERY_KEY);
     if (text === null) return null;
-    const entry = parseRecovery(text);
+    const entry = parseRecoveryText(text);
     if (entry) return entry;
     await this.options.recovery.set(`${RECOVERY_KEY}.unreadable`, text);
     await this.options.recovery.delete(RECOVERY_KEY);
@@ -173,18 +173,4 @@ export class WebHost implements Host {
     this.targets.set(id, target);
     return id;
   }
-}
-
-function parseRecovery(text: string): RecoveryEntry | null {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch {
-    return null;
-  }
-  if (typeof raw !== 'object' || raw === null || !('design' in raw)) return null;
-  const design = parseDesignValue((raw as { design: unknown }).design);
-  if (!design.ok) return null;
-  const entry = RecoveryEntrySchema.safeParse({ ...raw, design: design.design });
-  return entry.success ? entry.data : null;
 }

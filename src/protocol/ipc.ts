@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { Design } from '../graph/design';
+import { parseDesignValue } from '../graph/parse';
 
 export const MENU_COMMANDS = [
   'new', 'open', 'save', 'save-as', 'export-tfjs', 'export-keras', 'export-design',
@@ -47,6 +48,24 @@ export const RecoveryEntry = z.strictObject({
   name: DisplayName,
   savedAt: z.iso.datetime(),
 });
+
+/**
+ * Reads a stored recovery entry, or null when it is unreadable. Both hosts store entries as JSON text;
+ * the design goes through the file parser so older designs migrate as files do and recovery survives an upgrade.
+ */
+export function parseRecoveryText(text: string): z.infer<typeof RecoveryEntry> | null {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (typeof raw !== 'object' || raw === null || !('design' in raw)) return null;
+  const design = parseDesignValue((raw as { design: unknown }).design);
+  if (!design.ok) return null;
+  const entry = RecoveryEntry.safeParse({ ...raw, design: design.design });
+  return entry.success ? entry.data : null;
+}
 
 export const DocumentState = z.strictObject({ name: DisplayName, dirty: z.boolean() });
 

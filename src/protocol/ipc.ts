@@ -9,7 +9,7 @@ import { Design } from '../graph/design';
 import { parseDesignValue } from '../graph/parse';
 
 export const MENU_COMMANDS = [
-  'new', 'open', 'save', 'save-as', 'export-tfjs', 'export-keras', 'export-design',
+  'new', 'open', 'save', 'save-as', 'open-run-log', 'export-tfjs', 'export-keras', 'export-design', 'export-pytorch',
   'undo', 'redo', 'delete', 'select-all', 'copy', 'paste', 'fit-view', 'zoom-in', 'zoom-out',
   'overlay-off', 'overlay-forward', 'overlay-backward', 'train-start', 'train-stop', 'lessons', 'examples', 'about',
 ] as const;

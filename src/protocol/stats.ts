@@ -4,8 +4,8 @@ import { z } from 'zod';
  * One stats frame: what every design node, edge and weight looked like at one training step.
  * Values are flat Float32Arrays, row-major, one row per id; the field lists below name the columns.
  * NaN means "not measured" (e.g. the gradient w.r.t. the Input, which no variable precedes);
- * in JSON lines it is written as null. This is also the schema of `rescanvas train --log` and of
- * the PyTorch exporter: one JSON object per line, typed arrays as plain arrays.
+ * in JSON lines it is written as null. Run logs (src/protocol/runLog.ts) carry frames in this shape,
+ * typed arrays as plain arrays.
  */
 export const STATS_SCHEMA_VERSION = 1;
 export const HISTOGRAM_BINS = 32;
@@ -78,8 +78,13 @@ export function statsFrameToJson(frame: StatsFrame): string {
 
 const JsonFloats = z.array(z.number().nullable()).transform((a) => Float32Array.from(a, (v) => (v === null ? NaN : v)));
 
-/** Reads a line written by statsFrameToJson (or by the PyTorch exporter), validating it. */
+/** Reads a line written by statsFrameToJson, validating it. */
 export function statsFrameFromJson(line: string): StatsFrame {
+  return statsFrameFromRecord(JSON.parse(line));
+}
+
+/** Validates a parsed JSON stats record (typed arrays as arrays, null for NaN); throws a ZodError-based Error. */
+export function statsFrameFromRecord(record: unknown): StatsFrame {
   const raw = z
     .object({
       nodes: z.object({ activation: JsonFloats, activationHistogram: JsonFloats, gradient: JsonFloats, gradientHistogram: JsonFloats }).loose(),
@@ -88,6 +93,16 @@ export function statsFrameFromJson(line: string): StatsFrame {
       groups: z.object({ values: JsonFloats }).loose(),
     })
     .loose()
-    .parse(JSON.parse(line));
-  return StatsFrame.parse(raw);
+    .safeParse(record);
+  if (!raw.success) throw new Error(`stats frame: ${describeStatsIssues(raw.error)}`);
+  const frame = StatsFrame.safeParse(raw.data);
+  if (!frame.success) throw new Error(`stats frame: ${describeStatsIssues(frame.error)}`);
+  return frame.data;
+}
+
+function describeStatsIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((i) => `${i.path.length ? i.path.join('.') : 'frame'}: ${i.message}`)
+    .join('; ');
 }

@@ -1,6 +1,6 @@
 /**
  * Export a design as a PyTorch package: model.py (an nn.Module), train.py (torchrun / DDP), data.py,
- * runlog.py, config.json, README.md, and optionally the tf.js weights and a dataset. Everything is
+ * runlog.py + stats_layout.json, config.json, design.rescanvas.json, README.md, and optionally the tf.js weights and a dataset. Everything is
  * generated in memory first, so a design that cannot be exported produces no files at all.
  */
 import { serializeDesign } from '../../graph/parse';
@@ -12,6 +12,7 @@ import { DATA_PY } from './python/dataPy';
 import { RUNLOG_PY } from './python/runlogPy';
 import { TRAIN_PY } from './python/trainPy';
 import { readme } from './readme';
+import { statsLayout } from './statsLayout';
 import { TrainConfig, type TrainConfigInput } from './trainConfig';
 import { planModel, PytorchExportError } from './translate';
 import { packWeights, type NodeWeights } from './weights';
@@ -70,6 +71,7 @@ export function exportPytorchPackage(design: Design, weights?: NodeWeights, opti
     { name: 'train.py', data: TRAIN_PY },
     { name: 'data.py', data: DATA_PY },
     { name: 'runlog.py', data: RUNLOG_PY },
+    { name: 'stats_layout.json', data: `${JSON.stringify(statsLayout(design, plan))}\n` },
     { name: 'config.json', data: `${JSON.stringify(config, null, 2)}\n` },
     { name: 'design.rescanvas.json', data: serializeDesign(design) },
     { name: 'README.md', data: readme({ plan, config, hasWeights: Boolean(packed), dataset: dataset && { name: dataset.name, count: dataset.y.length + (dataset.validation?.y.length ?? 0) } }) },

@@ -1,22 +1,37 @@
 /**
- * runlog.py: per-node statistics as JSON lines. Every record shape lives in this one module so it can be
- * matched to the app's run-log schema (`rescanvas train --log`) in one place when that schema is fixed.
+ * runlog.py: the run log train.py's rank 0 writes, in the app's run-log format (src/protocol/runLog.ts)
+ * with stats frames as src/protocol/stats.ts defines them and src/engine/instrument.ts computes them.
+ * Every record shape lives in this one module.
  */
-export const RUNLOG_PY = String.raw`"""Run log: JSON lines that ResCanvas can replay on the canvas, keyed by design node ids.
+export const RUNLOG_PY = String.raw`"""Run log: JSON lines that ResCanvas replays on the canvas (File > Open run log...), keyed by design node ids.
 
-Records (one JSON object per line, "kind" first):
-  {"kind": "run", "format": "rescanvas.runlog", "version": 1, "source": "pytorch", "design": NAME,
-   "nodes": [unrolled node ids], "worldSize": N, "config": {...}, "startedAt": ISO-8601}
-  {"kind": "stats", "step": S, "epoch": E, "loss": L, "learningRate": R,
-   "nodes": {ID: {"forward": STATS, "backward": STATS or null, "weights": {"norm": n, "gradNorm": g} or null}}}
-  {"kind": "epoch", "epoch": E, "step": S, "loss": L, "accuracy": A, "valLoss": VL, "valAccuracy": VA,
-   "learningRate": R, "seconds": T}
-  {"kind": "end", "step": S, "epoch": E, "seconds": T}
-STATS = {"mean", "std", "rms", "min", "max", "zeroFraction"} of the node's output ("forward") or of the
-loss gradient with respect to that output ("backward"), over the whole batch on rank 0.
-Ids of repeated nodes are unrolled: copy k > 0 of node n is n__k, as in the tf.js model.
+The format is ResCanvas' own run log, the one "rescanvas train --log" writes:
+  {"kind": "run", "format": "rescanvas.runlog", "version": 1, "source": "pytorch", "runId", "designName",
+   "design": the design document, "nodeIds": [unrolled node ids], "worldSize", "settings", "startedAt"}
+  {"kind": "stats", "schema": 1, "runId", "step", "epoch" (0-based), "elapsedMs", "loss",
+   "nodes": {"ids", "activation", "activationHistogram", "gradient", "gradientHistogram"},
+   "edges": {"ids", "gradient"}, "weights": {"ids", "nodeIds", "values"}, "groups": {"ids", "values"}}
+  {"kind": "epoch", "epoch" (1-based), "step", "loss", "accuracy", "validationLoss", "validationAccuracy",
+   "learningRate", "elapsedMs"}
+  {"kind": "end", "reason": "completed" | "stopped" | "diverged" | "failed", "step", "epoch", "elapsedMs"}
+
+A stats record holds flat row-major arrays, one row per id, null where nothing was measured:
+  nodes.activation          mean, std, min, max, zeroFraction of the node's output (the Output node: its
+                            pre-activation values)
+  nodes.activationHistogram 32 bins over [min, max], fractions of the values
+  nodes.gradient            l2Norm, rms, maxAbs of the loss gradient w.r.t. that output (none for the Input)
+  nodes.gradientHistogram   32 bins over [-maxAbs, maxAbs]
+  edges.gradient            l2Norm, rms of the gradient along each edge whose source feeds several nodes
+  weights.values            norm, gradNorm, updateRatio = |w_after - w_before| / |w_before| of this step
+  groups.values             over the copies of a repeated node: activation std mean/min/max, gradient rms
+                            mean/min/max
+Statistics are over rank 0's share of the batch. Histograms use at most 8192 evenly strided values of a
+tensor, as the app does. Row order comes from stats_layout.json, written with this package.
 """
 import json
+import math
+import os
+import secrets
 import time
 from datetime import datetime, timezone
 
@@ -24,57 +39,213 @@ import torch
 
 FORMAT = 'rescanvas.runlog'
 VERSION = 1
+STATS_SCHEMA = 1
+BINS = 32
+HISTOGRAM_SAMPLE = 8192
+NAN = float('nan')
+ACTIVATION_WIDTH, GRADIENT_WIDTH, EDGE_WIDTH, WEIGHT_WIDTH = 5, 3, 2, 3
 
 
-def summarize(t):
-    t = t.detach().float()
-    if t.numel() == 0:
-        return None
-    s = torch.stack([t.mean(), t.std(unbiased=False), t.pow(2).mean().sqrt(), t.min(), t.max(), (t == 0).float().mean()])
-    mean, std, rms, lo, hi, zero = s.tolist()
-    return {'mean': mean, 'std': std, 'rms': rms, 'min': lo, 'max': hi, 'zeroFraction': zero}
+def read_layout(path):
+    with open(path, encoding='utf-8') as f:
+        layout = json.load(f)
+    if layout.get('format') != 'rescanvas.pytorch-stats-layout' or layout.get('version') != 1:
+        raise ValueError(f'{path}: not a ResCanvas stats layout')
+    return layout
+
+
+def _histogram(flat, lo, hi):
+    """Fractions of (a strided sample of) flat in BINS equal bins over [lo, hi]: one torch.histc call."""
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        return [NAN] * BINS
+    stride = -(-flat.numel() // HISTOGRAM_SAMPLE)
+    sample = flat[::stride] if stride > 1 else flat
+    if hi <= lo:
+        # Every value equals lo: the app's histogram puts them all in the first bin (histc would centre them).
+        return [1.0] + [0.0] * (BINS - 1)
+    return (torch.histc(sample, bins=BINS, min=lo, max=hi) / sample.numel()).tolist()
+
+
+def activation_summary(t):
+    """([mean, std, min, max, zeroFraction], histogram over [min, max]); std is the population std, as tf.moments."""
+    flat = t.detach().reshape(-1).float()
+    if flat.numel() == 0:
+        return [NAN] * ACTIVATION_WIDTH, [NAN] * BINS
+    std, mean = torch.std_mean(flat, unbiased=False)
+    row = torch.stack([mean, std, flat.min(), flat.max(), (flat == 0).float().mean()]).tolist()
+    return row, _histogram(flat, row[2], row[3])
+
+
+def gradient_summary(g):
+    """([l2Norm, rms, maxAbs], histogram over [-maxAbs, maxAbs])."""
+    flat = g.detach().reshape(-1).float()
+    if flat.numel() == 0:
+        return [NAN] * GRADIENT_WIDTH, [NAN] * BINS
+    squares = flat.square().sum()
+    row = torch.stack([squares.sqrt(), (squares / flat.numel()).sqrt(), flat.abs().max()]).tolist()
+    return row, _histogram(flat, -row[2], row[2])
+
+
+def edge_summary(g):
+    flat = g.detach().reshape(-1).float()
+    squares = flat.square().sum()
+    return torch.stack([squares.sqrt(), (squares / max(1, flat.numel())).sqrt()]).tolist()
+
+
+def _mean(xs):
+    return sum(xs) / len(xs) if xs else NAN
 
 
 class StatsRecorder:
-    """Forward hooks on every node module record its output; a tensor hook on that output records the
-    gradient flowing back into it. Hooks only do work on steps where arm(True) was called."""
+    """Hooks on the model's node modules measure every node's output and the gradient flowing back into it,
+    on armed steps only (arm(True)); otherwise the hooks return at once. On an armed step each output is
+    passed on as a view of itself, so each node's gradient is its own even when a module returns its
+    input unchanged, and inputs arriving along fan-out edges get views of their own for the edge gradients."""
 
-    def __init__(self, model):
-        self.nodes = model.node_modules()
+    def __init__(self, model, layout):
+        modules = dict(model.node_modules())
+        self.node_ids = layout['nodeIds']
+        self.row = {node_id: i for i, node_id in enumerate(self.node_ids)}
+        self.input_row = self.row[layout['inputId']]
+        missing = [n for n in self.node_ids if n != layout['inputId'] and n not in modules]
+        if missing:
+            raise ValueError(f'stats_layout.json names nodes the model does not have: {missing[:5]}')
+        self.edge_ids = [e['id'] for e in layout['edges']]
+        self.weight_ids = [w['id'] for w in layout['weights']]
+        self.weight_nodes = [w['node'] for w in layout['weights']]
+        self.weights = [getattr(modules[w['node']], w['param']) for w in layout['weights']]
+        self.groups = layout['groups']
         self.active = False
-        self.forward, self.backward = {}, {}
-        self.handles = [module.register_forward_hook(self._hook(node_id)) for node_id, module in self.nodes]
+        self._reset()
 
-    def _hook(self, node_id):
-        def on_forward(module, inputs, output):
-            if not self.active or not torch.is_tensor(output):
-                return
-            self.forward[node_id] = summarize(output)
-            if output.requires_grad:
-                def on_backward(grad):
-                    self.backward[node_id] = summarize(grad)
-                output.register_hook(on_backward)
-        return on_forward
+        self.handles = [model.register_forward_pre_hook(self._on_input)]
+        for node_id in self.node_ids:
+            if node_id == layout['inputId']:
+                continue
+            if node_id == layout['outputId']:
+                # The Output module applies its activation last; the app reports the values before it.
+                self.handles.append(modules[node_id].act.register_forward_pre_hook(self._on_logits(node_id)))
+            else:
+                self.handles.append(modules[node_id].register_forward_hook(self._on_output(node_id)))
+        by_target = {}
+        for index, edge in enumerate(layout['edges']):
+            by_target.setdefault(edge['target'], []).append((edge['port'], index))
+        for target, ports in by_target.items():
+            self.handles.append(modules[target].register_forward_pre_hook(self._on_edges(ports)))
+
+    def _reset(self):
+        self.activation = [None] * len(self.node_ids)
+        self.gradient = [None] * len(self.node_ids)
+        self.edge = [None] * len(self.edge_ids)
+        self.before = None
+
+    def _measure(self, node_id, value):
+        """Records value's statistics; returns the view of it that the rest of the forward pass should use."""
+        row = self.row[node_id]
+        with torch.no_grad():
+            self.activation[row] = activation_summary(value)
+        if not value.requires_grad:
+            return value
+        view = value.view_as(value)
+
+        def on_gradient(grad):
+            with torch.no_grad():
+                self.gradient[row] = gradient_summary(grad)
+        view.register_hook(on_gradient)
+        return view
+
+    def _on_input(self, model, inputs):
+        if self.active and inputs and torch.is_tensor(inputs[0]):
+            with torch.no_grad():
+                self.activation[self.input_row] = activation_summary(inputs[0])
+
+    def _on_output(self, node_id):
+        def hook(module, inputs, output):
+            if self.active and torch.is_tensor(output):
+                return self._measure(node_id, output)
+            return None
+        return hook
+
+    def _on_logits(self, node_id):
+        def hook(module, inputs):
+            if self.active and inputs and torch.is_tensor(inputs[0]):
+                return (self._measure(node_id, inputs[0]),) + tuple(inputs[1:])
+            return None
+        return hook
+
+    def _on_edges(self, ports):
+        def hook(module, inputs):
+            if not self.active:
+                return None
+            values = list(inputs)
+            for port, index in ports:
+                x = values[port] if port < len(values) else None
+                if not (torch.is_tensor(x) and x.requires_grad):
+                    continue
+                values[port] = x.view_as(x)
+
+                def on_gradient(grad, index=index):
+                    with torch.no_grad():
+                        self.edge[index] = edge_summary(grad)
+                values[port].register_hook(on_gradient)
+            return tuple(values)
+        return hook
 
     def arm(self, active):
         self.active = active
-        self.forward, self.backward = {}, {}
+        self._reset()
 
-    def collect(self):
-        """Per-node record for the last armed step; call after backward, before optimizer.zero_grad."""
-        nodes = {}
-        for node_id, module in self.nodes:
-            params = [p for p in module.parameters(recurse=True)]
-            weights = None
-            if params:
-                with torch.no_grad():
-                    norm = torch.sqrt(sum((p.detach().float() ** 2).sum() for p in params)).item()
-                    grads = [p.grad for p in params if p.grad is not None]
-                    grad_norm = torch.sqrt(sum((g.float() ** 2).sum() for g in grads)).item() if grads else None
-                weights = {'norm': norm, 'gradNorm': grad_norm}
-            nodes[node_id] = {'forward': self.forward.get(node_id), 'backward': self.backward.get(node_id), 'weights': weights}
+    def before_update(self):
+        """Call after backward, before optimizer.step: keeps the weights and their gradients' norms."""
+        with torch.no_grad():
+            self.before = [w.detach().clone() for w in self.weights]
+            self.grad_norms = [w.grad.detach().norm() if w.grad is not None else torch.tensor(NAN) for w in self.weights]
+
+    def _weight_values(self):
+        """[norm, gradNorm, updateRatio] per weight, flat; without before_update only the norm is known."""
+        if not self.weights:
+            return []
+        with torch.no_grad():
+            if self.before is None:
+                return [v for w in self.weights for v in (w.detach().norm().item(), NAN, NAN)]
+            rows = []
+            for w, before, grad_norm in zip(self.weights, self.before, self.grad_norms):
+                norm = before.norm()
+                rows.append(torch.stack([norm, grad_norm.to(norm), (w.detach() - before).norm() / norm.clamp_min(1e-30)]))
+            return torch.stack(rows).reshape(-1).tolist()
+
+    def frame(self, run_id, step, epoch, elapsed_ms, loss):
+        """The stats record of the armed step; call after optimizer.step. Disarms the hooks."""
         self.active = False
-        return nodes
+        nodes = len(self.node_ids)
+        missing = [self.node_ids[i] for i in range(nodes) if self.activation[i] is None]
+        if missing:
+            raise RuntimeError(f'an instrumented step did not record nodes {missing[:5]}')
+        weight_values = self._weight_values()
+        activation = [v for row in self.activation for v in row[0]]
+        activation_histogram = [v for row in self.activation for v in row[1]]
+        empty = ([NAN] * GRADIENT_WIDTH, [NAN] * BINS)
+        gradients = [g if g is not None else empty for g in self.gradient]
+        edges = [v for e in self.edge for v in (e if e is not None else [NAN] * EDGE_WIDTH)]
+
+        group_values = []
+        for group in self.groups:
+            # As the app: a missing activation std makes every std aggregate missing; missing gradients are skipped.
+            stds = [self.activation[r][0][1] for r in group['rows']]
+            rmss = [gradients[r][0][1] for r in group['rows'] if not math.isnan(gradients[r][0][1])]
+            std_part = [NAN] * 3 if not stds or any(math.isnan(s) for s in stds) else [_mean(stds), min(stds), max(stds)]
+            rms_part = [_mean(rmss), min(rmss), max(rmss)] if rmss else [NAN] * 3
+            group_values.extend(std_part + rms_part)
+        record = {
+            'schema': STATS_SCHEMA, 'runId': run_id, 'step': step, 'epoch': epoch, 'elapsedMs': elapsed_ms, 'loss': loss,
+            'nodes': {'ids': self.node_ids, 'activation': activation, 'activationHistogram': activation_histogram,
+                      'gradient': [v for g in gradients for v in g[0]], 'gradientHistogram': [v for g in gradients for v in g[1]]},
+            'edges': {'ids': self.edge_ids, 'gradient': edges},
+            'weights': {'ids': self.weight_ids, 'nodeIds': self.weight_nodes, 'values': weight_values},
+            'groups': {'ids': [g['id'] for g in self.groups], 'values': group_values},
+        }
+        self._reset()
+        return record
 
     def close(self):
         for h in self.handles:
@@ -82,45 +253,85 @@ class StatsRecorder:
 
 
 class RunLog:
-    """Appends records to a .jsonl file, flushing each so a crashed job still leaves a readable log."""
+    """Appends records to a .jsonl file, flushing each, so a job that dies still leaves a readable log.
 
-    def __init__(self, path, resume=False):
-        self.file = open(path, 'a' if resume else 'w', encoding='utf-8')
-        self.started = time.time()
+    resume=(step, epoch) continues a log: the records after that checkpoint (and the end record) are
+    dropped and writing carries on under the same header and run id. elapsed_ms: time already spent
+    before a resumed run started."""
 
-    def _write(self, record):
-        self.file.write(json.dumps(record, allow_nan=False, default=_not_finite) + '\n')
-        self.file.flush()
-
-    def run(self, design, node_ids, world_size, config):
-        self._write({'kind': 'run', 'format': FORMAT, 'version': VERSION, 'source': 'pytorch', 'design': design,
-                     'nodes': node_ids, 'worldSize': world_size, 'config': config,
+    def __init__(self, path, header, resume=None, elapsed_ms=0.0, run_id=None):
+        self.path = path
+        self.started = time.time() - elapsed_ms / 1000
+        kept = _kept_records(path, header, resume) if resume is not None and os.path.exists(path) else None
+        if kept:
+            self.run_id = json.loads(kept[0])['runId']
+            tmp = path + '.tmp'
+            with open(tmp, 'w', encoding='utf-8') as f:
+                f.writelines(line + '\n' for line in kept)
+            os.replace(tmp, path)
+            self.file = open(path, 'a', encoding='utf-8')
+            return
+        self.run_id = run_id or f"pytorch-{datetime.now(timezone.utc).strftime('%Y%m%dT%H%M%SZ')}-{secrets.token_hex(3)}"
+        self.file = open(path, 'w', encoding='utf-8')
+        self._write({'kind': 'run', 'format': FORMAT, 'version': VERSION, 'source': 'pytorch', 'runId': self.run_id, **header,
                      'startedAt': datetime.now(timezone.utc).isoformat()})
 
-    def stats(self, step, epoch, loss, learning_rate, nodes):
-        self._write(_finite({'kind': 'stats', 'step': step, 'epoch': epoch, 'loss': loss, 'learningRate': learning_rate, 'nodes': nodes}))
+    def elapsed_ms(self):
+        return (time.time() - self.started) * 1000
 
-    def epoch(self, **fields):
-        self._write(_finite({'kind': 'epoch', **fields, 'seconds': time.time() - self.started}))
+    def _write(self, record):
+        self.file.write(json.dumps(_finite(record), allow_nan=False, separators=(',', ':')) + '\n')
+        self.file.flush()
 
-    def end(self, step, epoch):
-        self._write({'kind': 'end', 'step': step, 'epoch': epoch, 'seconds': time.time() - self.started})
+    def stats(self, record):
+        self._write({'kind': 'stats', **record})
+
+    def epoch(self, epoch, step, loss, accuracy, validation_loss, validation_accuracy, learning_rate):
+        self._write({'kind': 'epoch', 'epoch': epoch, 'step': step, 'loss': loss, 'accuracy': accuracy,
+                     'validationLoss': validation_loss, 'validationAccuracy': validation_accuracy,
+                     'learningRate': learning_rate, 'elapsedMs': self.elapsed_ms()})
+
+    def end(self, reason, step, epoch):
+        self._write({'kind': 'end', 'reason': reason, 'step': step, 'epoch': epoch, 'elapsedMs': self.elapsed_ms()})
 
     def close(self):
         self.file.close()
 
 
+def _kept_records(path, header, resume):
+    """The lines of an existing log that precede checkpoint resume=(step, epoch); None when the log is empty.
+    A log of another model is refused rather than overwritten."""
+    step, epoch = resume
+    with open(path, encoding='utf-8') as f:
+        lines = [line.rstrip('\n') for line in f if line.strip()]
+    if not lines:
+        return None
+    records = []
+    for number, line in enumerate(lines, 1):
+        try:
+            records.append(json.loads(line))
+        except ValueError:
+            if number == len(lines):
+                break  # the last line of a job that died mid-write
+            raise SystemExit(f'train.py: {path} line {number} is not JSON; pass another --log to resume')
+    first = records[0] if records else {}
+    if first.get('kind') != 'run' or first.get('nodeIds') != header['nodeIds']:
+        raise SystemExit(f'train.py: {path} is the log of another model or run; pass another --log to resume')
+    kept = [lines[0]]
+    for line, record in zip(lines[1:], records[1:]):
+        kind = record.get('kind')
+        if (kind == 'stats' and record.get('step', step) < step) or (kind == 'epoch' and record.get('epoch', epoch + 1) <= epoch):
+            kept.append(line)
+    return kept
+
+
 def _finite(value):
-    """JSON has no NaN or infinity: a diverged run writes null there instead of an unreadable line."""
+    """JSON has no NaN or infinity: "not measured" and a diverged value are written as null."""
     if isinstance(value, float):
-        return value if value == value and abs(value) != float('inf') else None
+        return value if math.isfinite(value) else None
     if isinstance(value, dict):
         return {k: _finite(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_finite(v) for v in value]
     return value
-
-
-def _not_finite(value):
-    raise TypeError(f'cannot write {type(value).__name__} to the run log')
 `;

@@ -155,6 +155,22 @@ def parameter_digest(net):
     return h.hexdigest()
 
 
+def read_design():
+    """{'design': the design document} when design.rescanvas.json is beside this script, else {}."""
+    path = os.path.join(HERE, 'design.rescanvas.json')
+    if not os.path.exists(path):
+        return {}
+    with open(path, encoding='utf-8') as f:
+        return {'design': json.load(f)}
+
+
+def effective_settings(args):
+    """The run's settings under config.json's names, for the run log's header."""
+    return {'optimizer': args.optimizer, 'learningRate': args.lr, 'momentum': args.momentum, 'schedule': args.schedule,
+            'batchSize': args.batch_size, 'epochs': args.epochs, 'statsEvery': args.stats_every, 'seed': args.seed,
+            'validationFraction': args.validation_fraction, 'data': args.data or 'data.npz', 'weights': args.weights}
+
+
 def save_checkpoint(path, state):
     """Write-then-rename, so an interrupted save never leaves a half-written last.pt behind."""
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
@@ -194,6 +210,7 @@ def main():
         optimizer, schedule_factor(args.schedule, steps_per_epoch, steps_per_epoch * args.epochs, args.lr))
 
     start_epoch, step = 0, 0
+    resumed_elapsed_ms, resumed_run_id = 0.0, None
     checkpoint_path = os.path.join(args.checkpoint_dir, 'last.pt')
     if args.resume:
         path = checkpoint_path if args.resume == 'auto' else args.resume
@@ -204,64 +221,83 @@ def main():
         optimizer.load_state_dict(state['optimizer'])
         scheduler.load_state_dict(state['scheduler'])
         start_epoch, step = state['epoch'], state['step']
+        resumed_elapsed_ms, resumed_run_id = state.get('elapsedMs', 0.0), state.get('runId')
         say(f'resumed from {path} at epoch {start_epoch}, step {step}')
 
-    recorder = runlog.StatsRecorder(net) if rank == 0 and args.stats_every > 0 else None
-    log = runlog.RunLog(args.log, resume=bool(args.resume)) if rank == 0 else None
-    if log:
-        log.run(generated.DESIGN_NAME, [node_id for node_id, _ in net.node_modules()], world,
-                {k: v for k, v in vars(args).items() if k not in ('resume',)})
+    layout = runlog.read_layout(os.path.join(HERE, 'stats_layout.json'))
+    recorder = runlog.StatsRecorder(net, layout) if rank == 0 and args.stats_every > 0 else None
+    log = None
+    if rank == 0:
+        header = {'designName': generated.DESIGN_NAME, **read_design(), 'nodeIds': layout['nodeIds'], 'worldSize': world,
+                  'settings': effective_settings(args)}
+        log = runlog.RunLog(args.log, header, resume=(step, start_epoch) if args.resume else None,
+                            elapsed_ms=resumed_elapsed_ms, run_id=resumed_run_id)
     say(f'{generated.DESIGN_NAME}: {world} process(es) on {device}, {len(train_set)} training samples, '
         f'batch {per_rank * world} ({per_rank} per process), {steps_per_epoch} steps per epoch')
 
-    epoch = start_epoch
-    for epoch in range(start_epoch, args.epochs):
-        sampler.set_epoch(epoch)
-        # Seeded per epoch and rank (dropout masks), so a resumed run repeats exactly what an unbroken one does.
-        torch.manual_seed(args.seed * 1_000_003 + epoch * 1009 + rank)
-        model_for_training.train()
-        totals = [0.0, 0.0, 0.0]
-        for x, y in train_loader:
-            x, y = x.to(device), y.to(device)
-            recording = recorder is not None and step % args.stats_every == 0
-            if recorder:
-                recorder.arm(recording)
-            loss, correct = loss_and_correct(model_for_training(x), y)
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            if recording:
-                log.stats(step, epoch, loss.item(), scheduler.get_last_lr()[0], recorder.collect())
-            optimizer.step()
-            scheduler.step()
-            step += 1
-            totals[0] += loss.item() * len(y)
-            totals[1] += correct.item()
-            totals[2] += len(y)
-        if world > 1:
-            # DDP copies rank 0's buffers at the start of each forward, so each rank's BatchNorm running
-            # statistics still hold its own last batch; make rank 0's the ones every rank keeps.
-            for buffer in net.buffers():
-                dist.broadcast(buffer, 0)
-        loss_sum, correct_sum, count = reduce_sums(totals, device, world)
-        val_loss, val_acc = evaluate(net, val_loader, device, world)
-        lr = scheduler.get_last_lr()[0]
-        say(f'epoch {epoch + 1}/{args.epochs}  loss {loss_sum / count:.4f}  accuracy {correct_sum / count:.3f}'
-            + (f'  val_loss {val_loss:.4f}  val_accuracy {val_acc:.3f}' if val_loss is not None else '') + f'  lr {lr:.3g}')
+    completed, reason = start_epoch, 'completed'
+    try:
+        for epoch in range(start_epoch, args.epochs):
+            sampler.set_epoch(epoch)
+            # Seeded per epoch and rank (dropout masks), so a resumed run repeats exactly what an unbroken one does.
+            torch.manual_seed(args.seed * 1_000_003 + epoch * 1009 + rank)
+            model_for_training.train()
+            totals = [0.0, 0.0, 0.0]
+            for x, y in train_loader:
+                x, y = x.to(device), y.to(device)
+                recording = recorder is not None and step % args.stats_every == 0
+                if recorder:
+                    recorder.arm(recording)
+                loss, correct = loss_and_correct(model_for_training(x), y)
+                optimizer.zero_grad(set_to_none=True)
+                loss.backward()
+                if recording:
+                    recorder.before_update()
+                optimizer.step()
+                if recording:
+                    log.stats(recorder.frame(log.run_id, step, epoch, log.elapsed_ms(), loss.item()))
+                scheduler.step()
+                step += 1
+                totals[0] += loss.item() * len(y)
+                totals[1] += correct.item()
+                totals[2] += len(y)
+            if world > 1:
+                # DDP copies rank 0's buffers at the start of each forward, so each rank's BatchNorm running
+                # statistics still hold its own last batch; make rank 0's the ones every rank keeps.
+                for buffer in net.buffers():
+                    dist.broadcast(buffer, 0)
+            loss_sum, correct_sum, count = reduce_sums(totals, device, world)
+            val_loss, val_acc = evaluate(net, val_loader, device, world)
+            lr = scheduler.get_last_lr()[0]
+            say(f'epoch {epoch + 1}/{args.epochs}  loss {loss_sum / count:.4f}  accuracy {correct_sum / count:.3f}'
+                + (f'  val_loss {val_loss:.4f}  val_accuracy {val_acc:.3f}' if val_loss is not None else '') + f'  lr {lr:.3g}')
+            completed = epoch + 1
+            if log:
+                log.epoch(epoch + 1, step, loss_sum / count, correct_sum / count, val_loss, val_acc, lr)
+            if not math.isfinite(loss_sum):
+                # Every rank sees the same reduced loss, so every rank stops here together.
+                say(f'epoch {epoch + 1}: the loss is not finite; stopping')
+                reason = 'diverged'
+                break
+            if rank == 0:
+                state = {'model': net.state_dict(), 'optimizer': optimizer.state_dict(), 'scheduler': scheduler.state_dict(),
+                         'epoch': epoch + 1, 'step': step, 'design': generated.DESIGN_NAME,
+                         'runId': log.run_id, 'elapsedMs': log.elapsed_ms()}
+                save_checkpoint(checkpoint_path, state)
+                if args.keep_every and (epoch + 1) % args.keep_every == 0:
+                    save_checkpoint(os.path.join(args.checkpoint_dir, f'epoch-{epoch + 1}.pt'), state)
+            if world > 1:
+                dist.barrier()
+    except BaseException as e:
+        # The log says how the run ended even when it did not end well (Ctrl-C, a crash).
         if log:
-            log.epoch(epoch=epoch + 1, step=step, loss=loss_sum / count, accuracy=correct_sum / count,
-                      valLoss=val_loss, valAccuracy=val_acc, learningRate=lr)
-        if rank == 0:
-            state = {'model': net.state_dict(), 'optimizer': optimizer.state_dict(), 'scheduler': scheduler.state_dict(),
-                     'epoch': epoch + 1, 'step': step, 'design': generated.DESIGN_NAME}
-            save_checkpoint(checkpoint_path, state)
-            if args.keep_every and (epoch + 1) % args.keep_every == 0:
-                save_checkpoint(os.path.join(args.checkpoint_dir, f'epoch-{epoch + 1}.pt'), state)
-        if world > 1:
-            dist.barrier()
+            log.end('stopped' if isinstance(e, KeyboardInterrupt) else 'failed', step, completed)
+            log.close()
+        raise
 
     print(f'rank {rank} parameters sha256 {parameter_digest(net)}', flush=True)
     if log:
-        log.end(step, epoch + 1)
+        log.end(reason, step, completed)
         log.close()
     if world > 1:
         dist.destroy_process_group()

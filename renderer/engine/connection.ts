@@ -1,8 +1,7 @@
 import type { BackendReport } from '../../src/protocol/messages';
-import { WorkerFromEngine, type WorkerToEngineInput } from '../../src/protocol/boundary';
-import { describeIssues } from '../../src/protocol/messages';
+import { describeIssues, FromEngine, type ToEngineInput } from '../../src/protocol/messages';
 
-export type EngineMessage = WorkerFromEngine;
+export type EngineMessage = FromEngine;
 
 export type EngineStatus =
   | { state: 'starting' }
@@ -16,7 +15,7 @@ export type EngineStatus =
  */
 export interface EngineConnection {
   readonly kind: 'worker' | 'electron';
-  send(message: WorkerToEngineInput): void;
+  send(message: ToEngineInput): void;
   subscribe(listener: (message: EngineMessage) => void): () => void;
   onStatus(listener: (status: EngineStatus) => void): () => void;
   readonly status: EngineStatus;
@@ -27,7 +26,7 @@ export interface EngineConnection {
 
 /** Parses one incoming message; a malformed one becomes a readable error instead of reaching the UI. */
 export function parseIncoming(raw: unknown): { ok: true; message: EngineMessage } | { ok: false; error: string } {
-  const parsed = WorkerFromEngine.safeParse(raw);
+  const parsed = FromEngine.safeParse(raw);
   if (parsed.success) return { ok: true, message: parsed.data };
   const type = typeof raw === 'object' && raw !== null ? String((raw as { type?: unknown }).type ?? 'message') : typeof raw;
   return { ok: false, error: `the engine sent an invalid ${type.slice(0, 60)}: ${describeIssues(parsed.error)}` };

@@ -1,6 +1,5 @@
-import { PROTOCOL_VERSION } from '../../src/protocol/messages';
+import { PROTOCOL_VERSION, type ToEngineInput } from '../../src/protocol/messages';
 import { EngineHostStatus } from '../../src/protocol/ipc';
-import type { WorkerToEngineInput } from '../../src/protocol/boundary';
 import { waitForEnginePort } from '../host/enginePort';
 import { Listeners, parseIncoming, type EngineConnection, type EngineMessage, type EngineStatus } from './connection';
 
@@ -25,7 +24,7 @@ export class ElectronEngineConnection implements EngineConnection {
     return this.current;
   }
 
-  send(message: WorkerToEngineInput): void {
+  send(message: ToEngineInput): void {
     const full = { v: PROTOCOL_VERSION, ...message };
     if (this.port) this.port.postMessage(full);
     else this.queue.push(full);

@@ -11,8 +11,6 @@ import { EngineSession } from '../../src/engine/session';
 import { selectBackend } from '../../src/engine/backends/select';
 import { portableCandidates } from '../../src/engine/backends/portable';
 import { PROTOCOL_VERSION, type FromEngine } from '../../src/protocol/messages';
-import { PredictGrid } from '../../src/protocol/boundary';
-import { GridPredictor } from './gridPredictor';
 
 /** The worker's global scope (the renderer's tsconfig has DOM types, not WebWorker's). */
 const scope = self as unknown as { postMessage(message: unknown): void; onmessage: ((event: MessageEvent<unknown>) => void) | null };
@@ -36,29 +34,12 @@ async function main(): Promise<void> {
       wasmPaths: { 'tfjs-backend-wasm.wasm': wasmPlainUrl, 'tfjs-backend-wasm-simd.wasm': wasmSimdUrl, 'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedUrl },
     }),
   );
-  const predictor = new GridPredictor(tf, (message) => session.handle(message));
-  const session: EngineSession = new EngineSession(tf, {
-    post: (message: FromEngine) => {
-      if (!predictor.intercept(message)) post(message);
-    },
+  const session = new EngineSession(tf, {
+    post: (message: FromEngine) => post(message),
     backend,
     clock: { now: () => performance.now(), yieldToHost },
   });
-  scope.onmessage = (event: MessageEvent<unknown>) => {
-    const raw = event.data;
-    if (typeof raw === 'object' && raw !== null && (raw as { type?: unknown }).type === 'predictGrid') {
-      const parsed = PredictGrid.safeParse(raw);
-      if (!parsed.success) {
-        post({ v: PROTOCOL_VERSION, type: 'error', code: 'bad-message', message: `invalid predictGrid: ${parsed.error.issues[0]?.message ?? 'unreadable'}`, inReplyTo: 'predictGrid' });
-        return;
-      }
-      void predictor.predict(parsed.data).then(post, (error: unknown) =>
-        post({ v: PROTOCOL_VERSION, type: 'error', code: 'internal', message: error instanceof Error ? error.message : String(error), inReplyTo: 'predictGrid' }),
-      );
-      return;
-    }
-    void session.handle(raw);
-  };
+  scope.onmessage = (event: MessageEvent<unknown>) => void session.handle(event.data);
   session.announce();
 }
 

@@ -1,5 +1,4 @@
-import { PROTOCOL_VERSION } from '../../src/protocol/messages';
-import type { WorkerToEngineInput } from '../../src/protocol/boundary';
+import { PROTOCOL_VERSION, type ToEngineInput } from '../../src/protocol/messages';
 import { Listeners, parseIncoming, type EngineConnection, type EngineMessage, type EngineStatus } from './connection';
 
 /** How a worker is made; tests and benchmarks may pass their own factory. */
@@ -28,7 +27,7 @@ export class WorkerEngineConnection implements EngineConnection {
     return this.current;
   }
 
-  send(message: WorkerToEngineInput): void {
+  send(message: ToEngineInput): void {
     if (!this.worker) {
       this.messages.emit({ v: PROTOCOL_VERSION, type: 'error', code: 'crash', message: 'the training engine is not running; press Restart engine', inReplyTo: message.type });
       return;

@@ -9,6 +9,7 @@ import { buildPlan, type Plan } from './plan/plan';
 import { seedKernels } from './initialize';
 import { defaultClock, Trainer, type TrainerClock } from './trainer';
 import { blockDrop, evaluatePlan } from './evaluate';
+import { gridInputProblem, predictOnGrid } from './gridPrediction';
 
 type Tf = typeof tfNamespace;
 
@@ -147,6 +148,14 @@ export class EngineSession {
           throw new EngineRequestError('bad-message', error instanceof Error ? error.message : String(error));
         }
         this.post({ v: PROTOCOL_VERSION, type: 'blockDrop', requestId: message.requestId, baseline: outcome.baseline, results: outcome.results });
+        return;
+      }
+      case 'predictGrid': {
+        const run = this.lastRun();
+        const problem = gridInputProblem(run.plan);
+        if (problem) throw new EngineRequestError('design', problem);
+        const grid = predictOnGrid(this.tf, run.plan, message.bounds, message.resolution);
+        this.post({ v: PROTOCOL_VERSION, type: 'gridPrediction', requestId: message.requestId, bounds: message.bounds, resolution: message.resolution, ...grid });
         return;
       }
       case 'exportWeights': {

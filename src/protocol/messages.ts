@@ -32,7 +32,27 @@ export const ExportWeights = z.strictObject({ v, type: z.literal('exportWeights'
 /** The consumer has handled stats frames up to `seq`; see StatsCoalescer. */
 export const StatsAck = z.strictObject({ v, type: z.literal('statsAck'), seq: z.number().int().min(0) });
 
-export const ToEngine = z.discriminatedUnion('type', [LoadDesign, Start, Pause, Resume, Stop, Evaluate, DropBlocks, ExportWeights, StatsAck]);
+/** Grid points per side for predictGrid: 128² points keep one reply under a megabyte for ten classes. */
+export const MAX_GRID_RESOLUTION = 128;
+export const GridBounds = z
+  .strictObject({ minX: z.number(), maxX: z.number(), minY: z.number(), maxY: z.number() })
+  .refine((b) => b.maxX > b.minX && b.maxY > b.minY, 'bounds must have maxX > minX and maxY > minY');
+export type GridBounds = z.infer<typeof GridBounds>;
+const GridResolution = z.number().int().min(2).max(MAX_GRID_RESOLUTION);
+/**
+ * The decision boundary: class probabilities of the current weights on a grid of 2-D points, for a
+ * design whose Input has 2 features. Answered between training steps, during a run or after it.
+ */
+export const PredictGrid = z.strictObject({
+  v,
+  type: z.literal('predictGrid'),
+  requestId: z.string().max(200),
+  bounds: GridBounds,
+  /** Points per side; the grid is resolution² points, row 0 at minY. */
+  resolution: GridResolution,
+});
+
+export const ToEngine = z.discriminatedUnion('type', [LoadDesign, Start, Pause, Resume, Stop, Evaluate, DropBlocks, ExportWeights, StatsAck, PredictGrid]);
 export type ToEngine = z.infer<typeof ToEngine>;
 export type ToEngineInput = z.input<typeof ToEngine>;
 
@@ -104,6 +124,19 @@ const Weights = z.strictObject({
   weightSpecs: z.array(z.strictObject({ name: z.string(), shape: z.array(z.number().int()), dtype: z.enum(['float32', 'int32', 'bool', 'string', 'complex64']) }).loose()),
   weightData: z.instanceof(Uint8Array),
 });
+export const GridPrediction = z
+  .strictObject({
+    v,
+    type: z.literal('gridPrediction'),
+    requestId: z.string().max(200),
+    bounds: GridBounds,
+    resolution: GridResolution,
+    classes: z.number().int().min(1).max(10_000),
+    /** resolution² rows of `classes` probabilities, row-major, rows by y then x. */
+    probabilities: z.instanceof(Float32Array),
+  })
+  .refine((m) => m.probabilities.length === m.resolution * m.resolution * m.classes, 'probabilities must hold resolution²×classes values');
+export type GridPrediction = z.infer<typeof GridPrediction>;
 export const ERROR_CODES = ['bad-message', 'version', 'no-design', 'busy', 'no-run', 'design', 'dataset', 'dataset-mismatch', 'crash', 'internal'] as const;
 const EngineError = z.strictObject({
   v,
@@ -128,7 +161,7 @@ const Done = z.strictObject({
   validationAccuracy: z.number().nullable(),
 });
 
-export const FromEngine = z.discriminatedUnion('type', [Ready, DesignLoaded, State, Progress, Metrics, Stats, Diagnostics, Evaluation, BlockDrop, Weights, EngineError, Done]);
+export const FromEngine = z.discriminatedUnion('type', [Ready, DesignLoaded, State, Progress, Metrics, Stats, Diagnostics, Evaluation, BlockDrop, Weights, GridPrediction, EngineError, Done]);
 export type FromEngine = z.infer<typeof FromEngine>;
 export type FromEngineOf<T extends FromEngine['type']> = Extract<FromEngine, { type: T }>;
 export type ErrorCode = (typeof ERROR_CODES)[number];

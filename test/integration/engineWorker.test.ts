@@ -48,11 +48,20 @@ describe('the engine in a worker thread', () => {
     client.send({ type: 'pause', runId: 'run-1' });
     await paused;
     const stepsAtPause = events.filter(isType('progress')).at(-1)?.step ?? 0;
+    const pausedGrid = client.next(isType('gridPrediction'));
+    client.send({ type: 'predictGrid', requestId: 'paused', bounds: { minX: -2, maxX: 3, minY: -1, maxY: 1.5 }, resolution: 12 });
+    expect(await pausedGrid).toMatchObject({ requestId: 'paused', resolution: 12, classes: 2 });
     await new Promise((r) => setTimeout(r, 300));
     expect(events.filter(isType('progress')).at(-1)?.step ?? 0).toBe(stepsAtPause);
     const resumed = client.next((m) => m.type === 'state' && m.state === 'running');
     client.send({ type: 'resume', runId: 'run-1' });
     await resumed;
+    // Asked while steps run: answered between two of them, and the run goes on.
+    const runningGrid = client.next(isType('gridPrediction'));
+    client.send({ type: 'predictGrid', requestId: 'running', bounds: { minX: -2, maxX: 3, minY: -1, maxY: 1.5 }, resolution: 12 });
+    expect((await runningGrid).probabilities.length).toBe(12 * 12 * 2);
+    const stepAfterGrid = events.filter(isType('progress')).at(-1)?.step ?? 0;
+    await client.next((m) => m.type === 'progress' && m.step > stepAfterGrid);
     const done = client.next(isType('done'));
     client.send({ type: 'stop', runId: 'run-1' });
     const outcome = await done;

@@ -8,6 +8,7 @@ import { EngineHost } from '../../../electron/engine/engineHost';
 import { nodeEnginePort, workerThreadSpawner } from '../../../electron/engine/nodeAdapters';
 import type { EnginePortMessage } from '../../../src/protocol/ipc';
 import { FromEngine, ToEngine } from '../../../src/protocol/messages';
+import { residualMlp } from '../../../src/graph/examples';
 
 const workerUrl = new URL('../../../electron/engine/worker.ts', import.meta.url);
 // Node 20 does not pass --import to worker threads: register tsx inside the thread first.
@@ -42,6 +43,17 @@ describe('EngineHost with the training engine', () => {
       const reply = waitFor((m) => m.kind === 'engine' && m.message.type === 'error');
       port2.postMessage({ v: 1, type: 'stop', runId: 'no-such-run' });
       expect(await reply).toMatchObject({ kind: 'engine', message: { type: 'error' } });
+
+      // The decision boundary crosses the host's checkpoint both ways, as the desktop UI asks for it.
+      const done = waitFor((m) => m.kind === 'engine' && m.message.type === 'done');
+      port2.postMessage({ v: 1, type: 'loadDesign', design: residualMlp(4, { width: 8 }) });
+      port2.postMessage({ v: 1, type: 'start', runId: 'r', settings: { dataset: { kind: 'twoMoons', size: 64 }, epochs: 1, batchSize: 32 } });
+      expect(await done).toMatchObject({ message: { reason: 'completed' } });
+      const grid = waitFor((m) => m.kind === 'engine' && m.message.type === 'gridPrediction');
+      port2.postMessage({ v: 1, type: 'predictGrid', requestId: 'g', bounds: { minX: -1, maxX: 1, minY: -1, maxY: 1 }, resolution: 6 });
+      const answer = (await grid) as { message: FromEngine };
+      expect(answer.message).toMatchObject({ type: 'gridPrediction', requestId: 'g', resolution: 6, classes: 2 });
+      if (answer.message.type === 'gridPrediction') expect(answer.message.probabilities).toBeInstanceOf(Float32Array);
     } finally {
       host.stop();
       port1.close();

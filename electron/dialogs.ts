@@ -7,6 +7,11 @@ const DESIGN_FILTERS = [
   { name: 'All files', extensions: ['*'] },
 ];
 
+const RUN_LOG_FILTERS = [
+  { name: 'Run log (JSON lines)', extensions: ['jsonl', 'ndjson', 'json', 'log'] },
+  { name: 'All files', extensions: ['*'] },
+];
+
 export function nativeDialogs(window: () => BrowserWindow | null, documentsDir: () => string): Dialogs {
   const parent = (): BrowserWindow => {
     const w = window();
@@ -16,6 +21,10 @@ export function nativeDialogs(window: () => BrowserWindow | null, documentsDir: 
   return {
     async chooseDesignToOpen() {
       const result = await dialog.showOpenDialog(parent(), { title: 'Open design', defaultPath: documentsDir(), properties: ['openFile'], filters: DESIGN_FILTERS });
+      return result.canceled || result.filePaths.length === 0 ? null : result.filePaths[0];
+    },
+    async chooseRunLogToOpen() {
+      const result = await dialog.showOpenDialog(parent(), { title: 'Open run log', defaultPath: documentsDir(), properties: ['openFile'], filters: RUN_LOG_FILTERS });
       return result.canceled || result.filePaths.length === 0 ? null : result.filePaths[0];
     },
     async chooseDesignSavePath(suggestedName) {

@@ -9,10 +9,12 @@ import { writeFileAtomic } from '../files/atomicWrite';
 import { describeFsError, readDesignFile, withDesignExtension, writeDesignFile } from '../files/designFiles';
 import type { FileHandles } from '../files/fileHandles';
 import type { RecoveryStore } from '../files/recovery';
+import { readRunLogFile } from './readRunLog';
 
 /** The native dialogs main shows; each returns null when the user cancels. */
 export interface Dialogs {
   chooseDesignToOpen(): Promise<string | null>;
+  chooseRunLogToOpen(): Promise<string | null>;
   chooseDesignSavePath(suggestedName: string): Promise<string | null>;
   chooseExportFile(suggestedName: string): Promise<string | null>;
   chooseExportFolder(): Promise<string | null>;
@@ -32,6 +34,8 @@ export interface HandlerContext {
   onDocumentState(state: DocumentStateValue): void;
   /** A file was opened or saved: Open Recent and the OS recent list. */
   onFileUsed(path: string): void;
+  /** Largest run log read (default MAX_RUN_LOG_BYTES); tests lower it. */
+  maxRunLogBytes?: number;
 }
 
 export type Handlers = { [C in InvokeChannel]: (request: InvokeRequest<C>) => Promise<InvokeReply<C>> };
@@ -52,6 +56,12 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     async 'design:open'() {
       const path = await ctx.dialogs.chooseDesignToOpen();
       return path === null ? { status: 'cancelled' } : openDesignAt(ctx, path);
+    },
+
+    // Read only: no handle is issued, so nothing can later be written to a run log's path.
+    async 'runlog:open'() {
+      const path = await ctx.dialogs.chooseRunLogToOpen();
+      return path === null ? { status: 'cancelled' } : readRunLogFile(path, ctx.maxRunLogBytes);
     },
 
     async 'design:save'({ design, handle }) {

@@ -19,6 +19,7 @@ export function createBridge(ipc: IpcRendererLike): RescanvasBridge {
   return {
     version: 1,
     openDesign: () => invoke('design:open'),
+    openRunLog: () => invoke('runlog:open'),
     saveDesign: (request) => invoke('design:save', request),
     exportFiles: (bundle) => invoke('design:export', bundle),
     writeRecovery: (entry) => invoke('recovery:write', entry),

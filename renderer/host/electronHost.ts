@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { describeZodError, INVOKE_CHANNELS, MenuCommand, OpenResult, ReplyEnvelope, type InvokeChannel, type InvokeReply, type RescanvasBridge } from '../../src/protocol/ipc';
-import type { ExportBundle, Host, OpenResult as HostOpenResult, RecoveryEntry, SaveResult } from './host';
+import type { ExportBundle, Host, OpenResult as HostOpenResult, RecoveryEntry, RunLogResult, SaveResult } from './host';
 import type { Design } from '../../src/graph/design';
 
 declare global {
@@ -24,6 +24,10 @@ export class ElectronHost implements Host {
 
   async openDesign(): Promise<HostOpenResult> {
     return this.resultOf('design:open', () => this.bridge.openDesign());
+  }
+
+  async openRunLog(): Promise<RunLogResult> {
+    return this.resultOf('runlog:open', () => this.bridge.openRunLog());
   }
 
   async saveDesign(design: Design, handle: string | null): Promise<SaveResult> {
@@ -66,7 +70,7 @@ export class ElectronHost implements Host {
   }
 
   /** Open/save/export report failures as results, the way the UI already shows them. */
-  private async resultOf<C extends 'design:open' | 'design:save' | 'design:export'>(channel: C, send: () => Promise<unknown>): Promise<InvokeReply<C>> {
+  private async resultOf<C extends 'design:open' | 'runlog:open' | 'design:save' | 'design:export'>(channel: C, send: () => Promise<unknown>): Promise<InvokeReply<C>> {
     try {
       return await this.call(channel, send);
     } catch (error) {

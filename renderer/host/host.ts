@@ -26,6 +26,8 @@ export interface ExportBundle {
 }
 
 export type OpenResult = { status: 'opened'; file: OpenedDesign } | { status: 'cancelled' } | { status: 'error'; message: string };
+/** A run log's text, unparsed: src/protocol/runLogFile.ts reads it. */
+export type RunLogResult = { status: 'opened'; name: string; text: string } | { status: 'cancelled' } | { status: 'error'; message: string };
 export type SaveResult = { status: 'saved'; file: SavedDesign } | { status: 'cancelled' } | { status: 'error'; message: string };
 
 export interface RecoveryEntry {
@@ -37,6 +39,8 @@ export interface RecoveryEntry {
 export interface Host {
   readonly kind: 'electron' | 'web' | 'memory';
   openDesign(): Promise<OpenResult>;
+  /** Asks for a run log (JSON lines, at most MAX_RUN_LOG_BYTES) and returns its text. */
+  openRunLog(): Promise<RunLogResult>;
   /** Saves to `handle` when given, else asks where (Save As). */
   saveDesign(design: Design, handle: string | null): Promise<SaveResult>;
   exportFiles(bundle: ExportBundle): Promise<SaveResult>;

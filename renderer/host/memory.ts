@@ -1,6 +1,8 @@
 import type { Design } from '../../src/graph/design';
 import { parseDesignText } from '../../src/graph/parse';
-import type { ExportBundle, Host, MenuCommand, OpenResult, RecoveryEntry, SaveResult } from './host';
+import { MAX_RUN_LOG_BYTES } from '../../src/protocol/runLog';
+import { formatBytes } from '../../src/protocol/runLogFile';
+import type { ExportBundle, Host, MenuCommand, OpenResult, RecoveryEntry, RunLogResult, SaveResult } from './host';
 
 /** A host that keeps files in memory: for tests and for the contract suite every host must pass. */
 export class MemoryHost implements Host {
@@ -11,6 +13,9 @@ export class MemoryHost implements Host {
   documentState = { name: '', dirty: false };
   /** What the next open dialog "picks"; null cancels. */
   nextOpen: string | null = null;
+  /** What the next run-log dialog "picks" from `files`; null cancels. */
+  nextRunLog: string | null = null;
+  maxRunLogBytes = MAX_RUN_LOG_BYTES;
   /** What the next save-as dialog "picks"; null cancels. */
   nextSaveAs: string | null = 'untitled.rescanvas.json';
   private readonly listeners = new Set<(command: MenuCommand) => void>();
@@ -24,6 +29,16 @@ export class MemoryHost implements Host {
     const parsed = parseDesignText(text);
     if (!parsed.ok) return { status: 'error', message: `${this.nextOpen}: ${parsed.diagnostics.map((d) => d.message).join('; ')}` };
     return { status: 'opened', file: { design: parsed.design, name: this.nextOpen, handle: this.nextOpen } };
+  }
+
+  async openRunLog(): Promise<RunLogResult> {
+    if (this.nextRunLog === null) return { status: 'cancelled' };
+    const name = this.nextRunLog;
+    const text = this.files.get(name);
+    if (text === undefined) return { status: 'error', message: `${name}: no such file` };
+    const bytes = new TextEncoder().encode(text).byteLength;
+    if (bytes > this.maxRunLogBytes) return { status: 'error', message: `${name}: ${formatBytes(bytes)} is larger than a run log may be (at most ${formatBytes(this.maxRunLogBytes)})` };
+    return { status: 'opened', name, text };
   }
 
   async saveDesign(design: Design, handle: string | null): Promise<SaveResult> {

@@ -7,7 +7,9 @@
 import type { Design } from '../../src/graph/design';
 import { MAX_DESIGN_BYTES, parseDesignText, serializeDesign } from '../../src/graph/parse';
 import { parseRecoveryText } from '../../src/protocol/ipc';
-import type { ExportBundle, Host, MenuCommand, OpenResult, RecoveryEntry, SaveResult } from './host';
+import { MAX_RUN_LOG_BYTES } from '../../src/protocol/runLog';
+import { formatBytes } from '../../src/protocol/runLogFile';
+import type { ExportBundle, Host, MenuCommand, OpenResult, RecoveryEntry, RunLogResult, SaveResult } from './host';
 import type { BrowserFiles, WriteTarget } from './web/browserFiles';
 import { downloadFiles } from './web/downloadFiles';
 import { fileSystemAccessFiles, hasFileSystemAccess } from './web/fileSystemAccess';
@@ -29,6 +31,8 @@ export interface WebHostOptions {
   page?: PageChrome;
   /** Opaque handle ids; replaceable so tests get stable ones. */
   newHandleId?: () => string;
+  /** Largest run log read; tests lower it. */
+  maxRunLogBytes?: number;
 }
 
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
@@ -94,6 +98,24 @@ export class WebHost implements Host {
       return { status: 'error', message: `${file.name} could not be opened: ${shown.join('; ')}${more}` };
     }
     return { status: 'opened', file: { design: parsed.design, name: file.name, handle: target ? this.register(target) : null } };
+  }
+
+  async openRunLog(): Promise<RunLogResult> {
+    let picked;
+    try {
+      picked = await this.options.files.pickFileToOpen('runlog');
+    } catch (error) {
+      return { status: 'error', message: `The run log could not be opened: ${message(error)}` };
+    }
+    if (!picked) return { status: 'cancelled' };
+    const { file } = picked;
+    const limit = this.options.maxRunLogBytes ?? MAX_RUN_LOG_BYTES;
+    if (file.size > limit) return { status: 'error', message: `${file.name}: ${formatBytes(file.size)} is larger than a run log may be (at most ${formatBytes(limit)})` };
+    try {
+      return { status: 'opened', name: file.name, text: new TextDecoder('utf-8', { fatal: true }).decode(await file.arrayBuffer()) };
+    } catch {
+      return { status: 'error', message: `${file.name}: not a text file (invalid UTF-8), so not a run log` };
+    }
   }
 
   async saveDesign(design: Design, handle: string | null): Promise<SaveResult> {

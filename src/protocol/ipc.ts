@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { Design } from '../graph/design';
 import { parseDesignValue } from '../graph/parse';
+import { MAX_RUN_LOG_BYTES } from './runLog';
 
 export const MENU_COMMANDS = [
   'new', 'open', 'save', 'save-as', 'open-run-log', 'export-tfjs', 'export-keras', 'export-design', 'export-pytorch',
@@ -87,9 +88,17 @@ export const SaveResult = z.discriminatedUnion('status', [
   ErrorResult,
 ]);
 
+/** A run log's text, read whole by the host; the renderer parses it (src/protocol/runLogFile.ts). */
+export const RunLogOpenResult = z.discriminatedUnion('status', [
+  z.strictObject({ status: z.literal('opened'), name: DisplayName, text: z.string().max(MAX_RUN_LOG_BYTES) }),
+  Cancelled,
+  ErrorResult,
+]);
+
 /** Request/reply channels (`ipcRenderer.invoke` ↔ `ipcMain.handle`). */
 export const INVOKE_CHANNELS = {
   'design:open': { request: z.undefined(), reply: OpenResult },
+  'runlog:open': { request: z.undefined(), reply: RunLogOpenResult },
   'design:save': { request: SaveRequest, reply: SaveResult },
   'design:export': { request: ExportBundle, reply: SaveResult },
   'recovery:write': { request: RecoveryEntry, reply: z.null() },
@@ -142,6 +151,7 @@ export const ENGINE_PORT_MESSAGE = 'rescanvas:engine-port';
 export interface RescanvasBridge {
   readonly version: 1;
   openDesign(): Promise<unknown>;
+  openRunLog(): Promise<unknown>;
   saveDesign(request: InvokeRequest<'design:save'>): Promise<unknown>;
   exportFiles(bundle: InvokeRequest<'design:export'>): Promise<unknown>;
   writeRecovery(entry: InvokeRequest<'recovery:write'>): Promise<unknown>;

@@ -20,11 +20,15 @@ export interface FolderTarget {
 export interface BrowserFiles {
   readonly kind: 'file-system-access' | 'download';
   /** Null when the user cancels. */
-  pickFileToOpen(): Promise<PickedFile | null>;
+  pickFileToOpen(kind?: OpenKind): Promise<PickedFile | null>;
   pickSaveTarget(suggestedName: string): Promise<WriteTarget | null>;
   pickFolder(suggestedName: string): Promise<FolderTarget | null>;
 }
 
+/** What the open dialog offers: designs, or run logs (JSON lines). */
+export type OpenKind = 'design' | 'runlog';
+
 export const DESIGN_ACCEPT = { 'application/json': ['.json'] } as const;
+export const RUN_LOG_ACCEPT = { 'application/jsonl': ['.jsonl', '.ndjson', '.json', '.log'] } as const;
 
 export const isAbort = (error: unknown): boolean => error instanceof DOMException && error.name === 'AbortError';

@@ -1,5 +1,5 @@
 /** Files for browsers without the File System Access API: an <input type=file> to open, downloads to save. */
-import type { BrowserFiles, WriteTarget } from './browserFiles';
+import { RUN_LOG_ACCEPT, type BrowserFiles, type OpenKind, type WriteTarget } from './browserFiles';
 
 export function downloadTarget(doc: Document, name: string): WriteTarget {
   return {
@@ -20,11 +20,11 @@ export function downloadTarget(doc: Document, name: string): WriteTarget {
   };
 }
 
-function pickWithInput(doc: Document): Promise<File | null> {
+function pickWithInput(doc: Document, kind: OpenKind): Promise<File | null> {
   return new Promise((resolve) => {
     const input = doc.createElement('input');
     input.type = 'file';
-    input.accept = '.json,application/json';
+    input.accept = kind === 'runlog' ? RUN_LOG_ACCEPT['application/jsonl'].join(',') : '.json,application/json';
     input.style.display = 'none';
     const done = (file: File | null): void => {
       input.remove();
@@ -40,8 +40,8 @@ function pickWithInput(doc: Document): Promise<File | null> {
 export function downloadFiles(doc: Document): BrowserFiles {
   return {
     kind: 'download',
-    async pickFileToOpen() {
-      const file = await pickWithInput(doc);
+    async pickFileToOpen(kind = 'design') {
+      const file = await pickWithInput(doc, kind);
       return file ? { file, target: null } : null;
     },
     async pickSaveTarget(suggestedName) {

@@ -3,7 +3,7 @@
  * `createWritable`, which writes a swap file and replaces the original only on `close()`, so a
  * failed or interrupted save leaves the old file whole — the browser's own atomic save.
  */
-import { DESIGN_ACCEPT, isAbort, type BrowserFiles, type FolderTarget, type WriteTarget } from './browserFiles';
+import { DESIGN_ACCEPT, isAbort, RUN_LOG_ACCEPT, type BrowserFiles, type FolderTarget, type WriteTarget } from './browserFiles';
 
 /** The parts of the API used here; TypeScript's DOM library does not declare the pickers. */
 export interface FileHandleLike {
@@ -31,6 +31,7 @@ export function hasFileSystemAccess(scope: object): scope is FileSystemAccessWin
 }
 
 const DESIGN_TYPES: PickerType[] = [{ description: 'ResCanvas design', accept: DESIGN_ACCEPT }];
+const RUN_LOG_TYPES: PickerType[] = [{ description: 'Run log (JSON lines)', accept: RUN_LOG_ACCEPT }];
 
 export function handleTarget(handle: FileHandleLike): WriteTarget {
   return {
@@ -60,10 +61,11 @@ async function cancellable<T>(pick: () => Promise<T>): Promise<T | null> {
 export function fileSystemAccessFiles(scope: FileSystemAccessWindow): BrowserFiles {
   return {
     kind: 'file-system-access',
-    async pickFileToOpen() {
-      const handles = await cancellable(() => scope.showOpenFilePicker({ types: DESIGN_TYPES, multiple: false }));
+    async pickFileToOpen(kind = 'design') {
+      const handles = await cancellable(() => scope.showOpenFilePicker({ types: kind === 'runlog' ? RUN_LOG_TYPES : DESIGN_TYPES, multiple: false }));
       if (!handles || handles.length === 0) return null;
-      return { file: await handles[0].getFile(), target: handleTarget(handles[0]) };
+      // A run log is only read: no write target, so it can never be saved over.
+      return { file: await handles[0].getFile(), target: kind === 'runlog' ? null : handleTarget(handles[0]) };
     },
     async pickSaveTarget(suggestedName) {
       const types = suggestedName.endsWith('.json') ? DESIGN_TYPES : undefined;

@@ -6,6 +6,7 @@ import type { Dialogs, HandlerContext } from '../../../electron/ipc/handlers';
 /** The user's answers to the next dialogs, in order; null cancels. */
 export interface ScriptedDialogs extends Dialogs {
   open: (string | null)[];
+  runLog: (string | null)[];
   save: (string | null)[];
   exportFile: (string | null)[];
   exportFolder: (string | null)[];
@@ -18,8 +19,9 @@ export function scriptedDialogs(): ScriptedDialogs {
     return queue.shift() as T;
   };
   const d: ScriptedDialogs = {
-    open: [], save: [], exportFile: [], exportFolder: [], shown: [],
+    open: [], runLog: [], save: [], exportFile: [], exportFolder: [], shown: [],
     async chooseDesignToOpen() { d.shown.push('open'); return take(d.open, 'open'); },
+    async chooseRunLogToOpen() { d.shown.push('run-log'); return take(d.runLog, 'run log'); },
     async chooseDesignSavePath(name) { d.shown.push(`save:${name}`); return take(d.save, 'save'); },
     async chooseExportFile(name) { d.shown.push(`export-file:${name}`); return take(d.exportFile, 'export file'); },
     async chooseExportFolder() { d.shown.push('export-folder'); return take(d.exportFolder, 'export folder'); },

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { dispatch, makeSenderCheck, type SenderInfo } from '../../../electron/ipc/dispatch';
 import { createHandlers } from '../../../electron/ipc/handlers';
 import { serializeDesign } from '../../../src/graph/parse';
-import { OpenResult, ReplyEnvelope, SaveResult } from '../../../src/protocol/ipc';
+import { OpenResult, ReplyEnvelope, RunLogOpenResult, SaveResult } from '../../../src/protocol/ipc';
 import { makeContext } from './handlerContext';
 import { sampleDesign, tempDir } from './support';
 
@@ -87,6 +87,47 @@ describe('design:open', () => {
   it('refuses a payload where none is expected', async () => {
     const { call } = setup();
     expect(await call('design:open', { path: '/etc/passwd' })).toMatchObject({ ok: false, error: expect.stringMatching(/invalid request on design:open/) });
+  });
+});
+
+describe('runlog:open', () => {
+  it('reads the run log the user picked, issuing no handle and changing nothing on disk', async () => {
+    const { dir, ctx, value } = setup();
+    const file = join(dir, 'run.jsonl');
+    writeFileSync(file, '{"kind":"run"}\n{"kind":"stats"}\n');
+    const before = snapshot(dir);
+    ctx.dialogs.runLog.push(file);
+    expect(RunLogOpenResult.parse(await value('runlog:open'))).toEqual({ status: 'opened', name: 'run.jsonl', text: '{"kind":"run"}\n{"kind":"stats"}\n' });
+    expect(ctx.dialogs.shown).toEqual(['run-log']);
+    expect(ctx.used).toEqual([]);
+    expect(snapshot(dir)).toEqual(before);
+  });
+
+  it.each([
+    ['a binary file', Buffer.from([0x7b, 0xff, 0xfe, 0x00]), /^thing\.jsonl: not a text file \(invalid UTF-8\), so not a run log$/],
+    ['a file over the size limit', 'x'.repeat(65), /^thing\.jsonl: 65 bytes is larger than a run log may be \(at most 64 bytes\)$/],
+  ])('refuses %s clearly', async (_what, content, message) => {
+    const { dir, ctx, value } = setup();
+    ctx.maxRunLogBytes = 64;
+    writeFileSync(join(dir, 'thing.jsonl'), content);
+    ctx.dialogs.runLog.push(join(dir, 'thing.jsonl'));
+    expect(RunLogOpenResult.parse(await value('runlog:open'))).toEqual({ status: 'error', message: expect.stringMatching(message) });
+  });
+
+  it('reports a folder or a vanished file, and a cancelled dialog', async () => {
+    const { dir, ctx, value } = setup();
+    mkdirSync(join(dir, 'folder.jsonl'));
+    ctx.dialogs.runLog.push(join(dir, 'folder.jsonl'), join(dir, 'gone.jsonl'), null);
+    expect(await value('runlog:open')).toEqual({ status: 'error', message: 'folder.jsonl: not a file' });
+    expect(await value('runlog:open')).toEqual({ status: 'error', message: 'gone.jsonl could not be read: the file or its folder does not exist' });
+    expect(await value('runlog:open')).toEqual({ status: 'cancelled' });
+  });
+
+  it('refuses a payload (a path) and foreign senders before showing a dialog', async () => {
+    const { ctx, call } = setup();
+    expect(await call('runlog:open', '/etc/passwd')).toMatchObject({ ok: false, error: expect.stringMatching(/invalid request on runlog:open/) });
+    expect(await call('runlog:open', undefined, { url: 'https://evil.example/', isMainFrame: true, isAppWindow: true })).toMatchObject({ ok: false, error: expect.stringMatching(/did not come from the app's own page/) });
+    expect(ctx.dialogs.shown).toEqual([]);
   });
 });
 

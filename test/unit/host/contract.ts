@@ -13,6 +13,10 @@ export interface HostFixture {
   host: Host;
   /** The next open dialog picks a file with this name and content. */
   userWillOpen(name: string, content: string): void;
+  /** The next run-log open dialog picks a file with this name and content. */
+  userWillOpenRunLog(name: string, content: string | Uint8Array): void;
+  /** Lowers the largest run log the host reads, so the size check runs without a 512 MB file. */
+  limitRunLogBytes(bytes: number): void;
   /** The next dialog of any kind is cancelled. */
   userWillCancel(): void;
   /** The next save dialog picks this file name. */
@@ -70,6 +74,31 @@ export function hostContract(label: string, makeFixture: () => Promise<HostFixtu
         expect(result.message).toMatch(pattern);
       }
       expect(await f.readSaved('bad.json')).toBe(content);
+    });
+
+    it('opens a run log the user picks, returning its text unchanged and no handle to write to', async () => {
+      const f = await makeFixture();
+      const content = '{"kind":"run","designName":"Größe ✓"}\n{"kind":"stats"}\n';
+      f.userWillOpenRunLog('run.jsonl', content);
+      expect(await f.host.openRunLog()).toEqual({ status: 'opened', name: 'run.jsonl', text: content });
+    });
+
+    it('returns cancelled when the user cancels the run-log dialog', async () => {
+      const f = await makeFixture();
+      f.userWillCancel();
+      expect(await f.host.openRunLog()).toEqual({ status: 'cancelled' });
+    });
+
+    it('refuses a run log over the size limit with an error naming the file and the limit', async () => {
+      const f = await makeFixture();
+      const content = `${'{"kind":"stats"}\n'.repeat(100)}`;
+      f.limitRunLogBytes(content.length - 1);
+      f.userWillOpenRunLog('huge.jsonl', content);
+      const result = await f.host.openRunLog();
+      expect(result).toEqual({ status: 'error', message: `huge.jsonl: ${content.length} bytes is larger than a run log may be (at most ${content.length - 1} bytes)` });
+      f.limitRunLogBytes(content.length);
+      f.userWillOpenRunLog('huge.jsonl', content);
+      expect(await f.host.openRunLog()).toMatchObject({ status: 'opened', text: content });
     });
 
     it('saves as, then saves again through the returned handle without asking', async () => {

@@ -46,8 +46,16 @@ hostContract('electron', async () => {
       writeFileSync(join(dir, name), content);
       ctx.dialogs.open.push(join(dir, name));
     },
+    userWillOpenRunLog: (name, content) => {
+      writeFileSync(join(dir, name), content);
+      ctx.dialogs.runLog.push(join(dir, name));
+    },
+    limitRunLogBytes: (bytes) => {
+      ctx.maxRunLogBytes = bytes;
+    },
     userWillCancel: () => {
       ctx.dialogs.open.push(null);
+      ctx.dialogs.runLog.push(null);
       ctx.dialogs.save.push(null);
     },
     userWillSaveAs: (name) => {

@@ -9,8 +9,16 @@ hostContract('memory', async () => {
       host.files.set(name, content);
       host.nextOpen = name;
     },
+    userWillOpenRunLog: (name, content) => {
+      host.files.set(name, typeof content === 'string' ? content : new TextDecoder().decode(content));
+      host.nextRunLog = name;
+    },
+    limitRunLogBytes: (bytes) => {
+      host.maxRunLogBytes = bytes;
+    },
     userWillCancel: () => {
       host.nextOpen = null;
+      host.nextRunLog = null;
       host.nextSaveAs = null;
     },
     userWillSaveAs: (name) => {

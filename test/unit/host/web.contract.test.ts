@@ -37,8 +37,12 @@ function browserFixture() {
       };
     },
   });
+  const openPickerTypes: string[] = [];
   const scope: FileSystemAccessWindow = {
-    showOpenFilePicker: async () => [handle(next())],
+    showOpenFilePicker: async (options) => {
+      openPickerTypes.push(options.types?.map((t) => t.description).join() ?? '');
+      return [handle(next())];
+    },
     showSaveFilePicker: async () => handle(next()),
     showDirectoryPicker: async () => ({ name: next(), getFileHandle: async (name) => handle(name) }),
   };
@@ -46,15 +50,28 @@ function browserFixture() {
   const recovery: KeyValueStore = { get: async (k) => store.get(k) ?? null, set: async (k, v) => void store.set(k, v), delete: async (k) => void store.delete(k) };
   const titles: string[] = [];
   const guards: boolean[] = [];
+  const limits: { maxRunLogBytes?: number } = {};
   const makeHost = (files: BrowserFiles = fileSystemAccessFiles(scope)) =>
-    new WebHost({ files, recovery, page: { setTitle: (t) => titles.push(t), guardUnload: (on) => guards.push(on) } });
-  return { disk, choices, store, titles, guards, makeHost };
+    new WebHost({
+      files, recovery, page: { setTitle: (t) => titles.push(t), guardUnload: (on) => guards.push(on) },
+      get maxRunLogBytes() {
+        return limits.maxRunLogBytes;
+      },
+    });
+  return { disk, choices, store, titles, guards, limits, openPickerTypes, makeHost };
 }
 
 hostContract('web', async () => {
-  const { disk, choices, makeHost } = browserFixture();
+  const { disk, choices, limits, makeHost } = browserFixture();
   return {
     host: makeHost(),
+    userWillOpenRunLog: (name, content) => {
+      disk.set(name, typeof content === 'string' ? new TextEncoder().encode(content) : new Uint8Array(content));
+      choices.push({ pick: name });
+    },
+    limitRunLogBytes: (bytes) => {
+      limits.maxRunLogBytes = bytes;
+    },
     userWillOpen: (name, content) => {
       disk.set(name, new TextEncoder().encode(content));
       choices.push({ pick: name });
@@ -89,6 +106,14 @@ describe('web host specifics', () => {
     f.disk.set('photo.json', new Uint8Array([0xff, 0xd8, 0xff, 0x00, 0x81]));
     f.choices.push({ pick: 'photo.json' });
     expect(await f.makeHost().openDesign()).toMatchObject({ status: 'error', message: expect.stringMatching(/photo\.json: not a text file/) });
+  });
+
+  it('asks for run logs with the run-log file types, and refuses a binary one clearly', async () => {
+    const f = browserFixture();
+    f.disk.set('run.jsonl', new Uint8Array([0x7b, 0xff, 0xfe]));
+    f.choices.push({ pick: 'run.jsonl' });
+    expect(await f.makeHost().openRunLog()).toEqual({ status: 'error', message: 'run.jsonl: not a text file (invalid UTF-8), so not a run log' });
+    expect(f.openPickerTypes).toEqual(['Run log (JSON lines)']);
   });
 
   it('reports a failed write and keeps the previous content', async () => {

@@ -4,46 +4,64 @@ import { getHost } from '../host';
 import { appStore, isDirty } from '../store/store';
 import { exportModel, type ModelFormat } from '../export/exportModel';
 import { fitCanvas } from '../canvas/canvasApi';
+import { documentWithRuns, readDocumentRuns } from '../store/runsFile';
 
 function say(text: string, tone: 'info' | 'error' = 'info'): void {
   appStore.getState().say(text, tone);
 }
 
-/** Replaces the document; history restarts because undo across documents would be surprising. */
-export function openDocument(design: Design, name: string, handle: string | null): void {
-  appStore.getState().loadDesign(design, name, handle);
+/**
+ * Replaces the document; history restarts because undo across documents would be surprising.
+ * A file (it has a handle, or carries runs, as recovered work may) replaces the runs list with its
+ * own; an example or a lesson step (no handle, no runs) keeps the session's runs so designs can be
+ * compared across. Returns a sentence about runs that could not be read, already shown, or null.
+ */
+export function openDocument(document: Design, name: string, handle: string | null): string | null {
+  const opened = readDocumentRuns(document);
+  const state = appStore.getState();
+  state.loadDesign(opened.design, name, handle);
+  if (handle !== null || opened.hasRuns) state.replaceRuns(opened.runs);
   appStore.clearHistory();
   requestAnimationFrame(() => fitCanvas());
+  if (!opened.warnings.length) return null;
+  const shown = opened.warnings.slice(0, 3).join('; ');
+  const more = opened.warnings.length > 3 ? ` (and ${opened.warnings.length - 3} more)` : '';
+  const warning = `Opened ${name}, but some saved runs were left out — ${shown}${more}. The design and the other runs are loaded; saving writes only the runs shown.`;
+  say(warning, 'error');
+  return warning;
 }
 
 export function newDocument(): void {
   appStore.getState().newDesign();
+  appStore.getState().replaceRuns([]);
   appStore.clearHistory();
   say('New design');
 }
 
 export function newDocumentAsked(): void {
-  appStore.getState().unlessDirty(newDocument);
+  appStore.getState().unlessDirty(newDocument, 'document');
 }
 
 export function openFileAsked(): void {
-  appStore.getState().unlessDirty(() => void openFile());
+  appStore.getState().unlessDirty(() => void openFile(), 'document');
 }
 
 export async function openFile(): Promise<void> {
   const result = await getHost().openDesign();
   if (result.status === 'cancelled') return;
   if (result.status === 'error') return say(`Could not open: ${result.message}`, 'error');
-  openDocument(result.file.design, result.file.name, result.file.handle);
-  say(`Opened ${result.file.name}`);
+  const warning = openDocument(result.file.design, result.file.name, result.file.handle);
+  if (!warning) say(`Opened ${result.file.name}`);
 }
 
+/** Writes the design with its finished runs; the runs count as saved as of the moment Save began. */
 export async function saveFile(saveAs = false): Promise<void> {
-  const { design, fileHandle, markSaved } = appStore.getState();
-  const result = await getHost().saveDesign(design, saveAs ? null : fileHandle);
+  const { design, fileHandle, markSaved, runs, runsVersion } = appStore.getState();
+  const result = await getHost().saveDesign(documentWithRuns(design, runs), saveAs ? null : fileHandle);
   if (result.status === 'cancelled') return;
   if (result.status === 'error') return say(`Could not save: ${result.message}`, 'error');
   markSaved(design, result.file.name, result.file.handle);
+  appStore.getState().markRunsSaved(runsVersion);
   await getHost().clearRecovery();
   say(`Saved ${result.file.name}`);
 }
@@ -76,7 +94,7 @@ export function syncDocumentState(): () => void {
     if (timer) clearTimeout(timer);
     timer = setTimeout(() => {
       const s = appStore.getState();
-      if (isDirty(s)) void getHost().writeRecovery({ design: s.design, name: s.fileName, savedAt: new Date().toISOString() });
+      if (isDirty(s)) void getHost().writeRecovery({ design: documentWithRuns(s.design, s.runs), name: s.fileName, savedAt: new Date().toISOString() });
     }, 2000);
   });
 }

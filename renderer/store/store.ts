@@ -75,4 +75,4 @@ export function useHistoryCounts(): { past: number; future: number } {
   return { past, future };
 }
 
-export const isDirty = (state: Pick<AppState, 'design' | 'savedDesign'>): boolean => state.design !== state.savedDesign;
+export { isDirty, isDesignDirty } from './dirty';

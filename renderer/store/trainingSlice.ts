@@ -3,6 +3,7 @@ import type { Design } from '../../src/graph/design';
 import type { BackendReport, EngineDiagnostic } from '../../src/protocol/messages';
 import type { OptimizerName, ScheduleSettings, TrainSettingsInput } from '../../src/protocol/settings';
 import type { DatasetKind } from '../../src/engine/datasets/spec';
+import { MAX_SAVED_RUNS } from '../../src/graph/savedRuns';
 import type { AppState } from './types';
 
 export type OverlayMode = 'off' | 'forward' | 'backward';
@@ -111,11 +112,21 @@ export interface TrainingSlice {
   blockDropPending: boolean;
   /** Bumped when curves grow in place, so charts redraw without copying arrays on every progress message. */
   curveVersion: number;
+  /**
+   * Bumped when the runs list changes in a way the design file keeps (a run finished, was removed,
+   * got its profile or block-drop results); the document is dirty while it differs from savedRunsVersion.
+   */
+  runsVersion: number;
+  savedRunsVersion: number;
   setTrainingForm(patch: Partial<TrainingForm>): void;
   setOverlayMode(mode: OverlayMode): void;
   toggleCompare(runId: string): void;
   setCompare(runIds: string[]): void;
   removeRun(runId: string): void;
+  /** The runs of a newly opened (or new, empty) document replace the list; nothing is unsaved. */
+  replaceRuns(runs: RunRecord[]): void;
+  /** The runs as of `version` are in the saved file. */
+  markRunsSaved(version: number): void;
   /** Engine events, applied by the training controller. */
   runStarting(record: RunRecord): void;
   runProgress(runId: string, progress: ProgressState): void;
@@ -145,8 +156,8 @@ export const DEFAULT_TRAINING_FORM: TrainingForm = {
   fitDesignToDataset: true,
 };
 
-/** Runs kept in the list; the oldest beyond this are forgotten (curves are small, designs may not be). */
-export const MAX_RUNS = 30;
+/** Runs kept in the list, as many as a design file keeps; the oldest beyond this are forgotten. */
+export const MAX_RUNS = MAX_SAVED_RUNS;
 
 function updateRun(runs: RunRecord[], runId: string, change: (run: RunRecord) => RunRecord): RunRecord[] {
   return runs.map((r) => (r.id === runId ? change(r) : r));
@@ -166,6 +177,8 @@ export const createTrainingSlice: StateCreator<AppState, [], [], TrainingSlice> 
   engineDiagnostics: [],
   blockDropPending: false,
   curveVersion: 0,
+  runsVersion: 0,
+  savedRunsVersion: 0,
   setTrainingForm: (patch) => set({ trainingForm: { ...get().trainingForm, ...patch } }),
   setOverlayMode: (overlayMode) => set({ overlayMode }),
   toggleCompare: (runId) => {
@@ -173,11 +186,25 @@ export const createTrainingSlice: StateCreator<AppState, [], [], TrainingSlice> 
     set({ compareIds: ids.includes(runId) ? ids.filter((id) => id !== runId) : [...ids, runId] });
   },
   setCompare: (compareIds) => set({ compareIds }),
-  removeRun: (runId) => set({ runs: get().runs.filter((r) => r.id !== runId), compareIds: get().compareIds.filter((id) => id !== runId) }),
+  removeRun: (runId) => {
+    const removed = get().runs.find((r) => r.id === runId);
+    if (!removed) return;
+    // Only finished runs are saved, so removing a running one changes nothing in the file.
+    const bump = removed.outcome ? 1 : 0;
+    set({ runs: get().runs.filter((r) => r.id !== runId), compareIds: get().compareIds.filter((id) => id !== runId), runsVersion: get().runsVersion + bump });
+  },
+  replaceRuns: (runs) => {
+    const version = get().runsVersion + 1;
+    set({ runs: runs.slice(-MAX_RUNS), compareIds: [], activeRunId: null, progress: null, runsVersion: version, savedRunsVersion: version, curveVersion: get().curveVersion + 1 });
+  },
+  markRunsSaved: (savedRunsVersion) => set({ savedRunsVersion }),
   runStarting: (record) => {
-    const runs = [...get().runs, record].slice(-MAX_RUNS);
+    const before = get().runs;
+    const runs = [...before, record].slice(-MAX_RUNS);
     const kept = new Set(runs.map((r) => r.id));
-    set({ runs, activeRunId: record.id, runPhase: 'starting', progress: null, engineDiagnostics: [], compareIds: get().compareIds.filter((id) => kept.has(id)), trainingMessage: { text: 'Starting…', tone: 'info' } });
+    // Pushing out a finished run changes what Save writes.
+    const forgotFinished = before.some((r) => !kept.has(r.id) && r.outcome !== null);
+    set({ runs, runsVersion: get().runsVersion + (forgotFinished ? 1 : 0), activeRunId: record.id, runPhase: 'starting', progress: null, engineDiagnostics: [], compareIds: get().compareIds.filter((id) => kept.has(id)), trainingMessage: { text: 'Starting…', tone: 'info' } });
   },
   runProgress: (runId, progress) => {
     const run = get().runs.find((r) => r.id === runId);
@@ -200,10 +227,11 @@ export const createTrainingSlice: StateCreator<AppState, [], [], TrainingSlice> 
       runs: updateRun(get().runs, runId, (r) => ({ ...r, outcome })),
       runPhase: get().activeRunId === runId ? 'idle' : get().runPhase,
       curveVersion: get().curveVersion + 1,
+      runsVersion: get().runsVersion + 1,
     });
   },
-  runProfile: (runId, profile) => set({ runs: updateRun(get().runs, runId, (r) => ({ ...r, profile })) }),
-  runBlockDrop: (runId, blockDrop) => set({ runs: updateRun(get().runs, runId, (r) => ({ ...r, blockDrop })), blockDropPending: false }),
+  runProfile: (runId, profile) => set({ runs: updateRun(get().runs, runId, (r) => ({ ...r, profile })), runsVersion: get().runsVersion + 1 }),
+  runBlockDrop: (runId, blockDrop) => set({ runs: updateRun(get().runs, runId, (r) => ({ ...r, blockDrop })), blockDropPending: false, runsVersion: get().runsVersion + 1 }),
   setRunPhase: (runPhase) => set({ runPhase }),
   setBlockDropPending: (blockDropPending) => set({ blockDropPending }),
   setBackend: (backend, engineState) => set({ backend, engineState }),

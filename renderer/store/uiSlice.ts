@@ -1,6 +1,7 @@
 import type { StateCreator } from 'zustand';
 import type { Fragment } from '../../src/graph/edit/clipboard';
 import type { Reconnection } from '../../src/graph/edit/remove';
+import { isDesignDirty, isDirty } from './dirty';
 import type { AppState } from './types';
 
 export type Theme = 'light' | 'dark';
@@ -22,8 +23,11 @@ export interface UiSlice {
   examplesOpen: boolean;
   /** An action waiting for the user to agree to discard unsaved changes. */
   discardAction: (() => void) | null;
-  /** Runs `action` now, or after the user agrees to discard unsaved changes. */
-  unlessDirty(action: () => void): void;
+  /**
+   * Runs `action` now, or after the user agrees to discard unsaved changes. 'design' asks about the
+   * design only (opening an example keeps the runs list); 'document' also about unsaved runs (New, Open).
+   */
+  unlessDirty(action: () => void, scope?: 'design' | 'document'): void;
   setTheme(theme: Theme): void;
   say(text: string, tone?: StatusMessage['tone']): void;
   requestFocus(nodeId: string): void;
@@ -40,9 +44,9 @@ export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set, get)
   focusRequest: null,
   examplesOpen: false,
   discardAction: null,
-  unlessDirty: (action) => {
+  unlessDirty: (action, scope = 'design') => {
     const state = get();
-    if (state.design === state.savedDesign) action();
+    if (!(scope === 'design' ? isDesignDirty(state) : isDirty(state))) action();
     else set({ discardAction: action });
   },
   setTheme: (theme) => set({ theme }),

@@ -81,13 +81,25 @@ export const DesignMetadata = z.strictObject({
   tags: z.array(z.string().max(50)).max(50).default([]),
 });
 
-export const Design = z.strictObject({
+/** The network itself: what the engine, the exporters and a run's design snapshot hold. */
+export const DesignCore = z.strictObject({
   format: z.literal(DESIGN_FORMAT),
   version: z.literal(DESIGN_VERSION),
   metadata: DesignMetadata.prefault({}),
   nodes: z.array(DesignNode).max(MAX_NODES),
   edges: z.array(DesignEdge).max(MAX_EDGES),
   groups: z.array(RepeatGroup).max(MAX_NODES).default([]),
+});
+export type DesignCore = z.infer<typeof DesignCore>;
+
+/**
+ * A design document: the network plus, optionally, the training runs saved with it. The runs pass
+ * through here unread; readSavedRuns (savedRuns.ts) checks them one by one when the document is
+ * opened, so a damaged run record costs that run and never the design. The published JSON Schema
+ * (jsonSchema.ts) describes them in full.
+ */
+export const Design = DesignCore.extend({
+  runs: z.unknown().optional(),
 });
 export type Design = z.infer<typeof Design>;
 /** What a file holds before defaults are applied. */

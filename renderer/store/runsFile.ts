@@ -1,0 +1,67 @@
+/**
+ * The runs list ↔ a design file's `runs`: finished runs are written with their curves thinned to
+ * MAX_CURVE_POINTS; on open each saved run is checked on its own (readSavedRuns) so a damaged
+ * record is named and skipped while the design and the other runs still open.
+ */
+import type { Design, DesignCore } from '../../src/graph/design';
+import { MAX_SAVED_RUNS, readSavedRuns, splitRuns, thin, type SavedRun, type SavedRunInput } from '../../src/graph/savedRuns';
+import type { RunRecord } from './trainingSlice';
+
+/** JSON has no NaN or Infinity; the file says null and reading gives NaN back. */
+const finite = (v: number): number | null => (Number.isFinite(v) ? v : null);
+const finiteOrNull = (v: number | null): number | null => (v === null ? null : finite(v));
+
+function toSaved(run: RunRecord, outcome: NonNullable<RunRecord['outcome']>): SavedRunInput {
+  return {
+    id: run.id,
+    label: run.label,
+    designName: run.designName,
+    design: splitRuns(run.design).design,
+    settings: run.settings,
+    startedAt: Math.max(0, Math.round(run.startedAt)),
+    steps: thin(run.steps).map((p) => ({ x: p.x, loss: finite(p.loss), accuracy: finite(p.accuracy) })),
+    epochs: thin(run.epochs).map((p) => ({
+      epoch: p.epoch, loss: finite(p.loss), accuracy: finite(p.accuracy), validationLoss: finiteOrNull(p.validationLoss), validationAccuracy: finiteOrNull(p.validationAccuracy),
+    })),
+    outcome: {
+      ...outcome, loss: finiteOrNull(outcome.loss), accuracy: finiteOrNull(outcome.accuracy), validationLoss: finiteOrNull(outcome.validationLoss), validationAccuracy: finiteOrNull(outcome.validationAccuracy),
+    },
+    profile: run.profile && { activationStd: run.profile.activationStd.map(finiteOrNull), gradientRms: run.profile.gradientRms.map(finiteOrNull) },
+    blockDrop: run.blockDrop && {
+      baseline: { loss: finite(run.blockDrop.baseline.loss), accuracy: finite(run.blockDrop.baseline.accuracy) },
+      results: run.blockDrop.results.map((r) => ({ dropped: r.dropped, loss: finite(r.loss), accuracy: finite(r.accuracy) })),
+    },
+  };
+}
+
+/** Finished runs as the file keeps them (a run still training is saved once it ends), newest last. */
+export function runsForFile(runs: readonly RunRecord[]): SavedRunInput[] {
+  const saved: SavedRunInput[] = [];
+  for (const run of runs) if (run.outcome) saved.push(toSaved(run, run.outcome));
+  return saved.slice(-MAX_SAVED_RUNS);
+}
+
+/** The document Save writes: the design, plus `runs` when there are any (older readers see an unchanged format otherwise). */
+export function documentWithRuns(design: DesignCore, runs: readonly RunRecord[]): Design {
+  const saved = runsForFile(runs);
+  return saved.length ? { ...design, runs: saved } : design;
+}
+
+export function runFromSaved(saved: SavedRun): RunRecord {
+  return { ...saved, steps: [...saved.steps], epochs: [...saved.epochs] };
+}
+
+export interface OpenedRuns {
+  design: DesignCore;
+  /** Whether the document said anything about runs (a `runs` field, even an empty or bad one). */
+  hasRuns: boolean;
+  runs: RunRecord[];
+  warnings: string[];
+}
+
+/** Splits an opened document into its design and its readable runs, naming every run left out. */
+export function readDocumentRuns(document: Design): OpenedRuns {
+  const { design, runs: raw } = splitRuns(document);
+  const read = readSavedRuns(raw);
+  return { design, hasRuns: raw !== undefined, runs: read.runs.map(runFromSaved), warnings: read.warnings };
+}

@@ -9,6 +9,7 @@ import { appStore } from './store/store';
 import { exportDesignJson, exportModelFiles, newDocumentAsked, openDocument, openFileAsked, saveFile } from './files/fileActions';
 import { canvasInstance, fitCanvas } from './canvas/canvasApi';
 import { startTraining, stopTraining } from './training/controller';
+import { openRunLogAsked } from './replay/replayRunLog';
 
 function commands(): Partial<Record<MenuCommand, () => void>> {
   const state = () => appStore.getState();
@@ -21,6 +22,7 @@ function commands(): Partial<Record<MenuCommand, () => void>> {
     open: openFileAsked,
     save: () => void saveFile(false),
     'save-as': () => void saveFile(true),
+    'open-run-log': () => void openRunLogAsked(),
     'export-tfjs': () => void exportModelFiles('tfjs'),
     'export-keras': () => void exportModelFiles('keras'),
     'export-design': () => void exportDesignJson(),

@@ -5,6 +5,7 @@ import { statsStore } from './statsStore';
 import { formatStat } from './display';
 import { viridis } from './colour';
 import { HistogramPopover } from './HistogramPopover';
+import { openRunLogAsked } from '../replay/replayRunLog';
 import './overlay.css';
 
 const MODES: { value: OverlayMode; label: string }[] = [
@@ -38,24 +39,31 @@ function Legend({ mode }: { mode: OverlayMode }) {
   );
 }
 
-/** Scrubs back through recorded frames; "Live" follows the newest. Written to from the stats store. */
+/**
+ * Scrubs back through recorded frames; "Live" follows the newest (for a replayed run log, "End"
+ * shows its last frame). Written to from the stats store.
+ */
 function Timeline() {
   const slider = useRef<HTMLInputElement>(null);
   const label = useRef<HTMLSpanElement>(null);
-  useEffect(
-    () =>
-      statsStore.subscribe(() => {
-        const s = slider.current;
-        if (!s) return;
-        const count = statsStore.frameCount;
-        s.max = String(Math.max(0, count - 1));
-        const cursor = statsStore.cursorIndex;
-        if (cursor === null) s.value = s.max;
-        const f = statsStore.current();
-        if (label.current) label.current.textContent = f ? `${cursor === null ? 'live' : 'recorded'} · step ${f.step} · epoch ${f.epoch}` : 'no frames yet';
-      }),
-    [],
-  );
+  const latest = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    const update = () => {
+      const s = slider.current;
+      if (!s) return;
+      const count = statsStore.frameCount;
+      s.max = String(Math.max(0, count - 1));
+      const cursor = statsStore.cursorIndex;
+      if (cursor === null) s.value = s.max;
+      const f = statsStore.current();
+      const replay = statsStore.replay;
+      const where = replay ? `replay ${replay.name}` : cursor === null ? 'live' : 'recorded';
+      if (label.current) label.current.textContent = f ? `${where} · step ${f.step} · epoch ${f.epoch}` : 'no frames yet';
+      if (latest.current) latest.current.textContent = replay ? 'End' : 'Live';
+    };
+    update();
+    return statsStore.subscribe(update);
+  }, []);
   const onInput = useCallback((e: React.FormEvent<HTMLInputElement>) => {
     const v = Number(e.currentTarget.value);
     statsStore.scrubTo(v >= statsStore.frameCount - 1 ? null : v);
@@ -63,7 +71,7 @@ function Timeline() {
   return (
     <div className="overlay-timeline">
       <input ref={slider} type="range" min={0} max={0} step={1} defaultValue={0} aria-label="Timeline" onInput={onInput} />
-      <button type="button" className="linklike" onClick={() => statsStore.scrubTo(null)}>Live</button>
+      <button ref={latest} type="button" className="linklike" onClick={() => statsStore.scrubTo(null)}>Live</button>
       <span ref={label} className="muted">no frames yet</span>
     </div>
   );
@@ -74,6 +82,7 @@ function OverlayBarView() {
   const mode = useApp((s) => s.overlayMode);
   useEffect(() => {
     document.documentElement.dataset.overlay = mode;
+    statsStore.setMode(mode);
   }, [mode]);
   return (
     <div className="overlay-bar">
@@ -88,6 +97,9 @@ function OverlayBarView() {
       </div>
       {mode !== 'off' && <Legend mode={mode} />}
       {mode !== 'off' && <Timeline />}
+      <button type="button" className="linklike overlay-open-log" onClick={() => void openRunLogAsked()} title="Replay a run log from rescanvas train --log or an exported PyTorch package">
+        Open run log…
+      </button>
       <svg width="0" height="0" className="overlay-defs" aria-hidden="true">
         <defs>
           <marker id="overlay-arrow-back" viewBox="0 0 10 10" refX="2" refY="5" markerWidth="5" markerHeight="5" orient="auto-start-reverse" markerUnits="strokeWidth">

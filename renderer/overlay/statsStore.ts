@@ -28,6 +28,14 @@ type NodeListener = (display: NodeDisplay | undefined, frame: FrameDisplay) => v
 type EdgeListener = (gradNorm: number | undefined, frame: FrameDisplay) => void;
 type Listener = () => void;
 
+/** A run log shown instead of live training (renderer/replay). */
+export interface ReplayInfo {
+  /** The log's file name. */
+  name: string;
+  /** Frames in the log, before any thinning to fit the history budget. */
+  loggedFrames: number;
+}
+
 function frameBytes(frame: StatsFrame): number {
   const n = frame.nodes;
   return (n.activation.length + n.activationHistogram.length + n.gradient.length + n.gradientHistogram.length + frame.edges.gradient.length + frame.weights.values.length + frame.groups.values.length) * 4 + 64 * n.ids.length;
@@ -38,6 +46,7 @@ export class StatsStore {
   private historyBytes = 0;
   /** Index into history shown on the canvas; null follows the latest frame. */
   private cursor: number | null = null;
+  private replaying: ReplayInfo | null = null;
   private mode: OverlayMode = 'off';
   private design: Design | null = null;
   private layoutCache: { design: Design; ids: readonly string[]; edgeIds: readonly string[]; layout: OverlayLayout } | null = null;
@@ -68,7 +77,8 @@ export class StatsStore {
   push(frame: StatsFrame, seq: number): void {
     const started = this.now();
     const last = this.history[this.history.length - 1];
-    if (last && last.runId !== frame.runId) this.clear();
+    // Live training replaces a replay outright, whatever run ids the two carry.
+    if ((last && last.runId !== frame.runId) || this.replaying) this.clear();
     this.history.push(frame);
     this.historyBytes += frameBytes(frame);
     if (this.historyBytes > HISTORY_BYTES) this.thin();
@@ -82,7 +92,29 @@ export class StatsStore {
     this.historyBytes = 0;
     this.cursor = null;
     this.displayCache = null;
+    this.replaying = null;
     this.request();
+  }
+
+  /**
+   * Replaces the history with a recorded run (a run log) and shows its last frame. Nothing is
+   * acknowledged to the engine; the next live frame or clear() ends the replay.
+   */
+  loadRecording(frames: readonly StatsFrame[], name: string): void {
+    this.history = [...frames];
+    this.historyBytes = this.history.reduce((sum, f) => sum + frameBytes(f), 0);
+    while (this.historyBytes > HISTORY_BYTES && this.history.length > 2) this.thin();
+    this.cursor = null;
+    this.displayCache = null;
+    this.pendingSeqs = [];
+    this.receivedAt.clear();
+    this.replaying = { name, loggedFrames: frames.length };
+    this.request();
+  }
+
+  /** The run log being replayed, or null while the overlay shows live training (or nothing). */
+  get replay(): ReplayInfo | null {
+    return this.replaying;
   }
 
   setMode(mode: OverlayMode): void {

@@ -69,6 +69,28 @@ export const defaultClock: TrainerClock = {
   yieldToHost: () => new Promise((resolve) => host.setTimeout(resolve, 0)),
 };
 
+export interface TrainerOptions {
+  /**
+   * Measure the gradient w.r.t. the Input in instrumented steps (default on). Off only to measure
+   * what it costs (test/bench/engine.ts).
+   */
+  inputGradient?: boolean;
+}
+
+/**
+ * tf.variableGrads over `variables` plus `input`, in one backward pass. The input's own gradient is
+ * dropped: the Input node's probe has recorded it on the way.
+ */
+function gradsWithInput(tf: Tf, f: () => tfNamespace.Scalar, variables: tfNamespace.Variable[], input: Tensor): { value: tfNamespace.Scalar; grads: tfNamespace.NamedTensorMap } {
+  const { value, grads } = tf.engine().gradients(f, [...variables, input], undefined, true);
+  const named: tfNamespace.NamedTensorMap = {};
+  variables.forEach((v, i) => {
+    const g = grads[i] as Tensor | null;
+    if (g) named[v.name] = g;
+  });
+  return { value, grads: named };
+}
+
 export interface StepResult {
   loss: number;
   correct: number;
@@ -115,6 +137,7 @@ export class Trainer {
     readonly runId: string,
     private readonly events: TrainerEvents = {},
     private readonly clock: TrainerClock = defaultClock,
+    private readonly options: TrainerOptions = {},
   ) {
     this.layout = frameLayout(plan);
     this.optimizer = createOptimizer(tf, settings.optimizer);
@@ -172,11 +195,13 @@ export class Trainer {
     let packed: Tensor | undefined;
     const result = tf.tidy(() => {
       let correct: Tensor | undefined;
-      const { value, grads } = tf.variableGrads(() => {
+      const loss = () => {
         const out = runPlan(tf, this.plan, x, { training: true, seed: this.settings.seed * 1_000_003 + step, probes: recorder });
         correct = tf.keep(correctCount(tf, out.output, labels));
         return batchLoss(tf, this.plan.loss, out, this.plan.outputActivation, targets) as tfNamespace.Scalar;
-      }, this.plan.trainable);
+      };
+      // Differentiating w.r.t. the batch as well puts the Input's probe on the tape, so its gradient row is measured.
+      const { value, grads } = recorder && this.options.inputGradient !== false ? gradsWithInput(tf, loss, this.plan.trainable, x) : tf.variableGrads(loss, this.plan.trainable);
       const variables = this.plan.trainable.filter((v) => grads[v.name] !== undefined);
       const gradients = variables.map((v) => grads[v.name]);
       const before = recorder ? this.plan.trainable.map((v) => tf.clone(v)) : [];

@@ -3,9 +3,9 @@ import { z } from 'zod';
 /**
  * One stats frame: what every design node, edge and weight looked like at one training step.
  * Values are flat Float32Arrays, row-major, one row per id; the field lists below name the columns.
- * NaN means "not measured" (e.g. the gradient w.r.t. the Input, which no variable precedes);
- * in JSON lines it is written as null. Run logs (src/protocol/runLog.ts) carry frames in this shape,
- * typed arrays as plain arrays.
+ * NaN means "not measured" (e.g. a gradient a frame's source does not record; the app's engine
+ * records every node's, the Input's included); in JSON lines it is written as null. Run logs
+ * (src/protocol/runLog.ts) carry frames in this shape, typed arrays as plain arrays.
  */
 export const STATS_SCHEMA_VERSION = 1;
 export const HISTOGRAM_BINS = 32;

@@ -3,6 +3,7 @@ import type { Design } from '../../src/graph/design';
 import { getHost } from '../host';
 import { appStore, isDirty } from '../store/store';
 import { exportModel, type ModelFormat } from '../export/exportModel';
+import { exportPytorch } from '../export/pytorchExport';
 import { fitCanvas } from '../canvas/canvasApi';
 import { documentWithRuns, readDocumentRuns } from '../store/runsFile';
 
@@ -76,6 +77,13 @@ export async function exportDesignJson(): Promise<void> {
 
 export async function exportModelFiles(format: ModelFormat): Promise<void> {
   const outcome = await exportModel(format);
+  say(outcome.message, outcome.ok ? 'info' : 'error');
+}
+
+/** Export ▸ PyTorch and the desktop menu's export-pytorch: a PyTorch package of the open design. */
+export async function exportPytorchFiles(): Promise<void> {
+  say('Building the PyTorch package…');
+  const outcome = await exportPytorch();
   say(outcome.message, outcome.ok ? 'info' : 'error');
 }
 

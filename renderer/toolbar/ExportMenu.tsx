@@ -1,10 +1,11 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
-import { exportDesignJson, exportModelFiles } from '../files/fileActions';
+import { exportDesignJson, exportModelFiles, exportPytorchFiles } from '../files/fileActions';
 
 const ITEMS = [
   { label: 'tf.js model', run: () => exportModelFiles('tfjs') },
   { label: 'Keras JSON', run: () => exportModelFiles('keras') },
   { label: 'Design JSON', run: () => exportDesignJson() },
+  { label: 'PyTorch', run: () => exportPytorchFiles() },
 ] as const;
 
 /** A menu button (WAI-ARIA menu pattern): arrows move between items, Escape closes. */

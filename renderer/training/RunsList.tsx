@@ -9,11 +9,11 @@ function summary(run: RunRecord): string {
   return outcomeText(run.outcome);
 }
 
-/** Every run of this session; tick two or more to overlay their curves and depth profiles. */
+/** The document's runs (saved with the design file); tick two or more to overlay their curves and depth profiles. */
 function RunsListView() {
   const runs = useApp((s) => s.runs);
   const compareIds = useApp((s) => s.compareIds);
-  if (!runs.length) return <p className="muted small">No runs yet. Each training run is kept here to compare.</p>;
+  if (!runs.length) return <p className="muted small">No runs yet. Each training run is kept here to compare, and saved with the design.</p>;
   return (
     <div className="runs">
       <ul className="runs-list" aria-label="Runs">

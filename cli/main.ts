@@ -7,7 +7,6 @@ import { registerSummary } from './commands/summary';
 import { registerValidate } from './commands/validate';
 import { registerExport } from './commands/export';
 import { registerImport } from './commands/import';
-import { registerExportPytorch } from './commands/exportPytorch';
 import { registerLesson } from './commands/lesson';
 import { registerTrain } from './commands/train';
 import { UsageError } from './errors';
@@ -22,7 +21,6 @@ registerValidate(program);
 registerSummary(program);
 registerExport(program);
 registerImport(program);
-registerExportPytorch(program);
 registerLesson(program);
 registerTrain(program);
 

@@ -7,6 +7,20 @@ import { parseModelJsonText } from '../../src/import/json';
 import { checkWeightPath, readWeights } from '../../src/import/weights';
 import { readDesignFile } from '../designFile';
 import { UsageError } from '../errors';
+import { pytorchFiles, SYNTHETIC } from './exportPytorch';
+
+/** The library's formats, and the PyTorch package (written by src/export/pytorch, which needs more options). */
+const FORMATS = [...EXPORT_FORMATS, 'pytorch'] as const;
+
+interface ExportOptions {
+  format: string;
+  out: string;
+  weights?: string;
+  keras3?: boolean;
+  force?: boolean;
+  dataset?: string;
+  config?: string;
+}
 
 /** Weight files larger than this are refused before reading (a 1000-layer ResNet is ~10 MB). */
 const MAX_WEIGHT_FILE_BYTES = 2 * 1024 ** 3;
@@ -102,38 +116,59 @@ async function readWeightsFile(path: string): Promise<NamedWeights> {
   }
 }
 
+async function runExport(file: string, options: ExportOptions): Promise<void> {
+  if (!(FORMATS as readonly string[]).includes(options.format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not "${options.format}"`);
+  if (options.keras3 && options.format !== 'keras') throw new UsageError('--keras3 only applies to --format keras');
+  if ((options.dataset || options.config) && options.format !== 'pytorch') throw new UsageError('--dataset and --config only apply to --format pytorch');
+  const design = await readDesignFile(file);
+  const weights = options.weights ? await readWeightsFile(options.weights) : undefined;
+  if (options.format === 'pytorch') {
+    const files = await pytorchFiles(file, design, { weights, dataset: options.dataset, config: options.config });
+    await writeFolderAtomically(options.out, files, options.force ?? false);
+    console.log(`wrote ${options.out}: ${files.map((f) => f.name).join(', ')}${weights ? '' : ' (freshly initialized weights: no --weights given)'}`);
+    return;
+  }
+  const format = options.format as ExportFormat;
+  let tf = null;
+  if (format !== 'design') {
+    tf = await import('@tensorflow/tfjs');
+    // Prod mode also silences tf.js' "install tfjs-node" banner, which is noise on a CLI's stderr.
+    tf.enableProdMode();
+    await tf.setBackend('cpu');
+  }
+  let bundle;
+  try {
+    bundle = await exportDesign(format, design, tf, { weights, keras3: options.keras3 });
+  } catch (error) {
+    if (error instanceof WeightsError) throw new UsageError(`${options.weights}: ${error.message}`);
+    if (error instanceof Error && error.name === 'CompileError') throw new UsageError(`${file}: ${error.message}`);
+    throw error;
+  }
+  await writeFolderAtomically(options.out, bundle.files, options.force ?? false);
+  console.log(`wrote ${options.out}: ${bundle.files.map((f) => f.name).join(', ')}${format !== 'design' && !weights ? ' (freshly initialized weights: no --weights given)' : ''}`);
+}
+
 export function registerExport(program: Command): void {
   program
     .command('export')
-    .description('export a design as a tf.js model (model.json + weights.bin), Keras JSON, or design JSON')
+    .description('export a design: a tf.js model (model.json + weights.bin), Keras JSON, design JSON, or a PyTorch package (model.py, train.py for torchrun / DDP, data.py)')
     .argument('<design>', 'a .rescanvas.json design file')
-    .requiredOption('--format <format>', `one of ${EXPORT_FORMATS.join(', ')}`)
+    .requiredOption('--format <format>', `one of ${FORMATS.join(', ')}`)
     .requiredOption('--out <dir>', 'folder to create with the exported files')
     .option('--weights <file>', "trained weights: a design's .weights.json sidecar or a tf.js model.json (default: fresh initial weights)")
     .option('--keras3', 'Keras JSON with the Keras 3 module/registered_name keys')
+    .option('--dataset <kind>', `pytorch: also write data.npz with a built-in dataset (${SYNTHETIC.join(', ')})`)
+    .option('--config <file.json>', 'pytorch: training settings for train.py (optimizer, learningRate, schedule, batchSize, epochs, statsEvery, seed)')
     .option('--force', 'replace --out if it already exists')
-    .action(async (file: string, options: { format: string; out: string; weights?: string; keras3?: boolean; force?: boolean }) => {
-      if (!(EXPORT_FORMATS as readonly string[]).includes(options.format)) throw new UsageError(`--format must be one of ${EXPORT_FORMATS.join(', ')}, not "${options.format}"`);
-      const format = options.format as ExportFormat;
-      if (options.keras3 && format !== 'keras') throw new UsageError('--keras3 only applies to --format keras');
-      const design = await readDesignFile(file);
-      const weights = options.weights ? await readWeightsFile(options.weights) : undefined;
-      let tf = null;
-      if (format !== 'design') {
-        tf = await import('@tensorflow/tfjs');
-        // Prod mode also silences tf.js' "install tfjs-node" banner, which is noise on a CLI's stderr.
-        tf.enableProdMode();
-        await tf.setBackend('cpu');
-      }
-      let bundle;
-      try {
-        bundle = await exportDesign(format, design, tf, { weights, keras3: options.keras3 });
-      } catch (error) {
-        if (error instanceof WeightsError) throw new UsageError(`${options.weights}: ${error.message}`);
-        if (error instanceof Error && error.name === 'CompileError') throw new UsageError(`${file}: ${error.message}`);
-        throw error;
-      }
-      await writeFolderAtomically(options.out, bundle.files, options.force ?? false);
-      console.log(`wrote ${options.out}: ${bundle.files.map((f) => f.name).join(', ')}${format !== 'design' && !weights ? ' (freshly initialized weights: no --weights given)' : ''}`);
-    });
+    .action((file: string, options: ExportOptions) => runExport(file, options));
+  // The command's name before PyTorch joined `export`; kept so existing scripts still run.
+  program
+    .command('export-pytorch', { hidden: true })
+    .argument('<design>')
+    .requiredOption('--out <dir>')
+    .option('--weights <file>')
+    .option('--dataset <kind>')
+    .option('--config <file.json>')
+    .option('--force')
+    .action((file: string, options: Omit<ExportOptions, 'format'>) => runExport(file, { ...options, format: 'pytorch' }));
 }

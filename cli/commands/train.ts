@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import * as tf from '@tensorflow/tfjs';
 import cliProgress from 'cli-progress';
@@ -12,7 +13,10 @@ import { nodeBackendCandidates } from '../../electron/engine/nodeBackends';
 import { BackendName, Optimizer, TrainSettings } from '../../src/protocol/settings';
 import { DatasetSpec } from '../../src/engine/datasets/spec';
 import { PROTOCOL_VERSION, describeIssues, type FromEngine } from '../../src/protocol/messages';
-import { ACTIVATION_FIELDS, GRADIENT_FIELDS, statValue, statsFrameToJson, type StatsFrame } from '../../src/protocol/stats';
+import { ACTIVATION_FIELDS, GRADIENT_FIELDS, statValue, type StatsFrame } from '../../src/protocol/stats';
+import { endLine, epochLine, RUN_LOG_FORMAT, RUN_LOG_VERSION, runHeaderLine, statsLine } from '../../src/protocol/runLog';
+import type { Design } from '../../src/graph/design';
+import { unroll } from '../../src/graph/unroll';
 
 interface TrainOptions {
   dataset: string;
@@ -26,6 +30,8 @@ interface TrainOptions {
   fit?: boolean;
   statsIntervalMs: string;
 }
+
+const finite = (value: number | null): number | null => (value !== null && Number.isFinite(value) ? value : null);
 
 function number(name: string, text: string): number {
   const value = Number(text);
@@ -46,6 +52,44 @@ export function depthTable(frame: StatsFrame): string {
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
+/** The unrolled ids the engine's frames carry: nodes on a path from the Input to the Output, in order. */
+export function modelNodeIds(design: Design): string[] {
+  let nodes;
+  try {
+    nodes = unroll(design).nodes;
+  } catch {
+    return []; // a design with a cycle: the engine refuses it with a diagnostic of its own
+  }
+  const input = nodes.find((n) => n.node.type === 'Input')?.id;
+  const output = nodes.find((n) => n.node.type === 'Output')?.id;
+  const fed = new Set<string>();
+  for (const n of nodes) if (n.id === input || n.inputs.some((e) => fed.has(e.source))) fed.add(n.id);
+  const feeds = new Set<string>(output ? [output] : []);
+  for (const n of [...nodes].reverse()) if (feeds.has(n.id)) for (const e of n.inputs) feeds.add(e.source);
+  return nodes.filter((n) => fed.has(n.id) && feeds.has(n.id)).map((n) => n.id);
+}
+
+/** A run log file (src/protocol/runLog.ts), one synchronous write per record: a killed run leaves every line it wrote. */
+class RunLogFile {
+  private readonly fd: number;
+
+  constructor(readonly path: string) {
+    try {
+      this.fd = openSync(path, 'w');
+    } catch (error) {
+      throw new UsageError(`--log ${path}: cannot write (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    }
+  }
+
+  write(line: string): void {
+    writeSync(this.fd, `${line}\n`);
+  }
+
+  close(): void {
+    closeSync(this.fd);
+  }
+}
+
 export function registerTrain(program: Command): void {
   program
     .command('train')
@@ -58,7 +102,7 @@ export function registerTrain(program: Command): void {
     .option('--batch <n>', 'batch size', '64')
     .option('--seed <n>', 'seed for data order, weights and dropout', '1')
     .option('--backend <name>', 'force a backend: tensorflow-gpu, tensorflow, wasm or cpu')
-    .option('--log <file>', 'write every stats frame as JSON lines (schema: src/protocol/stats.ts)')
+    .option('--log <file>', 'write a run log (JSON lines: header, stats frames, epochs, end; src/protocol/runLog.ts) that the app can replay')
     .option('--fit', "set the design's Input shape and Output units from the dataset")
     .option('--stats-interval-ms <ms>', 'stats frame cadence in wall-time milliseconds', '100')
     .action(async (file: string, options: TrainOptions) => {
@@ -82,7 +126,27 @@ export function registerTrain(program: Command): void {
 
       const report = await selectBackend([...nodeBackendCandidates(tf), ...portableCandidates(tf)], backend?.data);
       console.log(`backend: ${describeBackend(report)}`);
-      const log: WriteStream | null = options.log ? createWriteStream(options.log) : null;
+      const log = options.log ? new RunLogFile(options.log) : null;
+      const runId = `rescanvas-${new Date().toISOString().replace(/[-:]|\.\d+/g, '')}-${randomBytes(3).toString('hex')}`;
+      log?.write(
+        runHeaderLine({
+          format: RUN_LOG_FORMAT,
+          version: RUN_LOG_VERSION,
+          source: 'rescanvas',
+          runId,
+          designName: design.metadata.name,
+          design,
+          nodeIds: modelNodeIds(design),
+          worldSize: 1,
+          settings: { ...settings.data, backend: report.active },
+          startedAt: new Date().toISOString(),
+        }),
+      );
+      const startedAt = performance.now();
+      let step = 0;
+      let stepsPerEpoch = 0;
+      let epochs = 0;
+      let ended = false;
       const bar = new cliProgress.SingleBar({ format: 'epoch {epoch}/{epochs} [{bar}] {percentage}% | loss {loss} | acc {acc} | {rate} steps/s', hideCursor: true }, cliProgress.Presets.shades_classic);
       let lastFrame: StatsFrame | null = null;
       let failure: string | null = null;
@@ -98,18 +162,34 @@ export function registerTrain(program: Command): void {
                 bar.start(message.totalSteps, 0, { epoch: 1, epochs: message.epochs, loss: '-', acc: '-', rate: '-' });
                 barStarted = true;
               }
+              step = message.step;
+              stepsPerEpoch = message.stepsPerEpoch;
               bar.update(message.step, { epoch: message.epoch + 1, epochs: message.epochs, loss: message.loss.toFixed(4), acc: message.accuracy.toFixed(3), rate: message.stepsPerSecond.toFixed(0) });
               return;
             case 'metrics': {
               const validation = message.validationLoss === null ? '' : `, validation loss ${message.validationLoss.toFixed(4)}, accuracy ${(message.validationAccuracy ?? 0).toFixed(3)}`;
               bar.stop();
               barStarted = false;
+              epochs = message.epoch;
+              log?.write(
+                epochLine({
+                  epoch: message.epoch,
+                  // Progress messages are throttled; every epoch runs stepsPerEpoch steps.
+                  step: stepsPerEpoch ? message.epoch * stepsPerEpoch : step,
+                  loss: finite(message.loss),
+                  accuracy: finite(message.accuracy),
+                  validationLoss: finite(message.validationLoss),
+                  validationAccuracy: finite(message.validationAccuracy),
+                  learningRate: finite(message.learningRate),
+                  elapsedMs: performance.now() - startedAt,
+                }),
+              );
               console.log(`epoch ${message.epoch}: loss ${message.loss.toFixed(4)}, accuracy ${message.accuracy.toFixed(3)}${validation} (${(message.durationMs / 1000).toFixed(1)} s)`);
               return;
             }
             case 'statsFrame':
               lastFrame = message.frame;
-              log?.write(`${statsFrameToJson(message.frame)}\n`);
+              log?.write(statsLine(message.frame));
               return;
             case 'diagnostics':
               for (const d of message.diagnostics) console.error(`${d.severity}: ${d.nodeId ? `${d.nodeId}: ` : ''}${d.message}${d.fix ? ' (rerun with --fit)' : ''}`);
@@ -119,6 +199,8 @@ export function registerTrain(program: Command): void {
               return;
             case 'done':
               bar.stop();
+              ended = true;
+              log?.write(endLine({ reason: message.reason, step: message.steps, epoch: message.epochs, elapsedMs: performance.now() - startedAt }));
               console.log(`done (${message.reason}) after ${message.epochs} epochs, ${message.steps} steps`);
               return;
             default:
@@ -127,10 +209,12 @@ export function registerTrain(program: Command): void {
         },
       });
       await session.handle({ v: PROTOCOL_VERSION, type: 'loadDesign', design });
-      if (failure === null) await session.handle({ v: PROTOCOL_VERSION, type: 'start', runId: 'cli', settings: settings.data });
+      if (failure === null) await session.handle({ v: PROTOCOL_VERSION, type: 'start', runId, settings: settings.data });
       await session.idle();
       session.dispose();
-      await new Promise<void>((resolve) => (log ? log.end(resolve) : resolve()));
+      // A run the engine refused still ends its log, so a reader can tell it from one that was cut off.
+      if (!ended) log?.write(endLine({ reason: 'failed', step, epoch: epochs, elapsedMs: performance.now() - startedAt }));
+      log?.close();
       if (failure !== null) throw new UsageError(failure);
       if (lastFrame) console.log(`\nper-node profile at step ${(lastFrame as StatsFrame).step}:\n${depthTable(lastFrame)}`);
     });

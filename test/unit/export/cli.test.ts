@@ -73,3 +73,55 @@ describe('rescanvas export / import', () => {
     expect(existsSync(join(bad, 'o'))).toBe(false);
   });
 });
+
+describe('rescanvas export --format pytorch', () => {
+  it('writes the package with the dataset and settings given, and the old export-pytorch name still works', () => {
+    const out = join(dir, 'torch');
+    const config = join(dir, 'train-config.json');
+    writeFileSync(config, JSON.stringify({ epochs: 3, statsEvery: 4, batchSize: 16 }));
+    const r = run('export', example('residual-mlp-20.rescanvas.json'), '--format', 'pytorch', '--out', out, '--dataset', 'spirals', '--config', config);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/freshly initialized weights/);
+    const files = readdirSync(out).sort();
+    expect(files).toEqual(['README.md', 'config.json', 'data.npz', 'data.py', 'design.rescanvas.json', 'model.py', 'runlog.py', 'stats_layout.json', 'train.py', 'weights.bin', 'weights.json']);
+    expect(JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'))).toMatchObject({ epochs: 3, statsEvery: 4, batchSize: 16 });
+    expect(readFileSync(join(out, 'README.md'), 'utf8')).toContain('--format pytorch');
+    const layout = JSON.parse(readFileSync(join(out, 'stats_layout.json'), 'utf8')) as { nodeIds: string[] };
+    expect(layout.nodeIds).toHaveLength(68);
+
+    const alias = run('export-pytorch', example('residual-mlp-20.rescanvas.json'), '--out', join(dir, 'torch-alias'));
+    expect(alias.status).toBe(0);
+    expect(readdirSync(join(dir, 'torch-alias')).sort()).toEqual(files.filter((f) => f !== 'data.npz'));
+  });
+
+  it('carries trained weights from a tf.js export into the package', () => {
+    const tfjs = join(dir, 'tfjs-for-torch');
+    expect(run('export', example('projection-shortcut.rescanvas.json'), '--format', 'tfjs', '--out', tfjs).status).toBe(0);
+    const out = join(dir, 'torch-weights');
+    const r = run('export', example('projection-shortcut.rescanvas.json'), '--format', 'pytorch', '--out', out, '--weights', join(tfjs, 'model.json'));
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).not.toMatch(/freshly initialized/);
+    // Transposing kernels into PyTorch layout reorders values without changing them: their total survives.
+    const sum = (bytes: Buffer) => new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4).reduce((s, v) => s + Math.abs(v), 0);
+    const index = JSON.parse(readFileSync(join(out, 'weights.json'), 'utf8')) as { tensors: { from: string }[] };
+    expect(index.tensors.map((t) => t.from)).toContain('dense_1/kernel');
+    expect(sum(readFileSync(join(out, 'weights.bin')))).toBeCloseTo(sum(readFileSync(join(tfjs, 'weights.bin'))), 1);
+  });
+
+  it('bad input: options of another format, an unknown dataset, a bad config: exit 2, nothing written', () => {
+    const out = join(dir, 'torch-bad');
+    const keras = run('export', example('projection-shortcut.rescanvas.json'), '--format', 'keras', '--out', out, '--dataset', 'spirals');
+    expect(keras.status).toBe(2);
+    expect(keras.stderr).toMatch(/--dataset and --config only apply to --format pytorch/);
+    const dataset = run('export', example('projection-shortcut.rescanvas.json'), '--format', 'pytorch', '--out', out, '--dataset', 'imagenet');
+    expect(dataset.status).toBe(2);
+    expect(dataset.stderr).toMatch(/--dataset imagenet: not a built-in dataset/);
+    const config = join(dir, 'bad-config.json');
+    writeFileSync(config, JSON.stringify({ epochs: 0 }));
+    const bad = run('export', example('projection-shortcut.rescanvas.json'), '--format', 'pytorch', '--out', out, '--config', config);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain(`${config}: epochs`);
+    expect(existsSync(out)).toBe(false);
+  });
+});

@@ -67,7 +67,7 @@ describe('PyTorch export: what cannot be exported is refused by name, and nothin
     const file = join(root, 'bad.rescanvas.json');
     writeFileSync(file, serializeDesign(invalidDesign()));
     const out = join(root, 'out');
-    const r = spawnSync(process.execPath, ['bin/rescanvas.mjs', 'export-pytorch', file, '--out', out], { encoding: 'utf8', timeout: 60_000 });
+    const r = spawnSync(process.execPath, ['bin/rescanvas.mjs', 'export', file, '--format', 'pytorch', '--out', out], { encoding: 'utf8', timeout: 60_000 });
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('dense_after_conv');
     expect(existsSync(out)).toBe(false);
@@ -81,7 +81,7 @@ describe('PyTorch export: what cannot be exported is refused by name, and nothin
     rmSync(out, { recursive: true, force: true });
     spawnSync('mkdir', [out]);
     writeFileSync(join(out, 'mine.txt'), 'keep me');
-    const r = spawnSync(process.execPath, ['bin/rescanvas.mjs', 'export-pytorch', file, '--out', out], { encoding: 'utf8', timeout: 60_000 });
+    const r = spawnSync(process.execPath, ['bin/rescanvas.mjs', 'export', file, '--format', 'pytorch', '--out', out], { encoding: 'utf8', timeout: 60_000 });
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('not empty');
     expect(readdirSync(out)).toEqual(['mine.txt']);

@@ -19,7 +19,7 @@ A stats record holds flat row-major arrays, one row per id, null where nothing w
   nodes.activation          mean, std, min, max, zeroFraction of the node's output (the Output node: its
                             pre-activation values)
   nodes.activationHistogram 32 bins over [min, max], fractions of the values
-  nodes.gradient            l2Norm, rms, maxAbs of the loss gradient w.r.t. that output (none for the Input)
+  nodes.gradient            l2Norm, rms, maxAbs of the loss gradient w.r.t. that output (the Input: the batch)
   nodes.gradientHistogram   32 bins over [-maxAbs, maxAbs]
   edges.gradient            l2Norm, rms of the gradient along each edge whose source feeds several nodes
   weights.values            norm, gradNorm, updateRatio = |w_after - w_before| / |w_before| of this step
@@ -155,9 +155,12 @@ class StatsRecorder:
         return view
 
     def _on_input(self, model, inputs):
-        if self.active and inputs and torch.is_tensor(inputs[0]):
-            with torch.no_grad():
-                self.activation[self.input_row] = activation_summary(inputs[0])
+        if not (self.active and inputs and torch.is_tensor(inputs[0]) and inputs[0].is_floating_point()):
+            return None
+        # The batch itself needs no gradient; asking for one on recorded steps measures the loss gradient
+        # w.r.t. the Input (and the edges leaving it), as the app does. Parameter gradients are unchanged.
+        x = inputs[0].detach().requires_grad_(True)
+        return (self._measure(self.node_ids[self.input_row], x),) + tuple(inputs[1:])
 
     def _on_output(self, node_id):
         def hook(module, inputs, output):

@@ -23,7 +23,8 @@ function train(id: string, steps: number, nanAt = -1): RunRecord {
     s().runProgress(id, { epoch: 0, epochs: 2, step, stepsPerEpoch: 10, totalSteps: steps, loss: step === nanAt ? Number.NaN : 1 / step, accuracy: 0.5, learningRate: 0.01, stepsPerSecond: 5 });
   }
   s().runEpoch(id, { epoch: 1, loss: 0.5, accuracy: 0.7, validationLoss: 0.6, validationAccuracy: null });
-  s().runDone(id, outcome(1 / steps));
+  // As the controller does: the engine's whole `done` message stands in for the outcome.
+  s().runDone(id, { v: 1, type: 'done', runId: id, ...outcome(1 / steps) } as RunOutcome);
   s().runProfile(id, { activationStd: [1, 0.1, null], gradientRms: [0.001, 0.01, 0.1] });
   s().runBlockDrop(id, { baseline: { loss: 0.5, accuracy: 0.7 }, results: [{ dropped: ['add_1'], loss: 0.9, accuracy: 0.55 }] });
   const run = s().runs.find((r) => r.id === id);
@@ -67,12 +68,12 @@ describe('runs saved with the design file', () => {
     expect(s().design.nodes).toHaveLength(saved.nodes.length);
     expect(s().design).not.toHaveProperty('runs');
     const [r1, r2] = s().runs;
-    expect(r1).toEqual({ ...first, settings: TrainSettings.parse(first.settings) });
+    expect(r1).toEqual({ ...first, settings: TrainSettings.parse(first.settings), outcome: outcome(1 / 30) });
     expect(r1.steps[6].loss).toBeNaN();
     expect(r2.steps).toHaveLength(MAX_CURVE_POINTS);
     expect(r2.steps[0]).toEqual(second.steps[0]);
     expect(r2.steps.at(-1)).toEqual(second.steps.at(-1));
-    expect({ ...r2, steps: [] }).toEqual({ ...second, steps: [], settings: TrainSettings.parse(second.settings) });
+    expect({ ...r2, steps: [] }).toEqual({ ...second, steps: [], settings: TrainSettings.parse(second.settings), outcome: outcome(1 / 5000) });
   });
 
   it('the document with runs passes the save and open IPC schemas', () => {

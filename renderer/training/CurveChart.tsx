@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { watchOnScreen } from './onScreen';
 
 export interface CurveSeries {
   label: string;
@@ -16,11 +17,15 @@ const HEIGHT = 150;
 /**
  * A uPlot line chart in a named figure. uPlot draws tens of thousands of points on a canvas in a
  * millisecond or two and is ~45 kB: the right size for live curves redrawn several times a second.
- * The chart is rebuilt when the set of series changes and otherwise fed with setData.
+ * The chart is rebuilt when the set of series changes and otherwise fed with setData — only while it
+ * is on screen: off-screen updates are kept and drawn when it scrolls (or its section opens) back.
  */
 export function CurveChart({ name, yLabel, series, logY = false, percent = false, xLabel = 'epoch' }: { name: string; yLabel: string; series: CurveSeries[]; logY?: boolean; percent?: boolean; xLabel?: string }) {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
+  const visible = useRef(false);
+  /** The newest series not yet drawn (null when the chart is up to date). */
+  const pending = useRef<{ series: CurveSeries[]; logY: boolean } | null>(null);
   const shapeKey = series.map((s) => `${s.label}|${s.colour}|${s.dash?.join(',') ?? ''}`).join(';') + (logY ? 'log' : '');
 
   useEffect(() => {
@@ -42,9 +47,16 @@ export function CurveChart({ name, yLabel, series, logY = false, percent = false
       series: [{ label: xLabel }, ...series.map((s) => ({ label: s.label, stroke: s.colour, width: 1.6, dash: s.dash, spanGaps: true, points: { show: false } }))],
     };
     plot.current = new uPlot(opts, [[]], el);
-    const resize = new ResizeObserver(() => plot.current?.setSize({ width: Math.max(160, el.clientWidth), height: HEIGHT }));
+    const resize = new ResizeObserver(() => {
+      if (el.clientWidth > 0) plot.current?.setSize({ width: Math.max(160, el.clientWidth), height: HEIGHT });
+    });
     resize.observe(el);
+    const unwatch = watchOnScreen(el, (v) => {
+      visible.current = v;
+      if (v) draw();
+    });
     return () => {
+      unwatch();
       resize.disconnect();
       plot.current?.destroy();
       plot.current = null;
@@ -52,11 +64,18 @@ export function CurveChart({ name, yLabel, series, logY = false, percent = false
     // shapeKey stands for the series' labels, colours and dashes.
   }, [shapeKey, percent, xLabel]);
 
-  useEffect(() => {
-    if (!plot.current) return;
-    const tables = series.map((s) => [Float64Array.from(s.x), s.y.map((v) => (v === null || !Number.isFinite(v) || (logY && v <= 0) ? null : v))] as uPlot.AlignedData);
+  function draw() {
+    const next = pending.current;
+    if (!plot.current || !next) return;
+    pending.current = null;
+    const tables = next.series.map((s) => [Float64Array.from(s.x), s.y.map((v) => (v === null || !Number.isFinite(v) || (next.logY && v <= 0) ? null : v))] as uPlot.AlignedData);
     const data = tables.length ? (tables.length === 1 ? tables[0] : uPlot.join(tables)) : ([[]] as uPlot.AlignedData);
     plot.current.setData(data);
+  }
+
+  useEffect(() => {
+    pending.current = { series, logY };
+    if (visible.current) draw();
   });
 
   return (

@@ -1,45 +1,58 @@
-import { memo, useEffect, useState } from 'react';
+import { memo, useEffect, useRef, useState } from 'react';
 import { useApp } from '../store/store';
 import { statsStore } from '../overlay/statsStore';
 import { depthProfile } from '../overlay/display';
 import { categoryColour } from '../overlay/colour';
 import { CurveChart, type CurveSeries } from './CurveChart';
+import { useOnScreen } from './onScreen';
 
 /** Redraws at most this often from the live stream; the chart is a summary, not an animation. */
 const LIVE_INTERVAL_MS = 500;
 
 /**
  * Activation std and gradient RMS against depth: the classic vanishing-gradient picture. The live
- * run comes from the stats store (throttled); compared runs from their last recorded frame.
+ * run comes from the stats store (throttled, and only while the chart is on screen: a closed section
+ * or a scrolled-away chart costs the stream nothing); compared runs from their last recorded frame.
  */
 function DepthProfileView() {
   const runs = useApp((s) => s.runs);
   const compareIds = useApp((s) => s.compareIds);
   const [live, setLive] = useState<ReturnType<typeof depthProfile> | null>(null);
+  const box = useRef<HTMLDivElement>(null);
+  const onScreen = useOnScreen(box);
+  const comparing = runs.filter((r) => compareIds.includes(r.id) && r.profile).length >= 2;
 
   useEffect(() => {
+    // Compared runs are drawn from the store; the live stream only matters when it is what is shown.
+    if (!onScreen || comparing) return;
     let last = 0;
     let timer: ReturnType<typeof setTimeout> | null = null;
+    let shown: unknown = undefined;
     const update = () => {
       timer = null;
       last = performance.now();
       const frame = statsStore.current();
       const layout = statsStore.layout();
+      // A repaint of the same frame (mode switch, another subscriber) changes nothing here.
+      if (frame === shown) return;
+      shown = frame;
       setLive(frame && layout ? depthProfile(frame, layout) : null);
     };
     const unsubscribe = statsStore.subscribe(() => {
       if (timer !== null) return;
       timer = setTimeout(update, Math.max(0, LIVE_INTERVAL_MS - (performance.now() - last)));
     });
+    // Catch up at once with what streamed while the chart was hidden.
+    update();
     return () => {
       unsubscribe();
       if (timer !== null) clearTimeout(timer);
     };
-  }, []);
+  }, [onScreen, comparing]);
 
   const compared = runs.filter((r) => compareIds.includes(r.id) && r.profile);
   let series: CurveSeries[];
-  if (compared.length >= 2) {
+  if (comparing) {
     series = compared.flatMap((r) => {
       const i = runs.indexOf(r);
       const p = r.profile as NonNullable<typeof r.profile>;
@@ -57,7 +70,11 @@ function DepthProfileView() {
   } else {
     series = [];
   }
-  return <CurveChart name="Depth profile" yLabel="log scale, by layer depth →" series={series} logY xLabel="depth" />;
+  return (
+    <div ref={box}>
+      <CurveChart name="Depth profile" yLabel="log scale, by layer depth →" series={series} logY xLabel="depth" />
+    </div>
+  );
 }
 
 export const DepthProfile = memo(DepthProfileView);

@@ -1,4 +1,4 @@
-import { memo, useEffect } from 'react';
+import { memo, useEffect, useState } from 'react';
 import { useApp } from '../store/store';
 import { describeBackend } from '../../src/engine/backends/select';
 import { connectTraining } from './controller';
@@ -23,11 +23,17 @@ function BackendLine() {
   );
 }
 
-function Section({ title, children, open = true }: { title: string; children: React.ReactNode; open?: boolean }) {
+/**
+ * A collapsible part of the panel. With `live`, its contents are unmounted while it is closed, so
+ * charts nobody sees do no work per stats frame or progress message; they rebuild from the stores
+ * when it opens. Form sections stay mounted to keep what the user was typing.
+ */
+function Section({ title, children, live = false }: { title: string; children: React.ReactNode; live?: boolean }) {
+  const [open, setOpen] = useState(true);
   return (
-    <details className="training-section" open={open}>
+    <details className="training-section" open={open} onToggle={(e) => setOpen(e.currentTarget.open)}>
       <summary>{title}</summary>
-      {children}
+      {(open || !live) && children}
     </details>
   );
 }
@@ -47,17 +53,17 @@ function TrainingPanelView() {
       <Section title="Settings">
         <TrainControls />
       </Section>
-      <Section title="Curves">
+      <Section title="Curves" live>
         <Curves />
         <DecisionBoundary />
       </Section>
-      <Section title="Depth profile">
+      <Section title="Depth profile" live>
         <DepthProfile />
       </Section>
       <Section title="Runs">
         <RunsList />
       </Section>
-      <Section title="Block drop">
+      <Section title="Block drop" live>
         <BlockDrop />
       </Section>
     </section>

@@ -1,5 +1,11 @@
 import { defineConfig } from '@playwright/test';
 
+/**
+ * A second production build to compare against, side by side in one run (e.g. the parent commit's
+ * `vite build --outDir <dir>`): served on port 5177 and streamed interleaved with this one.
+ */
+const baseline = process.env.BENCH_BASELINE_DIST;
+
 /** UI benchmark on the production build (dev-mode React is several times slower and not what users run). */
 export default defineConfig({
   testDir: '.',
@@ -17,11 +23,16 @@ export default defineConfig({
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     },
   },
-  webServer: {
-    command: 'npx vite build --logLevel warn && npx vite preview --host 127.0.0.1 --port 5176 --strictPort',
-    url: 'http://127.0.0.1:5176/',
-    cwd: '../../..',
-    reuseExistingServer: false,
-    timeout: 180_000,
-  },
+  webServer: [
+    {
+      command: 'npx vite build --logLevel warn && npx vite preview --host 127.0.0.1 --port 5176 --strictPort',
+      url: 'http://127.0.0.1:5176/',
+      cwd: '../../..',
+      reuseExistingServer: false,
+      timeout: 180_000,
+    },
+    ...(baseline
+      ? [{ command: `npx vite preview --host 127.0.0.1 --port 5177 --strictPort --outDir ${JSON.stringify(baseline)}`, url: 'http://127.0.0.1:5177/', cwd: '../../..', reuseExistingServer: false, timeout: 60_000 }]
+      : []),
+  ],
 });

@@ -67,11 +67,13 @@ def _histogram(flat, lo, hi):
 
 
 def activation_summary(t):
-    """([mean, std, min, max, zeroFraction], histogram over [min, max]); std is the population std, as tf.moments."""
+    """([mean, std, min, max, zeroFraction], histogram over [min, max])."""
     flat = t.detach().reshape(-1).float()
     if flat.numel() == 0:
         return [NAN] * ACTIVATION_WIDTH, [NAN] * BINS
-    std, mean = torch.std_mean(flat, unbiased=False)
+    # The population std, written out as tf.moments computes it (std's keyword for it differs across torch versions).
+    mean = flat.mean()
+    std = (flat - mean).square().mean().sqrt()
     row = torch.stack([mean, std, flat.min(), flat.max(), (flat == 0).float().mean()]).tolist()
     return row, _histogram(flat, row[2], row[3])
 

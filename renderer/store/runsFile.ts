@@ -5,18 +5,21 @@
  */
 import type { Design, DesignCore } from '../../src/graph/design';
 import { MAX_SAVED_RUNS, readSavedRuns, splitRuns, thin, type SavedRun, type SavedRunInput } from '../../src/graph/savedRuns';
+import { serializeDesign } from '../../src/graph/parse';
 import type { RunRecord } from './trainingSlice';
 
 /** JSON has no NaN or Infinity; the file says null and reading gives NaN back. */
 const finite = (v: number): number | null => (Number.isFinite(v) ? v : null);
 const finiteOrNull = (v: number | null): number | null => (v === null ? null : finite(v));
 
-function toSaved(run: RunRecord, outcome: NonNullable<RunRecord['outcome']>): SavedRunInput {
+function toSaved(run: RunRecord, outcome: NonNullable<RunRecord['outcome']>, documentText: string): SavedRunInput {
+  const snapshot = splitRuns(run.design).design;
   return {
     id: run.id,
     label: run.label,
     designName: run.designName,
-    design: splitRuns(run.design).design,
+    // The document's own design is not repeated (the reader fills it back in).
+    ...(serializeDesign(snapshot) === documentText ? {} : { design: snapshot }),
     settings: run.settings,
     startedAt: Math.max(0, Math.round(run.startedAt)),
     steps: thin(run.steps).map((p) => ({ x: p.x, loss: finite(p.loss), accuracy: finite(p.accuracy) })),
@@ -37,15 +40,16 @@ function toSaved(run: RunRecord, outcome: NonNullable<RunRecord['outcome']>): Sa
 }
 
 /** Finished runs as the file keeps them (a run still training is saved once it ends), newest last. */
-export function runsForFile(runs: readonly RunRecord[]): SavedRunInput[] {
+export function runsForFile(runs: readonly RunRecord[], document: DesignCore): SavedRunInput[] {
+  const documentText = serializeDesign(document);
   const saved: SavedRunInput[] = [];
-  for (const run of runs) if (run.outcome) saved.push(toSaved(run, run.outcome));
-  return saved.slice(-MAX_SAVED_RUNS);
+  for (const run of runs.filter((r) => r.outcome !== null).slice(-MAX_SAVED_RUNS)) if (run.outcome) saved.push(toSaved(run, run.outcome, documentText));
+  return saved;
 }
 
 /** The document Save writes: the design, plus `runs` when there are any (older readers see an unchanged format otherwise). */
 export function documentWithRuns(design: DesignCore, runs: readonly RunRecord[]): Design {
-  const saved = runsForFile(runs);
+  const saved = runsForFile(runs, design);
   return saved.length ? { ...design, runs: saved } : design;
 }
 
@@ -64,6 +68,6 @@ export interface OpenedRuns {
 /** Splits an opened document into its design and its readable runs, naming every run left out. */
 export function readDocumentRuns(document: Design): OpenedRuns {
   const { design, runs: raw } = splitRuns(document);
-  const read = readSavedRuns(raw);
+  const read = readSavedRuns(raw, design);
   return { design, hasRuns: raw !== undefined, runs: read.runs.map(runFromSaved), warnings: read.warnings };
 }

@@ -51,8 +51,11 @@ export const SavedRun = z.strictObject({
   id: z.string().min(1).max(100),
   label: z.string().max(500),
   designName: z.string().max(200),
-  /** The design as it was when the run started (it may have been edited since). */
-  design: DesignCore,
+  /**
+   * The design as it was when the run started (it may have been edited since). Left out when it is the
+   * document's own design, so twenty runs of a 1000-layer network do not repeat it twenty times.
+   */
+  design: DesignCore.optional(),
   settings: TrainSettings,
   /** Milliseconds since 1970 (Date.now()). */
   startedAt: z.number().int().min(0),
@@ -63,7 +66,8 @@ export const SavedRun = z.strictObject({
   profile: SavedDepthProfile.nullable(),
   blockDrop: SavedBlockDrop.nullable(),
 });
-export type SavedRun = z.output<typeof SavedRun>;
+/** A saved run as read, its design snapshot filled in from the document when the file left it out. */
+export type SavedRun = z.output<typeof SavedRun> & { design: DesignCore };
 /** A run as written to the file (NaN as null). */
 export type SavedRunInput = z.input<typeof SavedRun>;
 
@@ -86,8 +90,9 @@ function describe(value: unknown, index: number): string {
 /**
  * Reads a document's `runs` value one record at a time: good runs are kept, each bad one is named
  * with the first fields that are wrong. Never throws; `undefined` (an older file) reads as no runs.
+ * `document` is the design a run without its own snapshot trained.
  */
-export function readSavedRuns(raw: unknown): ReadRuns {
+export function readSavedRuns(raw: unknown, document: DesignCore): ReadRuns {
   if (raw === undefined) return { runs: [], warnings: [] };
   if (!Array.isArray(raw)) return { runs: [], warnings: [`runs: expected a list of runs, found ${raw === null ? 'null' : typeof raw}; no runs were loaded`] };
   const warnings: string[] = [];
@@ -102,7 +107,8 @@ export function readSavedRuns(raw: unknown): ReadRuns {
       warnings.push(`${describe(raw[i], i)} was not loaded: ${problems.join('; ')}`);
       continue;
     }
-    const broken = checkReferences(parsed.data.design);
+    const run = { ...parsed.data, design: parsed.data.design ?? document };
+    const broken = parsed.data.design ? checkReferences(parsed.data.design) : [];
     if (broken.length) {
       warnings.push(`${describe(raw[i], i)} was not loaded: runs[${i}].design: ${broken[0].message}`);
       continue;
@@ -111,8 +117,8 @@ export function readSavedRuns(raw: unknown): ReadRuns {
       warnings.push(`${describe(raw[i], i)} was not loaded: runs[${i}].id: another run already uses id "${parsed.data.id}"`);
       continue;
     }
-    ids.add(parsed.data.id);
-    runs.push(parsed.data);
+    ids.add(run.id);
+    runs.push(run);
   }
   return { runs, warnings };
 }

@@ -5,6 +5,8 @@ import { parseDesignText, serializeDesign } from '../../../src/graph/parse';
 import { MAX_CURVE_POINTS, MAX_SAVED_RUNS, readSavedRuns, thin, type SavedRunInput } from '../../../src/graph/savedRuns';
 import { designJsonSchema } from '../../../src/graph/jsonSchema';
 
+const DOC = residualMlp(2);
+
 function savedRun(id: string, overrides: Partial<SavedRunInput> = {}): SavedRunInput {
   return {
     id,
@@ -24,7 +26,7 @@ function savedRun(id: string, overrides: Partial<SavedRunInput> = {}): SavedRunI
 
 describe('saved runs in a design file', () => {
   it('reads good runs and turns null losses back into NaN', () => {
-    const read = readSavedRuns([savedRun('a'), savedRun('b')]);
+    const read = readSavedRuns([savedRun('a'), savedRun('b')], DOC);
     expect(read.warnings).toEqual([]);
     expect(read.runs.map((r) => r.id)).toEqual(['a', 'b']);
     expect(read.runs[0].steps[1].loss).toBeNaN();
@@ -32,13 +34,21 @@ describe('saved runs in a design file', () => {
     expect(read.runs[0].settings.batchSize).toBe(64);
   });
 
+  it('a run without its own design snapshot trained the document\'s design', () => {
+    const { design: _snapshot, ...bare } = savedRun('a');
+    const read = readSavedRuns([bare, savedRun('b')], DOC);
+    expect(read.warnings).toEqual([]);
+    expect(read.runs[0].design).toBe(DOC);
+    expect(read.runs[1].design.nodes).toHaveLength(residualMlp(4).nodes.length);
+  });
+
   it('an older file without runs reads as no runs and no warnings', () => {
-    expect(readSavedRuns(undefined)).toEqual({ runs: [], warnings: [] });
+    expect(readSavedRuns(undefined, DOC)).toEqual({ runs: [], warnings: [] });
   });
 
   it('names the bad run and the field, and keeps the others', () => {
     const bad = { ...savedRun('b'), steps: [{ x: 0.5, loss: 'high', accuracy: 0.5 }] };
-    const read = readSavedRuns([savedRun('a'), bad, savedRun('c')]);
+    const read = readSavedRuns([savedRun('a'), bad, savedRun('c')], DOC);
     expect(read.runs.map((r) => r.id)).toEqual(['a', 'c']);
     expect(read.warnings).toHaveLength(1);
     expect(read.warnings[0]).toMatch(/^run 2 "run b" \(id b\) was not loaded: runs\[1\]\.steps\[0\]\.loss: /);
@@ -47,16 +57,16 @@ describe('saved runs in a design file', () => {
   it('refuses a run whose design snapshot is broken, a repeated id, and a runs value that is not a list', () => {
     const design = residualMlp(4);
     const broken = savedRun('x', { design: { ...design, edges: [...design.edges, { id: 'e_ghost', source: 'ghost', target: 'dense_1' }] } });
-    const read = readSavedRuns([savedRun('a'), broken, savedRun('a')]);
+    const read = readSavedRuns([savedRun('a'), broken, savedRun('a')], DOC);
     expect(read.runs.map((r) => r.id)).toEqual(['a']);
     expect(read.warnings[0]).toMatch(/run 2 "run x" .*runs\[1\]\.design: edge "e_ghost" source "ghost" is not a node/);
     expect(read.warnings[1]).toMatch(/run 3 .*runs\[2\]\.id: another run already uses id "a"/);
-    expect(readSavedRuns({ a: 1 }).warnings).toEqual(['runs: expected a list of runs, found object; no runs were loaded']);
+    expect(readSavedRuns({ a: 1 }, DOC).warnings).toEqual(['runs: expected a list of runs, found object; no runs were loaded']);
   });
 
   it('keeps the newest runs when a file holds more than the cap', () => {
     const many = Array.from({ length: MAX_SAVED_RUNS + 3 }, (_, i) => savedRun(`r${i}`));
-    const read = readSavedRuns(many);
+    const read = readSavedRuns(many, DOC);
     expect(read.runs).toHaveLength(MAX_SAVED_RUNS);
     expect(read.runs[0].id).toBe('r3');
     expect(read.runs.at(-1)?.id).toBe(`r${MAX_SAVED_RUNS + 2}`);

@@ -57,7 +57,9 @@ describe('runs saved with the design file', () => {
     const saved = JSON.parse(text) as { runs: { id: string; steps: unknown[]; design: Record<string, unknown> }[]; nodes: unknown[] };
     expect(saved.runs.map((r) => r.id)).toEqual(['r1', 'r2']);
     expect(saved.runs[1].steps).toHaveLength(MAX_CURVE_POINTS);
-    expect(saved.runs[0].design).not.toHaveProperty('runs');
+    // Both runs trained the document's own design, which the file does not repeat.
+    expect(saved.runs[0]).not.toHaveProperty('design');
+    expect(text.split('"nodes"')).toHaveLength(2);
 
     newDocument();
     expect(s().runs).toEqual([]);
@@ -74,6 +76,19 @@ describe('runs saved with the design file', () => {
     expect(r2.steps[0]).toEqual(second.steps[0]);
     expect(r2.steps.at(-1)).toEqual(second.steps.at(-1));
     expect({ ...r2, steps: [] }).toEqual({ ...second, steps: [], settings: TrainSettings.parse(second.settings), outcome: outcome(1 / 5000) });
+  });
+
+  it('a run of another design keeps its own snapshot in the file', async () => {
+    train('plain', 10);
+    openDocument(residualMlp(6), 'residual-mlp-6 (example)', null);
+    train('residual', 10);
+    await saveFile();
+    const saved = JSON.parse(host.files.get('untitled.rescanvas.json') ?? '') as { runs: { id: string; design?: { nodes: unknown[] } }[] };
+    expect(saved.runs.map((r) => [r.id, r.design?.nodes.length])).toEqual([['plain', residualMlp(4).nodes.length], ['residual', undefined]]);
+    newDocument();
+    host.nextOpen = 'untitled.rescanvas.json';
+    await openFile();
+    expect(s().runs.map((r) => r.design.nodes.length)).toEqual([residualMlp(4).nodes.length, residualMlp(6).nodes.length]);
   });
 
   it('the document with runs passes the save and open IPC schemas', () => {

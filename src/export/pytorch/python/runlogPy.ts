@@ -42,6 +42,8 @@ VERSION = 1
 STATS_SCHEMA = 1
 BINS = 32
 HISTOGRAM_SAMPLE = 8192
+# Tensors of one size are stacked to be reduced together, up to this many values at a time.
+MAX_STACK = 1 << 24
 NAN = float('nan')
 ACTIVATION_WIDTH, GRADIENT_WIDTH, EDGE_WIDTH, WEIGHT_WIDTH = 5, 3, 2, 3
 
@@ -54,44 +56,59 @@ def read_layout(path):
     return layout
 
 
-def _histogram(flat, lo, hi):
-    """Fractions of (a strided sample of) flat in BINS equal bins over [lo, hi]: one torch.histc call."""
-    if not (math.isfinite(lo) and math.isfinite(hi)):
-        return [NAN] * BINS
-    stride = -(-flat.numel() // HISTOGRAM_SAMPLE)
-    sample = flat[::stride] if stride > 1 else flat
-    if hi <= lo:
-        # Every value equals lo: the app's histogram puts them all in the first bin (histc would centre them).
-        return [1.0] + [0.0] * (BINS - 1)
-    return (torch.histc(sample, bins=BINS, min=lo, max=hi) / sample.numel()).tolist()
+def _batches(tensors):
+    """Indices of the recorded tensors, grouped by element count (and chunked), so each group reduces in a few ops."""
+    by_size = {}
+    for i, t in enumerate(tensors):
+        if t is not None and t.numel() > 0:
+            by_size.setdefault(t.numel(), []).append(i)
+    for size, indices in by_size.items():
+        per = max(1, MAX_STACK // size)
+        for start in range(0, len(indices), per):
+            yield indices[start:start + per]
 
 
-def activation_summary(t):
-    """([mean, std, min, max, zeroFraction], histogram over [min, max])."""
-    flat = t.detach().reshape(-1).float()
-    if flat.numel() == 0:
-        return [NAN] * ACTIVATION_WIDTH, [NAN] * BINS
-    # The population std, written out as tf.moments computes it (std's keyword for it differs across torch versions).
-    mean = flat.mean()
-    std = (flat - mean).square().mean().sqrt()
-    row = torch.stack([mean, std, flat.min(), flat.max(), (flat == 0).float().mean()]).tolist()
-    return row, _histogram(flat, row[2], row[3])
+def _histograms(rows, lo, hi):
+    """[rows, BINS]: the fraction of each row's values (at most HISTOGRAM_SAMPLE of them, evenly strided) in
+    BINS equal bins over [lo, hi], binned as the app's engine bins them; one bincount for all rows."""
+    count, size = rows.shape
+    stride = -(-size // HISTOGRAM_SAMPLE)
+    sample = rows[:, ::stride] if stride > 1 else rows
+    scaled = (sample - lo[:, None]) / (hi - lo).clamp_min(1e-30)[:, None]
+    bins = torch.nan_to_num((scaled * BINS).floor(), nan=0.0).clamp(0, BINS - 1).long()
+    bins += torch.arange(count, device=rows.device)[:, None] * BINS
+    fractions = torch.bincount(bins.reshape(-1), minlength=count * BINS).reshape(count, BINS).float() / sample.shape[1]
+    finite = (torch.isfinite(lo) & torch.isfinite(hi))[:, None]
+    return torch.where(finite, fractions, torch.full_like(fractions, NAN))
 
 
-def gradient_summary(g):
-    """([l2Norm, rms, maxAbs], histogram over [-maxAbs, maxAbs])."""
-    flat = g.detach().reshape(-1).float()
-    if flat.numel() == 0:
-        return [NAN] * GRADIENT_WIDTH, [NAN] * BINS
-    squares = flat.square().sum()
-    row = torch.stack([squares.sqrt(), (squares / flat.numel()).sqrt(), flat.abs().max()]).tolist()
-    return row, _histogram(flat, -row[2], row[2])
-
-
-def edge_summary(g):
-    flat = g.detach().reshape(-1).float()
-    squares = flat.square().sum()
-    return torch.stack([squares.sqrt(), (squares / max(1, flat.numel())).sqrt()]).tolist()
+def summarize(tensors, kind):
+    """Per tensor (None where none was recorded): for 'activation' ([mean, std, min, max, zeroFraction],
+    histogram over [min, max]); for 'gradient' ([l2Norm, rms, maxAbs], histogram over [-maxAbs, maxAbs]);
+    for 'edge' [l2Norm, rms]. std is the population std, as tf.moments computes it."""
+    out = [None] * len(tensors)
+    with torch.no_grad():
+        for indices in _batches(tensors):
+            rows = torch.stack([tensors[i].reshape(-1).float() for i in indices])
+            histogram = None
+            if kind == 'activation':
+                mean = rows.mean(1)
+                lo, hi = rows.min(1).values, rows.max(1).values
+                stats = torch.stack([mean, (rows - mean[:, None]).square().mean(1).sqrt(), lo, hi, (rows == 0).float().mean(1)], 1)
+                histogram = _histograms(rows, lo, hi)
+            else:
+                squares = rows.square().sum(1)
+                if kind == 'edge':
+                    stats = torch.stack([squares.sqrt(), (squares / rows.shape[1]).sqrt()], 1)
+                else:
+                    max_abs = rows.abs().max(1).values
+                    stats = torch.stack([squares.sqrt(), (squares / rows.shape[1]).sqrt(), max_abs], 1)
+                    histogram = _histograms(rows, -max_abs, max_abs)
+            stats = stats.tolist()
+            histogram = histogram.tolist() if histogram is not None else None
+            for j, i in enumerate(indices):
+                out[i] = (stats[j], histogram[j]) if histogram is not None else stats[j]
+    return out
 
 
 def _mean(xs):
@@ -142,17 +159,16 @@ class StatsRecorder:
         self.before = None
 
     def _measure(self, node_id, value):
-        """Records value's statistics; returns the view of it that the rest of the forward pass should use."""
+        """Keeps value (and, once backward reaches it, its gradient) for frame(); returns the view of it that
+        the rest of the forward pass should use."""
         row = self.row[node_id]
-        with torch.no_grad():
-            self.activation[row] = activation_summary(value)
+        self.activation[row] = value.detach()
         if not value.requires_grad:
             return value
         view = value.view_as(value)
 
         def on_gradient(grad):
-            with torch.no_grad():
-                self.gradient[row] = gradient_summary(grad)
+            self.gradient[row] = grad.detach()
         view.register_hook(on_gradient)
         return view
 
@@ -190,8 +206,7 @@ class StatsRecorder:
                 values[port] = x.view_as(x)
 
                 def on_gradient(grad, index=index):
-                    with torch.no_grad():
-                        self.edge[index] = edge_summary(grad)
+                    self.edge[index] = grad.detach()
                 values[port].register_hook(on_gradient)
             return tuple(values)
         return hook
@@ -227,16 +242,17 @@ class StatsRecorder:
         if missing:
             raise RuntimeError(f'an instrumented step did not record nodes {missing[:5]}')
         weight_values = self._weight_values()
-        activation = [v for row in self.activation for v in row[0]]
-        activation_histogram = [v for row in self.activation for v in row[1]]
-        empty = ([NAN] * GRADIENT_WIDTH, [NAN] * BINS)
-        gradients = [g if g is not None else empty for g in self.gradient]
-        edges = [v for e in self.edge for v in (e if e is not None else [NAN] * EDGE_WIDTH)]
+        # Summarized only now, all at once: each tensor size is reduced in a handful of batched ops.
+        activations = [a if a is not None else ([NAN] * ACTIVATION_WIDTH, [NAN] * BINS) for a in summarize(self.activation, 'activation')]
+        gradients = [g if g is not None else ([NAN] * GRADIENT_WIDTH, [NAN] * BINS) for g in summarize(self.gradient, 'gradient')]
+        edges = [v for e in summarize(self.edge, 'edge') for v in (e if e is not None else [NAN] * EDGE_WIDTH)]
+        activation = [v for row in activations for v in row[0]]
+        activation_histogram = [v for row in activations for v in row[1]]
 
         group_values = []
         for group in self.groups:
             # As the app: a missing activation std makes every std aggregate missing; missing gradients are skipped.
-            stds = [self.activation[r][0][1] for r in group['rows']]
+            stds = [activations[r][0][1] for r in group['rows']]
             rmss = [gradients[r][0][1] for r in group['rows'] if not math.isnan(gradients[r][0][1])]
             std_part = [NAN] * 3 if not stds or any(math.isnan(s) for s in stds) else [_mean(stds), min(stds), max(stds)]
             rms_part = [_mean(rmss), min(rmss), max(rmss)] if rmss else [NAN] * 3

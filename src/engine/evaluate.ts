@@ -1,7 +1,7 @@
 import type * as tfNamespace from '@tensorflow/tfjs';
 import type { UnrolledEdge } from '../graph/unroll';
 import { batchLoss, correctCount } from './loss';
-import { runPlan, type Plan, type PlanProbes } from './plan/plan';
+import { runPlan, type Plan, type PlanNode, type PlanProbes } from './plan/plan';
 
 type Tf = typeof tfNamespace;
 type Tensor = tfNamespace.Tensor;
@@ -82,6 +82,58 @@ export function blockDrop(tf: Tf, plan: Plan, data: LabelledData, batchSize: num
     const zeroed = new Set(dropped.map((id) => (branches.get(id) as UnrolledEdge).id));
     const score = evaluatePlan(tf, plan, data, batchSize, { replaceInput: (edge, value) => (zeroed.has(edge.id) ? tf.zerosLike(value) : value) });
     return { dropped, ...score };
+  });
+  return { baseline, results };
+}
+
+/** A chain of layers to take out: the nodes reading `to` read what `from` read instead. */
+export interface LayerSpan {
+  from: string;
+  to: string;
+}
+
+/** Ids of the nodes reachable from `start` along the plan's edges, `start` included. */
+function downstream(plan: Plan, start: string): Set<string> {
+  const reached = new Set([start]);
+  for (const n of plan.nodes) if (n.inputs.some((e) => reached.has(e.source))) reached.add(n.id);
+  return reached;
+}
+
+/** Why `span` cannot be skipped in `plan`, or null. */
+function spanProblem(plan: Plan, span: LayerSpan): string | null {
+  const unknown = [span.from, span.to].filter((id) => !plan.byId.has(id));
+  if (unknown.length) return `not layers of the trained net: ${unknown.join(', ')}`;
+  const first = plan.byId.get(span.from) as PlanNode;
+  if (first.id === plan.inputNodeId || first.inputs.length !== 1) return `"${span.from}" must be a layer with exactly one input to be skipped over`;
+  if (span.to === plan.outputNodeId || (plan.byId.get(span.to) as PlanNode).fanOut === 0) return `"${span.to}" is the Output: a span must end before it`;
+  if (!downstream(plan, span.from).has(span.to)) return `"${span.to}" does not come after "${span.from}"`;
+  return null;
+}
+
+/**
+ * Plain-net layer drop, the counterpart of blockDrop for nets without shortcuts: for each span,
+ * inference-mode scores with the chain from..to bypassed (whatever read `to` reads `from`'s input),
+ * no retraining. A span whose ends disagree in shape is an error naming it.
+ */
+export function skipLayers(tf: Tf, plan: Plan, data: LabelledData, batchSize: number, spans: LayerSpan[]): BlockDropOutcome {
+  const problems = spans.map((s) => spanProblem(plan, s)).filter((p): p is string => p !== null);
+  if (problems.length) throw new Error([...new Set(problems)].slice(0, 5).join('; '));
+  const baseline = evaluatePlan(tf, plan, data, batchSize);
+  const results = spans.map((span) => {
+    const entry = (plan.byId.get(span.from) as PlanNode).inputs[0].source;
+    let entering: Tensor | undefined;
+    const score = evaluatePlan(tf, plan, data, batchSize, {
+      activation: (nodeId, value) => {
+        if (nodeId === entry) entering = value;
+      },
+      replaceInput: (edge, value) => {
+        if (edge.source !== span.to) return value;
+        const bypass = entering as Tensor;
+        if (!tf.util.arraysEqual(bypass.shape, value.shape)) throw new Error(`cannot skip ${span.from}..${span.to}: it turns shape [${bypass.shape.slice(1).join(', ')}] into [${value.shape.slice(1).join(', ')}]`);
+        return bypass;
+      },
+    });
+    return { dropped: [span.from, span.to], ...score };
   });
   return { baseline, results };
 }

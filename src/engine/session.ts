@@ -8,7 +8,7 @@ import { checkDatasetFitsDesign, fitDesignToDataset, loadDataset, DatasetError, 
 import { buildPlan, type Plan } from './plan/plan';
 import { seedKernels } from './initialize';
 import { defaultClock, Trainer, type TrainerClock } from './trainer';
-import { blockDrop, evaluatePlan } from './evaluate';
+import { blockDrop, evaluatePlan, skipLayers } from './evaluate';
 import { gridInputProblem, predictOnGrid } from './gridPrediction';
 
 type Tf = typeof tfNamespace;
@@ -148,6 +148,17 @@ export class EngineSession {
           throw new EngineRequestError('bad-message', error instanceof Error ? error.message : String(error));
         }
         this.post({ v: PROTOCOL_VERSION, type: 'blockDrop', requestId: message.requestId, baseline: outcome.baseline, results: outcome.results });
+        return;
+      }
+      case 'skipLayers': {
+        const run = this.lastRun();
+        let outcome;
+        try {
+          outcome = skipLayers(this.tf, run.plan, run.trainer.validationData, 256, message.spans);
+        } catch (error) {
+          throw new EngineRequestError('bad-message', error instanceof Error ? error.message : String(error));
+        }
+        this.post({ v: PROTOCOL_VERSION, type: 'layersSkipped', requestId: message.requestId, baseline: outcome.baseline, results: outcome.results });
         return;
       }
       case 'predictGrid': {

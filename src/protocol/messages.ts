@@ -27,6 +27,17 @@ export const Evaluate = z.strictObject({ v, type: z.literal('evaluate'), request
  * without retraining. `sets` omitted: every Add with a branch, one at a time.
  */
 export const DropBlocks = z.strictObject({ v, type: z.literal('dropBlocks'), requestId: z.string().max(200).default(''), sets: z.array(z.array(UnrolledId).min(1).max(10_000)).max(10_000).optional() });
+/**
+ * Plain-net layer drop, the counterpart of dropBlocks for nets without shortcuts: for each span,
+ * evaluate with the chain `from`..`to` taken out (what read `to` reads what `from` read), one span
+ * at a time, without retraining. Answered with `layersSkipped`.
+ */
+export const SkipLayers = z.strictObject({
+  v,
+  type: z.literal('skipLayers'),
+  requestId: z.string().max(200).default(''),
+  spans: z.array(z.strictObject({ from: UnrolledId, to: UnrolledId })).min(1).max(10_000),
+});
 /** The trained model as tf.js layers-model artefacts (probe-free: the model was never instrumented). */
 export const ExportWeights = z.strictObject({ v, type: z.literal('exportWeights'), requestId: z.string().max(200).default('') });
 /** The consumer has handled stats frames up to `seq`; see StatsCoalescer. */
@@ -52,7 +63,7 @@ export const PredictGrid = z.strictObject({
   resolution: GridResolution,
 });
 
-export const ToEngine = z.discriminatedUnion('type', [LoadDesign, Start, Pause, Resume, Stop, Evaluate, DropBlocks, ExportWeights, StatsAck, PredictGrid]);
+export const ToEngine = z.discriminatedUnion('type', [LoadDesign, Start, Pause, Resume, Stop, Evaluate, DropBlocks, ExportWeights, StatsAck, PredictGrid, SkipLayers]);
 export type ToEngine = z.infer<typeof ToEngine>;
 export type ToEngineInput = z.input<typeof ToEngine>;
 
@@ -115,6 +126,8 @@ const Diagnostics = z.strictObject({ v, type: z.literal('diagnostics'), runId: R
 const Evaluation = z.strictObject({ v, type: z.literal('evaluation'), requestId: z.string(), loss: z.number(), accuracy: z.number(), count: z.number().int() });
 export const BlockDropResult = z.strictObject({ dropped: z.array(z.string()), loss: z.number(), accuracy: z.number() });
 const BlockDrop = z.strictObject({ v, type: z.literal('blockDrop'), requestId: z.string(), baseline: z.strictObject({ loss: z.number(), accuracy: z.number() }), results: z.array(BlockDropResult) });
+/** The answer to skipLayers; each result's `dropped` is [from, to]. */
+const LayersSkipped = z.strictObject({ v, type: z.literal('layersSkipped'), requestId: z.string(), baseline: z.strictObject({ loss: z.number(), accuracy: z.number() }), results: z.array(BlockDropResult) });
 const Weights = z.strictObject({
   v,
   type: z.literal('weights'),
@@ -161,7 +174,7 @@ const Done = z.strictObject({
   validationAccuracy: z.number().nullable(),
 });
 
-export const FromEngine = z.discriminatedUnion('type', [Ready, DesignLoaded, State, Progress, Metrics, Stats, Diagnostics, Evaluation, BlockDrop, Weights, GridPrediction, EngineError, Done]);
+export const FromEngine = z.discriminatedUnion('type', [Ready, DesignLoaded, State, Progress, Metrics, Stats, Diagnostics, Evaluation, BlockDrop, LayersSkipped, Weights, GridPrediction, EngineError, Done]);
 export type FromEngine = z.infer<typeof FromEngine>;
 export type FromEngineOf<T extends FromEngine['type']> = Extract<FromEngine, { type: T }>;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -1,61 +1,117 @@
-import { memo, useEffect, useRef } from 'react';
+import { memo, useState } from 'react';
 import { useApp } from '../store/store';
+import type { RunRecord } from '../store/trainingSlice';
 import { dropBlocks } from './controller';
 
-const BAR_HEIGHT = 14;
+type Result = NonNullable<RunRecord['blockDrop']>;
+type Entry = Result['results'][number];
+
+/** Where zero sits across the bar track: most drops cost accuracy, so the losing side gets more room. */
+const ZERO_AT = 0.7;
+
+const setKey = (ids: readonly string[]) => ids.join('+');
+
+function points(delta: number): string {
+  const p = delta * 100;
+  return `${p > 0 ? '+' : p < 0 ? '−' : ''}${Math.abs(p).toFixed(1)} points`;
+}
+
+/** One bar of the diverging chart: left of zero for an accuracy loss, right for a gain. */
+function Bar({ delta, scale }: { delta: number; scale: number }) {
+  const share = Math.min(1, Math.abs(delta) / scale);
+  const style = delta < 0 ? { right: `${(1 - ZERO_AT) * 100}%`, width: `${share * ZERO_AT * 100}%` } : { left: `${ZERO_AT * 100}%`, width: `${share * (1 - ZERO_AT) * 100}%` };
+  return (
+    <span className="block-drop-track" aria-hidden="true">
+      <span className={`block-drop-bar${delta < 0 ? ' loss' : ''}`} style={style} />
+      <span className="block-drop-zero" style={{ left: `${ZERO_AT * 100}%` }} />
+    </span>
+  );
+}
+
+function Row({ entry, baseline, scale, children }: { entry: Entry; baseline: number; scale: number; children: React.ReactNode }) {
+  const delta = entry.accuracy - baseline;
+  return (
+    <li className={`block-drop-row${entry.dropped.length > 1 ? ' combined' : ''}`} data-dropped={setKey(entry.dropped)} data-accuracy={entry.accuracy}>
+      {children}
+      <Bar delta={delta} scale={scale} />
+      <span className="block-drop-value">
+        {points(delta)} <span className="muted">({(entry.accuracy * 100).toFixed(1)}%)</span>
+      </span>
+    </li>
+  );
+}
 
 /**
- * Block-drop experiment (Veit et al. 2016): the accuracy change when one residual block's branch is
- * zeroed, without retraining. Residual networks degrade gracefully — most blocks cost little —
+ * Block-drop experiment (Veit et al. 2016): the accuracy change when residual blocks' branches are
+ * zeroed, without retraining — each block alone, and any set of blocks chosen together. Residual
+ * networks degrade gracefully — most blocks cost little, and a few together cost about the sum —
  * while dropping a layer of a plain network breaks it.
  */
 function BlockDropView() {
   const phase = useApp((s) => s.runPhase);
   const pending = useApp((s) => s.blockDropPending);
   const run = useApp((s) => s.runs.find((r) => r.id === s.activeRunId) ?? null);
-  const canvas = useRef<HTMLCanvasElement>(null);
+  // The selection belongs to the run it was made on; another run starts with none.
+  const [selection, setSelection] = useState<{ runId: string | null; ids: string[] }>({ runId: null, ids: [] });
   const result = run?.blockDrop ?? null;
 
-  useEffect(() => {
-    const ctx = canvas.current?.getContext('2d');
-    if (!ctx || !result) return;
-    const width = canvas.current?.width ?? 250;
-    const height = canvas.current?.height ?? 0;
-    ctx.clearRect(0, 0, width, height);
-    const deltas = result.results.map((r) => r.accuracy - result.baseline.accuracy);
-    const scale = Math.max(0.01, ...deltas.map(Math.abs));
-    const mid = width * 0.62;
-    const style = getComputedStyle(document.documentElement);
-    ctx.font = '10px system-ui';
-    ctx.textBaseline = 'middle';
-    result.results.forEach((r, i) => {
-      const y = i * BAR_HEIGHT + 2;
-      const d = deltas[i];
-      const w = (Math.abs(d) / scale) * (width - mid - 4);
-      ctx.fillStyle = d < 0 ? style.getPropertyValue('--error').trim() || '#c62828' : '#59a14f';
-      ctx.fillRect(d < 0 ? mid - Math.min(w, mid - 80) : mid, y, Math.min(w, d < 0 ? mid - 80 : width - mid), BAR_HEIGHT - 3);
-      ctx.fillStyle = style.getPropertyValue('--text').trim() || '#222';
-      ctx.fillText(r.dropped.join('+').slice(0, 14), 2, y + BAR_HEIGHT / 2 - 1);
-    });
-    ctx.strokeStyle = style.getPropertyValue('--muted').trim() || '#888';
-    ctx.beginPath();
-    ctx.moveTo(mid + 0.5, 0);
-    ctx.lineTo(mid + 0.5, height);
-    ctx.stroke();
-  }, [result]);
-
-  if (!run) return <p className="muted small">Train first; then drop residual blocks one at a time to see which ones the network relies on.</p>;
+  if (!run) return <p className="muted small">Train first; then drop residual blocks, one at a time or several together, to see which ones the network relies on.</p>;
   const done = phase === 'idle';
+  const singles = result ? result.results.filter((r) => r.dropped.length === 1) : [];
+  const combined = result ? result.results.filter((r) => r.dropped.length > 1) : [];
+  const selected = selection.runId === run.id ? selection.ids.filter((id) => singles.some((s) => s.dropped[0] === id)) : [];
+  const toggle = (id: string, on: boolean) => {
+    const next = on ? [...selected, id] : selected.filter((s) => s !== id);
+    // Kept in block order, so the same set reads the same however it was ticked.
+    const order = singles.map((s) => s.dropped[0]);
+    setSelection({ runId: run.id, ids: order.filter((b) => next.includes(b)) });
+  };
+  const dropTogether = () => {
+    // The engine answers with exactly the sets asked for: the single blocks and earlier sets are
+    // asked again so the chart keeps them beside the new set.
+    const key = setKey(selected);
+    dropBlocks([...singles.map((s) => s.dropped), ...combined.map((c) => c.dropped).filter((d) => setKey(d) !== key), selected]);
+  };
+
+  const entries = result ? [...singles, ...combined] : [];
+  const baseline = result?.baseline.accuracy ?? 0;
+  const scale = Math.max(0.01, ...entries.map((r) => Math.abs(r.accuracy - baseline)));
+  const worst = Math.min(0, ...entries.map((r) => r.accuracy - baseline));
   return (
     <div className="block-drop">
-      <button type="button" onClick={() => dropBlocks()} disabled={!done || pending}>{pending ? 'Evaluating…' : 'Drop each block'}</button>
+      <div className="train-buttons">
+        <button type="button" onClick={() => dropBlocks()} disabled={!done || pending}>{pending ? 'Evaluating…' : 'Drop each block'}</button>
+        {singles.length > 1 && (
+          <button type="button" onClick={dropTogether} disabled={!done || pending || selected.length < 2} title="Tick two or more blocks below">
+            Drop selected together
+          </button>
+        )}
+      </div>
       {result && result.results.length === 0 && <p className="muted small">This design has no residual block (an Add with a branch) to drop.</p>}
-      {result && result.results.length > 0 && (
+      {result && entries.length > 0 && (
         <figure aria-label="Block-drop accuracy change">
           <figcaption>
-            Validation accuracy change per dropped block (baseline {(result.baseline.accuracy * 100).toFixed(1)}%; worst {(Math.min(...result.results.map((r) => r.accuracy - result.baseline.accuracy)) * 100).toFixed(1)} points)
+            Validation accuracy change per dropped block (baseline {(baseline * 100).toFixed(1)}%; worst {(worst * 100).toFixed(1)} points)
           </figcaption>
-          <canvas ref={canvas} width={250} height={result.results.length * BAR_HEIGHT + 4} role="img" aria-label={result.results.map((r) => `${r.dropped.join('+')}: ${((r.accuracy - result.baseline.accuracy) * 100).toFixed(1)} points`).join('; ')} />
+          {singles.length > 1 && <p className="muted small">Tick blocks to drop them together.</p>}
+          <ul className="block-drop-rows" aria-label="Dropped blocks">
+            {singles.map((entry) => {
+              const id = entry.dropped[0];
+              return (
+                <Row key={id} entry={entry} baseline={baseline} scale={scale}>
+                  <label className="block-drop-label" title={id}>
+                    <input type="checkbox" checked={selected.includes(id)} onChange={(e) => toggle(id, e.currentTarget.checked)} disabled={singles.length < 2} />
+                    <span>{id}</span>
+                  </label>
+                </Row>
+              );
+            })}
+            {combined.map((entry) => (
+              <Row key={setKey(entry.dropped)} entry={entry} baseline={baseline} scale={scale}>
+                <span className="block-drop-label" title={entry.dropped.join(' + ')}>{entry.dropped.join(' + ')}</span>
+              </Row>
+            ))}
+          </ul>
         </figure>
       )}
     </div>

@@ -167,6 +167,30 @@ test('plain 20-layer net shows vanishing gradients; two runs compare; block drop
   await training(page).getByRole('button', { name: 'Drop each block' }).click();
   const chart = training(page).getByRole('figure', { name: 'Block-drop accuracy change' });
   await expect(chart).toBeVisible({ timeout: 60_000 });
-  await expect(chart.getByRole('img')).toHaveAttribute('aria-label', /points/);
+  const bars = chart.getByRole('list', { name: 'Dropped blocks' }).getByRole('listitem');
+  await expect(bars.first()).toContainText(/\d\.\d points \(\d+\.\d%\)/);
+  const singles = await bars.count();
+  expect(singles).toBeGreaterThan(2);
+
+  // Two blocks dropped together: one more bar, named by both blocks, with its own accuracy.
+  const [a, b] = [await bars.nth(0).getAttribute('data-dropped'), await bars.nth(2).getAttribute('data-dropped')];
+  expect(a && b).toBeTruthy();
+  const firstAccuracy = (await bars.nth(0).getAttribute('data-accuracy')) ?? '';
+  const together = training(page).getByRole('button', { name: 'Drop selected together' });
+  await expect(together).toBeDisabled();
+  await chart.getByRole('checkbox', { name: a ?? '', exact: true }).check();
+  await chart.getByRole('checkbox', { name: b ?? '', exact: true }).check();
+  await together.click();
+  await expect(bars).toHaveCount(singles + 1, { timeout: 60_000 });
+  const combined = bars.last();
+  await expect(combined).toHaveAttribute('data-dropped', `${a}+${b}`);
+  await expect(combined).toContainText(`${a} + ${b}`);
+  await expect(combined).toContainText(/\d\.\d points \(\d+\.\d%\)/);
+  const accuracy = Number(await combined.getAttribute('data-accuracy'));
+  expect(accuracy).toBeGreaterThanOrEqual(0);
+  expect(accuracy).toBeLessThanOrEqual(1);
+  // The single-block bars stay beside it, with the same values as before.
+  await expect(bars.first()).toHaveAttribute('data-dropped', a ?? '');
+  await expect(bars.first()).toHaveAttribute('data-accuracy', firstAccuracy);
   await training(page).screenshot({ path: test.info().outputPath('training-panel-compare.png') });
 });

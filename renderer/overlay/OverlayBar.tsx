@@ -58,7 +58,12 @@ function Timeline() {
       const f = statsStore.current();
       const replay = statsStore.replay;
       const where = replay ? `replay ${replay.name}` : cursor === null ? 'live' : 'recorded';
-      if (label.current) label.current.textContent = f ? `${where} · step ${f.step} · epoch ${f.epoch}` : 'no frames yet';
+      const text = f ? `${where} · step ${f.step} · epoch ${f.epoch}` : 'no frames yet';
+      if (label.current && label.current.textContent !== text) {
+        label.current.textContent = text;
+        // A long log name is cut off by the bar's width; the tooltip keeps it whole.
+        label.current.title = text;
+      }
       if (latest.current) latest.current.textContent = replay ? 'End' : 'Live';
     };
     update();

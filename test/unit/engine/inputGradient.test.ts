@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tf, startWasm, planFor, pointBatch } from './engineTestSupport';
 import { DesignBuilder } from '../../../src/graph/builder';
+import { cifarResNet } from '../../../src/graph/examples';
 import { loadDataset } from '../../../src/engine/datasets';
 import { Trainer } from '../../../src/engine/trainer';
 import { targetsFor } from '../../../src/engine/loss';
@@ -85,6 +86,24 @@ describe('the gradient w.r.t. the Input in a stats frame', () => {
     const { frame } = trainer.trainStep(x, targets, labels, true);
     if (!frame) throw new Error('an instrumented step returned no frame');
     expect(statValue(frame.nodes.gradient, GRADIENT_FIELDS, frame.nodes.ids.indexOf(input), 'rms')).toBeNaN();
+    trainer.dispose();
+    for (const t of [x, targets, labels]) t.dispose();
+    dispose();
+  });
+
+  it('is measured through a first convolution on the wasm backend (ResNet-8 on 16×16 images)', async () => {
+    const design = cifarResNet(1, { classes: 3, inputShape: [16, 16, 3] });
+    const { plan, dispose } = planFor(design, 3);
+    const dataset = await loadDataset({ kind: 'twoMoons', size: 16 });
+    const trainer = new Trainer(tf, plan, dataset, TrainSettings.parse({ dataset: { kind: 'twoMoons', size: 16 } }), 'conv', {});
+    const x = tf.randomNormal([4, 16, 16, 3], 0, 1, 'float32', 5);
+    const labelValues = Int32Array.from([0, 1, 2, 1]);
+    const targets = targetsFor(tf, labelValues, 3);
+    const labels = tf.tensor1d(labelValues, 'int32');
+    const { frame } = trainer.trainStep(x, targets, labels, true);
+    if (!frame) throw new Error('an instrumented step returned no frame');
+    const row = frame.nodes.ids.indexOf(plan.inputNodeId);
+    for (const field of GRADIENT_FIELDS) expect(statValue(frame.nodes.gradient, GRADIENT_FIELDS, row, field)).toBeGreaterThan(0);
     trainer.dispose();
     for (const t of [x, targets, labels]) t.dispose();
     dispose();

@@ -35,6 +35,13 @@ function sparkPath(histogram: Float32Array): string {
   return d;
 }
 
+/** Rewrites an element's one text node in place: cheaper per frame than textContent, which replaces the node. */
+function setText(el: HTMLElement, text: string): void {
+  const node = el.firstChild;
+  if (node instanceof Text && node === el.lastChild) node.nodeValue = text;
+  else el.textContent = text;
+}
+
 function stripPath(copies: Float32Array, frame: FrameDisplay): string {
   let d = '';
   const w = 120 / copies.length;
@@ -68,19 +75,17 @@ function OverlayBadgeView({ nodeId, group = false }: { nodeId: string; group?: b
     // every frame restyled each element inside every node.
     const box = el.closest<HTMLElement>('.layer-node, .group-node');
     // Each frame writes only what changed: a DOM write that repeats the old value still invalidates style.
-    let last = { text: '', attr: '', tint: '', nonFinite: false, spark: null as Float32Array | null, sparkD: '', strip: '', flags: '' };
+    let last = { text: '', attr: null as string | null, tint: '', nonFinite: false, spark: null as Float32Array | null, sparkD: '', strip: '', flags: '' };
     const paint = (d: NodeDisplay | undefined, frame: FrameDisplay) => {
       const v = d?.value ?? NaN;
       const finite = Number.isFinite(v);
       const text = formatStat(v);
       const attr = finite ? String(v) : '';
-      if (text !== last.text && value.current) value.current.textContent = text;
+      if (text !== last.text && value.current) setText(value.current, text);
       const tint = finite ? viridis(logPosition(v, frame.logMin, frame.logMax)) : 'transparent';
       const nonFinite = !!d?.nonFinite;
-      if (attr !== last.attr) {
-        el.dataset.statValue = attr;
-        if (host) host.dataset.statValue = attr;
-      }
+      // On the node element (ui-contract: data-stat-value); the badge itself shows the number as text.
+      if (attr !== last.attr) host?.setAttribute('data-stat-value', attr);
       if (tint !== last.tint) box?.style.setProperty('--stat-tint', tint);
       if (nonFinite !== last.nonFinite) host?.classList.toggle('stat-nonfinite', nonFinite);
       const histogram = d && d.histogram.length ? d.histogram : null;
@@ -92,14 +97,14 @@ function OverlayBadgeView({ nodeId, group = false }: { nodeId: string; group?: b
       let flagText = '';
       if (d?.deadFraction !== null && d?.deadFraction !== undefined && d.deadFraction > 0.005) flagText = `${Math.round(d.deadFraction * 100)}% dead`;
       if (nonFinite) flagText += flagText ? ' · NaN/Inf' : 'NaN/Inf';
-      if (flagText !== last.flags && flags.current) flags.current.textContent = flagText;
+      if (flagText !== last.flags && flags.current) setText(flags.current, flagText);
       last = { text, attr, tint, nonFinite, spark: histogram, sparkD, strip: stripD, flags: flagText };
     };
     const unsubscribe = statsStore.subscribeNode(nodeId, paint);
     return () => {
       unsubscribe();
       if (host) {
-        delete host.dataset.statValue;
+        host.removeAttribute('data-stat-value');
         host.classList.remove('stat-nonfinite');
       }
       box?.style.removeProperty('--stat-tint');

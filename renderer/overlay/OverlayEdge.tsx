@@ -20,16 +20,24 @@ function OverlayEdgeView({ edgeId, path }: { edgeId: string; path: string }) {
     const el = ref.current;
     if (!backward || !el) return;
     const host = el.closest<SVGGElement>('.react-flow__edge');
+    // Only what changed is written: a repeated style or attribute write still costs a restyle.
+    let last = { stroke: '', width: '', norm: null as string | null };
     const unsubscribe = statsStore.subscribeEdge(edgeId, (norm, frame) => {
       const v = norm ?? NaN;
       const t = logPosition(v, frame.edgeLogMin, frame.edgeLogMax);
       const finite = Number.isFinite(v);
-      el.style.stroke = finite ? viridis(t) : 'var(--edge)';
-      el.style.strokeWidth = String(finite ? MIN_WIDTH + (MAX_WIDTH - MIN_WIDTH) * t : MIN_WIDTH);
+      const stroke = finite ? viridis(t) : 'var(--edge)';
+      const width = String(finite ? MIN_WIDTH + (MAX_WIDTH - MIN_WIDTH) * t : MIN_WIDTH);
       // The gradient w.r.t. the Input (no variable precedes it) is never measured: no attribute then.
-      el.classList.toggle('overlay-edge-unmeasured', !finite);
-      if (finite) host?.setAttribute('data-grad-norm', String(v));
-      else host?.removeAttribute('data-grad-norm');
+      const attr = finite ? String(v) : '';
+      if (stroke !== last.stroke) el.style.stroke = stroke;
+      if (width !== last.width) el.style.strokeWidth = width;
+      if (attr !== last.norm) {
+        el.classList.toggle('overlay-edge-unmeasured', !finite);
+        if (finite) host?.setAttribute('data-grad-norm', attr);
+        else host?.removeAttribute('data-grad-norm');
+      }
+      last = { stroke, width, norm: attr };
     });
     return () => {
       unsubscribe();

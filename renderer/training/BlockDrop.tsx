@@ -11,9 +11,10 @@ const ZERO_AT = 0.7;
 
 const setKey = (ids: readonly string[]) => ids.join('+');
 
+/** Accuracy change in percentage points. */
 function points(delta: number): string {
   const p = delta * 100;
-  return `${p > 0 ? '+' : p < 0 ? '−' : ''}${Math.abs(p).toFixed(1)} points`;
+  return `${p > 0 ? '+' : p < 0 ? '−' : ''}${Math.abs(p).toFixed(1)} pts`;
 }
 
 /** One bar of the diverging chart: left of zero for an accuracy loss, right for a gain. */
@@ -34,8 +35,8 @@ function Row({ entry, baseline, scale, children }: { entry: Entry; baseline: num
     <li className={`block-drop-row${entry.dropped.length > 1 ? ' combined' : ''}`} data-dropped={setKey(entry.dropped)} data-accuracy={entry.accuracy}>
       {children}
       <Bar delta={delta} scale={scale} />
-      <span className="block-drop-value">
-        {points(delta)} <span className="muted">({(entry.accuracy * 100).toFixed(1)}%)</span>
+      <span className="block-drop-value" title={`accuracy ${(entry.accuracy * 100).toFixed(1)}% with ${entry.dropped.join(' + ')} dropped`}>
+        {points(delta)} <span className="muted">{(entry.accuracy * 100).toFixed(1)}%</span>
       </span>
     </li>
   );

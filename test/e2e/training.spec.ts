@@ -168,7 +168,7 @@ test('plain 20-layer net shows vanishing gradients; two runs compare; block drop
   const chart = training(page).getByRole('figure', { name: 'Block-drop accuracy change' });
   await expect(chart).toBeVisible({ timeout: 60_000 });
   const bars = chart.getByRole('list', { name: 'Dropped blocks' }).getByRole('listitem');
-  await expect(bars.first()).toContainText(/\d\.\d points \(\d+\.\d%\)/);
+  await expect(bars.first()).toContainText(/\d\.\d pts \d+\.\d%/);
   const singles = await bars.count();
   expect(singles).toBeGreaterThan(2);
 
@@ -185,12 +185,13 @@ test('plain 20-layer net shows vanishing gradients; two runs compare; block drop
   const combined = bars.last();
   await expect(combined).toHaveAttribute('data-dropped', `${a}+${b}`);
   await expect(combined).toContainText(`${a} + ${b}`);
-  await expect(combined).toContainText(/\d\.\d points \(\d+\.\d%\)/);
+  await expect(combined).toContainText(/\d\.\d pts \d+\.\d%/);
   const accuracy = Number(await combined.getAttribute('data-accuracy'));
   expect(accuracy).toBeGreaterThanOrEqual(0);
   expect(accuracy).toBeLessThanOrEqual(1);
   // The single-block bars stay beside it, with the same values as before.
   await expect(bars.first()).toHaveAttribute('data-dropped', a ?? '');
   await expect(bars.first()).toHaveAttribute('data-accuracy', firstAccuracy);
+  await chart.screenshot({ path: test.info().outputPath('block-drop-combined.png') });
   await training(page).screenshot({ path: test.info().outputPath('training-panel-compare.png') });
 });

@@ -12,6 +12,18 @@ import type { RunRecord } from './trainingSlice';
 const finite = (v: number): number | null => (Number.isFinite(v) ? v : null);
 const finiteOrNull = (v: number | null): number | null => (v === null ? null : finite(v));
 
+/**
+ * A CSV run's settings hold the whole file; beyond this it is left out of the saved run (its name
+ * stays), so twenty runs on a large CSV cannot push the design file past what Open accepts.
+ */
+export const MAX_SAVED_CSV_CHARS = 256 * 1024;
+
+function settingsForFile(settings: RunRecord['settings']): RunRecord['settings'] {
+  const dataset = settings.dataset;
+  if (dataset.kind !== 'csv' || dataset.text.length <= MAX_SAVED_CSV_CHARS) return settings;
+  return { ...settings, dataset: { ...dataset, text: '' } };
+}
+
 function toSaved(run: RunRecord, outcome: NonNullable<RunRecord['outcome']>, documentText: string): SavedRunInput {
   const snapshot = splitRuns(run.design).design;
   return {
@@ -20,7 +32,7 @@ function toSaved(run: RunRecord, outcome: NonNullable<RunRecord['outcome']>, doc
     designName: run.designName,
     // The document's own design is not repeated (the reader fills it back in).
     ...(serializeDesign(snapshot) === documentText ? {} : { design: snapshot }),
-    settings: run.settings,
+    settings: settingsForFile(run.settings),
     startedAt: Math.max(0, Math.round(run.startedAt)),
     steps: thin(run.steps).map((p) => ({ x: p.x, loss: finite(p.loss), accuracy: finite(p.accuracy) })),
     epochs: thin(run.epochs).map((p) => ({

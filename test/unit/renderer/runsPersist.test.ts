@@ -6,7 +6,7 @@ import { appStore, isDirty } from '../../../renderer/store/store';
 import type { RunOutcome, RunRecord } from '../../../renderer/store/trainingSlice';
 import { plainMlp, residualMlp } from '../../../src/graph/examples';
 import { MAX_CURVE_POINTS } from '../../../src/graph/savedRuns';
-import { documentWithRuns } from '../../../renderer/store/runsFile';
+import { documentWithRuns, MAX_SAVED_CSV_CHARS } from '../../../renderer/store/runsFile';
 import { TrainSettings } from '../../../src/protocol/settings';
 import { SaveRequest, OpenResult, parseRecoveryText } from '../../../src/protocol/ipc';
 
@@ -89,6 +89,18 @@ describe('runs saved with the design file', () => {
     host.nextOpen = 'untitled.rescanvas.json';
     await openFile();
     expect(s().runs.map((r) => r.design.nodes.length)).toEqual([residualMlp(4).nodes.length, residualMlp(6).nodes.length]);
+  });
+
+  it('a large CSV is not copied into every saved run; a small one is', async () => {
+    const small = 'x,y,label\n1,2,0\n3,4,1\n';
+    const large = small + '5,6,1\n'.repeat(MAX_SAVED_CSV_CHARS / 6 + 1);
+    for (const [id, text] of [['small', small], ['large', large]] as const) {
+      s().runStarting({ id, label: id, designName: 'd', design: s().design, settings: { dataset: { kind: 'csv', name: `${id}.csv`, text } }, startedAt: 0, steps: [], epochs: [], outcome: null, profile: null, blockDrop: null });
+      s().runDone(id, outcome(0.5));
+    }
+    await saveFile();
+    const saved = JSON.parse(host.files.get('untitled.rescanvas.json') ?? '') as { runs: { settings: { dataset: { name: string; text: string } } }[] };
+    expect(saved.runs.map((r) => [r.settings.dataset.name, r.settings.dataset.text.length])).toEqual([['small.csv', small.length], ['large.csv', 0]]);
   });
 
   it('the document with runs passes the save and open IPC schemas', () => {

@@ -189,6 +189,21 @@ test('a bad run log shows a clear error and changes neither the overlay nor the 
   await openRunLog(page, 'empty.jsonl', '');
   await expect(status(page)).toContainText('Could not replay: empty.jsonl: the file is empty');
 
+  // A log carrying its design, with unsaved edits on the canvas: agreeing to open the log's design
+  // still asks about the edits first, and Cancel there keeps them.
+  await page.evaluate(() => {
+    const store = window.__rescanvasStore;
+    const design = store?.getState().design;
+    if (store && design) store.setState({ design: { ...design, metadata: { ...design.metadata, description: 'unsaved edit' } } });
+  });
+  page.on('dialog', (dialog) => void dialog.accept());
+  await openRunLog(page, 'carries-design.jsonl', syntheticLog(example('residual-mlp-1002-repeat'), 2, true));
+  const discard = page.getByRole('alertdialog', { name: 'Discard unsaved changes' });
+  await expect(discard).toBeVisible();
+  await discard.getByRole('button', { name: 'Cancel' }).click();
+  await expect(discard).toBeHidden();
+  expect(await page.evaluate(() => window.__rescanvasStore?.getState().design.metadata.description)).toBe('unsaved edit');
+
   await expect(overlay(page).getByRole('radio', { name: 'Off' })).toBeChecked();
   expect(await designIds(page)).toEqual(before);
   expect((await statValues(page)).filter((v) => v.value)).toEqual([]);

@@ -5,7 +5,7 @@
  * offered that design (through the ordinary open path, so unsaved work is asked about first).
  */
 import type { Design } from '../../src/graph/design';
-import { parseRunLogText, type RunLog } from '../../src/protocol/runLogFile';
+import { formatBytes, parseRunLogText, type RunLog } from '../../src/protocol/runLogFile';
 import { getHost } from '../host';
 import { openDocument } from '../files/fileActions';
 import { statsStore } from '../overlay/statsStore';
@@ -28,6 +28,11 @@ export async function openRunLogAsked(options: ReplayOptions = {}): Promise<void
   const result = await getHost().openRunLog();
   if (result.status === 'cancelled') return;
   if (result.status === 'error') return say(`Could not open the run log: ${result.message}`, 'error');
+  // Parsing runs on this thread (about 40 ms per MB): let the status paint first on big logs.
+  if (result.text.length > 4 * 1048576) {
+    say(`Reading run log ${result.name} (${formatBytes(result.text.length)})…`);
+    await new Promise<void>((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+  }
   const parsed = parseRunLogText(result.text, result.name);
   if (!parsed.ok) return say(`Could not replay: ${parsed.error}. The canvas and overlay are unchanged.`, 'error');
   replayRunLog(parsed.log, result.name, options);

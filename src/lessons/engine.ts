@@ -5,13 +5,12 @@ import { checkDatasetFitsDesign, fitDesignToDataset, loadDataset } from '../engi
 import { buildPlan, type Plan } from '../engine/plan/plan';
 import { seedKernels } from '../engine/initialize';
 import { defaultClock, Trainer, type EpochReport, type ProgressReport, type RunOutcome } from '../engine/trainer';
-import { blockDrop, evaluatePlan, type BlockDropOutcome, type Score } from '../engine/evaluate';
+import { blockDrop, skipLayers, type BlockDropOutcome, type Score } from '../engine/evaluate';
 import { TrainSettings, type TrainSettingsInput } from '../protocol/settings';
 import type { StatsFrame } from '../protocol/stats';
 import type { EngineDiagnostic } from '../protocol/messages';
 
 type Tf = typeof tfNamespace;
-type Tensor = tfNamespace.Tensor;
 
 export interface TrainEvents {
   progress?(report: ProgressReport): void;
@@ -168,26 +167,8 @@ export class LocalLessonEngine implements LessonEngine {
   }
 
   async skipLayers(spans: { from: string; to: string }[]): Promise<DropReport> {
-    const tf = this.tf;
     const run = this.lastRun();
-    const data = run.trainer.validationData;
-    const baseline = evaluatePlan(tf, run.plan, data, 256);
-    const results = spans.map((span) => {
-      const first = run.plan.byId.get(span.from);
-      const last = run.plan.byId.get(span.to);
-      if (!first || !last) throw new Error(`not layers of the trained net: ${[span.from, span.to].filter((id) => !run.plan.byId.has(id)).join(', ')}`);
-      if (first.inputs.length !== 1) throw new Error(`"${span.from}" must have exactly one input to be skipped over`);
-      const entry = first.inputs[0].source;
-      const captured = new Map<string, Tensor>();
-      const score = evaluatePlan(tf, run.plan, data, 256, {
-        activation: (nodeId, value) => {
-          if (nodeId === entry) captured.set(nodeId, value);
-        },
-        replaceInput: (edge, value) => (edge.source === span.to ? (captured.get(entry) as Tensor) : value),
-      });
-      return { dropped: [span.from, span.to], ...score };
-    });
-    return { baseline, results };
+    return skipLayers(this.tf, run.plan, run.trainer.validationData, 256, spans);
   }
 
   stop(): void {

@@ -9,7 +9,7 @@ export interface EngineLink {
   subscribe(listener: (message: FromEngine | { type: string }) => void): () => void;
 }
 
-const KNOWN = new Set<string>(['ready', 'designLoaded', 'state', 'progress', 'metrics', 'statsFrame', 'diagnostics', 'evaluation', 'blockDrop', 'weights', 'error', 'done']);
+const KNOWN = new Set<string>(['ready', 'designLoaded', 'state', 'progress', 'metrics', 'statsFrame', 'diagnostics', 'evaluation', 'blockDrop', 'layersSkipped', 'weights', 'error', 'done']);
 
 function isFromEngine(message: FromEngine | { type: string }): message is FromEngine {
   return KNOWN.has(message.type);
@@ -19,8 +19,7 @@ let counter = 0;
 
 /**
  * A LessonEngine over the engine protocol: loadDesign + start, progress/metrics/statsFrame/done back,
- * dropBlocks for residual block-drop. It has no skipLayers: the protocol cannot take layers out of
- * a plain net, so lesson 10's plain twin reports "not measured" here.
+ * dropBlocks for residual block-drop, skipLayers for the plain twin of lesson 10.
  */
 export class ProtocolLessonEngine implements LessonEngine {
   private currentRunId: string | null = null;
@@ -103,6 +102,14 @@ export class ProtocolLessonEngine implements LessonEngine {
     const requestId = `lesson-drop-${++counter}`;
     const reply = this.waitFor((m) => (m.type === 'blockDrop' && m.requestId === requestId ? m : undefined), (e) => e.inReplyTo === 'dropBlocks');
     this.link.send({ v: PROTOCOL_VERSION, type: 'dropBlocks', requestId, sets });
+    const { baseline, results } = await reply;
+    return { baseline, results };
+  }
+
+  async skipLayers(spans: { from: string; to: string }[]): Promise<DropReport> {
+    const requestId = `lesson-skip-${++counter}`;
+    const reply = this.waitFor((m) => (m.type === 'layersSkipped' && m.requestId === requestId ? m : undefined), (e) => e.inReplyTo === 'skipLayers');
+    this.link.send({ v: PROTOCOL_VERSION, type: 'skipLayers', requestId, spans });
     const { baseline, results } = await reply;
     return { baseline, results };
   }

@@ -92,9 +92,8 @@ test('trains a residual MLP on Spirals: progress advances, loss falls, overlays 
 
   for (const mode of ['Forward', 'Backward'] as const) {
     await overlay(page).getByRole('radio', { name: mode }).check();
-    await expect.poll(async () => (await statValues(page)).filter((n) => n.value === null || n.value === '').map((n) => n.id), { timeout: 10_000 }).toEqual(
-      mode === 'Backward' ? (await statValues(page)).filter((n) => n.id.startsWith('input')).map((n) => n.id) : [],
-    );
+    // Every node carries a number in both modes (the engine also measures the gradient at the Input).
+    await expect.poll(async () => (await statValues(page)).filter((n) => n.value === null || n.value === '').map((n) => n.id), { timeout: 10_000 }).toEqual([]);
     const values = await statValues(page);
     expect(values.length).toBeGreaterThan(20);
     for (const v of values) if (v.value) expect(Number.isFinite(Number(v.value))).toBe(true);
@@ -104,13 +103,8 @@ test('trains a residual MLP on Spirals: progress advances, loss falls, overlays 
     if (mode === 'Backward') {
       const norms = await page.locator('.react-flow__edge').evaluateAll((els) => els.map((el) => ({ id: el.getAttribute('data-id'), norm: el.getAttribute('data-grad-norm') })));
       expect(norms.length).toBeGreaterThan(20);
-      // Only edges leaving the Input lack a value: no variable precedes the Input, so nothing measures the gradient there.
-      const fromInput = await page.evaluate(() => {
-        const d = (window as unknown as PageWindow).__rescanvasStore.getState().design;
-        const inputs = new Set(d.nodes.filter((n) => n.type === 'Input').map((n) => n.id));
-        return d.edges.filter((e) => inputs.has(e.source)).map((e) => e.id);
-      });
-      expect(norms.filter((n) => !(n.norm !== null && Number.isFinite(Number(n.norm)) && Number(n.norm) > 0)).map((n) => n.id)).toEqual(fromInput);
+      // Every edge carries the gradient norm flowing back along it, those leaving the Input included.
+      expect(norms.filter((n) => !(n.norm !== null && Number.isFinite(Number(n.norm)) && Number(n.norm) > 0)).map((n) => n.id)).toEqual([]);
     }
     await page.screenshot({ path: test.info().outputPath(`overlay-${mode.toLowerCase()}.png`) });
     await page.screenshot({ path: `test-results/training-overlay-${mode.toLowerCase()}.png` });

@@ -6,7 +6,7 @@ import { connectShell } from './host/connectShell';
 import { getHost } from './host';
 import type { MenuCommand } from './host/host';
 import { appStore } from './store/store';
-import { exportDesignJson, exportModelFiles, newDocumentAsked, openDocument, openFileAsked, saveFile } from './files/fileActions';
+import { exportDesignJson, exportModelFiles, exportPytorchFiles, newDocumentAsked, openDocument, openFileAsked, saveFile } from './files/fileActions';
 import { canvasInstance, fitCanvas } from './canvas/canvasApi';
 import { startTraining, stopTraining } from './training/controller';
 import { openRunLogAsked } from './replay/replayRunLog';
@@ -26,6 +26,7 @@ function commands(): Partial<Record<MenuCommand, () => void>> {
     'export-tfjs': () => void exportModelFiles('tfjs'),
     'export-keras': () => void exportModelFiles('keras'),
     'export-design': () => void exportDesignJson(),
+    'export-pytorch': () => void exportPytorchFiles(),
     undo: () => appStore.undo(),
     redo: () => appStore.redo(),
     delete: () => state().deleteSelection(),

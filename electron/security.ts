@@ -3,24 +3,9 @@
  * windows, no navigation away from the app, no permissions, no <webview>.
  */
 import type { Session, WebContents } from 'electron';
+import { CONTENT_SECURITY_POLICY } from './contentSecurityPolicy';
 
-/**
- * No inline or remote scripts, no inline style elements. `'wasm-unsafe-eval'` lets tf.js compile
- * its WebAssembly backend and allows nothing else; blob: and data: serve the engine's worker and
- * its wasm binaries. Identical to the meta tag vite.config.ts puts into the built page (the
- * security scan compares them), so page and header never disagree.
- */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self' 'wasm-unsafe-eval'",
-  "worker-src 'self' blob:",
-  "style-src 'self'",
-  "img-src 'self' data: blob:",
-  "connect-src 'self' blob: data:",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-].join('; ');
+export { CONTENT_SECURITY_POLICY };
 
 /**
  * scheme://host[:port] of a URL. Not `URL.origin`: outside Chromium (Node, tests) a custom scheme

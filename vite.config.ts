@@ -1,6 +1,6 @@
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
-import { CONTENT_SECURITY_POLICY } from './electron/contentSecurityPolicy';
+import { CONTENT_SECURITY_POLICY } from './electron/contentSecurityPolicy.ts';
 
 /**
  * The built page carries a strict CSP (no inline scripts or style elements). The dev server is left

@@ -147,6 +147,7 @@ export class WebHost implements Host {
         await target.write(bundle.files[0].data);
         return { status: 'saved', file: { name: target.name, handle: this.register(target) } };
       }
+      if (this.options.files.kind === 'download') return await this.downloadZip(bundle);
       const folder = await this.options.files.pickFolder(bundle.suggestedName);
       if (!folder) return { status: 'cancelled' };
       for (const file of bundle.files) await (await folder.file(file.name)).write(file.data);
@@ -154,6 +155,21 @@ export class WebHost implements Host {
     } catch (error) {
       return { status: 'error', message: `Export failed: ${message(error)}` };
     }
+  }
+
+  /**
+   * Without a folder picker a bundle goes out as one .zip: Chromium lets a page start only ten
+   * automatic downloads, so a PyTorch package (eleven files) would silently lose one and block
+   * every later download, Save included. fflate: small, dependency-free, synchronous zip writer.
+   */
+  private async downloadZip(bundle: ExportBundle): Promise<SaveResult> {
+    const { zipSync, strToU8 } = await import('fflate');
+    const entries: Record<string, Uint8Array> = {};
+    for (const file of bundle.files) entries[`${bundle.suggestedName}/${file.name}`] = typeof file.data === 'string' ? strToU8(file.data) : file.data;
+    const target = await this.options.files.pickSaveTarget(`${bundle.suggestedName}.zip`);
+    if (!target) return { status: 'cancelled' };
+    await target.write(zipSync(entries, { level: 6 }));
+    return { status: 'saved', file: { name: target.name, handle: this.register(target) } };
   }
 
   async writeRecovery(entry: RecoveryEntry): Promise<void> {

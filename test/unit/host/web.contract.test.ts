@@ -10,6 +10,7 @@ import { fileSystemAccessFiles, type FileHandleLike, type FileSystemAccessWindow
 import type { KeyValueStore } from '../../../renderer/host/web/recoveryStorage';
 import { RECOVERY_KEY, WebHost } from '../../../renderer/host/web';
 import { hostContract, sampleDesign } from './contract';
+import { strFromU8, unzipSync } from 'fflate';
 
 type Choice = { pick: string } | 'cancel';
 
@@ -141,4 +142,26 @@ describe('web host specifics', () => {
     expect(result).toMatchObject({ status: 'saved', file: { name: 'models' } });
     expect([...(f.disk.get('weights.bin') ?? [])]).toEqual([1, 2]);
   });
+
+  it('without a folder picker, downloads a bundle as one zip (browsers cap automatic downloads at ten)', async () => {
+    const written: { name: string; data: Uint8Array }[] = [];
+    const downloads: BrowserFiles = {
+      kind: 'download',
+      pickFileToOpen: async () => null,
+      pickFolder: async () => {
+        throw new Error('a download host must not download file by file');
+      },
+      pickSaveTarget: async (name) => ({ name, write: async (data) => void written.push({ name, data: data as Uint8Array }) }),
+    };
+    const files: { name: string; data: string | Uint8Array }[] = Array.from({ length: 11 }, (_, i) => ({ name: `file${i}.py`, data: `print(${i})\n` }));
+    files.push({ name: 'weights.bin', data: new Uint8Array([1, 2, 3]) });
+    const result = await browserFixture().makeHost(downloads).exportFiles({ suggestedName: 'net-pytorch', files });
+    expect(result).toMatchObject({ status: 'saved', file: { name: 'net-pytorch.zip' } });
+    expect(written.map((w) => w.name)).toEqual(['net-pytorch.zip']);
+    const unzipped = unzipSync(written[0].data);
+    expect(Object.keys(unzipped).sort()).toEqual([...files.map((f) => `net-pytorch/${f.name}`)].sort());
+    expect(strFromU8(unzipped['net-pytorch/file3.py'])).toBe('print(3)\n');
+    expect([...unzipped['net-pytorch/weights.bin']]).toEqual([1, 2, 3]);
+  });
 });
+

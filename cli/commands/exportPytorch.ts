@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { compileDesign, CompileError } from '../../src/compile/toTfjs';
-import { datasetForExport, exportPytorchPackage, PytorchExportError, TrainConfig, weightsFromLayers, type ExportedFile, type NodeWeights } from '../../src/export/pytorch';
+import { datasetForExport, exportPytorchPackage, PytorchExportError, TrainConfig, weightsFromLayers, nodeWeightsFromNamed, type ExportedFile, type NodeWeights } from '../../src/export/pytorch';
 import type { NamedWeights } from '../../src/export';
 import { planModel } from '../../src/export/pytorch/translate';
 import type { Design } from '../../src/graph/design';
@@ -34,21 +34,6 @@ async function loadBuiltIn(kind: string): Promise<Dataset> {
     if (error instanceof DatasetError) throw new UsageError(`--dataset ${kind}: ${error.message}`);
     throw error;
   }
-}
-
-/** tf.js names (`dense_1/kernel`, `dense_1__3/kernel_1`) → the exporter's per-node weights. */
-export function nodeWeightsFromNamed(named: NamedWeights): NodeWeights {
-  const out: NodeWeights = new Map();
-  for (const [name, w] of named) {
-    const slash = name.lastIndexOf('/');
-    if (slash < 0) continue;
-    const node = name.slice(0, slash);
-    const leaf = name.slice(slash + 1).replace(/_\d+$/, '');
-    const byLeaf = out.get(node) ?? new Map();
-    byLeaf.set(leaf, { shape: [...w.shape], values: w.data });
-    out.set(node, byLeaf);
-  }
-  return out;
 }
 
 export interface PytorchOptions {

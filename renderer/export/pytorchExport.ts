@@ -9,7 +9,7 @@ import { serializeDesign } from '../../src/graph/parse';
 import type { NamedWeights } from '../../src/export/weights';
 import type { ExportBundle } from '../../src/export/bundle';
 import { folderName } from '../../src/export/bundle';
-import type { TrainConfigInput, NodeWeights } from '../../src/export/pytorch';
+import type { TrainConfigInput } from '../../src/export/pytorch';
 import type { Dataset } from '../../src/engine/datasets/types';
 import { splitRuns } from '../../src/graph/savedRuns';
 import { TrainSettings } from '../../src/protocol/settings';
@@ -32,21 +32,6 @@ export interface PytorchBundle {
   trained: boolean;
   /** Things the user should know about what went into the package (dataset left out, optimizer mapped). */
   notes: string[];
-}
-
-/** tf.js names (`dense_1/kernel`, `dense_1__3/kernel_1`) → the exporter's per-node weights. */
-export function nodeWeightsFromNamed(named: NamedWeights): NodeWeights {
-  const out: NodeWeights = new Map();
-  for (const [name, w] of named) {
-    const slash = name.lastIndexOf('/');
-    if (slash < 0) continue;
-    const node = name.slice(0, slash);
-    const leaf = name.slice(slash + 1).replace(/_\d+$/, '');
-    const byLeaf = out.get(node) ?? new Map();
-    byLeaf.set(leaf, { shape: [...w.shape], values: w.data });
-    out.set(node, byLeaf);
-  }
-  return out;
 }
 
 /** The app's training settings as train.py's config; what train.py cannot do the same way is said in a note. */
@@ -86,7 +71,7 @@ async function runDataset(run: RunRecord, notes: string[]): Promise<Dataset | nu
 
 /** Builds the package's files; rejects with the exporter's message (naming the nodes at fault) when it cannot. */
 export async function buildPytorchBundle(design: DesignCore, sources: PytorchSources = {}): Promise<PytorchBundle> {
-  const { exportPytorchPackage, datasetForExport, PytorchExportError } = await import('../../src/export/pytorch');
+  const { exportPytorchPackage, datasetForExport, nodeWeightsFromNamed, PytorchExportError } = await import('../../src/export/pytorch');
   const { checkDatasetFitsDesign, fitDesignToDataset } = await import('../../src/engine/datasets/fit');
   const notes: string[] = [];
   const run = sources.run ?? null;

@@ -18,7 +18,7 @@ import { planModel, PytorchExportError } from './translate';
 import { packWeights, type NodeWeights } from './weights';
 
 export { PytorchExportError } from './translate';
-export { weightsFromLayers, type NodeWeights, type TensorData } from './weights';
+export { weightsFromLayers, nodeWeightsFromNamed, type NodeWeights, type TensorData } from './weights';
 export { TrainConfig, type TrainConfigInput } from './trainConfig';
 
 export interface ExportedFile {

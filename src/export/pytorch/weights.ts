@@ -1,5 +1,6 @@
 import type * as tfNamespace from '@tensorflow/tfjs';
 import { copyId } from '../../graph/unroll';
+import type { NamedWeights } from '../weights';
 import { PytorchExportError, type ModelPlan, type NodePlan, type WeightRule } from './translate';
 
 /** One weight as tf.js holds it: row-major values in tf.js layout. */
@@ -15,6 +16,21 @@ export interface TensorData {
 export type NodeWeights = Map<string, Map<string, TensorData>>;
 
 type Layer = tfNamespace.layers.Layer;
+
+/** tf.js names (`dense_1/kernel`, `dense_1__3/kernel_1`) → the exporter's per-node weights. */
+export function nodeWeightsFromNamed(named: NamedWeights): NodeWeights {
+  const out: NodeWeights = new Map();
+  for (const [name, w] of named) {
+    const slash = name.lastIndexOf('/');
+    if (slash < 0) continue;
+    const node = name.slice(0, slash);
+    const leaf = name.slice(slash + 1).replace(/_\d+$/, '');
+    const byLeaf = out.get(node) ?? new Map();
+    byLeaf.set(leaf, { shape: [...w.shape], values: w.data });
+    out.set(node, byLeaf);
+  }
+  return out;
+}
 
 /**
  * Reads the current weights of a compiled design (compileDesign's nodeLayers), trained or fresh.

@@ -95,6 +95,18 @@ describe('rescanvas export --format pytorch', () => {
     expect(readdirSync(join(dir, 'torch-alias')).sort()).toEqual(files.filter((f) => f !== 'data.npz'));
   });
 
+  it('leaves the runs saved in a design file out of the package', () => {
+    const withRuns = join(dir, 'with-runs.rescanvas.json');
+    const doc = JSON.parse(readFileSync(example('projection-shortcut.rescanvas.json'), 'utf8')) as Record<string, unknown>;
+    writeFileSync(withRuns, JSON.stringify({ ...doc, runs: [{ id: 'run-1', label: 'kept by the app' }] }));
+    const out = join(dir, 'torch-no-runs');
+    const r = run('export', withRuns, '--format', 'pytorch', '--out', out);
+    expect(r.status, r.stderr).toBe(0);
+    const packaged = JSON.parse(readFileSync(join(out, 'design.rescanvas.json'), 'utf8')) as Record<string, unknown>;
+    expect(packaged).not.toHaveProperty('runs');
+    expect(packaged.nodes).toEqual(doc.nodes);
+  });
+
   it('carries trained weights from a tf.js export into the package', () => {
     const tfjs = join(dir, 'tfjs-for-torch');
     expect(run('export', example('projection-shortcut.rescanvas.json'), '--format', 'tfjs', '--out', tfjs).status).toBe(0);

@@ -46,6 +46,15 @@ class EngineRequestError extends Error {
   }
 }
 
+/** Runs a request whose failures are the requester's (unknown ids, mismatched shapes): a bad-message reply naming them. */
+function asBadRequest<T>(work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    throw new EngineRequestError('bad-message', error instanceof Error ? error.message : String(error));
+  }
+}
+
 /**
  * The engine behind the protocol, free of any host: a Node worker, an Electron utility process or
  * a browser Web Worker each create one, pass every incoming message to `handle`, and forward what
@@ -141,23 +150,13 @@ export class EngineSession {
       }
       case 'dropBlocks': {
         const run = this.lastRun();
-        let outcome;
-        try {
-          outcome = blockDrop(this.tf, run.plan, run.trainer.validationData, 256, message.sets);
-        } catch (error) {
-          throw new EngineRequestError('bad-message', error instanceof Error ? error.message : String(error));
-        }
+        const outcome = asBadRequest(() => blockDrop(this.tf, run.plan, run.trainer.validationData, 256, message.sets));
         this.post({ v: PROTOCOL_VERSION, type: 'blockDrop', requestId: message.requestId, baseline: outcome.baseline, results: outcome.results });
         return;
       }
       case 'skipLayers': {
         const run = this.lastRun();
-        let outcome;
-        try {
-          outcome = skipLayers(this.tf, run.plan, run.trainer.validationData, 256, message.spans);
-        } catch (error) {
-          throw new EngineRequestError('bad-message', error instanceof Error ? error.message : String(error));
-        }
+        const outcome = asBadRequest(() => skipLayers(this.tf, run.plan, run.trainer.validationData, 256, message.spans));
         this.post({ v: PROTOCOL_VERSION, type: 'layersSkipped', requestId: message.requestId, baseline: outcome.baseline, results: outcome.results });
         return;
       }

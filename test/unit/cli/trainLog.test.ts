@@ -1,12 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deepResidualMlp } from '../../../src/graph/examples';
 import { serializeDesign } from '../../../src/graph/parse';
 import { unroll } from '../../../src/graph/unroll';
-import { parseRunLogLine, type RunLogRecord } from '../../../src/protocol/runLog';
+import type { RunLogRecord } from '../../../src/protocol/runLog';
+import { readRunLogRecords } from '../support/runLogRecords';
 import { ACTIVATION_FIELDS, GRADIENT_FIELDS, statValue } from '../../../src/protocol/stats';
 
 const root = join(import.meta.dirname, '..', '..', '..');
@@ -26,16 +27,7 @@ describe('rescanvas train --log writes a run log', () => {
     writeFileSync(designFile, serializeDesign(design));
     result = run('train', designFile, '--dataset', 'spirals', '--epochs', '2', '--batch', '64', '--stats-interval-ms', '10', '--log', logFile);
     if (existsSync(logFile)) {
-      records = readFileSync(logFile, 'utf8')
-        .trimEnd()
-        .split('\n')
-        .map((line, i) => {
-          try {
-            return parseRunLogLine(line);
-          } catch (error) {
-            throw new Error(`line ${i + 1}: ${(error as Error).message}`);
-          }
-        });
+      records = readRunLogRecords(logFile);
     }
   }, 150_000);
 

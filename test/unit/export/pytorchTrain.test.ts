@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,7 +8,8 @@ import { loadDataset } from '../../../src/engine/datasets/load';
 import { datasetForExport, exportPytorchPackage, weightsFromLayers } from '../../../src/export/pytorch';
 import { deepResidualMlp, residualMlp } from '../../../src/graph/examples';
 import { unroll } from '../../../src/graph/unroll';
-import { parseRunLogLine, type EpochRecord, type RunLogRecord } from '../../../src/protocol/runLog';
+import type { EpochRecord, RunLogRecord } from '../../../src/protocol/runLog';
+import { readRunLogRecords as readRunLog } from '../support/runLogRecords';
 import { ACTIVATION_FIELDS, GRADIENT_FIELDS, statValue, WEIGHT_FIELDS, type StatsFrame } from '../../../src/protocol/stats';
 import { PYTHON, runPython, tf, torchStatus, writeFiles } from './pytorchSupport';
 
@@ -39,20 +40,6 @@ function torchrun(dir: string, args: string[]): Run {
     epochLosses: [...out.matchAll(/epoch \d+\/\d+ +loss ([0-9.]+)/g)].map((m) => Number(m[1])),
     digests: new Map([...out.matchAll(/rank (\d) parameters sha256 ([0-9a-f]{64})/g)].map((m) => [Number(m[1]), m[2]])),
   };
-}
-
-/** Every line through the app's own reader (src/protocol/runLog.ts); a bad line fails naming its number. */
-function readRunLog(path: string): RunLogRecord[] {
-  return readFileSync(path, 'utf8')
-    .trimEnd()
-    .split('\n')
-    .map((line, i) => {
-      try {
-        return parseRunLogLine(line);
-      } catch (error) {
-        throw new Error(`${path} line ${i + 1}: ${(error as Error).message}`);
-      }
-    });
 }
 
 const frames = (records: RunLogRecord[]): StatsFrame[] => records.flatMap((r) => (r.kind === 'stats' ? [r.frame] : []));

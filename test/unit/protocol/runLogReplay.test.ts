@@ -6,9 +6,9 @@ import { parseDesignText } from '../../../src/graph/parse';
 import type { Design } from '../../../src/graph/design';
 import { unroll } from '../../../src/graph/unroll';
 import { ACTIVATION_FIELDS, GRADIENT_FIELDS, HISTOGRAM_BINS, STATS_SCHEMA_VERSION, type StatsFrame } from '../../../src/protocol/stats';
-import { StatsStore } from '../../../renderer/overlay/statsStore';
 import { checkNodeIds } from '../../../renderer/replay/nodeIds';
 import { replaySummary } from '../../../renderer/replay/summary';
+import { manualStatsStore } from '../support/manualStatsStore';
 
 function example(name: string): Design {
   const parsed = parseDesignText(readFileSync(join(__dirname, '../../../assets/examples', `${name}.rescanvas.json`), 'utf8'));
@@ -31,12 +31,6 @@ function frame(ids: string[], step: number, runId = 'logged'): StatsFrame {
     weights: { ids: [], nodeIds: [], values: new Float32Array() },
     groups: { ids: [], values: new Float32Array() },
   };
-}
-
-function manualStore() {
-  const queue: (() => void)[] = [];
-  const store = new StatsStore({ schedule: (cb) => queue.push(cb), now: () => 0 });
-  return { store, flush: () => queue.splice(0).forEach((cb) => cb()) };
 }
 
 describe('checkNodeIds', () => {
@@ -67,7 +61,7 @@ describe('StatsStore.loadRecording', () => {
   const ids = ['input_1', 'dense_1'];
 
   it('replaces the history, shows the last frame, acknowledges nothing, and live frames end it', () => {
-    const { store, flush } = manualStore();
+    const { store, flush } = manualStatsStore();
     const acks: number[] = [];
     store.onAck((seq) => acks.push(seq));
     store.push(frame(ids, 0, 'live-1'), 1);
@@ -91,7 +85,7 @@ describe('StatsStore.loadRecording', () => {
   });
 
   it('clear() (a training run starting) ends the replay', () => {
-    const { store } = manualStore();
+    const { store } = manualStatsStore();
     store.loadRecording([frame(ids, 1)], 'run.jsonl');
     store.clear();
     expect(store.replay).toBeNull();

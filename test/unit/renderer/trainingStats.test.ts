@@ -3,11 +3,11 @@ import { parseDesignValue } from '../../../src/graph/parse';
 import type { Design } from '../../../src/graph/design';
 import { unroll } from '../../../src/graph/unroll';
 import { ACTIVATION_FIELDS, EDGE_FIELDS, GRADIENT_FIELDS, HISTOGRAM_BINS, STATS_SCHEMA_VERSION, type StatsFrame } from '../../../src/protocol/stats';
-import { StatsStore } from '../../../renderer/overlay/statsStore';
 import { buildOverlayLayout } from '../../../renderer/overlay/layout';
 import { displayFrame } from '../../../renderer/overlay/display';
 import residual1002 from '../../../assets/examples/residual-mlp-1002-repeat.rescanvas.json';
 import residual20 from '../../../assets/examples/residual-mlp-20.rescanvas.json';
+import { manualStatsStore } from '../support/manualStatsStore';
 
 function design(raw: unknown): Design {
   const parsed = parseDesignValue(raw);
@@ -32,12 +32,6 @@ function frame(d: Design, runId = 'run', step = 1, fanOutEdges: string[] = []): 
     weights: { ids: [], nodeIds: [], values: new Float32Array() },
     groups: { ids: [], values: new Float32Array() },
   };
-}
-
-function manualStore() {
-  const queue: (() => void)[] = [];
-  const store = new StatsStore({ schedule: (cb) => queue.push(cb), now: () => 0 });
-  return { store, flush: () => queue.splice(0).forEach((cb) => cb()) };
 }
 
 describe('overlay layout and display', () => {
@@ -90,7 +84,7 @@ describe('overlay layout and display', () => {
 describe('StatsStore', () => {
   it('paints subscribers once per animation frame, only for their own node, and acknowledges the last seq', () => {
     const d = design(residual20);
-    const { store, flush } = manualStore();
+    const { store, flush } = manualStatsStore();
     const acks: number[] = [];
     store.onAck((seq) => acks.push(seq));
     store.setDesign(d);
@@ -111,7 +105,7 @@ describe('StatsStore', () => {
 
   it('does not paint nodes with the overlay off, but still acknowledges', () => {
     const d = design(residual20);
-    const { store, flush } = manualStore();
+    const { store, flush } = manualStatsStore();
     const acks: number[] = [];
     store.onAck((seq) => acks.push(seq));
     store.setDesign(d);
@@ -125,7 +119,7 @@ describe('StatsStore', () => {
 
   it('keeps recorded frames for scrubbing and starts over for a new run', () => {
     const d = design(residual20);
-    const { store, flush } = manualStore();
+    const { store, flush } = manualStatsStore();
     store.setDesign(d);
     for (let i = 1; i <= 5; i++) store.push(frame(d, 'a', i), i);
     flush();
@@ -142,7 +136,7 @@ describe('StatsStore', () => {
 
   it('shows nothing rather than a wrong value when the canvas design lacks the frame ids', () => {
     const d = design(residual20);
-    const { store, flush } = manualStore();
+    const { store, flush } = manualStatsStore();
     store.setDesign({ ...d, nodes: d.nodes.map((n) => ({ ...n, id: `other_${n.id}` })), edges: [], groups: [] });
     store.setMode('forward');
     const seen: unknown[] = [];

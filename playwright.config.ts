@@ -3,6 +3,8 @@ import { defineConfig, devices } from '@playwright/test';
 
 /** Debian's Chromium when present (offline machines cannot run `npx playwright install`), else Playwright's own. */
 const DEBIAN_CHROMIUM = '/usr/bin/chromium';
+/** Not Vite's dev port, so a dev server left running is never mistaken for the build. */
+const PORT = 5174;
 
 /** Browser tests on the web build of the renderer, in Debian's Chromium (no Playwright browser download). */
 export default defineConfig({
@@ -16,7 +18,7 @@ export default defineConfig({
   reporter: [['list']],
   use: {
     ...devices['Desktop Chrome'],
-    baseURL: 'http://127.0.0.1:5173/',
+    baseURL: `http://127.0.0.1:${PORT}/`,
     headless: true,
     viewport: { width: 1400, height: 900 },
     screenshot: 'only-on-failure',
@@ -26,10 +28,13 @@ export default defineConfig({
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     },
   },
+  // The production build under `vite preview`: what ships, CSP included. The dev server reloaded pages
+  // mid-test (late dependency discovery on a clean clone, or a file saved elsewhere) and wiped the canvas.
+  // `npm test` builds just before, so it sets RESCANVAS_E2E_PREBUILT and the build is not repeated.
   webServer: {
-    command: 'npx vite --host 127.0.0.1 --port 5173 --strictPort',
-    url: 'http://127.0.0.1:5173/',
-    reuseExistingServer: true,
-    timeout: 120_000,
+    command: `${process.env.RESCANVAS_E2E_PREBUILT ? '' : 'npx vite build --logLevel warn && '}npx vite preview --host 127.0.0.1 --port ${PORT} --strictPort`,
+    url: `http://127.0.0.1:${PORT}/`,
+    reuseExistingServer: false,
+    timeout: 180_000,
   },
 });

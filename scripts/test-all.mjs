@@ -22,7 +22,7 @@ const steps = [
   // The scan reads the built page (its CSP meta tag is written at build time), so build first; this also proves the build works.
   ['build (web and Electron bundles)', 'npm', ['run', '--silent', 'build']],
   ...(pkg.scripts['test:security'] ? [['Electron security scan', 'npm', ['run', '--silent', 'test:security']]] : []),
-  ['browser tests', 'npx', ['playwright', 'test', '--reporter=list,json'], { PLAYWRIGHT_JSON_OUTPUT_NAME: playwrightJson }],
+  ['browser tests', 'npx', ['playwright', 'test', '--reporter=list,json'], { PLAYWRIGHT_JSON_OUTPUT_NAME: playwrightJson, RESCANVAS_E2E_PREBUILT: '1' }],
 ];
 
 const totals = { passed: 0, failed: 0, skipped: 0 };

@@ -3,6 +3,7 @@ import type { Design } from '../../src/graph/design';
 import type { BackendReport, EngineDiagnostic } from '../../src/protocol/messages';
 import type { OptimizerName, ScheduleSettings, TrainSettingsInput } from '../../src/protocol/settings';
 import type { DatasetKind } from '../../src/engine/datasets/spec';
+import type { ProgressReport } from '../../src/engine/trainer';
 import { MAX_SAVED_RUNS } from '../../src/graph/savedRuns';
 import type { AppState } from './types';
 
@@ -79,17 +80,8 @@ export interface RunRecord {
   blockDrop: { baseline: { loss: number; accuracy: number }; results: BlockDropEntry[] } | null;
 }
 
-export interface ProgressState {
-  epoch: number;
-  epochs: number;
-  step: number;
-  stepsPerEpoch: number;
-  totalSteps: number;
-  loss: number;
-  accuracy: number;
-  learningRate: number;
-  stepsPerSecond: number;
-}
+/** The engine's progress report (src/engine/trainer.ts), as its progress messages carry it. */
+export type ProgressState = ProgressReport;
 
 export interface TrainingMessage {
   text: string;

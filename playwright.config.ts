@@ -3,8 +3,8 @@ import { defineConfig, devices } from '@playwright/test';
 
 /** Debian's Chromium when present (offline machines cannot run `npx playwright install`), else Playwright's own. */
 const DEBIAN_CHROMIUM = '/usr/bin/chromium';
-/** Not Vite's dev port, so a dev server left running is never mistaken for the build. */
-const PORT = 5174;
+/** Not Vite's dev port, so a dev server left running is never mistaken for the build; RESCANVAS_E2E_PORT lets two checkouts test side by side. */
+const PORT = Number(process.env.RESCANVAS_E2E_PORT ?? 5174);
 
 /** Browser tests on the web build of the renderer, in Debian's Chromium (no Playwright browser download). */
 export default defineConfig({

@@ -1,32 +1,110 @@
+/**
+ * electron-builder.yml checked with electron-builder's own code (app-builder-lib, the version
+ * `npm run dist` uses): its configuration validation, its package.json metadata check, and its file
+ * matcher deciding what goes into the package. With the Electron binary installed the last test
+ * builds the unpacked directory target and reads the real app.asar instead.
+ */
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import Ajv from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { packageClosure, productionClosure, TYPE_ONLY_SCOPES } from './builderClosure';
 
 const root = join(__dirname, '../../..');
-const config = parse(readFileSync(join(root, 'electron-builder.yml'), 'utf8')) as Record<string, unknown> & {
-  linux: { target: string[]; icon: string };
+const requireHere = createRequire(join(root, 'package.json'));
+
+interface BuilderConfig {
+  productName: string;
+  npmRebuild: boolean;
+  files: string[];
+  asarUnpack: string[];
+  linux: { target: string[]; icon: string; syncDesktopName: boolean; desktop: { entry: { StartupWMClass: string } }; mimeTypes: string[] };
   mac: { target: string; icon: string };
   win: { target: string; icon: string };
-  asarUnpack: string[];
-  fileAssociations: { ext: string }[];
+  fileAssociations: { ext: string | string[]; mimeType: string; role: string }[];
+}
+const configText = readFileSync(join(root, 'electron-builder.yml'), 'utf8');
+const config = parse(configText) as BuilderConfig & Record<string, unknown>;
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as Record<string, unknown> & {
+  main: string;
+  productName: string;
+  desktopName: string;
+  optionalDependencies: Record<string, string>;
+  dependencies: Record<string, string>;
 };
 
-// Compiling electron-builder's schema takes seconds: once per file.
-const schema = JSON.parse(readFileSync(join(root, 'node_modules/app-builder-lib/scheme.json'), 'utf8'));
-const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
+// The parts of app-builder-lib used here; its deep modules have no package exports map.
+type Filter = (file: string, stat: { isDirectory(): boolean; moduleFullFilePath?: string }) => boolean;
+interface FileMatcherInstance {
+  createFilter(): Filter;
+}
+const { validateConfiguration } = requireHere('app-builder-lib/out/util/config/config.js') as {
+  validateConfiguration(config: unknown, debugLogger: { isEnabled: boolean; add(): void }): Promise<void>;
+};
+const { checkMetadata, readPackageJson } = requireHere('app-builder-lib/out/util/packageMetadata.js') as {
+  checkMetadata(metadata: unknown, devMetadata: unknown, appPackageFile: string, devAppPackageFile: string): void;
+  readPackageJson(file: string): Promise<Record<string, unknown> & { author?: { name: string; email?: string } }>;
+};
+const { FileMatcher, getNodeModuleFileMatcher } = requireHere('app-builder-lib/out/fileMatcher.js') as {
+  FileMatcher: new (from: string, to: string, macroExpander: (s: string) => string, patterns: string[]) => FileMatcherInstance;
+  getNodeModuleFileMatcher(appDir: string, destination: string, macroExpander: (s: string) => string, platformOptions: object, packager: object): FileMatcherInstance;
+};
+const noDebug = { isEnabled: false, add: () => undefined };
+const identity = (s: string): string => s;
+
+/** What electron-builder does with a node_modules file: the path is the destination one, `node_modules/<name>/…`. */
+const nodeModuleFilter = (files: string[]): Filter =>
+  getNodeModuleFileMatcher(root, join(root, 'out'), identity, {}, { config: { files }, debugLogger: noDebug }).createFilter();
+const keptModule = (filter: Filter, name: string): boolean => {
+  const path = `node_modules/${name}/package.json`;
+  return filter(join(root, path), { isDirectory: () => false, moduleFullFilePath: path });
+};
+const appFilter = new FileMatcher(root, join(root, 'out'), identity, config.files).createFilter();
+const keptAppFile = (path: string): boolean => appFilter(join(root, path), { isDirectory: () => false });
+
+const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')) as { packages: Record<string, { dependencies?: Record<string, string>; optionalDependencies?: Record<string, string> }> };
+/** What the engine worker may load at run time: tfjs-node(-gpu) and what they require, types aside. */
+const runtimeModules = [...packageClosure(lock.packages, ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'])].filter((n) => !TYPE_ONLY_SCOPES.some((s) => n.startsWith(s)));
+/** What electron-builder collects: every production and optional dependency, transitively. */
+const collected = [...productionClosure(lock.packages)];
 
 describe('electron-builder.yml', () => {
-  it("is valid against electron-builder's own schema", () => {
-    const valid = validate(config);
-    expect(validate.errors ?? []).toEqual([]);
-    expect(valid).toBe(true);
+  it("passes electron-builder's own configuration validation", async () => {
+    await expect(validateConfiguration(config, noDebug)).resolves.toBeUndefined();
   });
 
-  it('would be rejected by that schema if it were wrong (the check is live)', () => {
-    expect(validate({ ...config, linux: { ...config.linux, target: 42 } })).toBe(false);
-    expect(validate({ ...config, appID: 'typo' })).toBe(false);
+  it('would be rejected by that validation if it were wrong (the check is live)', async () => {
+    await expect(validateConfiguration({ ...config, linux: { ...config.linux, desktopEntry: 'typo' } }, noDebug)).rejects.toThrow(/linux/);
+    await expect(validateConfiguration({ ...config, appID: 'typo' }, noDebug)).rejects.toThrow(/appID/);
+  });
+
+  it("package.json passes electron-builder's metadata check, with what the deb target requires", async () => {
+    const metadata = await readPackageJson(join(root, 'package.json'));
+    expect(() => checkMetadata(metadata, metadata, 'package.json', 'package.json')).not.toThrow();
+    // FpmTarget (deb) throws "Please specify project homepage" without one, and needs an author e-mail
+    // unless linux.maintainer is set.
+    expect(metadata.homepage).toMatch(/^https:\/\//);
+    expect(metadata.repository).toBeTruthy();
+    expect(metadata.author?.email).toMatch(/@/);
+    // Electron must never be a production dependency (electron-builder refuses it there).
+    expect(Object.keys(pkg.dependencies)).not.toContain('electron');
+    expect(Object.keys(pkg.optionalDependencies)).toContain('electron');
+  });
+
+  it('names the app ResCanvas everywhere the desktop matches windows to launchers', () => {
+    expect(pkg.productName).toBe(config.productName);
+    expect(pkg.desktopName).toBe(`${config.productName}.desktop`);
+    expect(config.linux.syncDesktopName).toBe(true);
+    expect(config.linux.desktop.entry.StartupWMClass).toBe(pkg.desktopName.replace(/\.desktop$/, ''));
+    const main = readFileSync(join(root, 'electron/main.ts'), 'utf8');
+    expect(main).toContain(`PRODUCT_NAME = '${config.productName}'`);
+  });
+
+  it('does not rebuild native modules (tfjs-node is N-API; a rebuild needs a compiler and the network)', () => {
+    expect(config.npmRebuild).toBe(false);
+    expect(configText).toMatch(/N-API/);
   });
 
   it('targets AppImage, deb, dmg and nsis with icons that exist', () => {
@@ -38,14 +116,73 @@ describe('electron-builder.yml', () => {
     expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([512, 512]);
   });
 
-  it('unpacks the native tf.js parts and associates design files', () => {
-    expect(config.asarUnpack).toEqual(expect.arrayContaining(['node_modules/@tensorflow/tfjs-node*/lib/**', 'node_modules/@tensorflow/tfjs-node*/deps/**']));
-    expect(config.fileAssociations[0].ext).toBe('rescanvas.json');
+  it('packages the built app and none of the sources', () => {
+    expect(pkg.main).toBe('dist/electron/main.cjs');
+    for (const file of ['package.json', 'dist/electron/main.cjs', 'dist/electron/preload.cjs', 'dist/electron/engine-worker.mjs', 'dist/electron/tfjs-backend-wasm.wasm', 'dist/web/index.html']) {
+      expect(keptAppFile(file), file).toBe(true);
+    }
+    for (const file of ['dist/electron/main.cjs.map', 'src/graph/design.ts', 'renderer/App.tsx', 'electron/main.ts', 'test/unit/lint.test.ts', 'dist/release/x.AppImage', 'README.md']) {
+      expect(keptAppFile(file), file).toBe(false);
+    }
   });
 
-  it("packages the entry point package.json names", () => {
-    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { main: string };
-    expect(pkg.main).toBe('dist/electron/main.cjs');
-    expect(config.files).toContain('dist/electron/**');
+  it('keeps node_modules/electron and every bundled-only package out of the packaged node_modules', () => {
+    const filter = nodeModuleFilter(config.files);
+    expect(keptModule(filter, 'electron')).toBe(false);
+    const electronBinary = 'node_modules/electron/dist/electron';
+    expect(filter(join(root, electronBinary), { isDirectory: () => false, moduleFullFilePath: electronBinary })).toBe(false);
+    const runtime = new Set(runtimeModules);
+    const shipped = collected.filter((name) => keptModule(filter, name));
+    const unexpected = shipped.filter((name) => !runtime.has(name));
+    const missing = runtimeModules.filter((name) => !keptModule(filter, name));
+    // On failure, the keep-lists electron-builder.yml should carry instead:
+    const scoped = runtimeModules.filter((n) => n.startsWith('@tensorflow/')).map((n) => n.slice('@tensorflow/'.length));
+    const plain = runtimeModules.filter((n) => !n.startsWith('@'));
+    const hint = `expected files patterns:\n"!node_modules/!(@tensorflow|${plain.join('|')}){,/**}"\n"!node_modules/@tensorflow/!(${scoped.join('|')}){,/**}"`;
+    expect({ unexpected, missing }, hint).toEqual({ unexpected: [], missing: [] });
+    for (const bundled of ['react', 'react-dom', '@xyflow/react', 'tsx', 'esbuild', 'zod', 'zustand', 'elkjs', 'commander', '@tensorflow/tfjs-backend-wasm']) {
+      expect(collected, bundled).toContain(bundled);
+      expect(keptModule(filter, bundled), bundled).toBe(false);
+    }
+    expect(keptModule(filter, '@tensorflow/tfjs-node')).toBe(true);
+  });
+
+  it('the node_modules check is live: without the exclusions electron would ship', () => {
+    const filter = nodeModuleFilter(config.files.filter((p) => !p.startsWith('!node_modules')));
+    expect(keptModule(filter, 'electron')).toBe(true);
+    expect(keptModule(filter, 'react')).toBe(true);
+  });
+
+  it('unpacks the engine worker, its wasm and the native modules from app.asar', () => {
+    expect(config.asarUnpack).toEqual(expect.arrayContaining(['dist/electron/engine-worker.mjs', 'dist/electron/*.wasm', 'node_modules/**']));
+  });
+
+  it('associates .rescanvas design files on every OS (one extension: Windows and macOS match only the last)', () => {
+    expect(config.fileAssociations).toHaveLength(1);
+    const [association] = config.fileAssociations;
+    expect(association.ext).toBe('rescanvas');
+    expect(association.role).toBe('Editor');
+    expect(config.linux.mimeTypes).toContain(association.mimeType);
+    for (const ext of [association.ext].flat()) expect(ext, 'an extension without dots').not.toMatch(/\./);
+  });
+
+  const electronBinary = ((): string | null => {
+    try {
+      const path: unknown = requireHere('electron');
+      return typeof path === 'string' && existsSync(path) ? path : null;
+    } catch {
+      return null;
+    }
+  })();
+  it.runIf(electronBinary !== null && process.platform === 'linux')('builds the unpacked directory target, whose app.asar has no node_modules/electron', { timeout: 600_000 }, () => {
+    execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' });
+    execFileSync('npx', ['electron-builder', '--dir', '--config', 'electron-builder.yml', '--linux'], { cwd: root, stdio: 'inherit' });
+    const asar = requireHere('@electron/asar') as { listPackage(archive: string, options: object): string[] };
+    const resources = join(root, 'dist/release/linux-unpacked/resources');
+    const files = asar.listPackage(join(resources, 'app.asar'), {}).map((f) => f.replace(/\\/g, '/'));
+    expect(files).toContain('/dist/electron/main.cjs');
+    expect(files.filter((f) => f.startsWith('/node_modules/electron/'))).toEqual([]);
+    expect(files.filter((f) => /^\/node_modules\/(react|tsx|esbuild|@xyflow)\//.test(f))).toEqual([]);
+    expect(existsSync(join(resources, 'app.asar.unpacked/dist/electron/engine-worker.mjs'))).toBe(true);
   });
 });

@@ -2,8 +2,10 @@
 import { dialog, type BrowserWindow } from 'electron';
 import type { Dialogs } from './ipc/handlers';
 
+// Extensions without dots: GTK and Windows match a filter against the last extension only, so
+// 'json' also covers *.rescanvas.json. The first filter is the save dialog's default type.
 const DESIGN_FILTERS = [
-  { name: 'ResCanvas design', extensions: ['rescanvas.json', 'json'] },
+  { name: 'ResCanvas design', extensions: ['rescanvas', 'json'] },
   { name: 'All files', extensions: ['*'] },
 ];
 

@@ -19,6 +19,8 @@ import { RecoveryStore } from './files/recovery';
 import { dispatch, makeSenderCheck, type SenderInfo } from './ipc/dispatch';
 import { createHandlers, openDesignAt, type HandlerContext } from './ipc/handlers';
 import { buildMenuTemplate } from './menu';
+import { createCloseSequence } from './quitSequence';
+import { unpackedPath } from './packagedPaths';
 import { hardenSession, hardenWebContents } from './security';
 import { fitToDisplays, loadWindowState, saveWindowState } from './windowState';
 
@@ -33,8 +35,7 @@ app.enableSandbox();
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 
 let mainWindow: BrowserWindow | null = null;
-let closeConfirmed = false;
-let pendingPath: string | null = designPathFromArgv(process.argv, app.isPackaged);
+let pendingPath: string | null = designPathFromArgv(process.argv, app.isPackaged, process.cwd());
 let recentFiles: string[] = [];
 const userData = (): string => app.getPath('userData');
 
@@ -62,7 +63,7 @@ const handlers = createHandlers(ctx);
  * are synchronous and must stay off main's event loop. Started with the first page load.
  */
 const engine = new EngineHost({
-  spawn: workerThreadSpawner(join(__dirname, 'engine-worker.mjs')),
+  spawn: workerThreadSpawner(unpackedPath(join(__dirname, 'engine-worker.mjs'))),
   toEngine: ToEngine,
   fromEngine: FromEngine,
   onStatus: (status) => {
@@ -166,17 +167,19 @@ async function createWindow(): Promise<void> {
     if (path) void openExternal(path);
   });
 
-  window.on('close', (event) => {
-    if (ctx.document.dirty && !closeConfirmed) {
-      if (!confirmDiscardSync(window, ctx.document.name)) {
-        event.preventDefault();
-        return;
-      }
-      closeConfirmed = true;
+  const closing = createCloseSequence({
+    isDirty: () => ctx.document.dirty,
+    confirmDiscard: () => confirmDiscardSync(window, ctx.document.name),
+    bookkeeping: (discarded) => [
+      saveWindowState(userData(), { ...window.getNormalBounds(), maximized: window.isMaximized() }),
       // The user chose to discard: do not offer this work back at the next start.
-      void ctx.recovery.clear();
-    }
-    void saveWindowState(userData(), { ...window.getNormalBounds(), maximized: window.isMaximized() }).catch(() => undefined);
+      ...(discarded ? [ctx.recovery.clear()] : []),
+    ],
+    closeWindow: () => window.close(),
+    report: (message) => console.error(message),
+  });
+  window.on('close', (event) => {
+    if (closing.onClose()) event.preventDefault();
   });
   window.on('closed', () => {
     mainWindow = null;
@@ -188,8 +191,8 @@ async function createWindow(): Promise<void> {
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
-  app.on('second-instance', (_event, argv) => {
-    const path = designPathFromArgv(argv, app.isPackaged);
+  app.on('second-instance', (_event, argv, workingDirectory) => {
+    const path = designPathFromArgv(argv, app.isPackaged, workingDirectory);
     if (mainWindow?.isMinimized()) mainWindow.restore();
     mainWindow?.focus();
     if (path) void openExternal(path);

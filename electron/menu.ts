@@ -1,7 +1,7 @@
 /**
  * The application menu as a plain template, built from what main knows, so it can be checked in
  * tests. Commands that act on the design go to the renderer (it owns the document and its undo
- * history); text-editing roles stay native so they keep working inside form fields.
+ * history); clipboard roles stay native so they keep working inside text fields.
  */
 import { basename } from 'node:path';
 import type { MenuItemConstructorOptions } from 'electron';
@@ -70,15 +70,21 @@ export function buildMenuTemplate(ctx: MenuContext): MenuItemConstructorOptions[
     },
     {
       label: '&Edit',
+      // Cut, Copy, Paste and Select All are native roles: on macOS only roles route their
+      // shortcuts into text fields (native dialogs included). The page turns them into graph
+      // commands when the canvas has focus (renderer/editCommands.ts). Undo, Redo and Delete go to
+      // the page, which edits the focused text field or the graph: the browser's own undo fires
+      // nothing the page could see outside a text field.
       submenu: [
         command('Undo', 'undo', 'CmdOrCtrl+Z'),
         command('Redo', 'redo', isMac ? 'Shift+Cmd+Z' : 'Ctrl+Y'),
         { type: 'separator' },
         { role: 'cut' },
-        command('Copy', 'copy', 'CmdOrCtrl+C'),
-        command('Paste', 'paste', 'CmdOrCtrl+V'),
-        command('Delete', 'delete', isMac ? 'Backspace' : 'Delete'),
-        command('Select All', 'select-all', 'CmdOrCtrl+A'),
+        { role: 'copy' },
+        { role: 'paste' },
+        // Shown, not registered: the key belongs to the focused field or, on the canvas, to the page.
+        { ...command('Delete', 'delete', isMac ? 'Backspace' : 'Delete'), registerAccelerator: false },
+        { role: 'selectAll' },
       ],
     },
     {

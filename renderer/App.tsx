@@ -8,6 +8,7 @@ import { Inspector } from './inspector/Inspector';
 import { ExamplesGallery } from './examples/ExamplesGallery';
 import { LessonsGallery } from './lessons/LessonsGallery';
 import { LessonPanel } from './lessons/LessonPanel';
+import { AboutDialog } from './about/AboutDialog';
 import { Dialogs } from './Dialogs';
 import { StatusBar } from './StatusBar';
 import { useShortcuts } from './keyboard/useShortcuts';
@@ -41,6 +42,7 @@ export function App() {
         <StatusBar />
         <ExamplesGallery />
         <LessonsGallery />
+        <AboutDialog />
         <LessonPanel />
         <Dialogs />
       </div>

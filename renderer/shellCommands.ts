@@ -10,8 +10,12 @@ import { exportDesignJson, exportModelFiles, exportPytorchFiles, newDocumentAske
 import { canvasInstance, fitCanvas } from './canvas/canvasApi';
 import { startTraining, stopTraining } from './training/controller';
 import { openRunLogAsked } from './replay/replayRunLog';
+import { useLessons } from './lessons/lessonState';
+import { useAbout } from './about/aboutState';
+import { connectNativeEditRoles, textOrGraph, type EditDocument } from './editCommands';
 
-function commands(): Partial<Record<MenuCommand, () => void>> {
+/** One action per menu command: a command added to the menu without one fails to compile. */
+export function menuCommandHandlers(doc: EditDocument): Record<MenuCommand, () => void> {
   const state = () => appStore.getState();
   const zoom = (factor: number) => {
     const flow = canvasInstance();
@@ -27,9 +31,11 @@ function commands(): Partial<Record<MenuCommand, () => void>> {
     'export-keras': () => void exportModelFiles('keras'),
     'export-design': () => void exportDesignJson(),
     'export-pytorch': () => void exportPytorchFiles(),
-    undo: () => appStore.undo(),
-    redo: () => appStore.redo(),
-    delete: () => state().deleteSelection(),
+    undo: textOrGraph(doc, 'undo', () => appStore.undo()),
+    redo: textOrGraph(doc, 'redo', () => appStore.redo()),
+    delete: textOrGraph(doc, 'delete', () => state().deleteSelection()),
+    // Select All, Copy and Paste are native roles in the desktop menu (editCommands.ts); these
+    // serve hosts whose menus send them as commands.
     'select-all': () => state().selectAll(),
     copy: () => state().copySelection(),
     paste: () => state().paste(),
@@ -41,15 +47,29 @@ function commands(): Partial<Record<MenuCommand, () => void>> {
     'overlay-backward': () => state().setOverlayMode('backward'),
     'train-start': () => void startTraining(),
     'train-stop': stopTraining,
+    lessons: () => useLessons.getState().setGalleryOpen(true),
     examples: () => state().setExamplesOpen(true),
+    about: () => useAbout.getState().setOpen(true),
   };
 }
 
 export function connectShellCommands(): Promise<() => void> {
+  const disconnectEdits = connectNativeEditRoles(document, {
+    copy: () => appStore.getState().copySelection(),
+    cut: () => {
+      appStore.getState().copySelection();
+      appStore.getState().deleteSelection();
+    },
+    paste: () => appStore.getState().paste(),
+    selectAll: () => appStore.getState().selectAll(),
+  });
   return connectShell(getHost(), {
-    commands: commands(),
+    commands: menuCommandHandlers(document),
     openDesign: openDocument,
     showError: (message) => appStore.getState().say(message, 'error'),
     confirmRecovery: (entry) => window.confirm(`Recover unsaved work "${entry.name}" from ${new Date(entry.savedAt).toLocaleString()}?`),
+  }).then((disconnect) => () => {
+    disconnect();
+    disconnectEdits();
   });
 }

@@ -4,7 +4,22 @@ import type { Design } from '../../src/graph/design';
 import { MAX_DESIGN_BYTES, parseDesignText, serializeDesign } from '../../src/graph/parse';
 import { writeFileAtomic } from './atomicWrite';
 
-export const DESIGN_EXTENSION = '.rescanvas.json';
+/**
+ * The registered design file type (electron-builder.yml `fileAssociations`): one extension, as
+ * Windows and macOS associate by the last one only. Designs saved as `*.rescanvas.json` (earlier
+ * versions, the command line, the examples) still open.
+ */
+export const DESIGN_EXTENSION = '.rescanvas';
+
+/** A file the app opens as a design: `.rescanvas`, or JSON (`x.rescanvas.json`, `x.json`). */
+export function isDesignPath(path: string): boolean {
+  return /\.(rescanvas|json)$/i.test(path);
+}
+
+/** `net.rescanvas`, `net.rescanvas.json`, `net.json` → `net`. */
+export function designBaseName(name: string): string {
+  return name.replace(/(\.rescanvas)?(\.json)?$/i, '');
+}
 
 export type ReadDesignResult = { ok: true; design: Design } | { ok: false; message: string };
 
@@ -46,7 +61,7 @@ export async function writeDesignFile(path: string, design: Design, beforeCommit
 
 /** Save-as dialogs on Linux do not add extensions; keep files recognisable by the association. */
 export function withDesignExtension(path: string): string {
-  return path.toLowerCase().endsWith('.json') ? path : `${path}${DESIGN_EXTENSION}`;
+  return isDesignPath(path) ? path : `${path}${DESIGN_EXTENSION}`;
 }
 
 export function describeFsError(error: unknown): string {

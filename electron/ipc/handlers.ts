@@ -6,7 +6,7 @@
 import { basename, join } from 'node:path';
 import type { InvokeChannel, InvokeReply, InvokeRequest } from '../../src/protocol/ipc';
 import { writeFileAtomic } from '../files/atomicWrite';
-import { describeFsError, readDesignFile, withDesignExtension, writeDesignFile } from '../files/designFiles';
+import { DESIGN_EXTENSION, designBaseName, describeFsError, readDesignFile, withDesignExtension, writeDesignFile } from '../files/designFiles';
 import type { FileHandles } from '../files/fileHandles';
 import type { RecoveryStore } from '../files/recovery';
 import { readRunLogFile } from './readRunLog';
@@ -70,7 +70,7 @@ export function createHandlers(ctx: HandlerContext): Handlers {
         path = ctx.handles.pathOf(handle);
         if (path === null) return { status: 'error', message: 'This file handle is not one this window opened or saved; use Save As to choose a file.' };
       } else {
-        const chosen = await ctx.dialogs.chooseDesignSavePath(`${ctx.document.name.replace(/\.rescanvas\.json$|\.json$/i, '') || 'untitled'}.rescanvas.json`);
+        const chosen = await ctx.dialogs.chooseDesignSavePath(`${designBaseName(ctx.document.name) || 'untitled'}${DESIGN_EXTENSION}`);
         if (chosen === null) return { status: 'cancelled' };
         path = withDesignExtension(chosen);
       }

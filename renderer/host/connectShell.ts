@@ -16,7 +16,12 @@ export interface ShellActions {
 }
 
 export async function connectShell(host: Host, actions: ShellActions): Promise<() => void> {
-  const offMenu = host.onMenuCommand((command) => actions.commands[command]?.());
+  const offMenu = host.onMenuCommand((command) => {
+    const run = actions.commands[command];
+    // Said, not dropped: a menu item that does nothing is a bug the user should be able to report.
+    if (run) run();
+    else actions.showError(`The menu command "${command}" has no action in this window.`);
+  });
   let recovery: RecoveryEntry | null = null;
   try {
     recovery = await host.readRecovery();

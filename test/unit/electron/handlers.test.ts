@@ -137,11 +137,11 @@ describe('design:save', () => {
     ctx.document.name = 'Net';
     ctx.dialogs.save.push(join(dir, 'net'));
     const first = SaveResult.parse(await value('design:save', { design: sampleDesign('v1'), handle: null }));
-    expect(ctx.dialogs.shown).toEqual(['save:Net.rescanvas.json']);
+    expect(ctx.dialogs.shown).toEqual(['save:Net.rescanvas']);
     expect(first.status).toBe('saved');
     if (first.status !== 'saved') return;
-    expect(first.file.name).toBe('net.rescanvas.json');
-    const file = join(dir, 'net.rescanvas.json');
+    expect(first.file.name).toBe('net.rescanvas');
+    const file = join(dir, 'net.rescanvas');
     expect(JSON.parse(readFileSync(file, 'utf8')).metadata.name).toBe('v1');
 
     const second = SaveResult.parse(await value('design:save', { design: sampleDesign('v2'), handle: first.file.handle }));

@@ -76,8 +76,8 @@ describe('menu', () => {
 
   it('sends the menu commands to the renderer', () => {
     const m = build('linux', false);
-    for (const label of ['New', 'Open…', 'Save', 'Save As…', 'tf.js model…', 'Keras JSON…', 'Design JSON…', 'Undo', 'Redo', 'Select All', 'Start', 'Stop', 'Forward', 'Lessons']) m.click(label);
-    expect(m.sent).toEqual(['new', 'open', 'save', 'save-as', 'export-tfjs', 'export-keras', 'export-design', 'undo', 'redo', 'select-all', 'train-start', 'train-stop', 'overlay-forward', 'lessons']);
+    for (const label of ['New', 'Open…', 'Save', 'Save As…', 'tf.js model…', 'Keras JSON…', 'Design JSON…', 'Undo', 'Redo', 'Start', 'Stop', 'Forward', 'Lessons']) m.click(label);
+    expect(m.sent).toEqual(['new', 'open', 'save', 'save-as', 'export-tfjs', 'export-keras', 'export-design', 'undo', 'redo', 'train-start', 'train-stop', 'overlay-forward', 'lessons']);
   });
 
   it('uses platform accelerators', () => {
@@ -102,11 +102,11 @@ describe('menu', () => {
 });
 
 describe('command line', () => {
-  it('finds the design to open', () => {
-    expect(designPathFromArgv(['/usr/bin/rescanvas', '--no-sandbox', '/home/u/net.rescanvas.json'], true)).toBe('/home/u/net.rescanvas.json');
-    expect(designPathFromArgv(['electron', '.', 'net.rescanvas.json'], false)).toBe('net.rescanvas.json');
-    expect(designPathFromArgv(['electron', 'package.json'], false)).toBeNull();
-    expect(designPathFromArgv(['/usr/bin/rescanvas'], true)).toBeNull();
+  it('finds the design to open, resolved against the launch directory', () => {
+    expect(designPathFromArgv(['/usr/bin/rescanvas', '--no-sandbox', '/home/u/net.rescanvas.json'], true, '/tmp')).toBe('/home/u/net.rescanvas.json');
+    expect(designPathFromArgv(['electron', '.', 'net.rescanvas.json'], false, '/home/u')).toBe('/home/u/net.rescanvas.json');
+    expect(designPathFromArgv(['electron', 'package.json'], false, '/home/u')).toBeNull();
+    expect(designPathFromArgv(['/usr/bin/rescanvas'], true, '/home/u')).toBeNull();
   });
 });
 

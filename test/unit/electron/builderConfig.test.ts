@@ -1,16 +1,17 @@
 /**
  * electron-builder.yml checked with electron-builder's own code (app-builder-lib, the version
  * `npm run dist` uses): its configuration validation, its package.json metadata check, and its file
- * matcher deciding what goes into the package. With the Electron binary installed the last test
- * builds the unpacked directory target and reads the real app.asar instead.
+ * matcher deciding what goes into the package; then its whole pipeline builds the unpacked
+ * directory target and the test reads the app.asar it made.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { packageClosure, productionClosure, TYPE_ONLY_SCOPES } from './builderClosure';
+import { tempDir } from './support';
 
 const root = join(__dirname, '../../..');
 const requireHere = createRequire(join(root, 'package.json'));
@@ -174,15 +175,44 @@ describe('electron-builder.yml', () => {
       return null;
     }
   })();
-  it.runIf(electronBinary !== null && process.platform === 'linux')('builds the unpacked directory target, whose app.asar has no node_modules/electron', { timeout: 600_000 }, () => {
-    execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' });
-    execFileSync('npx', ['electron-builder', '--dir', '--config', 'electron-builder.yml', '--linux'], { cwd: root, stdio: 'inherit' });
-    const asar = requireHere('@electron/asar') as { listPackage(archive: string, options: object): string[] };
-    const resources = join(root, 'dist/release/linux-unpacked/resources');
+
+  /**
+   * electron-builder's whole pipeline (collecting node_modules, asar, unpacking) into a temporary
+   * directory. Its only Electron-specific input is the Electron distribution it copies beside the
+   * app: the installed one when there is one, otherwise a stand-in directory whose binary is a
+   * shell script, which changes nothing in what goes into app.asar.
+   */
+  const installedDist = electronBinary !== null && process.platform === 'linux' ? dirname(electronBinary) : null;
+  it(`builds the unpacked directory target with ${installedDist ? 'the installed Electron' : 'a stand-in Electron binary'}: app.asar holds the app and no node_modules/electron`, { timeout: 600_000 }, () => {
+    const out = tempDir();
+    const electronDist = installedDist ?? join(out, 'electron-dist');
+    if (!installedDist) {
+      mkdirSync(join(electronDist, 'resources'), { recursive: true });
+      writeFileSync(join(electronDist, 'electron'), '#!/bin/sh\necho stand-in\n', { mode: 0o755 });
+    }
+    execFileSync(process.execPath, [join(root, 'scripts/build-electron.mjs')], { cwd: root, stdio: 'pipe' });
+    const electronVersion = installedDist ? (JSON.parse(readFileSync(join(root, 'node_modules/electron/package.json'), 'utf8')) as { version: string }).version : '39.2.0';
+    execFileSync(
+      process.execPath,
+      [requireHere.resolve('electron-builder/cli.js'), '--dir', '--linux', '--x64', '--config', 'electron-builder.yml', `-c.electronVersion=${electronVersion}`, `-c.electronDist=${electronDist}`, `-c.directories.output=${join(out, 'release')}`],
+      { cwd: root, stdio: 'pipe' },
+    );
+    const resources = join(out, 'release/linux-unpacked/resources');
+    const asar = requireHere('@electron/asar') as { listPackage(archive: string, options: object): string[]; extractFile(archive: string, file: string): Buffer };
     const files = asar.listPackage(join(resources, 'app.asar'), {}).map((f) => f.replace(/\\/g, '/'));
-    expect(files).toContain('/dist/electron/main.cjs');
-    expect(files.filter((f) => f.startsWith('/node_modules/electron/'))).toEqual([]);
-    expect(files.filter((f) => /^\/node_modules\/(react|tsx|esbuild|@xyflow)\//.test(f))).toEqual([]);
-    expect(existsSync(join(resources, 'app.asar.unpacked/dist/electron/engine-worker.mjs'))).toBe(true);
+    expect(files).toEqual(expect.arrayContaining(['/package.json', '/dist/electron/main.cjs', '/dist/electron/preload.cjs', '/dist/electron/engine-worker.mjs']));
+    expect(files.filter((f) => f.startsWith('/node_modules/electron/') || f === '/node_modules/electron')).toEqual([]);
+    expect(files.filter((f) => /^\/node_modules\/(react|react-dom|tsx|esbuild|@esbuild|@xyflow|zod|elkjs)(\/|$)/.test(f))).toEqual([]);
+    expect(files.filter((f) => /^\/(src|renderer|electron|test|cli)\//.test(f) || f.endsWith('.map'))).toEqual([]);
+    const moduleName = (f: string): string | null => {
+      const parts = f.split('/');
+      const length = parts[2]?.startsWith('@') ? 4 : 3;
+      return parts[1] === 'node_modules' && parts.length >= length ? parts.slice(2, length).join('/') : null;
+    };
+    const shipped = new Set(files.map(moduleName).filter((n): n is string => n !== null));
+    expect([...shipped].filter((name) => !runtimeModules.includes(name))).toEqual([]);
+    for (const unpacked of ['dist/electron/engine-worker.mjs', 'dist/electron/tfjs-backend-wasm.wasm']) expect(existsSync(join(resources, 'app.asar.unpacked', unpacked)), unpacked).toBe(true);
+    const packaged = JSON.parse(asar.extractFile(join(resources, 'app.asar'), 'package.json').toString('utf8')) as Record<string, unknown>;
+    expect(packaged).toMatchObject({ productName: 'ResCanvas', desktopName: 'ResCanvas.desktop', main: 'dist/electron/main.cjs' });
   });
 });

@@ -20,6 +20,7 @@ import { dispatch, makeSenderCheck, type SenderInfo } from './ipc/dispatch';
 import { createHandlers, openDesignAt, type HandlerContext } from './ipc/handlers';
 import { buildMenuTemplate } from './menu';
 import { createCloseSequence } from './quitSequence';
+import { ExternalOpens } from './externalOpens';
 import { unpackedPath } from './packagedPaths';
 import { hardenSession, hardenWebContents } from './security';
 import { fitToDisplays, loadWindowState, saveWindowState } from './windowState';
@@ -35,7 +36,6 @@ app.enableSandbox();
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 
 let mainWindow: BrowserWindow | null = null;
-let pendingPath: string | null = designPathFromArgv(process.argv, app.isPackaged, process.cwd());
 let recentFiles: string[] = [];
 const userData = (): string => app.getPath('userData');
 
@@ -91,7 +91,7 @@ function installMenu(): void {
     appName: PRODUCT_NAME,
     recentFiles,
     send: (command) => send('menu:command', command),
-    openRecent: (path) => void openExternal(path),
+    openRecent: (path) => openExternal(path),
     clearRecent: () => {
       recentFiles = [];
       app.clearRecentDocuments();
@@ -103,14 +103,13 @@ function installMenu(): void {
 }
 
 /** Opens a file the user chose outside the page (command line, double-click, Open Recent). */
-async function openExternal(path: string): Promise<void> {
-  if (!mainWindow) {
-    pendingPath = path;
-    return;
-  }
+async function openInPage(path: string): Promise<void> {
+  if (!mainWindow) return;
   if (ctx.document.dirty && !confirmDiscardSync(mainWindow, ctx.document.name)) return;
   send('design:external-open', await openDesignAt(ctx, path));
 }
+const externalOpens = new ExternalOpens((path) => void openInPage(path), designPathFromArgv(process.argv, app.isPackaged, process.cwd()));
+const openExternal = (path: string): void => externalOpens.request(path);
 
 function senderInfo(event: IpcMainInvokeEvent): SenderInfo | null {
   const frame = event.senderFrame;
@@ -160,11 +159,10 @@ async function createWindow(): Promise<void> {
   // The page sets its own title through document state; keep ours with the unsaved marker.
   window.on('page-title-updated', (event) => event.preventDefault());
 
+  window.webContents.on('did-start-loading', () => externalOpens.pageLoading());
   window.webContents.on('did-finish-load', () => {
     connectEngine(window);
-    const path = pendingPath;
-    pendingPath = null;
-    if (path) void openExternal(path);
+    externalOpens.pageLoaded();
   });
 
   const closing = createCloseSequence({
@@ -183,6 +181,7 @@ async function createWindow(): Promise<void> {
   });
   window.on('closed', () => {
     mainWindow = null;
+    externalOpens.pageLoading();
   });
 
   await window.loadURL(devServerUrl ?? `${APP_ORIGIN}/index.html`);
@@ -195,12 +194,12 @@ if (!app.requestSingleInstanceLock()) {
     const path = designPathFromArgv(argv, app.isPackaged, workingDirectory);
     if (mainWindow?.isMinimized()) mainWindow.restore();
     mainWindow?.focus();
-    if (path) void openExternal(path);
+    if (path) openExternal(path);
   });
   // macOS delivers double-clicked files as events, possibly before `ready`.
   app.on('open-file', (event, path) => {
     event.preventDefault();
-    void openExternal(path);
+    openExternal(path);
   });
   app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, appOrigin));
   app.on('window-all-closed', () => app.quit());

@@ -10,6 +10,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { designPathFromArgv } from '../../../electron/commandLine';
 import { DESIGN_EXTENSION, designBaseName, isDesignPath, withDesignExtension } from '../../../electron/files/designFiles';
 import { createHandlers } from '../../../electron/ipc/handlers';
+import { ExternalOpens } from '../../../electron/externalOpens';
 import { buildMenuTemplate } from '../../../electron/menu';
 import { unpackedPath } from '../../../electron/packagedPaths';
 import { createCloseSequence, type CloseSequenceSteps } from '../../../electron/quitSequence';
@@ -302,6 +303,33 @@ describe('design files: the .rescanvas type', () => {
     expect(ctx.dialogs.shown).toEqual(['save:old.rescanvas']);
     expect(result).toMatchObject({ status: 'saved', file: { name: 'renamed.rescanvas' } });
     expect(existsSync(join(dir, 'renamed.rescanvas'))).toBe(true);
+  });
+
+  it('a file asked for before the page has loaded (argv, early macOS open-file) waits for it', () => {
+    const opened: string[] = [];
+    const opens = new ExternalOpens((p) => opened.push(p), '/home/u/from-argv.rescanvas');
+    opens.request('/home/u/open-file-event.rescanvas');
+    expect(opened).toEqual([]);
+    opens.pageLoaded();
+    expect(opened).toEqual(['/home/u/open-file-event.rescanvas']);
+    opens.request('/home/u/second-launch.rescanvas');
+    expect(opened).toEqual(['/home/u/open-file-event.rescanvas', '/home/u/second-launch.rescanvas']);
+    // A reload drops messages sent meanwhile: held again until the new page has loaded.
+    opens.pageLoading();
+    opens.request('/home/u/during-reload.rescanvas');
+    expect(opened).toHaveLength(2);
+    opens.pageLoaded();
+    expect(opened.at(-1)).toBe('/home/u/during-reload.rescanvas');
+    opens.pageLoaded();
+    expect(opened).toHaveLength(3);
+  });
+
+  it('main routes the command line, open-file and second launches through that queue', () => {
+    const main = readFileSync(join(__dirname, '../../../electron/main.ts'), 'utf8');
+    expect(main).toMatch(/new ExternalOpens\(.*designPathFromArgv\(process\.argv, app\.isPackaged, process\.cwd\(\)\)/);
+    expect(main).toMatch(/app\.on\('open-file', \(event, path\) => \{\s*event\.preventDefault\(\);\s*openExternal\(path\);/);
+    expect(main).toMatch(/designPathFromArgv\(argv, app\.isPackaged, workingDirectory\)/);
+    expect(main).toMatch(/'did-finish-load'[\s\S]*externalOpens\.pageLoaded\(\)/);
   });
 
   it('the save and open dialogs list .rescanvas first', () => {

@@ -35,6 +35,11 @@ export function isTextField(element: unknown): boolean {
   return el.tagName === 'INPUT' && !NON_TEXT_INPUTS.has(String(el.type ?? 'text').toLowerCase());
 }
 
+function insideDialog(element: unknown): boolean {
+  const el = element as { closest?: (selector: string) => unknown } | null;
+  return typeof el?.closest === 'function' && el.closest('[role="dialog"],[role="alertdialog"],[role="menu"]') !== null;
+}
+
 export type TextEdit = 'undo' | 'redo' | 'delete';
 
 /** The menu command's action: the browser's editing command in a focused text field, else the graph's. */
@@ -57,7 +62,8 @@ export interface GraphClipboard {
  * the function that disconnects it.
  */
 export function connectNativeEditRoles(doc: EditDocument, graph: GraphClipboard): () => void {
-  const onCanvas = (): boolean => !isTextField(doc.activeElement);
+  // Focus in a dialog or menu (Lessons, Examples, a confirmation) belongs to it, not to the graph.
+  const onCanvas = (): boolean => !isTextField(doc.activeElement) && !insideDialog(doc.activeElement);
   // A mouse drag also starts a selection; only a selectstart with no button held is Select All.
   let pointerDown = false;
   const listeners: [string, (event: Event) => void][] = [

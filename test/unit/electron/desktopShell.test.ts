@@ -167,6 +167,11 @@ describe('Edit menu', () => {
     for (const type of ['beforecopy', 'copy', 'cut', 'paste', 'selectstart']) expect(doc.fire(type), type).toBe(true);
     expect([graph.copy, graph.cut, graph.paste, graph.selectAll].map((f) => f.mock.calls.length)).toEqual([1, 1, 1, 1]);
 
+    // A button in an open dialog has focus: Paste must not drop nodes behind the dialog.
+    doc.activeElement = { tagName: 'BUTTON', closest: (selector: string) => (selector.includes('[role="dialog"]') ? {} : null) };
+    for (const type of ['beforepaste', 'paste', 'copy']) expect(doc.fire(type), type).toBe(true);
+    expect(graph.paste).toHaveBeenCalledTimes(1);
+
     disconnect();
     doc.activeElement = canvasPane;
     expect(doc.fire('copy')).toBe(true);

@@ -6,7 +6,7 @@ const MB = 1024 * 1024;
 /**
  * One limit for the app's file picker, the desktop and CLI readers and the loader. Parsing streams
  * into typed arrays, so a file at the limit needs the text plus at most about twice its size in
- * arrays (bench: `npm run bench -- csv`).
+ * arrays (measured by `npx tsx test/bench/csvMemory.ts`).
  */
 export const MAX_CSV_BYTES = 100 * MB;
 /** Beyond this many rows per-row bookkeeping, not values, would dominate memory; no browser run trains on more. */

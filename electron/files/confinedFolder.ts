@@ -81,6 +81,33 @@ export class ConfinedFolder {
   }
 
   /**
+   * The entries of a folder inside this one (`''` for the folder itself), for readers of image
+   * folders: links are followed only when they stay inside; others are returned as refused, with
+   * the same sentence whatever they point at. Sorted by name, so datasets load in a stable order.
+   */
+  async list(path: string): Promise<{ name: string; kind: 'file' | 'folder' | 'refused'; reason?: string }[]> {
+    const bad = path === '' ? null : lexicalProblem(path);
+    if (bad) throw new Error(`"${path}" ${bad}`);
+    const folder = path === '' ? this.root : await fs.realpath(join(this.root, path));
+    if (!inside(this.root, folder)) throw new Error(`"${path}" ${LINK_OUTSIDE}`);
+    const out: { name: string; kind: 'file' | 'folder' | 'refused'; reason?: string }[] = [];
+    for (const entry of await fs.readdir(folder, { withFileTypes: true })) {
+      const rel = path === '' ? entry.name : `${path}/${entry.name}`;
+      if (entry.isFile()) out.push({ name: entry.name, kind: 'file' });
+      else if (entry.isDirectory()) out.push({ name: entry.name, kind: 'folder' });
+      else if (entry.isSymbolicLink()) {
+        const target = await this.stat(rel);
+        if (target.kind === 'file') out.push({ name: entry.name, kind: 'file' });
+        else if (target.reason === 'is not a regular file') {
+          const real = await fs.realpath(join(folder, entry.name)).catch(() => null);
+          out.push(real && inside(this.root, real) ? { name: entry.name, kind: 'folder' } : { name: entry.name, kind: 'refused', reason: LINK_OUTSIDE });
+        } else out.push({ name: entry.name, kind: 'refused', reason: target.reason });
+      } else out.push({ name: entry.name, kind: 'refused', reason: 'is not a regular file' });
+    }
+    return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  /**
    * Reads a file `stat` measured: opened without following a final link, checked to be the same
    * file with the same size, and never more than that many bytes (a file swapped or grown after it
    * was measured is refused rather than read).

@@ -48,6 +48,24 @@ describe('ConfinedFolder resolves paths by where they lead, not how they are spe
     expect(await folder.stat('weights.bin/x')).toEqual({ kind: 'refused', reason: 'was not found' });
   });
 
+  it('lists a folder for image readers: links inside followed, links out refused alike', async () => {
+    const folder = await ConfinedFolder.open(model);
+    const listed = await folder.list('');
+    expect(listed).toEqual([
+      { name: 'dangling.bin', kind: 'refused', reason: LINK_OUTSIDE },
+      { name: 'inside-dir', kind: 'folder' },
+      { name: 'inside-link.bin', kind: 'file' },
+      { name: 'linked.bin', kind: 'refused', reason: LINK_OUTSIDE },
+      { name: 'outdir', kind: 'refused', reason: LINK_OUTSIDE },
+      { name: 'root', kind: 'refused', reason: LINK_OUTSIDE },
+      { name: 'shards', kind: 'folder' },
+      { name: 'weights.bin', kind: 'file' },
+    ]);
+    expect(await folder.list('inside-dir')).toEqual([{ name: 'a.bin', kind: 'file' }]);
+    await expect(folder.list('outdir')).rejects.toThrow(LINK_OUTSIDE);
+    await expect(folder.list('../outside')).rejects.toThrow('("..")');
+  });
+
   it('refuses a file swapped for a link after it was measured', async () => {
     const dir = mkdtempSync(join(base, 'swap-'));
     writeFileSync(join(dir, 'w.bin'), new Uint8Array(4));

@@ -1,12 +1,14 @@
 import type { Command } from 'commander';
-import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
-import { EXPORT_FORMATS, exportDesign, WeightsError, WeightsSidecar, WEIGHTS_FORMAT, type ExportedFile, type ExportFormat, type NamedWeights } from '../../src/export';
+import { dirname } from 'node:path';
+import { EXPORT_FORMATS, exportDesign, WeightsError, WeightsSidecar, WEIGHTS_FORMAT, type ExportFormat, type NamedWeights } from '../../src/export';
 import { ImportError, MAX_MODEL_JSON_BYTES } from '../../src/import';
 import { parseModelJsonText } from '../../src/import/json';
-import { checkWeightPath, readWeights } from '../../src/import/weights';
+import { readWeights, type WeightFiles } from '../../src/import/weights';
+import { weightFilesIn } from '../../electron/files/confinedFolder';
 import { readDesignFile } from '../designFile';
 import { UsageError } from '../errors';
+import { checkOutFolder, describeFsCode, readTextFile } from '../files';
+import { writeFolderAtomically } from '../output';
 import { pytorchFiles, SYNTHETIC } from './exportPytorch';
 
 /** The library's formats, and the PyTorch package (written by src/export/pytorch, which needs more options). */
@@ -22,82 +24,20 @@ interface ExportOptions {
   config?: string;
 }
 
-/** Weight files larger than this are refused before reading (a 1000-layer ResNet is ~10 MB). */
-const MAX_WEIGHT_FILE_BYTES = 2 * 1024 ** 3;
+export { writeFilesAtomically, writeFolderAtomically } from '../output';
 
-const exists = (path: string) => stat(path).then(() => true, () => false);
-
-function checkFileName(name: string): void {
-  if (!/^[A-Za-z0-9._-]+$/.test(name) || name === '.' || name === '..') throw new Error(`refusing to write unexpected file name "${name}"`);
-}
-
-/**
- * Writes `files` as the folder `out`, all or nothing: into a temporary sibling first, renamed into
- * place at the end, so an interruption never leaves a half-written export behind.
- */
-export async function writeFolderAtomically(out: string, files: ExportedFile[], force: boolean): Promise<void> {
-  const target = resolve(out);
-  if (await exists(target)) {
-    const info = await stat(target);
-    if (!info.isDirectory()) throw new UsageError(`${out} exists and is not a folder; choose another --out`);
-    if ((await readdir(target)).length && !force) throw new UsageError(`${out} already exists and is not empty; pass --force to replace it`);
-  }
-  files.forEach((f) => checkFileName(f.name));
-  await mkdir(dirname(target), { recursive: true });
-  const temp = await mkdtemp(join(dirname(target), `.${basename(target)}.partial-`));
-  const old = `${temp}-old`;
-  try {
-    for (const f of files) await writeFile(join(temp, f.name), f.data);
-    if (await exists(target)) await rename(target, old);
-    await rename(temp, target);
-  } catch (error) {
-    await rm(temp, { recursive: true, force: true });
-    if ((await exists(old)) && !(await exists(target))) await rename(old, target);
-    throw error;
-  }
-  await rm(old, { recursive: true, force: true });
-}
-
-/** Writes several files into one folder, each through a temporary name, renamed only once all are written. */
-export async function writeFilesAtomically(folder: string, files: ExportedFile[], force: boolean): Promise<string[]> {
-  files.forEach((f) => checkFileName(f.name));
-  const targets = files.map((f) => join(folder, f.name));
-  if (!force) {
-    const clashes = [];
-    for (const t of targets) if (await exists(t)) clashes.push(t);
-    if (clashes.length) throw new UsageError(`${clashes.join(', ')} already exist${clashes.length === 1 ? 's' : ''}; pass --force to replace`);
-  }
-  await mkdir(folder, { recursive: true });
-  const temps = targets.map((t) => `${join(dirname(t), `.${basename(t)}.partial-${process.pid}`)}`);
-  try {
-    for (const [i, f] of files.entries()) await writeFile(temps[i], f.data);
-    // The design file is last in the list: renamed last, so it never points at missing weights.
-    for (const [i, t] of targets.entries()) await rename(temps[i], t);
-  } finally {
-    for (const t of temps) await rm(t, { force: true });
-  }
-  return targets;
-}
-
-/** Reads a file next to `base` that a manifest names, refusing paths that leave its folder. */
-export function weightFileReader(baseDir: string) {
-  return async (path: string): Promise<Uint8Array | null> => {
-    if (checkWeightPath(path)) return null;
-    const full = join(baseDir, path);
-    const info = await stat(full).catch(() => null);
-    if (!info?.isFile()) return null;
-    if (info.size > MAX_WEIGHT_FILE_BYTES) throw new UsageError(`${full}: ${(info.size / 1024 ** 3).toFixed(1)} GB is more than weight files may be`);
-    return new Uint8Array(await readFile(full));
-  };
+/** Reads the files a manifest in `baseDir` names: measured first, confined to that folder by resolution. */
+export function weightFileReader(baseDir: string): Promise<WeightFiles> {
+  return weightFilesIn(baseDir).catch((error: unknown) => {
+    throw new UsageError(`${baseDir}: cannot open the folder of the weights: ${describeFsCode(error)}`);
+  });
 }
 
 /** `--weights`: a design's weights sidecar (`x.weights.json`) or a tf.js model.json with weights. */
 async function readWeightsFile(path: string): Promise<NamedWeights> {
-  const info = await stat(path).catch(() => null);
-  if (!info?.isFile()) throw new UsageError(`${path}: cannot read the weights file`);
-  if (info.size > MAX_MODEL_JSON_BYTES) throw new UsageError(`${path}: too large for a weights manifest`);
+  const text = await readTextFile(path, MAX_MODEL_JSON_BYTES, 'a weights file');
   try {
-    const value = parseModelJsonText(await readFile(path, 'utf8'), path);
+    const value = parseModelJsonText(text, path);
     const record = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
     let manifest: unknown;
     if (record.format === WEIGHTS_FORMAT) {
@@ -109,7 +49,7 @@ async function readWeightsFile(path: string): Promise<NamedWeights> {
     } else {
       throw new UsageError(`${path}: not a weights file (expected a .weights.json sidecar or a tf.js model.json)`);
     }
-    return await readWeights(manifest, weightFileReader(dirname(path)), path);
+    return await readWeights(manifest, await weightFileReader(dirname(path)), path);
   } catch (error) {
     if (error instanceof ImportError) throw new UsageError(error.message);
     throw error;
@@ -120,6 +60,7 @@ async function runExport(file: string, options: ExportOptions): Promise<void> {
   if (!(FORMATS as readonly string[]).includes(options.format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not "${options.format}"`);
   if (options.keras3 && options.format !== 'keras') throw new UsageError('--keras3 only applies to --format keras');
   if ((options.dataset || options.config) && options.format !== 'pytorch') throw new UsageError('--dataset and --config only apply to --format pytorch');
+  await checkOutFolder(options.out);
   const design = await readDesignFile(file);
   const weights = options.weights ? await readWeightsFile(options.weights) : undefined;
   if (options.format === 'pytorch') {

@@ -3,6 +3,7 @@ import { formatSummary, summarizeDesign } from '../../src/compile/summary';
 import { formatDiagnostic } from '../../src/graph/diagnostics';
 import { validateDesign } from '../../src/graph/validate';
 import { readDesignFile } from '../designFile';
+import { UsageError } from '../errors';
 
 export function registerSummary(program: Command): void {
   program
@@ -14,5 +15,8 @@ export function registerSummary(program: Command): void {
       const problems = validateDesign(design).diagnostics;
       console.log(formatSummary(design, summarizeDesign(design)));
       if (problems.length) console.log(`\n${problems.map(formatDiagnostic).join('\n')}`);
+      const errors = problems.filter((d) => d.severity === 'error').length;
+      // Scripts chain `summary` like `validate`: a design with errors must not look like success.
+      if (errors) throw new UsageError(`${file}: ${errors} error${errors === 1 ? '' : 's'}`);
     });
 }

@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import { basename } from 'node:path';
 import type { Design } from '../../src/graph/design';
 import { MAX_DESIGN_BYTES, parseDesignText, serializeDesign } from '../../src/graph/parse';
+import { decodeTextFile } from '../../src/protocol/textFile';
 import { writeFileAtomic } from './atomicWrite';
 
 /**
@@ -35,14 +36,9 @@ export async function readDesignFile(path: string): Promise<ReadDesignResult> {
     if (stat.size > MAX_DESIGN_BYTES) {
       return { ok: false, message: `${name}: ${(stat.size / 1048576).toFixed(1)} MB is larger than any design (at most ${MAX_DESIGN_BYTES / 1048576} MB)` };
     }
-    const bytes = await fs.readFile(path);
-    let text: string;
-    try {
-      text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    } catch {
-      return { ok: false, message: `${name}: not a text file (invalid UTF-8), so not a ResCanvas design` };
-    }
-    const parsed = parseDesignText(text.replace(/^\uFEFF/, ''));
+    const decoded = decodeTextFile(await fs.readFile(path), name, 'a ResCanvas design');
+    if (!decoded.ok) return { ok: false, message: decoded.message };
+    const parsed = parseDesignText(decoded.text);
     if (!parsed.ok) {
       const shown = parsed.diagnostics.slice(0, 5).map((d) => d.message);
       const more = parsed.diagnostics.length > 5 ? ` (and ${parsed.diagnostics.length - 5} more problems)` : '';

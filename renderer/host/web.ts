@@ -9,6 +9,7 @@ import { MAX_DESIGN_BYTES, parseDesignText, serializeDesign } from '../../src/gr
 import { parseRecoveryText } from '../../src/protocol/ipc';
 import { MAX_RUN_LOG_BYTES } from '../../src/protocol/runLog';
 import { formatBytes } from '../../src/protocol/runLogFile';
+import { decodeTextFile } from '../../src/protocol/textFile';
 import type { ExportBundle, Host, MenuCommand, OpenResult, RecoveryEntry, RunLogResult, SaveResult } from './host';
 import type { BrowserFiles, WriteTarget } from './web/browserFiles';
 import { downloadFiles } from './web/downloadFiles';
@@ -85,13 +86,9 @@ export class WebHost implements Host {
     if (file.size > MAX_DESIGN_BYTES) {
       return { status: 'error', message: `${file.name}: ${(file.size / 1048576).toFixed(1)} MB is larger than any design (at most ${MAX_DESIGN_BYTES / 1048576} MB)` };
     }
-    let text: string;
-    try {
-      text = new TextDecoder('utf-8', { fatal: true }).decode(await file.arrayBuffer());
-    } catch {
-      return { status: 'error', message: `${file.name}: not a text file (invalid UTF-8), so not a ResCanvas design` };
-    }
-    const parsed = parseDesignText(text.replace(/^\uFEFF/, ''));
+    const decoded = decodeTextFile(await file.arrayBuffer(), file.name, 'a ResCanvas design');
+    if (!decoded.ok) return { status: 'error', message: decoded.message };
+    const parsed = parseDesignText(decoded.text);
     if (!parsed.ok) {
       const shown = parsed.diagnostics.slice(0, 5).map((d) => d.message);
       const more = parsed.diagnostics.length > 5 ? ` (and ${parsed.diagnostics.length - 5} more problems)` : '';
@@ -111,11 +108,8 @@ export class WebHost implements Host {
     const { file } = picked;
     const limit = this.options.maxRunLogBytes ?? MAX_RUN_LOG_BYTES;
     if (file.size > limit) return { status: 'error', message: `${file.name}: ${formatBytes(file.size)} is larger than a run log may be (at most ${formatBytes(limit)})` };
-    try {
-      return { status: 'opened', name: file.name, text: new TextDecoder('utf-8', { fatal: true }).decode(await file.arrayBuffer()) };
-    } catch {
-      return { status: 'error', message: `${file.name}: not a text file (invalid UTF-8), so not a run log` };
-    }
+    const decoded = decodeTextFile(await file.arrayBuffer(), file.name, 'a run log');
+    return decoded.ok ? { status: 'opened', name: file.name, text: decoded.text } : { status: 'error', message: decoded.message };
   }
 
   async saveDesign(design: Design, handle: string | null): Promise<SaveResult> {

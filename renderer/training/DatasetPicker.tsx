@@ -1,11 +1,12 @@
 import { memo, useEffect, useRef, useState } from 'react';
 import { DATASET_KINDS, DATASET_TITLES, type DatasetKind } from '../../src/engine/datasets/spec';
 import type { DatasetPreview } from '../../src/engine/datasets/preview';
+import { checkCsvSize } from '../../src/engine/datasets/csv';
+import { decodeTextFile } from '../../src/protocol/textFile';
 import { appStore, useApp } from '../store/store';
 import { categoryColour } from '../overlay/colour';
 import { datasetSpec } from './settings';
 
-const MAX_CSV_BYTES = 50 * 1024 * 1024;
 
 /** Shared with the decision boundary, which draws the same points under its grid. */
 export const previewCache: { preview: DatasetPreview | null } = { preview: null };
@@ -118,11 +119,19 @@ function DatasetPickerView() {
   const onFile = async (e: React.ChangeEvent<HTMLInputElement>) => {
     const file = e.currentTarget.files?.[0];
     if (!file) return;
-    if (file.size > MAX_CSV_BYTES) {
-      setError(`${file.name} is ${(file.size / 1e6).toFixed(0)} MB; CSV files up to ${MAX_CSV_BYTES / 1e6} MB can be used here.`);
+    try {
+      checkCsvSize(file.size, file.name);
+    } catch (error) {
+      setError(error instanceof Error ? error.message : String(error));
       return;
     }
-    appStore.getState().setTrainingForm({ csv: { name: file.name, text: await file.text() } });
+    // The same reader as designs and run logs: a BOM is dropped, invalid UTF-8 refused rather than replaced.
+    const decoded = decodeTextFile(await file.arrayBuffer(), file.name, 'a CSV file');
+    if (!decoded.ok) {
+      setError(decoded.message);
+      return;
+    }
+    appStore.getState().setTrainingForm({ csv: { name: file.name, text: decoded.text } });
   };
 
   const synthetic = kind === 'spirals' || kind === 'twoMoons' || kind === 'circles' || kind === 'xor' || kind === 'gaussianBlobs';

@@ -6,19 +6,22 @@ import { flattenModel, type FlatLayer } from './flatten';
 import { parseModelJsonText } from './json';
 import { KerasObject, TfjsModelFile, TrainingConfig, WeightsManifestSchema } from './schemas';
 import { buildDesign } from './toDesign';
-import { readWeights, type ReadWeightFile } from './weights';
+import { readWeights, type ReadWeightFile, type WeightFiles } from './weights';
 
 export { ImportError, formatProblem, type ImportProblem } from './errors';
 export { MAX_MODEL_JSON_BYTES } from './json';
-export { checkWeightPath, type ReadWeightFile } from './weights';
+export { checkWeightPath, MAX_IMPORT_WEIGHT_BYTES, readWeights, type ReadWeightFile, type WeightFiles } from './weights';
 
 export interface ImportSource {
   /** The text of a tf.js `model.json` or a Keras model JSON (`model.to_json()`). */
   text: string;
   /** Shown in messages and used as the design name when the model has none. */
   fileName: string;
-  /** Reads the weight files a tf.js manifest names; without it weights are not imported. */
-  readFile?: ReadWeightFile;
+  /**
+   * The weight files a tf.js manifest names: measured then read from a confined folder
+   * (WeightFiles), or a plain reader for bytes already in memory; without it weights are not imported.
+   */
+  readFile?: ReadWeightFile | WeightFiles;
   /** For a Keras JSON topology: the tf.js-style weights manifest that goes with it (parsed JSON text). */
   weightsManifestText?: string;
 }

@@ -20,13 +20,36 @@ export interface DesignDraft {
   warnings: string[];
 }
 
-/** Layer names become node ids (and so tf.js layer and weight names); only invalid ones are changed. */
+/** The schema's limit on node ids (they become tf.js layer names). */
+const MAX_ID_CHARS = 64;
+
+/** FNV-1a of the layer's name in base 36: the same name always gets the same suffix, whatever the layer order. */
+function nameHash(name: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193) >>> 0;
+  return h.toString(36).padStart(7, '0');
+}
+
+/**
+ * Layer names become node ids (and so tf.js layer and weight names); a name that is valid and free
+ * is kept as it is. Others are cleaned, shortened to leave room, and given a stable suffix from the
+ * original name (then a counter, if two names share a hash), so ids always fit the schema and never collide.
+ */
 function nodeIdFor(name: string, taken: Set<string>): string {
-  const stem = name.replace(/[^A-Za-z0-9_]/g, '_').replace(/_{2,}/g, '_').replace(/^[^A-Za-z]+/, '').slice(0, 60).replace(/_+$/, '') || 'layer';
-  let id = stem;
-  for (let n = 2; taken.has(id); n++) id = `${stem}_${n}`;
-  taken.add(id);
-  return id;
+  const clean = name.replace(/[^A-Za-z0-9_]/g, '_').replace(/_{2,}/g, '_').replace(/^[^A-Za-z]+/, '').replace(/_+$/, '') || 'layer';
+  if (clean.length <= MAX_ID_CHARS && !taken.has(clean)) {
+    taken.add(clean);
+    return clean;
+  }
+  const hash = nameHash(name);
+  for (let n = 1; ; n++) {
+    const suffix = n === 1 ? `_${hash}` : `_${hash}_${n}`;
+    const id = `${clean.slice(0, MAX_ID_CHARS - suffix.length).replace(/_+$/, '')}${suffix}`;
+    if (!taken.has(id)) {
+      taken.add(id);
+      return id;
+    }
+  }
 }
 
 const OUTPUT_LOSSES: Record<string, 'categoricalCrossentropy' | 'binaryCrossentropy' | 'meanSquaredError'> = {

@@ -8,6 +8,9 @@ export const SPLIT_STREAM = 1;
  * `fraction` share to validation. Every class with at least two samples keeps one on each side, so
  * validation accuracy is never measured on a class the model never saw. The two sides are disjoint
  * by construction (each index goes to exactly one), and both stay in permuted order so batches mix classes.
+ *
+ * In place: `x` and `y` are reordered (validation samples first) and the two splits are views of
+ * them, so a large dataset is never held twice (a CSV near its size limit would otherwise double).
  */
 export function splitSamples(
   x: Float32Array,
@@ -21,29 +24,51 @@ export function splitSamples(
   const perClass = new Int32Array(classes);
   for (let i = 0; i < n; i++) perClass[y[i]]++;
   const wanted = validationCounts(perClass, fraction);
+  const validationCount = wanted.reduce((a, b) => a + b, 0);
+  if (validationCount >= n) throw new DatasetError('too-few-samples', `only ${n} samples: nothing left to train on after the validation split`);
   const order = permutation(n, mulberry32(deriveSeed(seed, SPLIT_STREAM)));
+  // source[k]: the sample that ends up at position k (validation ones first, each side in permuted order).
+  const source = new Int32Array(n);
   const taken = new Int32Array(classes);
-  const trainIdx: number[] = [];
-  const valIdx: number[] = [];
-  for (const i of order) {
+  let v = 0;
+  let t = validationCount;
+  for (let k = 0; k < n; k++) {
+    const i = order[k];
     const c = y[i];
     if (taken[c] < wanted[c]) {
       taken[c]++;
-      valIdx.push(i);
-    } else trainIdx.push(i);
+      source[v++] = i;
+    } else source[t++] = i;
   }
-  if (trainIdx.length === 0) throw new DatasetError('too-few-samples', `only ${n} samples: nothing left to train on after the validation split`);
-  return { train: gather(x, y, sampleLength, trainIdx), validation: gather(x, y, sampleLength, valIdx) };
+  permuteInPlace(x, y, sampleLength, source);
+  return {
+    validation: { x: x.subarray(0, validationCount * sampleLength), y: y.subarray(0, validationCount), count: validationCount },
+    train: { x: x.subarray(validationCount * sampleLength, n * sampleLength), y: y.subarray(validationCount, n), count: n - validationCount },
+  };
 }
 
-function gather(x: Float32Array, y: Int32Array, len: number, idx: readonly number[]): DatasetSplit {
-  const ox = new Float32Array(idx.length * len);
-  const oy = new Int32Array(idx.length);
-  idx.forEach((src, dst) => {
-    ox.set(x.subarray(src * len, (src + 1) * len), dst * len);
-    oy[dst] = y[src];
-  });
-  return { x: ox, y: oy, count: idx.length };
+/** out[k] = in[source[k]] for samples of `len` values, following cycles with one sample of scratch. */
+function permuteInPlace(x: Float32Array, y: Int32Array, len: number, source: Int32Array): void {
+  const done = new Uint8Array(source.length);
+  const scratch = new Float32Array(len);
+  for (let start = 0; start < source.length; start++) {
+    if (done[start] || source[start] === start) continue;
+    scratch.set(x.subarray(start * len, (start + 1) * len));
+    const label = y[start];
+    let k = start;
+    for (;;) {
+      done[k] = 1;
+      const from = source[k];
+      if (from === start) {
+        x.set(scratch, k * len);
+        y[k] = label;
+        break;
+      }
+      x.copyWithin(k * len, from * len, (from + 1) * len);
+      y[k] = y[from];
+      k = from;
+    }
+  }
 }
 
 /** Samples per class so that they sum to `size` and differ by at most one. */

@@ -46,7 +46,8 @@ export type DatasetErrorCode =
   | 'too-few-samples'
   | 'bad-label'
   | 'bad-spec'
-  | 'mnist-data';
+  | 'mnist-data'
+  | 'too-many-classes';
 
 /** A dataset that cannot be loaded; `row` is the 1-based line of the file and `column` a header name or `column N`. */
 export class DatasetError extends Error {

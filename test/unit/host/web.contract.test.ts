@@ -11,6 +11,8 @@ import type { KeyValueStore } from '../../../renderer/host/web/recoveryStorage';
 import { RECOVERY_KEY, WebHost } from '../../../renderer/host/web';
 import { hostContract, sampleDesign } from './contract';
 import { strFromU8, unzipSync } from 'fflate';
+import { exampleDesigns } from '../../../src/graph/examples';
+import { serializeDesign } from '../../../src/graph/parse';
 
 type Choice = { pick: string } | 'cancel';
 
@@ -107,6 +109,13 @@ describe('web host specifics', () => {
     f.disk.set('photo.json', new Uint8Array([0xff, 0xd8, 0xff, 0x00, 0x81]));
     f.choices.push({ pick: 'photo.json' });
     expect(await f.makeHost().openDesign()).toMatchObject({ status: 'error', message: expect.stringMatching(/photo\.json: not a text file/) });
+  });
+
+  it('opens a design saved with a UTF-8 BOM, as the desktop app and the CLI do', async () => {
+    const f = browserFixture();
+    f.disk.set('bom.json', new TextEncoder().encode(`\ufeff${serializeDesign(exampleDesigns()['residual-mlp-20.rescanvas.json'])}`));
+    f.choices.push({ pick: 'bom.json' });
+    expect(await f.makeHost().openDesign()).toMatchObject({ status: 'opened', file: { name: 'bom.json' } });
   });
 
   it('asks for run logs with the run-log file types, and refuses a binary one clearly', async () => {

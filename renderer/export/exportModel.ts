@@ -11,7 +11,7 @@ import { appStore } from '../store/store';
 export type ModelFormat = ExportFormat;
 export type ExportOutcome = { ok: true; message: string } | { ok: false; message: string };
 
-const FORMAT_NAMES: Record<ExportFormat, string> = { tfjs: 'tf.js model', keras: 'Keras JSON', design: 'Design JSON' };
+const FORMAT_NAMES: Record<ExportFormat, string> = { tfjs: 'tf.js model', keras: 'Keras JSON', onnx: 'ONNX', design: 'Design JSON' };
 
 /** Builds the files for `format`; rejects with a readable message (design errors, weights that do not fit). */
 export async function buildBundle(format: ExportFormat, design: Design, weights?: NamedWeights): Promise<ExportBundle> {

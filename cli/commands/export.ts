@@ -7,19 +7,19 @@ import { parseModelJsonText } from '../../src/import/json';
 import { checkWeightPath, readWeights } from '../../src/import/weights';
 import { readDesignFile } from '../designFile';
 import { UsageError } from '../errors';
-import { pytorchFiles, SYNTHETIC } from './exportPytorch';
+import { pytorchFiles } from './exportPytorch';
+import { datasetFlags, hasDatasetFlags, type DatasetFlags } from '../datasetFlags';
 
 /** The library's formats, and the PyTorch package (written by src/export/pytorch, which needs more options). */
 const FORMATS = [...EXPORT_FORMATS, 'pytorch'] as const;
 
-interface ExportOptions {
+interface ExportOptions extends DatasetFlags {
   format: string;
   out: string;
   weights?: string;
   freshWeights?: boolean;
   keras3?: boolean;
   force?: boolean;
-  dataset?: string;
   config?: string;
 }
 
@@ -131,7 +131,7 @@ async function weightsSource(designPath: string, options: ExportOptions): Promis
 async function runExport(file: string, options: ExportOptions): Promise<void> {
   if (!(FORMATS as readonly string[]).includes(options.format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not "${options.format}"`);
   if (options.keras3 && options.format !== 'keras') throw new UsageError('--keras3 only applies to --format keras');
-  if ((options.dataset || options.config) && options.format !== 'pytorch') throw new UsageError('--dataset and --config only apply to --format pytorch');
+  if ((hasDatasetFlags(options) || options.config) && options.format !== 'pytorch') throw new UsageError('dataset options (--dataset, --csv, --size, …) and --config only apply to --format pytorch');
   if (options.weights && options.freshWeights) throw new UsageError('--weights and --fresh-weights contradict each other; pass one');
   const design = await readDesignFile(file);
   const source = await weightsSource(file, options);
@@ -146,7 +146,7 @@ async function runExport(file: string, options: ExportOptions): Promise<void> {
   if (options.format === 'pytorch') {
     let files;
     try {
-      files = await pytorchFiles(file, design, { weights, dataset: options.dataset, config: options.config });
+      files = await pytorchFiles(file, design, { weights, dataset: hasDatasetFlags(options) ? options : undefined, config: options.config });
     } catch (error) {
       if (weights && error instanceof Error && error.name === 'PytorchExportError' && /weight/.test(error.message)) unfit(error);
       throw error;
@@ -177,7 +177,7 @@ async function runExport(file: string, options: ExportOptions): Promise<void> {
 }
 
 export function registerExport(program: Command): void {
-  program
+  const command = program
     .command('export')
     .description('export a design: a tf.js model (model.json + weights.bin), Keras JSON, ONNX (model.onnx, opset 17, NCHW), design JSON, or a PyTorch package (model.py, train.py for torchrun / DDP, data.py)')
     .argument('<design>', 'a .rescanvas.json design file')
@@ -186,10 +186,10 @@ export function registerExport(program: Command): void {
     .option('--weights <file>', "trained weights: a design's .weights.json sidecar or a tf.js model.json (default: the sidecar beside the design, if any)")
     .option('--fresh-weights', 'freshly initialized weights even when a weights sidecar lies beside the design')
     .option('--keras3', 'Keras JSON with the Keras 3 module/registered_name keys')
-    .option('--dataset <kind>', `pytorch: also write data.npz with a built-in dataset (${SYNTHETIC.join(', ')})`)
     .option('--config <file.json>', 'pytorch: training settings for train.py (optimizer, learningRate, schedule, batchSize, epochs, statsEvery, seed)')
-    .option('--force', 'replace --out if it already exists')
-    .action((file: string, options: ExportOptions) => runExport(file, options));
+    .option('--force', 'replace --out if it already exists');
+  // pytorch: the dataset written into data.npz, with the options `train` takes.
+  datasetFlags(command, undefined).action((file: string, options: ExportOptions) => runExport(file, options));
   // The command's name before PyTorch joined `export`; kept so existing scripts still run.
   program
     .command('export-pytorch', { hidden: true })

@@ -30,7 +30,7 @@ function withValueInfoOutputs(bytes: Uint8Array): { bytes: Uint8Array; declared:
   const graph = model.graph as InstanceType<typeof onnx.GraphProto>;
   const declared = new Map<string, (number | string)[]>();
   for (const v of graph.valueInfo) {
-    declared.set(v.name, (v.type?.tensorType?.shape?.dim ?? []).map((d) => (d.dimParam ? d.dimParam : Number(d.dimValue))));
+    declared.set(v.name ?? '', (v.type?.tensorType?.shape?.dim ?? []).map((d) => (d.dimParam ? d.dimParam : Number(d.dimValue))));
     graph.output.push(v);
   }
   return { bytes: onnx.ModelProto.encode(model).finish(), declared };
@@ -139,5 +139,5 @@ describe('ONNX export: the file itself', () => {
 });
 
 function g0(bytes: Uint8Array): string {
-  return decodeModel(bytes).graph?.initializer[0].name ?? '';
+  return decodeModel(bytes).graph?.initializer?.[0]?.name ?? '';
 }

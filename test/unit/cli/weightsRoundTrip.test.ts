@@ -1,0 +1,111 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compileDesign } from '../../../src/compile/toTfjs';
+import { exampleDesigns } from '../../../src/graph/examples';
+import { functionalTfjsModel, saveWithTfjs, tf } from '../import/support';
+import { perturbWeights } from '../export/pytorchSupport';
+
+const root = join(import.meta.dirname, '..', '..', '..');
+const run = (...args: string[]) => spawnSync(process.execPath, [join(root, 'bin', 'rescanvas.mjs'), ...args], { cwd: root, encoding: 'utf8' });
+const dir = mkdtempSync(join(tmpdir(), 'rescanvas-weights-trip-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Writes `model` as tf.js' serializer does (model.json + weights.bin) and returns its folder. */
+async function writeOriginal(name: string, model: tf.LayersModel): Promise<string> {
+  const folder = join(dir, name, 'original');
+  mkdirSync(folder, { recursive: true });
+  const saved = await saveWithTfjs(model);
+  writeFileSync(join(folder, 'model.json'), saved.modelJson);
+  writeFileSync(join(folder, 'weights.bin'), saved.bin);
+  return folder;
+}
+
+async function loadFrom(folder: string): Promise<tf.LayersModel> {
+  const json = JSON.parse(readFileSync(join(folder, 'model.json'), 'utf8')) as tf.io.ModelJSON;
+  const bin = readFileSync(join(folder, 'weights.bin'));
+  return tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0].weights, weightData: new Uint8Array(bin).buffer }));
+}
+
+function deterministic(shape: number[]): tf.Tensor {
+  let s = 7;
+  const values = Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return (s / 4294967296) * 2 - 1;
+  });
+  return tf.tensor(values, shape);
+}
+
+const MODELS: [string, () => tf.LayersModel][] = [
+  ...Object.entries(exampleDesigns()).map(([file, design]): [string, () => tf.LayersModel] => [
+    file.replace('.rescanvas.json', ''),
+    () => {
+      const { model } = compileDesign(design, tf);
+      // Distinct nonzero biases, betas and moving statistics: a dropped weight would show.
+      perturbWeights(model, 11);
+      return model;
+    },
+  ]),
+  ['tfjs-functional', functionalTfjsModel],
+  [
+    'tfjs-sequential',
+    () => tf.sequential({ layers: [tf.layers.dense({ units: 6, inputShape: [3], activation: 'elu' }), tf.layers.batchNormalization(), tf.layers.dense({ units: 2, activation: 'softmax' })] }),
+  ],
+];
+
+describe('import → export with no flags keeps the weights (the sidecar beside the design)', () => {
+  beforeAll(async () => {
+    await tf.setBackend('cpu');
+  });
+
+  for (const [name, make] of MODELS) {
+    it(`${name}: tf.loadLayersModel on the re-export predicts exactly what the original predicted`, async () => {
+      const model = make();
+      if (name === 'tfjs-sequential') perturbWeights(model, 5);
+      const original = await writeOriginal(name, model);
+      const design = join(dir, name, 'net.rescanvas.json');
+      const imported = run('import', join(original, 'model.json'), '--out', design);
+      expect(imported.stderr).toBe('');
+      expect(imported.status).toBe(0);
+      expect(existsSync(join(dir, name, 'net.weights.json'))).toBe(true);
+
+      const out = join(dir, name, 'export');
+      const exported = run('export', design, '--format', 'tfjs', '--out', out);
+      expect(exported.stderr).toBe('');
+      expect(exported.status).toBe(0);
+      expect(exported.stdout).toContain(`using the weights beside the design: ${join(dir, name, 'net.weights.json')}`);
+      expect(exported.stdout).not.toMatch(/freshly initialized/);
+
+      const reloaded = await loadFrom(out);
+      const x = deterministic([3, ...(model.inputs[0].shape.slice(1) as number[])]);
+      const before = (model.predict(x) as tf.Tensor).dataSync();
+      const after = (reloaded.predict(x) as tf.Tensor).dataSync();
+      expect(Array.from(after)).toEqual(Array.from(before));
+      model.dispose();
+      reloaded.dispose();
+      x.dispose();
+    }, 120_000);
+  }
+
+  it('--fresh-weights opts out and says so; weights that no longer fit name the file and offer --fresh-weights', () => {
+    const folder = join(dir, 'tfjs-sequential');
+    const fresh = run('export', join(folder, 'net.rescanvas.json'), '--format', 'tfjs', '--out', join(folder, 'fresh'), '--fresh-weights');
+    expect(fresh.status).toBe(0);
+    expect(fresh.stdout).toMatch(/freshly initialized weights: --fresh-weights/);
+    expect(readFileSync(join(folder, 'fresh', 'weights.bin')).equals(readFileSync(join(folder, 'export', 'weights.bin')))).toBe(false);
+
+    // The design edited after the weights were saved: a wider first layer.
+    const edited = JSON.parse(readFileSync(join(folder, 'net.rescanvas.json'), 'utf8')) as { nodes: { type: string; params: { units?: number } }[] };
+    const dense = edited.nodes.find((n) => n.type === 'Dense');
+    if (dense) dense.params.units = 9;
+    writeFileSync(join(folder, 'net.rescanvas.json'), JSON.stringify(edited));
+    const unfit = run('export', join(folder, 'net.rescanvas.json'), '--format', 'onnx', '--out', join(folder, 'unfit'));
+    expect(unfit.status).toBe(2);
+    expect(unfit.stderr).toContain(join(folder, 'net.weights.json'));
+    expect(unfit.stderr).toMatch(/pass --fresh-weights/);
+    expect(existsSync(join(folder, 'unfit'))).toBe(false);
+    expect(run('export', join(folder, 'net.rescanvas.json'), '--format', 'tfjs', '--out', join(folder, 'w'), '--weights', 'x', '--fresh-weights').stderr).toMatch(/contradict/);
+  }, 120_000);
+});

@@ -11,7 +11,7 @@ import { selectBackend, describeBackend } from '../../src/engine/backends/select
 import { portableCandidates } from '../../src/engine/backends/portable';
 import { nodeBackendCandidates } from '../../electron/engine/nodeBackends';
 import { BackendName, Optimizer, TrainSettings } from '../../src/protocol/settings';
-import { datasetFlags, datasetFromFlags, type DatasetFlags } from '../datasetFlags';
+import { datasetFlags, datasetFromFlags, designInputShape, type DatasetFlags } from '../datasetFlags';
 import { PROTOCOL_VERSION, describeIssues, type FromEngine } from '../../src/protocol/messages';
 import { ACTIVATION_FIELDS, GRADIENT_FIELDS, statValue, type StatsFrame } from '../../src/protocol/stats';
 import { endLine, epochLine, RUN_LOG_FORMAT, RUN_LOG_VERSION, runHeaderLine, statsLine } from '../../src/protocol/runLog';
@@ -68,6 +68,13 @@ export function modelNodeIds(design: Design): string[] {
   return nodes.filter((n) => fed.has(n.id) && feeds.has(n.id)).map((n) => n.id);
 }
 
+/** The dataset as the run log records it: an image folder's pixels stay out (its name, classes and size say what it was). */
+function loggedDataset(spec: TrainSettings['dataset']): Record<string, unknown> {
+  if (spec.kind !== 'images') return spec;
+  const { pixels, labels, ...rest } = spec;
+  return { ...rest, images: labels.length, pixelBytes: pixels.length };
+}
+
 /** A run log file (src/protocol/runLog.ts), one synchronous write per record: a killed run leaves every line it wrote. */
 class RunLogFile {
   private readonly fd: number;
@@ -106,7 +113,7 @@ export function registerTrain(program: Command): void {
   datasetFlags(command)
     .action(async (file: string, options: TrainOptions) => {
       const design = await readDesignFile(file);
-      const dataset = await datasetFromFlags(options);
+      const dataset = await datasetFromFlags(options, { inputShape: designInputShape(design), fit: options.fit ?? false });
       const optimizer = Optimizer.safeParse(options.optimizer);
       if (!optimizer.success) throw new UsageError(`--optimizer: "${options.optimizer}" is not one of ${Optimizer.options.join(', ')}`);
       const backend = options.backend === undefined ? undefined : BackendName.safeParse(options.backend);
@@ -136,7 +143,7 @@ export function registerTrain(program: Command): void {
           design,
           nodeIds: modelNodeIds(design),
           worldSize: 1,
-          settings: { ...settings.data, backend: report.active },
+          settings: { ...settings.data, dataset: loggedDataset(settings.data.dataset), backend: report.active },
           startedAt: new Date().toISOString(),
         }),
       );

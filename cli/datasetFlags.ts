@@ -24,7 +24,8 @@ export interface DatasetTarget {
   fit: boolean;
 }
 
-export function datasetFlags(command: Command, defaultDataset: string | undefined = 'spirals'): Command {
+/** `defaultDataset`: what `train` uses without options; export has none (no data.npz unless asked). */
+export function datasetFlags(command: Command, defaultDataset?: string): Command {
   return command
     .option('--dataset <kind>', 'spirals, twoMoons, circles, xor, gaussianBlobs, shapes or mnist', defaultDataset)
     .option('--size <n>', 'built-in datasets: number of samples (training + validation)')

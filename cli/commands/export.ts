@@ -189,7 +189,7 @@ export function registerExport(program: Command): void {
     .option('--config <file.json>', 'pytorch: training settings for train.py (optimizer, learningRate, schedule, batchSize, epochs, statsEvery, seed)')
     .option('--force', 'replace --out if it already exists');
   // pytorch: the dataset written into data.npz, with the options `train` takes.
-  datasetFlags(command, undefined).action((file: string, options: ExportOptions) => runExport(file, options));
+  datasetFlags(command).action((file: string, options: ExportOptions) => runExport(file, options));
   // The command's name before PyTorch joined `export`; kept so existing scripts still run.
   program
     .command('export-pytorch', { hidden: true })

@@ -110,7 +110,7 @@ export function registerTrain(program: Command): void {
     .option('--log <file>', 'write a run log (JSON lines: header, stats frames, epochs, end; src/protocol/runLog.ts) that the app can replay')
     .option('--fit', "set the design's Input shape and Output units from the dataset")
     .option('--stats-interval-ms <ms>', 'stats frame cadence in wall-time milliseconds', '100');
-  datasetFlags(command)
+  datasetFlags(command, 'spirals')
     .action(async (file: string, options: TrainOptions) => {
       const design = await readDesignFile(file);
       const dataset = await datasetFromFlags(options, { inputShape: designInputShape(design), fit: options.fit ?? false });

@@ -2,13 +2,36 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Command } from 'commander';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { registerExport } from '../../../cli/commands/export';
+import { registerImport } from '../../../cli/commands/import';
 import { compileDesign } from '../../../src/compile/toTfjs';
 import { exampleDesigns } from '../../../src/graph/examples';
 import { functionalTfjsModel, saveWithTfjs, tf } from '../import/support';
 import { perturbWeights } from '../export/pytorchSupport';
 
 const root = join(import.meta.dirname, '..', '..', '..');
+/**
+ * The import and export commands run in this process (the same command code `rescanvas` registers), so
+ * ten models need no twenty tf.js start-ups; one spawned run below checks the exit code path.
+ */
+async function cli(...args: string[]): Promise<{ stdout: string; error: Error | null }> {
+  const program = new Command().exitOverride();
+  registerImport(program);
+  registerExport(program);
+  const lines: string[] = [];
+  const log = vi.spyOn(console, 'log').mockImplementation((...parts: unknown[]) => void lines.push(parts.join(' ')));
+  try {
+    await program.parseAsync(args, { from: 'user' });
+    return { stdout: lines.join('\n'), error: null };
+  } catch (error) {
+    return { stdout: lines.join('\n'), error: error as Error };
+  } finally {
+    log.mockRestore();
+  }
+}
+
 const run = (...args: string[]) => spawnSync(process.execPath, [join(root, 'bin', 'rescanvas.mjs'), ...args], { cwd: root, encoding: 'utf8' });
 const dir = mkdtempSync(join(tmpdir(), 'rescanvas-weights-trip-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -66,15 +89,13 @@ describe('import → export with no flags keeps the weights (the sidecar beside 
       if (name === 'tfjs-sequential') perturbWeights(model, 5);
       const original = await writeOriginal(name, model);
       const design = join(dir, name, 'net.rescanvas.json');
-      const imported = run('import', join(original, 'model.json'), '--out', design);
-      expect(imported.stderr).toBe('');
-      expect(imported.status).toBe(0);
+      const imported = await cli('import', join(original, 'model.json'), '--out', design);
+      expect(imported.error).toBeNull();
       expect(existsSync(join(dir, name, 'net.weights.json'))).toBe(true);
 
       const out = join(dir, name, 'export');
-      const exported = run('export', design, '--format', 'tfjs', '--out', out);
-      expect(exported.stderr).toBe('');
-      expect(exported.status).toBe(0);
+      const exported = await cli('export', design, '--format', 'tfjs', '--out', out);
+      expect(exported.error).toBeNull();
       expect(exported.stdout).toContain(`using the weights beside the design: ${join(dir, name, 'net.weights.json')}`);
       expect(exported.stdout).not.toMatch(/freshly initialized/);
 
@@ -89,10 +110,10 @@ describe('import → export with no flags keeps the weights (the sidecar beside 
     }, 120_000);
   }
 
-  it('--fresh-weights opts out and says so; weights that no longer fit name the file and offer --fresh-weights', () => {
+  it('--fresh-weights opts out and says so; weights that no longer fit name the file and offer --fresh-weights', async () => {
     const folder = join(dir, 'tfjs-sequential');
-    const fresh = run('export', join(folder, 'net.rescanvas.json'), '--format', 'tfjs', '--out', join(folder, 'fresh'), '--fresh-weights');
-    expect(fresh.status).toBe(0);
+    const fresh = await cli('export', join(folder, 'net.rescanvas.json'), '--format', 'tfjs', '--out', join(folder, 'fresh'), '--fresh-weights');
+    expect(fresh.error).toBeNull();
     expect(fresh.stdout).toMatch(/freshly initialized weights: --fresh-weights/);
     expect(readFileSync(join(folder, 'fresh', 'weights.bin')).equals(readFileSync(join(folder, 'export', 'weights.bin')))).toBe(false);
 
@@ -106,6 +127,6 @@ describe('import → export with no flags keeps the weights (the sidecar beside 
     expect(unfit.stderr).toContain(join(folder, 'net.weights.json'));
     expect(unfit.stderr).toMatch(/pass --fresh-weights/);
     expect(existsSync(join(folder, 'unfit'))).toBe(false);
-    expect(run('export', join(folder, 'net.rescanvas.json'), '--format', 'tfjs', '--out', join(folder, 'w'), '--weights', 'x', '--fresh-weights').stderr).toMatch(/contradict/);
+    expect((await cli('export', join(folder, 'net.rescanvas.json'), '--format', 'tfjs', '--out', join(folder, 'w'), '--weights', 'x', '--fresh-weights')).error?.message).toMatch(/contradict/);
   }, 120_000);
 });

@@ -98,7 +98,7 @@ export async function readImageFolder(dir: string, options: ImageFolderOptions):
 
   // --fit: the first readable image sets the size and colour; all others must match it.
   let target = options.target;
-  let pixels: Uint8Array | null = null;
+  let pixels: Uint8Array<ArrayBuffer> | null = null;
   const labels: number[] = [];
   const skipped: string[] = [];
   let first: string | null = null;

@@ -2,13 +2,27 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Command } from 'commander';
 import { afterAll, describe, expect, it } from 'vitest';
+import { registerTrain } from '../../../cli/commands/train';
 import { datasetSpecFromOptions } from '../../../src/engine/datasets/options';
 import { DesignBuilder } from '../../../src/graph/builder';
 import { serializeDesign } from '../../../src/graph/parse';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 const run = (...args: string[]) => spawnSync(process.execPath, [join(root, 'bin', 'rescanvas.mjs'), ...args], { cwd: root, encoding: 'utf8' });
+/** `rescanvas train` in this process: option errors are thrown before any backend starts. */
+async function trainError(...args: string[]): Promise<Error & { exitCode?: number }> {
+  const program = new Command().exitOverride();
+  registerTrain(program);
+  try {
+    await program.parseAsync(['train', ...args], { from: 'user' });
+  } catch (error) {
+    return error as Error & { exitCode?: number };
+  }
+  throw new Error(`train ${args.join(' ')} did not fail`);
+}
+
 const dir = mkdtempSync(join(tmpdir(), 'rescanvas-data-flags-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -73,20 +87,21 @@ describe('rescanvas train / export with dataset options', () => {
   it('bad CSV cells and bad options exit 2 with the file, row and column named', () => {
     const csv = join(dir, 'broken.csv');
     writeFileSync(csv, 'a,b,label\n1,2,x\n3,4,y\n5,oops,x\n');
-    const design = join(dir, 'mlp.rescanvas.json');
+    const design = join(dir, 'mlp-errors.rescanvas.json');
+    mlp(design);
     const r = run('train', design, '--csv', csv, '--epochs', '1');
     expect(r.status).toBe(2);
     expect(r.stderr).toContain(`--csv ${csv}: row 4, column "b" holds "oops", which is not a number`);
-    const missing = run('train', design, '--csv', join(dir, 'absent.csv'));
-    expect(missing.status).toBe(2);
-    expect(missing.stderr).toMatch(/absent\.csv: cannot read the file/);
-    const label = run('train', design, '--csv', csv, '--label-column', 'colour');
-    expect(label.status).toBe(2);
-    expect(label.stderr).toMatch(/colour/);
-    const size = run('train', design, '--dataset', 'circles', '--size', '-3');
-    expect(size.status).toBe(2);
-    expect(size.stderr).toMatch(/--size: /);
-  }, 120_000);
+    const missing = await trainError(design, '--csv', join(dir, 'absent.csv'));
+    expect(missing.exitCode).toBe(2);
+    expect(missing.message).toMatch(/absent\.csv: cannot read the file/);
+    const label = await trainError(design, '--csv', csv, '--label-column', 'colour');
+    expect(label.exitCode).toBe(2);
+    expect(label.message).toMatch(/colour/);
+    const size = await trainError(design, '--dataset', 'circles', '--size', '-3');
+    expect(size.exitCode).toBe(2);
+    expect(size.message).toMatch(/--size: /);
+  }, 300_000);
 
   it('export --format pytorch writes the CSV dataset into data.npz; dataset options refuse other formats', () => {
     const csv = join(dir, 'three.csv');

@@ -84,7 +84,7 @@ describe('rescanvas train / export with dataset options', () => {
     expect(accuracies.at(-1)).toBeGreaterThanOrEqual(0.9);
   }, 180_000);
 
-  it('bad CSV cells and bad options exit 2 with the file, row and column named', () => {
+  it('bad CSV cells and bad options exit 2 with the file, row and column named', async () => {
     const csv = join(dir, 'broken.csv');
     writeFileSync(csv, 'a,b,label\n1,2,x\n3,4,y\n5,oops,x\n');
     const design = join(dir, 'mlp-errors.rescanvas.json');

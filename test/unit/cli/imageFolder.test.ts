@@ -63,7 +63,8 @@ function convNet(path: string): void {
   const b = new DesignBuilder('image net');
   const x = b.add('Input', { shape: [8, 8, 1] });
   const c = b.add('Conv2D', { filters: 8, kernelSize: 3, strides: 2, activation: 'relu' }, { from: x });
-  const p = b.add('GlobalAvgPool', {}, { from: c });
+  // Flatten, not global pooling: the classes differ in where the light is.
+  const p = b.add('Flatten', {}, { from: c });
   const f = b.add('Dense', { units: 16, activation: 'relu' }, { from: p });
   b.add('Output', { units: 2 }, { from: f });
   writeFileSync(path, serializeDesign(b.build()));

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
-import { dirname } from 'node:path';
-import { EXPORT_FORMATS, exportDesign, WeightsError, WeightsSidecar, WEIGHTS_FORMAT, type ExportFormat, type NamedWeights } from '../../src/export';
+import { stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { EXPORT_FORMATS, exportDesign, WeightsError, WeightsSidecar, weightsSidecarPaths, WEIGHTS_FORMAT, type ExportFormat, type NamedWeights } from '../../src/export';
 import { ImportError, MAX_MODEL_JSON_BYTES } from '../../src/import';
 import { parseModelJsonText } from '../../src/import/json';
 import { readWeights, type WeightFiles } from '../../src/import/weights';
@@ -9,18 +10,19 @@ import { readDesignFile } from '../designFile';
 import { UsageError } from '../errors';
 import { checkOutFolder, describeFsCode, readTextFile } from '../files';
 import { writeFolderAtomically } from '../output';
-import { pytorchFiles, SYNTHETIC } from './exportPytorch';
+import { pytorchFiles } from './exportPytorch';
+import { datasetFlags, hasDatasetFlags, type DatasetFlags } from '../datasetFlags';
 
 /** The library's formats, and the PyTorch package (written by src/export/pytorch, which needs more options). */
 const FORMATS = [...EXPORT_FORMATS, 'pytorch'] as const;
 
-interface ExportOptions {
+interface ExportOptions extends DatasetFlags {
   format: string;
   out: string;
   weights?: string;
+  freshWeights?: boolean;
   keras3?: boolean;
   force?: boolean;
-  dataset?: string;
   config?: string;
 }
 
@@ -56,17 +58,43 @@ async function readWeightsFile(path: string): Promise<NamedWeights> {
   }
 }
 
+/**
+ * Where the export's weights come from: `--weights`, else the design's sidecar (`net.weights.json`
+ * beside `net.rescanvas.json`, as `import` and the app write it) unless `--fresh-weights`.
+ */
+async function weightsSource(designPath: string, options: ExportOptions): Promise<{ path: string; sidecar: boolean } | undefined> {
+  if (options.weights) return { path: options.weights, sidecar: false };
+  if (options.freshWeights) return undefined;
+  const path = join(dirname(designPath), weightsSidecarPaths(basename(designPath)).manifest);
+  return (await stat(path).catch(() => null))?.isFile() ? { path, sidecar: true } : undefined;
+}
+
 async function runExport(file: string, options: ExportOptions): Promise<void> {
   if (!(FORMATS as readonly string[]).includes(options.format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not "${options.format}"`);
   if (options.keras3 && options.format !== 'keras') throw new UsageError('--keras3 only applies to --format keras');
-  if ((options.dataset || options.config) && options.format !== 'pytorch') throw new UsageError('--dataset and --config only apply to --format pytorch');
+  if ((hasDatasetFlags(options) || options.config) && options.format !== 'pytorch') throw new UsageError('dataset options (--dataset, --csv, --size, …) and --config only apply to --format pytorch');
+  if (options.weights && options.freshWeights) throw new UsageError('--weights and --fresh-weights contradict each other; pass one');
   await checkOutFolder(options.out);
   const design = await readDesignFile(file);
-  const weights = options.weights ? await readWeightsFile(options.weights) : undefined;
+  const source = await weightsSource(file, options);
+  const weights = source ? await readWeightsFile(source.path) : undefined;
+  if (source?.sidecar) console.log(`using the weights beside the design: ${source.path} (pass --fresh-weights for freshly initialized ones)`);
+  const unfit = (error: unknown): never => {
+    const message = error instanceof Error ? error.message : String(error);
+    const hint = source?.sidecar ? '; the design was edited after they were saved: pass --fresh-weights to export freshly initialized weights' : '';
+    throw new UsageError(`${source?.path}: ${message}${hint}`);
+  };
+  const fresh = weights ? '' : ` (freshly initialized weights: ${options.freshWeights ? '--fresh-weights' : 'no --weights given and no weights file beside the design'})`;
   if (options.format === 'pytorch') {
-    const files = await pytorchFiles(file, design, { weights, dataset: options.dataset, config: options.config });
+    let files;
+    try {
+      files = await pytorchFiles(file, design, { weights, dataset: hasDatasetFlags(options) ? options : undefined, config: options.config });
+    } catch (error) {
+      if (weights && error instanceof Error && error.name === 'PytorchExportError' && /weight/.test(error.message)) unfit(error);
+      throw error;
+    }
     await writeFolderAtomically(options.out, files, options.force ?? false);
-    console.log(`wrote ${options.out}: ${files.map((f) => f.name).join(', ')}${weights ? '' : ' (freshly initialized weights: no --weights given)'}`);
+    console.log(`wrote ${options.out}: ${files.map((f) => f.name).join(', ')}${fresh}`);
     return;
   }
   const format = options.format as ExportFormat;
@@ -81,33 +109,36 @@ async function runExport(file: string, options: ExportOptions): Promise<void> {
   try {
     bundle = await exportDesign(format, design, tf, { weights, keras3: options.keras3 });
   } catch (error) {
-    if (error instanceof WeightsError) throw new UsageError(`${options.weights}: ${error.message}`);
-    if (error instanceof Error && error.name === 'CompileError') throw new UsageError(`${file}: ${error.message}`);
+    if (error instanceof WeightsError) unfit(error);
+    if (weights && error instanceof Error && error.name === 'OnnxExportError' && /weight/.test(error.message)) unfit(error);
+    if (error instanceof Error && (error.name === 'CompileError' || error.name === 'OnnxExportError')) throw new UsageError(`${file}: ${error.message}`);
     throw error;
   }
   await writeFolderAtomically(options.out, bundle.files, options.force ?? false);
-  console.log(`wrote ${options.out}: ${bundle.files.map((f) => f.name).join(', ')}${format !== 'design' && !weights ? ' (freshly initialized weights: no --weights given)' : ''}`);
+  console.log(`wrote ${options.out}: ${bundle.files.map((f) => f.name).join(', ')}${format !== 'design' && !weights ? fresh : ''}`);
 }
 
 export function registerExport(program: Command): void {
-  program
+  const command = program
     .command('export')
-    .description('export a design: a tf.js model (model.json + weights.bin), Keras JSON, design JSON, or a PyTorch package (model.py, train.py for torchrun / DDP, data.py)')
+    .description('export a design: a tf.js model (model.json + weights.bin), Keras JSON, ONNX (model.onnx, opset 17, NCHW), design JSON, or a PyTorch package (model.py, train.py for torchrun / DDP, data.py)')
     .argument('<design>', 'a .rescanvas.json design file')
     .requiredOption('--format <format>', `one of ${FORMATS.join(', ')}`)
     .requiredOption('--out <dir>', 'folder to create with the exported files')
-    .option('--weights <file>', "trained weights: a design's .weights.json sidecar or a tf.js model.json (default: fresh initial weights)")
+    .option('--weights <file>', "trained weights: a design's .weights.json sidecar or a tf.js model.json (default: the sidecar beside the design, if any)")
+    .option('--fresh-weights', 'freshly initialized weights even when a weights sidecar lies beside the design')
     .option('--keras3', 'Keras JSON with the Keras 3 module/registered_name keys')
-    .option('--dataset <kind>', `pytorch: also write data.npz with a built-in dataset (${SYNTHETIC.join(', ')})`)
     .option('--config <file.json>', 'pytorch: training settings for train.py (optimizer, learningRate, schedule, batchSize, epochs, statsEvery, seed)')
-    .option('--force', 'replace --out if it already exists')
-    .action((file: string, options: ExportOptions) => runExport(file, options));
+    .option('--force', 'replace --out if it already exists');
+  // pytorch: the dataset written into data.npz, with the options `train` takes.
+  datasetFlags(command).action((file: string, options: ExportOptions) => runExport(file, options));
   // The command's name before PyTorch joined `export`; kept so existing scripts still run.
   program
     .command('export-pytorch', { hidden: true })
     .argument('<design>')
     .requiredOption('--out <dir>')
     .option('--weights <file>')
+    .option('--fresh-weights')
     .option('--dataset <kind>')
     .option('--config <file.json>')
     .option('--force')

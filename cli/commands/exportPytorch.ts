@@ -7,10 +7,10 @@ import type { Design } from '../../src/graph/design';
 import { loadDataset } from '../../src/engine/datasets/load';
 import { DatasetError, type Dataset } from '../../src/engine/datasets/types';
 import { UsageError } from '../errors';
+import { datasetFromFlags, designInputShape, type DatasetFlags } from '../datasetFlags';
 
 /** `rescanvas export --format pytorch`: the PyTorch package's files, from the design and the command's options. */
 
-export const SYNTHETIC = ['spirals', 'twoMoons', 'circles', 'xor', 'gaussianBlobs', 'shapes'] as const;
 
 async function readConfig(path: string): Promise<TrainConfig> {
   let value: unknown;
@@ -25,26 +25,25 @@ async function readConfig(path: string): Promise<TrainConfig> {
   return parsed.data;
 }
 
-async function loadBuiltIn(kind: string): Promise<Dataset> {
-  const known = SYNTHETIC.find((k) => k === kind);
-  if (!known) throw new UsageError(`--dataset ${kind}: not a built-in dataset (${SYNTHETIC.join(', ')})`);
+async function loadFromFlags(flags: DatasetFlags, design: Design): Promise<Dataset> {
+  const spec = await datasetFromFlags(flags, { inputShape: designInputShape(design), fit: false });
   try {
-    return await loadDataset({ kind: known });
+    return await loadDataset(spec);
   } catch (error) {
-    if (error instanceof DatasetError) throw new UsageError(`--dataset ${kind}: ${error.message}`);
+    if (error instanceof DatasetError) throw new UsageError(`${spec.kind === 'csv' ? `--csv ${spec.name}` : spec.kind === 'images' ? `--images ${spec.name}` : `--dataset ${spec.kind}`}: ${error.message}`);
     throw error;
   }
 }
 
 export interface PytorchOptions {
   weights?: NamedWeights;
-  dataset?: string;
+  dataset?: DatasetFlags;
   config?: string;
 }
 
 export async function pytorchFiles(file: string, design: Design, options: PytorchOptions): Promise<ExportedFile[]> {
   const config = options.config ? await readConfig(options.config) : undefined;
-  const dataset = options.dataset ? await loadBuiltIn(options.dataset) : undefined;
+  const dataset = options.dataset ? await loadFromFlags(options.dataset, design) : undefined;
   try {
     // The exporter's own check first: it names every node PyTorch cannot take, before tf.js compiles anything.
     planModel(design);

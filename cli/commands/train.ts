@@ -11,15 +11,14 @@ import { selectBackend, describeBackend } from '../../src/engine/backends/select
 import { portableCandidates } from '../../src/engine/backends/portable';
 import { nodeBackendCandidates } from '../../electron/engine/nodeBackends';
 import { BackendName, Optimizer, TrainSettings } from '../../src/protocol/settings';
-import { DatasetSpec } from '../../src/engine/datasets/spec';
+import { datasetFlags, datasetFromFlags, designInputShape, type DatasetFlags } from '../datasetFlags';
 import { PROTOCOL_VERSION, describeIssues, type FromEngine } from '../../src/protocol/messages';
 import { ACTIVATION_FIELDS, GRADIENT_FIELDS, statValue, type StatsFrame } from '../../src/protocol/stats';
 import { endLine, epochLine, RUN_LOG_FORMAT, RUN_LOG_VERSION, runHeaderLine, statsLine } from '../../src/protocol/runLog';
 import type { Design } from '../../src/graph/design';
 import { unroll } from '../../src/graph/unroll';
 
-interface TrainOptions {
-  dataset: string;
+interface TrainOptions extends DatasetFlags {
   epochs: string;
   optimizer: string;
   lr: string;
@@ -69,6 +68,13 @@ export function modelNodeIds(design: Design): string[] {
   return nodes.filter((n) => fed.has(n.id) && feeds.has(n.id)).map((n) => n.id);
 }
 
+/** The dataset as the run log records it: an image folder's pixels stay out (its name, classes and size say what it was). */
+function loggedDataset(spec: TrainSettings['dataset']): Record<string, unknown> {
+  if (spec.kind !== 'images') return spec;
+  const { pixels, labels, ...rest } = spec;
+  return { ...rest, images: labels.length, pixelBytes: pixels.length };
+}
+
 /** A run log file (src/protocol/runLog.ts), one synchronous write per record: a killed run leaves every line it wrote. */
 class RunLogFile {
   private readonly fd: number;
@@ -91,11 +97,10 @@ class RunLogFile {
 }
 
 export function registerTrain(program: Command): void {
-  program
+  const command = program
     .command('train')
     .description('train a design on a built-in dataset, streaming loss, accuracy and per-node statistics')
     .argument('<design>', 'a .rescanvas.json design file')
-    .option('--dataset <kind>', 'spirals, twoMoons, circles, xor, gaussianBlobs, shapes or mnist', 'spirals')
     .option('--epochs <n>', 'epochs', '20')
     .option('--optimizer <name>', 'sgd, momentum, nesterov, adam, adamw or rmsprop', 'adam')
     .option('--lr <rate>', 'learning rate', '1e-3')
@@ -104,17 +109,17 @@ export function registerTrain(program: Command): void {
     .option('--backend <name>', 'force a backend: tensorflow-gpu, tensorflow, wasm or cpu')
     .option('--log <file>', 'write a run log (JSON lines: header, stats frames, epochs, end; src/protocol/runLog.ts) that the app can replay')
     .option('--fit', "set the design's Input shape and Output units from the dataset")
-    .option('--stats-interval-ms <ms>', 'stats frame cadence in wall-time milliseconds', '100')
+    .option('--stats-interval-ms <ms>', 'stats frame cadence in wall-time milliseconds', '100');
+  datasetFlags(command, 'spirals')
     .action(async (file: string, options: TrainOptions) => {
       const design = await readDesignFile(file);
-      const dataset = DatasetSpec.safeParse({ kind: options.dataset });
-      if (!dataset.success) throw new UsageError(`--dataset: "${options.dataset}" is not a dataset this command can load (spirals, twoMoons, circles, xor, gaussianBlobs, shapes, mnist)`);
+      const dataset = await datasetFromFlags(options, { inputShape: designInputShape(design), fit: options.fit ?? false });
       const optimizer = Optimizer.safeParse(options.optimizer);
       if (!optimizer.success) throw new UsageError(`--optimizer: "${options.optimizer}" is not one of ${Optimizer.options.join(', ')}`);
       const backend = options.backend === undefined ? undefined : BackendName.safeParse(options.backend);
       if (backend && !backend.success) throw new UsageError(`--backend: "${options.backend}" is not one of ${BackendName.options.join(', ')}`);
       const settings = TrainSettings.safeParse({
-        dataset: dataset.data,
+        dataset,
         epochs: number('epochs', options.epochs),
         batchSize: number('batch', options.batch),
         seed: number('seed', options.seed),
@@ -138,7 +143,7 @@ export function registerTrain(program: Command): void {
           design,
           nodeIds: modelNodeIds(design),
           worldSize: 1,
-          settings: { ...settings.data, backend: report.active },
+          settings: { ...settings.data, dataset: loggedDataset(settings.data.dataset), backend: report.active },
           startedAt: new Date().toISOString(),
         }),
       );

@@ -11,7 +11,7 @@ import { appStore } from '../store/store';
 export type ModelFormat = ExportFormat;
 export type ExportOutcome = { ok: true; message: string } | { ok: false; message: string };
 
-const FORMAT_NAMES: Record<ExportFormat, string> = { tfjs: 'tf.js model', keras: 'Keras JSON', design: 'Design JSON' };
+const FORMAT_NAMES: Record<ExportFormat, string> = { tfjs: 'tf.js model', keras: 'Keras JSON', onnx: 'ONNX', design: 'Design JSON' };
 
 /** Builds the files for `format`; rejects with a readable message (design errors, weights that do not fit). */
 export async function buildBundle(format: ExportFormat, design: Design, weights?: NamedWeights): Promise<ExportBundle> {
@@ -44,4 +44,20 @@ export async function exportModel(format: ExportFormat, design: Design = appStor
   if (result.status === 'error') return { ok: false, message: `Could not export ${name}: ${result.message.split('\n').slice(0, 4).join('; ')}` };
   const untrained = format !== 'design' && !weights ? ' (untrained: freshly initialized weights)' : '';
   return { ok: true, message: `Exported ${name} to ${result.file.name}${untrained}` };
+}
+
+/**
+ * Export ▸ tf.js model / Keras JSON / ONNX: with the engine's trained weights when its model is the
+ * last run's model of this very design (the rule Export ▸ PyTorch follows). When those weights do not
+ * fit (the run fitted Input and Output to its dataset), the export says so and carries fresh weights.
+ */
+export async function exportModelWithTrainedWeights(format: Exclude<ExportFormat, 'design'>, design: Design = appStore.getState().design): Promise<ExportOutcome> {
+  const [{ lastRun }, { requestEngineWeights }, { getEngine }] = await Promise.all([import('./pytorchExport'), import('./engineWeights'), import('../engine')]);
+  const { run, engineHoldsIt } = lastRun(design);
+  const weights = engineHoldsIt && run && !run.settings.fitDesignToDataset ? await requestEngineWeights(getEngine()) : null;
+  if (!weights) return exportModel(format, design);
+  const trained = await exportModel(format, design, weights);
+  if (trained.ok || !/do not fit|weight "/.test(trained.message)) return trained.ok ? { ok: true, message: `${trained.message}, with the trained weights` } : trained;
+  const fresh = await exportModel(format, design);
+  return fresh.ok ? { ok: true, message: `The trained weights no longer fit the design; ${fresh.message}` } : fresh;
 }

@@ -99,7 +99,7 @@ export async function buildPytorchBundle(design: DesignCore, sources: PytorchSou
 }
 
 /** The newest finished run, and whether the engine's current model is that run's model of the open design. */
-function lastRun(design: DesignCore): { run: RunRecord | null; engineHoldsIt: boolean } {
+export function lastRun(design: DesignCore): { run: RunRecord | null; engineHoldsIt: boolean } {
   const { runs, activeRunId, runPhase } = appStore.getState();
   const run = [...runs].reverse().find((r) => r.outcome !== null) ?? null;
   if (!run) return { run: null, engineHoldsIt: false };

@@ -2,7 +2,7 @@ import { serializeDesign } from '../../src/graph/parse';
 import type { Design } from '../../src/graph/design';
 import { getHost } from '../host';
 import { appStore, isDirty } from '../store/store';
-import { exportModel, type ModelFormat } from '../export/exportModel';
+import { exportModelWithTrainedWeights, type ModelFormat } from '../export/exportModel';
 import { exportPytorch } from '../export/pytorchExport';
 import { fitCanvas } from '../canvas/canvasApi';
 import { documentWithRuns, readDocumentRuns } from '../store/runsFile';
@@ -75,8 +75,8 @@ export async function exportDesignJson(): Promise<void> {
   else if (result.status === 'error') say(`Could not export: ${result.message}`, 'error');
 }
 
-export async function exportModelFiles(format: ModelFormat): Promise<void> {
-  const outcome = await exportModel(format);
+export async function exportModelFiles(format: Exclude<ModelFormat, 'design'>): Promise<void> {
+  const outcome = await exportModelWithTrainedWeights(format);
   say(outcome.message, outcome.ok ? 'info' : 'error');
 }
 

@@ -6,6 +6,7 @@ const ITEMS = [
   { label: 'Keras JSON', run: () => exportModelFiles('keras') },
   { label: 'Design JSON', run: () => exportDesignJson() },
   { label: 'PyTorch', run: () => exportPytorchFiles() },
+  { label: 'ONNX', run: () => exportModelFiles('onnx') },
 ] as const;
 
 /** A menu button (WAI-ARIA menu pattern): arrows move between items, Escape closes. */

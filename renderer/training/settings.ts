@@ -25,6 +25,9 @@ export function datasetSpec(form: TrainingForm, design: Design): DatasetSpecInpu
     case 'csv':
       if (!form.csv) return { error: 'Choose a CSV file first (the file picker under Dataset).' };
       return { kind: 'csv', text: form.csv.text, name: form.csv.name, ...common };
+    case 'images':
+      // The folder picker is not in the app yet; the form never offers this kind.
+      return { error: 'Image folders train from the command line for now: rescanvas train DESIGN --images FOLDER.' };
   }
 }
 

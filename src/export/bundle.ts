@@ -10,8 +10,8 @@ export interface ExportBundle {
   files: ExportedFile[];
 }
 
-export type ExportFormat = 'tfjs' | 'keras' | 'design';
-export const EXPORT_FORMATS: readonly ExportFormat[] = ['tfjs', 'keras', 'design'];
+export type ExportFormat = 'tfjs' | 'keras' | 'onnx' | 'design';
+export const EXPORT_FORMATS: readonly ExportFormat[] = ['tfjs', 'keras', 'onnx', 'design'];
 
 /** Written into every model export so a reader knows whether the weights mean anything. */
 export interface ExportProvenance {

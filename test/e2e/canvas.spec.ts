@@ -231,10 +231,10 @@ test('adds and connects two layers with the keyboard only', async ({ page }) => 
   await shot(page, 'keyboard');
 });
 
-test('export menu offers the four formats and reports the outcome', async ({ page }) => {
+test('export menu offers the five formats and reports the outcome', async ({ page }) => {
   test.setTimeout(120_000);
   await page.getByRole('button', { name: 'Export' }).click();
-  await expect(page.getByRole('menuitem')).toHaveText(['tf.js model', 'Keras JSON', 'Design JSON', 'PyTorch']);
+  await expect(page.getByRole('menuitem')).toHaveText(['tf.js model', 'Keras JSON', 'Design JSON', 'PyTorch', 'ONNX']);
   await page.getByRole('menuitem', { name: 'Design JSON' }).click();
   await expect(page.getByRole('contentinfo').getByRole('status')).toContainText('Exported', { timeout: 60_000 });
   for (const name of ['Train', 'Stop']) await expect(page.getByRole('button', { name, exact: true })).toBeDisabled();

@@ -26,7 +26,7 @@ test('Export ▸ PyTorch downloads a PyTorch package of the open design', async 
   const downloads: Download[] = [];
   page.on('download', (d) => downloads.push(d));
   await toolbar(page).getByRole('button', { name: 'Export', exact: true }).click();
-  await expect(page.getByRole('menuitem')).toHaveText(['tf.js model', 'Keras JSON', 'Design JSON', 'PyTorch']);
+  await expect(page.getByRole('menuitem')).toHaveText(['tf.js model', 'Keras JSON', 'Design JSON', 'PyTorch', 'ONNX']);
   await page.getByRole('menuitem', { name: 'PyTorch', exact: true }).click();
   await expect(appStatus(page)).toContainText(/Exported PyTorch package to [\w-]+-pytorch\.zip, untrained/, { timeout: 60_000 });
   await expect.poll(() => downloads.length).toBe(1);

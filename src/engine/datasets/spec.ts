@@ -94,6 +94,27 @@ export const CsvSpec = z.strictObject({
   validationFraction,
 });
 
+export const IMAGE_SCALINGS = ['unit', 'standardize'] as const;
+
+/**
+ * A folder of images, one subfolder per class, as the host decoded and resized it (src/ reads no
+ * files): count × height × width × channels bytes, channels-last, and one label per image.
+ */
+export const ImagesSpec = z.strictObject({
+  kind: z.literal('images'),
+  name: z.string().max(200).default('Image folder'),
+  classNames: z.array(z.string().min(1).max(200)).min(2).max(100),
+  height: z.number().int().min(1).max(256),
+  width: z.number().int().min(1).max(256),
+  channels: z.union([z.literal(1), z.literal(3)]),
+  pixels: z.instanceof(Uint8Array),
+  labels: z.instanceof(Int32Array),
+  /** 'unit': pixels / 255 in [0, 1]; 'standardize': per channel, with training-set mean and std. */
+  scale: z.enum(IMAGE_SCALINGS).default('unit'),
+  seed,
+  validationFraction,
+});
+
 export const DatasetSpec = z.discriminatedUnion('kind', [
   SpiralsSpec,
   TwoMoonsSpec,
@@ -103,6 +124,7 @@ export const DatasetSpec = z.discriminatedUnion('kind', [
   ShapesSpec,
   MnistSpec,
   CsvSpec,
+  ImagesSpec,
 ]);
 export type DatasetSpec = z.infer<typeof DatasetSpec>;
 /** A spec before defaults: `{kind: 'spirals'}` is enough. */
@@ -110,6 +132,7 @@ export type DatasetSpecInput = z.input<typeof DatasetSpec>;
 export type DatasetKind = DatasetSpec['kind'];
 export type SpecOf<K extends DatasetKind> = Extract<DatasetSpec, { kind: K }>;
 
+/** The kinds a picker or `--dataset` offers; an image folder comes from `--images DIR`, not a name. */
 export const DATASET_KINDS = ['spirals', 'twoMoons', 'circles', 'xor', 'gaussianBlobs', 'shapes', 'mnist', 'csv'] as const satisfies readonly DatasetKind[];
 
 export const DATASET_TITLES: Record<DatasetKind, string> = {
@@ -121,4 +144,5 @@ export const DATASET_TITLES: Record<DatasetKind, string> = {
   shapes: 'Shapes',
   mnist: 'MNIST digits',
   csv: 'CSV',
+  images: 'Image folder',
 };

@@ -10,7 +10,9 @@ import { EngineSession } from '../../src/engine/session';
 import { selectBackend, describeBackend } from '../../src/engine/backends/select';
 import { portableCandidates } from '../../src/engine/backends/portable';
 import { nodeBackendCandidates } from '../../electron/engine/nodeBackends';
-import { BackendName, Optimizer, TrainSettings } from '../../src/protocol/settings';
+import { BackendName, Optimizer, TrainSettings, type TrainSettingsInput } from '../../src/protocol/settings';
+import { describePreset, withPreset } from '../../src/graph/presetSettings';
+import { explicitPresetFields } from '../presetFlags';
 import { DatasetSpec } from '../../src/engine/datasets/spec';
 import { PROTOCOL_VERSION, describeIssues, type FromEngine } from '../../src/protocol/messages';
 import { ACTIVATION_FIELDS, GRADIENT_FIELDS, statValue, type StatsFrame } from '../../src/protocol/stats';
@@ -95,7 +97,7 @@ export function registerTrain(program: Command): void {
     .command('train')
     .description('train a design on a built-in dataset, streaming loss, accuracy and per-node statistics')
     .argument('<design>', 'a .rescanvas.json design file')
-    .option('--dataset <kind>', 'spirals, twoMoons, circles, xor, gaussianBlobs, shapes or mnist', 'spirals')
+    .option('--dataset <kind>', "spirals, twoMoons, circles, xor, gaussianBlobs, shapes or mnist (flags left out come from the design's training preset, if it has one)", 'spirals')
     .option('--epochs <n>', 'epochs', '20')
     .option('--optimizer <name>', 'sgd, momentum, nesterov, adam, adamw or rmsprop', 'adam')
     .option('--lr <rate>', 'learning rate', '1e-3')
@@ -105,7 +107,7 @@ export function registerTrain(program: Command): void {
     .option('--log <file>', 'write a run log (JSON lines: header, stats frames, epochs, end; src/protocol/runLog.ts) that the app can replay')
     .option('--fit', "set the design's Input shape and Output units from the dataset")
     .option('--stats-interval-ms <ms>', 'stats frame cadence in wall-time milliseconds', '100')
-    .action(async (file: string, options: TrainOptions) => {
+    .action(async (file: string, options: TrainOptions, command: Command) => {
       const design = await readDesignFile(file);
       const dataset = DatasetSpec.safeParse({ kind: options.dataset });
       if (!dataset.success) throw new UsageError(`--dataset: "${options.dataset}" is not a dataset this command can load (spirals, twoMoons, circles, xor, gaussianBlobs, shapes, mnist)`);
@@ -113,7 +115,7 @@ export function registerTrain(program: Command): void {
       if (!optimizer.success) throw new UsageError(`--optimizer: "${options.optimizer}" is not one of ${Optimizer.options.join(', ')}`);
       const backend = options.backend === undefined ? undefined : BackendName.safeParse(options.backend);
       if (backend && !backend.success) throw new UsageError(`--backend: "${options.backend}" is not one of ${BackendName.options.join(', ')}`);
-      const settings = TrainSettings.safeParse({
+      const fromFlags: TrainSettingsInput = {
         dataset: dataset.data,
         epochs: number('epochs', options.epochs),
         batchSize: number('batch', options.batch),
@@ -121,7 +123,10 @@ export function registerTrain(program: Command): void {
         optimizer: { name: optimizer.data, learningRate: number('lr', options.lr) },
         instrumentation: { cadence: 'interval', intervalMs: number('stats-interval-ms', options.statsIntervalMs) },
         fitDesignToDataset: options.fit ?? false,
-      });
+      };
+      const explicit = explicitPresetFields(command);
+      if (design.preset) console.log(`preset from the design file: ${describePreset(design.preset)}${explicit.size ? ` (flags override ${[...explicit].join(', ')})` : ''}`);
+      const settings = TrainSettings.safeParse(withPreset(fromFlags, design.preset, explicit));
       if (!settings.success) throw new UsageError(`invalid settings: ${describeIssues(settings.error)}`);
 
       const report = await selectBackend([...nodeBackendCandidates(tf), ...portableCandidates(tf)], backend?.data);

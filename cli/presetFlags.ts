@@ -1,0 +1,12 @@
+import type { Command } from 'commander';
+import type { PresetField } from '../src/graph/presetSettings';
+
+/** Which train flags map onto which preset field. */
+const FLAGS: Record<string, PresetField> = { dataset: 'dataset', epochs: 'epochs', batch: 'batchSize', seed: 'seed', optimizer: 'optimizer', lr: 'learningRate' };
+
+/** The preset fields the user set on the command line; the design's preset supplies the others. */
+export function explicitPresetFields(command: Command): Set<PresetField> {
+  const fields = new Set<PresetField>();
+  for (const [flag, field] of Object.entries(FLAGS)) if (command.getOptionValueSource(flag) === 'cli') fields.add(field);
+  return fields;
+}

@@ -9,6 +9,7 @@ import { ExamplesGallery } from './examples/ExamplesGallery';
 import { LessonsGallery } from './lessons/LessonsGallery';
 import { LessonPanel } from './lessons/LessonPanel';
 import { Dialogs } from './Dialogs';
+import { Welcome } from './welcome/Welcome';
 import { StatusBar } from './StatusBar';
 import { useShortcuts } from './keyboard/useShortcuts';
 import { useApp } from './store/store';
@@ -42,6 +43,7 @@ export function App() {
         <ExamplesGallery />
         <LessonsGallery />
         <LessonPanel />
+        <Welcome />
         <Dialogs />
       </div>
     </ReactFlowProvider>

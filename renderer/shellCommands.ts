@@ -42,6 +42,7 @@ function commands(): Partial<Record<MenuCommand, () => void>> {
     'train-start': () => void startTraining(),
     'train-stop': stopTraining,
     examples: () => state().setExamplesOpen(true),
+    welcome: () => state().setWelcomeOpen(true),
   };
 }
 

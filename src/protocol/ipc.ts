@@ -12,7 +12,7 @@ import { MAX_RUN_LOG_BYTES } from './runLog';
 export const MENU_COMMANDS = [
   'new', 'open', 'save', 'save-as', 'open-run-log', 'export-tfjs', 'export-keras', 'export-design', 'export-pytorch',
   'undo', 'redo', 'delete', 'select-all', 'copy', 'paste', 'fit-view', 'zoom-in', 'zoom-out',
-  'overlay-off', 'overlay-forward', 'overlay-backward', 'train-start', 'train-stop', 'lessons', 'examples', 'about',
+  'overlay-off', 'overlay-forward', 'overlay-backward', 'train-start', 'train-stop', 'lessons', 'examples', 'about', 'welcome',
 ] as const;
 export const MenuCommand = z.enum(MENU_COMMANDS);
 export type MenuCommand = z.infer<typeof MenuCommand>;

@@ -10,6 +10,7 @@ import { LessonsGallery } from './lessons/LessonsGallery';
 import { LessonPanel } from './lessons/LessonPanel';
 import { AboutDialog } from './about/AboutDialog';
 import { Dialogs } from './Dialogs';
+import { Welcome } from './welcome/Welcome';
 import { StatusBar } from './StatusBar';
 import { useShortcuts } from './keyboard/useShortcuts';
 import { useApp } from './store/store';
@@ -44,6 +45,7 @@ export function App() {
         <LessonsGallery />
         <AboutDialog />
         <LessonPanel />
+        <Welcome />
         <Dialogs />
       </div>
     </ReactFlowProvider>

@@ -31,6 +31,7 @@ export function menuCommandHandlers(doc: EditDocument): Record<MenuCommand, () =
     'export-keras': () => void exportModelFiles('keras'),
     'export-design': () => void exportDesignJson(),
     'export-pytorch': () => void exportPytorchFiles(),
+    'export-onnx': () => void exportModelFiles('onnx'),
     undo: textOrGraph(doc, 'undo', () => appStore.undo()),
     redo: textOrGraph(doc, 'redo', () => appStore.redo()),
     delete: textOrGraph(doc, 'delete', () => state().deleteSelection()),
@@ -50,6 +51,7 @@ export function menuCommandHandlers(doc: EditDocument): Record<MenuCommand, () =
     lessons: () => useLessons.getState().setGalleryOpen(true),
     examples: () => state().setExamplesOpen(true),
     about: () => useAbout.getState().setOpen(true),
+    welcome: () => state().setWelcomeOpen(true),
   };
 }
 

@@ -10,7 +10,9 @@ import { EngineSession } from '../../src/engine/session';
 import { selectBackend, describeBackend } from '../../src/engine/backends/select';
 import { portableCandidates } from '../../src/engine/backends/portable';
 import { nodeBackendCandidates } from '../../electron/engine/nodeBackends';
-import { BackendName, Optimizer, TrainSettings } from '../../src/protocol/settings';
+import { BackendName, Optimizer, TrainSettings, type TrainSettingsInput } from '../../src/protocol/settings';
+import { describePreset, withPreset } from '../../src/graph/presetSettings';
+import { explicitPresetFields } from '../presetFlags';
 import { datasetFlags, datasetFromFlags, designInputShape, type DatasetFlags } from '../datasetFlags';
 import { PROTOCOL_VERSION, describeIssues, type FromEngine } from '../../src/protocol/messages';
 import { ACTIVATION_FIELDS, GRADIENT_FIELDS, statValue, type StatsFrame } from '../../src/protocol/stats';
@@ -110,15 +112,16 @@ export function registerTrain(program: Command): void {
     .option('--log <file>', 'write a run log (JSON lines: header, stats frames, epochs, end; src/protocol/runLog.ts) that the app can replay')
     .option('--fit', "set the design's Input shape and Output units from the dataset")
     .option('--stats-interval-ms <ms>', 'stats frame cadence in wall-time milliseconds', '100');
+  // Flags left out come from the design's training preset, if it has one.
   datasetFlags(command, 'spirals')
-    .action(async (file: string, options: TrainOptions) => {
+    .action(async (file: string, options: TrainOptions, command: Command) => {
       const design = await readDesignFile(file);
       const dataset = await datasetFromFlags(options, { inputShape: designInputShape(design), fit: options.fit ?? false });
       const optimizer = Optimizer.safeParse(options.optimizer);
       if (!optimizer.success) throw new UsageError(`--optimizer: "${options.optimizer}" is not one of ${Optimizer.options.join(', ')}`);
       const backend = options.backend === undefined ? undefined : BackendName.safeParse(options.backend);
       if (backend && !backend.success) throw new UsageError(`--backend: "${options.backend}" is not one of ${BackendName.options.join(', ')}`);
-      const settings = TrainSettings.safeParse({
+      const fromFlags: TrainSettingsInput = {
         dataset,
         epochs: number('epochs', options.epochs),
         batchSize: number('batch', options.batch),
@@ -126,7 +129,10 @@ export function registerTrain(program: Command): void {
         optimizer: { name: optimizer.data, learningRate: number('lr', options.lr) },
         instrumentation: { cadence: 'interval', intervalMs: number('stats-interval-ms', options.statsIntervalMs) },
         fitDesignToDataset: options.fit ?? false,
-      });
+      };
+      const explicit = explicitPresetFields(command);
+      if (design.preset) console.log(`preset from the design file: ${describePreset(design.preset)}${explicit.size ? ` (flags override ${[...explicit].join(', ')})` : ''}`);
+      const settings = TrainSettings.safeParse(withPreset(fromFlags, design.preset, explicit));
       if (!settings.success) throw new UsageError(`invalid settings: ${describeIssues(settings.error)}`);
 
       const report = await selectBackend([...nodeBackendCandidates(tf), ...portableCandidates(tf)], backend?.data);

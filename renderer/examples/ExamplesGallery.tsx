@@ -3,7 +3,7 @@ import { appStore, useApp } from '../store/store';
 import { openDocument } from '../files/fileActions';
 import { examples, type ExampleEntry } from './catalog';
 
-function openExample(entry: ExampleEntry): void {
+export function openExample(entry: ExampleEntry): void {
   if (!entry.design) return;
   const design = entry.design;
   appStore.getState().setExamplesOpen(false);

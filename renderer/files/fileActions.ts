@@ -21,6 +21,8 @@ export function openDocument(document: Design, name: string, handle: string | nu
   const opened = readDocumentRuns(document);
   const state = appStore.getState();
   state.loadDesign(opened.design, name, handle);
+  state.applyPreset(opened.design.preset, opened.design.metadata.name);
+  state.setWelcomeOpen(false);
   if (handle !== null || opened.hasRuns) state.replaceRuns(opened.runs);
   appStore.clearHistory();
   requestAnimationFrame(() => fitCanvas());
@@ -35,6 +37,7 @@ export function openDocument(document: Design, name: string, handle: string | nu
 export function newDocument(): void {
   appStore.getState().newDesign();
   appStore.getState().replaceRuns([]);
+  appStore.getState().setWelcomeOpen(false);
   appStore.clearHistory();
   say('New design');
 }

@@ -97,6 +97,7 @@ export function ParamInput({ field, value, check, commit }: Props) {
         onChange={(e) => onChange(e.target.value)}
       />
       {error && <span id={`${id}-error`} className="field-error">{error}</span>}
+      {field.kind === 'number' && field.hint && <span className="field-hint">{field.hint}</span>}
     </div>
   );
 }

@@ -4,7 +4,7 @@ import { appStore } from '../store/store';
 import { openDocument } from '../files/fileActions';
 import { useLessons } from './lessonState';
 
-function openLesson(id: string): void {
+export function openLesson(id: string): void {
   const lesson = LESSONS.find((l) => l.id === id);
   if (!lesson) return;
   const first = lesson.setup('quick', 1).runs[0];

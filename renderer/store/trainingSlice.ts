@@ -6,6 +6,9 @@ import type { DatasetKind } from '../../src/engine/datasets/spec';
 import type { ProgressReport } from '../../src/engine/trainer';
 import { MAX_SAVED_RUNS } from '../../src/graph/savedRuns';
 import type { AppState } from './types';
+import { SPIRAL_TURNS } from '../../src/engine/datasets/spec';
+import type { TrainingPreset } from '../../src/graph/preset';
+import { formFromPreset } from '../training/presetForm';
 
 export type OverlayMode = 'off' | 'forward' | 'backward';
 export type RunPhase = 'idle' | 'starting' | 'running' | 'paused' | 'stopping';
@@ -16,6 +19,8 @@ export interface TrainingForm {
   /** Samples to generate or take (synthetic sets, Shapes, MNIST). */
   datasetSize: number;
   noise: number;
+  /** Spirals only: full turns of each arm. */
+  turns: number;
   /** The chosen CSV file, read as text. */
   csv: { name: string; text: string } | null;
   optimizer: OptimizerName;
@@ -88,8 +93,17 @@ export interface TrainingMessage {
   tone: 'info' | 'error';
 }
 
+/** The training preset of the open design, as the form it set (the panel says so, and whether it was changed). */
+export interface AppliedPreset {
+  designName: string;
+  form: TrainingForm;
+  /** The result the preset is expected to reach, in words. */
+  expected: string | null;
+}
+
 export interface TrainingSlice {
   trainingForm: TrainingForm;
+  appliedPreset: AppliedPreset | null;
   runPhase: RunPhase;
   activeRunId: string | null;
   progress: ProgressState | null;
@@ -111,6 +125,8 @@ export interface TrainingSlice {
   runsVersion: number;
   savedRunsVersion: number;
   setTrainingForm(patch: Partial<TrainingForm>): void;
+  /** A design was opened: its preset (if any) fills the form; without one the form stays as it is. */
+  applyPreset(preset: TrainingPreset | undefined, designName: string): void;
   setOverlayMode(mode: OverlayMode): void;
   toggleCompare(runId: string): void;
   setCompare(runIds: string[]): void;
@@ -137,7 +153,8 @@ export interface TrainingSlice {
 export const DEFAULT_TRAINING_FORM: TrainingForm = {
   dataset: 'spirals',
   datasetSize: 600,
-  noise: 0.1,
+  noise: 0.05,
+  turns: SPIRAL_TURNS,
   csv: null,
   optimizer: 'adam',
   learningRate: 0.003,
@@ -157,6 +174,7 @@ function updateRun(runs: RunRecord[], runId: string, change: (run: RunRecord) =>
 
 export const createTrainingSlice: StateCreator<AppState, [], [], TrainingSlice> = (set, get) => ({
   trainingForm: DEFAULT_TRAINING_FORM,
+  appliedPreset: null,
   runPhase: 'idle',
   activeRunId: null,
   progress: null,
@@ -172,6 +190,11 @@ export const createTrainingSlice: StateCreator<AppState, [], [], TrainingSlice> 
   runsVersion: 0,
   savedRunsVersion: 0,
   setTrainingForm: (patch) => set({ trainingForm: { ...get().trainingForm, ...patch } }),
+  applyPreset: (preset, designName) => {
+    if (!preset) return set({ appliedPreset: null });
+    const form = formFromPreset(preset, get().trainingForm);
+    set({ trainingForm: form, appliedPreset: { designName, form, expected: preset.expected?.summary ?? null } });
+  },
   setOverlayMode: (overlayMode) => set({ overlayMode }),
   toggleCompare: (runId) => {
     const ids = get().compareIds;

@@ -21,6 +21,8 @@ export interface UiSlice {
   /** The canvas centres on this node when `seq` changes (Problems panel clicks). */
   focusRequest: { nodeId: string; seq: number } | null;
   examplesOpen: boolean;
+  /** The start screen; open at launch until a document is opened or it is dismissed. */
+  welcomeOpen: boolean;
   /** An action waiting for the user to agree to discard unsaved changes. */
   discardAction: (() => void) | null;
   /**
@@ -32,6 +34,7 @@ export interface UiSlice {
   say(text: string, tone?: StatusMessage['tone']): void;
   requestFocus(nodeId: string): void;
   setExamplesOpen(open: boolean): void;
+  setWelcomeOpen(open: boolean): void;
 }
 
 let seq = 0;
@@ -43,6 +46,7 @@ export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set, get)
   pendingReconnect: null,
   focusRequest: null,
   examplesOpen: false,
+  welcomeOpen: true,
   discardAction: null,
   unlessDirty: (action, scope = 'design') => {
     const state = get();
@@ -53,4 +57,5 @@ export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set, get)
   say: (text, tone = 'info') => set({ status: { text, tone, seq: ++seq } }),
   requestFocus: (nodeId) => set({ focusRequest: { nodeId, seq: ++seq } }),
   setExamplesOpen: (examplesOpen) => set({ examplesOpen }),
+  setWelcomeOpen: (welcomeOpen) => set({ welcomeOpen }),
 });

@@ -87,6 +87,7 @@ function DatasetPickerView() {
   const csv = useApp((s) => s.trainingForm.csv);
   const size = useApp((s) => s.trainingForm.datasetSize);
   const noise = useApp((s) => s.trainingForm.noise);
+  const turns = useApp((s) => s.trainingForm.turns);
   const seed = useApp((s) => s.trainingForm.seed);
   const [preview, setPreview] = useState<DatasetPreview | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -114,7 +115,7 @@ function DatasetPickerView() {
     return () => {
       cancelled = true;
     };
-  }, [kind, csv, size, noise, seed]);
+  }, [kind, csv, size, noise, turns, seed]);
 
   const onFile = async (e: React.ChangeEvent<HTMLInputElement>) => {
     const file = e.currentTarget.files?.[0];
@@ -161,6 +162,12 @@ function DatasetPickerView() {
             <label className="field">
               Noise
               <input type="number" min={0} max={5} step={0.05} value={noise} onChange={(e) => appStore.getState().setTrainingForm({ noise: Number(e.currentTarget.value) })} />
+            </label>
+          )}
+          {kind === 'spirals' && (
+            <label className="field">
+              Turns
+              <input type="number" min={0.25} max={5} step={0.25} value={turns} onChange={(e) => appStore.getState().setTrainingForm({ turns: Number(e.currentTarget.value) })} />
             </label>
           )}
         </div>

@@ -9,6 +9,7 @@ import { DecisionBoundary } from './DecisionBoundary';
 import { DepthProfile } from './DepthProfile';
 import { RunsList } from './RunsList';
 import { BlockDrop } from './BlockDrop';
+import { PresetNote } from './PresetNote';
 import './training.css';
 
 function BackendLine() {
@@ -47,6 +48,7 @@ function TrainingPanelView() {
     <section className="training" aria-label="Training">
       <h2>Training</h2>
       <BackendLine />
+      <PresetNote />
       <Section title="Data">
         <DatasetPicker />
       </Section>

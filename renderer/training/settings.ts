@@ -9,6 +9,7 @@ export function datasetSpec(form: TrainingForm, design: Design): DatasetSpecInpu
   const common = { seed: form.seed };
   switch (form.dataset) {
     case 'spirals':
+      return { kind: 'spirals', size: form.datasetSize, noise: form.noise, turns: form.turns, ...common };
     case 'twoMoons':
     case 'circles':
     case 'xor':

@@ -7,6 +7,7 @@ import { avgPoolLayer, flattenLayer, globalAvgPoolLayer, maxPoolLayer } from './
 import { batchNormLayer, layerNormLayer } from './catalogue/norm';
 import { activationLayer, dropoutLayer } from './catalogue/elementwise';
 import { addLayer, concatenateLayer } from './catalogue/merge';
+import { TrainingPreset } from './preset';
 
 export const DESIGN_FORMAT = 'rescanvas.design';
 export const DESIGN_VERSION = 1;
@@ -89,6 +90,8 @@ export const DesignCore = z.strictObject({
   nodes: z.array(DesignNode).max(MAX_NODES),
   edges: z.array(DesignEdge).max(MAX_EDGES),
   groups: z.array(RepeatGroup).max(MAX_NODES).default([]),
+  /** The training recipe the design comes with (preset.ts); absent in files written before it existed. */
+  preset: TrainingPreset.optional(),
 });
 export type DesignCore = z.infer<typeof DesignCore>;
 

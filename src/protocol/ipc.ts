@@ -10,9 +10,9 @@ import { parseDesignValue } from '../graph/parse';
 import { MAX_RUN_LOG_BYTES } from './runLog';
 
 export const MENU_COMMANDS = [
-  'new', 'open', 'save', 'save-as', 'open-run-log', 'export-tfjs', 'export-keras', 'export-design', 'export-pytorch',
+  'new', 'open', 'save', 'save-as', 'open-run-log', 'export-tfjs', 'export-keras', 'export-design', 'export-pytorch', 'export-onnx',
   'undo', 'redo', 'delete', 'select-all', 'copy', 'paste', 'fit-view', 'zoom-in', 'zoom-out',
-  'overlay-off', 'overlay-forward', 'overlay-backward', 'train-start', 'train-stop', 'lessons', 'examples', 'about',
+  'overlay-off', 'overlay-forward', 'overlay-backward', 'train-start', 'train-stop', 'lessons', 'examples', 'about', 'welcome',
 ] as const;
 export const MenuCommand = z.enum(MENU_COMMANDS);
 export type MenuCommand = z.infer<typeof MenuCommand>;

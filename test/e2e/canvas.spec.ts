@@ -1,4 +1,5 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
+import { startWithNewDesign } from './welcomeHelpers';
 
 /**
  * The canvas editor driven as a user would: by accessible roles and names (ui-contract.md), real
@@ -51,6 +52,7 @@ test.beforeEach(async ({ page }) => {
   page.on('pageerror', (e) => errors.push(e.message));
   test.info().annotations.push({ type: 'page errors', description: 'checked after each test' });
   await page.goto('/?host=memory');
+  await startWithNewDesign(page);
   await page.evaluate(() => sessionStorage.clear());
   await expect(canvas(page)).toBeVisible();
   (page as Page & { errors?: string[] }).errors = errors;
@@ -194,6 +196,7 @@ test('saves, reloads and opens the saved file unchanged', async ({ page }) => {
   await expect(page.locator('.dirty-marker')).toHaveCount(0);
 
   await page.reload();
+  await startWithNewDesign(page);
   await expect(canvas(page)).toBeVisible();
   expect((await design(page)).nodes).toHaveLength(0);
   await page.evaluate(() => {

@@ -11,6 +11,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { _electron as electron, expect, test, type ElectronApplication, type Page } from '@playwright/test';
+import { startWithNewDesign } from './welcomeHelpers';
 
 const root = join(import.meta.dirname, '../..');
 
@@ -63,6 +64,7 @@ test.describe('desktop app', () => {
   test('opens the window on the app origin, isolated from Node', async () => {
     const page = await app.firstWindow();
     await expect(page.getByRole('region', { name: 'Canvas' })).toBeVisible();
+    await startWithNewDesign(page);
     expect(page.url()).toMatch(/^app:\/\/rescanvas\//);
     expect(await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0].getTitle())).toMatch(/ResCanvas/);
     expect(await page.evaluate(() => typeof (window as unknown as { require?: unknown }).require)).toBe('undefined');

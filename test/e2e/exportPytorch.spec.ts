@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { expect, test, type Download, type Page } from '@playwright/test';
 import { strFromU8, unzipSync } from 'fflate';
+import { startWithNewDesign } from './welcomeHelpers';
 
 const toolbar = (page: Page) => page.getByRole('toolbar', { name: 'Main toolbar' });
 const appStatus = (page: Page) => page.getByRole('contentinfo').getByRole('status');
@@ -16,6 +17,7 @@ test.beforeEach(async ({ page }) => {
     for (const name of ['showOpenFilePicker', 'showSaveFilePicker', 'showDirectoryPicker']) delete (window as unknown as Record<string, unknown>)[name];
   });
   await page.goto('/');
+  await startWithNewDesign(page);
   await expect(page.getByRole('region', { name: 'Canvas' })).toBeVisible();
 });
 

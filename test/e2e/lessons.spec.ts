@@ -1,4 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
+import { startWithNewDesign } from './welcomeHelpers';
 
 /**
  * Lessons from the UI on the web host: open one from the Lessons dialog, run its quick form on the
@@ -22,6 +23,7 @@ async function openLesson(page: Page, title: string): Promise<void> {
 
 test('a lesson opens from the gallery, loads its design and shows its steps', async ({ page }) => {
   await page.goto('/');
+  await startWithNewDesign(page);
   await openLesson(page, 'Residuals fix it');
   await expect(lessonPanel(page).getByRole('listitem').first()).toContainText('plain-20, plain-56, residual-20 and residual-56');
   // The first run's design is on the canvas: plain-20 has 20 Dense-like weighted layers.
@@ -32,6 +34,7 @@ test('a lesson opens from the gallery, loads its design and shows its steps', as
 test('running a lesson through the engine shows an outcome card with numbers', async ({ page }) => {
   test.setTimeout(180_000);
   await page.goto('/');
+  await startWithNewDesign(page);
   await openLesson(page, 'Gradients travel further');
   await lessonPanel(page).getByRole('button', { name: 'Run quick lesson' }).click();
   const card = lessonPanel(page).getByRole('region', { name: 'Lesson outcome' });

@@ -13,6 +13,7 @@ import type { Design } from '../../src/graph/design';
 import { unroll } from '../../src/graph/unroll';
 import { endLine, epochLine, runHeaderLine, statsLine } from '../../src/protocol/runLog';
 import { ACTIVATION_FIELDS, GRADIENT_FIELDS, HISTOGRAM_BINS, STATS_SCHEMA_VERSION, type StatsFrame } from '../../src/protocol/stats';
+import { startWithNewDesign } from './welcomeHelpers';
 
 const ROOT = join(import.meta.dirname, '../..');
 const status = (page: Page) => page.getByRole('contentinfo').getByRole('status');
@@ -95,6 +96,7 @@ test.beforeEach(async ({ page }) => {
     for (const name of ['showOpenFilePicker', 'showSaveFilePicker', 'showDirectoryPicker']) delete (window as unknown as Record<string, unknown>)[name];
   });
   await page.goto('/');
+  await startWithNewDesign(page);
   await expect(page.getByRole('region', { name: 'Canvas' })).toBeVisible();
 });
 

@@ -6,6 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { unzipSync } from 'fflate';
+import { startWithNewDesign } from './welcomeHelpers';
 
 const training = (page: Page) => page.getByRole('region', { name: 'Training' });
 const toolbar = (page: Page) => page.getByRole('toolbar', { name: 'Main toolbar' });
@@ -31,6 +32,7 @@ test('two runs are saved with the design, come back when it is opened, and compa
   // the page's runs mid-test, so its socket is answered here and never told about changes.
   await page.routeWebSocket(/./, () => undefined);
   await page.goto('/');
+  await startWithNewDesign(page);
   await expect(training(page)).toBeVisible();
 
   await toolbar(page).getByRole('button', { name: 'Examples', exact: true }).click();

@@ -1,4 +1,5 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
+import { startWithNewDesign } from './welcomeHelpers';
 
 /**
  * Training from the UI on the web host: the engine runs in a Web Worker on wasm. Driven through the
@@ -59,6 +60,7 @@ test.beforeEach(async ({ page }) => {
   page.on('pageerror', (e) => errors.push(e.message));
   (page as Page & { errors?: string[] }).errors = errors;
   await page.goto('/?host=memory');
+  await startWithNewDesign(page);
   await expect(training(page)).toBeVisible();
 });
 

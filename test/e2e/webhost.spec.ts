@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
+import { startWithNewDesign } from './welcomeHelpers';
 
 const EXAMPLE = join(import.meta.dirname, '../../assets/examples/residual-mlp-20.rescanvas.json');
 const exampleText = readFileSync(EXAMPLE, 'utf8');
@@ -25,6 +26,7 @@ test.describe('without the File System Access API (input and downloads)', () => 
       for (const name of ['showOpenFilePicker', 'showSaveFilePicker', 'showDirectoryPicker']) delete (window as unknown as Record<string, unknown>)[name];
     });
     await page.goto('/');
+    await startWithNewDesign(page);
     await expect(page.getByRole('region', { name: 'Canvas' })).toBeVisible();
   });
 
@@ -63,6 +65,7 @@ test.describe('without the File System Access API (input and downloads)', () => 
 test.describe('with File System Access handles', () => {
   test.beforeEach(async ({ page }) => {
     await page.goto('/');
+    await startWithNewDesign(page);
     await expect(page.getByRole('region', { name: 'Canvas' })).toBeVisible();
     // The pickers answer with handles in the origin-private file system: real handles, real writes.
     await page.evaluate(async (text) => {

@@ -8,13 +8,19 @@ const seed = z.number().int().min(0).max(0xffffffff).default(1);
 const validationFraction = z.number().min(0).max(0.9).default(0.2);
 const size = (fallback: number, max = 200_000) => z.number().int().min(10).max(max).default(fallback);
 const noise = (fallback: number) => z.number().min(0).max(5).default(fallback);
+export const SPIRAL_TURNS = 1.25;
 
 export const SpiralsSpec = z.strictObject({
   kind: z.literal('spirals'),
   size: size(600),
-  noise: noise(0.1),
+  noise: noise(0.05),
   /** Number of arms; each arm is one class. */
   classes: z.number().int().min(2).max(10).default(2),
+  /**
+   * Full turns each arm makes. 1.25 leaves the arms far enough apart near the centre that a good
+   * net separates them (≥ 97 %); at 1.75 the noisy centre overlaps and even good nets stay near 80 %.
+   */
+  turns: z.number().min(0.25).max(5).default(SPIRAL_TURNS),
   seed,
   validationFraction,
 });

@@ -15,7 +15,7 @@ export interface Points {
 export function generatePoints(spec: PointSpec, rng: Rng): Points {
   switch (spec.kind) {
     case 'spirals':
-      return spirals(spec.size, spec.classes, spec.noise, rng);
+      return spirals(spec.size, spec.classes, spec.noise, spec.turns, rng);
     case 'twoMoons':
       return twoMoons(spec.size, spec.noise, rng);
     case 'circles':
@@ -42,15 +42,15 @@ function fill(size: number, classes: number, point: (cls: number, i: number, n: 
   return { x, y };
 }
 
-function spirals(size: number, arms: number, noise: number, rng: Rng): Points {
+function spirals(size: number, arms: number, noise: number, turns: number, rng: Rng): Points {
   // Radius grows with the angle, so arms interleave: a linear model cannot separate them.
   const { x, y } = fill(size, arms, (cls, i, n) => {
     const t = n > 1 ? i / (n - 1) : 0;
     const r = 0.05 + 0.95 * t;
-    const angle = 1.75 * 2 * Math.PI * t + (2 * Math.PI * cls) / arms;
+    const angle = turns * 2 * Math.PI * t + (2 * Math.PI * cls) / arms;
     return [r * Math.cos(angle) + noise * rng.normal(), r * Math.sin(angle) + noise * rng.normal()];
   });
-  return { x, y, classes: arms, description: `${size} points on ${arms} interleaved spiral arms (noise ${noise}); one class per arm.` };
+  return { x, y, classes: arms, description: `${size} points on ${arms} interleaved spiral arms of ${turns} turns (noise ${noise}); one class per arm.` };
 }
 
 function twoMoons(size: number, noise: number, rng: Rng): Points {

@@ -2,8 +2,15 @@ import { z } from 'zod';
 import { defineLayer, ok } from './types';
 import { single } from './activation';
 
+/**
+ * Share of the old moving average kept at each step. 0.9 (PyTorch's momentum 0.1) lets the moving
+ * statistics catch up within the few hundred steps of a demo run; Keras' 0.99 needs thousands, and
+ * until then inference-mode BatchNorm (validation, decision boundary) uses stale statistics.
+ */
+export const BATCH_NORM_MOMENTUM = 0.9;
+
 export const BatchNormParams = z.strictObject({
-  momentum: z.number().min(0).max(1).default(0.99),
+  momentum: z.number().min(0).max(1).default(BATCH_NORM_MOMENTUM),
   epsilon: z.number().gt(0).max(1).default(1e-3),
 });
 
@@ -14,7 +21,15 @@ export const batchNormLayer = defineLayer({
   category: 'Normalization',
   params: BatchNormParams,
   fields: [
-    { key: 'momentum', label: 'Momentum', kind: 'number', min: 0, max: 1, step: 0.01 },
+    {
+      key: 'momentum',
+      label: 'Momentum',
+      kind: 'number',
+      min: 0,
+      max: 1,
+      step: 0.01,
+      hint: "Share of the old moving average kept per step: 0.9 catches up within a short run (PyTorch's 0.1); Keras' 0.99 suits runs of thousands of steps.",
+    },
     { key: 'epsilon', label: 'Epsilon', kind: 'number', min: 1e-9, max: 1, step: 0.0001 },
   ],
   inputs: { min: 1, max: 1 },

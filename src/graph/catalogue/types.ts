@@ -13,7 +13,7 @@ export type LayerCategory = 'Input and output' | 'Core' | 'Convolution' | 'Norma
 /** How the inspector shows one parameter. */
 export type ParamField =
   | { key: string; label: string; kind: 'int'; min: number; max: number }
-  | { key: string; label: string; kind: 'number'; min: number; max: number; step: number }
+  | { key: string; label: string; kind: 'number'; min: number; max: number; step: number; /** One line under the field: why its default is what it is. */ hint?: string }
   | { key: string; label: string; kind: 'enum'; options: readonly string[] }
   | { key: string; label: string; kind: 'bool' }
   | { key: string; label: string; kind: 'shape' };

@@ -133,7 +133,7 @@ describe('synthetic 2-D datasets', () => {
 
 describe('DatasetSpec (the trust boundary)', () => {
   it('fills defaults from a bare kind', () => {
-    expect(DatasetSpec.parse({ kind: 'spirals' })).toEqual({ kind: 'spirals', size: 600, noise: 0.1, classes: 2, seed: 1, validationFraction: 0.2 });
+    expect(DatasetSpec.parse({ kind: 'spirals' })).toEqual({ kind: 'spirals', size: 600, noise: 0.05, classes: 2, turns: 1.25, seed: 1, validationFraction: 0.2 });
   });
 
   const bad: [string, unknown][] = [

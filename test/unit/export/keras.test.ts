@@ -33,9 +33,18 @@ describe('Keras JSON export', () => {
     // tf.js writes 'normal' for a truncated normal; Keras 3 only accepts the real name.
     expect(conv.config.kernel_initializer).toEqual({ class_name: 'VarianceScaling', config: { scale: 2, mode: 'fan_in', distribution: 'truncated_normal', seed: null } });
     expect(conv.inbound_nodes).toEqual([[['input_1', 0, 0, {}]]]);
+    expect(topology.config.layers.find((l) => l.class_name === 'BatchNormalization')?.config).toMatchObject({ momentum: 0.9 });
     const manifest = JSON.parse(fileText(bundle.files, KERAS_MANIFEST_FILE)) as { paths: string[]; weights: { name: string }[] }[];
     expect(manifest[0].paths).toEqual(['weights.bin']);
     expect(manifest[0].weights[0].name).toBe('conv2d_1/kernel');
+  });
+
+  it("keeps Keras' BatchNorm momentum 0.99 when a design asks for it", async () => {
+    const design = { ...resnet, nodes: resnet.nodes.map((n) => (n.type === 'BatchNorm' ? { ...n, params: { ...n.params, momentum: 0.99 } } : n)) };
+    const topology = JSON.parse(fileText((await exportKeras(design, tf)).files, KERAS_MODEL_FILE)) as { config: { layers: { class_name: string; config: Record<string, unknown> }[] } };
+    const norms = topology.config.layers.filter((l) => l.class_name === 'BatchNormalization');
+    expect(norms.length).toBeGreaterThan(0);
+    for (const l of norms) expect(l.config.momentum).toBe(0.99);
   });
 
   it('with keras3 adds module/registered_name and Keras-3 argument names', async () => {

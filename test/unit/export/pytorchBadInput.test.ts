@@ -57,7 +57,11 @@ describe('PyTorch export: what cannot be exported is refused by name, and nothin
   it('writes BatchNorm momentum the PyTorch way and repeat groups as loops, not unrolled text', () => {
     const files = exportPytorchPackage(cifarResNet(1)).files;
     const model = files.find((f) => f.name === 'model.py')?.data as string;
-    expect(model).toContain('nn.BatchNorm2d(16, eps=0.001, momentum=0.01)');
+    // The examples' 0.9 is PyTorch's 0.1; Keras' 0.99, still available, is PyTorch's 0.01.
+    expect(model).toContain('nn.BatchNorm2d(16, eps=0.001, momentum=0.1)');
+    const keras = cifarResNet(1);
+    keras.nodes = keras.nodes.map((n) => (n.type === 'BatchNorm' ? { ...n, params: { ...n.params, momentum: 0.99 } } : n));
+    expect(exportPytorchPackage(keras).files.find((f) => f.name === 'model.py')?.data as string).toContain('nn.BatchNorm2d(16, eps=0.001, momentum=0.01)');
     const deep = exportPytorchPackage(deepResidualMlp(500)).files.find((f) => f.name === 'model.py')?.data as string;
     expect(deep).toContain('nn.ModuleList(Block() for _ in range(500))');
     expect(deep.split('\n').length).toBeLessThan(400);

@@ -9,6 +9,7 @@ import { buildPlan, type Plan } from './plan/plan';
 import { seedKernels } from './initialize';
 import { defaultClock, Trainer, type TrainerClock } from './trainer';
 import { blockDrop, evaluatePlan, skipLayers } from './evaluate';
+import { compiledArtifacts } from '../export/tfjsModel';
 import { gridInputProblem, predictOnGrid } from './gridPrediction';
 
 type Tf = typeof tfNamespace;
@@ -122,8 +123,8 @@ export class EngineSession {
         if (this.run && !this.run.done) throw new EngineRequestError('busy', 'a run is in progress; stop it before loading another design');
         const compiled = compileDesign(message.design, this.tf);
         const plan = buildPlan(compiled);
-        const parameterCount = compiled.model.countParams();
-        compiled.model.dispose();
+        const parameterCount = compiled.countParams();
+        compiled.dispose();
         this.design = message.design;
         this.post({ v: PROTOCOL_VERSION, type: 'designLoaded', nodeCount: plan.nodes.length, parameterCount, weightIds: plan.weights.map((w) => w.id) });
         return;
@@ -170,24 +171,14 @@ export class EngineSession {
       }
       case 'exportWeights': {
         const run = this.lastRun();
-        const artifacts = await new Promise<tfNamespace.io.ModelArtifacts>((resolve, reject) => {
-          run.compiled.model
-            .save(this.tf.io.withSaveHandler(async (a) => {
-              resolve(a);
-              return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-            }))
-            .catch(reject);
-        });
-        const data = artifacts.weightData;
-        const bytes = data === undefined ? new Uint8Array() : this.tf.io.CompositeArrayBuffer.join(data);
-        const weightData = new Uint8Array(bytes);
+        const artifacts = await compiledArtifacts(run.compiled, this.tf, this.design?.metadata.name ?? run.compiled.name);
         this.post({
           v: PROTOCOL_VERSION,
           type: 'weights',
           requestId: message.requestId,
-          modelTopology: artifacts.modelTopology as Record<string, unknown>,
-          weightSpecs: (artifacts.weightSpecs ?? []).map((s) => ({ ...s, shape: [...s.shape] })),
-          weightData,
+          modelTopology: artifacts.topology,
+          weightSpecs: artifacts.specs.map((s) => ({ ...s })),
+          weightData: new Uint8Array(artifacts.weightData),
         });
         return;
       }
@@ -215,7 +206,7 @@ export class EngineSession {
     }
 
     this.run?.trainer.dispose();
-    this.run?.compiled.model.dispose();
+    this.run?.compiled.dispose();
     this.run = null;
     const compiled = compileDesign(design, this.tf);
     const plan = buildPlan(compiled);

@@ -1,10 +1,14 @@
 import type { Command } from 'commander';
 import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
+import { totalmem } from 'node:os';
 import { EXPORT_FORMATS, exportDesign, WeightsError, WeightsSidecar, WEIGHTS_FORMAT, type ExportedFile, type ExportFormat, type NamedWeights } from '../../src/export';
 import { ImportError, MAX_MODEL_JSON_BYTES } from '../../src/import';
 import { parseModelJsonText } from '../../src/import/json';
 import { checkWeightPath, readWeights } from '../../src/import/weights';
+import { checkResources } from '../../src/compile/resources';
+import type { Design } from '../../src/graph/design';
+import { validateDesign } from '../../src/graph/validate';
 import { readDesignFile } from '../designFile';
 import { UsageError } from '../errors';
 import { pytorchFiles, SYNTHETIC } from './exportPytorch';
@@ -116,11 +120,20 @@ async function readWeightsFile(path: string): Promise<NamedWeights> {
   }
 }
 
+/** Model exports build every weight on tf.js' CPU backend: refuse, before allocating, what cannot fit. */
+function refuseOversized(file: string, design: Design): void {
+  const validation = validateDesign(design);
+  if (!validation.valid) return; // the exporters name these
+  const problems = checkResources(design, validation.nodeShapes, { purpose: 'export', backend: 'cpu', machineBytes: totalmem() });
+  if (problems.length) throw new UsageError(`${file}: ${problems.map((p) => p.message).join('; ')}`);
+}
+
 async function runExport(file: string, options: ExportOptions): Promise<void> {
   if (!(FORMATS as readonly string[]).includes(options.format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not "${options.format}"`);
   if (options.keras3 && options.format !== 'keras') throw new UsageError('--keras3 only applies to --format keras');
   if ((options.dataset || options.config) && options.format !== 'pytorch') throw new UsageError('--dataset and --config only apply to --format pytorch');
   const design = await readDesignFile(file);
+  if (options.format !== 'design') refuseOversized(file, design);
   const weights = options.weights ? await readWeightsFile(options.weights) : undefined;
   if (options.format === 'pytorch') {
     const files = await pytorchFiles(file, design, { weights, dataset: options.dataset, config: options.config });

@@ -10,6 +10,8 @@ import { seedKernels } from './initialize';
 import { defaultClock, Trainer, type TrainerClock } from './trainer';
 import { blockDrop, evaluatePlan, skipLayers } from './evaluate';
 import { compiledArtifacts } from '../export/tfjsModel';
+import { checkResources, type ResourceContext } from '../compile/resources';
+import { validateDesign } from '../graph/validate';
 import { gridInputProblem, predictOnGrid } from './gridPrediction';
 
 type Tf = typeof tfNamespace;
@@ -25,6 +27,8 @@ export interface SessionHost {
    * with `statsAck`). Infinity for consumers that never fall behind, such as the CLI.
    */
   statsMaxInFlight?: number;
+  /** The machine's memory (os.totalmem()), which bounds native backends; browsers cannot tell. */
+  machineBytes?: number;
   setTimer?(callback: () => void, ms: number): unknown;
   clearTimer?(handle: unknown): void;
 }
@@ -121,6 +125,7 @@ export class EngineSession {
     switch (message.type) {
       case 'loadDesign': {
         if (this.run && !this.run.done) throw new EngineRequestError('busy', 'a run is in progress; stop it before loading another design');
+        this.refuseOversized(message.design, { purpose: 'export' });
         const compiled = compileDesign(message.design, this.tf);
         const plan = buildPlan(compiled);
         const parameterCount = compiled.countParams();
@@ -185,6 +190,14 @@ export class EngineSession {
     }
   }
 
+  /** Refuses, before anything is allocated, a design whose tensors cannot fit this backend. */
+  private refuseOversized(design: Design, context: ResourceContext): void {
+    const validation = validateDesign(design);
+    if (!validation.valid) return; // compileDesign reports these
+    const problems = checkResources(design, validation.nodeShapes, { ...context, backend: this.host.backend.active, machineBytes: this.host.machineBytes });
+    if (problems.length) throw new EngineRequestError('design', problems.map((p) => p.message).join('; '));
+  }
+
   private async start(runId: string, settings: TrainSettings): Promise<void> {
     if (this.run && !this.run.done) throw new EngineRequestError('busy', `run "${this.run.runId}" is in progress; stop it first`);
     if (!this.design) throw new EngineRequestError('no-design', 'load a design before starting a run');
@@ -205,6 +218,7 @@ export class EngineSession {
       design = fitDesignToDataset(design, dataset);
     }
 
+    this.refuseOversized(design, { purpose: 'train', run: { batchSize: settings.batchSize, optimizer: settings.optimizer.name, samples: dataset.train.count + dataset.validation.count, evaluationBatch: 256 } });
     this.run?.trainer.dispose();
     this.run?.compiled.dispose();
     this.run = null;

@@ -6,6 +6,10 @@ import { ImportError, MAX_MODEL_JSON_BYTES } from '../../src/import';
 import { parseModelJsonText } from '../../src/import/json';
 import { readWeights, type WeightFiles } from '../../src/import/weights';
 import { weightFilesIn } from '../../electron/files/confinedFolder';
+import { totalmem } from 'node:os';
+import { checkResources } from '../../src/compile/resources';
+import type { Design } from '../../src/graph/design';
+import { validateDesign } from '../../src/graph/validate';
 import { readDesignFile } from '../designFile';
 import { UsageError } from '../errors';
 import { checkOutFolder, describeFsCode, readTextFile } from '../files';
@@ -69,6 +73,14 @@ async function weightsSource(designPath: string, options: ExportOptions): Promis
   return (await stat(path).catch(() => null))?.isFile() ? { path, sidecar: true } : undefined;
 }
 
+/** Model exports build every weight on tf.js' CPU backend: refuse, before allocating, what cannot fit. */
+function refuseOversized(file: string, design: Design): void {
+  const validation = validateDesign(design);
+  if (!validation.valid) return; // the exporters name these
+  const problems = checkResources(design, validation.nodeShapes, { purpose: 'export', backend: 'cpu', machineBytes: totalmem() });
+  if (problems.length) throw new UsageError(`${file}: ${problems.map((p) => p.message).join('; ')}`);
+}
+
 async function runExport(file: string, options: ExportOptions): Promise<void> {
   if (!(FORMATS as readonly string[]).includes(options.format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not "${options.format}"`);
   if (options.keras3 && options.format !== 'keras') throw new UsageError('--keras3 only applies to --format keras');
@@ -76,6 +88,7 @@ async function runExport(file: string, options: ExportOptions): Promise<void> {
   if (options.weights && options.freshWeights) throw new UsageError('--weights and --fresh-weights contradict each other; pass one');
   await checkOutFolder(options.out);
   const design = await readDesignFile(file);
+  if (options.format !== 'design') refuseOversized(file, design);
   const source = await weightsSource(file, options);
   const weights = source ? await readWeightsFile(source.path) : undefined;
   if (source?.sidecar) console.log(`using the weights beside the design: ${source.path} (pass --fresh-weights for freshly initialized ones)`);

@@ -57,7 +57,7 @@ export async function pytorchFiles(file: string, design: Design, options: Pytorc
       await tf.setBackend('cpu');
       const compiled = compileDesign(design, tf);
       weights = weightsFromLayers(compiled.nodeLayers);
-      compiled.model.dispose();
+      compiled.dispose();
     }
     return exportPytorchPackage(design, weights, { config, dataset: dataset && datasetForExport(dataset) }).files;
   } catch (error) {

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
+import { totalmem } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import * as tf from '@tensorflow/tfjs';
 import cliProgress from 'cli-progress';
@@ -19,6 +20,8 @@ import { ACTIVATION_FIELDS, GRADIENT_FIELDS, statValue, type StatsFrame } from '
 import { endLine, epochLine, RUN_LOG_FORMAT, RUN_LOG_VERSION, runHeaderLine, statsLine } from '../../src/protocol/runLog';
 import type { Design } from '../../src/graph/design';
 import { unroll } from '../../src/graph/unroll';
+import { validateDesign } from '../../src/graph/validate';
+import { checkResources } from '../../src/compile/resources';
 
 interface TrainOptions extends DatasetFlags {
   epochs: string;
@@ -137,6 +140,13 @@ export function registerTrain(program: Command): void {
 
       const report = await selectBackend([...nodeBackendCandidates(tf), ...portableCandidates(tf)], backend?.data);
       console.log(`backend: ${describeBackend(report)}`);
+      // The engine refuses these too, but only after loadDesign has built every weight: say so first.
+      const validation = validateDesign(design);
+      if (validation.valid) {
+        const context = { run: { batchSize: settings.data.batchSize, optimizer: settings.data.optimizer.name, evaluationBatch: 256 }, backend: report.active, machineBytes: totalmem() };
+        const problems = checkResources(design, validation.nodeShapes, context);
+        if (problems.length) throw new UsageError(problems.map((p) => p.message).join('; '));
+      }
       const log = options.log ? new RunLogFile(options.log) : null;
       const runId = `rescanvas-${new Date().toISOString().replace(/[-:]|\.\d+/g, '')}-${randomBytes(3).toString('hex')}`;
       log?.write(
@@ -164,6 +174,7 @@ export function registerTrain(program: Command): void {
       let barStarted = false;
       const session = new EngineSession(tf, {
         backend: report,
+        machineBytes: totalmem(),
         statsMaxInFlight: Infinity,
         clock: { now: () => performance.now(), yieldToHost: () => new Promise((resolve) => setImmediate(resolve)) },
         post: (message: FromEngine) => {

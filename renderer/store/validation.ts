@@ -5,6 +5,7 @@ import { layerKind } from '../../src/graph/catalogue';
 import { formatShape, type Shape } from '../../src/graph/shape';
 import { indexGraph } from '../../src/graph/topology';
 import { validateDesign, type Validation } from '../../src/graph/validate';
+import { checkResources } from '../../src/compile/resources';
 import { appStore } from './store';
 
 export interface NodeFacts {
@@ -26,7 +27,10 @@ const IMMEDIATE_LIMIT = 400;
 const DEBOUNCE_MS = 120;
 
 export function deriveValidation(design: Design): ValidationState {
-  const result = validateDesign(design);
+  const validation = validateDesign(design);
+  // Memory is estimated once the shapes are known, for the engine's wasm backend at the default batch.
+  const memory = validation.valid ? checkResources(design, validation.nodeShapes) : [];
+  const result: Validation = memory.length ? { ...validation, diagnostics: [...validation.diagnostics, ...memory], valid: false } : validation;
   const index = indexGraph(design);
   const problems = new Map<string, Diagnostic>();
   for (const d of result.diagnostics) {

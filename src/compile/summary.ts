@@ -29,12 +29,11 @@ export interface DesignSummary {
   weightedLayerCount: number;
 }
 
-/** Keras-style summary computed from the design alone (no tf.js), so the UI can show it on every edit. */
-export function summarizeDesign(design: Design): DesignSummary {
-  const { nodeShapes, valid } = validateDesign(design);
+/** One row per design node, from shapes already inferred (validateDesign's nodeShapes). */
+export function summaryRows(design: Design, nodeShapes: ReadonlyMap<string, Shape>): SummaryRow[] {
   const index = indexGraph(design);
   const groups = groupOf(design);
-  const rows: SummaryRow[] = design.nodes.map((node) => {
+  return design.nodes.map((node) => {
     const kind = layerKind(node.type);
     const inputs = (index.incoming.get(node.id) ?? []).map((e) => nodeShapes.get(e.source));
     const out = nodeShapes.get(node.id) ?? null;
@@ -52,6 +51,12 @@ export function summarizeDesign(design: Design): DesignSummary {
       groupId: group?.id,
     };
   });
+}
+
+/** Keras-style summary computed from the design alone (no tf.js), so the UI can show it on every edit. */
+export function summarizeDesign(design: Design): DesignSummary {
+  const { nodeShapes, valid } = validateDesign(design);
+  const rows = summaryRows(design, nodeShapes);
   return {
     rows,
     totalParams: rows.reduce((n, r) => n + r.params * r.copies, 0),

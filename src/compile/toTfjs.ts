@@ -5,6 +5,7 @@ import { unroll, type UnrolledGraph } from '../graph/unroll';
 import { validateDesign } from '../graph/validate';
 import type { Diagnostic } from '../graph/diagnostics';
 import type * as tfNamespace from '@tensorflow/tfjs';
+import { layersGraph } from './layersTopology';
 
 export class CompileError extends Error {
   constructor(readonly diagnostics: Diagnostic[]) {
@@ -14,7 +15,16 @@ export class CompileError extends Error {
 }
 
 export interface CompiledDesign {
-  model: tfNamespace.LayersModel;
+  /**
+   * The tf.js LayersModel, built on first use. tf.js builds it recursively (one stack frame per
+   * layer), so designs of a few thousand layers cannot have one: training runs the plan over the
+   * layers' own variables, and exports serialize through `layersGraph`, neither needing it.
+   */
+  readonly model: tfNamespace.LayersModel;
+  /** The model's name, as tf.js and exports spell it. */
+  name: string;
+  input: SymbolicTensor;
+  output: SymbolicTensor;
   graph: UnrolledGraph;
   /** Output tensor of every unrolled node, keyed by unrolled id (`dense_1`, `dense_1__3`). */
   nodeOutputs: Map<string, SymbolicTensor>;
@@ -22,6 +32,10 @@ export interface CompiledDesign {
   nodeLayers: Map<string, Layer[]>;
   inputNodeId: string;
   outputNodeId: string;
+  /** Weights of the layers that feed the Output: what the model would count. */
+  countParams(): number;
+  /** Frees every layer's variables (and the model, if it was built). */
+  dispose(): void;
 }
 
 /**
@@ -58,6 +72,32 @@ export function compileDesign(design: Design, tf: Tf): CompiledDesign {
   }
   const output = nodeOutputs.get(outputNodeId);
   if (!inputTensor || !output) throw new CompileError([{ code: 'no-output', severity: 'error', message: 'the Output is not connected to the Input' }]);
-  const model = tf.model({ inputs: inputTensor, outputs: output, name: design.metadata.name.replace(/[^A-Za-z0-9_]/g, '_') || 'model' });
-  return { model, graph, nodeOutputs, nodeLayers, inputNodeId, outputNodeId };
+  const name = design.metadata.name.replace(/[^A-Za-z0-9_]/g, '_') || 'model';
+  let model: tfNamespace.LayersModel | undefined;
+  let disposed = false;
+  const input = inputTensor;
+  const layers = [...nodeLayers.values()].flat();
+  return {
+    get model() {
+      model ??= tf.model({ inputs: input, outputs: output, name });
+      return model;
+    },
+    name,
+    input,
+    output,
+    graph,
+    nodeOutputs,
+    nodeLayers,
+    inputNodeId,
+    outputNodeId,
+    countParams: () => layersGraph(tf, input, output, name).layers.reduce((n, layer) => n + layer.countParams(), 0),
+    dispose: () => {
+      // A built model's dispose frees its layers. Layers only applied to symbolic tensors have no
+      // reference count for Layer.dispose to lower, so their variables are freed one by one.
+      if (disposed) return;
+      disposed = true;
+      if (model) model.dispose();
+      else for (const layer of layers) for (const weight of layer.weights) weight.dispose();
+    },
+  };
 }

@@ -9,6 +9,9 @@ import { buildPlan, type Plan } from './plan/plan';
 import { seedKernels } from './initialize';
 import { defaultClock, Trainer, type TrainerClock } from './trainer';
 import { blockDrop, evaluatePlan, skipLayers } from './evaluate';
+import { compiledArtifacts } from '../export/tfjsModel';
+import { checkResources, type ResourceContext } from '../compile/resources';
+import { validateDesign } from '../graph/validate';
 import { gridInputProblem, predictOnGrid } from './gridPrediction';
 
 type Tf = typeof tfNamespace;
@@ -24,6 +27,8 @@ export interface SessionHost {
    * with `statsAck`). Infinity for consumers that never fall behind, such as the CLI.
    */
   statsMaxInFlight?: number;
+  /** The machine's memory (os.totalmem()), which bounds native backends; browsers cannot tell. */
+  machineBytes?: number;
   setTimer?(callback: () => void, ms: number): unknown;
   clearTimer?(handle: unknown): void;
 }
@@ -120,10 +125,11 @@ export class EngineSession {
     switch (message.type) {
       case 'loadDesign': {
         if (this.run && !this.run.done) throw new EngineRequestError('busy', 'a run is in progress; stop it before loading another design');
+        this.refuseOversized(message.design, { purpose: 'export' });
         const compiled = compileDesign(message.design, this.tf);
         const plan = buildPlan(compiled);
-        const parameterCount = compiled.model.countParams();
-        compiled.model.dispose();
+        const parameterCount = compiled.countParams();
+        compiled.dispose();
         this.design = message.design;
         this.post({ v: PROTOCOL_VERSION, type: 'designLoaded', nodeCount: plan.nodes.length, parameterCount, weightIds: plan.weights.map((w) => w.id) });
         return;
@@ -170,28 +176,26 @@ export class EngineSession {
       }
       case 'exportWeights': {
         const run = this.lastRun();
-        const artifacts = await new Promise<tfNamespace.io.ModelArtifacts>((resolve, reject) => {
-          run.compiled.model
-            .save(this.tf.io.withSaveHandler(async (a) => {
-              resolve(a);
-              return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-            }))
-            .catch(reject);
-        });
-        const data = artifacts.weightData;
-        const bytes = data === undefined ? new Uint8Array() : this.tf.io.CompositeArrayBuffer.join(data);
-        const weightData = new Uint8Array(bytes);
+        const artifacts = await compiledArtifacts(run.compiled, this.tf, this.design?.metadata.name ?? run.compiled.name);
         this.post({
           v: PROTOCOL_VERSION,
           type: 'weights',
           requestId: message.requestId,
-          modelTopology: artifacts.modelTopology as Record<string, unknown>,
-          weightSpecs: (artifacts.weightSpecs ?? []).map((s) => ({ ...s, shape: [...s.shape] })),
-          weightData,
+          modelTopology: artifacts.topology,
+          weightSpecs: artifacts.specs.map((s) => ({ ...s })),
+          weightData: new Uint8Array(artifacts.weightData),
         });
         return;
       }
     }
+  }
+
+  /** Refuses, before anything is allocated, a design whose tensors cannot fit this backend. */
+  private refuseOversized(design: Design, context: ResourceContext): void {
+    const validation = validateDesign(design);
+    if (!validation.valid) return; // compileDesign reports these
+    const problems = checkResources(design, validation.nodeShapes, { ...context, backend: this.host.backend.active, machineBytes: this.host.machineBytes });
+    if (problems.length) throw new EngineRequestError('design', problems.map((p) => p.message).join('; '));
   }
 
   private async start(runId: string, settings: TrainSettings): Promise<void> {
@@ -214,8 +218,9 @@ export class EngineSession {
       design = fitDesignToDataset(design, dataset);
     }
 
+    this.refuseOversized(design, { purpose: 'train', run: { batchSize: settings.batchSize, optimizer: settings.optimizer.name, samples: dataset.train.count + dataset.validation.count, evaluationBatch: 256 } });
     this.run?.trainer.dispose();
-    this.run?.compiled.model.dispose();
+    this.run?.compiled.dispose();
     this.run = null;
     const compiled = compileDesign(design, this.tf);
     const plan = buildPlan(compiled);

@@ -1,13 +1,12 @@
 import type * as tfNamespace from '@tensorflow/tfjs';
 import type { Design } from '../graph/design';
 import type { Tf } from '../graph/catalogue';
-import { compileDesign } from '../compile/toTfjs';
+import { compileDesign, type CompiledDesign } from '../compile/toTfjs';
+import { layersGraph, type JsonObject } from '../compile/layersTopology';
 import { folderName, provenance, type ExportBundle, type ExportProvenance } from './bundle';
 import { packWeights, unpackWeights, type NamedWeights, type WeightArray, type WeightSpec } from './weights';
 
-/** A Keras-style layers topology as tf.js writes it (`{class_name, config, keras_version, backend}`). */
-export type JsonObject = { [key: string]: JsonValue };
-export type JsonValue = string | number | boolean | null | JsonValue[] | JsonObject;
+export type { JsonObject, JsonValue } from '../compile/layersTopology';
 
 export interface ModelArtifacts {
   topology: JsonObject;
@@ -23,36 +22,47 @@ export const TFJS_MODEL_FILE = 'model.json';
 
 /**
  * Compiles the design (the probe-free graph the engine starts from: stock tf.js layers only) and
- * captures what tf.js' own serializer writes, through a save handler so no tfjs-node is needed.
- * With `weights`, their values replace the fresh ones, checked name by name against the model.
+ * serializes it as tf.js' own `model.save` would, without building a LayersModel (whose graph code
+ * recurses once per layer and overflows on deep designs). With `weights`, their values replace
+ * the fresh ones, checked name by name against the model.
  */
 export async function modelArtifacts(design: Design, tf: Tf, weights?: NamedWeights): Promise<ModelArtifacts> {
-  const { model } = compileDesign(design, tf);
+  const compiled = compileDesign(design, tf);
   try {
-    let saved: tfNamespace.io.ModelArtifacts | undefined;
-    await model.save(
-      tf.io.withSaveHandler(async (artifacts) => {
-        saved = artifacts;
-        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-      }),
-    );
-    if (!saved?.modelTopology || !saved.weightSpecs || saved.weightData === undefined) throw new Error('tf.js saved no topology or weights');
-    const specs: WeightSpec[] = saved.weightSpecs.map((s) => {
-      if (s.dtype !== 'float32' || s.quantization) throw new Error(`tf.js saved weight "${s.name}" as ${s.dtype}; expected plain float32`);
-      return { name: s.name, shape: [...s.shape], dtype: 'float32' };
-    });
-    const fresh = new Uint8Array(tf.io.concatenateArrayBuffers(saved.weightData));
-    return {
-      // A JSON round trip drops anything non-JSON tf.js might leave in (undefined fields).
-      topology: JSON.parse(JSON.stringify(saved.modelTopology)) as JsonObject,
-      generatedBy: saved.generatedBy ?? `TensorFlow.js tfjs-layers v${tf.version_layers}`,
-      specs,
-      weightData: weights ? packWeights(specs, weights) : fresh,
-      provenance: provenance(design.metadata.name, weights !== undefined),
-    };
+    return await compiledArtifacts(compiled, tf, design.metadata.name, weights);
   } finally {
-    model.dispose();
+    compiled.dispose();
   }
+}
+
+/** The artifacts of an already compiled design, with its variables' current values (trained or fresh). */
+export async function compiledArtifacts(compiled: CompiledDesign, tf: Tf, designName: string, weights?: NamedWeights): Promise<ModelArtifacts> {
+  const graph = layersGraph(tf, compiled.input, compiled.output, compiled.name);
+  // LayersModel.weights order: every trainable weight by layer, then every non-trainable one.
+  const variables = [...graph.layers.flatMap((l) => l.trainableWeights), ...graph.layers.flatMap((l) => l.nonTrainableWeights)];
+  const specs: WeightSpec[] = variables.map((v) => {
+    if (v.dtype !== 'float32') throw new Error(`weight "${v.originalName}" is ${v.dtype}; expected plain float32`);
+    return { name: v.originalName, shape: [...v.shape] as number[], dtype: 'float32' };
+  });
+  return {
+    // A JSON round trip drops anything non-JSON a layer config might hold (undefined fields).
+    topology: JSON.parse(JSON.stringify(graph.topology)) as JsonObject,
+    generatedBy: `TensorFlow.js tfjs-layers v${tf.version_layers}`,
+    specs,
+    weightData: weights ? packWeights(specs, weights) : freshWeightData(variables),
+    provenance: provenance(designName, weights !== undefined),
+  };
+}
+
+function freshWeightData(variables: readonly { read(): tfNamespace.Tensor }[]): Uint8Array {
+  const arrays = variables.map((v) => v.read().dataSync() as Float32Array);
+  const out = new Float32Array(arrays.reduce((n, a) => n + a.length, 0));
+  let offset = 0;
+  for (const a of arrays) {
+    out.set(a, offset);
+    offset += a.length;
+  }
+  return new Uint8Array(out.buffer);
 }
 
 /** The parsed content of a tf.js `model.json`, as tf.io.getModelArtifactsForJSON reads it. */

@@ -15,7 +15,8 @@ export type DiagnosticCode =
   | 'shape-mismatch'
   | 'concat-mismatch'
   | 'param'
-  | 'group';
+  | 'group'
+  | 'memory';
 
 export type QuickFix =
   | { kind: 'insert-flatten'; edgeId: string }

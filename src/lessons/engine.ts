@@ -177,7 +177,7 @@ export class LocalLessonEngine implements LessonEngine {
 
   private release(): void {
     this.last?.trainer.dispose();
-    this.last?.compiled.model.dispose();
+    this.last?.compiled.dispose();
     this.last = null;
   }
 

@@ -24,6 +24,12 @@ export interface SessionHost {
    * with `statsAck`). Infinity for consumers that never fall behind, such as the CLI.
    */
   statsMaxInFlight?: number;
+  /**
+   * Least time between two stats frames (100 ms) and two progress reports (50 ms) sent. A consumer in
+   * this process that measures from every step (the lessons) sets both to 0.
+   */
+  statsIntervalMs?: number;
+  progressIntervalMs?: number;
   setTimer?(callback: () => void, ms: number): unknown;
   clearTimer?(handle: unknown): void;
 }
@@ -35,10 +41,17 @@ interface ActiveRun {
   plan: Plan;
   finished: Promise<void>;
   done: boolean;
+  state: 'running' | 'paused';
 }
 
 const PROGRESS_INTERVAL_MS = 50;
 const timers = globalThis as unknown as { setTimeout(callback: () => void, ms: number): unknown; clearTimeout(handle: unknown): void };
+
+/** The request id of a message too malformed to parse, when it has a readable one, so its sender hears of it. */
+function requestIdOf(raw: unknown): string | undefined {
+  const id = typeof raw === 'object' && raw !== null ? (raw as { requestId?: unknown }).requestId : undefined;
+  return typeof id === 'string' && id.length > 0 && id.length <= 200 ? id : undefined;
+}
 
 class EngineRequestError extends Error {
   constructor(readonly code: ErrorCode, message: string) {
@@ -69,7 +82,7 @@ export class EngineSession {
   constructor(private readonly tf: Tf, private readonly host: SessionHost) {
     this.clock = host.clock ?? defaultClock;
     this.coalescer = new StatsCoalescer((frame, seq) => this.post({ v: PROTOCOL_VERSION, type: 'statsFrame', seq, frame }), {
-      intervalMs: 100,
+      intervalMs: host.statsIntervalMs ?? 100,
       maxInFlight: host.statsMaxInFlight ?? 2,
       now: () => this.clock.now(),
       setTimer: host.setTimer ?? ((callback, ms) => timers.setTimeout(callback, ms)),
@@ -90,7 +103,7 @@ export class EngineSession {
   async handle(raw: unknown): Promise<void> {
     const parsed = parseToEngine(raw);
     if (!parsed.ok) {
-      this.post({ v: PROTOCOL_VERSION, type: 'error', code: parsed.code, message: parsed.message, inReplyTo: parsed.inReplyTo });
+      this.post({ v: PROTOCOL_VERSION, type: 'error', code: parsed.code, message: parsed.message, inReplyTo: parsed.inReplyTo, requestId: requestIdOf(raw) });
       return;
     }
     const message = parsed.message;
@@ -98,7 +111,15 @@ export class EngineSession {
       await this.dispatch(message);
     } catch (error) {
       const code: ErrorCode = error instanceof EngineRequestError ? error.code : error instanceof CompileError ? 'design' : error instanceof DatasetError ? 'dataset' : 'internal';
-      this.post({ v: PROTOCOL_VERSION, type: 'error', code, message: error instanceof Error ? error.message : String(error), inReplyTo: message.type, runId: 'runId' in message ? message.runId : undefined });
+      this.post({
+        v: PROTOCOL_VERSION,
+        type: 'error',
+        code,
+        message: error instanceof Error ? error.message : String(error),
+        inReplyTo: message.type,
+        runId: 'runId' in message ? message.runId : undefined,
+        requestId: 'requestId' in message && message.requestId ? message.requestId : undefined,
+      });
     }
   }
 
@@ -118,6 +139,11 @@ export class EngineSession {
 
   private async dispatch(message: ToEngine): Promise<void> {
     switch (message.type) {
+      case 'hello': {
+        const run = this.run && !this.run.done ? { runId: this.run.runId, state: this.run.state } : null;
+        this.post({ v: PROTOCOL_VERSION, type: 'engineState', requestId: message.requestId, backend: this.host.backend, run });
+        return;
+      }
       case 'loadDesign': {
         if (this.run && !this.run.done) throw new EngineRequestError('busy', 'a run is in progress; stop it before loading another design');
         const compiled = compileDesign(message.design, this.tf);
@@ -125,7 +151,7 @@ export class EngineSession {
         const parameterCount = compiled.model.countParams();
         compiled.model.dispose();
         this.design = message.design;
-        this.post({ v: PROTOCOL_VERSION, type: 'designLoaded', nodeCount: plan.nodes.length, parameterCount, weightIds: plan.weights.map((w) => w.id) });
+        this.post({ v: PROTOCOL_VERSION, type: 'designLoaded', requestId: message.requestId, nodeCount: plan.nodes.length, parameterCount, weightIds: plan.weights.map((w) => w.id) });
         return;
       }
       case 'start':
@@ -230,18 +256,21 @@ export class EngineSession {
       {
         progress: (p) => {
           const now = this.clock.now();
-          if (now - lastProgressAt < PROGRESS_INTERVAL_MS && p.step !== p.totalSteps) return;
+          if (now - lastProgressAt < (this.host.progressIntervalMs ?? PROGRESS_INTERVAL_MS) && p.step !== p.totalSteps) return;
           lastProgressAt = now;
           this.post({ v: PROTOCOL_VERSION, type: 'progress', runId, ...p });
         },
         epoch: (e) => this.post({ v: PROTOCOL_VERSION, type: 'metrics', runId, ...e }),
         frame: (f) => this.coalescer.push(f),
         diagnostics: (d) => this.post({ v: PROTOCOL_VERSION, type: 'diagnostics', runId, diagnostics: d }),
-        state: (state) => this.post({ v: PROTOCOL_VERSION, type: 'state', runId, state }),
+        state: (state) => {
+          if (this.run?.runId === runId) this.run.state = state;
+          this.post({ v: PROTOCOL_VERSION, type: 'state', runId, state });
+        },
       },
       this.clock,
     );
-    const run: ActiveRun = { runId, trainer, compiled, plan, finished: Promise.resolve(), done: false };
+    const run: ActiveRun = { runId, trainer, compiled, plan, finished: Promise.resolve(), done: false, state: 'running' };
     this.run = run;
     run.finished = trainer
       .run()
@@ -261,8 +290,23 @@ export class EngineSession {
       });
   }
 
+  /**
+   * Stops the run, if any, and frees the last run's weights and data once it has ended. The session
+   * stays usable: a later loadDesign and start work as on a fresh one.
+   */
   dispose(): void {
-    this.run?.trainer.stop();
+    const run = this.run;
+    this.run = null;
     this.coalescer.dispose();
+    if (!run) return;
+    const release = (): void => {
+      run.trainer.dispose();
+      run.compiled.model.dispose();
+    };
+    if (run.done) release();
+    else {
+      run.trainer.stop();
+      void run.finished.then(release);
+    }
   }
 }

@@ -88,6 +88,13 @@ export class ElectronEngineConnection implements EngineConnection {
       this.messages.emit({ v: PROTOCOL_VERSION, type: 'error', code: 'bad-message', message: parsed.error });
       return;
     }
+    if (parsed.message.type === 'error' && parsed.message.code === 'crash') {
+      // The engine says its memory cannot be trusted (wasm out of memory, abort): replace it.
+      this.messages.emit(parsed.message);
+      this.setStatus({ state: 'crashed', message: parsed.message.message, restarting: true });
+      this.restart();
+      return;
+    }
     if (parsed.message.type === 'ready' || parsed.message.type === 'engineState') this.setStatus({ state: 'ready', backend: parsed.message.backend });
     this.messages.emit(parsed.message);
   }

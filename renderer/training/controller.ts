@@ -187,7 +187,10 @@ export async function startTraining(): Promise<void> {
   } catch (error) {
     const text = error instanceof Error ? error.message : String(error);
     appStore.getState().runDone(runId, { reason: 'failed', epochs: 0, steps: 0, loss: null, accuracy: null, validationLoss: null, validationAccuracy: null });
-    appStore.getState().setTrainingMessage({ text: `The design could not be compiled: ${text} — ${ERROR_HINTS.design}`, tone: 'error' });
+    const code = error instanceof EngineReplyError ? error.code : 'internal';
+    // Only a design error is the design's fault; an engine failure is reported as what it was.
+    if (code === 'design') appStore.getState().setTrainingMessage({ text: `The design could not be compiled: ${text} — ${ERROR_HINTS.design}`, tone: 'error' });
+    else if (code !== 'crash') appStore.getState().setTrainingMessage({ text: failureText(code, text), tone: 'error' });
     return;
   }
   connection.send({ type: 'start', runId, settings: built.settings });

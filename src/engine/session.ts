@@ -47,6 +47,18 @@ interface ActiveRun {
 const PROGRESS_INTERVAL_MS = 50;
 const timers = globalThis as unknown as { setTimeout(callback: () => void, ms: number): unknown; clearTimeout(handle: unknown): void };
 
+/**
+ * Failures after which this engine's memory cannot be trusted: the wasm heap out of bounds or out
+ * of memory, an Emscripten abort, a typed array too large to allocate. The host must replace the
+ * engine (a fresh worker, fresh wasm memory), so they are reported as 'crash', never as a design error.
+ */
+export function isFatalEngineError(error: unknown): boolean {
+  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return /memory access out of bounds|out of memory|Aborted\(|RuntimeError|Invalid typed array length|Array buffer allocation failed/i.test(text);
+}
+
+const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
 /** The request id of a message too malformed to parse, when it has a readable one, so its sender hears of it. */
 function requestIdOf(raw: unknown): string | undefined {
   const id = typeof raw === 'object' && raw !== null ? (raw as { requestId?: unknown }).requestId : undefined;
@@ -110,12 +122,13 @@ export class EngineSession {
     try {
       await this.dispatch(message);
     } catch (error) {
-      const code: ErrorCode = error instanceof EngineRequestError ? error.code : error instanceof CompileError ? 'design' : error instanceof DatasetError ? 'dataset' : 'internal';
+      const fatal = isFatalEngineError(error);
+      const code: ErrorCode = fatal ? 'crash' : error instanceof EngineRequestError ? error.code : error instanceof CompileError ? 'design' : error instanceof DatasetError ? 'dataset' : 'internal';
       this.post({
         v: PROTOCOL_VERSION,
         type: 'error',
         code,
-        message: error instanceof Error ? error.message : String(error),
+        message: fatal ? `the engine failed: ${errorText(error)}` : errorText(error),
         inReplyTo: message.type,
         runId: 'runId' in message ? message.runId : undefined,
         requestId: 'requestId' in message && message.requestId ? message.requestId : undefined,
@@ -282,7 +295,8 @@ export class EngineSession {
       })
       .catch((error: unknown) => {
         run.done = true;
-        this.post({ v: PROTOCOL_VERSION, type: 'error', code: 'internal', runId, message: error instanceof Error ? error.message : String(error) });
+        const fatal = isFatalEngineError(error);
+        this.post({ v: PROTOCOL_VERSION, type: 'error', code: fatal ? 'crash' : 'internal', runId, message: fatal ? `the engine failed: ${errorText(error)}` : errorText(error) });
         this.post({ v: PROTOCOL_VERSION, type: 'done', runId, reason: 'failed', epochs: 0, steps: trainer.steps, loss: null, accuracy: null, validationLoss: null, validationAccuracy: null });
       })
       .finally(() => {

@@ -1,15 +1,17 @@
 /**
- * Runs sandboxed before the page, with context isolation: exposes the bridge and hands the engine's
- * MessagePort to the page (ports cannot cross contextBridge; window.postMessage can carry them).
+ * Runs sandboxed before the page, with context isolation: exposes the bridge and, when the page
+ * asks, hands it the engine's MessagePort (ports cannot cross contextBridge; window.postMessage can
+ * carry them).
  */
 import { contextBridge, ipcRenderer } from 'electron';
 import type { ENGINE_PORT_MESSAGE } from '../src/protocol/ipc';
 import { createBridge } from './preload/bridge';
+import { enginePortHandOver } from './preload/enginePort';
 
 const ENGINE_PORT: typeof ENGINE_PORT_MESSAGE = 'rescanvas:engine-port';
 
-contextBridge.exposeInMainWorld('rescanvas', createBridge(ipcRenderer));
-
-ipcRenderer.on('engine:port', (event) => {
-  window.postMessage(ENGINE_PORT, window.location.origin, event.ports);
+const enginePort = enginePortHandOver<MessagePort>(ipcRenderer, {
+  handOver: (port) => window.postMessage(ENGINE_PORT, window.location.origin, [port]),
 });
+
+contextBridge.exposeInMainWorld('rescanvas', createBridge(ipcRenderer, () => enginePort.request()));

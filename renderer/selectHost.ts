@@ -2,6 +2,7 @@ import { setHost, type Host } from './host';
 import { MemoryHost } from './host/memory';
 import { ElectronHost } from './host/electronHost';
 import { WebHost } from './host/web';
+import { WorkerEngineConnection } from './engine/workerConnection';
 import type { Design } from '../src/graph/design';
 import type { SaveResult } from './host/host';
 
@@ -13,7 +14,7 @@ const SESSION_KEY = 'rescanvas.memoryHost.files';
  */
 class SessionMemoryHost extends MemoryHost {
   constructor() {
-    super();
+    super(() => new WorkerEngineConnection());
     try {
       const saved: unknown = JSON.parse(sessionStorage.getItem(SESSION_KEY) ?? '{}');
       if (saved && typeof saved === 'object') {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { LESSONS, findLesson, formatOutcome, LocalLessonEngine, runLesson, verdict, type LessonResult } from '../../src/lessons';
+import { LESSONS, findLesson, formatOutcome, inProcessLessonEngine, runLesson, verdict, type LessonResult } from '../../src/lessons';
 import { UsageError } from '../errors';
 
 /** Exit code when a lesson ran but its expected outcome did not hold (0: held, 2: bad usage). */
@@ -43,7 +43,7 @@ export function registerLesson(program: Command): void {
       console.log(`Lesson ${lesson.number}: ${lesson.title} (${variant}, seed ${seed}; tf.js wasm, SIMD ${status.simd ? 'on' : 'off'})\n${lesson.point}\n`);
       lesson.steps.forEach((s, i) => console.log(`${i + 1}. ${s}`));
       console.log('');
-      const engine = new LocalLessonEngine(tf);
+      const engine = inProcessLessonEngine(tf, { active: 'wasm', detail: `SIMD ${status.simd ? 'on' : 'off'}`, skipped: [], forced: true });
       const cpuBefore = process.cpuUsage();
       let result: LessonResult;
       try {

@@ -7,7 +7,8 @@ import * as tf from '@tensorflow/tfjs';
 import cliProgress from 'cli-progress';
 import { readDesignFile } from '../designFile';
 import { UsageError } from '../errors';
-import { EngineSession } from '../../src/engine/session';
+import { inProcessEngine } from '../../src/engine/inProcess';
+import { request } from '../../src/protocol/request';
 import { selectBackend, describeBackend } from '../../src/engine/backends/select';
 import { portableCandidates } from '../../src/engine/backends/portable';
 import { nodeBackendCandidates } from '../../electron/engine/nodeBackends';
@@ -15,7 +16,7 @@ import { BackendName, Optimizer, TrainSettings, type TrainSettingsInput } from '
 import { describePreset, withPreset } from '../../src/graph/presetSettings';
 import { explicitPresetFields } from '../presetFlags';
 import { datasetFlags, datasetFromFlags, designInputShape, type DatasetFlags } from '../datasetFlags';
-import { PROTOCOL_VERSION, describeIssues, type FromEngine } from '../../src/protocol/messages';
+import { describeIssues, type FromEngine } from '../../src/protocol/messages';
 import { ACTIVATION_FIELDS, GRADIENT_FIELDS, statValue, type StatsFrame } from '../../src/protocol/stats';
 import { endLine, epochLine, RUN_LOG_FORMAT, RUN_LOG_VERSION, runHeaderLine, statsLine } from '../../src/protocol/runLog';
 import type { Design } from '../../src/graph/design';
@@ -172,68 +173,72 @@ export function registerTrain(program: Command): void {
       let lastFrame: StatsFrame | null = null;
       let failure: string | null = null;
       let barStarted = false;
-      const session = new EngineSession(tf, {
+      const engine = inProcessEngine(tf, {
         backend: report,
         machineBytes: totalmem(),
         statsMaxInFlight: Infinity,
         clock: { now: () => performance.now(), yieldToHost: () => new Promise((resolve) => setImmediate(resolve)) },
-        post: (message: FromEngine) => {
-          switch (message.type) {
-            case 'progress':
-              if (!barStarted) {
-                bar.start(message.totalSteps, 0, { epoch: 1, epochs: message.epochs, loss: '-', acc: '-', rate: '-' });
-                barStarted = true;
-              }
-              step = message.step;
-              stepsPerEpoch = message.stepsPerEpoch;
-              bar.update(message.step, { epoch: message.epoch + 1, epochs: message.epochs, loss: message.loss.toFixed(4), acc: message.accuracy.toFixed(3), rate: message.stepsPerSecond.toFixed(0) });
-              return;
-            case 'metrics': {
-              const validation = message.validationLoss === null ? '' : `, validation loss ${message.validationLoss.toFixed(4)}, accuracy ${(message.validationAccuracy ?? 0).toFixed(3)}`;
-              bar.stop();
-              barStarted = false;
-              epochs = message.epoch;
-              log?.write(
-                epochLine({
-                  epoch: message.epoch,
-                  // Progress messages are throttled; every epoch runs stepsPerEpoch steps.
-                  step: stepsPerEpoch ? message.epoch * stepsPerEpoch : step,
-                  loss: finite(message.loss),
-                  accuracy: finite(message.accuracy),
-                  validationLoss: finite(message.validationLoss),
-                  validationAccuracy: finite(message.validationAccuracy),
-                  learningRate: finite(message.learningRate),
-                  elapsedMs: performance.now() - startedAt,
-                }),
-              );
-              console.log(`epoch ${message.epoch}: loss ${message.loss.toFixed(4)}, accuracy ${message.accuracy.toFixed(3)}${validation} (${(message.durationMs / 1000).toFixed(1)} s)`);
-              return;
-            }
-            case 'statsFrame':
-              lastFrame = message.frame;
-              log?.write(statsLine(message.frame));
-              return;
-            case 'diagnostics':
-              for (const d of message.diagnostics) console.error(`${d.severity}: ${d.nodeId ? `${d.nodeId}: ` : ''}${d.message}${d.fix ? ' (rerun with --fit)' : ''}`);
-              return;
-            case 'error':
-              failure = message.message;
-              return;
-            case 'done':
-              bar.stop();
-              ended = true;
-              log?.write(endLine({ reason: message.reason, step: message.steps, epoch: message.epochs, elapsedMs: performance.now() - startedAt }));
-              console.log(`done (${message.reason}) after ${message.epochs} epochs, ${message.steps} steps`);
-              return;
-            default:
-              return;
-          }
-        },
       });
-      await session.handle({ v: PROTOCOL_VERSION, type: 'loadDesign', design });
-      if (failure === null) await session.handle({ v: PROTOCOL_VERSION, type: 'start', runId, settings: settings.data });
-      await session.idle();
-      session.dispose();
+      engine.link.subscribe((message: FromEngine) => {
+        switch (message.type) {
+          case 'progress':
+            if (!barStarted) {
+              bar.start(message.totalSteps, 0, { epoch: 1, epochs: message.epochs, loss: '-', acc: '-', rate: '-' });
+              barStarted = true;
+            }
+            step = message.step;
+            stepsPerEpoch = message.stepsPerEpoch;
+            bar.update(message.step, { epoch: message.epoch + 1, epochs: message.epochs, loss: message.loss.toFixed(4), acc: message.accuracy.toFixed(3), rate: message.stepsPerSecond.toFixed(0) });
+            return;
+          case 'metrics': {
+            const validation = message.validationLoss === null ? '' : `, validation loss ${message.validationLoss.toFixed(4)}, accuracy ${(message.validationAccuracy ?? 0).toFixed(3)}`;
+            bar.stop();
+            barStarted = false;
+            epochs = message.epoch;
+            log?.write(
+              epochLine({
+                epoch: message.epoch,
+                // Progress messages are throttled; every epoch runs stepsPerEpoch steps.
+                step: stepsPerEpoch ? message.epoch * stepsPerEpoch : step,
+                loss: finite(message.loss),
+                accuracy: finite(message.accuracy),
+                validationLoss: finite(message.validationLoss),
+                validationAccuracy: finite(message.validationAccuracy),
+                learningRate: finite(message.learningRate),
+                elapsedMs: performance.now() - startedAt,
+              }),
+            );
+            console.log(`epoch ${message.epoch}: loss ${message.loss.toFixed(4)}, accuracy ${message.accuracy.toFixed(3)}${validation} (${(message.durationMs / 1000).toFixed(1)} s)`);
+            return;
+          }
+          case 'statsFrame':
+            lastFrame = message.frame;
+            log?.write(statsLine(message.frame));
+            return;
+          case 'diagnostics':
+            for (const d of message.diagnostics) console.error(`${d.severity}: ${d.nodeId ? `${d.nodeId}: ` : ''}${d.message}${d.fix ? ' (rerun with --fit)' : ''}`);
+            return;
+          case 'error':
+            failure = message.message;
+            return;
+          case 'done':
+            bar.stop();
+            ended = true;
+            log?.write(endLine({ reason: message.reason, step: message.steps, epoch: message.epochs, elapsedMs: performance.now() - startedAt }));
+            console.log(`done (${message.reason}) after ${message.epochs} epochs, ${message.steps} steps`);
+            return;
+          default:
+            return;
+        }
+      });
+      try {
+        await request(engine.link, { type: 'loadDesign', design });
+        engine.link.send({ type: 'start', runId, settings: settings.data });
+      } catch (error) {
+        failure = error instanceof Error ? error.message : String(error);
+      }
+      await engine.settled();
+      engine.dispose();
       // A run the engine refused still ends its log, so a reader can tell it from one that was cut off.
       if (!ended) log?.write(endLine({ reason: 'failed', step, epoch: epochs, elapsedMs: performance.now() - startedAt }));
       log?.close();

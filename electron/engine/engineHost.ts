@@ -5,7 +5,7 @@
  * engine is restarted a bounded number of times, and the UI is told about both.
  */
 import type { z } from 'zod';
-import { describeZodError, type EngineHostStatus, type EnginePortMessage } from '../../src/protocol/ipc';
+import { describeZodError, EngineHostCommand, type EngineHostStatus, type EnginePortMessage } from '../../src/protocol/ipc';
 
 /** A running engine process: Electron's UtilityProcess or a worker_threads Worker, adapted. */
 export interface EngineChild {
@@ -66,6 +66,10 @@ export class EngineHost<ToEngine, FromEngine> {
     this.port = port;
     port.onMessage((raw) => {
       if (this.port !== port) return;
+      if (EngineHostCommand.safeParse(raw).success) {
+        this.restart();
+        return;
+      }
       const parsed = this.options.toEngine.safeParse(raw);
       if (!parsed.success) {
         this.report({ event: 'rejected', direction: 'to-engine', message: describeZodError(parsed.error, 'message to the engine refused') });
@@ -77,6 +81,22 @@ export class EngineHost<ToEngine, FromEngine> {
       }
       this.child.postMessage(parsed.data);
     });
+  }
+
+  /**
+   * Replaces the engine with a fresh one — a new thread or process, so fresh memory — on request
+   * (Restart engine). Runs in progress are lost; the crash budget starts over.
+   */
+  restart(): void {
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    this.restartTimer = null;
+    const old = this.child;
+    this.child = null;
+    old?.kill();
+    this.stopping = false;
+    this.restartTimes = [];
+    this.launch();
+    this.report({ event: 'restarted', attempt: 0, requested: true });
   }
 
   stop(): void {

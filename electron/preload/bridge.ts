@@ -13,7 +13,8 @@ export interface IpcRendererLike {
   removeListener(channel: string, listener: (event: unknown, payload: unknown) => void): unknown;
 }
 
-export function createBridge(ipc: IpcRendererLike): RescanvasBridge {
+/** `requestEnginePort`: asks the preload to hand the engine's port to the page (preload/enginePort.ts). */
+export function createBridge(ipc: IpcRendererLike, requestEnginePort: () => void = () => undefined): RescanvasBridge {
   const invoke = (channel: InvokeChannel, payload?: unknown): Promise<unknown> => ipc.invoke(channel, payload);
   const externalOpens = bufferedEvent(ipc, 'design:external-open');
   return {
@@ -28,6 +29,7 @@ export function createBridge(ipc: IpcRendererLike): RescanvasBridge {
     setDocumentState: (state) => invoke('document:state', state),
     onMenuCommand: (listener) => subscribe(ipc, 'menu:command', listener),
     onExternalOpen: externalOpens,
+    requestEnginePort: () => requestEnginePort(),
   };
 }
 

@@ -1,6 +1,5 @@
 import { PROTOCOL_VERSION, type ToEngineInput } from '../../src/protocol/messages';
-import { EngineHostStatus } from '../../src/protocol/ipc';
-import { waitForEnginePort } from '../host/enginePort';
+import { EngineHostStatus, type EngineHostCommand } from '../../src/protocol/ipc';
 import { Listeners, parseIncoming, type EngineConnection, type EngineMessage, type EngineStatus } from './connection';
 
 /**
@@ -16,7 +15,7 @@ export class ElectronEngineConnection implements EngineConnection {
   private readonly statuses = new Listeners<EngineStatus>();
   private current: EngineStatus = { state: 'starting' };
 
-  constructor(portPromise: Promise<MessagePort> = waitForEnginePort()) {
+  constructor(portPromise: Promise<MessagePort>) {
     void portPromise.then((port) => this.attach(port));
   }
 
@@ -38,9 +37,12 @@ export class ElectronEngineConnection implements EngineConnection {
     return this.statuses.add(listener);
   }
 
-  /** The desktop host restarts a crashed engine itself; a manual restart waits for its next `ready`. */
+  /** Asks the desktop host for a fresh engine (a new thread, fresh memory); it answers `restarted`, then the engine `ready`. */
   restart(): void {
     this.setStatus({ state: 'starting' });
+    const command: EngineHostCommand = { kind: 'host', command: 'restart' };
+    if (this.port) this.port.postMessage(command);
+    else this.queue.push(command);
   }
 
   dispose(): void {
@@ -57,6 +59,9 @@ export class ElectronEngineConnection implements EngineConnection {
     this.port = port;
     port.onmessage = (event: MessageEvent<unknown>) => this.receive(event.data);
     port.start();
+    // The handshake: a page that connects to an engine already running (after a reload) learns its
+    // state from the answer; one that is still starting answers once ready.
+    port.postMessage({ v: PROTOCOL_VERSION, type: 'hello' });
     for (const message of this.queue.splice(0)) port.postMessage(message);
   }
 
@@ -66,8 +71,15 @@ export class ElectronEngineConnection implements EngineConnection {
       const status = EngineHostStatus.safeParse(wrapper.status);
       if (!status.success) return;
       const s = status.data;
-      if (s.event === 'crashed') this.setStatus({ state: 'crashed', message: s.message, restarting: s.restarting });
-      else if (s.event === 'restarted') this.setStatus({ state: 'starting' });
+      if (s.event === 'crashed') {
+        // Requests waiting on the dead engine end with it.
+        this.messages.emit({ v: PROTOCOL_VERSION, type: 'error', code: 'crash', message: s.message });
+        this.setStatus({ state: 'crashed', message: s.message, restarting: s.restarting });
+      }
+      else if (s.event === 'restarted') {
+        this.setStatus({ state: 'starting' });
+        this.port?.postMessage({ v: PROTOCOL_VERSION, type: 'hello' });
+      }
       else if (s.event === 'rejected') this.messages.emit({ v: PROTOCOL_VERSION, type: 'error', code: 'bad-message', message: s.message });
       return;
     }
@@ -76,7 +88,14 @@ export class ElectronEngineConnection implements EngineConnection {
       this.messages.emit({ v: PROTOCOL_VERSION, type: 'error', code: 'bad-message', message: parsed.error });
       return;
     }
-    if (parsed.message.type === 'ready') this.setStatus({ state: 'ready', backend: parsed.message.backend });
+    if (parsed.message.type === 'error' && parsed.message.code === 'crash') {
+      // The engine says its memory cannot be trusted (wasm out of memory, abort): replace it.
+      this.messages.emit(parsed.message);
+      this.setStatus({ state: 'crashed', message: parsed.message.message, restarting: true });
+      this.restart();
+      return;
+    }
+    if (parsed.message.type === 'ready' || parsed.message.type === 'engineState') this.setStatus({ state: 'ready', backend: parsed.message.backend });
     this.messages.emit(parsed.message);
   }
 }

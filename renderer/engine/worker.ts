@@ -28,19 +28,29 @@ function post(message: unknown): void {
   scope.postMessage(message);
 }
 
+/** What arrives while the backend is chosen, handed to the session once it exists. */
+let early: unknown[] | null = [];
+let session: EngineSession | null = null;
+scope.onmessage = (event: MessageEvent<unknown>) => {
+  if (session) void session.handle(event.data);
+  else early?.push(event.data);
+};
+
 async function main(): Promise<void> {
   const backend = await selectBackend(
     portableCandidates(tf, {
       wasmPaths: { 'tfjs-backend-wasm.wasm': wasmPlainUrl, 'tfjs-backend-wasm-simd.wasm': wasmSimdUrl, 'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedUrl },
     }),
   );
-  const session = new EngineSession(tf, {
+  const started = new EngineSession(tf, {
     post: (message: FromEngine) => post(message),
     backend,
     clock: { now: () => performance.now(), yieldToHost },
   });
-  scope.onmessage = (event: MessageEvent<unknown>) => void session.handle(event.data);
-  session.announce();
+  started.announce();
+  session = started;
+  for (const message of early ?? []) void started.handle(message);
+  early = null;
 }
 
 main().catch((error: unknown) => {

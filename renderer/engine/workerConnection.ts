@@ -70,20 +70,24 @@ export class WorkerEngineConnection implements EngineConnection {
         this.messages.emit({ v: PROTOCOL_VERSION, type: 'error', code: 'bad-message', message: parsed.error });
         return;
       }
-      if (parsed.message.type === 'ready') this.setStatus({ state: 'ready', backend: parsed.message.backend });
-      if (parsed.message.type === 'error' && parsed.message.code === 'crash') this.crashed(parsed.message.message);
+      if (parsed.message.type === 'ready' || parsed.message.type === 'engineState') this.setStatus({ state: 'ready', backend: parsed.message.backend });
       this.messages.emit(parsed.message);
+      if (parsed.message.type === 'error' && parsed.message.code === 'crash') this.crashed(parsed.message.message, false);
     };
     worker.onerror = (event: ErrorEvent) => {
       event.preventDefault();
       if (this.worker === worker) this.crashed(event.message || 'the training worker stopped with an uncaught error');
     };
+    // The handshake, answered once the worker has chosen its backend (it queues what comes before).
+    worker.postMessage({ v: PROTOCOL_VERSION, type: 'hello' });
     worker.onmessageerror = () => {
       if (this.worker === worker) this.messages.emit({ v: PROTOCOL_VERSION, type: 'error', code: 'bad-message', message: 'a message from the training worker could not be read' });
     };
   }
 
-  private crashed(message: string): void {
+  /** `tell`: also send listeners a crash error, so requests waiting on the dead engine end. */
+  private crashed(message: string, tell = true): void {
+    if (tell) this.messages.emit({ v: PROTOCOL_VERSION, type: 'error', code: 'crash', message });
     const now = performance.now();
     this.crashes = [...this.crashes.filter((t) => now - t < RESTART_WINDOW_MS), now];
     const restarting = this.crashes.length <= MAX_AUTO_RESTARTS;

@@ -3,8 +3,8 @@
  * (`exportWeights` → `weights`), as the exporters take them: by tf.js weight name.
  */
 import type { NamedWeights, WeightArray } from '../../src/export/weights';
-import { PROTOCOL_VERSION, type FromEngineOf } from '../../src/protocol/messages';
-import type { EngineConnection } from '../engine';
+import type { FromEngineOf } from '../../src/protocol/messages';
+import { request, type EngineLink } from '../../src/protocol/request';
 
 type WeightsMessage = Pick<FromEngineOf<'weights'>, 'weightSpecs' | 'weightData'>;
 
@@ -26,35 +26,14 @@ export function decodeEngineWeights(message: WeightsMessage): NamedWeights {
   return out;
 }
 
-let sequence = 0;
-
 /**
  * Asks the engine for its model's weights; null when it has none (no run since it started), does not
  * answer within `timeoutMs`, or sends something unreadable. The caller then exports without weights.
  */
-export function requestEngineWeights(engine: Pick<EngineConnection, 'send' | 'subscribe'>, timeoutMs = 20_000): Promise<NamedWeights | null> {
-  const requestId = `export-${Date.now()}-${++sequence}`;
-  return new Promise((resolve) => {
-    let settled = false;
-    const finish = (value: NamedWeights | null) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      unsubscribe();
-      resolve(value);
-    };
-    const timer = setTimeout(() => finish(null), timeoutMs);
-    const unsubscribe = engine.subscribe((message) => {
-      if (message.type === 'weights' && message.requestId === requestId) {
-        try {
-          finish(decodeEngineWeights(message));
-        } catch {
-          finish(null);
-        }
-      } else if (message.type === 'error' && message.inReplyTo === 'exportWeights') {
-        finish(null);
-      }
-    });
-    engine.send({ v: PROTOCOL_VERSION, type: 'exportWeights', requestId });
-  });
+export async function requestEngineWeights(engine: EngineLink, timeoutMs = 20_000): Promise<NamedWeights | null> {
+  try {
+    return decodeEngineWeights(await request(engine, { type: 'exportWeights' }, { timeoutMs }));
+  } catch {
+    return null;
+  }
 }

@@ -7,6 +7,9 @@ import { z } from 'zod';
 import { describeZodError, INVOKE_CHANNELS, MenuCommand, OpenResult, ReplyEnvelope, type InvokeChannel, type InvokeReply, type RescanvasBridge } from '../../src/protocol/ipc';
 import type { ExportBundle, Host, OpenResult as HostOpenResult, RecoveryEntry, RunLogResult, SaveResult } from './host';
 import type { Design } from '../../src/graph/design';
+import type { EngineConnection } from '../engine/connection';
+import { ElectronEngineConnection } from '../engine/electronConnection';
+import { waitForEnginePort } from './enginePort';
 
 declare global {
   interface Window {
@@ -20,7 +23,19 @@ const message = (error: unknown): string => (error instanceof Error ? error.mess
 export class ElectronHost implements Host {
   readonly kind = 'electron' as const;
 
-  constructor(private readonly bridge: RescanvasBridge) {}
+  private connection: EngineConnection | null = null;
+
+  constructor(
+    private readonly bridge: RescanvasBridge,
+    /** The page's window, where the preload posts the port; read on first use (tests have none). */
+    private readonly scope: () => Window = () => window,
+  ) {}
+
+  /** The desktop engine, over the port the preload hands over when asked. */
+  engine(): EngineConnection {
+    this.connection ??= new ElectronEngineConnection(waitForEnginePort(this.scope(), () => this.bridge.requestEnginePort()));
+    return this.connection;
+  }
 
   async openDesign(): Promise<HostOpenResult> {
     return this.resultOf('design:open', () => this.bridge.openDesign());

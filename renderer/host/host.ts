@@ -5,6 +5,7 @@
  */
 import type { Design } from '../../src/graph/design';
 import type { MenuCommand } from '../../src/protocol/ipc';
+import type { EngineConnection } from '../engine/connection';
 
 export interface OpenedDesign {
   design: Design;
@@ -57,6 +58,11 @@ export interface Host {
    * file, Open Recent. A result that arrived before the first listener is delivered to it.
    */
   onExternalOpen(listener: (result: OpenResult) => void): () => void;
+  /**
+   * The line to the training engine this host runs (the desktop engine, a Web Worker), started on
+   * the first call; later calls return the same connection.
+   */
+  engine(): EngineConnection;
 }
 
 export { MENU_COMMANDS, type MenuCommand } from '../../src/protocol/ipc';

@@ -1,16 +1,15 @@
 import type { Host } from './host';
-import { MemoryHost } from './memory';
 
 export type { Host } from './host';
 
 let current: Host | null = null;
 
 /**
- * The host the UI runs on. The desktop preload and the web entry install theirs with setHost before
- * the UI mounts; without one (unit tests) the UI gets an in-memory host.
+ * The host the UI runs on, installed with setHost before the UI mounts (renderer/selectHost.ts;
+ * tests install a MemoryHost). Without one this throws: a silent stand-in would lose saves.
  */
 export function getHost(): Host {
-  current ??= new MemoryHost();
+  if (!current) throw new Error('no host is installed: call setHost() (renderer/selectHost.ts) before the UI starts');
   return current;
 }
 

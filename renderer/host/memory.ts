@@ -2,6 +2,7 @@ import type { Design } from '../../src/graph/design';
 import { parseDesignText } from '../../src/graph/parse';
 import { MAX_RUN_LOG_BYTES } from '../../src/protocol/runLog';
 import { formatBytes } from '../../src/protocol/runLogFile';
+import type { EngineConnection } from '../engine/connection';
 import type { ExportBundle, Host, MenuCommand, OpenResult, RecoveryEntry, RunLogResult, SaveResult } from './host';
 
 /** A host that keeps files in memory: for tests and for the contract suite every host must pass. */
@@ -21,6 +22,16 @@ export class MemoryHost implements Host {
   private readonly listeners = new Set<(command: MenuCommand) => void>();
   private readonly openListeners = new Set<(result: OpenResult) => void>();
   private pendingExternal: OpenResult[] = [];
+  private connection: EngineConnection | null = null;
+
+  /** `engine` makes the training engine; without one, asking for the engine is an error. */
+  constructor(private readonly makeEngine: (() => EngineConnection) | null = null) {}
+
+  engine(): EngineConnection {
+    if (!this.makeEngine) throw new Error('this in-memory host has no training engine: construct it with one');
+    this.connection ??= this.makeEngine();
+    return this.connection;
+  }
 
   async openDesign(): Promise<OpenResult> {
     if (this.nextOpen === null) return { status: 'cancelled' };

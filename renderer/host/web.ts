@@ -10,6 +10,8 @@ import { parseRecoveryText } from '../../src/protocol/ipc';
 import { MAX_RUN_LOG_BYTES } from '../../src/protocol/runLog';
 import { formatBytes } from '../../src/protocol/runLogFile';
 import { decodeTextFile } from '../../src/protocol/textFile';
+import type { EngineConnection } from '../engine/connection';
+import { WorkerEngineConnection } from '../engine/workerConnection';
 import type { ExportBundle, Host, MenuCommand, OpenResult, RecoveryEntry, RunLogResult, SaveResult } from './host';
 import type { BrowserFiles, WriteTarget } from './web/browserFiles';
 import { downloadFiles } from './web/downloadFiles';
@@ -34,6 +36,8 @@ export interface WebHostOptions {
   newHandleId?: () => string;
   /** Largest run log read; tests lower it. */
   maxRunLogBytes?: number;
+  /** Makes the training engine: a Web Worker (the default), or a test's own. */
+  engine?: () => EngineConnection;
 }
 
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
@@ -42,6 +46,7 @@ export class WebHost implements Host {
   readonly kind = 'web' as const;
   private readonly targets = new Map<string, WriteTarget>();
   private readonly newHandleId: () => string;
+  private connection: EngineConnection | null = null;
 
   constructor(private readonly options: WebHostOptions) {
     this.newHandleId = options.newHandleId ?? (() => `web-${crypto.randomUUID()}`);
@@ -68,6 +73,11 @@ export class WebHost implements Host {
         },
       },
     });
+  }
+
+  engine(): EngineConnection {
+    this.connection ??= (this.options.engine ?? (() => new WorkerEngineConnection()))();
+    return this.connection;
   }
 
   get filesKind(): BrowserFiles['kind'] {

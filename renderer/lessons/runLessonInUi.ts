@@ -43,7 +43,7 @@ export async function runLessonInUi(id: string, variant: LessonVariant, seed = 1
   }
   if (running) return;
   const connection = getEngine();
-  const engine = new ProtocolLessonEngine({ send: (m) => connection.send(m), subscribe: (l) => connection.subscribe(l) });
+  const engine = new ProtocolLessonEngine(connection);
   running = engine;
   state.setRuns(() => []);
   try {

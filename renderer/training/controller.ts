@@ -1,5 +1,6 @@
 import type { GridBounds, GridPrediction } from '../../src/protocol/boundary';
 import type { FromEngineOf } from '../../src/protocol/messages';
+import { answersRequest, EngineReplyError, request } from '../../src/protocol/request';
 import { describeBackend } from '../../src/engine/backends/select';
 import { getEngine, type EngineConnection, type EngineMessage } from '../engine';
 import { parseIncoming } from '../engine/connection';
@@ -14,9 +15,6 @@ import { buildSettings, runLabel } from './settings';
  * frames (high rate), and the panel's buttons become protocol messages. One per page.
  */
 let engine: EngineConnection | null = null;
-let pendingLoad: { resolve: () => void; reject: (message: string) => void } | null = null;
-const pendingGrids = new Map<string, { resolve: (p: GridPrediction) => void; reject: (message: string) => void }>();
-let gridSeq = 0;
 
 const ERROR_HINTS: Record<string, string> = {
   'dataset-mismatch': 'Tick "Fit design to dataset", or change the Input shape and Output units to match the dataset.',
@@ -50,10 +48,6 @@ function handle(message: EngineMessage): void {
     case 'ready':
       s.setBackend(message.backend, 'ready');
       return;
-    case 'designLoaded':
-      pendingLoad?.resolve();
-      pendingLoad = null;
-      return;
     case 'state':
       s.runState(message.runId, message.state);
       return;
@@ -81,40 +75,38 @@ function handle(message: EngineMessage): void {
       if (message.runId === active) s.setTrainingMessage({ text: outcomeText(message), tone: message.reason === 'completed' || message.reason === 'stopped' ? 'info' : 'error' });
       return;
     }
-    case 'blockDrop':
-      if (active) s.runBlockDrop(active, { baseline: message.baseline, results: message.results });
-      return;
-    case 'gridPrediction':
-      pendingGrids.get(message.requestId)?.resolve(message);
-      pendingGrids.delete(message.requestId);
-      return;
     case 'error':
       onError(message);
       return;
+    case 'engineState':
+      // The engine outlived the page (a reload on the desktop): a run it still holds cannot be shown here, so end it.
+      if (message.run && message.run.runId !== active && engine) {
+        engine.send({ type: 'stop', runId: message.run.runId });
+        s.setTrainingMessage({ text: 'Stopped the run that was training before the page reloaded.', tone: 'info' });
+      }
+      return;
+    // Replies to requests: request() hands each to its caller.
+    case 'designLoaded':
+    case 'blockDrop':
+    case 'gridPrediction':
     case 'evaluation':
+    case 'layersSkipped':
     case 'weights':
       return;
   }
 }
 
+function failureText(code: string, message: string): string {
+  const hint = ERROR_HINTS[code] ?? '';
+  return `Training failed: ${message}${hint ? ` — ${hint}` : ''}`;
+}
+
+/** Errors no request() is waiting for: about a run, or from the engine itself. */
 function onError(message: FromEngineOf<'error'>): void {
+  if (answersRequest(message)) return;
   const s = appStore.getState();
-  if (message.inReplyTo === 'predictGrid') {
-    for (const [id, p] of pendingGrids) {
-      p.reject(message.message);
-      pendingGrids.delete(id);
-    }
-    return;
-  }
-  if (message.inReplyTo === 'loadDesign' && pendingLoad) {
-    pendingLoad.reject(message.message);
-    pendingLoad = null;
-    return;
-  }
-  if (message.inReplyTo === 'dropBlocks') s.setBlockDropPending(false);
   if (message.inReplyTo === 'start') s.setRunPhase('idle');
-  const hint = ERROR_HINTS[message.code] ?? '';
-  s.setTrainingMessage({ text: `Training failed: ${message.message}${hint ? ` — ${hint}` : ''}`, tone: 'error' });
+  s.setTrainingMessage({ text: failureText(message.code, message.message), tone: 'error' });
 }
 
 function snapshotProfile(runId: string): void {
@@ -143,8 +135,6 @@ export function connectTraining(connection: EngineConnection = getEngine()): Eng
     s.setBackend(null, 'crashed');
     if (s.activeRunId && s.runPhase !== 'idle') s.runDone(s.activeRunId, { reason: 'failed', epochs: s.progress?.epoch ?? 0, steps: s.progress?.step ?? 0, loss: null, accuracy: null, validationLoss: null, validationAccuracy: null });
     s.setBlockDropPending(false);
-    pendingLoad?.reject(status.message);
-    pendingLoad = null;
     s.setTrainingMessage({
       text: `The training engine crashed: ${status.message} — ${status.restarting ? 'it is restarting; press Train to try again.' : 'it crashed repeatedly; press Restart engine, and lower the batch size or dataset size.'}`,
       tone: 'error',
@@ -193,14 +183,14 @@ export async function startTraining(): Promise<void> {
   statsStore.clear();
   s.runStarting({ id: runId, label: runLabel(designName, s.trainingForm), designName, design, settings: built.settings, startedAt: Date.now(), steps: [], epochs: [], outcome: null, profile: null, blockDrop: null });
   try {
-    await new Promise<void>((resolve, reject) => {
-      pendingLoad = { resolve, reject: (m) => reject(new Error(m)) };
-      connection.send({ type: 'loadDesign', design });
-    });
+    await request(connection, { type: 'loadDesign', design });
   } catch (error) {
     const text = error instanceof Error ? error.message : String(error);
     appStore.getState().runDone(runId, { reason: 'failed', epochs: 0, steps: 0, loss: null, accuracy: null, validationLoss: null, validationAccuracy: null });
-    appStore.getState().setTrainingMessage({ text: `The design could not be compiled: ${text} — ${ERROR_HINTS.design}`, tone: 'error' });
+    const code = error instanceof EngineReplyError ? error.code : 'internal';
+    // Only a design error is the design's fault; an engine failure is reported as what it was.
+    if (code === 'design') appStore.getState().setTrainingMessage({ text: `The design could not be compiled: ${text} — ${ERROR_HINTS.design}`, tone: 'error' });
+    else if (code !== 'crash') appStore.getState().setTrainingMessage({ text: failureText(code, text), tone: 'error' });
     return;
   }
   connection.send({ type: 'start', runId, settings: built.settings });
@@ -231,15 +221,19 @@ export function restartEngine(): void {
 export function dropBlocks(sets?: string[][]): void {
   const s = appStore.getState();
   if (!s.activeRunId) return;
+  const runId = s.activeRunId;
   s.setBlockDropPending(true);
-  requireEngine().send({ type: 'dropBlocks', requestId: crypto.randomUUID(), sets });
+  request(requireEngine(), { type: 'dropBlocks', sets }).then(
+    (reply) => appStore.getState().runBlockDrop(runId, { baseline: reply.baseline, results: reply.results }),
+    (error: unknown) => {
+      const now = appStore.getState();
+      now.setBlockDropPending(false);
+      if (error instanceof EngineReplyError && error.code !== 'crash') now.setTrainingMessage({ text: failureText(error.code, error.message), tone: 'error' });
+    },
+  );
 }
 
 /** Class probabilities of the current weights on a grid over `bounds`. */
 export function predictGrid(bounds: GridBounds, resolution: number): Promise<GridPrediction> {
-  const requestId = `grid-${++gridSeq}`;
-  return new Promise((resolve, reject) => {
-    pendingGrids.set(requestId, { resolve, reject: (m) => reject(new Error(m)) });
-    requireEngine().send({ type: 'predictGrid', requestId, bounds, resolution });
-  });
+  return request(requireEngine(), { type: 'predictGrid', bounds, resolution });
 }

@@ -29,6 +29,12 @@ export interface SessionHost {
   statsMaxInFlight?: number;
   /** The machine's memory (os.totalmem()), which bounds native backends; browsers cannot tell. */
   machineBytes?: number;
+  /**
+   * Least time between two stats frames (100 ms) and two progress reports (50 ms) sent. A consumer in
+   * this process that measures from every step (the lessons) sets both to 0.
+   */
+  statsIntervalMs?: number;
+  progressIntervalMs?: number;
   setTimer?(callback: () => void, ms: number): unknown;
   clearTimer?(handle: unknown): void;
 }
@@ -40,10 +46,29 @@ interface ActiveRun {
   plan: Plan;
   finished: Promise<void>;
   done: boolean;
+  state: 'running' | 'paused';
 }
 
 const PROGRESS_INTERVAL_MS = 50;
 const timers = globalThis as unknown as { setTimeout(callback: () => void, ms: number): unknown; clearTimeout(handle: unknown): void };
+
+/**
+ * Failures after which this engine's memory cannot be trusted: the wasm heap out of bounds or out
+ * of memory, an Emscripten abort, a typed array too large to allocate. The host must replace the
+ * engine (a fresh worker, fresh wasm memory), so they are reported as 'crash', never as a design error.
+ */
+export function isFatalEngineError(error: unknown): boolean {
+  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return /memory access out of bounds|out of memory|Aborted\(|RuntimeError|Invalid typed array length|Array buffer allocation failed/i.test(text);
+}
+
+const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/** The request id of a message too malformed to parse, when it has a readable one, so its sender hears of it. */
+function requestIdOf(raw: unknown): string | undefined {
+  const id = typeof raw === 'object' && raw !== null ? (raw as { requestId?: unknown }).requestId : undefined;
+  return typeof id === 'string' && id.length > 0 && id.length <= 200 ? id : undefined;
+}
 
 class EngineRequestError extends Error {
   constructor(readonly code: ErrorCode, message: string) {
@@ -74,7 +99,7 @@ export class EngineSession {
   constructor(private readonly tf: Tf, private readonly host: SessionHost) {
     this.clock = host.clock ?? defaultClock;
     this.coalescer = new StatsCoalescer((frame, seq) => this.post({ v: PROTOCOL_VERSION, type: 'statsFrame', seq, frame }), {
-      intervalMs: 100,
+      intervalMs: host.statsIntervalMs ?? 100,
       maxInFlight: host.statsMaxInFlight ?? 2,
       now: () => this.clock.now(),
       setTimer: host.setTimer ?? ((callback, ms) => timers.setTimeout(callback, ms)),
@@ -95,15 +120,24 @@ export class EngineSession {
   async handle(raw: unknown): Promise<void> {
     const parsed = parseToEngine(raw);
     if (!parsed.ok) {
-      this.post({ v: PROTOCOL_VERSION, type: 'error', code: parsed.code, message: parsed.message, inReplyTo: parsed.inReplyTo });
+      this.post({ v: PROTOCOL_VERSION, type: 'error', code: parsed.code, message: parsed.message, inReplyTo: parsed.inReplyTo, requestId: requestIdOf(raw) });
       return;
     }
     const message = parsed.message;
     try {
       await this.dispatch(message);
     } catch (error) {
-      const code: ErrorCode = error instanceof EngineRequestError ? error.code : error instanceof CompileError ? 'design' : error instanceof DatasetError ? 'dataset' : 'internal';
-      this.post({ v: PROTOCOL_VERSION, type: 'error', code, message: error instanceof Error ? error.message : String(error), inReplyTo: message.type, runId: 'runId' in message ? message.runId : undefined });
+      const fatal = isFatalEngineError(error);
+      const code: ErrorCode = fatal ? 'crash' : error instanceof EngineRequestError ? error.code : error instanceof CompileError ? 'design' : error instanceof DatasetError ? 'dataset' : 'internal';
+      this.post({
+        v: PROTOCOL_VERSION,
+        type: 'error',
+        code,
+        message: fatal ? `the engine failed: ${errorText(error)}` : errorText(error),
+        inReplyTo: message.type,
+        runId: 'runId' in message ? message.runId : undefined,
+        requestId: 'requestId' in message && message.requestId ? message.requestId : undefined,
+      });
     }
   }
 
@@ -123,6 +157,11 @@ export class EngineSession {
 
   private async dispatch(message: ToEngine): Promise<void> {
     switch (message.type) {
+      case 'hello': {
+        const run = this.run && !this.run.done ? { runId: this.run.runId, state: this.run.state } : null;
+        this.post({ v: PROTOCOL_VERSION, type: 'engineState', requestId: message.requestId, backend: this.host.backend, run });
+        return;
+      }
       case 'loadDesign': {
         if (this.run && !this.run.done) throw new EngineRequestError('busy', 'a run is in progress; stop it before loading another design');
         this.refuseOversized(message.design, { purpose: 'export' });
@@ -131,7 +170,7 @@ export class EngineSession {
         const parameterCount = compiled.countParams();
         compiled.dispose();
         this.design = message.design;
-        this.post({ v: PROTOCOL_VERSION, type: 'designLoaded', nodeCount: plan.nodes.length, parameterCount, weightIds: plan.weights.map((w) => w.id) });
+        this.post({ v: PROTOCOL_VERSION, type: 'designLoaded', requestId: message.requestId, nodeCount: plan.nodes.length, parameterCount, weightIds: plan.weights.map((w) => w.id) });
         return;
       }
       case 'start':
@@ -235,18 +274,21 @@ export class EngineSession {
       {
         progress: (p) => {
           const now = this.clock.now();
-          if (now - lastProgressAt < PROGRESS_INTERVAL_MS && p.step !== p.totalSteps) return;
+          if (now - lastProgressAt < (this.host.progressIntervalMs ?? PROGRESS_INTERVAL_MS) && p.step !== p.totalSteps) return;
           lastProgressAt = now;
           this.post({ v: PROTOCOL_VERSION, type: 'progress', runId, ...p });
         },
         epoch: (e) => this.post({ v: PROTOCOL_VERSION, type: 'metrics', runId, ...e }),
         frame: (f) => this.coalescer.push(f),
         diagnostics: (d) => this.post({ v: PROTOCOL_VERSION, type: 'diagnostics', runId, diagnostics: d }),
-        state: (state) => this.post({ v: PROTOCOL_VERSION, type: 'state', runId, state }),
+        state: (state) => {
+          if (this.run?.runId === runId) this.run.state = state;
+          this.post({ v: PROTOCOL_VERSION, type: 'state', runId, state });
+        },
       },
       this.clock,
     );
-    const run: ActiveRun = { runId, trainer, compiled, plan, finished: Promise.resolve(), done: false };
+    const run: ActiveRun = { runId, trainer, compiled, plan, finished: Promise.resolve(), done: false, state: 'running' };
     this.run = run;
     run.finished = trainer
       .run()
@@ -258,7 +300,8 @@ export class EngineSession {
       })
       .catch((error: unknown) => {
         run.done = true;
-        this.post({ v: PROTOCOL_VERSION, type: 'error', code: 'internal', runId, message: error instanceof Error ? error.message : String(error) });
+        const fatal = isFatalEngineError(error);
+        this.post({ v: PROTOCOL_VERSION, type: 'error', code: fatal ? 'crash' : 'internal', runId, message: fatal ? `the engine failed: ${errorText(error)}` : errorText(error) });
         this.post({ v: PROTOCOL_VERSION, type: 'done', runId, reason: 'failed', epochs: 0, steps: trainer.steps, loss: null, accuracy: null, validationLoss: null, validationAccuracy: null });
       })
       .finally(() => {
@@ -266,8 +309,23 @@ export class EngineSession {
       });
   }
 
+  /**
+   * Stops the run, if any, and frees the last run's weights and data once it has ended. The session
+   * stays usable: a later loadDesign and start work as on a fresh one.
+   */
   dispose(): void {
-    this.run?.trainer.stop();
+    const run = this.run;
+    this.run = null;
     this.coalescer.dispose();
+    if (!run) return;
+    const release = (): void => {
+      run.trainer.dispose();
+      run.compiled.model.dispose();
+    };
+    if (run.done) release();
+    else {
+      run.trainer.stop();
+      void run.finished.then(release);
+    }
   }
 }

@@ -1,70 +1,61 @@
-import { PROTOCOL_VERSION, type FromEngine, type FromEngineOf, type ToEngineInput } from '../protocol/messages';
+import type { FromEngine } from '../protocol/messages';
+import { PROTOCOL_VERSION } from '../protocol/messages';
+import { request, type EngineLink } from '../protocol/request';
 import { TrainSettings } from '../protocol/settings';
 import { StepLosses, type DropReport, type LessonEngine, type RunRecord, type TrainEvents, type TrainRequest } from './engine';
 
-/** A line to an engine that speaks the protocol: the UI's engine connection, or an in-process EngineSession. */
-export interface EngineLink {
-  send(message: ToEngineInput): void;
-  /** Messages the engine sends; others on the same line (e.g. grid predictions) are ignored. */
-  subscribe(listener: (message: FromEngine | { type: string }) => void): () => void;
-}
-
-const KNOWN = new Set<string>(['ready', 'designLoaded', 'state', 'progress', 'metrics', 'statsFrame', 'diagnostics', 'evaluation', 'blockDrop', 'layersSkipped', 'weights', 'error', 'done']);
-
-function isFromEngine(message: FromEngine | { type: string }): message is FromEngine {
-  return KNOWN.has(message.type);
-}
+export type { EngineLink } from '../protocol/request';
 
 let counter = 0;
 
+const withPrefix = (error: unknown): Error => new Error(`engine: ${error instanceof Error ? error.message : String(error)}`);
+
 /**
  * A LessonEngine over the engine protocol: loadDesign + start, progress/metrics/statsFrame/done back,
- * dropBlocks for residual block-drop, skipLayers for the plain twin of lesson 10.
+ * dropBlocks for residual block-drop, skipLayers for the plain twin of lesson 10. The UI runs it over
+ * its engine connection; the CLI and tests over an EngineSession in their own process.
  */
 export class ProtocolLessonEngine implements LessonEngine {
   private currentRunId: string | null = null;
 
-  constructor(private readonly link: EngineLink) {}
+  /** `release` frees what the link holds (an in-process engine) when the lessons are done with it. */
+  constructor(
+    private readonly link: EngineLink,
+    private readonly release: () => void = () => undefined,
+  ) {}
 
-  /** Resolves with the first message `pick` accepts; rejects on an engine error about `about`. */
-  private waitFor<T>(pick: (m: FromEngine) => T | undefined, about: (m: FromEngineOf<'error'>) => boolean, onMessage?: (m: FromEngine) => void): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const unsubscribe = this.link.subscribe((raw) => {
-        if (!isFromEngine(raw)) return;
-        onMessage?.(raw);
-        if (raw.type === 'error' && about(raw)) {
+  /** Resolves with the run's `done`; rejects on an engine error about the run. */
+  private runEnd(runId: string, onMessage: (m: FromEngine) => void): Promise<FromEngine & { type: 'done' }> {
+    return new Promise((resolve, reject) => {
+      const unsubscribe = this.link.subscribe((m) => {
+        onMessage(m);
+        if (m.type === 'error' && (m.runId === runId || m.code === 'crash')) {
           unsubscribe();
-          reject(new Error(`engine: ${raw.message}`));
-          return;
-        }
-        const picked = pick(raw);
-        if (picked !== undefined) {
+          reject(new Error(`engine: ${m.message}`));
+        } else if (m.type === 'done' && m.runId === runId) {
           unsubscribe();
-          resolve(picked);
+          resolve(m);
         }
       });
     });
   }
 
-  async train(request: TrainRequest, events: TrainEvents = {}): Promise<RunRecord> {
-    const settings = TrainSettings.parse(request.settings);
-    const loaded = this.waitFor((m) => (m.type === 'designLoaded' ? m : undefined), (e) => e.inReplyTo === 'loadDesign');
-    this.link.send({ v: PROTOCOL_VERSION, type: 'loadDesign', design: request.design });
-    await loaded;
-    const runId = `${request.runId}#${++counter}`;
+  async train(req: TrainRequest, events: TrainEvents = {}): Promise<RunRecord> {
+    const settings = TrainSettings.parse(req.settings);
+    await request(this.link, { type: 'loadDesign', design: req.design }).catch((error: unknown) => {
+      throw withPrefix(error);
+    });
+    const runId = `${req.runId}#${++counter}`;
     const record: RunRecord = { runId, outcome: { reason: 'stopped', epochs: 0, steps: 0, loss: null, accuracy: null, validationLoss: null, validationAccuracy: null }, epochs: [], stepLosses: [], initFrame: null, lastFrame: null, diagnostics: [], wallMs: 0 };
     const losses = new StepLosses(record.stepLosses);
     let stopSent = false;
     const started = (globalThis as unknown as { performance: { now(): number } }).performance.now();
-    const done = this.waitFor(
-      (m) => (m.type === 'done' && m.runId === runId ? m : undefined),
-      (e) => e.runId === runId || (e.inReplyTo === 'start' && e.runId === undefined),
-      (m) => {
+    const done = this.runEnd(runId, (m) => {
         if (m.type === 'progress' && m.runId === runId) {
           const { v: _v, type: _t, runId: _r, ...report } = m;
           losses.add(report);
           events.progress?.(report);
-          if (request.maxSteps !== undefined && report.step >= request.maxSteps && !stopSent) {
+          if (req.maxSteps !== undefined && report.step >= req.maxSteps && !stopSent) {
             stopSent = true;
             this.link.send({ v: PROTOCOL_VERSION, type: 'stop', runId });
           }
@@ -80,13 +71,12 @@ export class ProtocolLessonEngine implements LessonEngine {
         } else if (m.type === 'diagnostics' && m.runId === runId) {
           record.diagnostics.push(...m.diagnostics);
         }
-      },
-    );
+    });
     this.currentRunId = runId;
     this.link.send({ v: PROTOCOL_VERSION, type: 'start', runId, settings });
     try {
       const { v: _v, type: _t, runId: _r, reason, ...outcome } = await done;
-      if (reason === 'failed') throw new Error(`run "${request.runId}" failed in the engine`);
+      if (reason === 'failed') throw new Error(`run "${req.runId}" failed in the engine`);
       record.outcome = { ...outcome, reason };
     } finally {
       this.currentRunId = null;
@@ -99,18 +89,16 @@ export class ProtocolLessonEngine implements LessonEngine {
   }
 
   async dropBlocks(sets?: string[][]): Promise<DropReport> {
-    const requestId = `lesson-drop-${++counter}`;
-    const reply = this.waitFor((m) => (m.type === 'blockDrop' && m.requestId === requestId ? m : undefined), (e) => e.inReplyTo === 'dropBlocks');
-    this.link.send({ v: PROTOCOL_VERSION, type: 'dropBlocks', requestId, sets });
-    const { baseline, results } = await reply;
+    const { baseline, results } = await request(this.link, { type: 'dropBlocks', sets }).catch((error: unknown) => {
+      throw withPrefix(error);
+    });
     return { baseline, results };
   }
 
   async skipLayers(spans: { from: string; to: string }[]): Promise<DropReport> {
-    const requestId = `lesson-skip-${++counter}`;
-    const reply = this.waitFor((m) => (m.type === 'layersSkipped' && m.requestId === requestId ? m : undefined), (e) => e.inReplyTo === 'skipLayers');
-    this.link.send({ v: PROTOCOL_VERSION, type: 'skipLayers', requestId, spans });
-    const { baseline, results } = await reply;
+    const { baseline, results } = await request(this.link, { type: 'skipLayers', spans }).catch((error: unknown) => {
+      throw withPrefix(error);
+    });
     return { baseline, results };
   }
 
@@ -120,5 +108,6 @@ export class ProtocolLessonEngine implements LessonEngine {
 
   dispose(): void {
     this.stop();
+    this.release();
   }
 }

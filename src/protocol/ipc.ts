@@ -135,11 +135,16 @@ export type EventChannel = keyof typeof EVENT_CHANNELS;
 export const EngineHostStatus = z.discriminatedUnion('event', [
   z.strictObject({ event: z.literal('started') }),
   z.strictObject({ event: z.literal('crashed'), exitCode: z.number().int(), restarting: z.boolean(), message: z.string() }),
-  z.strictObject({ event: z.literal('restarted'), attempt: z.number().int() }),
+  /** `requested`: the user asked for a fresh engine (Restart engine), rather than a crash. */
+  z.strictObject({ event: z.literal('restarted'), attempt: z.number().int(), requested: z.boolean().optional() }),
   z.strictObject({ event: z.literal('rejected'), direction: z.enum(['to-engine', 'from-engine']), message: z.string() }),
   z.strictObject({ event: z.literal('stopped') }),
 ]);
 export type EngineHostStatus = z.infer<typeof EngineHostStatus>;
+
+/** What the page may ask of the engine host itself on the engine port (beside engine messages). */
+export const EngineHostCommand = z.strictObject({ kind: z.literal('host'), command: z.literal('restart') });
+export type EngineHostCommand = z.infer<typeof EngineHostCommand>;
 
 /** Every message on the engine port, main → renderer. The engine's own part is typed by its schema. */
 export type EnginePortMessage<FromEngine> = { kind: 'engine'; message: FromEngine } | { kind: 'host'; status: EngineHostStatus };
@@ -160,6 +165,8 @@ export interface RescanvasBridge {
   setDocumentState(state: InvokeRequest<'document:state'>): Promise<unknown>;
   onMenuCommand(listener: (command: unknown) => void): () => void;
   onExternalOpen(listener: (result: unknown) => void): () => void;
+  /** Asks for the engine's MessagePort; it arrives as a window message tagged ENGINE_PORT_MESSAGE. */
+  requestEnginePort(): void;
 }
 
 /** Keeps messages readable: the first few issues, each with its path. */

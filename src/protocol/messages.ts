@@ -13,13 +13,24 @@ const v = z.literal(PROTOCOL_VERSION).default(PROTOCOL_VERSION);
 const RunId = z.string().min(1).max(200);
 /** A design node id or an unrolled copy id (`add_1__3`). */
 const UnrolledId = z.string().min(1).max(200);
+/**
+ * Chosen by the sender of a request; the reply and any error about the request echo it, so a
+ * client with several requests in flight can tell whose answer arrived (src/protocol/request.ts).
+ */
+const RequestId = z.string().max(200);
+const optionalRequestId = RequestId.optional();
 
 // ---- to the engine ----
-export const LoadDesign = z.strictObject({ v, type: z.literal('loadDesign'), design: Design });
-export const Start = z.strictObject({ v, type: z.literal('start'), runId: RunId, settings: TrainSettings });
-export const Pause = z.strictObject({ v, type: z.literal('pause'), runId: RunId });
-export const Resume = z.strictObject({ v, type: z.literal('resume'), runId: RunId });
-export const Stop = z.strictObject({ v, type: z.literal('stop'), runId: RunId });
+/**
+ * The handshake: whoever opens a line to the engine (a page after a load or reload, a client after a
+ * restart) asks, and the engine answers with `engineState` — its backend and its run, if any.
+ */
+export const Hello = z.strictObject({ v, type: z.literal('hello'), requestId: optionalRequestId });
+export const LoadDesign = z.strictObject({ v, type: z.literal('loadDesign'), requestId: optionalRequestId, design: Design });
+export const Start = z.strictObject({ v, type: z.literal('start'), requestId: optionalRequestId, runId: RunId, settings: TrainSettings });
+export const Pause = z.strictObject({ v, type: z.literal('pause'), requestId: optionalRequestId, runId: RunId });
+export const Resume = z.strictObject({ v, type: z.literal('resume'), requestId: optionalRequestId, runId: RunId });
+export const Stop = z.strictObject({ v, type: z.literal('stop'), requestId: optionalRequestId, runId: RunId });
 /** Loss and accuracy of the current weights on the validation split of the last run's dataset. */
 export const Evaluate = z.strictObject({ v, type: z.literal('evaluate'), requestId: z.string().max(200).default('') });
 /**
@@ -63,7 +74,7 @@ export const PredictGrid = z.strictObject({
   resolution: GridResolution,
 });
 
-export const ToEngine = z.discriminatedUnion('type', [LoadDesign, Start, Pause, Resume, Stop, Evaluate, DropBlocks, ExportWeights, StatsAck, PredictGrid, SkipLayers]);
+export const ToEngine = z.discriminatedUnion('type', [Hello, LoadDesign, Start, Pause, Resume, Stop, Evaluate, DropBlocks, ExportWeights, StatsAck, PredictGrid, SkipLayers]);
 export type ToEngine = z.infer<typeof ToEngine>;
 export type ToEngineInput = z.input<typeof ToEngine>;
 
@@ -91,7 +102,16 @@ export const EngineDiagnostic = z.strictObject({
 export type EngineDiagnostic = z.infer<typeof EngineDiagnostic>;
 
 const Ready = z.strictObject({ v, type: z.literal('ready'), backend: BackendReport });
-const DesignLoaded = z.strictObject({ v, type: z.literal('designLoaded'), nodeCount: z.number().int(), parameterCount: z.number().int(), weightIds: z.array(z.string()) });
+/** The answer to `hello`: what a client that has just connected needs to know to show the truth. */
+const EngineState = z.strictObject({
+  v,
+  type: z.literal('engineState'),
+  requestId: optionalRequestId,
+  backend: BackendReport,
+  /** The run the engine holds that has not finished, if any (a page reloaded mid-run). */
+  run: z.strictObject({ runId: RunId, state: z.enum(['running', 'paused']) }).nullable(),
+});
+const DesignLoaded = z.strictObject({ v, type: z.literal('designLoaded'), requestId: optionalRequestId, nodeCount: z.number().int(), parameterCount: z.number().int(), weightIds: z.array(z.string()) });
 const RunState = z.enum(['running', 'paused']);
 const State = z.strictObject({ v, type: z.literal('state'), runId: RunId, state: RunState });
 const Progress = z.strictObject({
@@ -159,6 +179,8 @@ const EngineError = z.strictObject({
   runId: RunId.optional(),
   /** The `type` of the message this answers, when there was one. */
   inReplyTo: z.string().max(100).optional(),
+  /** The `requestId` of the message this answers, when it had one. */
+  requestId: optionalRequestId,
 });
 const DONE_REASONS = ['completed', 'stopped', 'diverged', 'failed'] as const;
 const Done = z.strictObject({
@@ -174,7 +196,7 @@ const Done = z.strictObject({
   validationAccuracy: z.number().nullable(),
 });
 
-export const FromEngine = z.discriminatedUnion('type', [Ready, DesignLoaded, State, Progress, Metrics, Stats, Diagnostics, Evaluation, BlockDrop, LayersSkipped, Weights, GridPrediction, EngineError, Done]);
+export const FromEngine = z.discriminatedUnion('type', [Ready, EngineState, DesignLoaded, State, Progress, Metrics, Stats, Diagnostics, Evaluation, BlockDrop, LayersSkipped, Weights, GridPrediction, EngineError, Done]);
 export type FromEngine = z.infer<typeof FromEngine>;
 export type FromEngineOf<T extends FromEngine['type']> = Extract<FromEngine, { type: T }>;
 export type ErrorCode = (typeof ERROR_CODES)[number];

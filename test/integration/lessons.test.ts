@@ -1,18 +1,18 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useWasmBackend } from '../../src/engine/backends/wasm';
-import { LESSONS, LocalLessonEngine, runLesson, formatOutcome } from '../../src/lessons';
+import { LESSONS, inProcessLessonEngine, runLesson, formatOutcome, type ProtocolLessonEngine } from '../../src/lessons';
 
 /**
  * Every lesson's quick form, on wasm, seed 1: its expected outcome must hold. The full forms run
  * over five seeds in `npm run test:lessons` (test/lessons/seeds.ts).
  */
-let engine: LocalLessonEngine;
+let engine: ProtocolLessonEngine;
 
 beforeAll(async () => {
   const status = await useWasmBackend(tf);
   if (!status.active) throw new Error('wasm backend did not start');
-  engine = new LocalLessonEngine(tf);
+  engine = inProcessLessonEngine(tf, { active: 'wasm', detail: '', skipped: [], forced: true });
 });
 
 afterAll(() => engine.dispose());

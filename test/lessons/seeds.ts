@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { useWasmBackend } from '../../src/engine/backends/wasm';
-import { LESSONS, LocalLessonEngine, runLesson, verdict, type LessonResult } from '../../src/lessons';
+import { LESSONS, inProcessLessonEngine, runLesson, verdict, type LessonResult } from '../../src/lessons';
 
 const { values } = parseArgs({ options: { seeds: { type: 'string', default: '1,2,3,4,5' }, lessons: { type: 'string' }, quick: { type: 'boolean', default: false }, json: { type: 'string' } } });
 const seeds = values.seeds.split(',').map((s) => Number(s.trim()));
@@ -21,7 +21,7 @@ const variant = values.quick ? 'quick' : 'full';
 
 const status = await useWasmBackend(tf);
 if (!status.active) throw new Error('wasm backend did not start');
-const engine = new LocalLessonEngine(tf);
+const engine = inProcessLessonEngine(tf, { active: 'wasm', detail: '', skipped: [], forced: true });
 const results: { lesson: string; seed: number; held: boolean; wallS: number; cpuS: number; measured: string[] }[] = [];
 
 for (const lesson of lessons) {

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tf, startWasm } from './engineTestSupport';
 import { EngineSession } from '../../../src/engine/session';
-import { LocalLessonEngine } from '../../../src/lessons';
+import { inProcessLessonEngine } from '../../../src/lessons';
 import { plainBlocks } from '../../../src/lessons/lessons/droppingLayers';
 import { plainMlp } from '../../../src/graph/examples';
 import { PROTOCOL_VERSION, type FromEngine, type FromEngineOf } from '../../../src/protocol/messages';
@@ -24,7 +24,7 @@ async function trainedSession() {
 }
 
 describe('skipLayers over the engine protocol (plain-net layer drop)', () => {
-  it('scores each span as the lessons engine does in process, on the same trained net', async () => {
+  it('scores each span as the lessons engine does, on the same trained net', async () => {
     const spans = plainBlocks(design);
     expect(spans.length).toBeGreaterThanOrEqual(2);
     const { session, last } = await trainedSession();
@@ -35,7 +35,7 @@ describe('skipLayers over the engine protocol (plain-net layer drop)', () => {
     expect(reply.results.map((r) => r.dropped)).toEqual(spans.map((s) => [s.from, s.to]));
     session.dispose();
 
-    const local = new LocalLessonEngine(tf);
+    const local = inProcessLessonEngine(tf, { active: 'wasm', detail: '', skipped: [], forced: true });
     await local.train({ runId: 'plain', design, settings });
     const expected = await local.skipLayers(spans);
     local.dispose();

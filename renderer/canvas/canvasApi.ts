@@ -31,6 +31,10 @@ export function centreOn(point: Point): void {
   void instance?.setCenter(point.x + 100, point.y + 36, { zoom: Math.max(instance.getZoom(), 0.8), duration: 200 });
 }
 
+export function canvasElement(): HTMLElement | null {
+  return element;
+}
+
 export function canvasInstance(): ReactFlowInstance<FlowNode, FlowEdge> | null {
   return instance;
 }

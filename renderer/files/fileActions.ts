@@ -4,7 +4,7 @@ import { getHost } from '../host';
 import { appStore, isDirty } from '../store/store';
 import { exportModel, type ModelFormat } from '../export/exportModel';
 import { exportPytorch } from '../export/pytorchExport';
-import { fitCanvas } from '../canvas/canvasApi';
+import { arrangeOnOpen } from '../layout/openView';
 import { documentWithRuns, readDocumentRuns } from '../store/runsFile';
 
 function say(text: string, tone: 'info' | 'error' = 'info'): void {
@@ -23,7 +23,7 @@ export function openDocument(document: Design, name: string, handle: string | nu
   state.loadDesign(opened.design, name, handle);
   if (handle !== null || opened.hasRuns) state.replaceRuns(opened.runs);
   appStore.clearHistory();
-  requestAnimationFrame(() => fitCanvas());
+  void arrangeOnOpen(appStore.getState().design);
   if (!opened.warnings.length) return null;
   const shown = opened.warnings.slice(0, 3).join('; ');
   const more = opened.warnings.length > 3 ? ` (and ${opened.warnings.length - 3} more)` : '';

@@ -15,6 +15,7 @@ import type { FlowEdge, FlowNode } from './flowTypes';
 import { designBlocks } from '../../src/graph/blocksEdit';
 import { BLOCK_PREFIX } from './blockIds';
 import { faceFor } from './faces';
+import { hoverNode } from '../overlay/linking';
 import './faces.css';
 
 export const LAYER_DRAG_TYPE = 'application/x-rescanvas-layer';
@@ -89,6 +90,11 @@ function onConnect(connection: Connection): void {
 }
 
 const beginDrag = (): void => appStore.beginDrag();
+/** Canvas → depth profile: the node under the pointer (a folded block stands for its output layer). */
+const onNodeMouseEnter = (_: unknown, node: FlowNode): void => {
+  hoverNode(node.type === 'block' ? node.data.block.exit : node.type === 'layer' ? node.id : null);
+};
+const onNodeMouseLeave = (): void => hoverNode(null);
 const endDrag = (): void => appStore.endDrag();
 const clearSelection = (): void => appStore.getState().clearSelection();
 
@@ -168,6 +174,8 @@ export function Canvas() {
         onPaneClick={clearSelection}
         onInit={onInit}
         onMove={onMove}
+        onNodeMouseEnter={onNodeMouseEnter}
+        onNodeMouseLeave={onNodeMouseLeave}
         deleteKeyCode={null}
         selectionKeyCode="Shift"
         multiSelectionKeyCode={['Meta', 'Control', 'Shift']}

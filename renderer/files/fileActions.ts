@@ -5,6 +5,7 @@ import { appStore, isDirty } from '../store/store';
 import { exportModel, type ModelFormat } from '../export/exportModel';
 import { exportPytorch } from '../export/pytorchExport';
 import { arrangeOnOpen } from '../layout/openView';
+import { fitCanvas } from '../canvas/canvasApi';
 import { documentWithRuns, readDocumentRuns } from '../store/runsFile';
 
 function say(text: string, tone: 'info' | 'error' = 'info'): void {
@@ -23,7 +24,9 @@ export function openDocument(document: Design, name: string, handle: string | nu
   state.loadDesign(opened.design, name, handle);
   if (handle !== null || opened.hasRuns) state.replaceRuns(opened.runs);
   appStore.clearHistory();
-  void arrangeOnOpen(appStore.getState().design);
+  // A saved file opens as it was saved; an example, a lesson step or an import is arranged to be legible.
+  if (handle === null) void arrangeOnOpen(appStore.getState().design);
+  else requestAnimationFrame(() => fitCanvas());
   if (!opened.warnings.length) return null;
   const shown = opened.warnings.slice(0, 3).join('; ');
   const more = opened.warnings.length > 3 ? ` (and ${opened.warnings.length - 3} more)` : '';

@@ -9,7 +9,14 @@ import { extent, fitZoom, type Box, type Extent } from './wrap';
 
 /** Screen pixels left free around the network when it is fitted; the overlay bar sits over the top edge. */
 const MARGIN = 16;
-const TOP_BAR = 44;
+
+/** Height of the canvas's top edge covered by the floating overlay bar (it wraps onto two lines in narrow windows). */
+function topBar(): number {
+  const el = canvasElement();
+  const bar = el?.parentElement?.querySelector('.overlay-bar') ?? document.querySelector('.overlay-bar');
+  if (!el || !bar) return 44;
+  return Math.max(0, bar.getBoundingClientRect().bottom - el.getBoundingClientRect().top) + 4;
+}
 
 /** The boxes the canvas draws for a design at its saved positions. */
 export function drawnBoxes(design: Design): Box[] {
@@ -35,7 +42,7 @@ export function drawnBoxes(design: Design): Box[] {
 function viewportSize(): Extent {
   const el = canvasElement();
   const r = el?.getBoundingClientRect();
-  return r && r.width > 100 && r.height > 100 ? { width: r.width, height: r.height - TOP_BAR } : { width: 1000, height: 600 };
+  return r && r.width > 100 && r.height > 100 ? { width: r.width, height: r.height - topBar() } : { width: 1000, height: 600 };
 }
 
 /** Centres the drawn network in the canvas at the largest zoom that shows all of it (at most 1). */
@@ -45,7 +52,7 @@ export function fitDrawn(design: Design): void {
   const view = viewportSize();
   const e = extent(drawnBoxes(design));
   const zoom = Math.min(1, fitZoom(e, view, MARGIN));
-  void flow.setViewport({ x: view.width / 2 - (e.x + e.width / 2) * zoom, y: TOP_BAR + view.height / 2 - (e.y + e.height / 2) * zoom, zoom });
+  void flow.setViewport({ x: view.width / 2 - (e.x + e.width / 2) * zoom, y: topBar() + view.height / 2 - (e.y + e.height / 2) * zoom, zoom });
 }
 
 /**

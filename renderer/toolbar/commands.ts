@@ -1,6 +1,6 @@
 import { appStore } from '../store/store';
 import { autoLayout } from '../layout/autoLayout';
-import { fitCanvas, canvasElement } from '../canvas/canvasApi';
+import { canvasElement } from '../canvas/canvasApi';
 import { fitDrawn } from '../layout/openView';
 
 export const DEFAULT_REPEAT = 10;
@@ -10,11 +10,12 @@ export async function runAutoLayout(): Promise<void> {
   if (!state.design.nodes.length) return;
   state.say('Laying out…');
   try {
-    const positions = await autoLayout(state.design);
+    // A long chain wraps into columns shaped like the window (one column when that reads best).
+    const positions = await autoLayout(state.design, { wrapAspect: viewportAspect() });
     // One undo step for the whole layout.
     appStore.getState().moveNodes(positions);
     appStore.getState().say('Auto layout done');
-    requestAnimationFrame(() => fitCanvas());
+    requestAnimationFrame(() => fitDrawn(appStore.getState().design));
   } catch (error) {
     appStore.getState().say(`Auto layout failed: ${error instanceof Error ? error.message : String(error)}`, 'error');
   }

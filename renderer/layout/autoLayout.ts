@@ -46,13 +46,15 @@ export async function autoLayout(design: Design, options: LayoutOptions = {}): P
     seen.add(key);
     return [{ id: e.id, sources: [source], targets: [target] }];
   });
+  // Compact: rows closer together, so a deep chain fits the window at a legible zoom.
   const spacing = options.compact ? '24' : '40';
+  const between = options.compact ? '14' : '40';
   const graph = await (await loadElk()).layout({
     id: 'root',
     layoutOptions: {
       'elk.algorithm': 'layered',
       'elk.direction': 'DOWN',
-      'elk.layered.spacing.nodeNodeBetweenLayers': spacing,
+      'elk.layered.spacing.nodeNodeBetweenLayers': between,
       'elk.spacing.nodeNode': spacing,
       'elk.layered.nodePlacement.strategy': 'NETWORK_SIMPLEX',
       'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',
@@ -61,7 +63,7 @@ export async function autoLayout(design: Design, options: LayoutOptions = {}): P
     edges,
   });
   let boxes: Box[] = (graph.children ?? []).map((c) => ({ id: c.id, x: c.x ?? 0, y: c.y ?? 0, width: c.width ?? 0, height: c.height ?? 0 }));
-  if (options.wrapAspect) boxes = wrapColumns(boxes, options.wrapAspect, Number(spacing) * 2);
+  if (options.wrapAspect) boxes = wrapColumns(boxes, options.wrapAspect, Number(spacing) * 1.5);
   const placed = new Map(boxes.map((b) => [b.id, { x: Math.round(b.x), y: Math.round(b.y) }]));
   const positions = new Map<string, Point>();
   for (const n of design.nodes) {

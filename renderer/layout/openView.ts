@@ -8,7 +8,7 @@ import { autoLayout } from './autoLayout';
 import { extent, fitZoom, type Box, type Extent } from './wrap';
 
 /** Screen pixels left free around the network when it is fitted; the overlay bar sits over the top edge. */
-const MARGIN = 16;
+const MARGIN = 8;
 
 /** Height of the canvas's top edge covered by the floating overlay bar (it wraps onto two lines in narrow windows). */
 function topBar(): number {

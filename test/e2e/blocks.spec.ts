@@ -104,6 +104,17 @@ test.afterEach(async ({ page }) => {
   expect((page as Page & { errors?: string[] }).errors ?? []).toEqual([]);
 });
 
+test('every bundled example opens legible at 1400×900', async ({ page }) => {
+  test.setTimeout(300_000);
+  for (const name of await exampleNames(page)) {
+    await openExample(page, name);
+    const l = await legibility(page);
+    expect(l.outOfView, `${name}: whole network in view`).toEqual([]);
+    expect(l.tooSmall, `${name}: nodes at least 28 px tall`).toEqual([]);
+    expect(l.smallText, `${name}: names at least 10 px`).toEqual([]);
+  }
+});
+
 test('every bundled example opens legible at 1400×900 and stays so with the overlay on', async ({ page }) => {
   test.setTimeout(1_500_000);
   const names = await exampleNames(page);

@@ -40,7 +40,9 @@ async function openExample(page: Page, name: string): Promise<void> {
   await toolbar(page).getByRole('button', { name: 'Examples', exact: true }).click();
   await page.getByRole('dialog', { name: 'Examples' }).getByRole('button', { name: `Open example ${name}`, exact: true }).click();
   await expect(page.getByRole('dialog', { name: 'Examples' })).toBeHidden();
-  // Opening lays the network out (ELK, asynchronous): wait until the viewport stops moving.
+  // Opening lays the network out (ELK, loaded on first use, asynchronous): give it time to start,
+  // then wait until the viewport stops moving.
+  await page.waitForTimeout(2000);
   let last = '';
   await expect.poll(async () => {
     const now = await page.locator('.react-flow__viewport').getAttribute('style');

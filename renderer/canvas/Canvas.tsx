@@ -12,6 +12,11 @@ import { FlowProjection } from './toFlow';
 import { nodeTypes, edgeTypes } from './nodeTypes';
 import { centreOn, registerCanvas, screenToFlow } from './canvasApi';
 import type { FlowEdge, FlowNode } from './flowTypes';
+import { designBlocks } from '../../src/graph/blocksEdit';
+import { BLOCK_PREFIX } from './blockIds';
+import { faceFor } from './faces';
+import { hoverNode } from '../overlay/linking';
+import './faces.css';
 
 export const LAYER_DRAG_TYPE = 'application/x-rescanvas-layer';
 /** Above this many nodes only what is on screen is rendered, and the minimap is left out. */
@@ -21,6 +26,7 @@ const SNAP: [number, number] = [10, 10];
 /** What a connection from a collapsed block means: its exit layer's output. */
 function resolveSource(id: string): string {
   const { design } = appStore.getState();
+  if (id.startsWith(BLOCK_PREFIX)) return designBlocks(design).find((b) => b.id === id.slice(BLOCK_PREFIX.length))?.exit ?? id;
   const group = design.groups.find((g) => g.id === id);
   if (!group) return id;
   const b = groupBoundary(group, indexGraph(design));
@@ -36,9 +42,11 @@ function onNodesChange(changes: NodeChange<FlowNode>[]): void {
   for (const c of changes) {
     if (c.type === 'position' && c.position) {
       const group = groups.get(c.id);
-      if (group) {
-        // A collapsed block moves all its members by the same delta.
-        const members = group.nodeIds.map((id) => nodesById.get(id)).filter((n) => !!n);
+      const block = c.id.startsWith(BLOCK_PREFIX) ? designBlocks(state.design).find((b) => b.id === c.id.slice(BLOCK_PREFIX.length)) : undefined;
+      const memberIds = group?.nodeIds ?? block?.members;
+      if (memberIds) {
+        // A collapsed repeat block or a folded residual block moves all its members by the same delta.
+        const members = memberIds.map((id) => nodesById.get(id)).filter((n) => !!n);
         const dx = c.position.x - Math.min(...members.map((n) => n.position.x));
         const dy = c.position.y - Math.min(...members.map((n) => n.position.y));
         for (const n of members) positions.set(n.id, { x: n.position.x + dx, y: n.position.y + dy });
@@ -70,6 +78,10 @@ function onEdgesChange(changes: EdgeChange<FlowEdge>[]): void {
 
 function onConnect(connection: Connection): void {
   const state = appStore.getState();
+  if (connection.target.startsWith(BLOCK_PREFIX)) {
+    state.say('unfold the block to connect to a layer inside it', 'error');
+    return;
+  }
   if (state.design.groups.some((g) => g.id === connection.target && g.collapsed)) {
     state.say('expand the repeat block to connect to a layer inside it', 'error');
     return;
@@ -78,6 +90,11 @@ function onConnect(connection: Connection): void {
 }
 
 const beginDrag = (): void => appStore.beginDrag();
+/** Canvas → depth profile: the node under the pointer (a folded block stands for its output layer). */
+const onNodeMouseEnter = (_: unknown, node: FlowNode): void => {
+  hoverNode(node.type === 'block' ? node.data.block.exit : node.type === 'layer' ? node.id : null);
+};
+const onNodeMouseLeave = (): void => hoverNode(null);
 const endDrag = (): void => appStore.endDrag();
 const clearSelection = (): void => appStore.getState().clearSelection();
 
@@ -111,10 +128,20 @@ export function Canvas() {
   );
   const large = nodes.length > LARGE_CANVAS;
 
+  // Semantic zoom: one attribute on the canvas, changed only when the zoom crosses a threshold, so
+  // zooming re-renders no node; CSS switches the faces.
+  const setFace = useCallback((zoom: number) => {
+    const el = wrapper.current;
+    const face = faceFor(zoom);
+    if (el && el.dataset.face !== face) el.dataset.face = face;
+  }, []);
+  const onMove = useCallback((_: unknown, viewport: { zoom: number }) => setFace(viewport.zoom), [setFace]);
+
   const onInit = useCallback((flow: ReactFlowInstance<FlowNode, FlowEdge>) => {
     registerCanvas(flow, wrapper.current);
+    setFace(flow.getZoom());
     if (appStore.getState().design.nodes.length) void flow.fitView({ padding: 0.15 });
-  }, []);
+  }, [setFace]);
   useEffect(() => () => registerCanvas(null, null), []);
 
   useEffect(() => {
@@ -146,6 +173,9 @@ export function Canvas() {
         onSelectionDragStop={endDrag}
         onPaneClick={clearSelection}
         onInit={onInit}
+        onMove={onMove}
+        onNodeMouseEnter={onNodeMouseEnter}
+        onNodeMouseLeave={onNodeMouseLeave}
         deleteKeyCode={null}
         selectionKeyCode="Shift"
         multiSelectionKeyCode={['Meta', 'Control', 'Shift']}

@@ -1,4 +1,5 @@
-import { memo } from 'react';
+import { memo, useCallback } from 'react';
+import { foldAndLayout } from '../toolbar/commands';
 import { Handle, Position, type NodeProps } from '@xyflow/react';
 import { layerKind } from '../../src/graph/catalogue';
 import type { LayerFlowNode } from './flowTypes';
@@ -15,12 +16,17 @@ function LayerNodeView({ id, data }: NodeProps<LayerFlowNode>) {
   const kind = layerKind(node.type);
   const summary = kind.summary(node.params as never);
   const multi = kind.inputs.max > 1;
+  const block = data.mergesBlock;
+  const fold = useCallback(() => {
+    if (block) void foldAndLayout([block], true);
+  }, [block]);
   return (
     <div className={`layer-node kind-${kind.category.replace(/\W+/g, '-').toLowerCase()}${problem ? ` has-${problem.severity}` : ''}${data.inGroup ? ' in-group' : ''}`}>
       {kind.inputs.max > 0 && <Handle type="target" position={Position.Top} className={multi ? 'handle-multi' : undefined} aria-label={`${node.id} input`} />}
       <div className="layer-node-head">
         <span className="layer-node-type">{node.type}</span>
         <span className="layer-node-name">{node.name ?? node.id}</span>
+        {block && <button type="button" className="nodrag linklike layer-node-fold" onClick={fold} aria-label={`Fold block ${block}`} title="Fold this residual block into one node">Fold</button>}
       </div>
       <div className="layer-node-body">
         <span className="layer-node-summary">{summary}</span>

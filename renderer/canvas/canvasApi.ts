@@ -31,6 +31,19 @@ export function centreOn(point: Point): void {
   void instance?.setCenter(point.x + 100, point.y + 36, { zoom: Math.max(instance.getZoom(), 0.8), duration: 200 });
 }
 
+export function canvasElement(): HTMLElement | null {
+  return element;
+}
+
 export function canvasInstance(): ReactFlowInstance<FlowNode, FlowEdge> | null {
   return instance;
+}
+
+/** Centres the canvas on a drawn node (a layer, a folded block or a collapsed group) by its canvas id. */
+export function centreOnNode(id: string): void {
+  const node = instance?.getNode(id);
+  if (!instance || !node) return;
+  const w = node.width ?? 200;
+  const h = node.height ?? 72;
+  void instance.setCenter(node.position.x + w / 2, node.position.y + h / 2, { zoom: Math.max(instance.getZoom(), 0.8), duration: 200 });
 }

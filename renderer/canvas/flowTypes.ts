@@ -1,11 +1,25 @@
 import type { Edge, Node } from '@xyflow/react';
 import type { DesignNode, RepeatGroup } from '../../src/graph/design';
+import type { ResidualBlock } from '../../src/graph/blocks';
 
 export interface LayerNodeData extends Record<string, unknown> {
   node: DesignNode;
   shape: string | null;
   paramCount: number | null;
   problem: { message: string; severity: 'error' | 'warning' } | null;
+  inGroup: boolean;
+  /** The residual block this node merges (an Add or Concatenate that closes one), offering "Fold". */
+  mergesBlock: string | null;
+}
+
+export interface BlockNodeData extends Record<string, unknown> {
+  block: ResidualBlock;
+  /** Layer types inside, in order, for the strip's cells and titles. */
+  layers: { id: string; type: string }[];
+  outShape: string | null;
+  problem: { message: string; severity: 'error' | 'warning' } | null;
+  /** Shared by identical blocks (e.g. "A"), with how many there are; null when the block is unique. */
+  badge: { letter: string; count: number } | null;
   inGroup: boolean;
 }
 
@@ -26,5 +40,6 @@ export interface ShapeEdgeData extends Record<string, unknown> {
 export type LayerFlowNode = Node<LayerNodeData, 'layer'>;
 export type GroupFlowNode = Node<GroupNodeData, 'group'>;
 export type GroupFrameFlowNode = Node<GroupNodeData, 'groupFrame'>;
-export type FlowNode = LayerFlowNode | GroupFlowNode | GroupFrameFlowNode;
+export type BlockFlowNode = Node<BlockNodeData, 'block'>;
+export type FlowNode = LayerFlowNode | GroupFlowNode | GroupFrameFlowNode | BlockFlowNode;
 export type FlowEdge = Edge<ShapeEdgeData, 'shape'>;

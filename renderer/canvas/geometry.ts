@@ -6,6 +6,7 @@ import { Position, type NodeHandle } from '@xyflow/react';
  */
 export const LAYER_SIZE = { width: 200, height: 72 };
 export const GROUP_SIZE = { width: 220, height: 88 };
+export const BLOCK_SIZE = { width: 240, height: 96 };
 const HANDLE = 10;
 
 export function handlesFor(size: { width: number; height: number }, hasInput: boolean, hasOutput: boolean): NodeHandle[] {

@@ -1,7 +1,11 @@
 import type { Design, DesignNode, RepeatGroup } from '../../src/graph/design';
 import type { ValidationState } from '../store/validation';
-import { GROUP_SIZE, LAYER_SIZE, handlesFor } from './geometry';
-import type { FlowEdge, FlowNode, GroupNodeData, LayerNodeData } from './flowTypes';
+import type { ResidualBlock } from '../../src/graph/blocks';
+import { designBlocks, foldedOwner } from '../../src/graph/blocksEdit';
+import { identicalBlocks } from '../../src/graph/blocks';
+import { BLOCK_SIZE, GROUP_SIZE, LAYER_SIZE, handlesFor } from './geometry';
+import { blockNodeId } from './blockIds';
+import type { BlockNodeData, FlowEdge, FlowNode, GroupNodeData, LayerNodeData } from './flowTypes';
 
 const FRAME_PADDING = 24;
 const FRAME_HEADER = 32;
@@ -11,7 +15,8 @@ const FRAME_HEADER = 32;
  * edge whose inputs did not change, so React Flow and the memoised node components skip them.
  */
 export class FlowProjection {
-  private layerCache = new Map<string, { node: DesignNode; selected: boolean; facts: unknown; inGroup: boolean; flow: FlowNode }>();
+  private layerCache = new Map<string, { node: DesignNode; selected: boolean; facts: unknown; inGroup: boolean; mergesBlock: string | null; flow: FlowNode }>();
+  private blockCache = new Map<string, { key: string; flow: FlowNode }>();
   private groupCache = new Map<string, { key: string; flow: FlowNode }>();
   private edgeCache = new Map<string, { key: string; flow: FlowEdge }>();
 
@@ -27,16 +32,30 @@ export class FlowProjection {
     }
     const byId = new Map(design.nodes.map((n) => [n.id, n]));
     const seenLayers = new Set<string>();
+    const blocks = designBlocks(design);
+    const mergeOf = new Map(blocks.map((b) => [b.merge, b.id]));
+    const owner = foldedOwner(design);
+    const badges = new Map<string, { letter: string; count: number }>();
+    [...identicalBlocks(blocks).values()].forEach((list, i) => {
+      for (const b of list) badges.set(b.id, { letter: String.fromCharCode(65 + (i % 26)), count: list.length });
+    });
 
     for (const g of design.groups) nodes.push(this.groupNode(g, byId, validation, selected.has(g.id)));
+    const seenBlocks = new Set<string>();
+    for (const b of new Set(owner.values())) {
+      seenBlocks.add(b.id);
+      nodes.push(this.blockNode(b, byId, validation, selected.has(blockNodeId(b.id)), badges.get(b.id) ?? null, memberOf.has(b.merge)));
+    }
+    for (const id of this.blockCache.keys()) if (!seenBlocks.has(id)) this.blockCache.delete(id);
     for (const n of design.nodes) {
-      if (hiddenBy.has(n.id)) continue;
+      if (hiddenBy.has(n.id) || owner.has(n.id)) continue;
       seenLayers.add(n.id);
       const facts = validation.facts.get(n.id);
       const isSelected = selected.has(n.id);
       const inGroup = memberOf.has(n.id);
+      const mergesBlock = mergeOf.get(n.id) ?? null;
       const cached = this.layerCache.get(n.id);
-      if (cached && cached.node === n && cached.selected === isSelected && cached.facts === facts && cached.inGroup === inGroup) {
+      if (cached && cached.node === n && cached.selected === isSelected && cached.facts === facts && cached.inGroup === inGroup && cached.mergesBlock === mergesBlock) {
         nodes.push(cached.flow);
         continue;
       }
@@ -46,6 +65,7 @@ export class FlowProjection {
         paramCount: facts?.paramCount ?? null,
         problem: facts?.problem ? { message: facts.problem.message, severity: facts.problem.severity } : null,
         inGroup,
+        mergesBlock,
       };
       const invalid = facts?.problem?.severity === 'error';
       const flow: FlowNode = {
@@ -60,18 +80,30 @@ export class FlowProjection {
         ariaLabel: `${n.type} ${n.name ?? n.id}`,
         domAttributes: facts?.problem ? { 'aria-invalid': invalid ? true : undefined, 'aria-describedby': `problem-${n.id}` } : undefined,
       };
-      this.layerCache.set(n.id, { node: n, selected: isSelected, facts, inGroup, flow });
+      this.layerCache.set(n.id, { node: n, selected: isSelected, facts, inGroup, mergesBlock, flow });
       nodes.push(flow);
     }
     for (const id of this.layerCache.keys()) if (!seenLayers.has(id)) this.layerCache.delete(id);
 
     const edges: FlowEdge[] = [];
-    const endpoint = (id: string): string => hiddenBy.get(id)?.id ?? id;
+    const endpoint = (id: string): string => {
+      const g = hiddenBy.get(id);
+      if (g) return g.id;
+      const b = owner.get(id);
+      return b ? blockNodeId(b.id) : id;
+    };
     const seenEdges = new Set<string>();
+    // A folded block's shortcut and branch both leave the fork: one edge is drawn for the pair.
+    const drawnPairs = new Set<string>();
     for (const e of design.edges) {
       const source = endpoint(e.source);
       const target = endpoint(e.target);
-      if (source === target) continue; // inside a collapsed block
+      if (source === target) continue; // inside a collapsed or folded block
+      if (source !== e.source || target !== e.target) {
+        const pair = `${source}>${target}`;
+        if (drawnPairs.has(pair)) continue;
+        drawnPairs.add(pair);
+      }
       const label = validation.edgeLabels.get(e.id) ?? '';
       const targetType = byId.get(e.target)?.type;
       const skip = (targetType === 'Add' || targetType === 'Concatenate') && Math.abs((byId.get(e.target)?.position.y ?? 0) - (byId.get(e.source)?.position.y ?? 0)) > LAYER_SIZE.height * 2.5;
@@ -89,6 +121,33 @@ export class FlowProjection {
     }
     for (const id of this.edgeCache.keys()) if (!seenEdges.has(id)) this.edgeCache.delete(id);
     return { nodes, edges };
+  }
+
+  private blockNode(b: ResidualBlock, byId: Map<string, DesignNode>, validation: ValidationState, isSelected: boolean, badge: BlockNodeData['badge'], inGroup: boolean): FlowNode {
+    const members = b.members.map((id) => byId.get(id)).filter((n): n is DesignNode => !!n);
+    const position = { x: Math.min(...members.map((n) => n.position.x)), y: Math.min(...members.map((n) => n.position.y)) };
+    const outShape = validation.facts.get(b.exit)?.shape ?? null;
+    const problemNode = members.find((n) => validation.facts.get(n.id)?.problem);
+    const problem = problemNode ? validation.facts.get(problemNode.id)?.problem ?? null : null;
+    const key = JSON.stringify([b.signature, b.members, b.name, position, outShape, problem?.message, isSelected, badge, inGroup, b.shortcutEdge, b.branchEdge]);
+    const cached = this.blockCache.get(b.id);
+    if (cached && cached.key === key) return cached.flow;
+    const data: BlockNodeData = {
+      block: b,
+      layers: members.map((n) => ({ id: n.id, type: n.type })),
+      outShape,
+      problem: problem ? { message: problem.message, severity: problem.severity } : null,
+      badge,
+      inGroup,
+    };
+    const id = blockNodeId(b.id);
+    const flow: FlowNode = {
+      id, type: 'block', position, data, selected: isSelected, ...BLOCK_SIZE, measured: BLOCK_SIZE,
+      handles: handlesFor(BLOCK_SIZE, true, true), ariaLabel: `Block ${b.name}`,
+      domAttributes: problem ? { 'aria-invalid': problem.severity === 'error' ? true : undefined, 'aria-describedby': `problem-${b.id}` } : undefined,
+    };
+    this.blockCache.set(b.id, { key, flow });
+    return flow;
   }
 
   private groupNode(g: RepeatGroup, byId: Map<string, DesignNode>, validation: ValidationState, isSelected: boolean): FlowNode {

@@ -4,6 +4,7 @@ import { getHost } from '../host';
 import { appStore, isDirty } from '../store/store';
 import { exportModelWithTrainedWeights, type ModelFormat } from '../export/exportModel';
 import { exportPytorch } from '../export/pytorchExport';
+import { arrangeOnOpen } from '../layout/openView';
 import { fitCanvas } from '../canvas/canvasApi';
 import { documentWithRuns, readDocumentRuns } from '../store/runsFile';
 
@@ -25,7 +26,9 @@ export function openDocument(document: Design, name: string, handle: string | nu
   state.setWelcomeOpen(false);
   if (handle !== null || opened.hasRuns) state.replaceRuns(opened.runs);
   appStore.clearHistory();
-  requestAnimationFrame(() => fitCanvas());
+  // A saved file opens as it was saved; an example, a lesson step or an import is arranged to be legible.
+  if (handle === null) void arrangeOnOpen(appStore.getState().design);
+  else requestAnimationFrame(() => fitCanvas());
   if (!opened.warnings.length) return null;
   const shown = opened.warnings.slice(0, 3).join('; ');
   const more = opened.warnings.length > 3 ? ` (and ${opened.warnings.length - 3} more)` : '';

@@ -8,6 +8,8 @@ import {
   repeatBlock, ungroup, updateGroup, updateParams, wrapInResidual, type EditResult, type Point, type Reconnection,
 } from '../../src/graph/edit';
 import type { RepeatGroup } from '../../src/graph/design';
+import { blocksToRepeatGroup, designBlocks, setFolded } from '../../src/graph/blocksEdit';
+import { BLOCK_PREFIX } from '../canvas/blockIds';
 import { selectedNodeIds } from './selectionSlice';
 import type { AppState } from './types';
 
@@ -32,6 +34,10 @@ export interface DesignSlice {
   repeatSelection(count: number): void;
   setGroup(groupId: string, patch: Partial<Pick<RepeatGroup, 'repeat' | 'collapsed' | 'name'>>): void;
   ungroup(groupId: string): void;
+  /** Folds or unfolds residual blocks (by merge id; 'all' for every block): one undo step, the network unchanged. */
+  foldBlocks(blockIds: readonly string[] | 'all', folded: boolean): void;
+  /** Selected folded blocks (consecutive and identical) become one repeat group. */
+  turnIntoRepeatGroup(): void;
   quickFix(fix: QuickFix): void;
   copySelection(): void;
   paste(): void;
@@ -114,6 +120,23 @@ export const createDesignSlice: StateCreator<AppState, [], [], DesignSlice> = (s
     },
     ungroup: (groupId) => {
       get().apply(ungroup(get().design, groupId), `Ungrouped ${groupId} into its copies`);
+    },
+    foldBlocks: (blockIds, folded) => {
+      const { design } = get();
+      const ids = blockIds === 'all' ? designBlocks(design).map((b) => b.id) : blockIds;
+      if (!ids.length) {
+        get().say('This design has no residual blocks to fold');
+        return;
+      }
+      const next = setFolded(design, ids, folded);
+      if (next === design) return;
+      const selection = [...get().selectedIds].filter((id) => !id.startsWith(BLOCK_PREFIX));
+      set({ design: next, selectedIds: new Set(selection) });
+      get().say(`${folded ? 'Folded' : 'Unfolded'} ${ids.length} block${ids.length === 1 ? '' : 's'}`);
+    },
+    turnIntoRepeatGroup: () => {
+      const ids = [...get().selectedIds].filter((id) => id.startsWith(BLOCK_PREFIX)).map((id) => id.slice(BLOCK_PREFIX.length));
+      get().apply(blocksToRepeatGroup(get().design, ids));
     },
     quickFix: (fix) => {
       const result = applyFix(get().design, fix);

@@ -1,5 +1,7 @@
 import type { StateCreator } from 'zustand';
 import type { AppState } from './types';
+import { designBlocks } from '../../src/graph/blocksEdit';
+import { BLOCK_PREFIX } from '../canvas/blockIds';
 
 export interface SelectionSlice {
   /** Selected node ids; a collapsed repeat block is selected by its group id. */
@@ -35,14 +37,15 @@ export const createSelectionSlice: StateCreator<AppState, [], [], SelectionSlice
   },
 });
 
-/** Node ids behind a selection: a selected collapsed block stands for its members. */
+/** Node ids behind a selection: a selected collapsed repeat block or folded residual block stands for its members. */
 export function selectedNodeIds(state: Pick<AppState, 'selectedIds' | 'design'>): string[] {
   const ids: string[] = [];
   const groups = new Map(state.design.groups.map((g) => [g.id, g]));
   for (const id of state.selectedIds) {
     const g = groups.get(id);
     if (g) ids.push(...g.nodeIds);
+    else if (id.startsWith(BLOCK_PREFIX)) ids.push(...(designBlocks(state.design).find((b) => b.id === id.slice(BLOCK_PREFIX.length))?.members ?? []));
     else ids.push(id);
   }
-  return ids;
+  return [...new Set(ids)];
 }

@@ -2,7 +2,8 @@ import { memo } from 'react';
 import { appStore, isDirty, useApp, useHistoryCounts } from '../store/store';
 import { newDocumentAsked, openFileAsked, saveFile } from '../files/fileActions';
 import { ExportMenu } from './ExportMenu';
-import { repeatSelection, runAutoLayout } from './commands';
+import { foldAndLayout, repeatSelection, runAutoLayout } from './commands';
+import { BLOCK_PREFIX } from '../canvas/blockIds';
 // Training (issue 7): Train/Stop drive the engine through the training controller.
 import { startTraining, stopTraining } from '../training/controller';
 import { LessonsButton } from '../lessons/LessonsButton';
@@ -14,6 +15,7 @@ function ToolbarView() {
   const dirty = useApp(isDirty);
   const fileName = useApp((s) => s.fileName);
   const theme = useApp((s) => s.theme);
+  const blockSelection = useApp((s) => [...s.selectedIds].filter((id) => id.startsWith(BLOCK_PREFIX)).length);
   const canTrain = useApp((s) => s.runPhase === 'idle' && s.engineState === 'ready');
   const canStop = useApp((s) => s.runPhase === 'running' || s.runPhase === 'paused');
   return (
@@ -37,6 +39,11 @@ function ToolbarView() {
         <button type="button" onClick={() => void runAutoLayout()}>Auto layout</button>
         <button type="button" onClick={() => appStore.getState().wrapSelectionInResidual()} disabled={!hasSelection} title="Make the selected chain g into x + g(x)">Wrap in residual block</button>
         <button type="button" onClick={() => repeatSelection()} disabled={!hasSelection} title="Repeat the selected block 10 times (change the count in the Inspector)">Repeat block</button>
+        <button type="button" onClick={() => void foldAndLayout('all', true)} title="Draw every residual block as one node (the network is unchanged)">Fold blocks</button>
+        <button type="button" onClick={() => void foldAndLayout('all', false)} title="Draw every layer of every residual block">Unfold blocks</button>
+        {blockSelection >= 2 && (
+          <button type="button" onClick={() => appStore.getState().turnIntoRepeatGroup()} title="Replace the selected consecutive identical blocks by one repeat group (the inverse of Ungroup)">Turn into repeat group</button>
+        )}
       </div>
       <div className="toolbar-group">
         <button type="button" onClick={() => void startTraining()} disabled={!canTrain} title="Train the design with the settings in the Training panel">Train</button>

@@ -20,8 +20,18 @@ const HEIGHT = 150;
  * The chart is rebuilt when the set of series changes and otherwise fed with setData — only while it
  * is on screen: off-screen updates are kept and drawn when it scrolls (or its section opens) back.
  */
-export function CurveChart({ name, yLabel, series, logY = false, percent = false, xLabel = 'epoch' }: { name: string; yLabel: string; series: CurveSeries[]; logY?: boolean; percent?: boolean; xLabel?: string }) {
+/** Optional pointer linking: the x under the cursor (null when it leaves), a click, and a way to place the cursor from outside. */
+export interface ChartLink {
+  onHover?: (x: number | null) => void;
+  onClick?: (x: number) => void;
+  /** Set by the chart: moves its cursor to x (null hides it). */
+  show?: ((x: number | null) => void) | null;
+}
+
+export function CurveChart({ name, yLabel, series, logY = false, percent = false, xLabel = 'epoch', link }: { name: string; yLabel: string; series: CurveSeries[]; logY?: boolean; percent?: boolean; xLabel?: string; link?: ChartLink }) {
   const box = useRef<HTMLDivElement>(null);
+  const linkRef = useRef(link);
+  linkRef.current = link;
   const plot = useRef<uPlot | null>(null);
   const visible = useRef(false);
   /** The newest series not yet drawn (null when the chart is up to date). */
@@ -45,8 +55,30 @@ export function CurveChart({ name, yLabel, series, logY = false, percent = false
         { stroke: axisStroke, grid, size: 42, font: '10px system-ui', values: percent ? (_u, ticks) => ticks.map((t) => `${Math.round(t * 100)}%`) : logY ? (_u, ticks) => ticks.map((t) => (t == null ? '' : t >= 0.01 && t < 1e4 ? String(Number(t.toPrecision(2))) : t.toExponential(0))) : undefined },
       ],
       series: [{ label: xLabel }, ...series.map((s) => ({ label: s.label, stroke: s.colour, width: 1.6, dash: s.dash, spanGaps: true, points: { show: false } }))],
+      hooks: {
+        setCursor: [
+          (u) => {
+            const i = u.cursor.idx;
+            linkRef.current?.onHover?.(i === null || i === undefined ? null : (u.data[0][i] ?? null));
+          },
+        ],
+      },
     };
     plot.current = new uPlot(opts, [[]], el);
+    const onClick = () => {
+      const u = plot.current;
+      const i = u?.cursor.idx;
+      if (u && i !== null && i !== undefined && u.data[0][i] !== undefined) linkRef.current?.onClick?.(u.data[0][i]);
+    };
+    el.addEventListener('click', onClick);
+    if (linkRef.current) {
+      linkRef.current.show = (x) => {
+        const u = plot.current;
+        if (!u) return;
+        if (x === null) u.setCursor({ left: -10, top: -10 }, false);
+        else u.setCursor({ left: u.valToPos(x, 'x'), top: u.over.clientHeight / 2 }, false);
+      };
+    }
     const resize = new ResizeObserver(() => {
       if (el.clientWidth > 0) plot.current?.setSize({ width: Math.max(160, el.clientWidth), height: HEIGHT });
     });
@@ -56,6 +88,8 @@ export function CurveChart({ name, yLabel, series, logY = false, percent = false
       if (v) draw();
     });
     return () => {
+      el.removeEventListener('click', onClick);
+      if (linkRef.current) linkRef.current.show = null;
       unwatch();
       resize.disconnect();
       plot.current?.destroy();

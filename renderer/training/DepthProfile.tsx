@@ -3,7 +3,27 @@ import { useApp } from '../store/store';
 import { statsStore } from '../overlay/statsStore';
 import { depthProfile } from '../overlay/display';
 import { categoryColour } from '../overlay/colour';
-import { CurveChart, type CurveSeries } from './CurveChart';
+import { CurveChart, type ChartLink, type CurveSeries } from './CurveChart';
+import { splitCopyId } from '../../src/graph/unroll';
+import { canvasIdFor, hoverNode, onHoverNode } from '../overlay/linking';
+import { centreOnNode } from '../canvas/canvasApi';
+
+/** The design node at a depth of the live profile (an unrolled copy maps to its design node). */
+function nodeAtDepth(depth: number): string | null {
+  const frame = statsStore.current();
+  const layout = statsStore.layout();
+  const row = layout?.depthOrder[Math.round(depth)];
+  const id = row === undefined ? undefined : frame?.nodes.ids[row];
+  return id === undefined ? null : splitCopyId(id).designId;
+}
+
+function depthOfNode(designId: string): number | null {
+  const frame = statsStore.current();
+  const layout = statsStore.layout();
+  if (!frame || !layout) return null;
+  for (let i = 0; i < layout.depthOrder.length; i++) if (splitCopyId(frame.nodes.ids[layout.depthOrder[i]]).designId === designId) return i;
+  return null;
+}
 import { useOnScreen } from './onScreen';
 
 /** Redraws at most this often from the live stream; the chart is a summary, not an animation. */
@@ -21,6 +41,18 @@ function DepthProfileView() {
   const box = useRef<HTMLDivElement>(null);
   const onScreen = useOnScreen(box);
   const comparing = runs.filter((r) => compareIds.includes(r.id) && r.profile).length >= 2;
+  // Profile ↔ canvas: hovering a depth marks its node on the canvas, and hovering a node moves the cursor here.
+  const link = useRef<ChartLink>({
+    onHover: (x) => hoverNode(x === null ? null : nodeAtDepth(x)),
+    onClick: (x) => {
+      const id = nodeAtDepth(x);
+      if (id) centreOnNode(canvasIdFor(id));
+    },
+  });
+  useEffect(() => onHoverNode((id) => {
+    if (comparing) return;
+    link.current.show?.(id === null ? null : depthOfNode(id));
+  }), [comparing]);
 
   useEffect(() => {
     // Compared runs are drawn from the store; the live stream only matters when it is what is shown.
@@ -72,7 +104,7 @@ function DepthProfileView() {
   }
   return (
     <div ref={box}>
-      <CurveChart name="Depth profile" yLabel="log scale, by layer depth →" series={series} logY xLabel="depth" />
+      <CurveChart name="Depth profile" yLabel="log scale, by layer depth →" series={series} logY xLabel="depth" link={comparing ? undefined : link.current} />
     </div>
   );
 }

@@ -82,6 +82,16 @@ export const DesignMetadata = z.strictObject({
   tags: z.array(z.string().max(50)).max(50).default([]),
 });
 
+/**
+ * How the canvas shows the design; never read by the compiler, the engine or the exporters.
+ * `folded` lists residual blocks drawn as one node, by merge node id (see blocks.ts).
+ */
+export const DesignView = z.strictObject({
+  folded: z.array(NodeId).max(MAX_NODES).optional(),
+  direction: z.enum(['down', 'right']).optional(),
+});
+export type DesignView = z.infer<typeof DesignView>;
+
 /** The network itself: what the engine, the exporters and a run's design snapshot hold. */
 export const DesignCore = z.strictObject({
   format: z.literal(DESIGN_FORMAT),
@@ -92,6 +102,7 @@ export const DesignCore = z.strictObject({
   groups: z.array(RepeatGroup).max(MAX_NODES).default([]),
   /** The training recipe the design comes with (preset.ts); absent in files written before it existed. */
   preset: TrainingPreset.optional(),
+  view: DesignView.optional(),
 });
 export type DesignCore = z.infer<typeof DesignCore>;
 

@@ -3,7 +3,7 @@
  * trained, its settings, curves and results, so a comparison survives closing the app.
  */
 import { z } from 'zod';
-import { TrainSettings } from '../protocol/settings';
+import { SavedTrainSettings } from '../protocol/settings';
 import { DesignCore, MAX_NODES, type Design } from './design';
 import { checkReferences, formatPath } from './parse';
 
@@ -56,7 +56,7 @@ export const SavedRun = z.strictObject({
    * document's own design, so twenty runs of a 1000-layer network do not repeat it twenty times.
    */
   design: DesignCore.optional(),
-  settings: TrainSettings,
+  settings: SavedTrainSettings,
   /** Milliseconds since 1970 (Date.now()). */
   startedAt: z.number().int().min(0),
   steps: z.array(SavedCurvePoint).max(MAX_CURVE_POINTS),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DatasetSpec } from '../engine/datasets/spec';
+import { DatasetSpec, SavedDatasetSpec } from '../engine/datasets/spec';
 
 export const OPTIMIZERS = ['sgd', 'momentum', 'nesterov', 'adam', 'adamw', 'rmsprop'] as const;
 export const Optimizer = z.enum(OPTIMIZERS);
@@ -54,4 +54,7 @@ export const TrainSettings = z.strictObject({
   fitDesignToDataset: z.boolean().default(false),
 });
 export type TrainSettings = z.infer<typeof TrainSettings>;
+/** Settings as a design file's saved runs keep them (no image pixels). */
+export const SavedTrainSettings = TrainSettings.extend({ dataset: SavedDatasetSpec });
+export type SavedTrainSettings = z.infer<typeof SavedTrainSettings>;
 export type TrainSettingsInput = z.input<typeof TrainSettings>;

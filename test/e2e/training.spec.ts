@@ -97,14 +97,15 @@ test('trains a residual MLP on Spirals: progress advances, loss falls, overlays 
     // Every node carries a number in both modes (the engine also measures the gradient at the Input).
     await expect.poll(async () => (await statValues(page)).filter((n) => n.value === null || n.value === '').map((n) => n.id), { timeout: 10_000 }).toEqual([]);
     const values = await statValues(page);
-    expect(values.length).toBeGreaterThan(20);
+    // The example opens with its 9 residual blocks folded: 14 nodes on the canvas.
+    expect(values.length).toBeGreaterThan(10);
     for (const v of values) if (v.value) expect(Number.isFinite(Number(v.value))).toBe(true);
     // The number is visible text inside each node too.
     const texts = await flowNodes(page).locator('.overlay-badge-value').allInnerTexts();
     expect(texts.filter((t) => /\d/.test(t)).length).toBeGreaterThanOrEqual(values.filter((v) => v.value).length);
     if (mode === 'Backward') {
       const norms = await page.locator('.react-flow__edge').evaluateAll((els) => els.map((el) => ({ id: el.getAttribute('data-id'), norm: el.getAttribute('data-grad-norm') })));
-      expect(norms.length).toBeGreaterThan(20);
+      expect(norms.length).toBeGreaterThan(10);
       // Every edge carries the gradient norm flowing back along it, those leaving the Input included.
       expect(norms.filter((n) => !(n.norm !== null && Number.isFinite(Number(n.norm)) && Number(n.norm) > 0)).map((n) => n.id)).toEqual([]);
     }

@@ -37,10 +37,16 @@ function layoutOf(file: string, expand: boolean) {
   return { nodeIds: graph.nodes.map((n) => n.id), edgeIds: graph.edges.filter((e) => (readers.get(e.source) ?? 0) > 1).map((e) => e.id), expand };
 }
 
-async function open(page: Page, name: RegExp, expand: boolean): Promise<number> {
+async function open(page: Page, name: RegExp, expand: boolean, fold: 'as opened' | 'unfolded' = 'as opened'): Promise<number> {
   await page.getByRole('button', { name: 'Examples' }).click();
   await page.getByRole('dialog', { name: 'Examples' }).getByRole('button', { name }).click();
   await page.locator('.react-flow__node').first().waitFor();
+  // Opening arranges the view (folds blocks, wraps the layout) asynchronously.
+  await page.waitForTimeout(1000);
+  if (fold === 'unfolded') {
+    await page.getByRole('button', { name: 'Unfold blocks', exact: true }).click();
+    await page.waitForTimeout(1000);
+  }
   if (expand) {
     await page.evaluate(() => {
       const store = (window as unknown as { __rescanvasStore: { getState(): { design: { groups: { id: string }[] }; setGroup(id: string, p: { collapsed: boolean }): void } } }).__rescanvasStore;
@@ -257,14 +263,15 @@ test.beforeEach(async ({ page }, testInfo) => {
   await openPage(page, '/', 'collapsed');
 });
 
-for (const [label, file, name, expand] of [
-  ['ResNet-20', 'resnet-20-cifar.rescanvas.json', /Open example ResNet-20/, false],
-  ['1000-layer (collapsed group)', 'residual-mlp-1002-repeat.rescanvas.json', /Open example .*1002/, false],
-  ['1000-layer (group expanded)', 'residual-mlp-1002-repeat.rescanvas.json', /Open example .*1002/, true],
+for (const [label, file, name, expand, fold] of [
+  ['ResNet-20 (blocks folded, as opened)', 'resnet-20-cifar.rescanvas.json', /Open example ResNet-20/, false, 'as opened'],
+  ['ResNet-20 (blocks unfolded)', 'resnet-20-cifar.rescanvas.json', /Open example ResNet-20/, false, 'unfolded'],
+  ['1000-layer (collapsed group)', 'residual-mlp-1002-repeat.rescanvas.json', /Open example .*1002/, false, 'as opened'],
+  ['1000-layer (group expanded)', 'residual-mlp-1002-repeat.rescanvas.json', /Open example .*1002/, true, 'as opened'],
 ] as const) {
   test(`overlay streaming: ${label}`, async ({ page }) => {
     const layout = layoutOf(file, expand);
-    const rendered = await open(page, name, expand);
+    const rendered = await open(page, name, expand, fold);
     const forward = await stream(page, layout, 'Forward');
     const backward = await stream(page, layout, 'Backward');
     const strip = ({ applied: _applied, cpu: _cpu, ...rest }: StreamResult) => rest;

@@ -1,0 +1,93 @@
+import type { Design } from '../../src/graph/design';
+import { designBlocks, foldedOwner, setFolded } from '../../src/graph/blocksEdit';
+import { appStore } from '../store/store';
+import { canvasInstance, canvasElement } from '../canvas/canvasApi';
+import { BLOCK_SIZE, GROUP_SIZE, LAYER_SIZE } from '../canvas/geometry';
+import { FULL_FACE_ZOOM, LEGIBLE_ZOOM } from '../canvas/faces';
+import { autoLayout } from './autoLayout';
+import { extent, fitZoom, type Box, type Extent } from './wrap';
+
+/** Screen pixels left free around the network when it is fitted; the overlay bar sits over the top edge. */
+const MARGIN = 8;
+
+/** Height of the canvas's top edge covered by the floating overlay bar (it wraps onto two lines in narrow windows). */
+function topBar(): number {
+  const el = canvasElement();
+  const bar = el?.parentElement?.querySelector('.overlay-bar') ?? document.querySelector('.overlay-bar');
+  if (!el || !bar) return 44;
+  return Math.max(0, bar.getBoundingClientRect().bottom - el.getBoundingClientRect().top) + 4;
+}
+
+/** The boxes the canvas draws for a design at its saved positions. */
+export function drawnBoxes(design: Design): Box[] {
+  const collapsed = new Map<string, string>();
+  for (const g of design.groups) if (g.collapsed) for (const id of g.nodeIds) collapsed.set(id, g.id);
+  const owner = foldedOwner(design);
+  const boxes: Box[] = [];
+  const grouped = new Map<string, { x: number; y: number; size: Extent }>();
+  for (const n of design.nodes) {
+    const key = collapsed.get(n.id) ?? (owner.has(n.id) ? `block:${owner.get(n.id)?.id}` : null);
+    if (!key) {
+      boxes.push({ id: n.id, ...n.position, ...LAYER_SIZE });
+      continue;
+    }
+    const at = grouped.get(key);
+    const size = collapsed.has(n.id) ? GROUP_SIZE : BLOCK_SIZE;
+    grouped.set(key, at ? { x: Math.min(at.x, n.position.x), y: Math.min(at.y, n.position.y), size } : { ...n.position, size });
+  }
+  for (const [id, g] of grouped) boxes.push({ id, x: g.x, y: g.y, ...g.size });
+  return boxes;
+}
+
+function viewportSize(): Extent {
+  const el = canvasElement();
+  const r = el?.getBoundingClientRect();
+  return r && r.width > 100 && r.height > 100 ? { width: r.width, height: r.height - topBar() } : { width: 1000, height: 600 };
+}
+
+/** Centres the drawn network in the canvas at the largest zoom that shows all of it (at most 1). */
+export function fitDrawn(design: Design): void {
+  const flow = canvasInstance();
+  if (!flow) return;
+  const view = viewportSize();
+  const e = extent(drawnBoxes(design));
+  const zoom = Math.min(1, fitZoom(e, view, MARGIN));
+  void flow.setViewport({ x: view.width / 2 - (e.x + e.width / 2) * zoom, y: topBar() + view.height / 2 - (e.y + e.height / 2) * zoom, zoom });
+}
+
+/**
+ * What opening a design shows: as saved when the whole network is legible that way; otherwise the
+ * residual blocks fold (unless the file says which are folded) and the chain wraps into columns
+ * shaped like the window. The arrangement is view state: the opened document is not marked changed.
+ */
+export async function arrangeOnOpen(opened: Design): Promise<void> {
+  const view = viewportSize();
+  const legible = (d: Design, face: number): boolean => fitZoom(extent(drawnBoxes(d)), view, MARGIN) >= face;
+  if (!opened.nodes.length || legible(opened, FULL_FACE_ZOOM)) {
+    requestAnimationFrame(() => fitDrawn(opened));
+    return;
+  }
+  let next = opened;
+  const aspect = view.width / view.height;
+  const candidates: Design[] = [];
+  // Unfolded but wrapped first: every layer stays in view when that is legible; then folded.
+  candidates.push(opened);
+  if (opened.view?.folded === undefined && designBlocks(opened).length) candidates.push(setFolded(opened, designBlocks(opened).map((b) => b.id), true));
+  for (const candidate of candidates) {
+    const positions = await autoLayout(candidate, { wrapAspect: aspect, compact: true });
+    next = { ...candidate, nodes: candidate.nodes.map((n) => {
+      const p = positions.get(n.id);
+      return p && (p.x !== n.position.x || p.y !== n.position.y) ? { ...n, position: p } : n;
+    }) };
+    if (legible(next, FULL_FACE_ZOOM)) break;
+  }
+  if (!legible(next, LEGIBLE_ZOOM)) {
+    // Still too deep for the window: keep the most compact arrangement found; zooming in reads it.
+  }
+  const state = appStore.getState();
+  // The user may have edited (or opened something else) while the layout ran.
+  if (state.design !== opened) return;
+  appStore.setState({ design: next, savedDesign: next });
+  appStore.clearHistory();
+  requestAnimationFrame(() => fitDrawn(next));
+}

@@ -18,13 +18,17 @@ const finiteOrNull = (v: number | null): number | null => (v === null ? null : f
  */
 export const MAX_SAVED_CSV_CHARS = 256 * 1024;
 
-function settingsForFile(settings: RunRecord['settings']): RunRecord['settings'] {
+/** Null for an image-folder run: its decoded pixels do not belong in a design file. */
+function settingsForFile(settings: RunRecord['settings']): SavedRunInput['settings'] | null {
   const dataset = settings.dataset;
-  if (dataset.kind !== 'csv' || dataset.text.length <= MAX_SAVED_CSV_CHARS) return settings;
+  if (dataset.kind === 'images') return null;
+  if (dataset.kind !== 'csv' || dataset.text.length <= MAX_SAVED_CSV_CHARS) return { ...settings, dataset };
   return { ...settings, dataset: { ...dataset, text: '' } };
 }
 
-function toSaved(run: RunRecord, outcome: NonNullable<RunRecord['outcome']>, documentText: string): SavedRunInput {
+function toSaved(run: RunRecord, outcome: NonNullable<RunRecord['outcome']>, documentText: string): SavedRunInput | null {
+  const settings = settingsForFile(run.settings);
+  if (!settings) return null;
   const snapshot = splitRuns(run.design).design;
   return {
     id: run.id,
@@ -32,7 +36,7 @@ function toSaved(run: RunRecord, outcome: NonNullable<RunRecord['outcome']>, doc
     designName: run.designName,
     // The document's own design is not repeated (the reader fills it back in).
     ...(serializeDesign(snapshot) === documentText ? {} : { design: snapshot }),
-    settings: settingsForFile(run.settings),
+    settings,
     startedAt: Math.max(0, Math.round(run.startedAt)),
     steps: thin(run.steps).map((p) => ({ x: p.x, loss: finite(p.loss), accuracy: finite(p.accuracy) })),
     epochs: thin(run.epochs).map((p) => ({
@@ -55,7 +59,10 @@ function toSaved(run: RunRecord, outcome: NonNullable<RunRecord['outcome']>, doc
 export function runsForFile(runs: readonly RunRecord[], document: DesignCore): SavedRunInput[] {
   const documentText = serializeDesign(document);
   const saved: SavedRunInput[] = [];
-  for (const run of runs.filter((r) => r.outcome !== null).slice(-MAX_SAVED_RUNS)) if (run.outcome) saved.push(toSaved(run, run.outcome, documentText));
+  for (const run of runs.filter((r) => r.outcome !== null).slice(-MAX_SAVED_RUNS)) {
+    const record = run.outcome && toSaved(run, run.outcome, documentText);
+    if (record) saved.push(record);
+  }
   return saved;
 }
 

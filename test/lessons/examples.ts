@@ -10,7 +10,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { useWasmBackend } from '../../src/engine/backends/wasm';
-import { LocalLessonEngine } from '../../src/lessons';
+import { inProcessLessonEngine } from '../../src/lessons';
 import { parseDesignText } from '../../src/graph/parse';
 import { settingsFromPreset } from '../../src/graph/presetSettings';
 
@@ -26,7 +26,7 @@ const chosen = files.filter((f) => !wanted || wanted.includes(f.replace('.rescan
 
 const status = await useWasmBackend(tf);
 if (!status.active) throw new Error('wasm backend did not start');
-const engine = new LocalLessonEngine(tf);
+const engine = inProcessLessonEngine(tf, { active: 'wasm', detail: '', skipped: [], forced: true });
 const results: { example: string; seed: number; held: boolean; validationAccuracy: number | null; cpuS: number }[] = [];
 
 for (const file of chosen) {

@@ -1,4 +1,5 @@
-import { chmod, mkdir, mkdtemp, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { chmod, mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { ExportedFile } from '../src/export';
 import { UsageError } from './errors';
@@ -28,17 +29,19 @@ export async function writeFolderAtomically(out: string, files: ExportedFile[], 
   } catch (error) {
     throw writeFailure(out, error);
   }
-  let temp: string;
+  // Tracked before it exists: an interruption between creating the folder and tracking it would leave it behind.
+  const temp = join(dirname(target), `${partialName(target)}${randomBytes(4).toString('hex')}`);
+  const untrackTemp = trackTemporary(temp);
   try {
-    temp = await mkdtemp(join(dirname(target), partialName(target)));
+    await mkdir(temp, { mode: 0o700 });
   } catch (error) {
+    untrackTemp();
     throw writeFailure(out, error);
   }
-  const untrackTemp = trackTemporary(temp);
   const old = `${temp}-old`;
   const untrackOld = trackTemporary(old, target);
   try {
-    // mkdtemp makes the folder private (0700); the export is an ordinary folder once renamed.
+    // Private while it is written; the export is an ordinary folder once renamed.
     await chmod(temp, 0o755);
     for (const f of files) await writeFile(join(temp, f.name), f.data);
     if (await exists(target)) await rename(target, old);

@@ -320,7 +320,7 @@ export class EngineSession {
     if (!run) return;
     const release = (): void => {
       run.trainer.dispose();
-      run.compiled.model.dispose();
+      run.compiled.dispose();
     };
     if (run.done) release();
     else {

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { expect, test, type Download, type Page } from '@playwright/test';
 import * as ort from 'onnxruntime-web';
 import { checkOnnxModel, decodeModel } from '../../src/export/onnx';
+import { startWithNewDesign } from './welcomeHelpers';
 
 const toolbar = (page: Page) => page.getByRole('toolbar', { name: 'Main toolbar' });
 const appStatus = (page: Page) => page.getByRole('contentinfo').getByRole('status');
@@ -15,6 +16,7 @@ test.beforeEach(async ({ page }) => {
     for (const name of ['showOpenFilePicker', 'showSaveFilePicker', 'showDirectoryPicker']) delete (window as unknown as Record<string, unknown>)[name];
   });
   await page.goto('/');
+  await startWithNewDesign(page);
   await expect(page.getByRole('region', { name: 'Canvas' })).toBeVisible();
 });
 

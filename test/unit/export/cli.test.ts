@@ -59,8 +59,8 @@ describe('rescanvas export / import', () => {
     expect(r2.status).toBe(2);
     expect(r2.stderr).toMatch(/graph model/);
 
-    const r3 = run('export', example('projection-shortcut.rescanvas.json'), '--format', 'onnx', '--out', join(bad, 'o'));
-    expect(r3.stderr).toMatch(/--format must be one of tfjs, keras, design/);
+    const r3 = run('export', example('projection-shortcut.rescanvas.json'), '--format', 'caffe', '--out', join(bad, 'o'));
+    expect(r3.stderr).toMatch(/--format must be one of tfjs, keras, onnx, design, pytorch, not "caffe"/);
 
     const wrongWeights = join(bad, 'w.weights.json');
     writeFileSync(wrongWeights, JSON.stringify({ format: 'rescanvas.weights', version: 1, weightsManifest: [{ paths: ['w.weights.bin'], weights: [{ name: 'dense_1/kernel', shape: [2, 2], dtype: 'float32' }] }] }));
@@ -125,7 +125,7 @@ describe('rescanvas export --format pytorch', () => {
     const out = join(dir, 'torch-bad');
     const keras = run('export', example('projection-shortcut.rescanvas.json'), '--format', 'keras', '--out', out, '--dataset', 'spirals');
     expect(keras.status).toBe(2);
-    expect(keras.stderr).toMatch(/--dataset and --config only apply to --format pytorch/);
+    expect(keras.stderr).toMatch(/dataset options \(--dataset, --csv, --size, …\) and --config only apply to --format pytorch/);
     const dataset = run('export', example('projection-shortcut.rescanvas.json'), '--format', 'pytorch', '--out', out, '--dataset', 'imagenet');
     expect(dataset.status).toBe(2);
     expect(dataset.stderr).toMatch(/--dataset imagenet: not a built-in dataset/);

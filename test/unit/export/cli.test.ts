@@ -128,7 +128,7 @@ describe('rescanvas export --format pytorch', () => {
     expect(keras.stderr).toMatch(/dataset options \(--dataset, --csv, --size, …\) and --config only apply to --format pytorch/);
     const dataset = run('export', example('projection-shortcut.rescanvas.json'), '--format', 'pytorch', '--out', out, '--dataset', 'imagenet');
     expect(dataset.status).toBe(2);
-    expect(dataset.stderr).toMatch(/--dataset imagenet: not a built-in dataset/);
+    expect(dataset.stderr).toMatch(/--dataset: "imagenet" is not a dataset \(spirals, twoMoons/);
     const config = join(dir, 'bad-config.json');
     writeFileSync(config, JSON.stringify({ epochs: 0 }));
     const bad = run('export', example('projection-shortcut.rescanvas.json'), '--format', 'pytorch', '--out', out, '--config', config);

@@ -161,6 +161,10 @@ test('replays a real torchrun (2 processes) run log from an exported PyTorch pac
     await expect(status(page)).toContainText(/Replaying run log run\.jsonl: \d+ frames, epochs 2, final loss [\d.]+ .*pytorch, 2 processes · completed/, { timeout: 30_000 });
     const expected = example('residual-mlp-20');
     expect((await designIds(page)).sort()).toEqual(expected.nodes.map((n) => n.id).sort());
+    // Opening the log's design folds its blocks to fit the window; every layer is checked unfolded.
+    await expect(page.locator('.react-flow__node[aria-label^="Block "]').first()).toBeVisible();
+    await page.getByRole('button', { name: 'Unfold blocks', exact: true }).click();
+    await expect(page.locator('.react-flow__node-layer')).toHaveCount(expected.nodes.length);
     const forward = await expectValuesOnEveryNode(page, 'Forward');
     expect(forward.length).toBe(expected.nodes.length);
     await page.screenshot({ path: 'test-results/runlog-replay-pytorch-forward.png' });

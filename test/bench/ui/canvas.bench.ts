@@ -71,12 +71,16 @@ async function stopFrameProbe(page: Page): Promise<{ fps: number; worstFrameMs: 
   });
 }
 
-/** Real mouse input: drag the pane around, then wheel-zoom in and out, for a few seconds. */
-async function panAndZoom(page: Page): Promise<ReturnType<typeof stopFrameProbe>> {
+/** The canvas pane's centre in page pixels, where the drags start. */
+async function paneCentre(page: Page): Promise<[number, number]> {
   const pane = await page.locator('.react-flow__pane').boundingBox();
   if (!pane) throw new Error('no pane');
-  const cx = pane.x + pane.width / 2;
-  const cy = pane.y + pane.height / 2;
+  return [pane.x + pane.width / 2, pane.y + pane.height / 2];
+}
+
+/** Real mouse input: drag the pane around, then wheel-zoom in and out, for a few seconds. */
+async function panAndZoom(page: Page): Promise<ReturnType<typeof stopFrameProbe>> {
+  const [cx, cy] = await paneCentre(page);
   await startFrameProbe(page);
   for (let round = 0; round < 3; round++) {
     await page.mouse.move(cx, cy);
@@ -91,10 +95,7 @@ async function panAndZoom(page: Page): Promise<ReturnType<typeof stopFrameProbe>
 
 /** Drags the pane at the fitted zoom (no wheel: zooming in would leave most nodes off screen). */
 async function panOnly(page: Page): Promise<ReturnType<typeof stopFrameProbe>> {
-  const pane = await page.locator('.react-flow__pane').boundingBox();
-  if (!pane) throw new Error('no pane');
-  const cx = pane.x + pane.width / 2;
-  const cy = pane.y + pane.height / 2;
+  const [cx, cy] = await paneCentre(page);
   await startFrameProbe(page);
   for (let round = 0; round < 3; round++) {
     await page.mouse.move(cx, cy);

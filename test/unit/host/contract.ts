@@ -23,10 +23,20 @@ export interface HostFixture {
   userWillSaveAs(name: string): void;
   /** What is stored under that name now (null: nothing). */
   readSaved(name: string): Promise<string | null>;
-  /** A fresh host over the same storage, as after a restart; absent when the host keeps nothing. */
-  restart?: () => Promise<Host>;
-  /** Opens a file from outside the page (command line, double-click); absent when the host has none. */
-  openFromOutside?: (name: string, content: string) => Promise<void>;
+  /** A fresh host over the same storage, as after a restart; 'none' for a host whose storage lives and dies with it. */
+  restart: (() => Promise<Host>) | 'none';
+  /**
+   * Opens a file from outside the page (command line, double-click), or 'none' for a host that has no
+   * such way in: the suite then checks that it delivers nothing, instead of skipping the case.
+   */
+  openFromOutside: ((name: string, content: string) => Promise<void>) | 'none';
+  /** Whether a file the user opened comes with a handle to save back to (the web host's download fallback has none). */
+  writesBack: boolean;
+}
+
+function expectStatus<R extends { status: string }, S extends R['status']>(result: R, status: S): asserts result is Extract<R, { status: S }> {
+  expect(result.status).toBe(status);
+  if (result.status !== status) throw new Error(`expected ${status}, got ${JSON.stringify(result)}`);
 }
 
 export function sampleDesign(name = 'Sample'): Design {
@@ -48,8 +58,7 @@ export function hostContract(label: string, makeFixture: () => Promise<HostFixtu
       const f = await makeFixture();
       f.userWillOpen('net.rescanvas.json', serializeDesign(sampleDesign('Net')));
       const result = await f.host.openDesign();
-      expect(result.status).toBe('opened');
-      if (result.status !== 'opened') return;
+      expectStatus(result, 'opened');
       expect(result.file.name).toBe('net.rescanvas.json');
       expect(result.file.design).toEqual(sampleDesign('Net'));
     });
@@ -105,8 +114,7 @@ export function hostContract(label: string, makeFixture: () => Promise<HostFixtu
       const f = await makeFixture();
       f.userWillSaveAs('mine.rescanvas.json');
       const first = await f.host.saveDesign(sampleDesign('v1'), null);
-      expect(first.status).toBe('saved');
-      if (first.status !== 'saved') return;
+      expectStatus(first, 'saved');
       expect(first.file.name).toBe('mine.rescanvas.json');
       expect(await savedName(f, 'mine.rescanvas.json')).toBe('v1');
       // No save dialog is scripted now: a host that asked again would fail here.
@@ -115,12 +123,18 @@ export function hostContract(label: string, makeFixture: () => Promise<HostFixtu
       expect(await savedName(f, 'mine.rescanvas.json')).toBe('v2');
     });
 
-    it('saves back to a file it opened', async () => {
+    it('saves back to a file it opened, or says it cannot by giving no handle', async () => {
       const f = await makeFixture();
       f.userWillOpen('net.rescanvas.json', serializeDesign(sampleDesign('old')));
       const opened = await f.host.openDesign();
-      if (opened.status !== 'opened') throw new Error(`open failed: ${JSON.stringify(opened)}`);
-      if (opened.file.handle === null) return; // this host cannot write back (downloads); Save As is tested above
+      expectStatus(opened, 'opened');
+      if (!f.writesBack) {
+        // Without a handle the app's Save becomes Save As; the file on disk stays as it was.
+        expect(opened.file.handle).toBeNull();
+        expect(await savedName(f, 'net.rescanvas.json')).toBe('old');
+        return;
+      }
+      expect(opened.file.handle).not.toBeNull();
       expect(await f.host.saveDesign(sampleDesign('new'), opened.file.handle)).toMatchObject({ status: 'saved' });
       expect(await savedName(f, 'net.rescanvas.json')).toBe('new');
     });
@@ -153,10 +167,10 @@ export function hostContract(label: string, makeFixture: () => Promise<HostFixtu
       const entry = { design: sampleDesign('unsaved'), name: 'net.rescanvas.json', savedAt: '2026-01-02T03:04:05.000Z' };
       await f.host.writeRecovery(entry);
       expect(await f.host.readRecovery()).toEqual(entry);
-      if (f.restart) expect(await (await f.restart()).readRecovery()).toEqual(entry);
+      if (f.restart !== 'none') expect(await (await f.restart()).readRecovery()).toEqual(entry);
       await f.host.clearRecovery();
       expect(await f.host.readRecovery()).toBeNull();
-      if (f.restart) expect(await (await f.restart()).readRecovery()).toBeNull();
+      if (f.restart !== 'none') expect(await (await f.restart()).readRecovery()).toBeNull();
     });
 
     it('accepts document state and menu subscriptions', () => {
@@ -169,9 +183,16 @@ export function hostContract(label: string, makeFixture: () => Promise<HostFixtu
       });
     });
 
-    it('delivers a design opened from outside, even to a listener that subscribes later', async () => {
+    it('delivers a design opened from outside, even to a listener that subscribes later (or nothing, on a host without that way in)', async () => {
       const f = await makeFixture();
-      if (!f.openFromOutside) return;
+      if (f.openFromOutside === 'none') {
+        const received: OpenResult[] = [];
+        const unsubscribe = f.host.onExternalOpen((r) => received.push(r));
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        expect(received).toEqual([]);
+        unsubscribe();
+        return;
+      }
       await f.openFromOutside('launch.rescanvas.json', serializeDesign(sampleDesign('launched')));
       const received: OpenResult[] = [];
       const unsubscribe = f.host.onExternalOpen((r) => received.push(r));

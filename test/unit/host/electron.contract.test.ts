@@ -64,6 +64,7 @@ hostContract('electron', async () => {
     },
     readSaved: async (name) => (existsSync(join(dir, name)) ? readFileSync(join(dir, name), 'utf8') : null),
     restart: async () => makeHost(),
+    writesBack: true,
     openFromOutside: async (name, content) => {
       writeFileSync(join(dir, name), content);
       sendToRenderer('design:external-open', await openDesignAt(ctx, join(dir, name)));

@@ -29,6 +29,8 @@ hostContract('memory', async () => {
       if (exported) return typeof exported.data === 'string' ? exported.data : new TextDecoder().decode(exported.data);
       return host.files.get(name) ?? null;
     },
+    restart: 'none',
+    writesBack: true,
     openFromOutside: async (name, content) => {
       host.files.set(name, content);
       host.nextOpen = name;

@@ -83,6 +83,9 @@ hostContract('web', async () => {
     userWillSaveAs: (name) => void choices.push({ pick: name }),
     readSaved: async (name) => (disk.has(name) ? new TextDecoder().decode(disk.get(name)) : null),
     restart: async () => makeHost(),
+    writesBack: true,
+    // A web page cannot be handed a file by the operating system.
+    openFromOutside: 'none',
   };
 });
 

@@ -1,28 +1,34 @@
 #!/usr/bin/env node
 /**
- * `npm test`: every check, in the order that fails fastest. Each step's own output streams through;
- * the last line totals the tests of every runner as "N passed, N failed, N skipped".
+ * `npm test`: every check, in tiers ordered so the fastest feedback comes first: static checks, unit
+ * tests, integration tests, the build and its security scan, then browser tests. Every tier runs even
+ * when an earlier one failed, so one run shows everything that is wrong. Each step's own output streams
+ * through; the last line totals the tests of every runner as "N passed, N failed, N skipped".
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..');
 // Not test-results/: Playwright empties its output folder when it starts.
 const out = join(root, 'reports');
+// A report left by an earlier run must never be counted as this run's.
+rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
-const vitestJson = join(out, 'vitest.json');
+const vitestJson = (tier) => join(out, `vitest-${tier}.json`);
 const playwrightJson = join(out, 'playwright.json');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 
+const vitestTier = (tier) => ['npx', ['vitest', 'run', '--project', tier, '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson(tier)}`]];
 const steps = [
-  ['typecheck', 'npm', ['run', '--silent', 'typecheck']],
-  ['lint', 'npx', ['eslint', '.']],
-  ['unit and integration tests', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`]],
+  ['tier 1, static: lint', 'npx', ['eslint', '.']],
+  ['tier 1, static: typecheck', 'npm', ['run', '--silent', 'typecheck']],
+  ['tier 2, unit tests (test/unit)', ...vitestTier('unit')],
+  ['tier 3, integration tests (test/integration: CLI, Python and PyTorch, onnxruntime, packaging, lessons)', ...vitestTier('integration')],
   // The scan reads the built page (its CSP meta tag is written at build time), so build first; this also proves the build works.
-  ['build (web and Electron bundles)', 'npm', ['run', '--silent', 'build']],
-  ...(pkg.scripts['test:security'] ? [['Electron security scan', 'npm', ['run', '--silent', 'test:security']]] : []),
-  ['browser tests', 'npx', ['playwright', 'test', '--reporter=list,json'], { PLAYWRIGHT_JSON_OUTPUT_NAME: playwrightJson, RESCANVAS_E2E_PREBUILT: '1' }],
+  ['tier 4, build (web and Electron bundles)', 'npm', ['run', '--silent', 'build']],
+  ...(pkg.scripts['test:security'] ? [['tier 4, Electron security scan', 'npm', ['run', '--silent', 'test:security']]] : []),
+  ['tier 5, browser tests (test/e2e)', 'npx', ['playwright', 'test', '--reporter=list,json'], { PLAYWRIGHT_JSON_OUTPUT_NAME: playwrightJson, RESCANVAS_E2E_PREBUILT: '1' }],
 ];
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
@@ -35,8 +41,9 @@ for (const [name, command, args, env] of steps) {
   if (result.status !== 0) failedSteps.push(name);
 }
 
-if (existsSync(vitestJson)) {
-  const v = JSON.parse(readFileSync(vitestJson, 'utf8'));
+for (const tier of ['unit', 'integration']) {
+  if (!existsSync(vitestJson(tier))) continue;
+  const v = JSON.parse(readFileSync(vitestJson(tier), 'utf8'));
   totals.passed += v.numPassedTests ?? 0;
   totals.failed += v.numFailedTests ?? 0;
   totals.skipped += (v.numPendingTests ?? 0) + (v.numTodoTests ?? 0);

@@ -4,7 +4,7 @@ import { exampleDesigns } from '../../../src/graph/examples';
 import { DesignBuilder } from '../../../src/graph/builder';
 import type { Design } from '../../../src/graph/design';
 import { checkOnnxModel, decodeModel, exportOnnx, onnxModelBytes, OnnxExportError, ONNX_OPSET } from '../../../src/export/onnx';
-import { RULES } from './layerCases';
+import { RULES } from '../../unit/export/layerCases';
 import { compiledCase, inputShape, relativeDiff, runOnnx, tf } from './onnxSupport';
 import { useWasmBackend } from '../../../src/engine/backends/wasm';
 

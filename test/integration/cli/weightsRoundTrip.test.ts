@@ -8,8 +8,8 @@ import { registerExport } from '../../../cli/commands/export';
 import { registerImport } from '../../../cli/commands/import';
 import { compileDesign } from '../../../src/compile/toTfjs';
 import { exampleDesigns } from '../../../src/graph/examples';
-import { functionalTfjsModel, saveWithTfjs, tf } from '../import/support';
-import { perturbWeights } from '../export/pytorchSupport';
+import { functionalTfjsModel, saveWithTfjs, tf } from '../../unit/import/support';
+import { perturbWeights } from '../pytorch/pytorchSupport';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 /**

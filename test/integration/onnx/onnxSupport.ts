@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { compileDesign } from '../../../src/compile/toTfjs';
 import type { Design } from '../../../src/graph/design';
 import { weightsFromLayers, type NodeWeights } from '../../../src/export/pytorch';
-import { inputs } from './support';
+import { inputs } from '../../unit/export/support';
 
 // One thread: the machine's cores are shared, and the wasm build needs no worker for that.
 ort.env.wasm.numThreads = 1;

@@ -7,7 +7,7 @@ import { deepResidualMlp } from '../../../src/graph/examples';
 import { serializeDesign } from '../../../src/graph/parse';
 import { unroll } from '../../../src/graph/unroll';
 import type { RunLogRecord } from '../../../src/protocol/runLog';
-import { readRunLogRecords } from '../support/runLogRecords';
+import { readRunLogRecords } from '../../unit/support/runLogRecords';
 import { ACTIVATION_FIELDS, GRADIENT_FIELDS, statValue } from '../../../src/protocol/stats';
 
 const root = join(import.meta.dirname, '..', '..', '..');

@@ -10,8 +10,8 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { packageClosure, productionClosure, TYPE_ONLY_SCOPES } from './builderClosure';
-import { tempDir } from './support';
+import { packageClosure, productionClosure, TYPE_ONLY_SCOPES } from '../../unit/electron/builderClosure';
+import { tempDir } from '../../unit/electron/support';
 
 const root = join(__dirname, '../../..');
 const requireHere = createRequire(join(root, 'package.json'));

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RULES } from './layerCases';
+import { RULES } from '../../unit/export/layerCases';
 import { prepareCase, runTorch, tf, torchStatus, type Prepared } from './pytorchSupport';
 
 describe.skipIf(!torchStatus.ok)('PyTorch translation rules, each checked against tf.js (max abs diff ≤ 1e-4)', () => {

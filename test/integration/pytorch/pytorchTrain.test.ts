@@ -9,7 +9,7 @@ import { datasetForExport, exportPytorchPackage, weightsFromLayers } from '../..
 import { deepResidualMlp, residualMlp } from '../../../src/graph/examples';
 import { unroll } from '../../../src/graph/unroll';
 import type { EpochRecord, RunLogRecord } from '../../../src/protocol/runLog';
-import { readRunLogRecords as readRunLog } from '../support/runLogRecords';
+import { readRunLogRecords as readRunLog } from '../../unit/support/runLogRecords';
 import { ACTIVATION_FIELDS, GRADIENT_FIELDS, statValue, WEIGHT_FIELDS, type StatsFrame } from '../../../src/protocol/stats';
 import { PYTHON, runPython, tf, torchStatus, writeFiles } from './pytorchSupport';
 

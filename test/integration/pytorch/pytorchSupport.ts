@@ -19,6 +19,8 @@ function probeTorch(): { ok: true } | { ok: false; reason: string } {
 }
 
 export const torchStatus = probeTorch();
+// CI installs python3-torch (.ci/run), so there a missing PyTorch is a broken set-up, not a reason to skip.
+if (!torchStatus.ok && process.env.CI) throw new Error(`PyTorch is required in CI (CI=${process.env.CI}): ${torchStatus.reason}`);
 if (!torchStatus.ok) console.warn(`skipping PyTorch tests: ${torchStatus.reason}`);
 
 export function writeFiles(dir: string, files: readonly ExportedFile[]): void {

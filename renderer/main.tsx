@@ -8,17 +8,15 @@ import { appStore } from './store/store';
 import { syncDocumentState } from './files/fileActions';
 import './store/validation';
 import { connectShellCommands } from './shellCommands';
+import { exposeTestHooks } from './testHooks';
+import { statsStore } from './overlay/statsStore';
+import { badgeRenders } from './overlay/OverlayBadge';
+import { parseIncoming } from './engine/connection';
 
 selectHost();
 syncDocumentState();
 
-declare global {
-  interface Window {
-    /** The store, for benchmarks and browser tests that set up large designs quickly. */
-    __rescanvasStore?: typeof appStore;
-  }
-}
-window.__rescanvasStore = appStore;
+exposeTestHooks({ __rescanvasStore: appStore, __rescanvasStats: statsStore, __rescanvasBadgeRenders: badgeRenders, __rescanvasParse: parseIncoming });
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');

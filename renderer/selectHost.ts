@@ -5,12 +5,13 @@ import { WebHost } from './host/web';
 import { WorkerEngineConnection } from './engine/workerConnection';
 import type { Design } from '../src/graph/design';
 import type { SaveResult } from './host/host';
+import { exposeTestHooks, underAutomation } from './testHooks';
 
 const SESSION_KEY = 'rescanvas.memoryHost.files';
 
 /**
  * A MemoryHost whose files survive a page reload (sessionStorage), so browser tests can save,
- * reload and open again. Chosen only with `?host=memory`; never in normal use.
+ * reload and open again. Chosen only with `?host=memory` on a page driven by automation; never in normal use.
  */
 class SessionMemoryHost extends MemoryHost {
   constructor() {
@@ -32,19 +33,12 @@ class SessionMemoryHost extends MemoryHost {
   }
 }
 
-declare global {
-  interface Window {
-    /** Present only with `?host=memory`: lets tests pick what Open returns. */
-    __rescanvasTestHost?: MemoryHost;
-  }
-}
-
 /** The one place that decides which host the UI runs on (the shell engineer wires the real hosts here). */
 export function selectHost(search: string = location.search): Host {
   const params = new URLSearchParams(search);
-  if (params.get('host') === 'memory') {
+  if (params.get('host') === 'memory' && underAutomation()) {
     const host = new SessionMemoryHost();
-    window.__rescanvasTestHost = host;
+    exposeTestHooks({ __rescanvasTestHost: host });
     setHost(host);
     return host;
   }

@@ -10,7 +10,6 @@ const SPARK_HEIGHT = 16;
 
 /** Counts React renders of badges, so the benchmark can show a stats frame re-renders none. */
 export const badgeRenders = { count: 0 };
-if (typeof window !== 'undefined') (window as unknown as { __rescanvasBadgeRenders?: typeof badgeRenders }).__rescanvasBadgeRenders = badgeRenders;
 
 // Registered as a non-inheriting colour so that changing it restyles the one element it is set on.
 if (typeof CSS !== 'undefined' && 'registerProperty' in CSS) {

@@ -269,11 +269,3 @@ function addTo<L>(map: Map<string, Set<L>>, id: string, listener: L, initial: ()
 
 /** The page's one stats store. */
 export const statsStore = new StatsStore();
-
-declare global {
-  interface Window {
-    /** The stats store, for benchmarks that stream frames without an engine (like __rescanvasStore). */
-    __rescanvasStats?: StatsStore;
-  }
-}
-if (typeof window !== 'undefined') window.__rescanvasStats = statsStore;

@@ -3,7 +3,6 @@ import type { FromEngineOf } from '../../src/protocol/messages';
 import { answersRequest, EngineReplyError, request } from '../../src/protocol/request';
 import { describeBackend } from '../../src/engine/backends/select';
 import { getEngine, type EngineConnection, type EngineMessage } from '../engine';
-import { parseIncoming } from '../engine/connection';
 import { appStore } from '../store/store';
 import type { RunOutcome } from '../store/trainingSlice';
 import { statsStore } from '../overlay/statsStore';
@@ -155,13 +154,6 @@ function requireEngine(): EngineConnection {
   return engine ?? connectTraining();
 }
 
-declare global {
-  interface Window {
-    /** The engine-message validator, for the overlay benchmark's synthetic stream. */
-    __rescanvasParse?: typeof parseIncoming;
-  }
-}
-if (typeof window !== 'undefined') window.__rescanvasParse = parseIncoming;
 
 export function backendText(): string {
   const b = appStore.getState().backend;

@@ -95,7 +95,9 @@ export function CurveChart({ name, yLabel, series, logY = false, percent = false
       plot.current?.destroy();
       plot.current = null;
     };
-    // shapeKey stands for the series' labels, colours and dashes.
+    // The plot is rebuilt only when its shape changes: shapeKey stands for the series' labels, colours and
+    // dashes, while new points (series) and the log axis (logY) arrive through draw() without a rebuild.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [shapeKey, percent, xLabel]);
 
   function draw() {

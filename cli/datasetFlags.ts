@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { readFile, stat } from 'node:fs/promises';
 import { checkCsvSize, parseCsvTable } from '../src/engine/datasets/csv';
 import { datasetSpecFromOptions, type DatasetOptionText } from '../src/engine/datasets/options';
-import { CSV_DELIMITERS, CSV_NORMALIZATIONS, type DatasetSpec } from '../src/engine/datasets/spec';
+import { CSV_DELIMITERS, CSV_NORMALIZATIONS, type DatasetSpec } from '../src/schema/datasetSpec';
 import { DatasetError } from '../src/engine/datasets/types';
 import type { Design } from '../src/graph/design';
 import { UsageError } from './errors';

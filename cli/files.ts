@@ -2,7 +2,7 @@ import { existsSync, renameSync, rmSync } from 'node:fs';
 import { readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { decodeTextFile } from '../src/protocol/textFile';
-import { readChosenFile } from '../electron/files/confinedFolder';
+import { readChosenFile } from '../node/confinedFolder';
 import { UsageError } from './errors';
 
 /** A file-system error code in the user's words. */

@@ -9,7 +9,7 @@ import { extname, join, relative, sep } from 'node:path';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { MAX_IMAGE_CLASSES, MAX_IMAGE_SIDE, MAX_IMAGES, resizeInto, type RawImage } from '../src/engine/datasets/images';
-import type { SpecOf } from '../src/engine/datasets/spec';
+import type { SpecOf } from '../src/schema/datasetSpec';
 import { UsageError } from './errors';
 
 /** The files of a folder this large are refused before any is read. */

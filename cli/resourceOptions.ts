@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { totalmem } from 'node:os';
 import { DEFAULT_RUN, type ResourceContext, type RunShape } from '../src/compile/resources';
-import { BackendName, Optimizer } from '../src/protocol/settings';
+import { BackendName, Optimizer } from '../src/schema/settings';
 import { UsageError } from './errors';
 
 export interface ResourceFlags {

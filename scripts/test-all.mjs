@@ -21,7 +21,7 @@ const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 
 const vitestTier = (tier) => ['npx', ['vitest', 'run', '--project', tier, '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson(tier)}`]];
 const steps = [
-  ['tier 1, static: lint', 'npx', ['eslint', '.']],
+  ['tier 1, static: lint (ESLint, import direction)', 'npm', ['run', '--silent', 'lint']],
   ['tier 1, static: typecheck', 'npm', ['run', '--silent', 'typecheck']],
   ['tier 2, unit tests (test/unit)', ...vitestTier('unit')],
   ['tier 3, integration tests (test/integration: CLI, Python and PyTorch, onnxruntime, packaging, lessons)', ...vitestTier('integration')],

@@ -5,7 +5,7 @@ import { EXPORT_FORMATS, exportDesign, WeightsError, WeightsSidecar, weightsSide
 import { ImportError, MAX_MODEL_JSON_BYTES } from '../../src/import';
 import { parseModelJsonText } from '../../src/import/json';
 import { readWeights, type WeightFiles } from '../../src/import/weights';
-import { weightFilesIn } from '../../electron/files/confinedFolder';
+import { weightFilesIn } from '../../node/confinedFolder';
 import { totalmem } from 'node:os';
 import { checkResources } from '../../src/compile/resources';
 import type { Design } from '../../src/graph/design';

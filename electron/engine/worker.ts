@@ -9,9 +9,9 @@ import { z } from 'zod';
 import { EngineSession } from '../../src/engine/session';
 import { selectBackend } from '../../src/engine/backends/select';
 import { portableCandidates } from '../../src/engine/backends/portable';
-import { BackendName } from '../../src/protocol/settings';
+import { BackendName } from '../../src/schema/settings';
 import { PROTOCOL_VERSION } from '../../src/protocol/messages';
-import { nodeBackendCandidates } from './nodeBackends';
+import { nodeBackendCandidates } from '../../node/nodeBackends';
 
 const port = parentPort;
 if (!port) throw new Error('electron/engine/worker.ts runs only as a worker thread');

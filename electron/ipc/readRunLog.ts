@@ -3,7 +3,7 @@ import type { InvokeReply } from '../../src/protocol/ipc';
 import { MAX_RUN_LOG_BYTES } from '../../src/protocol/runLog';
 import { formatBytes } from '../../src/protocol/runLogFile';
 import { describeFsError } from '../files/designFiles';
-import { readChosenFile } from '../files/confinedFolder';
+import { readChosenFile } from '../../node/confinedFolder';
 import { decodeTextFile } from '../../src/protocol/textFile';
 
 /**

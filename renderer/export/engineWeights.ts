@@ -2,7 +2,7 @@
  * The trained weights of the engine's current model, asked for over the engine protocol
  * (`exportWeights` → `weights`), as the exporters take them: by tf.js weight name.
  */
-import type { NamedWeights, WeightArray } from '../../src/export/weights';
+import type { NamedWeights, WeightArray } from '../../src/schema/weights';
 import type { FromEngineOf } from '../../src/protocol/messages';
 import { request, type EngineLink } from '../../src/protocol/request';
 

@@ -6,13 +6,13 @@
  */
 import type { DesignCore } from '../../src/graph/design';
 import { serializeDesign } from '../../src/graph/parse';
-import type { NamedWeights } from '../../src/export/weights';
+import type { NamedWeights } from '../../src/schema/weights';
 import type { ExportBundle } from '../../src/export/bundle';
 import { folderName } from '../../src/export/bundle';
 import type { TrainConfigInput } from '../../src/export/pytorch';
 import type { Dataset } from '../../src/engine/datasets/types';
 import { splitRuns } from '../../src/graph/savedRuns';
-import { TrainSettings } from '../../src/protocol/settings';
+import { TrainSettings } from '../../src/schema/settings';
 import { getEngine, type EngineConnection } from '../engine';
 import { getHost } from '../host';
 import { appStore } from '../store/store';

@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react';
-import { HISTOGRAM_BINS, ACTIVATION_FIELDS, GRADIENT_FIELDS, type StatsFrame } from '../../src/protocol/stats';
+import { HISTOGRAM_BINS, ACTIVATION_FIELDS, GRADIENT_FIELDS, type StatsFrame } from '../../src/schema/stats';
 import { statsStore } from './statsStore';
 import { closeHistogram, useHistogramTarget } from './histogramPopover';
 import { viridis } from './colour';

@@ -1,4 +1,4 @@
-import { ACTIVATION_FIELDS, EDGE_FIELDS, GRADIENT_FIELDS, HISTOGRAM_BINS, type StatsFrame } from '../../src/protocol/stats';
+import { ACTIVATION_FIELDS, EDGE_FIELDS, GRADIENT_FIELDS, HISTOGRAM_BINS, type StatsFrame } from '../../src/schema/stats';
 import type { OverlayLayout } from './layout';
 
 export type OverlayMode = 'off' | 'forward' | 'backward';

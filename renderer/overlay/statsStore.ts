@@ -1,5 +1,5 @@
 import type { Design } from '../../src/graph/design';
-import type { StatsFrame } from '../../src/protocol/stats';
+import type { StatsFrame } from '../../src/schema/stats';
 import { buildOverlayLayout, type OverlayLayout } from './layout';
 import { displayFrame, type FrameDisplay, type NodeDisplay, type OverlayMode } from './display';
 

@@ -1,6 +1,6 @@
 import type { Design } from '../../src/graph/design';
 import { unroll } from '../../src/graph/unroll';
-import type { StatsFrame } from '../../src/protocol/stats';
+import type { StatsFrame } from '../../src/schema/stats';
 
 export type NodeIdCheck = { ok: true } | { ok: false; missing: string[]; reason: string };
 

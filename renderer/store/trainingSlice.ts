@@ -1,12 +1,12 @@
 import type { StateCreator } from 'zustand';
 import type { Design } from '../../src/graph/design';
 import type { BackendReport, EngineDiagnostic } from '../../src/protocol/messages';
-import type { OptimizerName, ScheduleSettings, TrainSettingsInput } from '../../src/protocol/settings';
-import type { DatasetKind } from '../../src/engine/datasets/spec';
+import type { OptimizerName, ScheduleSettings, TrainSettingsInput } from '../../src/schema/settings';
+import type { DatasetKind } from '../../src/schema/datasetSpec';
 import type { ProgressReport } from '../../src/engine/trainer';
 import { MAX_SAVED_RUNS } from '../../src/graph/savedRuns';
 import type { AppState } from './types';
-import { SPIRAL_TURNS } from '../../src/engine/datasets/spec';
+import { SPIRAL_TURNS } from '../../src/schema/datasetSpec';
 import type { TrainingPreset } from '../../src/graph/preset';
 import { formFromPreset } from '../training/presetForm';
 

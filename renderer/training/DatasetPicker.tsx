@@ -1,5 +1,5 @@
 import { memo, useEffect, useRef, useState } from 'react';
-import { DATASET_KINDS, DATASET_TITLES, type DatasetKind } from '../../src/engine/datasets/spec';
+import { DATASET_KINDS, DATASET_TITLES, type DatasetKind } from '../../src/schema/datasetSpec';
 import type { DatasetPreview } from '../../src/engine/datasets/preview';
 import { checkCsvSize } from '../../src/engine/datasets/csv';
 import { decodeTextFile } from '../../src/protocol/textFile';

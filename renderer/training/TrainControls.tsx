@@ -1,7 +1,7 @@
 import { memo } from 'react';
-import { OPTIMIZERS, type OptimizerName } from '../../src/protocol/settings';
+import { OPTIMIZERS, type OptimizerName } from '../../src/schema/settings';
 import { appStore, useApp } from '../store/store';
-import type { ScheduleSettings } from '../../src/protocol/settings';
+import type { ScheduleSettings } from '../../src/schema/settings';
 import { pauseTraining, restartEngine, resumeTraining } from './controller';
 
 const OPTIMIZER_TITLES: Record<OptimizerName, string> = { sgd: 'SGD', momentum: 'SGD + momentum', nesterov: 'Nesterov', adam: 'Adam', adamw: 'AdamW', rmsprop: 'RMSProp' };

@@ -1,5 +1,5 @@
 import type { TrainingPreset } from '../../src/graph/preset';
-import { SPIRAL_TURNS } from '../../src/engine/datasets/spec';
+import { SPIRAL_TURNS } from '../../src/schema/datasetSpec';
 import type { TrainingForm } from '../store/trainingSlice';
 
 /** Per-kind sample counts the Dataset menu picks, used when a preset names no size. */

@@ -1,6 +1,6 @@
 import type { Design } from '../../src/graph/design';
-import { DATASET_TITLES, type DatasetSpecInput } from '../../src/engine/datasets/spec';
-import { TrainSettings, type TrainSettingsInput } from '../../src/protocol/settings';
+import { DATASET_TITLES, type DatasetSpecInput } from '../../src/schema/datasetSpec';
+import { TrainSettings, type TrainSettingsInput } from '../../src/schema/settings';
 import { describeIssues } from '../../src/protocol/messages';
 import type { TrainingForm } from '../store/trainingSlice';
 

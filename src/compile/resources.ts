@@ -1,7 +1,7 @@
 import type { Design, DesignNode } from '../graph/design';
 import type { Diagnostic } from '../graph/diagnostics';
 import { shapeSize, type Shape } from '../graph/shape';
-import type { BackendName, OptimizerName } from '../protocol/settings';
+import type { BackendName, OptimizerName } from '../schema/settings';
 import { validateDesign } from '../graph/validate';
 import { summaryRows, type SummaryRow } from './summary';
 

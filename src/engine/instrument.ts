@@ -1,5 +1,5 @@
 import type * as tfNamespace from '@tensorflow/tfjs';
-import { ACTIVATION_FIELDS, EDGE_FIELDS, GRADIENT_FIELDS, GROUP_FIELDS, HISTOGRAM_BINS, WEIGHT_FIELDS, STATS_SCHEMA_VERSION, type StatsFrame } from '../protocol/stats';
+import { ACTIVATION_FIELDS, EDGE_FIELDS, GRADIENT_FIELDS, GROUP_FIELDS, HISTOGRAM_BINS, WEIGHT_FIELDS, STATS_SCHEMA_VERSION, type StatsFrame } from '../schema/stats';
 import type { Plan, PlanProbes } from './plan/plan';
 
 type Tf = typeof tfNamespace;

@@ -1,5 +1,5 @@
 import type * as tfNamespace from '@tensorflow/tfjs';
-import type { OptimizerSettings } from '../protocol/settings';
+import type { OptimizerSettings } from '../schema/settings';
 
 type Tf = typeof tfNamespace;
 type Tensor = tfNamespace.Tensor;

@@ -1,4 +1,4 @@
-import type { ScheduleSettings } from '../protocol/settings';
+import type { ScheduleSettings } from '../schema/settings';
 
 /** The learning rate for a step (0-based), from the base rate, the schedule and the warm-up. */
 export function learningRateAt(base: number, schedule: ScheduleSettings, warmupSteps: number, step: number, stepsPerEpoch: number, totalSteps: number): number {

@@ -3,13 +3,13 @@ import { compileDesign, CompileError, type CompiledDesign } from '../compile/toT
 import type { Design } from '../graph/design';
 import { parseToEngine, PROTOCOL_VERSION, type BackendReport, type ErrorCode, type FromEngine, type ToEngine } from '../protocol/messages';
 import { StatsCoalescer } from '../protocol/coalescer';
-import type { TrainSettings } from '../protocol/settings';
+import type { TrainSettings } from '../schema/settings';
 import { checkDatasetFitsDesign, fitDesignToDataset, loadDataset, DatasetError, type Dataset, type DatasetSources } from './datasets';
 import { buildPlan, type Plan } from './plan/plan';
 import { seedKernels } from './initialize';
 import { defaultClock, Trainer, type TrainerClock } from './trainer';
 import { blockDrop, evaluatePlan, skipLayers } from './evaluate';
-import { compiledArtifacts } from '../export/tfjsModel';
+import { compiledArtifacts } from '../compile/artifacts';
 import { checkResources, type ResourceContext } from '../compile/resources';
 import { validateDesign } from '../graph/validate';
 import { gridInputProblem, predictOnGrid } from './gridPrediction';
@@ -86,8 +86,8 @@ function asBadRequest<T>(work: () => T): T {
 }
 
 /**
- * The engine behind the protocol, free of any host: a Node worker, an Electron utility process or
- * a browser Web Worker each create one, pass every incoming message to `handle`, and forward what
+ * The engine behind the protocol, free of any host: the desktop's worker thread, a browser Web Worker
+ * and the CLI's in-process link each create one, pass every incoming message to `handle`, and forward what
  * it posts. Bad messages get error replies; nothing a message says can crash the engine.
  */
 export class EngineSession {
@@ -215,7 +215,7 @@ export class EngineSession {
       }
       case 'exportWeights': {
         const run = this.lastRun();
-        const artifacts = await compiledArtifacts(run.compiled, this.tf, this.design?.metadata.name ?? run.compiled.name);
+        const artifacts = compiledArtifacts(run.compiled, this.tf);
         this.post({
           v: PROTOCOL_VERSION,
           type: 'weights',

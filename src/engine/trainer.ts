@@ -1,7 +1,7 @@
 import type * as tfNamespace from '@tensorflow/tfjs';
 import type { Dataset, DatasetSplit } from './datasets/types';
-import type { TrainSettings } from '../protocol/settings';
-import type { StatsFrame } from '../protocol/stats';
+import type { TrainSettings } from '../schema/settings';
+import type { StatsFrame } from '../schema/stats';
 import type { EngineDiagnostic } from '../protocol/messages';
 import { batchLoss, correctCount, targetsFor } from './loss';
 import { createOptimizer, type Optimizer } from './optimizers';

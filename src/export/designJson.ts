@@ -1,7 +1,7 @@
 import type { Design } from '../graph/design';
 import { serializeDesign } from '../graph/parse';
 import { folderName, type ExportBundle } from './bundle';
-import { encodeWeightsSidecar, weightsSidecarPaths, type NamedWeights } from './weights';
+import { encodeWeightsSidecar, weightsSidecarPaths, type NamedWeights } from '../schema/weights';
 
 export function designFileName(design: Design): string {
   return `${folderName(design.metadata.name, 'design').replace(/-design$/, '')}.rescanvas.json`;

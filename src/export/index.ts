@@ -5,10 +5,10 @@ import { exportDesignJson } from './designJson';
 import { exportKeras } from './keras';
 import { exportOnnx } from './onnx';
 import { exportTfjsModel } from './tfjsModel';
-import type { NamedWeights } from './weights';
+import type { NamedWeights } from '../schema/weights';
 
 export * from './bundle';
-export * from './weights';
+export * from '../schema/weights';
 export { exportTfjsModel, modelArtifacts, tfjsModelJson, initialWeights, TFJS_MODEL_FILE, TFJS_WEIGHTS_FILE, type ModelArtifacts, type TfjsModelJson, type JsonObject, type JsonValue } from './tfjsModel';
 export { exportKeras, toKerasTopology, KERAS_MODEL_FILE, KERAS_MANIFEST_FILE, EXPORT_INFO_FILE, type KerasOptions } from './keras';
 export { exportDesignJson, designFileName } from './designJson';

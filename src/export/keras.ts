@@ -2,7 +2,7 @@ import type { Design } from '../graph/design';
 import type { Tf } from '../graph/catalogue';
 import { folderName, type ExportBundle } from './bundle';
 import { modelArtifacts, TFJS_WEIGHTS_FILE, type JsonObject, type JsonValue } from './tfjsModel';
-import type { NamedWeights } from './weights';
+import type { NamedWeights } from '../schema/weights';
 
 export const KERAS_MODEL_FILE = 'keras_model.json';
 export const KERAS_MANIFEST_FILE = 'weights_manifest.json';

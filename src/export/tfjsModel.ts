@@ -1,19 +1,15 @@
-import type * as tfNamespace from '@tensorflow/tfjs';
 import type { Design } from '../graph/design';
 import type { Tf } from '../graph/catalogue';
-import { compileDesign, type CompiledDesign } from '../compile/toTfjs';
-import { layersGraph, type JsonObject } from '../compile/layersTopology';
+import { compileDesign } from '../compile/toTfjs';
+import { compiledArtifacts, type CompiledArtifacts } from '../compile/artifacts';
 import { folderName, provenance, type ExportBundle, type ExportProvenance } from './bundle';
-import { packWeights, unpackWeights, type NamedWeights, type WeightArray, type WeightSpec } from './weights';
+import { unpackWeights, type NamedWeights, type WeightArray, type WeightSpec } from '../schema/weights';
 
+import type { JsonObject } from '../compile/layersTopology';
 export type { JsonObject, JsonValue } from '../compile/layersTopology';
 
-export interface ModelArtifacts {
-  topology: JsonObject;
-  /** tf.js' own version string, e.g. "TensorFlow.js tfjs-layers v4.22.0". */
-  generatedBy: string;
-  specs: WeightSpec[];
-  weightData: Uint8Array;
+/** What a tf.js `model.save` would write for a design, and where it came from. */
+export interface ModelArtifacts extends CompiledArtifacts {
   provenance: ExportProvenance;
 }
 
@@ -29,40 +25,10 @@ export const TFJS_MODEL_FILE = 'model.json';
 export async function modelArtifacts(design: Design, tf: Tf, weights?: NamedWeights): Promise<ModelArtifacts> {
   const compiled = compileDesign(design, tf);
   try {
-    return await compiledArtifacts(compiled, tf, design.metadata.name, weights);
+    return { ...compiledArtifacts(compiled, tf, weights), provenance: provenance(design.metadata.name, weights !== undefined) };
   } finally {
     compiled.dispose();
   }
-}
-
-/** The artifacts of an already compiled design, with its variables' current values (trained or fresh). */
-export async function compiledArtifacts(compiled: CompiledDesign, tf: Tf, designName: string, weights?: NamedWeights): Promise<ModelArtifacts> {
-  const graph = layersGraph(tf, compiled.input, compiled.output, compiled.name);
-  // LayersModel.weights order: every trainable weight by layer, then every non-trainable one.
-  const variables = [...graph.layers.flatMap((l) => l.trainableWeights), ...graph.layers.flatMap((l) => l.nonTrainableWeights)];
-  const specs: WeightSpec[] = variables.map((v) => {
-    if (v.dtype !== 'float32') throw new Error(`weight "${v.originalName}" is ${v.dtype}; expected plain float32`);
-    return { name: v.originalName, shape: [...v.shape] as number[], dtype: 'float32' };
-  });
-  return {
-    // A JSON round trip drops anything non-JSON a layer config might hold (undefined fields).
-    topology: JSON.parse(JSON.stringify(graph.topology)) as JsonObject,
-    generatedBy: `TensorFlow.js tfjs-layers v${tf.version_layers}`,
-    specs,
-    weightData: weights ? packWeights(specs, weights) : freshWeightData(variables),
-    provenance: provenance(designName, weights !== undefined),
-  };
-}
-
-function freshWeightData(variables: readonly { read(): tfNamespace.Tensor }[]): Uint8Array {
-  const arrays = variables.map((v) => v.read().dataSync() as Float32Array);
-  const out = new Float32Array(arrays.reduce((n, a) => n + a.length, 0));
-  let offset = 0;
-  for (const a of arrays) {
-    out.set(a, offset);
-    offset += a.length;
-  }
-  return new Uint8Array(out.buffer);
 }
 
 /** The parsed content of a tf.js `model.json`, as tf.io.getModelArtifactsForJSON reads it. */

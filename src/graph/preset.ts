@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Optimizer } from '../protocol/settings';
+import { Optimizer } from '../schema/settings';
 
 /**
  * A design's training recipe: the settings its author chose and the result they should reach. The

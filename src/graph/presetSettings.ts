@@ -1,5 +1,5 @@
-import type { DatasetSpecInput } from '../engine/datasets/spec';
-import type { TrainSettingsInput } from '../protocol/settings';
+import type { DatasetSpecInput } from '../schema/datasetSpec';
+import type { TrainSettingsInput } from '../schema/settings';
 import type { PresetDataset, TrainingPreset } from './preset';
 
 /** The settings a caller may set on its own; those it set win over the design's preset. */

@@ -3,7 +3,7 @@
  * trained, its settings, curves and results, so a comparison survives closing the app.
  */
 import { z } from 'zod';
-import { SavedTrainSettings } from '../protocol/settings';
+import { SavedTrainSettings } from '../schema/settings';
 import { DesignCore, MAX_NODES, type Design } from './design';
 import { checkReferences, formatPath } from './parse';
 

@@ -1,6 +1,6 @@
 import type { Design, DesignNode } from '../graph/design';
 import { validateDesign } from '../graph/validate';
-import type { NamedWeights, WeightArray } from '../export/weights';
+import type { NamedWeights, WeightArray } from '../schema/weights';
 import { ImportError, type ImportProblem } from './errors';
 import { flattenModel, type FlatLayer } from './flatten';
 import { parseModelJsonText } from './json';

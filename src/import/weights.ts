@@ -1,4 +1,4 @@
-import { elementCount, type WeightArray } from '../export/weights';
+import { elementCount, type WeightArray } from '../schema/weights';
 import { clip, ImportError, shownPath, type ImportProblem } from './errors';
 import { issueText } from './flatten';
 import { WeightsManifestSchema } from './schemas';
@@ -8,7 +8,7 @@ export type ReadWeightFile = (path: string) => Promise<Uint8Array | null> | Uint
 
 /**
  * The files a manifest names, measured before any is read: a host that reads from disk provides
- * this (electron/files/confinedFolder.ts), so sizes are summed from the file system, not from reads.
+ * this (node/confinedFolder.ts), so sizes are summed from the file system, not from reads.
  */
 export interface WeightFiles {
   /** The file's size in bytes, or why it is refused (missing, outside the folder, not a file). */

@@ -1,8 +1,8 @@
 import type { EpochReport, ProgressReport, RunOutcome } from '../engine/trainer';
 import type { Score } from '../engine/evaluate';
 import type { Design } from '../graph/design';
-import type { TrainSettingsInput } from '../protocol/settings';
-import type { StatsFrame } from '../protocol/stats';
+import type { TrainSettingsInput } from '../schema/settings';
+import type { StatsFrame } from '../schema/stats';
 import type { EngineDiagnostic } from '../protocol/messages';
 
 export interface TrainEvents {

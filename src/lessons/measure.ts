@@ -1,7 +1,7 @@
-import { ACTIVATION_FIELDS, EDGE_FIELDS, GRADIENT_FIELDS, HISTOGRAM_BINS, statValue, type StatsFrame } from '../protocol/stats';
+import { ACTIVATION_FIELDS, EDGE_FIELDS, GRADIENT_FIELDS, HISTOGRAM_BINS, statValue, type StatsFrame } from '../schema/stats';
 import type { RunRecord } from './engine';
 import type { DatasetSpecInput } from '../engine/datasets';
-import type { TrainSettingsInput } from '../protocol/settings';
+import type { TrainSettingsInput } from '../schema/settings';
 
 /**
  * Spirals, the lessons' data set: two interleaved arms no shallow linear model separates. The lessons

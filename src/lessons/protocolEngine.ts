@@ -1,7 +1,7 @@
 import type { FromEngine } from '../protocol/messages';
 import { PROTOCOL_VERSION } from '../protocol/messages';
 import { request, type EngineLink } from '../protocol/request';
-import { TrainSettings } from '../protocol/settings';
+import { TrainSettings } from '../schema/settings';
 import { StepLosses, type DropReport, type LessonEngine, type RunRecord, type TrainEvents, type TrainRequest } from './engine';
 
 export type { EngineLink } from '../protocol/request';

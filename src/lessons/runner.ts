@@ -1,5 +1,5 @@
 import type { EpochReport, ProgressReport } from '../engine/trainer';
-import type { StatsFrame } from '../protocol/stats';
+import type { StatsFrame } from '../schema/stats';
 import type { LessonEngine, RunRecord } from './engine';
 import type { Lesson, LessonOutcome, LessonSetup, LessonVariant } from './types';
 

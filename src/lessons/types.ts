@@ -1,5 +1,5 @@
 import type { Design } from '../graph/design';
-import type { TrainSettingsInput } from '../protocol/settings';
+import type { TrainSettingsInput } from '../schema/settings';
 import type { LessonEngine, RunRecord } from './engine';
 
 /** Which canvas overlay the UI switches on while a lesson runs (the overlay issue names them). */

@@ -1,4 +1,4 @@
-import type { StatsFrame } from './stats';
+import type { StatsFrame } from '../schema/stats';
 
 export interface CoalescerOptions {
   /** At most one frame per this many milliseconds. */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Design } from '../graph/design';
-import { BackendName, TrainSettings } from './settings';
-import { StatsFrame } from './stats';
+import { BackendName, TrainSettings } from '../schema/settings';
+import { StatsFrame } from '../schema/stats';
 
 /**
  * Every message between a UI (or the CLI) and the training engine, whichever process or worker the

@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { Design } from '../graph/design';
-import { StatsFrame, statsFrameFromRecord, statsFrameToJson } from './stats';
+import { StatsFrame, statsFrameFromRecord, statsFrameToJson } from '../schema/stats';
 
 /**
  * A run log: JSON lines written by `rescanvas train --log` and by an exported PyTorch package's
  * train.py (rank 0), read back by File ▸ Open run log… to replay a run on the canvas overlay.
  *
  *   {"kind":"run", ...RunHeader}                       first line
- *   {"kind":"stats", ...StatsFrame as JSON}           every recorded step (src/protocol/stats.ts)
+ *   {"kind":"stats", ...StatsFrame as JSON}           every recorded step (src/schema/stats.ts)
  *   {"kind":"epoch", ...EpochRecord}                  after every epoch
  *   {"kind":"end", ...EndRecord}                      last line, absent if the job died
  *

@@ -1,5 +1,5 @@
 import { MAX_RUN_LOG_BYTES, parseRunLogLine, type EndRecord, type EpochRecord, type RunHeader } from './runLog';
-import type { StatsFrame } from './stats';
+import type { StatsFrame } from '../schema/stats';
 
 /** A whole run log, read for replay. */
 export interface RunLog {

@@ -13,7 +13,7 @@ import { seedKernels } from '../../src/engine/initialize';
 import { Trainer, type TrainerOptions } from '../../src/engine/trainer';
 import { loadDataset } from '../../src/engine/datasets';
 import { residualMlp } from '../../src/graph/examples';
-import { TrainSettings, type InstrumentationSettings } from '../../src/protocol/settings';
+import { TrainSettings, type InstrumentationSettings } from '../../src/schema/settings';
 
 export interface EngineBenchResult {
   backend: string;

@@ -11,7 +11,7 @@ import { selectBackend } from '../../src/engine/backends/select';
 import { portableCandidates } from '../../src/engine/backends/portable';
 import { parseDesignText } from '../../src/graph/parse';
 import { estimateResources } from '../../src/compile/resources';
-import { TrainSettings } from '../../src/protocol/settings';
+import { TrainSettings } from '../../src/schema/settings';
 import { PROTOCOL_VERSION, type FromEngine } from '../../src/protocol/messages';
 
 const [file, datasetKind, batchText, samplesText] = process.argv.slice(2);

@@ -12,7 +12,7 @@ import { parseDesignText } from '../../src/graph/parse';
 import type { Design } from '../../src/graph/design';
 import { unroll } from '../../src/graph/unroll';
 import { endLine, epochLine, runHeaderLine, statsLine } from '../../src/protocol/runLog';
-import { ACTIVATION_FIELDS, GRADIENT_FIELDS, HISTOGRAM_BINS, STATS_SCHEMA_VERSION, type StatsFrame } from '../../src/protocol/stats';
+import { ACTIVATION_FIELDS, GRADIENT_FIELDS, HISTOGRAM_BINS, STATS_SCHEMA_VERSION, type StatsFrame } from '../../src/schema/stats';
 import { startWithNewDesign } from './welcomeHelpers';
 
 const ROOT = join(import.meta.dirname, '../..');

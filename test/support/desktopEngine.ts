@@ -9,7 +9,7 @@ import { nodeEnginePort, workerThreadSpawner } from '../../electron/engine/nodeA
 import { ElectronEngineConnection } from '../../renderer/engine/electronConnection';
 import type { EngineMessage, EngineStatus } from '../../renderer/engine/connection';
 import { FromEngine, ToEngine } from '../../src/protocol/messages';
-import type { BackendName } from '../../src/protocol/settings';
+import type { BackendName } from '../../src/schema/settings';
 
 const workerUrl = new URL('../../electron/engine/worker.ts', import.meta.url);
 // Node 20 does not pass --import to worker threads: register tsx inside the thread first.

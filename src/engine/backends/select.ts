@@ -1,4 +1,4 @@
-import type { BackendName } from '../../protocol/settings';
+import type { BackendName } from '../../schema/settings';
 import type { BackendReport } from '../../protocol/messages';
 
 /** One backend the host can offer, best first. `activate` makes it tf.js's backend or says why not. */

@@ -1,5 +1,5 @@
 import { DatasetError } from './types';
-import type { SpecOf } from './spec';
+import type { SpecOf } from '../../schema/datasetSpec';
 
 const MB = 1024 * 1024;
 

@@ -1,5 +1,5 @@
 export * from './types';
-export * from './spec';
+export * from '../../schema/datasetSpec';
 export { loadDataset, applyScaling, type DatasetSources } from './load';
 export { checkDatasetFitsDesign, fitDesignToDataset, type DatasetProblem, type DatasetProblemCode } from './fit';
 export { previewDataset, DISTINCT_CAP, type DatasetPreview, type PointsPreview, type ImagesPreview, type ColumnsPreview, type ColumnSummary } from './preview';

@@ -1,4 +1,4 @@
-import { DatasetSpec, DATASET_TITLES, type DatasetSpecInput, type SpecOf } from './spec';
+import { DatasetSpec, DATASET_TITLES, type DatasetSpecInput, type SpecOf } from '../../schema/datasetSpec';
 import { DatasetError, sampleSize, type Dataset, type FeatureScaling } from './types';
 import { deriveSeed, fingerprint, mulberry32 } from './random';
 import { splitSamples } from './split';

@@ -3,7 +3,7 @@
  * → a dataset spec, checked by the same zod schema the app's training panel and the engine use.
  * Every problem names the option it comes from.
  */
-import { DATASET_KINDS, DatasetSpec, type DatasetKind } from './spec';
+import { DATASET_KINDS, DatasetSpec, type DatasetKind } from '../../schema/datasetSpec';
 
 /** Option values as text, exactly as typed; the source of the CSV is read by the caller. */
 export interface DatasetOptionText {

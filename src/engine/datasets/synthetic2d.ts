@@ -1,6 +1,6 @@
 import type { Rng } from './random';
 import { balancedCounts } from './split';
-import type { SpecOf } from './spec';
+import type { SpecOf } from '../../schema/datasetSpec';
 
 export type PointSpec = SpecOf<'spirals' | 'twoMoons' | 'circles' | 'xor' | 'gaussianBlobs'>;
 

@@ -7,7 +7,7 @@ import type { Design } from '../../graph/design';
 import type { Tf } from '../../graph/catalogue';
 import { folderName, provenance, type ExportBundle } from '../bundle';
 import { initialWeights } from '../tfjsModel';
-import type { NamedWeights } from '../weights';
+import type { NamedWeights } from '../../schema/weights';
 import { nodeWeightsFromNamed, type NodeWeights } from '../pytorch/weights';
 import { buildOnnxGraph, checkExpressible, OnnxExportError } from './graph';
 import { checkOnnxModel } from './check';

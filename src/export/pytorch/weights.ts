@@ -1,6 +1,6 @@
 import type * as tfNamespace from '@tensorflow/tfjs';
 import { copyId } from '../../graph/unroll';
-import type { NamedWeights } from '../weights';
+import type { NamedWeights } from '../../schema/weights';
 import { PytorchExportError, type ModelPlan, type NodePlan, type WeightRule } from './translate';
 
 /** One weight as tf.js holds it: row-major values in tf.js layout. */

@@ -8,7 +8,7 @@ import { serializeDesign } from '../../../src/graph/parse';
 import { unroll } from '../../../src/graph/unroll';
 import type { RunLogRecord } from '../../../src/protocol/runLog';
 import { readRunLogRecords } from '../../unit/support/runLogRecords';
-import { ACTIVATION_FIELDS, GRADIENT_FIELDS, statValue } from '../../../src/protocol/stats';
+import { ACTIVATION_FIELDS, GRADIENT_FIELDS, statValue } from '../../../src/schema/stats';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 const run = (...args: string[]) => spawnSync(process.execPath, [join(root, 'bin', 'rescanvas.mjs'), ...args], { cwd: root, encoding: 'utf8', timeout: 120_000 });

@@ -10,8 +10,8 @@ import { seedKernels } from '../../../src/engine/initialize';
 import { Trainer } from '../../../src/engine/trainer';
 import { exportPytorchPackage, weightsFromLayers } from '../../../src/export/pytorch';
 import { DesignBuilder } from '../../../src/graph/builder';
-import { TrainSettings } from '../../../src/protocol/settings';
-import { ACTIVATION_FIELDS, EDGE_FIELDS, GROUP_FIELDS, HISTOGRAM_BINS, statsFrameFromRecord, WEIGHT_FIELDS, type StatsFrame } from '../../../src/protocol/stats';
+import { TrainSettings } from '../../../src/schema/settings';
+import { ACTIVATION_FIELDS, EDGE_FIELDS, GROUP_FIELDS, HISTOGRAM_BINS, statsFrameFromRecord, WEIGHT_FIELDS, type StatsFrame } from '../../../src/schema/stats';
 import { perturbWeights, randomSource, runPython, tf, torchStatus, writeFiles } from './pytorchSupport';
 
 /**

@@ -10,7 +10,7 @@ import { deepResidualMlp, residualMlp } from '../../../src/graph/examples';
 import { unroll } from '../../../src/graph/unroll';
 import type { EpochRecord, RunLogRecord } from '../../../src/protocol/runLog';
 import { readRunLogRecords as readRunLog } from '../../unit/support/runLogRecords';
-import { ACTIVATION_FIELDS, GRADIENT_FIELDS, statValue, WEIGHT_FIELDS, type StatsFrame } from '../../../src/protocol/stats';
+import { ACTIVATION_FIELDS, GRADIENT_FIELDS, statValue, WEIGHT_FIELDS, type StatsFrame } from '../../../src/schema/stats';
 import { PYTHON, runPython, tf, torchStatus, writeFiles } from './pytorchSupport';
 
 /** Debian ships /usr/bin/torchrun; `python3 -m torch.distributed.run` is the same launcher. */

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compileDesign } from '../../../src/compile/toTfjs';
 import { layersGraph } from '../../../src/compile/layersTopology';
-import { compiledArtifacts } from '../../../src/export/tfjsModel';
+import { compiledArtifacts } from '../../../src/compile/artifacts';
 import { exampleDesigns } from '../../../src/graph/examples';
 import { DesignBuilder } from '../../../src/graph/builder';
 import { startBackend, tf } from '../export/support';
@@ -27,7 +27,7 @@ describe('layersGraph: tf.js model serialization without building a LayersModel'
   it.each(Object.entries(exampleDesigns()))('%s: same topology, weight specs and weight bytes as LayersModel.save', async (_name, design) => {
     const compiled = compileDesign(design, tf);
     try {
-      const ours = await compiledArtifacts(compiled, tf, design.metadata.name);
+      const ours = compiledArtifacts(compiled, tf);
       const theirs = await savedByTfjs(compiled.model);
       expect(ours.topology).toEqual(JSON.parse(JSON.stringify(theirs.modelTopology)));
       expect(ours.specs).toEqual(theirs.weightSpecs?.map((s) => ({ name: s.name, shape: s.shape, dtype: s.dtype })));

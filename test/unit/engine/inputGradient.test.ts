@@ -5,8 +5,8 @@ import { cifarResNet } from '../../../src/graph/examples';
 import { loadDataset } from '../../../src/engine/datasets';
 import { Trainer } from '../../../src/engine/trainer';
 import { targetsFor } from '../../../src/engine/loss';
-import { TrainSettings } from '../../../src/protocol/settings';
-import { EDGE_FIELDS, GRADIENT_FIELDS, HISTOGRAM_BINS, statValue } from '../../../src/protocol/stats';
+import { TrainSettings } from '../../../src/schema/settings';
+import { EDGE_FIELDS, GRADIENT_FIELDS, HISTOGRAM_BINS, statValue } from '../../../src/schema/stats';
 
 beforeAll(startWasm);
 

@@ -5,7 +5,7 @@ import { inProcessLessonEngine } from '../../../src/lessons';
 import { plainBlocks } from '../../../src/lessons/lessons/droppingLayers';
 import { plainMlp } from '../../../src/graph/examples';
 import { PROTOCOL_VERSION, type FromEngine, type FromEngineOf } from '../../../src/protocol/messages';
-import type { TrainSettingsInput } from '../../../src/protocol/settings';
+import type { TrainSettingsInput } from '../../../src/schema/settings';
 
 beforeAll(startWasm);
 

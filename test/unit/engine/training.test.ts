@@ -5,8 +5,8 @@ import { loadDataset } from '../../../src/engine/datasets';
 import { Trainer, labelledData, disposeData } from '../../../src/engine/trainer';
 import { runPlan } from '../../../src/engine/plan/plan';
 import { blockDrop, residualBranches } from '../../../src/engine/evaluate';
-import { TrainSettings, type TrainSettingsInput } from '../../../src/protocol/settings';
-import { StatsFrame, GRADIENT_FIELDS, statValue } from '../../../src/protocol/stats';
+import { TrainSettings, type TrainSettingsInput } from '../../../src/schema/settings';
+import { StatsFrame, GRADIENT_FIELDS, statValue } from '../../../src/schema/stats';
 import type { EngineDiagnostic } from '../../../src/protocol/messages';
 
 beforeAll(startWasm);

@@ -11,7 +11,7 @@ import { setHost } from '../../../renderer/host';
 import { MemoryHost } from '../../../renderer/host/memory';
 import { appStore } from '../../../renderer/store/store';
 import type { RunRecord } from '../../../renderer/store/trainingSlice';
-import type { TrainSettingsInput } from '../../../src/protocol/settings';
+import type { TrainSettingsInput } from '../../../src/schema/settings';
 
 beforeAll(startWasm);
 afterEach(() => vi.unstubAllGlobals());

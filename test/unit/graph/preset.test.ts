@@ -7,7 +7,7 @@ import { parseDesignText, parseDesignValue } from '../../../src/graph/parse';
 import { exampleDesigns, starterDesign } from '../../../src/graph/examples';
 import { TrainingPreset } from '../../../src/graph/preset';
 import { settingsFromPreset, withPreset } from '../../../src/graph/presetSettings';
-import { TrainSettings } from '../../../src/protocol/settings';
+import { TrainSettings } from '../../../src/schema/settings';
 import { validateDesign } from '../../../src/graph/validate';
 import { formFromPreset, changedFromPreset } from '../../../renderer/training/presetForm';
 import { DEFAULT_TRAINING_FORM } from '../../../renderer/store/trainingSlice';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LESSONS, findLesson, formatTable } from '../../../src/lessons';
 import { validateDesign } from '../../../src/graph/validate';
-import { TrainSettings } from '../../../src/protocol/settings';
+import { TrainSettings } from '../../../src/schema/settings';
 import { plainMlp, residualMlp } from '../../../src/graph/examples';
 import { plainBlocks } from '../../../src/lessons/lessons/droppingLayers';
 import { residualBlocks } from '../../../src/lessons/lessons/backwardSymmetric';

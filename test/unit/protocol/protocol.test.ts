@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { parseToEngine, FromEngine } from '../../../src/protocol/messages';
 import { StatsCoalescer, mergeFrames } from '../../../src/protocol/coalescer';
-import { StatsFrame, statsFrameFromJson, statsFrameToJson, HISTOGRAM_BINS } from '../../../src/protocol/stats';
+import { StatsFrame, statsFrameFromJson, statsFrameToJson, HISTOGRAM_BINS } from '../../../src/schema/stats';
 import { selectBackend } from '../../../src/engine/backends/select';
-import { explainLoadFailure, nodeBackendCandidates } from '../../../electron/engine/nodeBackends';
+import { explainLoadFailure, nodeBackendCandidates } from '../../../node/nodeBackends';
 import type * as tfNamespace from '@tensorflow/tfjs';
 
 function frame(step: number, ids: string[], value: number): StatsFrame {

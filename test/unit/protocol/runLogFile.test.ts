@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { endLine, epochLine, runHeaderLine, statsLine } from '../../../src/protocol/runLog';
 import { parseRunLogText } from '../../../src/protocol/runLogFile';
-import { ACTIVATION_FIELDS, GRADIENT_FIELDS, HISTOGRAM_BINS, STATS_SCHEMA_VERSION, statsFrameToJson, type StatsFrame } from '../../../src/protocol/stats';
+import { ACTIVATION_FIELDS, GRADIENT_FIELDS, HISTOGRAM_BINS, STATS_SCHEMA_VERSION, statsFrameToJson, type StatsFrame } from '../../../src/schema/stats';
 
 const IDS = ['input', 'dense_1', 'dense_1__1', 'out'];
 

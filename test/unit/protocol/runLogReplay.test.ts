@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { parseDesignText } from '../../../src/graph/parse';
 import type { Design } from '../../../src/graph/design';
 import { unroll } from '../../../src/graph/unroll';
-import { ACTIVATION_FIELDS, GRADIENT_FIELDS, HISTOGRAM_BINS, STATS_SCHEMA_VERSION, type StatsFrame } from '../../../src/protocol/stats';
+import { ACTIVATION_FIELDS, GRADIENT_FIELDS, HISTOGRAM_BINS, STATS_SCHEMA_VERSION, type StatsFrame } from '../../../src/schema/stats';
 import { checkNodeIds } from '../../../renderer/replay/nodeIds';
 import { replaySummary } from '../../../renderer/replay/summary';
 import { manualStatsStore } from '../support/manualStatsStore';

@@ -7,7 +7,7 @@ import type { RunOutcome, RunRecord } from '../../../renderer/store/trainingSlic
 import { plainMlp, residualMlp } from '../../../src/graph/examples';
 import { MAX_CURVE_POINTS } from '../../../src/graph/savedRuns';
 import { documentWithRuns, MAX_SAVED_CSV_CHARS } from '../../../renderer/store/runsFile';
-import { TrainSettings } from '../../../src/protocol/settings';
+import { TrainSettings } from '../../../src/schema/settings';
 import { SaveRequest, OpenResult, parseRecoveryText } from '../../../src/protocol/ipc';
 
 const s = () => appStore.getState();

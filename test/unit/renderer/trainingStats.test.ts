@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseDesignValue } from '../../../src/graph/parse';
 import type { Design } from '../../../src/graph/design';
 import { unroll } from '../../../src/graph/unroll';
-import { ACTIVATION_FIELDS, EDGE_FIELDS, GRADIENT_FIELDS, HISTOGRAM_BINS, STATS_SCHEMA_VERSION, type StatsFrame } from '../../../src/protocol/stats';
+import { ACTIVATION_FIELDS, EDGE_FIELDS, GRADIENT_FIELDS, HISTOGRAM_BINS, STATS_SCHEMA_VERSION, type StatsFrame } from '../../../src/schema/stats';
 import { buildOverlayLayout } from '../../../renderer/overlay/layout';
 import { displayFrame } from '../../../renderer/overlay/display';
 import residual1002 from '../../../assets/examples/residual-mlp-1002-repeat.rescanvas.json';

@@ -1,6 +1,6 @@
 /**
  * runlog.py: the run log train.py's rank 0 writes, in the app's run-log format (src/protocol/runLog.ts)
- * with stats frames as src/protocol/stats.ts defines them and src/engine/instrument.ts computes them.
+ * with stats frames as src/schema/stats.ts defines them and src/engine/instrument.ts computes them.
  * Every record shape lives in this one module.
  */
 export const RUNLOG_PY = String.raw`"""Run log: JSON lines that ResCanvas replays on the canvas (File > Open run log...), keyed by design node ids.

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
-import type { Tf } from '../../src/engine/backends/tf';
-import type { BackendCandidate } from '../../src/engine/backends/select';
+import type { Tf } from '../src/engine/backends/tf';
+import type { BackendCandidate } from '../src/engine/backends/select';
 
 const requireFromHere = createRequire(import.meta.url);
 

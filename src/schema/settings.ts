@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DatasetSpec, SavedDatasetSpec } from '../engine/datasets/spec';
+import { DatasetSpec, SavedDatasetSpec } from './datasetSpec';
 
 export const OPTIMIZERS = ['sgd', 'momentum', 'nesterov', 'adam', 'adamw', 'rmsprop'] as const;
 export const Optimizer = z.enum(OPTIMIZERS);

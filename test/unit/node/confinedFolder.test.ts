@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConfinedFolder, LINK_OUTSIDE, weightFilesIn } from '../../../electron/files/confinedFolder';
+import { ConfinedFolder, LINK_OUTSIDE, weightFilesIn } from '../../../node/confinedFolder';
 import { ImportError, readWeights, type WeightFiles } from '../../../src/import';
 
 const base = mkdtempSync(join(tmpdir(), 'rescanvas-confined-'));

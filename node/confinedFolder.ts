@@ -1,6 +1,6 @@
 import { constants, promises as fs, type Stats } from 'node:fs';
 import { join, relative, isAbsolute, sep } from 'node:path';
-import type { WeightFiles } from '../../src/import/weights';
+import type { WeightFiles } from '../src/import/weights';
 
 /*
  * Node-only, shared by the CLI and the Electron main process (the CLI already reaches into

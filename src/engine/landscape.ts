@@ -122,7 +122,7 @@ export async function lossLandscape(tf: Tf, plan: Plan, data: LabelledData, batc
         loss.push(Number.isFinite(value) ? value : null);
       }
       hooks.onProgress?.((row + 1) / resolution);
-      await new Promise((resolve) => setTimeout(resolve, 0));
+      await new Promise<void>((resolve) => setTimeout(() => resolve(), 0));
     }
   } finally {
     moved.forEach((w, i) => w.variable.assign(origin[i]));

@@ -13,6 +13,7 @@ import { compiledArtifacts } from '../compile/artifacts';
 import { checkResources, type ResourceContext } from '../compile/resources';
 import { validateDesign } from '../graph/validate';
 import { gridInputProblem, predictOnGrid } from './gridPrediction';
+import { lossLandscape, LandscapeStopped } from './landscape';
 
 type Tf = typeof tfNamespace;
 
@@ -141,6 +142,34 @@ export class EngineSession {
     }
   }
 
+  private landscapeStop = false;
+  private landscapeBusy = false;
+
+  private async landscape(message: Extract<ToEngine, { type: 'lossLandscape' }>): Promise<void> {
+    const run = this.lastRun();
+    // The slice moves the weights the run is training: only between runs.
+    if (!run.done) throw new EngineRequestError('busy', 'a run is in progress; the loss landscape needs the trained weights, so wait for the run to end');
+    if (this.landscapeBusy) throw new EngineRequestError('busy', 'a loss landscape is already being computed');
+    const train = run.trainer.trainingData;
+    const samples = Math.min(message.samples, train.count);
+    const data = { x: this.tf.slice(train.x, 0, samples), targets: this.tf.slice(train.targets, 0, samples), labels: this.tf.slice(train.labels, 0, samples), count: samples };
+    this.landscapeBusy = true;
+    this.landscapeStop = false;
+    try {
+      const result = await lossLandscape(this.tf, run.plan, data, 256, message, {
+        onProgress: (done) => this.post({ v: PROTOCOL_VERSION, type: 'landscapeProgress', requestId: message.requestId, done }),
+        shouldStop: () => this.landscapeStop,
+      });
+      this.post({ v: PROTOCOL_VERSION, type: 'landscape', requestId: message.requestId, ...result, samples });
+    } catch (error) {
+      if (error instanceof LandscapeStopped) throw new EngineRequestError('stopped', 'the loss landscape was stopped');
+      throw error;
+    } finally {
+      this.landscapeBusy = false;
+      this.tf.dispose([data.x, data.targets, data.labels]);
+    }
+  }
+
   private post(message: FromEngine): void {
     this.host.post(message);
   }
@@ -205,6 +234,11 @@ export class EngineSession {
         this.post({ v: PROTOCOL_VERSION, type: 'layersSkipped', requestId: message.requestId, baseline: outcome.baseline, results: outcome.results });
         return;
       }
+      case 'lossLandscape':
+        return this.landscape(message);
+      case 'stopLandscape':
+        this.landscapeStop = true;
+        return;
       case 'predictGrid': {
         const run = this.lastRun();
         const problem = gridInputProblem(run.plan);

@@ -315,6 +315,11 @@ export class Trainer {
     return outcome('completed');
   }
 
+  /** The training split as tensors (the loss landscape slices the training loss). */
+  get trainingData(): LabelledData {
+    return this.train;
+  }
+
   /** The validation split as tensors (evaluation extras reuse it). */
   get validationData(): LabelledData {
     return this.validation;

@@ -74,7 +74,25 @@ export const PredictGrid = z.strictObject({
   resolution: GridResolution,
 });
 
-export const ToEngine = z.discriminatedUnion('type', [Hello, LoadDesign, Start, Pause, Resume, Stop, Evaluate, DropBlocks, ExportWeights, StatsAck, PredictGrid, SkipLayers]);
+/**
+ * The training loss on a 2-D slice of weight space around the last run's weights (two random
+ * filter-normalized directions), on the first `samples` training examples. Progress arrives as
+ * `landscapeProgress`, the result as `landscape`; `stopLandscape` ends it early (weights restored).
+ */
+export const LossLandscape = z.strictObject({
+  v,
+  type: z.literal('lossLandscape'),
+  requestId: z.string().max(200),
+  /** Grid points per axis, odd so the trained weights sit on the centre point. */
+  resolution: z.number().int().min(3).max(61).refine((n) => n % 2 === 1, 'resolution must be odd'),
+  /** The grid covers -span … span along each direction. */
+  span: z.number().gt(0).max(10),
+  seed: z.number().int().min(0).max(2 ** 31 - 1),
+  samples: z.number().int().min(1).max(100_000),
+});
+export const StopLandscape = z.strictObject({ v, type: z.literal('stopLandscape') });
+
+export const ToEngine = z.discriminatedUnion('type', [Hello, LoadDesign, Start, Pause, Resume, Stop, Evaluate, DropBlocks, ExportWeights, StatsAck, PredictGrid, SkipLayers, LossLandscape, StopLandscape]);
 export type ToEngine = z.infer<typeof ToEngine>;
 export type ToEngineInput = z.input<typeof ToEngine>;
 
@@ -170,7 +188,24 @@ export const GridPrediction = z
   })
   .refine((m) => m.probabilities.length === m.resolution * m.resolution * m.classes, 'probabilities must hold resolution²×classes values');
 export type GridPrediction = z.infer<typeof GridPrediction>;
-export const ERROR_CODES = ['bad-message', 'version', 'no-design', 'busy', 'no-run', 'design', 'dataset', 'dataset-mismatch', 'crash', 'internal'] as const;
+const LandscapeProgress = z.strictObject({ v, type: z.literal('landscapeProgress'), requestId: z.string().max(200), done: z.number().min(0).max(1) });
+export const LandscapeResult = z
+  .strictObject({
+    v,
+    type: z.literal('landscape'),
+    requestId: z.string().max(200),
+    resolution: z.number().int().min(3).max(61),
+    span: z.number(),
+    coords: z.array(z.number()),
+    /** Loss at (coords[col], coords[row]), row-major; null where it was not finite. */
+    loss: z.array(z.number().nullable()),
+    centerLoss: z.number(),
+    roughness: z.number(),
+    samples: z.number().int(),
+  })
+  .refine((m) => m.coords.length === m.resolution && m.loss.length === m.resolution * m.resolution, 'a landscape holds resolution coordinates and resolution² losses');
+export type LandscapeResult = z.infer<typeof LandscapeResult>;
+export const ERROR_CODES = ['bad-message', 'version', 'no-design', 'busy', 'no-run', 'design', 'dataset', 'dataset-mismatch', 'stopped', 'crash', 'internal'] as const;
 const EngineError = z.strictObject({
   v,
   type: z.literal('error'),
@@ -196,7 +231,7 @@ const Done = z.strictObject({
   validationAccuracy: z.number().nullable(),
 });
 
-export const FromEngine = z.discriminatedUnion('type', [Ready, EngineState, DesignLoaded, State, Progress, Metrics, Stats, Diagnostics, Evaluation, BlockDrop, LayersSkipped, Weights, GridPrediction, EngineError, Done]);
+export const FromEngine = z.discriminatedUnion('type', [Ready, EngineState, DesignLoaded, State, Progress, Metrics, Stats, Diagnostics, Evaluation, BlockDrop, LayersSkipped, Weights, GridPrediction, LandscapeProgress, LandscapeResult, EngineError, Done]);
 export type FromEngine = z.infer<typeof FromEngine>;
 export type FromEngineOf<T extends FromEngine['type']> = Extract<FromEngine, { type: T }>;
 export type ErrorCode = (typeof ERROR_CODES)[number];

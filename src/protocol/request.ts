@@ -18,6 +18,7 @@ interface Replies {
   skipLayers: 'layersSkipped';
   exportWeights: 'weights';
   predictGrid: 'gridPrediction';
+  lossLandscape: 'landscape';
 }
 export type RequestType = keyof Replies;
 const REPLY: Replies = {
@@ -28,6 +29,7 @@ const REPLY: Replies = {
   skipLayers: 'layersSkipped',
   exportWeights: 'weights',
   predictGrid: 'gridPrediction',
+  lossLandscape: 'landscape',
 };
 
 type Distribute<T> = T extends unknown ? Omit<T, 'v' | 'requestId'> : never;

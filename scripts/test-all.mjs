@@ -18,6 +18,7 @@ const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const steps = [
   ['typecheck', 'npm', ['run', '--silent', 'typecheck']],
   ['lint', 'npx', ['eslint', '.']],
+  ['Python of the PyTorch export (py_compile, pyflakes3)', 'npm', ['run', '--silent', 'lint:python']],
   ['unit and integration tests', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`]],
   // The scan reads the built page (its CSP meta tag is written at build time), so build first; this also proves the build works.
   ['build (web and Electron bundles)', 'npm', ['run', '--silent', 'build']],

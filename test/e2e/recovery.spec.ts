@@ -108,7 +108,7 @@ test('a run that exhausts the worker wasm memory is named, the engine restarts, 
   const firstWorker = await engineWorker(page);
   await trainButton(page).click();
 
-  await expect(status(page)).toContainText(/The training engine crashed: the engine (ran out of memory|'s WebAssembly runtime aborted, most likely out of memory)/, { timeout: 480_000 });
+  await expect(status(page)).toContainText(/The training engine crashed: the engine( ran out of memory|'s WebAssembly runtime aborted, most likely out of memory)/, { timeout: 480_000 });
   await expect(status(page)).toContainText('the engine was restarted; press Train to try again', { timeout: 60_000 });
   await expect(status(page)).not.toContainText('Problems');
   await expect(problems.getByRole('listitem')).toHaveCount(0);

@@ -128,7 +128,10 @@ export function connectTraining(connection: EngineConnection = getEngine()): Eng
     const s = appStore.getState();
     if (status.state === 'ready') {
       s.setBackend(status.backend, 'ready');
-      if (recovering) s.setTrainingMessage({ text: `${recovering} — the engine was restarted; press Train to try again. If it happens again, make the design smaller or lower the batch size.`, tone: 'error' });
+      if (recovering) {
+        const advice = /memory/i.test(recovering) ? ' If it happens again, make the design smaller or lower the batch size.' : '';
+        s.setTrainingMessage({ text: `${recovering} — the engine was restarted; press Train to try again.${advice}`, tone: 'error' });
+      }
       recovering = null;
       return;
     }

@@ -10,6 +10,7 @@ import { registerImport } from './commands/import';
 import { registerLesson } from './commands/lesson';
 import { registerTrain } from './commands/train';
 import { UsageError } from './errors';
+import { fatalEngineErrorText, isFatalEngineError } from '../src/engine/session';
 
 const program = new Command()
   .name('rescanvas')
@@ -32,6 +33,10 @@ try {
   } else if (error instanceof UsageError) {
     console.error(`rescanvas: ${error.message}`);
     process.exitCode = error.exitCode;
+  } else if (isFatalEngineError(error)) {
+    // A wasm trap or abort that escaped the engine's own reporting: still the engine's failure, not ours.
+    console.error(`rescanvas: ${fatalEngineErrorText(error)}`);
+    process.exitCode = 2;
   } else {
     console.error(`rescanvas: internal error: ${error instanceof Error ? error.message : String(error)}`);
     process.exitCode = 1;

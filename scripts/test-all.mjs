@@ -23,6 +23,7 @@ const vitestTier = (tier) => ['npx', ['vitest', 'run', '--project', tier, '--rep
 const steps = [
   ['tier 1, static: lint (ESLint, import direction)', 'npm', ['run', '--silent', 'lint']],
   ['tier 1, static: typecheck', 'npm', ['run', '--silent', 'typecheck']],
+  ['tier 1, static: Python of the PyTorch export (py_compile, pyflakes3)', 'npm', ['run', '--silent', 'lint:python']],
   ['tier 2, unit tests (test/unit)', ...vitestTier('unit')],
   ['tier 3, integration tests (test/integration: CLI, Python and PyTorch, onnxruntime, packaging, lessons)', ...vitestTier('integration')],
   // The scan reads the built page (its CSP meta tag is written at build time), so build first; this also proves the build works.

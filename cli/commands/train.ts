@@ -219,7 +219,8 @@ export function registerTrain(program: Command): void {
             for (const d of message.diagnostics) console.error(`${d.severity}: ${d.nodeId ? `${d.nodeId}: ` : ''}${d.message}${d.fix ? ' (rerun with --fit)' : ''}`);
             return;
           case 'error':
-            failure = message.message;
+            // The engine's memory is not to be trusted after a fatal failure: this run ends here, and says what to change.
+            failure = message.code === 'crash' ? `${message.message}; nothing was trained to the end: lower --batch or make the design smaller` : message.message;
             return;
           case 'done':
             bar.stop();

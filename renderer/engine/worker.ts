@@ -11,6 +11,10 @@ import { EngineSession } from '../../src/engine/session';
 import { selectBackend } from '../../src/engine/backends/select';
 import { portableCandidates } from '../../src/engine/backends/portable';
 import { PROTOCOL_VERSION, type FromEngine } from '../../src/protocol/messages';
+import { holdLivenessLock } from './liveness';
+
+// Held until this worker ends, however it ends, so the page notices an end that fires no error event.
+void holdLivenessLock(self as unknown as { name?: string; navigator?: { locks?: unknown } });
 
 /** The worker's global scope (the renderer's tsconfig has DOM types, not WebWorker's). */
 const scope = self as unknown as { postMessage(message: unknown): void; onmessage: ((event: MessageEvent<unknown>) => void) | null };

@@ -1,10 +1,14 @@
 import { PROTOCOL_VERSION, type ToEngineInput } from '../../src/protocol/messages';
 import { Listeners, parseIncoming, type EngineConnection, type EngineMessage, type EngineStatus } from './connection';
+import { livenessLockName, watchLiveness } from './liveness';
 
-/** How a worker is made; tests and benchmarks may pass their own factory. */
-export type WorkerFactory = () => Worker;
+/** How a worker is made, given its name (which names its liveness lock); tests and benchmarks may pass their own factory. */
+export type WorkerFactory = (name: string) => Worker;
 
-const defaultFactory: WorkerFactory = () => new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
+const defaultFactory: WorkerFactory = (name) => new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name });
+
+/** What the UI is told when the worker ended without reporting an error (closed, or stopped by the browser). */
+export const WORKER_GONE_MESSAGE = 'the training worker stopped without reporting an error (it was closed or stopped by the browser)';
 
 /** Crashes within this window that make the connection stop restarting on its own. */
 const MAX_AUTO_RESTARTS = 3;
@@ -18,6 +22,7 @@ export class WorkerEngineConnection implements EngineConnection {
   private readonly statuses = new Listeners<EngineStatus>();
   private current: EngineStatus = { state: 'starting' };
   private crashes: number[] = [];
+  private unwatch: () => void = () => undefined;
 
   constructor(private readonly factory: WorkerFactory = defaultFactory) {
     this.launch();
@@ -44,12 +49,16 @@ export class WorkerEngineConnection implements EngineConnection {
   }
 
   restart(): void {
-    this.worker?.terminate();
-    this.worker = null;
+    this.stopWorker();
     this.launch();
   }
 
   dispose(): void {
+    this.stopWorker();
+  }
+
+  private stopWorker(): void {
+    this.unwatch();
     this.worker?.terminate();
     this.worker = null;
   }
@@ -61,8 +70,10 @@ export class WorkerEngineConnection implements EngineConnection {
 
   private launch(): void {
     this.setStatus({ state: 'starting' });
-    const worker = this.factory();
+    const lockName = livenessLockName();
+    const worker = this.factory(lockName);
     this.worker = worker;
+    let watching = false;
     worker.onmessage = (event: MessageEvent<unknown>) => {
       if (this.worker !== worker) return;
       const parsed = parseIncoming(event.data);
@@ -70,7 +81,16 @@ export class WorkerEngineConnection implements EngineConnection {
         this.messages.emit({ v: PROTOCOL_VERSION, type: 'error', code: 'bad-message', message: parsed.error });
         return;
       }
-      if (parsed.message.type === 'ready' || parsed.message.type === 'engineState') this.setStatus({ state: 'ready', backend: parsed.message.backend });
+      if (parsed.message.type === 'ready' || parsed.message.type === 'engineState') {
+        // The worker took its lock before choosing a backend, so by its first word the lock is held.
+        if (!watching) {
+          watching = true;
+          this.unwatch = watchLiveness(lockName, () => {
+            if (this.worker === worker) this.crashed(WORKER_GONE_MESSAGE);
+          });
+        }
+        this.setStatus({ state: 'ready', backend: parsed.message.backend });
+      }
       this.messages.emit(parsed.message);
       if (parsed.message.type === 'error' && parsed.message.code === 'crash') this.crashed(parsed.message.message, false);
     };
@@ -91,8 +111,7 @@ export class WorkerEngineConnection implements EngineConnection {
     const now = performance.now();
     this.crashes = [...this.crashes.filter((t) => now - t < RESTART_WINDOW_MS), now];
     const restarting = this.crashes.length <= MAX_AUTO_RESTARTS;
-    this.worker?.terminate();
-    this.worker = null;
+    this.stopWorker();
     this.setStatus({ state: 'crashed', message, restarting });
     if (restarting) this.launch();
   }

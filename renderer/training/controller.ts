@@ -121,10 +121,17 @@ export function connectTraining(connection: EngineConnection = getEngine()): Eng
   if (engine === connection) return connection;
   engine = connection;
   connection.subscribe(handle);
+  // The crash being recovered from, told again once the fresh engine is up so the line says it was restarted.
+  let recovering: string | null = null;
   connection.onStatus((status) => {
     const s = appStore.getState();
     if (status.state === 'ready') {
       s.setBackend(status.backend, 'ready');
+      if (recovering) {
+        const advice = /memory/i.test(recovering) ? ' If it happens again, make the design smaller or lower the batch size.' : '';
+        s.setTrainingMessage({ text: `${recovering} — the engine was restarted; press Train to try again.${advice}`, tone: 'error' });
+      }
+      recovering = null;
       return;
     }
     if (status.state === 'starting') {
@@ -134,8 +141,10 @@ export function connectTraining(connection: EngineConnection = getEngine()): Eng
     s.setBackend(null, 'crashed');
     if (s.activeRunId && s.runPhase !== 'idle') s.runDone(s.activeRunId, { reason: 'failed', epochs: s.progress?.epoch ?? 0, steps: s.progress?.step ?? 0, loss: null, accuracy: null, validationLoss: null, validationAccuracy: null });
     s.setBlockDropPending(false);
+    const cause = `The training engine crashed: ${status.message}`;
+    recovering = status.restarting ? cause : null;
     s.setTrainingMessage({
-      text: `The training engine crashed: ${status.message} — ${status.restarting ? 'it is restarting; press Train to try again.' : 'it crashed repeatedly; press Restart engine, and lower the batch size or dataset size.'}`,
+      text: `${cause} — ${status.restarting ? 'restarting the engine…' : 'it crashed repeatedly; press Restart engine, and lower the batch size or dataset size.'}`,
       tone: 'error',
     });
   });

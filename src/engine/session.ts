@@ -65,6 +65,19 @@ export function isFatalEngineError(error: unknown): boolean {
 
 const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
+/**
+ * A fatal failure as the user should read it: the wasm heap's traps and failed allocations are the
+ * engine running out of memory, whatever words the runtime used.
+ */
+export function fatalEngineErrorText(error: unknown): string {
+  // Emscripten's advice to rebuild with assertions is for the library's developers, not for users.
+  const text = errorText(error).replace(/\.?\s*Build with -sASSERTIONS for more info\.?/, '').trim();
+  if (/memory access out of bounds|out of memory|Array buffer allocation failed|Invalid typed array length/i.test(text)) return `the engine ran out of memory (${text})`;
+  // A release wasm build aborts without a reason; on a training step that is almost always a failed allocation.
+  if (/^Aborted\(/.test(text)) return `the engine's WebAssembly runtime aborted, most likely out of memory (${text})`;
+  return `the engine failed: ${text}`;
+}
+
 /** The request id of a message too malformed to parse, when it has a readable one, so its sender hears of it. */
 function requestIdOf(raw: unknown): string | undefined {
   const id = typeof raw === 'object' && raw !== null ? (raw as { requestId?: unknown }).requestId : undefined;
@@ -134,7 +147,7 @@ export class EngineSession {
         v: PROTOCOL_VERSION,
         type: 'error',
         code,
-        message: fatal ? `the engine failed: ${errorText(error)}` : errorText(error),
+        message: fatal ? fatalEngineErrorText(error) : errorText(error),
         inReplyTo: message.type,
         runId: 'runId' in message ? message.runId : undefined,
         requestId: 'requestId' in message && message.requestId ? message.requestId : undefined,
@@ -335,7 +348,7 @@ export class EngineSession {
       .catch((error: unknown) => {
         run.done = true;
         const fatal = isFatalEngineError(error);
-        this.post({ v: PROTOCOL_VERSION, type: 'error', code: fatal ? 'crash' : 'internal', runId, message: fatal ? `the engine failed: ${errorText(error)}` : errorText(error) });
+        this.post({ v: PROTOCOL_VERSION, type: 'error', code: fatal ? 'crash' : 'internal', runId, message: fatal ? fatalEngineErrorText(error) : errorText(error) });
         this.post({ v: PROTOCOL_VERSION, type: 'done', runId, reason: 'failed', epochs: 0, steps: trainer.steps, loss: null, accuracy: null, validationLoss: null, validationAccuracy: null });
       })
       .finally(() => {

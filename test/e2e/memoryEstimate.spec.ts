@@ -34,6 +34,6 @@ test('Problems lists a design too large for the wasm engine, with the estimate a
     );
   });
   const problems = page.getByRole('region', { name: 'Problems' });
-  await expect(problems.getByRole('listitem').filter({ hasText: 'training needs ~4.4 GB' })).toContainText('the wasm engine can use ~3.5 GB');
+  await expect(problems.getByRole('listitem').filter({ hasText: 'training needs ~23 GB' })).toContainText('the wasm engine can use ~3.5 GB');
   await page.screenshot({ path: test.info().outputPath('memory-problem.png') });
 });

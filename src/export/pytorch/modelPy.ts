@@ -1,5 +1,5 @@
 import type { GroupPlan, ModelPlan, NodePlan } from './translate';
-import { MODEL_RUNTIME, MODEL_TAIL } from './python/modelRuntime';
+import { MODEL_RUNTIME, MODEL_TAIL } from './python/parts';
 
 const I2 = '        ';
 

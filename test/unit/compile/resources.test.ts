@@ -36,6 +36,9 @@ describe('estimateResources', () => {
     expect(adam.optimizerBytes).toBe(adam.trainableParameters * 4 * 2);
     expect(estimateResources(design, { batchSize: 64, optimizer: 'momentum' }).optimizerBytes).toBe(adam.trainableParameters * 4);
     expect(estimateResources(design, { batchSize: 64, optimizer: 'sgd' }).optimizerBytes).toBe(0);
+    // The update's intermediates, alive together in the step's tidy: 21 values per parameter with Adam in all.
+    expect(adam.weightBytes + adam.gradientBytes + adam.optimizerBytes + adam.updateBytes).toBeCloseTo(adam.trainableParameters * 4 * 21, -3);
+    expect(estimateResources(design, { batchSize: 64, optimizer: 'sgd' }).updateBytes).toBeLessThan(adam.updateBytes / 3);
     const bigger = estimateResources(design, { batchSize: 128, optimizer: 'adam' });
     expect(bigger.activationBytes).toBe(adam.activationBytes * 2);
   });
@@ -56,12 +59,18 @@ describe('estimateResources', () => {
 });
 
 describe('designs that cannot fit are refused with the estimate and the limit', () => {
+  it('6.7e7 parameters, ~1.1 GB before the update was counted, ran out of wasm memory at its first step: refused', () => {
+    const design = wideMlp(8192);
+    const [problem] = checkResources(design, validateDesign(design).nodeShapes);
+    expect(problem.message).toMatch(/^training needs ~5\.7 GB .*update temporaries 4\.6 GB/);
+  });
+
   it('2.7e8 parameters: training needs more than the wasm engine can use', () => {
     const design = wideMlp(16384);
     const [problem, ...rest] = checkResources(design, validateDesign(design).nodeShapes);
     expect(rest).toEqual([]);
     expect(problem.code).toBe('memory');
-    expect(problem.message).toMatch(/^training needs ~4\.4 GB \(weights 1\.1 GB, gradients and adam state 3\.2 GB, activations at batch 64 \d+ MB\); the wasm engine can use ~3\.5 GB: make the design narrower or shallower, or the batch smaller$/);
+    expect(problem.message).toMatch(/^training needs ~23 GB \(weights 1\.1 GB, gradients and adam state 3\.2 GB, update temporaries 18 GB, activations at batch 64 \d+ MB\); the wasm engine can use ~3\.5 GB: make the design narrower or shallower, or the batch smaller$/);
     // The same design fits a machine with room for it.
     expect(checkResources(design, validateDesign(design).nodeShapes, { backend: 'tensorflow', machineBytes: 64e9 })).toEqual([]);
   });
@@ -95,14 +104,16 @@ describe('designs that cannot fit are refused with the estimate and the limit', 
 // Each case starts the CLI (tsx, tf.js); slow on a loaded machine.
 describe('CLI: validate, summary, train and export refuse with exit 2', { timeout: 240_000 }, () => {
   const big = saved(wideMlp(16384));
-  const expected = /training needs ~4\.4 GB .*; the wasm engine can use ~3\.5 GB/;
+  const expected = /training needs ~23 GB .*; the wasm engine can use ~3\.5 GB/;
 
   it('validate', () => {
     const r = run('validate', big);
     expect(r.status).toBe(2);
     expect(r.stdout).toMatch(new RegExp(`error \\[memory\\]: ${expected.source}`));
-    // A smaller batch does not help: the weights and Adam state alone do not fit. SGD does.
-    expect(run('validate', big, '--optimizer', 'sgd').status).toBe(0);
+    // A smaller batch does not help: the weights and their update alone do not fit, even with SGD.
+    const sgd = run('validate', big, '--optimizer', 'sgd');
+    expect(sgd.status).toBe(2);
+    expect(sgd.stdout).toMatch(/training needs ~8\.\d GB \(weights 1\.1 GB, gradients and sgd state 1\.1 GB, update temporaries 5\.\d GB/);
   });
 
   it('summary prints the estimate per backend and exits 2', () => {

@@ -1,5 +1,4 @@
-/** train.py: single-process or torchrun/DDP training of the generated model. */
-export const TRAIN_PY = String.raw`"""Train the exported model, on one process or many.
+"""Train the exported model, on one process or many.
 
   python3 train.py                                    # one process (CPU, or the GPU if there is one)
   torchrun --standalone --nproc_per_node=4 train.py   # DDP on one machine
@@ -14,8 +13,6 @@ import hashlib
 import json
 import math
 import os
-import sys
-import time
 
 import torch
 import torch.distributed as dist
@@ -305,4 +302,3 @@ def main():
 
 if __name__ == '__main__':
     main()
-`;

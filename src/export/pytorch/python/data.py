@@ -1,5 +1,4 @@
-/** data.py: loads the dataset exported beside the package (data.npz) or a user's .npz / .csv file. */
-export const DATA_PY = String.raw`"""Datasets for train.py: the data.npz exported beside this file, or your own .npz or .csv file.
+"""Datasets for train.py: the data.npz exported beside this file, or your own .npz or .csv file.
 
 .npz: arrays x (float, [N, features] or channels-last images [N, H, W, C] as ResCanvas and tf.js hold
 them) and y (integer class per sample); optionally x_val and y_val. Images are transposed here to the
@@ -112,4 +111,3 @@ def load(path=None, input_shape_nhwc=None, classes=2, validation_fraction=0.2, s
     train = _check(x, y, input_shape_nhwc, classes, path)
     validation = _check(val[0], val[1], input_shape_nhwc, classes, path + ' (validation)')
     return train, validation
-`;

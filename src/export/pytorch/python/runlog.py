@@ -1,9 +1,4 @@
-/**
- * runlog.py: the run log train.py's rank 0 writes, in the app's run-log format (src/protocol/runLog.ts)
- * with stats frames as src/schema/stats.ts defines them and src/engine/instrument.ts computes them.
- * Every record shape lives in this one module.
- */
-export const RUNLOG_PY = String.raw`"""Run log: JSON lines that ResCanvas replays on the canvas (File > Open run log...), keyed by design node ids.
+"""Run log: JSON lines that ResCanvas replays on the canvas (File > Open run log...), keyed by design node ids.
 
 The format is ResCanvas' own run log, the one "rescanvas train --log" writes:
   {"kind": "run", "format": "rescanvas.runlog", "version": 1, "source": "pytorch", "runId", "designName",
@@ -355,4 +350,3 @@ def _finite(value):
     if isinstance(value, list):
         return [_finite(v) for v in value]
     return value
-`;

@@ -1,9 +1,21 @@
-/**
- * The fixed part of every generated model.py: layer classes that behave like their tf.js counterparts
- * in PyTorch's NCHW layout, and the weight loader. Kept as Python text (String.raw, so backslashes
- * survive) because it is copied into the package as is.
- */
-export const MODEL_RUNTIME = String.raw`
+"""The fixed parts of every model.py that ResCanvas exports.
+
+model.py is written as: the design's header (its docstring, the imports below and its constants), the
+text between the "runtime" markers, the design's own module classes, then the text between the "main"
+markers. What lies outside the markers is here only so that this file compiles and lints on its own.
+"""
+import json
+import math
+import os
+import sys
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from model import Model  # model.py defines it between the two parts
+
+# ResCanvas: runtime begins
 # ---------------------------------------------------------------------------------------------------
 # Layers that reproduce tf.js (Keras) behaviour in PyTorch's channels-first layout. Each design node is
 # one module, so forward hooks see exactly the node's output (see runlog.py).
@@ -148,10 +160,10 @@ def load_weights(model, index_path):
     if missing or unexpected:
         raise ValueError(f'{index_path} does not fit this model: missing {missing[:5]}, unexpected {unexpected[:5]}')
     return model
-`;
+# ResCanvas: runtime ends
 
-/** Appended after the generated Model class: construction and the command-line entry point. */
-export const MODEL_TAIL = String.raw`
+
+# ResCanvas: main begins
 def build_model(weights='auto'):
     """The model, with the exported tf.js weights when weights.json is beside this file (weights='auto'),
     from a given weights.json path, or freshly initialized (weights=None)."""
@@ -176,4 +188,4 @@ if __name__ == '__main__':
     if args.save_state_dict:
         torch.save(net.state_dict(), args.save_state_dict)
         print(f'wrote {args.save_state_dict}')
-`;
+# ResCanvas: main ends

@@ -1,0 +1,146 @@
+import { expect, test, type Page, type Worker } from '@playwright/test';
+import { startWithNewDesign } from './welcomeHelpers';
+
+/**
+ * The engine recovers from what kills it, on the web build with the engine in its Web Worker: a run
+ * that exhausts the worker's wasm memory, and a worker that ends without a word. Each time the UI
+ * names the real cause, says the engine was restarted, and the next run trains without a reload.
+ */
+
+interface StoreView {
+  getState(): {
+    runs: { outcome: { reason: string } | null }[];
+    loadDesign(design: unknown, name: string, handle: null): void;
+  };
+}
+type PageWindow = { __rescanvasStore: StoreView };
+
+const training = (page: Page) => page.getByRole('region', { name: 'Training' });
+const toolbar = (page: Page) => page.getByRole('toolbar', { name: 'Main toolbar' });
+const status = (page: Page) => training(page).getByRole('status');
+const trainButton = (page: Page) => toolbar(page).getByRole('button', { name: 'Train', exact: true });
+
+async function configure(page: Page, { epochs, samples, batch, lr = '0.003' }: { epochs: number; samples: number; batch: number; lr?: string }): Promise<void> {
+  await training(page).getByRole('combobox', { name: 'Dataset' }).selectOption({ label: 'Spirals' });
+  await training(page).getByRole('spinbutton', { name: 'Samples', exact: true }).fill(String(samples));
+  await training(page).getByRole('spinbutton', { name: 'Epochs', exact: true }).fill(String(epochs));
+  await training(page).getByRole('spinbutton', { name: 'Batch size', exact: true }).fill(String(batch));
+  await training(page).getByRole('spinbutton', { name: 'Learning rate', exact: true }).fill(lr);
+}
+
+async function openExample(page: Page, name: string): Promise<void> {
+  await toolbar(page).getByRole('button', { name: 'Examples', exact: true }).click();
+  await page.getByRole('dialog', { name: 'Examples' }).getByRole('button', { name: `Open example ${name}`, exact: true }).click();
+  await expect(page.getByRole('dialog', { name: 'Examples' })).toBeHidden();
+}
+
+/** Residual MLP-20 trains to the end on the engine as it now is. */
+async function trainResidualMlp(page: Page): Promise<void> {
+  await openExample(page, 'Residual MLP-20');
+  await configure(page, { epochs: 2, samples: 300, batch: 32 });
+  await expect(trainButton(page)).toBeEnabled({ timeout: 60_000 });
+  await trainButton(page).click();
+  await expect(status(page)).toContainText(/Done after 2 epochs · loss [\d.e+-]+ · accuracy/, { timeout: 120_000 });
+  const last = await page.evaluate(() => (window as unknown as PageWindow).__rescanvasStore.getState().runs.at(-1)?.outcome?.reason);
+  expect(last).toBe('completed');
+}
+
+/**
+ * Input[2] → Dense 16384 → 16 LayerNorms → Output. It validates, and at batch 256 the memory estimate
+ * (~2.3 GB) is under the wasm engine's 3.5 GB, but tf.js' LayerNorm keeps about twice the
+ * intermediates the estimate counts for it, so the first step needs more than the 4 GiB wasm heap.
+ */
+function layerNormTower(): unknown {
+  const at = (y: number) => ({ x: 0, y });
+  const nodes: unknown[] = [
+    { id: 'in', type: 'Input', params: { shape: [2] }, position: at(0) },
+    { id: 'wide', type: 'Dense', params: { units: 16384, activation: 'relu', useBias: true, kernelInitializer: 'glorotUniform' }, position: at(120) },
+  ];
+  const edges: unknown[] = [{ id: 'e0', source: 'in', target: 'wide', targetPort: 0 }];
+  let previous = 'wide';
+  for (let i = 1; i <= 16; i++) {
+    nodes.push({ id: `norm${i}`, type: 'LayerNorm', params: { epsilon: 0.001 }, position: at(120 + 120 * i) });
+    edges.push({ id: `e${i}`, source: previous, target: `norm${i}`, targetPort: 0 });
+    previous = `norm${i}`;
+  }
+  nodes.push({ id: 'out', type: 'Output', params: { units: 2, activation: 'softmax', loss: 'categoricalCrossentropy' }, position: at(2300) });
+  edges.push({ id: 'eo', source: previous, target: 'out', targetPort: 0 });
+  return { format: 'rescanvas.design', version: 1, metadata: { name: 'LayerNorm tower', description: '', tags: [] }, nodes, edges, groups: [] };
+}
+
+/** The engine's worker: the one named for its liveness lock. */
+async function engineWorker(page: Page): Promise<Worker> {
+  let found: Worker | undefined;
+  await expect
+    .poll(async () => {
+      for (const worker of page.workers()) {
+        const name = await worker.evaluate(() => (self as unknown as { name: string }).name).catch(() => '');
+        if (name.startsWith('rescanvas-engine-')) found = worker;
+      }
+      return found !== undefined;
+    })
+    .toBe(true);
+  return found as Worker;
+}
+
+test.beforeEach(async ({ page }) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  (page as Page & { errors?: string[] }).errors = errors;
+  await page.setViewportSize({ width: 1400, height: 900 });
+  await page.goto('/?host=memory');
+  await startWithNewDesign(page);
+  await expect(training(page)).toBeVisible();
+});
+
+test.afterEach(async ({ page }) => {
+  expect((page as Page & { errors?: string[] }).errors ?? []).toEqual([]);
+});
+
+test('a run that exhausts the worker wasm memory is named, the engine restarts, and Residual MLP-20 then trains', async ({ page }) => {
+  test.setTimeout(600_000);
+  await page.evaluate((design) => (window as unknown as PageWindow).__rescanvasStore.getState().loadDesign(design, 'layernorm-tower.rescanvas.json', null), layerNormTower());
+  const problems = page.getByRole('region', { name: 'Problems' });
+  await expect(problems).toContainText('0 errors');
+  await expect(problems.getByRole('listitem')).toHaveCount(0);
+  await configure(page, { epochs: 1, samples: 300, batch: 256 });
+  await expect(trainButton(page)).toBeEnabled({ timeout: 60_000 });
+  const firstWorker = await engineWorker(page);
+  await trainButton(page).click();
+
+  await expect(status(page)).toContainText(/The training engine crashed: the engine( ran out of memory|'s WebAssembly runtime aborted, most likely out of memory)/, { timeout: 480_000 });
+  await expect(status(page)).toContainText('the engine was restarted; press Train to try again', { timeout: 60_000 });
+  await expect(status(page)).not.toContainText('Problems');
+  await expect(problems.getByRole('listitem')).toHaveCount(0);
+  const outcome = await page.evaluate(() => (window as unknown as PageWindow).__rescanvasStore.getState().runs.at(-1)?.outcome?.reason);
+  expect(outcome).toBe('failed');
+  // A fresh worker, hence fresh wasm memory.
+  expect(await engineWorker(page)).not.toBe(firstWorker);
+  await status(page).scrollIntoViewIfNeeded();
+  await page.screenshot({ path: test.info().outputPath('out-of-memory-recovered.png') });
+
+  await trainResidualMlp(page);
+  await page.screenshot({ path: test.info().outputPath('trained-after-recovery.png') });
+});
+
+test('a worker closed mid-run from outside is noticed: the run fails with the reason, the engine restarts, the next run trains', async ({ page }) => {
+  test.setTimeout(300_000);
+  await openExample(page, 'Residual MLP-20');
+  await configure(page, { epochs: 200, samples: 400, batch: 32 });
+  await expect(trainButton(page)).toBeEnabled({ timeout: 60_000 });
+  await trainButton(page).click();
+  await expect(status(page)).toContainText(/Epoch \d+\/200/, { timeout: 60_000 });
+
+  const worker = await engineWorker(page);
+  // self.close() ends the worker with no error event; the evaluation itself may never answer.
+  void worker.evaluate(() => self.close()).catch(() => undefined);
+
+  await expect(status(page)).toContainText('The training engine crashed: the training worker stopped without reporting an error', { timeout: 60_000 });
+  await expect(status(page)).toContainText('the engine was restarted; press Train to try again', { timeout: 60_000 });
+  const outcome = await page.evaluate(() => (window as unknown as PageWindow).__rescanvasStore.getState().runs.at(-1)?.outcome?.reason);
+  expect(outcome).toBe('failed');
+  await status(page).scrollIntoViewIfNeeded();
+  await page.screenshot({ path: test.info().outputPath('closed-worker-recovered.png') });
+
+  await trainResidualMlp(page);
+});

@@ -1,0 +1,83 @@
+/// <reference lib="webworker" />
+/**
+ * The design worker: reads, parses and checks an opened file, infers its shapes, and re-validates
+ * the open design after each edit from a patch (only what changed crosses over), so none of this
+ * blocks the page on a 50,000-node design. The result goes back in slices, each one a short task
+ * for the page to receive.
+ */
+import type { Design, DesignEdge, DesignNode } from '../../src/graph/design';
+import { parseDesignText } from '../../src/graph/parse';
+import { decodeTextFile } from '../../src/protocol/textFile';
+import { deriveValidation, validationDelta, type ValidationState } from '../store/deriveValidation';
+import { DesignWorkerRequest, type DesignWorkerResponse, type OpenStage } from './messages';
+import { refusalMessage } from './refusal';
+
+/** Items per slice: a slice takes the page a few milliseconds to receive. */
+export const SLICE = 4000;
+
+const scope = self as unknown as DedicatedWorkerGlobalScope;
+let design: Design | null = null;
+let derived: ValidationState | null = null;
+
+const post = (message: DesignWorkerResponse): void => scope.postMessage(message);
+
+function sliced<T>(items: readonly T[], send: (part: T[]) => void): void {
+  for (let at = 0; at < items.length; at += SLICE) send(items.slice(at, at + SLICE));
+  if (!items.length) send([]);
+}
+
+function open(id: number, name: string, bytes: ArrayBuffer): void {
+  const stage = (s: OpenStage): void => post({ type: 'progress', id, stage: s });
+  stage('Parsing JSON');
+  const decoded = decodeTextFile(bytes, name, 'a ResCanvas design');
+  if (!decoded.ok) return post({ type: 'refused', id, message: decoded.message });
+  // parseDesignText parses the JSON and checks the schema in one call; the stage line moves on
+  // when the schema check starts, which is most of its time on a large file.
+  stage('Checking the design');
+  const parsed = parseDesignText(decoded.text);
+  if (!parsed.ok) return post({ type: 'refused', id, message: refusalMessage(name, parsed.diagnostics) });
+  stage('Inferring shapes');
+  design = parsed.design;
+  derived = deriveValidation(design);
+  stage('Receiving the design');
+  const { nodes, edges, ...rest } = design;
+  sliced(nodes, (items) => post({ type: 'nodes', id, items, total: nodes.length }));
+  sliced(edges, (items) => post({ type: 'edges', id, items, total: edges.length }));
+  sliced([...derived.facts], (items) => post({ type: 'facts', id, items }));
+  sliced([...derived.edgeLabels], (items) => post({ type: 'edgeLabels', id, items }));
+  post({ type: 'opened', id, rest, result: derived.result });
+}
+
+function patched<T>(list: (number | Record<string, unknown>)[] | null, previous: readonly T[]): T[] {
+  if (list === null) return previous as T[];
+  return list.map((item) => (typeof item === 'number' ? previous[item] : (item as T)));
+}
+
+function validate(request: Extract<DesignWorkerRequest, { type: 'validate' }>): void {
+  const base = design;
+  if (!base && (request.nodes === null || request.edges === null || request.nodes.some((n) => typeof n === 'number'))) {
+    return post({ type: 'failed', id: request.id, message: 'the worker holds no design to patch' });
+  }
+  const nodes = patched<DesignNode>(request.nodes, base?.nodes ?? []);
+  const edges = patched<DesignEdge>(request.edges, base?.edges ?? []);
+  design = { ...(request.rest as Omit<Design, 'nodes' | 'edges'>), nodes, edges };
+  const next = deriveValidation(design);
+  const delta = derived ? validationDelta(derived, next) : validationDelta({ result: next.result, facts: new Map(), edgeLabels: new Map() }, next);
+  derived = next;
+  post({ type: 'validated', id: request.id, ...delta });
+}
+
+scope.onmessage = (event: MessageEvent<unknown>) => {
+  const request = DesignWorkerRequest.safeParse(event.data);
+  if (!request.success) {
+    const id = typeof (event.data as { id?: unknown })?.id === 'number' ? (event.data as { id: number }).id : -1;
+    post({ type: 'failed', id, message: `the design worker received a malformed request: ${request.error.issues[0]?.message ?? 'unknown'}` });
+    return;
+  }
+  try {
+    if (request.data.type === 'open') open(request.data.id, request.data.name, request.data.bytes);
+    else validate(request.data);
+  } catch (error) {
+    post({ type: 'failed', id: request.data.id, message: error instanceof Error ? error.message : String(error) });
+  }
+};

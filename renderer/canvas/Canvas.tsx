@@ -25,6 +25,12 @@ const LARGE_CANVAS = 300;
 const SNAP: [number, number] = [10, 10];
 const HUGE_MIN_ZOOM = 0.2;
 
+function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 /** What a connection from a collapsed block means: its exit layer's output. */
 function resolveSource(id: string): string {
   const { design } = appStore.getState();
@@ -124,10 +130,14 @@ export function Canvas() {
   const validation = useValidation((s) => s);
   const projection = useRef(new FlowProjection());
   const wrapper = useRef<HTMLElement>(null);
-  const { nodes, edges } = useMemo(
-    () => projection.current.project(design, validation, selectedIds, selectedEdgeIds),
-    [design, validation, selectedIds, selectedEdgeIds],
-  );
+  const drawn = useRef<{ nodes: FlowNode[]; edges: FlowEdge[] }>({ nodes: [], edges: [] });
+  const { nodes, edges } = useMemo(() => {
+    const next = projection.current.project(design, validation, selectedIds, selectedEdgeIds);
+    // The same items keep the same array, so React Flow does not re-index 100,000 edges after a move.
+    const previous = drawn.current;
+    drawn.current = { nodes: sameItems(previous.nodes, next.nodes) ? previous.nodes : next.nodes, edges: sameItems(previous.edges, next.edges) ? previous.edges : next.edges };
+    return drawn.current;
+  }, [design, validation, selectedIds, selectedEdgeIds]);
   const large = nodes.length > LARGE_CANVAS;
   // Zoomed out over a huge design every node is in view and drawn: the floor keeps it to about a thousand.
   const minZoom = nodes.length > HUGE_DESIGN ? HUGE_MIN_ZOOM : 0.02;

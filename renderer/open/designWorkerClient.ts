@@ -3,6 +3,8 @@
  * design after edits, sending only the nodes and edges that changed since the copy it holds.
  */
 import type { Design, DesignEdge, DesignNode } from '../../src/graph/design';
+import type { ResidualBlock } from '../../src/graph/blocks';
+import { primeDesignBlocks } from '../../src/graph/blocksEdit';
 import type { NodeFacts, ValidationDelta, ValidationState } from '../store/deriveValidation';
 import { DesignWorkerResponse, type DesignWorkerRequest, type OpenStage } from './messages';
 
@@ -73,6 +75,7 @@ export class DesignWorkerClient {
     const edges: Record<string, unknown>[] = [];
     const facts = new Map<string, NodeFacts>();
     const edgeLabels = new Map<string, string>();
+    const blocks: ResidualBlock[] = [];
     return new Promise((resolve) => {
       const finish = (result: WorkerOpenResult): void => {
         this.listeners.delete(id);
@@ -84,6 +87,7 @@ export class DesignWorkerClient {
           case 'nodes': nodes.push(...m.items); progress('Receiving the design', nodes.length, m.total); break;
           case 'edges': edges.push(...m.items); break;
           case 'facts': for (const [k, f] of m.items) facts.set(k, f); break;
+          case 'blocks': blocks.push(...m.items); break;
           case 'edgeLabels': for (const [k, l] of m.items) edgeLabels.set(k, l); break;
           case 'refused': finish({ ok: false, message: m.message }); break;
           case 'failed': finish({ ok: false, message: `${name} could not be opened: ${m.message}` }); break;
@@ -91,6 +95,7 @@ export class DesignWorkerClient {
             // Checked in full against the design schema in the worker (see messages.ts).
             const design = { ...m.rest, nodes, edges } as unknown as Design;
             this.hold(design);
+            primeDesignBlocks(design, blocks);
             finish({ ok: true, design, validation: { result: { valid: m.result.valid, diagnostics: m.result.diagnostics }, facts, edgeLabels } });
             break;
           }

@@ -5,6 +5,7 @@
  * the worker exists to take off it.
  */
 import { z } from 'zod';
+import type { ResidualBlock } from '../../src/graph/blocks';
 import type { Diagnostic as DiagnosticType, DiagnosticCode, QuickFix } from '../../src/graph/diagnostics';
 
 export const OPEN_STAGES = ['Reading the file', 'Parsing JSON', 'Checking the design', 'Inferring shapes', 'Receiving the design', 'Drawing the canvas'] as const;
@@ -46,6 +47,13 @@ const Diagnostic: z.ZodType<DiagnosticType> = z.object({
   groupId: z.string().optional(),
   fix: Fix.optional(),
 });
+const Block: z.ZodType<ResidualBlock> = z.object({
+  id: z.string(), name: z.string(), fork: z.string(), merge: z.string(), exit: z.string(),
+  members: z.array(z.string()), shortcut: z.array(z.string()), branch: z.array(z.string()),
+  shortcutEdge: z.string(), branchEdge: z.string(), kind: z.enum(['identity', 'projection']),
+  parent: z.string().nullable(), groupId: z.string().nullable(), repeat: z.number().int(),
+  description: z.string(), signature: z.string(),
+});
 const Facts = z.object({ shape: z.string().nullable(), paramCount: z.number().nullable(), problem: Diagnostic.nullable() });
 const Summary = z.object({ valid: z.boolean(), diagnostics: z.array(Diagnostic) });
 const Record = z.record(z.string(), z.unknown());
@@ -56,6 +64,7 @@ export const DesignWorkerResponse = z.discriminatedUnion('type', [
   z.object({ type: z.literal('nodes'), id: z.number().int(), items: z.array(Record), total: z.number().int() }),
   z.object({ type: z.literal('edges'), id: z.number().int(), items: z.array(Record), total: z.number().int() }),
   z.object({ type: z.literal('facts'), id: z.number().int(), items: z.array(z.tuple([z.string(), Facts])) }),
+  z.object({ type: z.literal('blocks'), id: z.number().int(), items: z.array(Block) }),
   z.object({ type: z.literal('edgeLabels'), id: z.number().int(), items: z.array(z.tuple([z.string(), z.string()])) }),
   z.object({
     type: z.literal('opened'),

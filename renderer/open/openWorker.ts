@@ -7,6 +7,7 @@
  */
 import type { Design, DesignEdge, DesignNode } from '../../src/graph/design';
 import { parseDesignText } from '../../src/graph/parse';
+import { designBlocks } from '../../src/graph/blocksEdit';
 import { decodeTextFile } from '../../src/protocol/textFile';
 import { deriveValidation, validationDelta, type ValidationState } from '../store/deriveValidation';
 import { DesignWorkerRequest, type DesignWorkerResponse, type OpenStage } from './messages';
@@ -45,6 +46,8 @@ function open(id: number, name: string, bytes: ArrayBuffer): void {
   sliced(edges, (items) => post({ type: 'edges', id, items, total: edges.length }));
   sliced([...derived.facts], (items) => post({ type: 'facts', id, items }));
   sliced([...derived.edgeLabels], (items) => post({ type: 'edgeLabels', id, items }));
+  // Block detection takes a second or more on 50,000 nodes; the canvas needs it for its first frame.
+  sliced(designBlocks(design), (items) => post({ type: 'blocks', id, items }));
   post({ type: 'opened', id, rest, result: derived.result });
 }
 

@@ -42,6 +42,12 @@ function sameBlockInputs(a: Pick<Design, 'nodes' | 'edges' | 'groups'>, b: Pick<
   return true;
 }
 
+/** Blocks detected elsewhere (the design worker, while opening) for this design's nodes, edges and groups. */
+export function primeDesignBlocks(design: Pick<Design, 'nodes' | 'edges' | 'groups'>, blocks: ResidualBlock[]): void {
+  cache.set(design.nodes, { edges: design.edges, groups: design.groups, blocks });
+  last = { design: { nodes: design.nodes, edges: design.edges, groups: design.groups }, blocks };
+}
+
 export function designBlocks(design: Design): ResidualBlock[] {
   const hit = cache.get(design.nodes);
   if (hit && hit.edges === design.edges && hit.groups === design.groups) return hit.blocks;

@@ -16,7 +16,7 @@ import type { ExportBundle, Host, MenuCommand, OpenResult, RecoveryEntry, RunLog
 import type { BrowserFiles, WriteTarget } from './web/browserFiles';
 import { downloadFiles } from './web/downloadFiles';
 import { fileSystemAccessFiles, hasFileSystemAccess } from './web/fileSystemAccess';
-import { readDesignInWorker, type ReadDesign } from '../open/openDesignFile';
+import { readDesignInWorker, serializeLargeRecovery, type ReadDesign } from '../open/openDesignFile';
 import { refusalMessage } from '../open/refusal';
 import { indexedDbStore, localStorageStore, type KeyValueStore } from './web/recoveryStorage';
 
@@ -43,6 +43,8 @@ export interface WebHostOptions {
    * and then the page does it. Left out in tests without workers.
    */
   readDesign?: (file: File) => Promise<ReadDesign | null>;
+  /** Writes a recovery entry's JSON text off the page, or null when it cannot (then the page does). */
+  serializeRecovery?: (entry: RecoveryEntry) => Promise<string | null>;
   /** Makes the training engine: a Web Worker (the default), or a test's own. */
   engine?: () => EngineConnection;
 }
@@ -65,6 +67,7 @@ export class WebHost implements Host {
     return new WebHost({
       files: hasFileSystemAccess(scope) ? fileSystemAccessFiles(scope) : downloadFiles(scope.document),
       readDesign: typeof Worker === 'function' ? readDesignInWorker : undefined,
+      serializeRecovery: typeof Worker === 'function' ? serializeLargeRecovery : undefined,
       recovery: 'indexedDB' in scope && scope.indexedDB ? indexedDbStore(scope.indexedDB) : localStorageStore(scope.localStorage),
       page: {
         setTitle: (title) => {
@@ -184,7 +187,8 @@ export class WebHost implements Host {
   }
 
   async writeRecovery(entry: RecoveryEntry): Promise<void> {
-    await this.options.recovery.set(RECOVERY_KEY, JSON.stringify(entry));
+    const text = (await this.options.serializeRecovery?.(entry)) ?? JSON.stringify(entry);
+    await this.options.recovery.set(RECOVERY_KEY, text);
   }
 
   /** Unreadable recovery data is kept under another key rather than lost. */

@@ -111,17 +111,39 @@ export class DesignWorkerClient {
     this.held = { nodes: design.nodes, edges: design.edges };
   }
 
+  /** What the worker needs to hold `design`: its small fields, and its lists as patches of the copy it holds. */
+  private patch(design: Design): { rest: Record<string, unknown>; nodes: Patch; edges: Patch } {
+    const held = this.held;
+    const nodes = patchOf(design.nodes, held?.nodes ?? null, () => (this.heldIndex.nodes ??= new Map(held?.nodes.map((n, i) => [n, i]))));
+    const edges = patchOf(design.edges, held?.edges ?? null, () => (this.heldIndex.edges ??= new Map(held?.edges.map((e, i) => [e, i]))));
+    const { nodes: _n, edges: _e, ...rest } = design;
+    this.hold(design);
+    return { rest, nodes: nodes as Patch, edges: edges as Patch };
+  }
+
+  /**
+   * A recovery entry's JSON text, written in the worker (stringifying 50,000 nodes holds the page
+   * for a second); null when the worker cannot.
+   */
+  serialize(entry: { design: Design; name: string; savedAt: string }): Promise<string | null> {
+    if (this.broken) return Promise.resolve(null);
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      this.send({ type: 'serialize', id, ...this.patch(entry.design), entry: { name: entry.name, savedAt: entry.savedAt } }, (m) => {
+        this.listeners.delete(id);
+        resolve(m.type === 'serialized' ? m.text : null);
+      });
+    });
+  }
+
   /** Validates `design` in the worker; null when the worker cannot (the caller validates here instead). */
   validate(design: Design): Promise<ValidationDelta | null> {
     if (this.broken) return Promise.resolve(null);
     const id = this.nextId++;
-    const held = this.held;
-    const nodes = patchOf(design.nodes, held?.nodes ?? null, () => (this.heldIndex.nodes ??= new Map(held?.nodes.map((n, i) => [n, i]))));
-    const edges = patchOf(design.edges, held?.edges ?? null, () => (this.heldIndex.edges ??= new Map(held?.edges.map((e, i) => [e, i]))));
-    const { nodes: _n, edges: _e, runs: _r, ...rest } = design;
-    this.hold(design);
+    const { runs: _r, ...withoutRuns } = design;
+    const patch = this.patch(withoutRuns);
     return new Promise((resolve) => {
-      this.send({ type: 'validate', id, rest, nodes: nodes as Patch, edges: edges as Patch }, (m) => {
+      this.send({ type: 'validate', id, ...patch }, (m) => {
         this.listeners.delete(id);
         if (m.type !== 'validated') return resolve(null);
         resolve({ ...m, result: { valid: m.result.valid, diagnostics: m.result.diagnostics }, facts: m.facts });

@@ -26,6 +26,15 @@ export const DesignWorkerRequest = z.discriminatedUnion('type', [
     nodes: Patched,
     edges: Patched,
   }),
+  /** The recovery entry's JSON text, from a patch like 'validate' plus the entry's own fields. */
+  z.object({
+    type: z.literal('serialize'),
+    id: z.number().int(),
+    rest: z.record(z.string(), z.unknown()),
+    nodes: Patched,
+    edges: Patched,
+    entry: z.object({ name: z.string(), savedAt: z.string() }),
+  }),
 ]);
 export type DesignWorkerRequest = z.infer<typeof DesignWorkerRequest>;
 
@@ -82,6 +91,7 @@ export const DesignWorkerResponse = z.discriminatedUnion('type', [
     edgeLabels: z.array(z.tuple([z.string(), z.string()])),
     removedEdgeLabels: z.array(z.string()),
   }),
+  z.object({ type: z.literal('serialized'), id: z.number().int(), text: z.string() }),
   z.object({ type: z.literal('failed'), id: z.number().int(), message: z.string() }),
 ]);
 export type DesignWorkerResponse = z.infer<typeof DesignWorkerResponse>;

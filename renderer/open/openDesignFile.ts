@@ -2,6 +2,7 @@ import type { Design } from '../../src/graph/design';
 import { primeValidation } from '../store/validation';
 import { designWorker, type DesignWorkerClient } from './designWorkerClient';
 import { setOpening } from './progress';
+import { isHuge } from './largeView';
 
 export type ReadDesign = { ok: true; design: Design } | { ok: false; message: string };
 
@@ -27,4 +28,9 @@ export async function readDesignInWorker(file: File, client: DesignWorkerClient 
   } finally {
     if (!keep) setOpening(null);
   }
+}
+
+/** Recovery text for a huge design, written in the design worker; null for others (the host stringifies them). */
+export function serializeLargeRecovery(entry: { design: Design; name: string; savedAt: string }): Promise<string | null> {
+  return isHuge(entry.design) ? designWorker.serialize(entry) : Promise.resolve(null);
 }

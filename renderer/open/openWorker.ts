@@ -56,15 +56,29 @@ function patched<T>(list: (number | Record<string, unknown>)[] | null, previous:
   return list.map((item) => (typeof item === 'number' ? previous[item] : (item as T)));
 }
 
-function validate(request: Extract<DesignWorkerRequest, { type: 'validate' }>): void {
+type Patch = Extract<DesignWorkerRequest, { type: 'validate' | 'serialize' }>;
+
+/** The design a patch describes, now held here; null when there was nothing to patch. */
+function applyPatch(request: Patch): Design | null {
   const base = design;
-  if (!base && (request.nodes === null || request.edges === null || request.nodes.some((n) => typeof n === 'number'))) {
-    return post({ type: 'failed', id: request.id, message: 'the worker holds no design to patch' });
-  }
+  const needsBase = (list: Patch['nodes']): boolean => list === null || list.some((n) => typeof n === 'number');
+  if (!base && (needsBase(request.nodes) || needsBase(request.edges))) return null;
   const nodes = patched<DesignNode>(request.nodes, base?.nodes ?? []);
   const edges = patched<DesignEdge>(request.edges, base?.edges ?? []);
   design = { ...(request.rest as Omit<Design, 'nodes' | 'edges'>), nodes, edges };
-  const next = deriveValidation(design);
+  return design;
+}
+
+function serialize(request: Extract<DesignWorkerRequest, { type: 'serialize' }>): void {
+  const next = applyPatch(request);
+  if (!next) return post({ type: 'failed', id: request.id, message: 'the worker holds no design to patch' });
+  post({ type: 'serialized', id: request.id, text: JSON.stringify({ design: next, name: request.entry.name, savedAt: request.entry.savedAt }) });
+}
+
+function validate(request: Extract<DesignWorkerRequest, { type: 'validate' }>): void {
+  const patchedDesign = applyPatch(request);
+  if (!patchedDesign) return post({ type: 'failed', id: request.id, message: 'the worker holds no design to patch' });
+  const next = deriveValidation(patchedDesign);
   const delta = derived ? validationDelta(derived, next) : validationDelta({ result: next.result, facts: new Map(), edgeLabels: new Map() }, next);
   derived = next;
   post({ type: 'validated', id: request.id, ...delta });
@@ -79,7 +93,8 @@ scope.onmessage = (event: MessageEvent<unknown>) => {
   }
   try {
     if (request.data.type === 'open') open(request.data.id, request.data.name, request.data.bytes);
-    else validate(request.data);
+    else if (request.data.type === 'validate') validate(request.data);
+    else serialize(request.data);
   } catch (error) {
     post({ type: 'failed', id: request.data.id, message: error instanceof Error ? error.message : String(error) });
   }

@@ -51,12 +51,16 @@ test('a 50,000-node design opens with progress, draws what is in view, and takes
   await expect(problems(page).getByRole('listitem')).toHaveCount(0);
   await page.screenshot({ path: test.info().outputPath('large-design-open.png') });
 
-  // Palette ▸ Dense adds an unconnected layer at the centre of the view; the worker's validation reports it.
+  // Palette ▸ Dense adds an unconnected layer (placed below the column under the view's centre, out of
+  // view); the worker's validation reports it, and its entry in Problems brings it into view.
   await page.getByRole('complementary', { name: 'Layer palette' }).getByRole('button', { name: 'Dense', exact: true }).click();
+  await expect(status(page)).toHaveText('Added Dense dense_16666');
+  await expect(page.getByText(`${NODES + 1} layers`)).toBeVisible();
+  const problem = problems(page).getByRole('listitem').filter({ hasText: 'dense_16666' }).first();
+  await expect(problem).toContainText('has 0 inputs', { timeout: 60_000 });
+  await problem.getByRole('button').click();
   const added = canvas(page).locator('.react-flow__node[aria-label="Dense dense_16666"]');
   await expect(added).toBeVisible();
-  await expect(page.getByText(`${NODES + 1} layers`)).toBeVisible();
-  await expect(problems(page).getByRole('listitem').filter({ hasText: 'dense_16666' }).first()).toBeVisible({ timeout: 60_000 });
   await expect(added).toHaveAttribute('aria-invalid', 'true');
   await page.screenshot({ path: test.info().outputPath('large-design-edited.png') });
 

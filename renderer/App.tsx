@@ -12,6 +12,7 @@ import { AboutDialog } from './about/AboutDialog';
 import { Dialogs } from './Dialogs';
 import { Welcome } from './welcome/Welcome';
 import { StatusBar } from './StatusBar';
+import { OpeningProgress } from './open/OpeningProgress';
 import { useShortcuts } from './keyboard/useShortcuts';
 import { useApp } from './store/store';
 // Training panel and canvas overlay (issue 7).
@@ -41,6 +42,7 @@ export function App() {
           </div>
         </div>
         <StatusBar />
+        <OpeningProgress />
         <ExamplesGallery />
         <LessonsGallery />
         <AboutDialog />

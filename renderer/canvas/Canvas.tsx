@@ -16,12 +16,20 @@ import { designBlocks } from '../../src/graph/blocksEdit';
 import { BLOCK_PREFIX } from './blockIds';
 import { faceFor } from './faces';
 import { hoverNode } from '../overlay/linking';
+import { HUGE_DESIGN, isHuge, showStart } from '../open/largeView';
 import './faces.css';
 
 export const LAYER_DRAG_TYPE = 'application/x-rescanvas-layer';
 /** Above this many nodes only what is on screen is rendered, and the minimap is left out. */
 const LARGE_CANVAS = 300;
 const SNAP: [number, number] = [10, 10];
+const HUGE_MIN_ZOOM = 0.2;
+
+function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
 
 /** What a connection from a collapsed block means: its exit layer's output. */
 function resolveSource(id: string): string {
@@ -122,11 +130,17 @@ export function Canvas() {
   const validation = useValidation((s) => s);
   const projection = useRef(new FlowProjection());
   const wrapper = useRef<HTMLElement>(null);
-  const { nodes, edges } = useMemo(
-    () => projection.current.project(design, validation, selectedIds, selectedEdgeIds),
-    [design, validation, selectedIds, selectedEdgeIds],
-  );
+  const drawn = useRef<{ nodes: FlowNode[]; edges: FlowEdge[] }>({ nodes: [], edges: [] });
+  const { nodes, edges } = useMemo(() => {
+    const next = projection.current.project(design, validation, selectedIds, selectedEdgeIds);
+    // The same items keep the same array, so React Flow does not re-index 100,000 edges after a move.
+    const previous = drawn.current;
+    drawn.current = { nodes: sameItems(previous.nodes, next.nodes) ? previous.nodes : next.nodes, edges: sameItems(previous.edges, next.edges) ? previous.edges : next.edges };
+    return drawn.current;
+  }, [design, validation, selectedIds, selectedEdgeIds]);
   const large = nodes.length > LARGE_CANVAS;
+  // Zoomed out over a huge design every node is in view and drawn: the floor keeps it to about a thousand.
+  const minZoom = nodes.length > HUGE_DESIGN ? HUGE_MIN_ZOOM : 0.02;
 
   // Semantic zoom: one attribute on the canvas, changed only when the zoom crosses a threshold, so
   // zooming re-renders no node; CSS switches the faces.
@@ -140,7 +154,9 @@ export function Canvas() {
   const onInit = useCallback((flow: ReactFlowInstance<FlowNode, FlowEdge>) => {
     registerCanvas(flow, wrapper.current);
     setFace(flow.getZoom());
-    if (appStore.getState().design.nodes.length) void flow.fitView({ padding: 0.15 });
+    const opened = appStore.getState().design;
+    if (isHuge(opened)) showStart(opened);
+    else if (opened.nodes.length) void flow.fitView({ padding: 0.15 });
   }, [setFace]);
   useEffect(() => () => registerCanvas(null, null), []);
 
@@ -181,7 +197,7 @@ export function Canvas() {
         multiSelectionKeyCode={['Meta', 'Control', 'Shift']}
         snapToGrid
         snapGrid={SNAP}
-        minZoom={0.02}
+        minZoom={minZoom}
         maxZoom={2}
         onlyRenderVisibleElements={large}
         colorMode={theme}

@@ -7,6 +7,8 @@ import { exportPytorch } from '../export/pytorchExport';
 import { arrangeOnOpen } from '../layout/openView';
 import { fitCanvas } from '../canvas/canvasApi';
 import { documentWithRuns, readDocumentRuns } from '../store/runsFile';
+import { nextPaint, openingStore, setOpening } from '../open/progress';
+import { isHuge, showStart } from '../open/largeView';
 
 function say(text: string, tone: 'info' | 'error' = 'info'): void {
   appStore.getState().say(text, tone);
@@ -28,7 +30,7 @@ export function openDocument(document: Design, name: string, handle: string | nu
   appStore.clearHistory();
   // A saved file opens as it was saved; an example, a lesson step or an import is arranged to be legible.
   if (handle === null) void arrangeOnOpen(appStore.getState().design);
-  else requestAnimationFrame(() => fitCanvas());
+  else requestAnimationFrame(() => (isHuge(opened.design) ? showStart(appStore.getState().design) : fitCanvas()));
   if (!opened.warnings.length) return null;
   const shown = opened.warnings.slice(0, 3).join('; ');
   const more = opened.warnings.length > 3 ? ` (and ${opened.warnings.length - 3} more)` : '';
@@ -55,10 +57,19 @@ export function openFileAsked(): void {
 
 export async function openFile(): Promise<void> {
   const result = await getHost().openDesign();
-  if (result.status === 'cancelled') return;
-  if (result.status === 'error') return say(`Could not open: ${result.message}`, 'error');
+  if (result.status !== 'opened') {
+    setOpening(null);
+    if (result.status === 'error') say(`Could not open: ${result.message}`, 'error');
+    return;
+  }
+  // Lets the progress bar paint "Drawing the canvas" before the (long, on a huge design) first render.
+  if (openingStore.getState().opening) await nextPaint();
   const warning = openDocument(result.file.design, result.file.name, result.file.handle);
   if (!warning) say(`Opened ${result.file.name}`);
+  if (openingStore.getState().opening) {
+    await nextPaint();
+    setOpening(null);
+  }
 }
 
 /** Writes the design with its finished runs; the runs count as saved as of the moment Save began. */

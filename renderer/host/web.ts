@@ -16,6 +16,8 @@ import type { ExportBundle, Host, MenuCommand, OpenResult, RecoveryEntry, RunLog
 import type { BrowserFiles, WriteTarget } from './web/browserFiles';
 import { downloadFiles } from './web/downloadFiles';
 import { fileSystemAccessFiles, hasFileSystemAccess } from './web/fileSystemAccess';
+import { readDesignInWorker, serializeLargeRecovery, type ReadDesign } from '../open/openDesignFile';
+import { refusalMessage } from '../open/refusal';
 import { indexedDbStore, localStorageStore, type KeyValueStore } from './web/recoveryStorage';
 
 export const RECOVERY_KEY = 'rescanvas.recovery';
@@ -36,6 +38,13 @@ export interface WebHostOptions {
   newHandleId?: () => string;
   /** Largest run log read; tests lower it. */
   maxRunLogBytes?: number;
+  /**
+   * Parses and checks a picked design file off the page (the design worker), or null when it cannot,
+   * and then the page does it. Left out in tests without workers.
+   */
+  readDesign?: (file: File) => Promise<ReadDesign | null>;
+  /** Writes a recovery entry's JSON text off the page, or null when it cannot (then the page does). */
+  serializeRecovery?: (entry: RecoveryEntry) => Promise<string | null>;
   /** Makes the training engine: a Web Worker (the default), or a test's own. */
   engine?: () => EngineConnection;
 }
@@ -57,6 +66,8 @@ export class WebHost implements Host {
     let unloadGuard: ((event: BeforeUnloadEvent) => void) | null = null;
     return new WebHost({
       files: hasFileSystemAccess(scope) ? fileSystemAccessFiles(scope) : downloadFiles(scope.document),
+      readDesign: typeof Worker === 'function' ? readDesignInWorker : undefined,
+      serializeRecovery: typeof Worker === 'function' ? serializeLargeRecovery : undefined,
       recovery: 'indexedDB' in scope && scope.indexedDB ? indexedDbStore(scope.indexedDB) : localStorageStore(scope.localStorage),
       page: {
         setTitle: (title) => {
@@ -96,15 +107,14 @@ export class WebHost implements Host {
     if (file.size > MAX_DESIGN_BYTES) {
       return { status: 'error', message: `${file.name}: ${(file.size / 1048576).toFixed(1)} MB is larger than any design (at most ${MAX_DESIGN_BYTES / 1048576} MB)` };
     }
+    const handle = (): string | null => (target ? this.register(target) : null);
+    const read = await this.options.readDesign?.(file);
+    if (read) return read.ok ? { status: 'opened', file: { design: read.design, name: file.name, handle: handle() } } : { status: 'error', message: read.message };
     const decoded = decodeTextFile(await file.arrayBuffer(), file.name, 'a ResCanvas design');
     if (!decoded.ok) return { status: 'error', message: decoded.message };
     const parsed = parseDesignText(decoded.text);
-    if (!parsed.ok) {
-      const shown = parsed.diagnostics.slice(0, 5).map((d) => d.message);
-      const more = parsed.diagnostics.length > 5 ? ` (and ${parsed.diagnostics.length - 5} more problems)` : '';
-      return { status: 'error', message: `${file.name} could not be opened: ${shown.join('; ')}${more}` };
-    }
-    return { status: 'opened', file: { design: parsed.design, name: file.name, handle: target ? this.register(target) : null } };
+    if (!parsed.ok) return { status: 'error', message: refusalMessage(file.name, parsed.diagnostics) };
+    return { status: 'opened', file: { design: parsed.design, name: file.name, handle: handle() } };
   }
 
   async openRunLog(): Promise<RunLogResult> {
@@ -177,7 +187,8 @@ export class WebHost implements Host {
   }
 
   async writeRecovery(entry: RecoveryEntry): Promise<void> {
-    await this.options.recovery.set(RECOVERY_KEY, JSON.stringify(entry));
+    const text = (await this.options.serializeRecovery?.(entry)) ?? JSON.stringify(entry);
+    await this.options.recovery.set(RECOVERY_KEY, text);
   }
 
   /** Unreadable recovery data is kept under another key rather than lost. */

@@ -5,6 +5,7 @@ import { canvasInstance, canvasElement } from '../canvas/canvasApi';
 import { BLOCK_SIZE, GROUP_SIZE, LAYER_SIZE } from '../canvas/geometry';
 import { FULL_FACE_ZOOM, LEGIBLE_ZOOM } from '../canvas/faces';
 import { autoLayout } from './autoLayout';
+import { isHuge, showStart } from '../open/largeView';
 import { extent, fitZoom, type Box, type Extent } from './wrap';
 
 /** Screen pixels left free around the network when it is fitted; the overlay bar sits over the top edge. */
@@ -63,6 +64,11 @@ export function fitDrawn(design: Design): void {
 export async function arrangeOnOpen(opened: Design): Promise<void> {
   const view = viewportSize();
   const legible = (d: Design, face: number): boolean => fitZoom(extent(drawnBoxes(d)), view, MARGIN) >= face;
+  // Past this size the layered layout would hold the page for minutes: such a design opens as saved, at its start.
+  if (isHuge(opened)) {
+    requestAnimationFrame(() => showStart(opened));
+    return;
+  }
   if (!opened.nodes.length || legible(opened, FULL_FACE_ZOOM)) {
     requestAnimationFrame(() => fitDrawn(opened));
     return;

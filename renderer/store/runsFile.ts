@@ -57,7 +57,9 @@ function toSaved(run: RunRecord, outcome: NonNullable<RunRecord['outcome']>, doc
 
 /** Finished runs as the file keeps them (a run still training is saved once it ends), newest last. */
 export function runsForFile(runs: readonly RunRecord[], document: DesignCore): SavedRunInput[] {
-  const documentText = serializeDesign(document);
+  const finished = runs.some((r) => r.outcome !== null);
+  // Serialising a 50,000-node design takes seconds: only done when a run is there to compare with it.
+  const documentText = finished ? serializeDesign(document) : '';
   const saved: SavedRunInput[] = [];
   for (const run of runs.filter((r) => r.outcome !== null).slice(-MAX_SAVED_RUNS)) {
     const record = run.outcome && toSaved(run, run.outcome, documentText);

@@ -1,59 +1,16 @@
 import { createStore, useStore } from 'zustand';
 import type { Design } from '../../src/graph/design';
-import type { Diagnostic } from '../../src/graph/diagnostics';
-import { layerKind } from '../../src/graph/catalogue';
-import { formatShape, type Shape } from '../../src/graph/shape';
-import { indexGraph } from '../../src/graph/topology';
-import { validateDesign, type Validation } from '../../src/graph/validate';
-import { checkResources } from '../../src/compile/resources';
+import { designWorker } from '../open/designWorkerClient';
+import { applyValidationDelta, deriveValidation, type ValidationState } from './deriveValidation';
 import { appStore } from './store';
 
-export interface NodeFacts {
-  shape: string | null;
-  paramCount: number | null;
-  /** The node's first error (else warning), shown on the node and linked by aria-describedby. */
-  problem: Diagnostic | null;
-}
-
-export interface ValidationState {
-  result: Validation;
-  facts: Map<string, NodeFacts>;
-  /** Edge id → shape text such as `[?, 64]`. */
-  edgeLabels: Map<string, string>;
-}
+export { deriveValidation, type NodeFacts, type ValidationState } from './deriveValidation';
 
 /** Designs above this size are validated after a short pause in typing or editing, not on every keystroke. */
 const IMMEDIATE_LIMIT = 400;
+/** Designs above this size are validated in the design worker: validating 50,000 nodes takes seconds. */
+export const WORKER_LIMIT = 3000;
 const DEBOUNCE_MS = 120;
-
-export function deriveValidation(design: Design): ValidationState {
-  const validation = validateDesign(design);
-  // Memory is estimated once the shapes are known, for the engine's wasm backend at the default batch.
-  const memory = validation.valid ? checkResources(design, validation.nodeShapes) : [];
-  const result: Validation = memory.length ? { ...validation, diagnostics: [...validation.diagnostics, ...memory], valid: false } : validation;
-  const index = indexGraph(design);
-  const problems = new Map<string, Diagnostic>();
-  for (const d of result.diagnostics) {
-    if (!d.nodeId) continue;
-    const had = problems.get(d.nodeId);
-    if (!had || (had.severity === 'warning' && d.severity === 'error')) problems.set(d.nodeId, d);
-  }
-  const facts = new Map<string, NodeFacts>();
-  for (const node of design.nodes) {
-    const shape = result.nodeShapes.get(node.id);
-    let paramCount: number | null = null;
-    if (shape) {
-      const inputs = (index.incoming.get(node.id) ?? []).map((e) => result.nodeShapes.get(e.source)).filter((s): s is Shape => !!s);
-      const kind = layerKind(node.type);
-      const params = kind.params.safeParse(node.params);
-      if (params.success) paramCount = kind.paramCount(inputs, shape, params.data);
-    }
-    facts.set(node.id, { shape: shape ? formatShape(shape) : null, paramCount, problem: problems.get(node.id) ?? null });
-  }
-  const edgeLabels = new Map<string, string>();
-  for (const [id, shape] of result.edgeShapes) edgeLabels.set(id, formatShape(shape));
-  return { result, facts, edgeLabels };
-}
 
 /** Positions do not change shapes: a drag must not re-run validation. */
 function sameStructure(a: Design, b: Design): boolean {
@@ -70,26 +27,64 @@ export const validationStore = createStore<ValidationState>()(() => deriveValida
 
 let validated = appStore.getState().design;
 let timer: ReturnType<typeof setTimeout> | null = null;
+/** Validations computed elsewhere (the design worker, while opening), by the nodes and edges they describe. */
+const primed = new WeakMap<object, { edges: object; state: ValidationState }>();
+/** Bumped by every newer request, so a late answer from the worker is dropped. */
+let generation = 0;
 
-function run(): void {
-  timer = null;
-  const design = appStore.getState().design;
+/** Makes `state` the validation of a design with these nodes and edges, so loading it validates nothing again. */
+export function primeValidation(design: Pick<Design, 'nodes' | 'edges'>, state: ValidationState): void {
+  primed.set(design.nodes, { edges: design.edges, state });
+}
+
+function runHere(design: Design): void {
   validated = design;
   validationStore.setState(deriveValidation(design));
 }
 
+async function runInWorker(design: Design): Promise<void> {
+  const mine = ++generation;
+  validated = design;
+  const delta = await designWorker.validate(design);
+  if (mine !== generation) return;
+  if (!delta) {
+    // The worker is gone: validate here rather than leave the Problems list stale.
+    runHere(appStore.getState().design);
+    return;
+  }
+  validationStore.setState(applyValidationDelta(validationStore.getState(), delta));
+}
+
+function run(): void {
+  timer = null;
+  const design = appStore.getState().design;
+  if (design.nodes.length > WORKER_LIMIT && !designWorker.failure) void runInWorker(design);
+  else {
+    generation++;
+    runHere(design);
+  }
+}
+
 appStore.subscribe((state) => {
   if (state.design === validated) return;
+  const ready = primed.get(state.design.nodes);
+  if (ready && ready.edges === state.design.edges) {
+    generation++;
+    if (timer) clearTimeout(timer);
+    timer = null;
+    validated = state.design;
+    validationStore.setState(ready.state);
+    return;
+  }
   if (sameStructure(state.design, validated)) {
     validated = state.design;
     return;
   }
+  if (timer) clearTimeout(timer);
   if (state.design.nodes.length <= IMMEDIATE_LIMIT) {
-    if (timer) clearTimeout(timer);
     run();
     return;
   }
-  if (timer) clearTimeout(timer);
   timer = setTimeout(run, DEBOUNCE_MS);
 });
 

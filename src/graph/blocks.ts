@@ -218,7 +218,14 @@ export function detectBlocks(graph: BlockGraph): ResidualBlock[] {
   }
   // Nesting: the parent is the smallest other block whose members include this block's merge.
   const containing = new Map<string, ResidualBlock[]>();
-  for (const b of blocks) for (const m of b.members) if (m !== b.merge) containing.set(m, [...(containing.get(m) ?? []), b]);
+  for (const b of blocks) {
+    for (const m of b.members) {
+      if (m === b.merge) continue;
+      const list = containing.get(m);
+      if (list) list.push(b);
+      else containing.set(m, [b]);
+    }
+  }
   for (const b of blocks) {
     const outer = (containing.get(b.merge) ?? []).filter((o) => o !== b);
     if (outer.length) b.parent = outer.reduce((a, c) => (c.members.length < a.members.length ? c : a)).id;
@@ -234,7 +241,12 @@ export function blockInstances(blocks: readonly ResidualBlock[]): number {
 /** Signature → blocks sharing it, for signatures held by two or more blocks (repeated structure). */
 export function identicalBlocks(blocks: readonly ResidualBlock[]): Map<string, ResidualBlock[]> {
   const map = new Map<string, ResidualBlock[]>();
-  for (const b of blocks) map.set(b.signature, [...(map.get(b.signature) ?? []), b]);
+  // Appended in place: copying the list per block made 16,000 identical blocks take seconds.
+  for (const b of blocks) {
+    const list = map.get(b.signature);
+    if (list) list.push(b);
+    else map.set(b.signature, [b]);
+  }
   for (const [k, list] of map) if (list.length < 2) map.delete(k);
   return map;
 }

@@ -7,11 +7,53 @@ import { refuse, type EditResult } from './edit/result';
 
 /** Blocks of a design, memoised per design object: the canvas, the overlay and the toolbar all ask. */
 const cache = new WeakMap<object, { edges: object; groups: object; blocks: ResidualBlock[] }>();
+/** The last design detected, so a drag or an unconnected new layer reuses its blocks. */
+let last: { design: Pick<Design, 'nodes' | 'edges' | 'groups'>; blocks: ResidualBlock[] } | null = null;
+const endpointCache = new WeakMap<object, Set<string>>();
+
+function endpoints(edges: Design['edges']): Set<string> {
+  let ids = endpointCache.get(edges);
+  if (!ids) {
+    ids = new Set(edges.flatMap((e) => [e.source, e.target]));
+    endpointCache.set(edges, ids);
+  }
+  return ids;
+}
+
+/**
+ * Blocks depend on the edges, the groups, and the ids, types, names and params of connected nodes:
+ * moving nodes, or adding or removing a node without connections, leaves them as they were.
+ */
+function sameBlockInputs(a: Pick<Design, 'nodes' | 'edges' | 'groups'>, b: Pick<Design, 'nodes' | 'edges' | 'groups'>): boolean {
+  if (a.edges !== b.edges || a.groups !== b.groups) return false;
+  const touched = endpoints(b.edges);
+  let i = 0;
+  let j = 0;
+  while (i < a.nodes.length || j < b.nodes.length) {
+    const x = a.nodes[i];
+    const y = b.nodes[j];
+    if (x && y && (x === y || (x.id === y.id && x.type === y.type && x.name === y.name && x.params === y.params))) {
+      i++;
+      j++;
+    } else if (x && !touched.has(x.id)) i++;
+    else if (y && !touched.has(y.id)) j++;
+    else return false;
+  }
+  return true;
+}
+
+/** Blocks detected elsewhere (the design worker, while opening) for this design's nodes, edges and groups. */
+export function primeDesignBlocks(design: Pick<Design, 'nodes' | 'edges' | 'groups'>, blocks: ResidualBlock[]): void {
+  cache.set(design.nodes, { edges: design.edges, groups: design.groups, blocks });
+  last = { design: { nodes: design.nodes, edges: design.edges, groups: design.groups }, blocks };
+}
+
 export function designBlocks(design: Design): ResidualBlock[] {
   const hit = cache.get(design.nodes);
   if (hit && hit.edges === design.edges && hit.groups === design.groups) return hit.blocks;
-  const blocks = detectBlocks(design);
+  const blocks = last && sameBlockInputs(last.design, design) ? last.blocks : detectBlocks(design);
   cache.set(design.nodes, { edges: design.edges, groups: design.groups, blocks });
+  last = { design: { nodes: design.nodes, edges: design.edges, groups: design.groups }, blocks };
   return blocks;
 }
 

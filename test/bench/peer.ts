@@ -57,6 +57,14 @@ export interface PeerRow {
   ratioDefault: number;
   /** The ratio of each round's medians, to show the spread the load causes. */
   ratioOffPerRound: number[];
+  /**
+   * Median CPU time of a step (the engine's process; PyTorch's, all its threads) and their ratio:
+   * less swayed than wall time by other work on a shared machine, though it charges PyTorch for
+   * its second thread's time too.
+   */
+  engineOffCpuMs: number;
+  torchCpuMs: number;
+  ratioOffCpu: number;
 }
 
 export interface PeerResult {
@@ -88,14 +96,26 @@ export function torchPython(): string | null {
   return null;
 }
 
+interface StepTimes {
+  ms: number[];
+  cpuMs: number[];
+}
+
+const cpuMs = (): number => {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1000;
+};
+
 /** One engine run driven through the protocol, paused between rounds so another contender can take its turn. */
 class EngineContender {
   private readonly session: EngineSession;
   private readonly runId: string;
   private started = false;
   private times: number[] = [];
+  private cpuTimes: number[] = [];
   private target = 0;
   private last = 0;
+  private lastCpu = 0;
   private roundDone: (() => void) | null = null;
   private failure: string | null = null;
 
@@ -118,8 +138,11 @@ class EngineContender {
     if (message.type === 'error' || message.type === 'done') this.roundDone?.();
     if (message.type !== 'progress' || message.runId !== this.runId || !this.roundDone) return;
     const now = performance.now();
+    const cpu = cpuMs();
     this.times.push(now - this.last);
+    this.cpuTimes.push(cpu - this.lastCpu);
     this.last = now;
+    this.lastCpu = cpu;
     if (this.times.length >= this.target) {
       void this.session.handle({ v: PROTOCOL_VERSION, type: 'pause', runId: this.runId });
       const done = this.roundDone;
@@ -128,12 +151,14 @@ class EngineContender {
     }
   }
 
-  /** Runs `steps` steps and returns each one's wall time (ms). */
-  async round(steps: number): Promise<number[]> {
+  /** Runs `steps` steps and returns each one's wall and CPU time (ms). */
+  async round(steps: number): Promise<StepTimes> {
     this.times = [];
+    this.cpuTimes = [];
     this.target = steps;
     const finished = new Promise<void>((resolve) => (this.roundDone = resolve));
     this.last = performance.now();
+    this.lastCpu = cpuMs();
     if (this.started) await this.session.handle({ v: PROTOCOL_VERSION, type: 'resume', runId: this.runId });
     else {
       this.started = true;
@@ -141,7 +166,7 @@ class EngineContender {
     }
     await finished;
     if (this.failure) throw new Error(`engine (${this.runId}): ${this.failure}`);
-    return this.times;
+    return { ms: this.times, cpuMs: this.cpuTimes };
   }
 
   async dispose(): Promise<void> {
@@ -170,11 +195,11 @@ class TorchContender {
     return new TorchContender(child, ready.torch, ready.threads, lines);
   }
 
-  async round(batches: Int32Array[]): Promise<number[]> {
+  async round(batches: Int32Array[]): Promise<StepTimes> {
     this.child.stdin.write(`${JSON.stringify({ batches: batches.map((b) => Array.from(b)) })}\n`);
     const line = await this.lines.next();
     if (line.done) throw new Error('torch_peer.py ended during a round');
-    return (JSON.parse(line.value) as { ms: number[] }).ms;
+    return JSON.parse(line.value) as StepTimes;
   }
 
   dispose(): void {
@@ -220,19 +245,22 @@ async function benchCase(c: PeerCase, python: string, o: Required<Omit<PeerOptio
   const instrumented = new EngineContender(design, settingsFor({}), `${c.key}-default`);
   const batchesOff = engineBatches(dataset.train.count, c.batchSize, seed);
   const takeBatches = (n: number) => Array.from({ length: n }, () => batchesOff.next().value as Int32Array);
-  const times = { off: [] as number[], instrumented: [] as number[], torch: [] as number[] };
+  const times = { off: [] as number[], instrumented: [] as number[], torch: [] as number[], offCpu: [] as number[], torchCpu: [] as number[] };
   const ratioOffPerRound: number[] = [];
   try {
     // Round 0 warms every contender up (kernels compiled, memory grown, PyTorch's allocator) and is not counted.
     for (let r = 0; r <= o.rounds; r++) {
-      const offMs = await off.round(o.stepsPerRound);
-      await instrumented.round(o.stepsPerRound).then((ms) => r > 0 && times.instrumented.push(...ms));
-      const torchMs = await torch.round(takeBatches(o.stepsPerRound));
+      const offTimes = await off.round(o.stepsPerRound);
+      const instrumentedTimes = await instrumented.round(o.stepsPerRound);
+      const torchTimes = await torch.round(takeBatches(o.stepsPerRound));
       if (r === 0) continue;
-      times.off.push(...offMs);
-      times.torch.push(...torchMs);
-      ratioOffPerRound.push(median(offMs) / median(torchMs));
-      o.onProgress?.(`${design.metadata.name} round ${r}/${o.rounds}: engine ${median(offMs).toFixed(2)} ms, PyTorch ${median(torchMs).toFixed(2)} ms`);
+      times.off.push(...offTimes.ms);
+      times.offCpu.push(...offTimes.cpuMs);
+      times.instrumented.push(...instrumentedTimes.ms);
+      times.torch.push(...torchTimes.ms);
+      times.torchCpu.push(...torchTimes.cpuMs);
+      ratioOffPerRound.push(median(offTimes.ms) / median(torchTimes.ms));
+      o.onProgress?.(`${design.metadata.name} round ${r}/${o.rounds}: engine ${median(offTimes.ms).toFixed(2)} ms (CPU ${median(offTimes.cpuMs).toFixed(2)}), PyTorch ${median(torchTimes.ms).toFixed(2)} ms (CPU ${median(torchTimes.cpuMs).toFixed(2)})`);
     }
   } finally {
     torch.dispose();
@@ -257,6 +285,9 @@ async function benchCase(c: PeerCase, python: string, o: Required<Omit<PeerOptio
       ratioOff: engineOffMs / torchMs,
       ratioDefault: engineDefaultMs / torchMs,
       ratioOffPerRound,
+      engineOffCpuMs: median(times.offCpu),
+      torchCpuMs: median(times.torchCpu),
+      ratioOffCpu: median(times.offCpu) / median(times.torchCpu),
     },
   };
 }
@@ -292,10 +323,11 @@ export function formatPeerTable(result: PeerResult): string {
       `${r.torchMs.toFixed(2)} ms`.padStart(11),
       `${r.ratioOff.toFixed(2)}×`.padStart(7),
       `${r.ratioDefault.toFixed(2)}×`.padStart(7),
+      `${r.ratioOffCpu.toFixed(2)}×`.padStart(7),
       `  (per round ${r.ratioOffPerRound.map((v) => v.toFixed(2)).join(' ')})`,
     ].join(' '),
   );
-  return [header, `${'design'.padEnd(34)} ${'data, batch'.padEnd(20)} ${'engine off'.padStart(11)} ${'engine dflt'.padStart(11)} ${'PyTorch'.padStart(11)} ${'off÷pt'.padStart(7)} ${'dflt÷pt'.padStart(7)}`, ...lines].join('\n');
+  return [header, `${'design'.padEnd(34)} ${'data, batch'.padEnd(20)} ${'engine off'.padStart(11)} ${'engine dflt'.padStart(11)} ${'PyTorch'.padStart(11)} ${'off÷pt'.padStart(7)} ${'dflt÷pt'.padStart(7)} ${'cpu÷cpu'.padStart(7)}`, ...lines].join('\n');
 }
 
 function argValue(name: string): string | undefined {

@@ -6,7 +6,8 @@ Each step is train.py's own: the same loss, optimizer and update order (forward,
 step, loss and correct count read back).
 
 Protocol, one JSON object per line: stdin {"lr": float, "batches": [[index, ...], ...]} or {"quit": true};
-stdout first {"ready": true, "torch": version, "threads": n}, then {"ms": [per-step milliseconds]} per round.
+stdout first {"ready": true, "torch": version, "threads": n}, then {"ms": [...], "cpuMs": [...]} per round:
+each step's wall time and the CPU time this process spent on it (all threads), in milliseconds.
 
 Usage: python3 torch_peer.py PACKAGE_DIR [--threads N]
 """
@@ -50,9 +51,10 @@ def main():
         request = json.loads(line)
         if request.get('quit'):
             break
-        times = []
+        times, cpu = [], []
         for indices in request['batches']:
             start = time.perf_counter()
+            cpu_start = time.process_time()
             idx = torch.tensor(indices, dtype=torch.int64)
             x, y = x_all[idx], y_all[idx]
             loss, correct = train.loss_and_correct(net(x), y)
@@ -62,7 +64,8 @@ def main():
             loss.item()
             correct.item()
             times.append((time.perf_counter() - start) * 1000)
-        print(json.dumps({'ms': times}), flush=True)
+            cpu.append((time.process_time() - cpu_start) * 1000)
+        print(json.dumps({'ms': times, 'cpuMs': cpu}), flush=True)
 
 
 if __name__ == '__main__':

@@ -8,7 +8,7 @@
  */
 import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
@@ -69,6 +69,8 @@ export interface PeerRow {
 
 export interface PeerResult {
   torch: { version: string; threads: number } | 'PyTorch not available';
+  /** The 1-minute load average before and after, and the core count: ratios mean little on a busy machine. */
+  load: { before: number; after: number; cores: number };
   engine: { backend: string; simd: boolean; threads: boolean };
   rows: PeerRow[];
 }
@@ -295,8 +297,10 @@ async function benchCase(c: PeerCase, python: string, o: Required<Omit<PeerOptio
 export async function runPeerBench(options: PeerOptions = {}): Promise<PeerResult> {
   const status = await useWasmBackend(tf);
   const engine = { backend: tf.getBackend(), simd: status.simd, threads: status.threads };
+  const loadBefore = loadavg()[0];
+  const load = () => ({ before: loadBefore, after: loadavg()[0], cores: availableParallelism() });
   const python = torchPython();
-  if (!python) return { torch: 'PyTorch not available', engine, rows: [] };
+  if (!python) return { torch: 'PyTorch not available', load: load(), engine, rows: [] };
   const cases = PEER_CASES.filter((c) => !options.designs || options.designs.includes(c.key));
   const rows: PeerRow[] = [];
   let torch: PeerResult['torch'] = 'PyTorch not available';
@@ -308,7 +312,7 @@ export async function runPeerBench(options: PeerOptions = {}): Promise<PeerResul
     const leaked = tf.memory().numTensors - before;
     if (leaked !== 0) options.onProgress?.(`warning: ${leaked} tensors left behind after ${c.key}`);
   }
-  return { torch, engine, rows };
+  return { torch, load: load(), engine, rows };
 }
 
 export function formatPeerTable(result: PeerResult): string {
@@ -327,7 +331,11 @@ export function formatPeerTable(result: PeerResult): string {
       `  (per round ${r.ratioOffPerRound.map((v) => v.toFixed(2)).join(' ')})`,
     ].join(' '),
   );
-  return [header, `${'design'.padEnd(34)} ${'data, batch'.padEnd(20)} ${'engine off'.padStart(11)} ${'engine dflt'.padStart(11)} ${'PyTorch'.padStart(11)} ${'off÷pt'.padStart(7)} ${'dflt÷pt'.padStart(7)} ${'cpu÷cpu'.padStart(7)}`, ...lines].join('\n');
+  const busy = Math.max(result.load.before, result.load.after) > result.load.cores;
+  const warning = busy
+    ? [`WARNING: load average ${result.load.before.toFixed(1)} → ${result.load.after.toFixed(1)} on ${result.load.cores} cores: other work competed for the CPU, PyTorch's two threads suffer most from that, and these ratios do not say how the two compare on a quiet machine.`]
+    : [];
+  return [header, ...warning, `${'design'.padEnd(34)} ${'data, batch'.padEnd(20)} ${'engine off'.padStart(11)} ${'engine dflt'.padStart(11)} ${'PyTorch'.padStart(11)} ${'off÷pt'.padStart(7)} ${'dflt÷pt'.padStart(7)} ${'cpu÷cpu'.padStart(7)}`, ...lines].join('\n');
 }
 
 function argValue(name: string): string | undefined {

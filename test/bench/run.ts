@@ -22,7 +22,8 @@ console.log(formatPeerTable(peer));
 const peerTargets: Record<string, number> = { 'ResNet-20 (CIFAR)': 3, 'Residual MLP-1002 (repeat group)': 2, 'Residual MLP-56': 2 };
 for (const row of peer.rows) {
   const limit = peerTargets[row.design];
-  if (limit !== undefined) targets.push([`${row.design}: engine ÷ PyTorch step ≤ ${limit}× (instrumentation off)`, row.ratioOff, row.ratioOff <= limit]);
+  const busy = Math.max(peer.load.before, peer.load.after) > peer.load.cores ? ' (machine busy: not a valid comparison)' : '';
+  if (limit !== undefined) targets.push([`${row.design}: engine ÷ PyTorch step ≤ ${limit}× (instrumentation off)${busy}`, row.ratioOff, row.ratioOff <= limit]);
 }
 
 if (!peerOnly) {

@@ -1,34 +1,52 @@
 /**
  * `npm run bench`: every speed and memory benchmark, side by side in one run. Prints readable tables
  * and writes all figures as JSON to bench-results/bench.json. Targets are checked here, never in tests.
+ * Options: --quick (fewer rounds everywhere), --peer-only (only the engine-vs-PyTorch section),
+ * --rounds N and --steps N (its rounds and steps per round), --designs resnet20,mlp1002,mlp56.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { benchEngine } from './engine';
 import { formatBenchTable, runKernelBench } from './kernels';
+import { formatPeerTable, peerOptionsFromArgs, runPeerBench } from './peer';
 
 const quick = process.argv.includes('--quick');
-const results: Record<string, unknown> = { date: new Date().toISOString(), quick };
+const peerOnly = process.argv.includes('--peer-only');
+const results: Record<string, unknown> = { date: new Date().toISOString(), quick, peerOnly };
+const targets: (readonly [string, number, boolean])[] = [];
 
-console.log('── Engine throughput (residual MLP-10, width 64, batch 64, Adam, wasm) ──');
-const engine = await benchEngine(quick ? 2 : 5);
-results.engine = engine;
-console.table({
-  'model.fit': { 'steps/s': engine.fitStepsPerSecond.toFixed(1) },
-  'engine, instrumentation off': { 'steps/s': engine.engineOffStepsPerSecond.toFixed(1) },
-  'engine, default (~100 ms)': { 'steps/s': engine.engineDefaultStepsPerSecond.toFixed(1) },
-  'engine, every step': { 'steps/s': engine.engineEveryStepStepsPerSecond.toFixed(1) },
-});
-const targets = [
-  ['engine ÷ model.fit throughput ≥ 0.95', engine.engineVsFit, engine.engineVsFit >= 0.95],
-  ['default instrumentation slowdown ≤ 10%', engine.defaultSlowdown, engine.defaultSlowdown <= 0.1],
-  ['every-step instrumentation slowdown (reported)', engine.everyStepSlowdown, true],
-] as const;
+console.log('── The engine vs PyTorch: training steps of the bundled designs, interleaved (medians) ──');
+const peer = await runPeerBench({ rounds: quick ? 2 : 5, stepsPerRound: quick ? 10 : 20, ...Object.fromEntries(Object.entries(peerOptionsFromArgs()).filter(([, v]) => v !== undefined)), onProgress: (m) => console.log(`  ${m}`) });
+results.peer = peer;
+console.log(formatPeerTable(peer));
+const peerTargets: Record<string, number> = { 'ResNet-20 (CIFAR)': 3, 'Residual MLP-1002 (repeat group)': 2, 'Residual MLP-56': 2 };
+for (const row of peer.rows) {
+  const limit = peerTargets[row.design];
+  const busy = Math.max(peer.load.before, peer.load.after) > peer.load.cores ? ' (machine busy: not a valid comparison)' : '';
+  if (limit !== undefined) targets.push([`${row.design}: engine ÷ PyTorch step ≤ ${limit}× (instrumentation off)${busy}`, row.ratioOff, row.ratioOff <= limit]);
+}
 
-console.log('\n── Training kernels: wasm vs cpu vs PyTorch ──');
-const kernels = await runKernelBench({ onProgress: (m) => console.log(`  ${m}`), skipCpuResNet: quick });
-results.kernels = kernels;
-console.log(formatBenchTable(kernels));
+if (!peerOnly) {
+  console.log('\n── Engine throughput (residual MLP-10, width 64, batch 64, Adam, wasm) ──');
+  const engine = await benchEngine(quick ? 2 : 5);
+  results.engine = engine;
+  console.table({
+    'model.fit': { 'steps/s': engine.fitStepsPerSecond.toFixed(1) },
+    'engine, instrumentation off': { 'steps/s': engine.engineOffStepsPerSecond.toFixed(1) },
+    'engine, default (~100 ms)': { 'steps/s': engine.engineDefaultStepsPerSecond.toFixed(1) },
+    'engine, every step': { 'steps/s': engine.engineEveryStepStepsPerSecond.toFixed(1) },
+  });
+  targets.push(
+    ['engine ÷ model.fit throughput ≥ 0.95', engine.engineVsFit, engine.engineVsFit >= 0.95],
+    ['default instrumentation slowdown ≤ 10%', engine.defaultSlowdown, engine.defaultSlowdown <= 0.1],
+    ['every-step instrumentation slowdown (reported)', engine.everyStepSlowdown, true],
+  );
+
+  console.log('\n── Training kernels: wasm vs cpu vs PyTorch ──');
+  const kernels = await runKernelBench({ onProgress: (m) => console.log(`  ${m}`), skipCpuResNet: quick });
+  results.kernels = kernels;
+  console.log(formatBenchTable(kernels));
+}
 
 console.log('\n── Targets ──');
 for (const [name, value, met] of targets) console.log(`${met ? 'met    ' : 'MISSED '} ${name}: ${value.toFixed(3)}`);

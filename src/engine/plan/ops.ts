@@ -57,6 +57,11 @@ function dense(tf: Tf, x: Tensor, w: NodeWeights, nodeId: string): Tensor {
  * averages the way tf.js layers do (biased variance, value ← value − (value − batch)·(1 − momentum));
  * in inference mode it uses the running averages. The running averages are written inside the
  * forward pass: `assign` is not taped, so it adds nothing to the backward graph.
+ *
+ * The training form carries its own gradient, the closed form of BatchNorm's backward pass
+ * (Ioffe & Szegedy 2015), with both per-channel affine maps done by the FusedBatchNorm kernel:
+ * differentiating the broadcast ops one by one cost three times the kernels, most of them
+ * broadcasting a channel vector over the whole activation, which wasm does slowly.
  */
 function batchNorm(tf: Tf, x: Tensor, w: NodeWeights, p: { momentum: number; epsilon: number }, ctx: OpContext, nodeId: string): Tensor {
   const gamma = required(w.gamma, 'gamma', nodeId);
@@ -65,17 +70,54 @@ function batchNorm(tf: Tf, x: Tensor, w: NodeWeights, p: { momentum: number; eps
   const movingVariance = required(w.movingVariance, 'moving variance', nodeId);
   if (!ctx.training) return tf.batchNorm(x, movingMean, movingVariance, beta, gamma, p.epsilon);
   const axes = x.shape.slice(0, -1).map((_, i) => i);
-  const { mean, variance } = tf.moments(x, axes);
   const decay = 1 - p.momentum;
-  movingMean.assign(tf.sub(movingMean, tf.mul(tf.sub(movingMean, mean), decay)));
-  movingVariance.assign(tf.sub(movingVariance, tf.mul(tf.sub(movingVariance, variance), decay)));
-  return tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, p.epsilon))), gamma), beta);
+  const normalise = tf.customGrad((input, scale, offset, save) => {
+    const [xIn, g, b] = [input, scale, offset] as Tensor[];
+    const { mean, variance } = tf.moments(xIn, axes);
+    movingMean.assign(tf.sub(movingMean, tf.mul(tf.sub(movingMean, mean), decay)));
+    movingVariance.assign(tf.sub(movingVariance, tf.mul(tf.sub(movingVariance, variance), decay)));
+    (save as tfNamespace.GradSaveFunc)([xIn, mean, variance, g]);
+    return {
+      value: tf.batchNorm(xIn, mean, variance, b, g, p.epsilon),
+      gradFunc: (dy: Tensor, saved: Tensor[]) => {
+        const [xs, m, v, gs] = saved;
+        const count = xs.size / (m.size || 1);
+        const normalized = tf.batchNorm(xs, m, v, undefined, undefined, p.epsilon);
+        const dBeta = tf.sum(dy, axes);
+        const dGamma = tf.sum(tf.mul(dy, normalized), axes);
+        // dx = γ/σ · (dy − dβ/M − x̂·dγ/M); the last two terms are one affine map of x's channels.
+        const a = tf.mul(gs, tf.rsqrt(tf.add(v, p.epsilon)));
+        const shift = tf.batchNorm(xs, m, v, tf.div(tf.mul(a, dBeta), count), tf.div(tf.mul(a, dGamma), count), p.epsilon);
+        return [tf.sub(tf.mul(dy, a), shift), dGamma, dBeta];
+      },
+    };
+  });
+  return normalise(x, gamma, beta);
 }
 
+/** LayerNorm over the last axis, with the closed-form backward pass (a third of the kernels autodiff takes). */
 function layerNorm(tf: Tf, x: Tensor, w: NodeWeights, epsilon: number, nodeId: string): Tensor {
-  const { mean, variance } = tf.moments(x, -1, true);
-  const normalized = tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, epsilon)));
-  return tf.add(tf.mul(normalized, required(w.gamma, 'gamma', nodeId)), required(w.beta, 'beta', nodeId));
+  const normalise = tf.customGrad((input, scale, offset, save) => {
+    const [xIn, g, b] = [input, scale, offset] as Tensor[];
+    const { mean, variance } = tf.moments(xIn, -1, true);
+    const inverse = tf.rsqrt(tf.add(variance, epsilon));
+    const normalized = tf.mul(tf.sub(xIn, mean), inverse);
+    (save as tfNamespace.GradSaveFunc)([normalized, inverse, g]);
+    return {
+      value: tf.add(tf.mul(normalized, g), b),
+      gradFunc: (dy: Tensor, saved: Tensor[]) => {
+        const [xHat, inv, gs] = saved;
+        const axes = dy.shape.slice(0, -1).map((_, i) => i);
+        const dGamma = tf.sum(tf.mul(dy, xHat), axes);
+        const dBeta = tf.sum(dy, axes);
+        // dx = (1/σ) · (ĝ − mean(ĝ) − x̂·mean(ĝ·x̂)), ĝ = dy·γ, means over the normalised axis.
+        const gHat = tf.mul(dy, gs);
+        const centred = tf.sub(gHat, tf.mean(gHat, -1, true));
+        return [tf.mul(tf.sub(centred, tf.mul(xHat, tf.mean(tf.mul(gHat, xHat), -1, true))), inv), dGamma, dBeta];
+      },
+    };
+  });
+  return normalise(x, required(w.gamma, 'gamma', nodeId), required(w.beta, 'beta', nodeId));
 }
 
 /** The op for one node; its params are already validated by the design schema. */

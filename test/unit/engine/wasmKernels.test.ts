@@ -52,7 +52,7 @@ const SEEDS = Array.from({ length: 24 }, (_, i) => 1000 + i);
 beforeAll(startWasm);
 
 describe('registerWasmTrainingKernels', () => {
-  it('adds the four missing kernels, replaces the slow Conv2DBackpropInput, and is idempotent', () => {
+  it('adds the four missing kernels, replaces the slow Conv2DBackpropInput, SplitV and Slice, and is idempotent', () => {
     for (const name of ['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'UnsortedSegmentSum']) {
       expect(tf.getKernel(name, 'wasm'), name).toBeDefined();
     }
@@ -159,5 +159,36 @@ describe('UnsortedSegmentSum on wasm', () => {
     const compute = () =>
       tf.engine().runKernel(tf.UnsortedSegmentSum, { x: tf.tensor3d([1, 10, 2, 20, 4, 40, 8, 80], [2, 2, 2]), segmentIds: tf.tensor2d([[1, 0], [1, 5]], [2, 2], 'int32') }, { numSegments: 2 }) as tf.Tensor;
     expect(Array.from(await valuesOn('wasm', compute))).toEqual([2, 20, 5, 50]);
+  });
+});
+
+describe('SplitV and Slice on wasm read the input in place and match the CPU kernels', () => {
+  it.each([1, 2, 3, 4, 5, 6, 7, 8])('random shapes, axes and boxes, seed %i', async (seed) => {
+    const next = randomSource(100 + seed);
+    const rank = randomInt(next, 1, 5);
+    const shape = Array.from({ length: rank }, () => randomInt(next, 1, 5));
+    const values = randomValues(next, shape);
+    const axis = randomInt(next, 0, rank - 1);
+    const parts: number[] = [];
+    for (let left = shape[axis]; left > 0; ) {
+      const part = randomInt(next, 1, left);
+      parts.push(part);
+      left -= part;
+    }
+    const begin = shape.map((d) => randomInt(next, 0, d - 1));
+    const size = shape.map((d, i) => (next() < 0.3 ? -1 : randomInt(next, 1, d - begin[i])));
+    const compute = () => tf.concat([...tf.split(tf.tensor(values, shape), parts, axis).map((t) => tf.reshape(t, [-1])), tf.reshape(tf.slice(tf.tensor(values, shape), begin, size), [-1])]);
+    const expected = await valuesOn('cpu', compute);
+    const actual = await valuesOn('wasm', compute);
+    expect(actual).toEqual(expected);
+  });
+
+  it('keeps int32 and bool values, and is what tf.split and tf.slice use on wasm', async () => {
+    const ints = () => tf.concat(tf.split(tf.tensor2d([1, 2, 3, 4, 5, 6], [3, 2], 'int32'), [1, 2], 0).map((t) => tf.reshape(t, [-1])));
+    expect(Array.from(await valuesOn('wasm', ints))).toEqual([1, 2, 3, 4, 5, 6]);
+    const bools = () => tf.cast(tf.slice(tf.tensor1d([true, false, true, true], 'bool'), 1, 2), 'float32');
+    expect(Array.from(await valuesOn('wasm', bools))).toEqual([0, 1]);
+    const ours = Symbol.for('rescanvas.wasmTrainingKernel');
+    for (const name of ['SplitV', 'Slice']) expect((tf.getKernel(name, 'wasm') as unknown as Record<symbol, unknown>)[ours], name).toBe(true);
   });
 });

@@ -3,6 +3,7 @@ import { conv2DBackpropFilterKernel } from './conv2DBackpropFilter';
 import { conv2DBackpropInputKernel } from './conv2DBackpropInput';
 import { depthwiseConv2dNativeBackpropFilterKernel } from './depthwiseConv2dNativeBackpropFilter';
 import { depthwiseConv2dNativeBackpropInputKernel } from './depthwiseConv2dNativeBackpropInput';
+import { sliceKernel, splitVKernel } from './splitV';
 import { unsortedSegmentSumKernel } from './unsortedSegmentSum';
 
 export { conv2DBackpropFilter } from './conv2DBackpropFilter';
@@ -25,9 +26,9 @@ export function missingWasmKernels(tf: Tf): KernelConfig[] {
   ];
 }
 
-/** Kernels wasm has as scalar loop nests, several times slower than these compositions. */
+/** Kernels wasm has in forms several times slower than these (scalar loop nests, needless copies). */
 export function slowWasmKernelReplacements(tf: Tf): KernelConfig[] {
-  return [conv2DBackpropInputKernel(tf)];
+  return [conv2DBackpropInputKernel(tf), splitVKernel(tf), sliceKernel(tf)];
 }
 
 export interface RegisterOptions {

@@ -15,7 +15,7 @@ import { StatusBar } from './StatusBar';
 import { OpeningProgress } from './open/OpeningProgress';
 import { useShortcuts } from './keyboard/useShortcuts';
 import { useApp } from './store/store';
-// Training panel and canvas overlay (issue 7).
+// The training panel and the live statistics overlay on the canvas.
 import { TrainingPanel } from './training/TrainingPanel';
 import { OverlayBar } from './overlay/OverlayBar';
 

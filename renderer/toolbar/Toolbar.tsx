@@ -4,7 +4,7 @@ import { newDocumentAsked, openFileAsked, saveFile } from '../files/fileActions'
 import { ExportMenu } from './ExportMenu';
 import { foldAndLayout, repeatSelection, runAutoLayout } from './commands';
 import { BLOCK_PREFIX } from '../canvas/blockIds';
-// Training (issue 7): Train/Stop drive the engine through the training controller.
+// Train/Stop drive the engine through the training controller.
 import { startTraining, stopTraining } from '../training/controller';
 import { LessonsButton } from '../lessons/LessonsButton';
 

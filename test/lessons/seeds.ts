@@ -1,6 +1,6 @@
 /**
  * `npm run test:lessons`: every lesson's full form over five seeds, then the seeds × lessons table.
- * A lesson passes when its outcome held for at least 4 of the 5 seeds (issue 9). Slow (tens of
+ * A lesson passes when its outcome held for at least 4 of the 5 seeds. Slow (tens of
  * minutes on 2 cores), so it is outside the default `npm test`.
  *   tsx test/lessons/seeds.ts [--seeds 1,2,3,4,5] [--lessons id,id] [--quick] [--json out.json]
  */

@@ -4,7 +4,7 @@ import { parseDesignValue } from '../../../src/graph/parse';
 import { unroll } from '../../../src/graph/unroll';
 
 /**
- * Figures for issue 7: stats frames streamed at 10 per second into the production page with the
+ * The overlay's figures: stats frames streamed at 10 per second into the production page with the
  * overlay on, for ResNet-20 and the ~1000-layer example. Frames have the engine's exact layout
  * (ids from unroll of the design, 32-bin histograms, fan-out edge rows) with fresh random values,
  * pass through the same zod validation as engine messages, and are acknowledged like the engine

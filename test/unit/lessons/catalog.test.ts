@@ -9,7 +9,7 @@ import { fixWithProjection, wideningBlock } from '../../../src/lessons/lessons/s
 import { profileNet } from '../../../src/lessons/lessons/gradientsTravelFurther';
 
 describe('the lesson catalogue', () => {
-  it('holds the ten lessons of issue 9, numbered in order, with unique ids', () => {
+  it('holds the ten lessons, numbered in order, with unique ids', () => {
     expect(LESSONS.map((l) => l.number)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     expect(new Set(LESSONS.map((l) => l.id)).size).toBe(10);
     for (const l of LESSONS) {

@@ -16,6 +16,7 @@ import { designBlocks } from '../../src/graph/blocksEdit';
 import { BLOCK_PREFIX } from './blockIds';
 import { faceFor } from './faces';
 import { hoverNode } from '../overlay/linking';
+import { fitDrawn } from '../layout/openView';
 import './faces.css';
 
 export const LAYER_DRAG_TYPE = 'application/x-rescanvas-layer';
@@ -97,6 +98,8 @@ const onNodeMouseEnter = (_: unknown, node: FlowNode): void => {
 const onNodeMouseLeave = (): void => hoverNode(null);
 const endDrag = (): void => appStore.endDrag();
 const clearSelection = (): void => appStore.getState().clearSelection();
+/** The Fit View control keeps nodes clear of the minimap (React Flow's own fit runs first). */
+const fitKeepingMinimapClear = (): void => fitDrawn(appStore.getState().design);
 
 function onDragOver(event: DragEvent): void {
   if (event.dataTransfer.types.includes(LAYER_DRAG_TYPE)) {
@@ -188,7 +191,7 @@ export function Canvas() {
         proOptions={{ hideAttribution: true }}
       >
         <Background variant={BackgroundVariant.Dots} gap={20} size={1} />
-        <Controls position="bottom-left" />
+        <Controls position="bottom-left" onFitView={fitKeepingMinimapClear} />
         {!large && <MiniMap pannable zoomable position="bottom-right" ariaLabel="Minimap" />}
       </ReactFlow>
     </section>

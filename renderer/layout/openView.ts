@@ -45,14 +45,47 @@ function viewportSize(): Extent {
   return r && r.width > 100 && r.height > 100 ? { width: r.width, height: r.height - topBar() } : { width: 1000, height: 600 };
 }
 
-/** Centres the drawn network in the canvas at the largest zoom that shows all of it (at most 1). */
+/** The minimap's rectangle in canvas pixels (relative to the canvas's top left), when one is shown. */
+function minimapRect(): { left: number; top: number; right: number; bottom: number } | null {
+  const el = canvasElement();
+  const map = el?.querySelector('.react-flow__minimap');
+  if (!el || !map) return null;
+  const c = el.getBoundingClientRect();
+  const r = map.getBoundingClientRect();
+  return r.width && r.height ? { left: r.left - c.left, top: r.top - c.top, right: r.right - c.left, bottom: r.bottom - c.top } : null;
+}
+
+/**
+ * Centres the drawn network in the canvas at the largest zoom that shows all of it (at most 1), and
+ * keeps every node clear of the minimap in the corner: when the plain fit would put a node under it,
+ * the network is fitted beside or above the minimap, whichever is drawn larger.
+ */
 export function fitDrawn(design: Design): void {
   const flow = canvasInstance();
   if (!flow) return;
   const view = viewportSize();
-  const e = extent(drawnBoxes(design));
-  const zoom = Math.min(1, fitZoom(e, view, MARGIN));
-  void flow.setViewport({ x: view.width / 2 - (e.x + e.width / 2) * zoom, y: topBar() + view.height / 2 - (e.y + e.height / 2) * zoom, zoom });
+  const top = topBar();
+  const boxes = drawnBoxes(design);
+  const e = extent(boxes);
+  // The network fitted and centred in the rectangle (left, top) – (left + width, top + height) of the canvas.
+  const fitIn = (left: number, areaTop: number, width: number, height: number) => {
+    const zoom = Math.min(1, fitZoom(e, { width, height }, MARGIN));
+    return { x: left + width / 2 - (e.x + e.width / 2) * zoom, y: areaTop + height / 2 - (e.y + e.height / 2) * zoom, zoom };
+  };
+  let best = fitIn(0, top, view.width, view.height);
+  const map = minimapRect();
+  const covered = (v: { x: number; y: number; zoom: number }): boolean =>
+    !!map && boxes.some((b) => {
+      const left = v.x + b.x * v.zoom;
+      const upper = v.y + b.y * v.zoom;
+      return left < map.right && left + b.width * v.zoom > map.left && upper < map.bottom && upper + b.height * v.zoom > map.top;
+    });
+  if (map && covered(best)) {
+    const beside = fitIn(0, top, map.left - MARGIN, view.height);
+    const above = fitIn(0, top, view.width, map.top - MARGIN - top);
+    best = beside.zoom >= above.zoom ? beside : above;
+  }
+  void flow.setViewport(best);
 }
 
 /**

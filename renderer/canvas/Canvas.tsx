@@ -139,6 +139,15 @@ export function Canvas() {
     if (el && el.dataset.face !== face) el.dataset.face = face;
   }, []);
   const onMove = useCallback((_: unknown, viewport: { zoom: number }) => setFace(viewport.zoom), [setFace]);
+  // While the view moves no node takes part in hit testing (faces.css): dragging across a large
+  // network otherwise fired hover and profile-linking work for every node the pointer crossed.
+  const onMoveStart = useCallback(() => {
+    if (wrapper.current) wrapper.current.dataset.moving = '';
+  }, []);
+  const onMoveEnd = useCallback((_: unknown, viewport: { zoom: number }) => {
+    if (wrapper.current) delete wrapper.current.dataset.moving;
+    setFace(viewport.zoom);
+  }, [setFace]);
 
   const onInit = useCallback((flow: ReactFlowInstance<FlowNode, FlowEdge>) => {
     registerCanvas(flow, wrapper.current);
@@ -177,6 +186,8 @@ export function Canvas() {
         onPaneClick={clearSelection}
         onInit={onInit}
         onMove={onMove}
+        onMoveStart={onMoveStart}
+        onMoveEnd={onMoveEnd}
         onNodeMouseEnter={onNodeMouseEnter}
         onNodeMouseLeave={onNodeMouseLeave}
         deleteKeyCode={null}

@@ -98,8 +98,10 @@ const onNodeMouseEnter = (_: unknown, node: FlowNode): void => {
 const onNodeMouseLeave = (): void => hoverNode(null);
 const endDrag = (): void => appStore.endDrag();
 const clearSelection = (): void => appStore.getState().clearSelection();
-/** The Fit View control keeps nodes clear of the minimap (React Flow's own fit runs first). */
-const fitKeepingMinimapClear = (): void => fitDrawn(appStore.getState().design);
+/** The Fit View control keeps nodes clear of the minimap (after React Flow's own fit, which lands a frame later). */
+const fitKeepingMinimapClear = (): void => {
+  requestAnimationFrame(() => requestAnimationFrame(() => fitDrawn(appStore.getState().design)));
+};
 
 function onDragOver(event: DragEvent): void {
   if (event.dataTransfer.types.includes(LAYER_DRAG_TYPE)) {

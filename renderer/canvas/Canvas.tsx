@@ -17,6 +17,7 @@ import { BLOCK_PREFIX } from './blockIds';
 import { faceFor } from './faces';
 import { hoverNode } from '../overlay/linking';
 import { HUGE_DESIGN, isHuge, showStart } from '../open/largeView';
+import { fitDrawn } from '../layout/openView';
 import './faces.css';
 
 export const LAYER_DRAG_TYPE = 'application/x-rescanvas-layer';
@@ -105,6 +106,10 @@ const onNodeMouseEnter = (_: unknown, node: FlowNode): void => {
 const onNodeMouseLeave = (): void => hoverNode(null);
 const endDrag = (): void => appStore.endDrag();
 const clearSelection = (): void => appStore.getState().clearSelection();
+/** The Fit View control keeps nodes clear of the minimap (after React Flow's own fit, which lands a frame later). */
+const fitKeepingMinimapClear = (): void => {
+  requestAnimationFrame(() => requestAnimationFrame(() => fitDrawn(appStore.getState().design)));
+};
 
 function onDragOver(event: DragEvent): void {
   if (event.dataTransfer.types.includes(LAYER_DRAG_TYPE)) {
@@ -150,6 +155,15 @@ export function Canvas() {
     if (el && el.dataset.face !== face) el.dataset.face = face;
   }, []);
   const onMove = useCallback((_: unknown, viewport: { zoom: number }) => setFace(viewport.zoom), [setFace]);
+  // While the view moves no node takes part in hit testing (faces.css): dragging across a large
+  // network otherwise fired hover and profile-linking work for every node the pointer crossed.
+  const onMoveStart = useCallback(() => {
+    if (wrapper.current) wrapper.current.dataset.moving = '';
+  }, []);
+  const onMoveEnd = useCallback((_: unknown, viewport: { zoom: number }) => {
+    if (wrapper.current) delete wrapper.current.dataset.moving;
+    setFace(viewport.zoom);
+  }, [setFace]);
 
   const onInit = useCallback((flow: ReactFlowInstance<FlowNode, FlowEdge>) => {
     registerCanvas(flow, wrapper.current);
@@ -190,6 +204,8 @@ export function Canvas() {
         onPaneClick={clearSelection}
         onInit={onInit}
         onMove={onMove}
+        onMoveStart={onMoveStart}
+        onMoveEnd={onMoveEnd}
         onNodeMouseEnter={onNodeMouseEnter}
         onNodeMouseLeave={onNodeMouseLeave}
         deleteKeyCode={null}
@@ -204,7 +220,7 @@ export function Canvas() {
         proOptions={{ hideAttribution: true }}
       >
         <Background variant={BackgroundVariant.Dots} gap={20} size={1} />
-        <Controls position="bottom-left" />
+        <Controls position="bottom-left" onFitView={fitKeepingMinimapClear} />
         {!large && <MiniMap pannable zoomable position="bottom-right" ariaLabel="Minimap" />}
       </ReactFlow>
     </section>

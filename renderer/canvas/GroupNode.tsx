@@ -1,5 +1,6 @@
 import { memo, useCallback } from 'react';
-import { Handle, Position, type NodeProps } from '@xyflow/react';
+import { Handle, type NodeProps } from '@xyflow/react';
+import { sidesFor } from './geometry';
 import type { GroupFlowNode, GroupFrameFlowNode } from './flowTypes';
 import { appStore } from '../store/store';
 // Training overlay (issue 7): the group's aggregated stats and per-copy strip.
@@ -13,9 +14,10 @@ function useToggle(groupId: string, collapsed: boolean) {
 function GroupNodeView({ id, data }: NodeProps<GroupFlowNode>) {
   const { group, contents, inShape, outShape, problem } = data;
   const expand = useToggle(group.id, false);
+  const sides = sidesFor(data.direction);
   return (
     <div className={`group-node${problem ? ` has-${problem.severity}` : ''}`}>
-      <Handle type="target" position={Position.Top} aria-label={`${group.id} input`} />
+      <Handle type="target" position={sides.input} aria-label={`${group.id} input`} />
       <div className="group-node-head">
         <span className="group-node-title">{group.name ?? group.id}</span>
         <span className="group-node-repeat">×{group.repeat}</span>
@@ -32,7 +34,7 @@ function GroupNodeView({ id, data }: NodeProps<GroupFlowNode>) {
         </span>
       )}
       <OverlayBadge nodeId={group.id} group />
-      <Handle type="source" position={Position.Bottom} aria-label={`${group.id} output`} />
+      <Handle type="source" position={sides.output} aria-label={`${group.id} output`} />
     </div>
   );
 }

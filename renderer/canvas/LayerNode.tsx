@@ -1,6 +1,7 @@
 import { memo, useCallback } from 'react';
 import { foldAndLayout } from '../toolbar/commands';
-import { Handle, Position, type NodeProps } from '@xyflow/react';
+import { Handle, type NodeProps } from '@xyflow/react';
+import { sidesFor } from './geometry';
 import { layerKind } from '../../src/graph/catalogue';
 import type { LayerFlowNode } from './flowTypes';
 // Training overlay (issue 7): paints itself from the stats store, so frames never re-render this node.
@@ -14,6 +15,7 @@ function formatCount(n: number): string {
 function LayerNodeView({ id, data }: NodeProps<LayerFlowNode>) {
   const { node, shape, paramCount, problem } = data;
   const kind = layerKind(node.type);
+  const sides = sidesFor(data.direction);
   const summary = kind.summary(node.params as never);
   const multi = kind.inputs.max > 1;
   const block = data.mergesBlock;
@@ -22,7 +24,7 @@ function LayerNodeView({ id, data }: NodeProps<LayerFlowNode>) {
   }, [block]);
   return (
     <div className={`layer-node kind-${kind.category.replace(/\W+/g, '-').toLowerCase()}${problem ? ` has-${problem.severity}` : ''}${data.inGroup ? ' in-group' : ''}`}>
-      {kind.inputs.max > 0 && <Handle type="target" position={Position.Top} className={multi ? 'handle-multi' : undefined} aria-label={`${node.id} input`} />}
+      {kind.inputs.max > 0 && <Handle type="target" position={sides.input} className={multi ? 'handle-multi' : undefined} aria-label={`${node.id} input`} />}
       <div className="layer-node-head">
         <span className="layer-node-type">{node.type}</span>
         <span className="layer-node-name">{node.name ?? node.id}</span>
@@ -40,7 +42,7 @@ function LayerNodeView({ id, data }: NodeProps<LayerFlowNode>) {
           <span className="visually-hidden">{problem.message}</span>
         </span>
       )}
-      {node.type !== 'Output' && <Handle type="source" position={Position.Bottom} aria-label={`${node.id} output`} />}
+      {node.type !== 'Output' && <Handle type="source" position={sides.output} aria-label={`${node.id} output`} />}
     </div>
   );
 }

@@ -1,38 +1,38 @@
 import { memo } from 'react';
-import { BaseEdge, getBezierPath, type EdgeProps } from '@xyflow/react';
+import { BaseEdge, Position, getBezierPath, type EdgeProps } from '@xyflow/react';
 import type { FlowEdge } from './flowTypes';
 // Training overlay (issue 7): the backward graph drawn over this edge.
 import { OverlayEdge } from '../overlay/OverlayEdge';
 
 const SKIP_BOW = 130;
 
+/**
+ * The path of a shortcut: it leaves the fork and bows out beside the chain (to the right when data
+ * flows down, below when it flows right), then comes back into the merge's input, or, into a folded
+ * block, straight into the block's side where the merge is.
+ */
+function skipPath(sx: number, sy: number, tx: number, ty: number, sourcePosition: Position, intoBlock: boolean): [string, number, number] {
+  if (sourcePosition === Position.Right) {
+    const side = Math.max(sy, ty) + (intoBlock ? SKIP_BOW / 2 : SKIP_BOW);
+    const end = intoBlock ? `${tx},${side} ${tx},${ty}` : `${tx - 40},${side} ${tx},${ty}`;
+    return [`M ${sx},${sy} C ${sx + 40},${side} ${end}`, (sx + tx) / 2, side - SKIP_BOW * 0.25];
+  }
+  const side = Math.max(sx, tx) + (intoBlock ? SKIP_BOW / 2 : SKIP_BOW);
+  const end = intoBlock ? `${side},${ty} ${tx},${ty}` : `${side},${ty - 40} ${tx},${ty}`;
+  return [`M ${sx},${sy} C ${side},${sy + 40} ${end}`, side - SKIP_BOW * 0.25, (sy + ty) / 2];
+}
+
 /** A data edge labelled with its tensor shape; shortcuts bow out to the side so they read as skips. */
 function ShapeEdgeView({ id, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, label, data, markerEnd, selected }: EdgeProps<FlowEdge>) {
-  let path: string;
-  let labelX: number;
-  let labelY: number;
-  if (data?.skip) {
-    const side = Math.max(sourceX, targetX) + SKIP_BOW;
-    path = `M ${sourceX},${sourceY} C ${side},${sourceY + 40} ${side},${targetY - 40} ${targetX},${targetY}`;
-    labelX = (sourceX + targetX) / 2 + SKIP_BOW * 0.75;
-    labelY = (sourceY + targetY) / 2;
-  } else {
-    [path, labelX, labelY] = getBezierPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition });
-  }
+  const [path, labelX, labelY] = data?.skip
+    ? skipPath(sourceX, sourceY, targetX, targetY, sourcePosition, !!data.intoBlock)
+    : getBezierPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition });
   return (
     <>
-    <BaseEdge
-      id={id}
-      path={path}
-      markerEnd={markerEnd}
-      label={label}
-      labelX={labelX}
-      labelY={labelY}
-      labelShowBg
-      labelBgPadding={[4, 2]}
-      labelBgBorderRadius={3}
-      className={`${data?.skip ? 'edge-skip' : ''}${selected ? ' edge-selected' : ''}`}
-    />
+    <BaseEdge id={id} path={path} markerEnd={markerEnd} className={`${data?.skip ? 'edge-skip' : ''}${selected ? ' edge-selected' : ''}`} />
+    {/* The shape label is plain SVG text on a halo of the canvas colour: React Flow's own label measures
+        itself with getBBox on mount, which cost seconds when thousands of edges appeared at once. */}
+    {label && <text x={labelX} y={labelY} className="react-flow__edge-text edge-shape-label" textAnchor="middle" dominantBaseline="central">{label}</text>}
     <OverlayEdge edgeId={id} path={path} />
     </>
   );

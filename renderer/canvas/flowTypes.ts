@@ -1,6 +1,7 @@
 import type { Edge, Node } from '@xyflow/react';
 import type { DesignNode, RepeatGroup } from '../../src/graph/design';
 import type { ResidualBlock } from '../../src/graph/blocks';
+import type { Direction } from '../layout/layered';
 
 export interface LayerNodeData extends Record<string, unknown> {
   node: DesignNode;
@@ -10,6 +11,8 @@ export interface LayerNodeData extends Record<string, unknown> {
   inGroup: boolean;
   /** The residual block this node merges (an Add or Concatenate that closes one), offering "Fold". */
   mergesBlock: string | null;
+  /** Which way data flows on the canvas: sets the sides of the handles. */
+  direction: Direction;
 }
 
 export interface BlockNodeData extends Record<string, unknown> {
@@ -21,6 +24,7 @@ export interface BlockNodeData extends Record<string, unknown> {
   /** Shared by identical blocks (e.g. "A"), with how many there are; null when the block is unique. */
   badge: { letter: string; count: number } | null;
   inGroup: boolean;
+  direction: Direction;
 }
 
 export interface GroupNodeData extends Record<string, unknown> {
@@ -30,11 +34,14 @@ export interface GroupNodeData extends Record<string, unknown> {
   inShape: string | null;
   outShape: string | null;
   problem: { message: string; severity: 'error' | 'warning' } | null;
+  direction: Direction;
 }
 
 export interface ShapeEdgeData extends Record<string, unknown> {
   /** A shortcut: drawn bowed aside so it reads as a skip over the branch. */
   skip: boolean;
+  /** A shortcut into a folded block: it enters the block's side, where the merge inside it is. */
+  intoBlock?: boolean;
 }
 
 export type LayerFlowNode = Node<LayerNodeData, 'layer'>;

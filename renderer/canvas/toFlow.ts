@@ -3,7 +3,8 @@ import type { ValidationState } from '../store/validation';
 import type { ResidualBlock } from '../../src/graph/blocks';
 import { designBlocks, foldedOwner } from '../../src/graph/blocksEdit';
 import { identicalBlocks } from '../../src/graph/blocks';
-import { BLOCK_SIZE, GROUP_SIZE, LAYER_SIZE, handlesFor } from './geometry';
+import { BLOCK_SIZE, GROUP_SIZE, LAYER_SIZE, SHORTCUT_HANDLE, handlesFor } from './geometry';
+import type { Direction } from '../layout/layered';
 import { blockNodeId } from './blockIds';
 import type { BlockNodeData, FlowEdge, FlowNode, GroupNodeData, LayerNodeData } from './flowTypes';
 
@@ -15,13 +16,14 @@ const FRAME_HEADER = 32;
  * edge whose inputs did not change, so React Flow and the memoised node components skip them.
  */
 export class FlowProjection {
-  private layerCache = new Map<string, { node: DesignNode; selected: boolean; facts: unknown; inGroup: boolean; mergesBlock: string | null; flow: FlowNode }>();
+  private layerCache = new Map<string, { node: DesignNode; selected: boolean; facts: unknown; inGroup: boolean; mergesBlock: string | null; direction: Direction; flow: FlowNode }>();
   private blockCache = new Map<string, { key: string; flow: FlowNode }>();
   private groupCache = new Map<string, { key: string; flow: FlowNode }>();
   private edgeCache = new Map<string, { key: string; flow: FlowEdge }>();
 
   project(design: Design, validation: ValidationState, selected: ReadonlySet<string>, selectedEdges: ReadonlySet<string>): { nodes: FlowNode[]; edges: FlowEdge[] } {
     const nodes: FlowNode[] = [];
+    const direction: Direction = design.view?.direction ?? 'down';
     const hiddenBy = new Map<string, RepeatGroup>();
     const memberOf = new Map<string, RepeatGroup>();
     for (const g of design.groups) {
@@ -40,11 +42,11 @@ export class FlowProjection {
       for (const b of list) badges.set(b.id, { letter: String.fromCharCode(65 + (i % 26)), count: list.length });
     });
 
-    for (const g of design.groups) nodes.push(this.groupNode(g, byId, validation, selected.has(g.id)));
+    for (const g of design.groups) nodes.push(this.groupNode(g, byId, validation, selected.has(g.id), direction));
     const seenBlocks = new Set<string>();
     for (const b of new Set(owner.values())) {
       seenBlocks.add(b.id);
-      nodes.push(this.blockNode(b, byId, validation, selected.has(blockNodeId(b.id)), badges.get(b.id) ?? null, memberOf.has(b.merge)));
+      nodes.push(this.blockNode(b, byId, validation, selected.has(blockNodeId(b.id)), badges.get(b.id) ?? null, memberOf.has(b.merge), direction));
     }
     for (const id of this.blockCache.keys()) if (!seenBlocks.has(id)) this.blockCache.delete(id);
     for (const n of design.nodes) {
@@ -55,7 +57,7 @@ export class FlowProjection {
       const inGroup = memberOf.has(n.id);
       const mergesBlock = mergeOf.get(n.id) ?? null;
       const cached = this.layerCache.get(n.id);
-      if (cached && cached.node === n && cached.selected === isSelected && cached.facts === facts && cached.inGroup === inGroup && cached.mergesBlock === mergesBlock) {
+      if (cached && cached.node === n && cached.selected === isSelected && cached.facts === facts && cached.inGroup === inGroup && cached.mergesBlock === mergesBlock && cached.direction === direction) {
         nodes.push(cached.flow);
         continue;
       }
@@ -66,6 +68,7 @@ export class FlowProjection {
         problem: facts?.problem ? { message: facts.problem.message, severity: facts.problem.severity } : null,
         inGroup,
         mergesBlock,
+        direction,
       };
       const invalid = facts?.problem?.severity === 'error';
       const flow: FlowNode = {
@@ -76,11 +79,11 @@ export class FlowProjection {
         selected: isSelected,
         ...LAYER_SIZE,
         measured: LAYER_SIZE,
-        handles: handlesFor(LAYER_SIZE, n.type !== 'Input', n.type !== 'Output'),
+        handles: handlesFor(LAYER_SIZE, n.type !== 'Input', n.type !== 'Output', direction),
         ariaLabel: `${n.type} ${n.name ?? n.id}`,
         domAttributes: facts?.problem ? { 'aria-invalid': invalid ? true : undefined, 'aria-describedby': `problem-${n.id}` } : undefined,
       };
-      this.layerCache.set(n.id, { node: n, selected: isSelected, facts, inGroup, mergesBlock, flow });
+      this.layerCache.set(n.id, { node: n, selected: isSelected, facts, inGroup, mergesBlock, direction, flow });
       nodes.push(flow);
     }
     for (const id of this.layerCache.keys()) if (!seenLayers.has(id)) this.layerCache.delete(id);
@@ -93,29 +96,39 @@ export class FlowProjection {
       return b ? blockNodeId(b.id) : id;
     };
     const seenEdges = new Set<string>();
-    // A folded block's shortcut and branch both leave the fork: one edge is drawn for the pair.
+    // Edges that end up between the same two drawn nodes are drawn once, except that a folded block's
+    // shortcut keeps its own edge: the fork's two ways into the block (branch and shortcut) both show.
     const drawnPairs = new Set<string>();
+    const along = (p: { x: number; y: number } | undefined): number => (direction === 'right' ? p?.x ?? 0 : p?.y ?? 0);
+    const span = direction === 'right' ? LAYER_SIZE.width * 2.5 : LAYER_SIZE.height * 2.5;
     for (const e of design.edges) {
       const source = endpoint(e.source);
       const target = endpoint(e.target);
       if (source === target) continue; // inside a collapsed or folded block
+      const intoBlock = target !== e.target && !hiddenBy.has(e.target) && owner.get(e.target)?.shortcutEdge === e.id;
       if (source !== e.source || target !== e.target) {
-        const pair = `${source}>${target}`;
+        const pair = `${source}>${target}${intoBlock ? '>shortcut' : ''}`;
         if (drawnPairs.has(pair)) continue;
         drawnPairs.add(pair);
       }
       const label = validation.edgeLabels.get(e.id) ?? '';
       const targetType = byId.get(e.target)?.type;
-      const skip = (targetType === 'Add' || targetType === 'Concatenate') && Math.abs((byId.get(e.target)?.position.y ?? 0) - (byId.get(e.source)?.position.y ?? 0)) > LAYER_SIZE.height * 2.5;
+      // A drawn edge bows aside when it skips layers into a merge; positions inside folded or collapsed
+      // blocks say nothing about the drawn edge, so only edges between drawn layers are measured.
+      const skip = intoBlock || (target === e.target && source === e.source && (targetType === 'Add' || targetType === 'Concatenate') && Math.abs(along(byId.get(e.target)?.position) - along(byId.get(e.source)?.position)) > span);
       const isSelected = selectedEdges.has(e.id);
-      const key = `${source}|${target}|${label}|${skip}|${isSelected}`;
+      const key = `${source}|${target}|${label}|${skip}|${intoBlock}|${isSelected}`;
       seenEdges.add(e.id);
       const cached = this.edgeCache.get(e.id);
       if (cached && cached.key === key) {
         edges.push(cached.flow);
         continue;
       }
-      const flow: FlowEdge = { id: e.id, source, target, type: 'shape', label, data: { skip }, selected: isSelected, ariaLabel: `${source} to ${target}${label ? ` ${label}` : ''}` };
+      const flow: FlowEdge = {
+        id: e.id, source, target, type: 'shape', label, data: intoBlock ? { skip, intoBlock } : { skip }, selected: isSelected,
+        ariaLabel: `${source} to ${target}${intoBlock ? ' (shortcut)' : ''}${label ? ` ${label}` : ''}`,
+        ...(intoBlock ? { targetHandle: SHORTCUT_HANDLE } : {}),
+      };
       this.edgeCache.set(e.id, { key, flow });
       edges.push(flow);
     }
@@ -123,13 +136,13 @@ export class FlowProjection {
     return { nodes, edges };
   }
 
-  private blockNode(b: ResidualBlock, byId: Map<string, DesignNode>, validation: ValidationState, isSelected: boolean, badge: BlockNodeData['badge'], inGroup: boolean): FlowNode {
+  private blockNode(b: ResidualBlock, byId: Map<string, DesignNode>, validation: ValidationState, isSelected: boolean, badge: BlockNodeData['badge'], inGroup: boolean, direction: Direction): FlowNode {
     const members = b.members.map((id) => byId.get(id)).filter((n): n is DesignNode => !!n);
     const position = { x: Math.min(...members.map((n) => n.position.x)), y: Math.min(...members.map((n) => n.position.y)) };
     const outShape = validation.facts.get(b.exit)?.shape ?? null;
     const problemNode = members.find((n) => validation.facts.get(n.id)?.problem);
     const problem = problemNode ? validation.facts.get(problemNode.id)?.problem ?? null : null;
-    const key = JSON.stringify([b.signature, b.members, b.name, position, outShape, problem?.message, isSelected, badge, inGroup, b.shortcutEdge, b.branchEdge]);
+    const key = JSON.stringify([b.signature, b.members, b.name, position, outShape, problem?.message, isSelected, badge, inGroup, b.shortcutEdge, b.branchEdge, direction]);
     const cached = this.blockCache.get(b.id);
     if (cached && cached.key === key) return cached.flow;
     const data: BlockNodeData = {
@@ -139,18 +152,19 @@ export class FlowProjection {
       problem: problem ? { message: problem.message, severity: problem.severity } : null,
       badge,
       inGroup,
+      direction,
     };
     const id = blockNodeId(b.id);
     const flow: FlowNode = {
       id, type: 'block', position, data, selected: isSelected, ...BLOCK_SIZE, measured: BLOCK_SIZE,
-      handles: handlesFor(BLOCK_SIZE, true, true), ariaLabel: `Block ${b.name}`,
+      handles: handlesFor(BLOCK_SIZE, true, true, direction, true), ariaLabel: `Block ${b.name}`,
       domAttributes: problem ? { 'aria-invalid': problem.severity === 'error' ? true : undefined, 'aria-describedby': `problem-${b.id}` } : undefined,
     };
     this.blockCache.set(b.id, { key, flow });
     return flow;
   }
 
-  private groupNode(g: RepeatGroup, byId: Map<string, DesignNode>, validation: ValidationState, isSelected: boolean): FlowNode {
+  private groupNode(g: RepeatGroup, byId: Map<string, DesignNode>, validation: ValidationState, isSelected: boolean, direction: Direction): FlowNode {
     const members = g.nodeIds.map((id) => byId.get(id)).filter((n): n is DesignNode => !!n);
     const xs = members.map((n) => n.position.x);
     const ys = members.map((n) => n.position.y);
@@ -167,15 +181,15 @@ export class FlowProjection {
     const size = g.collapsed
       ? GROUP_SIZE
       : { width: Math.max(...xs) - minX + LAYER_SIZE.width + 2 * FRAME_PADDING, height: Math.max(...ys) - minY + LAYER_SIZE.height + 2 * FRAME_PADDING + FRAME_HEADER };
-    const key = JSON.stringify([g, position, size, contents, firstShape, lastShape, problem?.message, isSelected]);
+    const key = JSON.stringify([g, position, size, contents, firstShape, lastShape, problem?.message, isSelected, direction]);
     const cached = this.groupCache.get(g.id);
     if (cached && cached.key === key) return cached.flow;
-    const data: GroupNodeData = { group: g, contents, inShape: firstShape, outShape: lastShape, problem: problem ? { message: problem.message, severity: problem.severity } : null };
+    const data: GroupNodeData = { group: g, contents, inShape: firstShape, outShape: lastShape, problem: problem ? { message: problem.message, severity: problem.severity } : null, direction };
     const label = `Repeat ${g.name ?? g.id} ×${g.repeat}`;
     const flow: FlowNode = g.collapsed
       ? {
           id: g.id, type: 'group', position, data, selected: isSelected, ...size, measured: size,
-          handles: handlesFor(size, true, true), ariaLabel: label,
+          handles: handlesFor(size, true, true, direction), ariaLabel: label,
           domAttributes: problem ? { 'aria-invalid': problem.severity === 'error' ? true : undefined, 'aria-describedby': `problem-${g.id}` } : undefined,
         }
       : { id: g.id, type: 'groupFrame', position, data, selected: isSelected, ...size, measured: size, handles: [], draggable: false, selectable: false, zIndex: -1, ariaLabel: `${label} (expanded)` };

@@ -46,14 +46,54 @@ function viewportSize(): Extent {
   return r && r.width > 100 && r.height > 100 ? { width: r.width, height: r.height - topBar() } : { width: 1000, height: 600 };
 }
 
-/** Centres the drawn network in the canvas at the largest zoom that shows all of it (at most 1). */
+interface Rect { left: number; top: number; right: number; bottom: number }
+
+/** A floating panel's rectangle in canvas pixels (relative to the canvas's top left), when it is shown. */
+function panelRect(selector: string): Rect | null {
+  const el = canvasElement();
+  const panel = el?.querySelector(selector);
+  if (!el || !panel) return null;
+  const c = el.getBoundingClientRect();
+  const r = panel.getBoundingClientRect();
+  return r.width && r.height ? { left: r.left - c.left, top: r.top - c.top, right: r.right - c.left, bottom: r.bottom - c.top } : null;
+}
+
+/**
+ * Centres the drawn network in the canvas at the largest zoom that shows all of it (at most 1), and
+ * keeps every node clear of the minimap and the zoom controls in the bottom corners: when the plain
+ * fit would put a node under one, the network is fitted between them or above them, whichever is
+ * drawn larger.
+ */
 export function fitDrawn(design: Design): void {
   const flow = canvasInstance();
   if (!flow) return;
   const view = viewportSize();
-  const e = extent(drawnBoxes(design));
-  const zoom = Math.min(1, fitZoom(e, view, MARGIN));
-  void flow.setViewport({ x: view.width / 2 - (e.x + e.width / 2) * zoom, y: topBar() + view.height / 2 - (e.y + e.height / 2) * zoom, zoom });
+  const top = topBar();
+  const boxes = drawnBoxes(design);
+  const e = extent(boxes);
+  // The network fitted and centred in the rectangle (left, top) – (left + width, top + height) of the canvas.
+  const fitIn = (left: number, areaTop: number, width: number, height: number) => {
+    const zoom = Math.min(1, fitZoom(e, { width, height }, MARGIN));
+    return { x: left + width / 2 - (e.x + e.width / 2) * zoom, y: areaTop + height / 2 - (e.y + e.height / 2) * zoom, zoom };
+  };
+  const panels = [panelRect('.react-flow__minimap'), panelRect('.react-flow__controls')].filter((r): r is Rect => !!r);
+  const covered = (v: { x: number; y: number; zoom: number }): boolean =>
+    panels.some((p) => boxes.some((b) => {
+      const left = v.x + b.x * v.zoom;
+      const upper = v.y + b.y * v.zoom;
+      return left < p.right && left + b.width * v.zoom > p.left && upper < p.bottom && upper + b.height * v.zoom > p.top;
+    }));
+  let best = fitIn(0, top, view.width, view.height);
+  if (covered(best)) {
+    // Between the panels (left of those on the right, right of those on the left), or above all of them.
+    const middle = view.width / 2;
+    const left = Math.max(0, ...panels.filter((p) => p.right < middle).map((p) => p.right + MARGIN));
+    const right = Math.min(view.width, ...panels.filter((p) => p.left > middle).map((p) => p.left - MARGIN));
+    const bottom = Math.min(...panels.map((p) => p.top - MARGIN));
+    const candidates = [fitIn(left, top, right - left, view.height), fitIn(0, top, view.width, bottom - top)].sort((a, b) => b.zoom - a.zoom);
+    best = candidates.find((c) => !covered(c)) ?? candidates[0];
+  }
+  void flow.setViewport(best);
 }
 
 /**

@@ -2,7 +2,7 @@ import { memo } from 'react';
 import { appStore, isDirty, useApp, useHistoryCounts } from '../store/store';
 import { newDocumentAsked, openFileAsked, saveFile } from '../files/fileActions';
 import { ExportMenu } from './ExportMenu';
-import { foldAndLayout, repeatSelection, runAutoLayout } from './commands';
+import { foldAndLayout, repeatSelection, runAutoLayout, toggleLayoutDirection } from './commands';
 import { BLOCK_PREFIX } from '../canvas/blockIds';
 // Train/Stop drive the engine through the training controller.
 import { startTraining, stopTraining } from '../training/controller';
@@ -15,6 +15,7 @@ function ToolbarView() {
   const dirty = useApp(isDirty);
   const fileName = useApp((s) => s.fileName);
   const theme = useApp((s) => s.theme);
+  const leftToRight = useApp((s) => s.design.view?.direction === 'right');
   const blockSelection = useApp((s) => [...s.selectedIds].filter((id) => id.startsWith(BLOCK_PREFIX)).length);
   const canTrain = useApp((s) => s.runPhase === 'idle' && s.engineState === 'ready');
   const canStop = useApp((s) => s.runPhase === 'running' || s.runPhase === 'paused');
@@ -37,6 +38,7 @@ function ToolbarView() {
         <button type="button" onClick={() => appStore.undo()} disabled={past === 0} title="Undo (Ctrl+Z)">Undo</button>
         <button type="button" onClick={() => appStore.redo()} disabled={future === 0} title="Redo (Shift+Ctrl+Z)">Redo</button>
         <button type="button" onClick={() => void runAutoLayout()}>Auto layout</button>
+        <button type="button" aria-pressed={leftToRight} onClick={() => void toggleLayoutDirection()} title="Draw data flowing left to right (pressed) or top-down, and lay the network out again">Left to right</button>
         <button type="button" onClick={() => appStore.getState().wrapSelectionInResidual()} disabled={!hasSelection} title="Make the selected chain g into x + g(x)">Wrap in residual block</button>
         <button type="button" onClick={() => repeatSelection()} disabled={!hasSelection} title="Repeat the selected block 10 times (change the count in the Inspector)">Repeat block</button>
         <button type="button" onClick={() => void foldAndLayout('all', true)} title="Draw every residual block as one node (the network is unchanged)">Fold blocks</button>

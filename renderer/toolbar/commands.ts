@@ -1,5 +1,7 @@
 import { appStore } from '../store/store';
-import { autoLayout } from '../layout/autoLayout';
+import { autoLayout, designDirection } from '../layout/autoLayout';
+import type { Direction } from '../layout/layered';
+import { setDirection } from '../../src/graph/blocksEdit';
 import { canvasElement } from '../canvas/canvasApi';
 import { fitDrawn } from '../layout/openView';
 
@@ -50,4 +52,31 @@ export async function foldAndLayout(blockIds: readonly string[] | 'all', folded:
     appStore.endDrag();
   }
   requestAnimationFrame(() => fitDrawn(appStore.getState().design));
+}
+
+/**
+ * Switches the direction data flows on the canvas (a view setting saved with the design) and lays the
+ * network out again in that direction, wrapped to the window, as one undo step.
+ */
+export async function setLayoutDirection(direction: Direction): Promise<void> {
+  const before = appStore.getState().design;
+  const changed = setDirection(before, direction);
+  if (changed === before) return;
+  appStore.beginDrag();
+  try {
+    appStore.setState({ design: changed });
+    const positions = await autoLayout(changed, { wrapAspect: viewportAspect(), compact: true });
+    // An edit made while the layout ran keeps its result; the switch alone is then the step.
+    if (appStore.getState().design === changed) appStore.getState().moveNodes(positions);
+    appStore.getState().say(direction === 'right' ? 'Laid out left to right' : 'Laid out top-down');
+  } catch (error) {
+    appStore.getState().say(`Layout after the direction change failed: ${error instanceof Error ? error.message : String(error)}`, 'error');
+  } finally {
+    appStore.endDrag();
+  }
+  requestAnimationFrame(() => fitDrawn(appStore.getState().design));
+}
+
+export function toggleLayoutDirection(): Promise<void> {
+  return setLayoutDirection(designDirection(appStore.getState().design) === 'right' ? 'down' : 'right');
 }

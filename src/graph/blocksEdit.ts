@@ -79,6 +79,12 @@ export function setFolded(design: Design, blockIds: Iterable<string>, folded: bo
   return withView(design, { ...design.view, folded: list.length ? list : undefined });
 }
 
+/** Sets which way the canvas draws data flowing; top-down is the default and is not written. */
+export function setDirection(design: Design, direction: 'down' | 'right'): Design {
+  if ((design.view?.direction ?? 'down') === direction) return design;
+  return withView(design, { ...design.view, direction: direction === 'down' ? undefined : direction });
+}
+
 /** Drops empty keys so an unfolded design saves as it was before any folding. */
 function withView(design: Design, view: NonNullable<Design['view']>): Design {
   const clean = Object.fromEntries(Object.entries(view).filter(([, v]) => v !== undefined)) as NonNullable<Design['view']>;

@@ -5,6 +5,8 @@ import { defineConfig } from '@playwright/test';
  * `vite build --outDir <dir>`): served on port 5177 and streamed interleaved with this one.
  */
 const baseline = process.env.BENCH_BASELINE_DIST;
+/** RESCANVAS_BENCH_PORT lets two checkouts run the benchmark side by side. */
+const PORT = Number(process.env.RESCANVAS_BENCH_PORT ?? 5176);
 
 /** UI benchmark on the production build (dev-mode React is several times slower and not what users run). */
 export default defineConfig({
@@ -15,7 +17,7 @@ export default defineConfig({
   workers: 1,
   reporter: [['list']],
   use: {
-    baseURL: 'http://127.0.0.1:5176/',
+    baseURL: `http://127.0.0.1:${PORT}/`,
     headless: true,
     viewport: { width: 1400, height: 900 },
     launchOptions: {
@@ -25,8 +27,9 @@ export default defineConfig({
   },
   webServer: [
     {
-      command: 'npx vite build --logLevel warn && npx vite preview --host 127.0.0.1 --port 5176 --strictPort',
-      url: 'http://127.0.0.1:5176/',
+      // RESCANVAS_E2E_PREBUILT: the web build in dist/web is current; serve it without building again.
+      command: `${process.env.RESCANVAS_E2E_PREBUILT ? '' : 'npx vite build --logLevel warn && '}npx vite preview --host 127.0.0.1 --port ${PORT} --strictPort`,
+      url: `http://127.0.0.1:${PORT}/`,
       cwd: '../../..',
       reuseExistingServer: false,
       timeout: 180_000,

@@ -1,0 +1,130 @@
+import { expect, test, type Page } from '@playwright/test';
+import { dismissWelcome, openExample, toolbar } from './blocksHelpers';
+
+/**
+ * The layout direction switch, a folded block's two edges out of its fork, and fitting clear of the
+ * minimap, on the production build at 1400×900.
+ */
+
+interface StoreView {
+  getState(): { design: { nodes: { id: string; type: string; position: { x: number; y: number } }[]; edges: { source: string; target: string }[]; view?: { direction?: string } } };
+}
+type PageWindow = { __rescanvasStore: StoreView };
+
+interface Rect { left: number; top: number; right: number; bottom: number }
+
+/** Every drawn node's screen rectangle, and the minimap's and the zoom controls'. */
+async function screenRects(page: Page): Promise<{ nodes: { label: string; r: Rect }[]; minimap: Rect | null; controls: Rect | null; canvas: Rect }> {
+  return page.evaluate(() => {
+    const rect = (el: Element | null) => {
+      if (!el) return null;
+      const r = el.getBoundingClientRect();
+      return { left: r.left, top: r.top, right: r.right, bottom: r.bottom };
+    };
+    return {
+      nodes: [...document.querySelectorAll('.react-flow__node:not(.react-flow__node-groupFrame)')].map((el) => ({ label: el.getAttribute('aria-label') ?? '', r: rect(el)! })),
+      minimap: rect(document.querySelector('.react-flow__minimap')),
+      controls: rect(document.querySelector('.react-flow__controls')),
+      canvas: rect(document.querySelector('section[aria-label="Canvas"]'))!,
+    };
+  });
+}
+
+const overlapping = (a: Rect, b: Rect): boolean => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+
+async function expectClearOfPanels(page: Page, what: string): Promise<void> {
+  const { nodes, minimap, controls, canvas } = await screenRects(page);
+  expect(nodes.length, what).toBeGreaterThan(2);
+  expect(minimap, `${what}: the minimap is shown`).not.toBeNull();
+  for (const panel of [minimap, controls]) {
+    if (!panel) continue;
+    expect(nodes.filter((n) => overlapping(n.r, panel)).map((n) => n.label), `${what}: nodes under a corner panel`).toEqual([]);
+  }
+  const out = nodes.filter((n) => n.r.left < canvas.left - 1 || n.r.right > canvas.right + 1 || n.r.top < canvas.top - 1 || n.r.bottom > canvas.bottom + 1);
+  expect(out.map((n) => n.label), `${what}: whole network in view`).toEqual([]);
+}
+
+test.beforeEach(async ({ page }) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  (page as Page & { errors?: string[] }).errors = errors;
+  await page.goto('/?host=memory');
+  await dismissWelcome(page);
+});
+
+test.afterEach(async ({ page }) => {
+  expect((page as Page & { errors?: string[] }).errors ?? []).toEqual([]);
+});
+
+test('after opening and after Fit View no node lies under the minimap or the zoom controls', async ({ page }) => {
+  test.setTimeout(120_000);
+  for (const name of ['ResNet-20 (CIFAR)', 'Residual MLP-20', 'Residual MLP-56']) {
+    await openExample(page, name);
+    await expectClearOfPanels(page, `${name} opened`);
+    await toolbar(page).getByRole('button', { name: 'Unfold blocks', exact: true }).click();
+    await page.waitForTimeout(1500);
+    await page.getByRole('button', { name: 'Fit View' }).click();
+    await page.waitForTimeout(300);
+    await expectClearOfPanels(page, `${name} unfolded, Fit View`);
+  }
+  await page.screenshot({ path: 'test-results/direction-minimap-clear.png' });
+});
+
+test('a folded block draws both edges out of its fork: the branch into its input, the shortcut into its side', async ({ page }) => {
+  test.setTimeout(90_000);
+  await openExample(page, 'ResNet-20 (CIFAR)');
+  await expect(page.locator('.react-flow__node[aria-label^="Block "]')).toHaveCount(9);
+  const drawn = await page.evaluate(() => [...document.querySelectorAll('.react-flow__edge')].map((el) => {
+    const r = el.getBoundingClientRect();
+    return { label: el.getAttribute('aria-label') ?? '', width: r.width, height: r.height };
+  }));
+  // Every block after the first is fed by the block before it; from that fork come two edges.
+  for (const merge of ['add_2', 'add_4', 'add_7', 'add_9']) {
+    const into = drawn.filter((e) => new RegExp(` to block:${merge}\\b`).test(e.label));
+    expect(into.length, `edges into Block ${merge}`).toBe(2);
+    expect(into.filter((e) => e.label.includes('(shortcut)')).length, `shortcut into Block ${merge}`).toBe(1);
+    expect(new Set(into.map((e) => e.label.split(' to ')[0])).size, `one fork for Block ${merge}`).toBe(1);
+    for (const e of into) expect(e.width + e.height, `${e.label} is drawn`).toBeGreaterThan(10);
+  }
+  // The shortcut enters through the block's side handle.
+  await expect(page.getByRole('group', { name: 'Block add_2' }).locator('.react-flow__handle-right')).toHaveCount(1);
+  await page.screenshot({ path: 'test-results/direction-fork-edges.png' });
+});
+
+test('Left to right lays the network out along x with handles on the sides, in one undo step, and is saved in the view', async ({ page }) => {
+  test.setTimeout(120_000);
+  await openExample(page, 'Residual MLP-56');
+  const before = await page.evaluate(() => (window as unknown as PageWindow).__rescanvasStore.getState().design);
+  const button = toolbar(page).getByRole('button', { name: 'Left to right', exact: true });
+  await expect(button).toHaveAttribute('aria-pressed', 'false');
+  await button.click();
+  await expect(button).toHaveAttribute('aria-pressed', 'true');
+  await expect.poll(() => page.evaluate(() => (window as unknown as PageWindow).__rescanvasStore.getState().design.view?.direction)).toBe('right');
+  await page.waitForTimeout(1000);
+  const input = page.getByRole('group', { name: /^Input / });
+  await expect(input.locator('.react-flow__handle-right')).toHaveCount(1);
+  const firstBlock = page.locator('.react-flow__node[aria-label^="Block "]').first();
+  await expect(firstBlock.locator('.react-flow__handle-left')).toHaveCount(1);
+  await expect(firstBlock.locator('.react-flow__handle-bottom')).toHaveCount(1);
+  // The input's consumer lies to its right, level with it.
+  const layout = await page.evaluate(() => {
+    const d = (window as unknown as PageWindow).__rescanvasStore.getState().design;
+    const inputNode = d.nodes.find((n) => n.type === 'Input')!;
+    const next = d.nodes.find((n) => n.id === d.edges.find((e) => e.source === inputNode.id)!.target)!;
+    return { input: inputNode.position, next: next.position };
+  });
+  expect(layout.next.x).toBeGreaterThan(layout.input.x);
+  expect(layout.next.y).toBe(layout.input.y);
+  await expectClearOfPanels(page, 'left to right');
+  await page.screenshot({ path: 'test-results/direction-left-to-right.png' });
+
+  // One undo step restores the direction and every position.
+  await toolbar(page).getByRole('button', { name: 'Undo', exact: true }).click();
+  await expect(button).toHaveAttribute('aria-pressed', 'false');
+  const undone = await page.evaluate(() => (window as unknown as PageWindow).__rescanvasStore.getState().design);
+  expect(undone.view?.direction).toBeUndefined();
+  expect(undone.nodes.map((n) => n.position)).toEqual(before.nodes.map((n) => n.position));
+  await expect(input.locator('.react-flow__handle-bottom')).toHaveCount(1);
+  await toolbar(page).getByRole('button', { name: 'Redo', exact: true }).click();
+  await expect(button).toHaveAttribute('aria-pressed', 'true');
+});

@@ -1,16 +1,17 @@
 import { PROTOCOL_VERSION, type ToEngineInput } from '../../src/protocol/messages';
 import { Listeners, parseIncoming, type EngineConnection, type EngineMessage, type EngineStatus } from './connection';
+import { pageWorkerFactory } from './workerFactory';
 
 /** How a worker is made; tests and benchmarks may pass their own factory. */
 export type WorkerFactory = () => Worker;
 
-const defaultFactory: WorkerFactory = () => new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
+const defaultFactory: WorkerFactory = pageWorkerFactory;
 
 /** Crashes within this window that make the connection stop restarting on its own. */
 const MAX_AUTO_RESTARTS = 3;
 const RESTART_WINDOW_MS = 60_000;
 
-/** The engine in a browser Web Worker on the wasm backend. */
+/** The engine in a browser Web Worker (on the backend the worker chose). */
 export class WorkerEngineConnection implements EngineConnection {
   readonly kind = 'worker' as const;
   private worker: Worker | null = null;

@@ -25,7 +25,8 @@ export default defineConfig({
     trace: 'retain-on-failure',
     launchOptions: {
       executablePath: existsSync(DEBIAN_CHROMIUM) ? DEBIAN_CHROMIUM : undefined,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      // WebGPU on SwiftShader (test/e2e/backends.spec.ts); the app refuses software adapters unless a test forces one.
+      args: ['--no-sandbox', '--disable-gpu', '--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     },
   },
   // The production build under `vite preview`: what ships, CSP included. The dev server reloaded pages

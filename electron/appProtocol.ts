@@ -6,6 +6,7 @@
 import { promises as fs } from 'node:fs';
 import { extname, isAbsolute, join, relative, resolve } from 'node:path';
 import { CONTENT_SECURITY_POLICY } from './security';
+import { CROSS_ORIGIN_ISOLATION_HEADERS } from './isolationHeaders';
 
 export const APP_SCHEME = 'app';
 export const APP_HOST = 'rescanvas';
@@ -59,6 +60,7 @@ export async function serveAppRequest(url: string, root: string): Promise<Respon
         'Content-Type': MIME_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
         'Content-Security-Policy': CONTENT_SECURITY_POLICY,
         'X-Content-Type-Options': 'nosniff',
+        ...CROSS_ORIGIN_ISOLATION_HEADERS,
       },
     });
   } catch {

@@ -7,12 +7,14 @@ import { join } from 'node:path';
 import { app, BrowserWindow, ipcMain, Menu, MessageChannelMain, protocol, screen, session, type IpcMainInvokeEvent } from 'electron';
 import { INVOKE_CHANNELS, type EventChannel } from '../src/protocol/ipc';
 import { FromEngine, ToEngine } from '../src/protocol/messages';
+import { placementArgument, type EnginePlacement } from '../src/protocol/enginePlacement';
 import { APP_ORIGIN, APP_SCHEME, serveAppRequest } from './appProtocol';
 import { designPathFromArgv } from './commandLine';
 import { confirmDiscardSync, nativeDialogs } from './dialogs';
 import { electronEnginePort } from './engine/electronAdapters';
 import { EngineHost } from './engine/engineHost';
 import { workerThreadSpawner } from './engine/nodeAdapters';
+import { decidePlacement, probeNativeBackends } from './engine/placement';
 import { FileHandles } from './files/fileHandles';
 import { loadRecentFiles, pushRecent, saveRecentFiles } from './files/recentFiles';
 import { RecoveryStore } from './files/recovery';
@@ -58,21 +60,37 @@ const ctx: HandlerContext = {
 };
 const handlers = createHandlers(ctx);
 
+const engineWorker = unpackedPath(join(__dirname, 'engine-worker.mjs'));
+
 /**
- * The training engine in a worker thread of main (electron/engine/worker.ts, bundled): tf.js ops
- * are synchronous and must stay off main's event loop. Started with the first page load.
+ * Where the engine runs (electron/engine/placement.ts): decided before the window opens, from a
+ * probe thread that tries tfjs-node-gpu and tfjs-node. Until then, and when neither loads, the page
+ * runs the engine in its own Web Worker (WebGPU, WebGL or threaded wasm).
  */
-const engine = new EngineHost({
-  spawn: workerThreadSpawner(unpackedPath(join(__dirname, 'engine-worker.mjs'))),
-  toEngine: ToEngine,
-  fromEngine: FromEngine,
-  onStatus: (status) => {
-    if (status.event === 'crashed') console.error(status.message);
-  },
-});
+let placement: EnginePlacement = { where: 'renderer', skipped: [] };
+
+/**
+ * The engine in a worker thread of main (electron/engine/worker.ts, bundled), when a native backend
+ * loads: tf.js ops are synchronous and must stay off main's event loop. Started with the first page load.
+ */
+let engine: EngineHost<ToEngine, FromEngine> | null = null;
+
+async function placeEngine(): Promise<void> {
+  placement = decidePlacement(await probeNativeBackends(workerThreadSpawner(engineWorker, { workerData: { probe: true } })));
+  if (placement.where !== 'process') return;
+  engine = new EngineHost({
+    spawn: workerThreadSpawner(engineWorker, { workerData: { backend: placement.backend } }),
+    toEngine: ToEngine,
+    fromEngine: FromEngine,
+    onStatus: (status) => {
+      if (status.event === 'crashed') console.error(status.message);
+    },
+  });
+}
 
 /** Each page load gets a fresh port (a reload closes the old page's end); the engine keeps running. */
 function connectEngine(window: BrowserWindow): void {
+  if (!engine) return;
   const { port1, port2 } = new MessageChannelMain();
   engine.attachPort(electronEnginePort(port1));
   window.webContents.postMessage('engine:port', null, [port2]);
@@ -151,6 +169,8 @@ async function createWindow(): Promise<void> {
       navigateOnDragDrop: false,
       disableBlinkFeatures: 'Auxclick',
       spellcheck: false,
+      // Read by the sandboxed preload (process.argv): where the engine runs, decided before the window opened.
+      additionalArguments: [placementArgument(placement)],
     },
   });
   mainWindow = window;
@@ -203,12 +223,12 @@ if (!app.requestSingleInstanceLock()) {
   });
   app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, appOrigin));
   app.on('window-all-closed', () => app.quit());
-  app.on('will-quit', () => engine.stop());
+  app.on('will-quit', () => engine?.stop());
 
   void app.whenReady().then(async () => {
     protocol.handle(APP_SCHEME, (request) => serveAppRequest(request.url, webRoot));
     hardenSession(session.defaultSession, appOrigin, devServerUrl === undefined);
-    recentFiles = await loadRecentFiles(userData());
+    [recentFiles] = await Promise.all([loadRecentFiles(userData()), placeEngine()]);
     registerIpc();
     installMenu();
     await createWindow();

@@ -1,8 +1,9 @@
 /**
  * The training engine's worker_threads entry: chooses a backend, then speaks only the protocol.
- * workerData: { backend?: BackendName } forces a backend.
+ * workerData: { backend?: BackendName } forces a backend; { probe: true } only tries the native
+ * backends, answers { probe: NativeProbe[] } and ends (electron/engine/placement.ts).
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
@@ -12,22 +13,44 @@ import { portableCandidates } from '../../src/engine/backends/portable';
 import { BackendName } from '../../src/schema/settings';
 import { PROTOCOL_VERSION } from '../../src/protocol/messages';
 import { nodeBackendCandidates } from '../../node/nodeBackends';
+import type { NativeProbe } from './placement';
 
-const port = parentPort;
-if (!port) throw new Error('electron/engine/worker.ts runs only as a worker thread');
-const options = z.object({ backend: BackendName.optional() }).catch({}).parse(workerData ?? {});
+if (!parentPort) throw new Error('electron/engine/worker.ts runs only as a worker thread');
+const port: MessagePort = parentPort;
+const options = z.object({ backend: BackendName.optional(), probe: z.boolean().optional() }).catch({}).parse(workerData ?? {});
 
-try {
-  const backend = await selectBackend([...nodeBackendCandidates(tf), ...portableCandidates(tf)], options.backend);
-  const session = new EngineSession(tf, {
-    post: (message) => port.postMessage(message),
-    backend,
-    clock: { now: () => performance.now(), yieldToHost: () => new Promise((resolve) => setImmediate(resolve)) },
-  });
-  port.on('message', (message: unknown) => void session.handle(message));
-  session.announce();
-} catch (error) {
-  port.postMessage({ v: PROTOCOL_VERSION, type: 'error', code: 'internal', message: error instanceof Error ? error.message : String(error) });
-  process.exitCode = 1;
+async function probeNativeBackends(): Promise<NativeProbe[]> {
+  const probes: NativeProbe[] = [];
+  for (const candidate of nodeBackendCandidates(tf)) {
+    const name = candidate.name === 'tensorflow-gpu' ? 'tensorflow-gpu' : 'tensorflow';
+    const outcome = await candidate.activate().catch((error: unknown) => ({ ok: false as const, reason: error instanceof Error ? error.message : String(error) }));
+    probes.push(outcome.ok ? { name, ok: true } : { name, ok: false, reason: outcome.reason });
+    // Both packages register the same 'tensorflow' backend: the first that loads is the answer.
+    if (outcome.ok) break;
+  }
+  return probes;
+}
+
+async function startEngine(): Promise<void> {
+  try {
+    const backend = await selectBackend([...nodeBackendCandidates(tf), ...portableCandidates(tf)], options.backend);
+    const session = new EngineSession(tf, {
+      post: (message) => port.postMessage(message),
+      backend,
+      clock: { now: () => performance.now(), yieldToHost: () => new Promise((resolve) => setImmediate(resolve)) },
+    });
+    port.on('message', (message: unknown) => void session.handle(message));
+    session.announce();
+  } catch (error) {
+    port.postMessage({ v: PROTOCOL_VERSION, type: 'error', code: 'internal', message: error instanceof Error ? error.message : String(error) });
+    process.exitCode = 1;
+    port.close();
+  }
+}
+
+if (options.probe) {
+  port.postMessage({ probe: await probeNativeBackends() });
   port.close();
+} else {
+  await startEngine();
 }

@@ -13,8 +13,11 @@ export interface IpcRendererLike {
   removeListener(channel: string, listener: (event: unknown, payload: unknown) => void): unknown;
 }
 
-/** `requestEnginePort`: asks the preload to hand the engine's port to the page (preload/enginePort.ts). */
-export function createBridge(ipc: IpcRendererLike, requestEnginePort: () => void = () => undefined): RescanvasBridge {
+/**
+ * `requestEnginePort`: asks the preload to hand the engine's port to the page (preload/enginePort.ts).
+ * `enginePlacement`: the raw placement main passed on the renderer's command line.
+ */
+export function createBridge(ipc: IpcRendererLike, requestEnginePort: () => void = () => undefined, enginePlacement: string | null = null): RescanvasBridge {
   const invoke = (channel: InvokeChannel, payload?: unknown): Promise<unknown> => ipc.invoke(channel, payload);
   const externalOpens = bufferedEvent(ipc, 'design:external-open');
   return {
@@ -30,6 +33,7 @@ export function createBridge(ipc: IpcRendererLike, requestEnginePort: () => void
     onMenuCommand: (listener) => subscribe(ipc, 'menu:command', listener),
     onExternalOpen: externalOpens,
     requestEnginePort: () => requestEnginePort(),
+    enginePlacement,
   };
 }
 

@@ -1,7 +1,8 @@
 /**
- * The training engine in a browser Web Worker: picks a backend (wasm with the training kernels the
- * package lacks, then CPU), then speaks only the protocol. The .wasm binaries are bundled as local
- * assets through `?url` imports, so the page never fetches them from a CDN and `vite build` emits them.
+ * The training engine in a browser Web Worker: picks a backend (WebGPU, WebGL, wasm — threaded where
+ * the page is cross-origin isolated — then CPU; src/engine/backends/browser.ts), then speaks only the
+ * protocol. The .wasm binaries are bundled as local assets through `?url` imports, so the page never
+ * fetches them from a CDN and `vite build` emits them.
  */
 import * as tf from '@tensorflow/tfjs';
 import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
@@ -9,15 +10,20 @@ import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-si
 import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { EngineSession } from '../../src/engine/session';
 import { selectBackend } from '../../src/engine/backends/select';
-import { portableCandidates } from '../../src/engine/backends/portable';
+import { browserCandidates, type BrowserEnvironment } from '../../src/engine/backends/browser';
 import { PROTOCOL_VERSION, type FromEngine } from '../../src/protocol/messages';
 import { holdLivenessLock } from './liveness';
-
-// Held until this worker ends, however it ends, so the page notices an end that fires no error event.
-void holdLivenessLock(self as unknown as { name?: string; navigator?: { locks?: unknown } });
+import { probeWebGl, probeWebGpu } from './gpuProbes';
+import { parseWorkerName } from './workerOptions';
 
 /** The worker's global scope (the renderer's tsconfig has DOM types, not WebWorker's). */
-const scope = self as unknown as { postMessage(message: unknown): void; onmessage: ((event: MessageEvent<unknown>) => void) | null };
+const scope = self as unknown as {
+  postMessage(message: unknown): void;
+  onmessage: ((event: MessageEvent<unknown>) => void) | null;
+  name: string;
+  crossOriginIsolated: boolean;
+  navigator: Navigator;
+};
 
 /** setTimeout(0) is clamped to 4 ms after a few nested calls; a message round trip is not. */
 function yieldToHost(): Promise<void> {
@@ -40,12 +46,41 @@ scope.onmessage = (event: MessageEvent<unknown>) => {
   else early?.push(event.data);
 };
 
+const environment: BrowserEnvironment = {
+  crossOriginIsolated: scope.crossOriginIsolated === true,
+  logicalCores: scope.navigator.hardwareConcurrency,
+  probeWebGpu: () => probeWebGpu(scope),
+  probeWebGl,
+  loadWebGpu: async () => {
+    await import('@tensorflow/tfjs-backend-webgpu');
+  },
+  withReportedCores: async (cores, start) => {
+    // An own property on this worker's navigator shadows WorkerNavigator's getter until it is deleted.
+    Object.defineProperty(scope.navigator, 'hardwareConcurrency', { value: cores, configurable: true });
+    try {
+      return await start();
+    } finally {
+      delete (scope.navigator as { hardwareConcurrency?: number }).hardwareConcurrency;
+    }
+  },
+};
+
 async function main(): Promise<void> {
-  const backend = await selectBackend(
-    portableCandidates(tf, {
+  const options = parseWorkerName(scope.name);
+  if (!options.ok) throw new Error(options.error);
+  // Held until this worker ends, however it ends, so the page notices an end that fires no error event.
+  void holdLivenessLock({ name: options.options.lock, navigator: scope.navigator as unknown as { locks?: unknown } });
+  const { backend: forced, skipped, wasmThreads } = options.options;
+  const chosen = await selectBackend(
+    browserCandidates(tf, environment, {
+      wasmThreads,
       wasmPaths: { 'tfjs-backend-wasm.wasm': wasmPlainUrl, 'tfjs-backend-wasm-simd.wasm': wasmSimdUrl, 'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedUrl },
+      // A user who names a GPU backend gets it even when it is only a software renderer.
+      allowSoftwareGpu: forced !== undefined,
     }),
+    forced,
   );
+  const backend = { ...chosen, skipped: [...skipped, ...chosen.skipped] };
   const started = new EngineSession(tf, {
     post: (message: FromEngine) => post(message),
     backend,

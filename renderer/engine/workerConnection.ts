@@ -1,11 +1,12 @@
 import { PROTOCOL_VERSION, type ToEngineInput } from '../../src/protocol/messages';
 import { Listeners, parseIncoming, type EngineConnection, type EngineMessage, type EngineStatus } from './connection';
 import { livenessLockName, watchLiveness } from './liveness';
+import { pageWorkerFactory } from './workerFactory';
 
 /** How a worker is made, given its name (which names its liveness lock); tests and benchmarks may pass their own factory. */
 export type WorkerFactory = (name: string) => Worker;
 
-const defaultFactory: WorkerFactory = (name) => new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name });
+const defaultFactory: WorkerFactory = pageWorkerFactory;
 
 /** What the UI is told when the worker ended without reporting an error (closed, or stopped by the browser). */
 export const WORKER_GONE_MESSAGE = 'the training worker stopped without reporting an error (it was closed or stopped by the browser)';
@@ -14,7 +15,7 @@ export const WORKER_GONE_MESSAGE = 'the training worker stopped without reportin
 const MAX_AUTO_RESTARTS = 3;
 const RESTART_WINDOW_MS = 60_000;
 
-/** The engine in a browser Web Worker on the wasm backend. */
+/** The engine in a browser Web Worker (on the backend the worker chose). */
 export class WorkerEngineConnection implements EngineConnection {
   readonly kind = 'worker' as const;
   private worker: Worker | null = null;

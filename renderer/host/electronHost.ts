@@ -10,6 +10,9 @@ import type { Design } from '../../src/graph/design';
 import type { EngineConnection } from '../engine/connection';
 import { ElectronEngineConnection } from '../engine/electronConnection';
 import { waitForEnginePort } from './enginePort';
+import { WorkerEngineConnection } from '../engine/workerConnection';
+import { engineWorkerFactory } from '../engine/workerFactory';
+import { parsePlacement } from '../../src/protocol/enginePlacement';
 
 declare global {
   interface Window {
@@ -31,9 +34,19 @@ export class ElectronHost implements Host {
     private readonly scope: () => Window = () => window,
   ) {}
 
-  /** The desktop engine, over the port the preload hands over when asked. */
+  /**
+   * The desktop engine: over the port the preload hands over when main runs it in its own process
+   * (tfjs-node loaded there), else in this page's Web Worker, told why the native backends were not used.
+   */
   engine(): EngineConnection {
-    this.connection ??= new ElectronEngineConnection(waitForEnginePort(this.scope(), () => this.bridge.requestEnginePort()));
+    if (this.connection) return this.connection;
+    const placement = parsePlacement(this.bridge.enginePlacement);
+    if (!placement.ok) console.error(placement.error);
+    // A malformed placement means main runs no engine of its own, so the page must.
+    const inPage = !placement.ok ? { skipped: [] } : placement.placement?.where === 'renderer' ? placement.placement : null;
+    this.connection = inPage
+      ? new WorkerEngineConnection(engineWorkerFactory({ skipped: inPage.skipped }))
+      : new ElectronEngineConnection(waitForEnginePort(this.scope(), () => this.bridge.requestEnginePort()));
     return this.connection;
   }
 

@@ -2,6 +2,7 @@ import { memo, useEffect, useState } from 'react';
 import { useApp } from '../store/store';
 import { describeBackend } from '../../src/engine/backends/select';
 import { connectTraining } from './controller';
+import { getEngine } from '../engine';
 import { DatasetPicker } from './DatasetPicker';
 import { TrainControls } from './TrainControls';
 import { Curves } from './Curves';
@@ -12,15 +13,32 @@ import { BlockDrop } from './BlockDrop';
 import { PresetNote } from './PresetNote';
 import './training.css';
 
+/** Where the engine runs, which the backend report cannot know: the host decided that. */
+function engineWhere(): string {
+  return getEngine().kind === 'worker' ? 'in a Web Worker of this window' : 'in its own process';
+}
+
+/** Where the engine runs, on what, and why the better backends were not used. */
 function BackendLine() {
   const backend = useApp((s) => s.backend);
   const state = useApp((s) => s.engineState);
   if (!backend) return <p className="backend-line muted small">Engine: {state === 'crashed' ? 'crashed' : 'starting…'}</p>;
   return (
-    <p className="backend-line small" title={describeBackend(backend)}>
-      Backend: <strong>{backend.active}</strong> {backend.detail && <span className="muted">({backend.detail})</span>}
-      {backend.skipped.length > 0 && <span className="muted"> · not used: {backend.skipped.map((s) => s.name).join(', ')}</span>}
-    </p>
+    <div className="backend-line small" title={describeBackend(backend)}>
+      <p>
+        Backend: <strong>{backend.active}</strong> {backend.detail && <span className="muted">({backend.detail})</span>}
+        {backend.forced && <span className="muted">, forced</span>} <span className="muted">· {engineWhere()}</span>
+      </p>
+      {backend.skipped.length > 0 && (
+        <ul className="backend-skipped muted" aria-label="Backends not used">
+          {backend.skipped.map((s) => (
+            <li key={s.name}>
+              not {s.name}: {s.reason}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
   );
 }
 

@@ -158,6 +158,8 @@ export function memoryLimit(backend: BackendName, machineBytes?: number): Memory
       return { bytes: WASM_USABLE, engine: 'the wasm engine' };
     case 'webgl':
       return { bytes: GPU_BUDGET, engine: 'the WebGL engine (stated budget)' };
+    case 'webgpu':
+      return { bytes: GPU_BUDGET, engine: 'the WebGPU engine (stated budget)' };
     case 'cpu':
     case 'tensorflow':
     case 'tensorflow-gpu':

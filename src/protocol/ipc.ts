@@ -167,6 +167,8 @@ export interface RescanvasBridge {
   onExternalOpen(listener: (result: unknown) => void): () => void;
   /** Asks for the engine's MessagePort; it arrives as a window message tagged ENGINE_PORT_MESSAGE. */
   requestEnginePort(): void;
+  /** Where main placed the engine, unparsed (src/protocol/enginePlacement.ts); null when main said nothing. */
+  readonly enginePlacement?: string | null;
 }
 
 /** Keeps messages readable: the first few issues, each with its path. */

@@ -36,7 +36,7 @@ export const InstrumentationSettings = z.strictObject({
 });
 export type InstrumentationSettings = z.infer<typeof InstrumentationSettings>;
 
-export const BACKEND_NAMES = ['tensorflow-gpu', 'tensorflow', 'webgl', 'wasm', 'cpu'] as const;
+export const BACKEND_NAMES = ['tensorflow-gpu', 'tensorflow', 'webgpu', 'webgl', 'wasm', 'cpu'] as const;
 export const BackendName = z.enum(BACKEND_NAMES);
 export type BackendName = z.infer<typeof BackendName>;
 

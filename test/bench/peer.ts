@@ -23,9 +23,9 @@ import { seededRandom, shuffledIndices } from '../../src/engine/random';
 import { cifarResNet, deepResidualMlp, residualMlp } from '../../src/graph/examples';
 import { datasetForExport, exportPytorchPackage, weightsFromLayers } from '../../src/export/pytorch';
 import { PROTOCOL_VERSION, type FromEngine } from '../../src/protocol/messages';
-import { TrainSettings, type InstrumentationSettings } from '../../src/protocol/settings';
+import { TrainSettings, type InstrumentationSettings } from '../../src/schema/settings';
 import type { Design } from '../../src/graph/design';
-import { DatasetSpec } from '../../src/engine/datasets/spec';
+import { DatasetSpec } from '../../src/schema/datasetSpec';
 
 export interface PeerCase {
   key: string;

@@ -13,7 +13,7 @@ import { buildPlan } from '../../src/engine/plan/plan';
 import { seedKernels } from '../../src/engine/initialize';
 import { Trainer } from '../../src/engine/trainer';
 import { loadDataset } from '../../src/engine/datasets';
-import { TrainSettings } from '../../src/protocol/settings';
+import { TrainSettings } from '../../src/schema/settings';
 import { PEER_CASES } from './peer';
 
 const key = process.argv[2] ?? 'mlp56';

@@ -14,6 +14,8 @@ export interface WasmBackendStatus {
   active: boolean;
   simd: boolean;
   threads: boolean;
+  /** Threads in XNNPACK's pool (1 when the threaded build is not in use). */
+  threadCount: number;
   /** Training kernels this call added (empty when an earlier call already did). */
   kernelsAdded: string[];
 }
@@ -39,10 +41,12 @@ export async function useWasmBackend(tf: Tf, paths?: WasmPaths, options: WasmBac
   if (options.threadCount !== undefined) wasmBackend.setThreadsCount(options.threadCount);
   const kernelsAdded = registerWasmTrainingKernels(tf);
   const active = await tf.setBackend('wasm');
+  const threads = active && tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT');
   return {
     active,
     simd: active && tf.env().getBool('WASM_HAS_SIMD_SUPPORT'),
-    threads: active && tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT'),
+    threads,
+    threadCount: threads ? wasmBackend.getThreadsCount() : 1,
     kernelsAdded,
   };
 }

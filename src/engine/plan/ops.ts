@@ -26,6 +26,29 @@ export interface OpContext {
 /** One design node as plain tf.js ops; mirrors what the catalogue's tf.js layers compute (checked in tests). */
 export type NodeOp = (inputs: Tensor[], ctx: OpContext) => Tensor;
 
+type PoolSize = number | [number, number];
+
+/**
+ * Max pooling whose gradient is right on every backend. tf.js 4.22's wasm MaxPoolGrad starts each
+ * window's running maximum at 0, so a window whose values are all negative sends its gradient nowhere
+ * (the CPU backend and TensorFlow send it to the window's largest value). Shifting the input above 0
+ * before asking for the gradient keeps every window's argmax and sidesteps that.
+ */
+function maxPool(tf: Tf, x: tfNamespace.Tensor4D, size: PoolSize, strides: PoolSize, pad: 'valid' | 'same'): Tensor {
+  const pool = tf.customGrad((input, save) => {
+    (save as tfNamespace.GradSaveFunc)([input as Tensor]);
+    return {
+      value: tf.maxPool(input as tfNamespace.Tensor4D, size, strides, pad),
+      gradFunc: (dy: Tensor, saved: Tensor[]) => {
+        const shifted = tf.add(tf.sub(saved[0], tf.min(saved[0])), 1) as tfNamespace.Tensor4D;
+        const output = tf.maxPool(shifted, size, strides, pad);
+        return tf.engine().runKernel(tf.MaxPoolGrad, { dy, input: shifted, output }, { filterSize: size, strides, pad }) as Tensor;
+      },
+    };
+  });
+  return pool(x);
+}
+
 export function activate(tf: Tf, x: Tensor, activation: Activation | 'softmax'): Tensor {
   switch (activation) {
     case 'relu': return tf.relu(x);
@@ -141,7 +164,7 @@ export function nodeOp(node: DesignNode, w: NodeWeights, nodeId: string): NodeOp
     }
     case 'MaxPool2D': {
       const p = node.params;
-      return ([x], { tf }) => tf.maxPool(x as tfNamespace.Tensor4D, p.poolSize, p.strides, p.padding);
+      return ([x], { tf }) => maxPool(tf, x as tfNamespace.Tensor4D, p.poolSize, p.strides, p.padding);
     }
     case 'AvgPool2D': {
       const p = node.params;

@@ -20,8 +20,12 @@ describe('app:// protocol', () => {
     const page = await serveAppRequest(`${APP_ORIGIN}/`, root);
     expect(page.status).toBe(200);
     expect(page.headers.get('content-security-policy')).toBe(CONTENT_SECURITY_POLICY);
+    // Cross-origin isolated, so the engine's worker can run the threaded wasm build.
+    expect(page.headers.get('cross-origin-opener-policy')).toBe('same-origin');
+    expect(page.headers.get('cross-origin-embedder-policy')).toBe('require-corp');
     const wasm = await serveAppRequest(`${APP_ORIGIN}/assets/tfjs-backend-wasm.wasm`, root);
     expect(wasm.headers.get('content-type')).toBe('application/wasm');
+    expect(wasm.headers.get('cross-origin-resource-policy')).toBe('same-origin');
   });
 
   it.each([
@@ -44,7 +48,8 @@ describe('app:// protocol', () => {
 describe('security settings', () => {
   it('allows no inline or remote scripts', () => {
     const scriptSrc = CONTENT_SECURITY_POLICY.split('; ').find((d) => d.startsWith('script-src'));
-    expect(scriptSrc).toBe("script-src 'self' 'wasm-unsafe-eval'");
+    // blob: only for the threads of tf.js' threaded wasm build (see contentSecurityPolicy.ts).
+    expect(scriptSrc).toBe("script-src 'self' 'wasm-unsafe-eval' blob:");
     expect(CONTENT_SECURITY_POLICY).toContain("object-src 'none'");
     expect(CONTENT_SECURITY_POLICY).not.toMatch(/https?:|\*|unsafe-inline|'unsafe-eval'/);
   });

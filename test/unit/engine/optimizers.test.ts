@@ -1,7 +1,7 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { tf, startWasm } from './engineTestSupport';
 import { createOptimizer } from '../../../src/engine/optimizers';
-import { OptimizerSettings, type OptimizerName } from '../../../src/protocol/settings';
+import { OptimizerSettings, type OptimizerName } from '../../../src/schema/settings';
 
 beforeAll(startWasm);
 

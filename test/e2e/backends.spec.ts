@@ -1,0 +1,266 @@
+/**
+ * The engine's backends in the real engine worker of the production build: which one the worker
+ * picks and why (cross-origin isolated or not, GPUs present or only as software renderers), and
+ * that training on each backend this machine can create — threaded wasm, WebGL2 and WebGPU on
+ * SwiftShader (playwright.config.ts passes the WebGPU flags) — matches single-threaded wasm and
+ * leaks no tensors. The nets are tiny: SwiftShader runs shaders on the CPU.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { WEIGHT_FIELDS } from '../../src/schema/stats';
+import { startWithNewDesign } from './welcomeHelpers';
+
+/** The page without COOP/COEP: the same build, not cross-origin isolated. */
+async function serveWithoutIsolation(page: Page): Promise<void> {
+  await page.route('**/*', async (route) => {
+    const response = await route.fetch();
+    const headers = { ...response.headers() };
+    delete headers['cross-origin-opener-policy'];
+    delete headers['cross-origin-embedder-policy'];
+    await route.fulfill({ response, headers });
+  });
+}
+
+const training = (page: Page) => page.getByRole('region', { name: 'Training' });
+
+async function open(page: Page, query = ''): Promise<void> {
+  await page.goto(`/${query}`);
+  await startWithNewDesign(page);
+}
+
+test.describe('backend selection in the worker', () => {
+  test('isolated: wasm with one thread per core; software GPUs refused with the reason shown', async ({ page }) => {
+    await open(page);
+    const line = training(page).locator('.backend-line');
+    await expect(line).toContainText('Backend: wasm', { timeout: 60_000 });
+    const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+    await expect(line).toContainText(`SIMD on, ${Math.min(cores, 8)} thread${cores === 1 ? '' : 's'} (${cores} core`);
+    await expect(line).toContainText('in a Web Worker of this window');
+    const notUsed = training(page).getByRole('list', { name: 'Backends not used' });
+    await expect(notUsed.getByText(/^not webgpu: only a software renderer \(google swiftshader\)/)).toBeVisible();
+    await expect(notUsed.getByText(/^not webgl: only a software renderer \(.*SwiftShader/)).toBeVisible();
+    expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+  });
+
+  test('not isolated: wasm without threads, and the panel says why', async ({ page }) => {
+    await serveWithoutIsolation(page);
+    await open(page);
+    const line = training(page).locator('.backend-line');
+    await expect(line).toContainText('Backend: wasm', { timeout: 60_000 });
+    await expect(line).toContainText('threads off: the page is not cross-origin isolated');
+  });
+
+  test('a forced GPU backend runs even on a software renderer, and says so', async ({ page }) => {
+    await open(page, '?backend=webgl');
+    const line = training(page).locator('.backend-line');
+    await expect(line).toContainText('Backend: webgl', { timeout: 60_000 });
+    await expect(line).toContainText('software renderer');
+    await expect(line).toContainText('forced');
+  });
+});
+
+type Layer = [id: string, type: string, params: Record<string, unknown>, inputs: string[]];
+
+function design(name: string, layers: Layer[]): unknown {
+  return {
+    format: 'rescanvas.design',
+    version: 1,
+    metadata: { name, description: '', tags: [] },
+    nodes: layers.map(([id, type, params], i) => ({ id, type, params, position: { x: 0, y: i * 90 } })),
+    edges: layers.flatMap(([id, , , inputs]) => inputs.map((source, port) => ({ id: `e_${source}_${id}_${port}`, source, target: id, targetPort: port }))),
+    groups: [],
+  };
+}
+
+/** A pre-norm residual MLP touching Dense, LayerNorm, BatchNorm, Dropout, Add, Concatenate and several activations. */
+const RESIDUAL_MLP = design('tiny residual MLP', [
+  ['input_1', 'Input', { shape: [2] }, []],
+  ['dense_1', 'Dense', { units: 8, activation: 'tanh' }, ['input_1']],
+  ['layernorm_1', 'LayerNorm', {}, ['dense_1']],
+  ['activation_1', 'Activation', { activation: 'gelu' }, ['layernorm_1']],
+  ['dense_2', 'Dense', { units: 8, activation: 'swish' }, ['activation_1']],
+  ['dropout_1', 'Dropout', { rate: 0.1 }, ['dense_2']],
+  ['add_1', 'Add', {}, ['dense_1', 'dropout_1']],
+  ['batchnorm_1', 'BatchNorm', {}, ['add_1']],
+  ['activation_2', 'Activation', { activation: 'elu' }, ['batchnorm_1']],
+  ['concatenate_1', 'Concatenate', {}, ['activation_2', 'add_1']],
+  ['dense_3', 'Dense', { units: 8, activation: 'leakyRelu' }, ['concatenate_1']],
+  ['output_1', 'Output', { units: 2, activation: 'softmax' }, ['dense_3']],
+]);
+
+/** A residual conv net touching Conv2D, BatchNorm, Add, both pools, GlobalAvgPool, Flatten and Concatenate. */
+const CONV_NET = design('tiny conv net', [
+  ['input_1', 'Input', { shape: [16, 16, 3] }, []],
+  ['conv2d_1', 'Conv2D', { filters: 4, kernelSize: 3, strides: 1, padding: 'same', activation: 'relu' }, ['input_1']],
+  ['conv2d_2', 'Conv2D', { filters: 4, kernelSize: 3, strides: 2, padding: 'same', activation: 'linear' }, ['conv2d_1']],
+  ['conv2d_3', 'Conv2D', { filters: 4, kernelSize: 1, strides: 2, padding: 'valid', activation: 'linear' }, ['conv2d_1']],
+  ['batchnorm_1', 'BatchNorm', {}, ['conv2d_2']],
+  ['add_1', 'Add', {}, ['conv2d_3', 'batchnorm_1']],
+  ['maxpool2d_1', 'MaxPool2D', { poolSize: 2, strides: 2 }, ['add_1']],
+  ['avgpool2d_1', 'AvgPool2D', { poolSize: 2, strides: 2 }, ['maxpool2d_1']],
+  ['globalavgpool_1', 'GlobalAvgPool', {}, ['maxpool2d_1']],
+  ['flatten_1', 'Flatten', {}, ['avgpool2d_1']],
+  ['concatenate_1', 'Concatenate', {}, ['globalavgpool_1', 'flatten_1']],
+  ['output_1', 'Output', { units: 10, activation: 'softmax' }, ['concatenate_1']],
+]);
+
+const NETS = [
+  { name: 'residual MLP', design: RESIDUAL_MLP, dataset: { kind: 'spirals', size: 256 }, batchSize: 32 },
+  { name: 'conv net', design: CONV_NET, dataset: { kind: 'shapes', size: 160, side: 16 }, batchSize: 16 },
+] as const;
+
+interface StepRecord {
+  loss: number;
+  /** Weight gradient norms by weight id. */
+  gradNorms: Record<string, number>;
+}
+
+/**
+ * Trains `steps` steps with a stats frame asked for every step and returns, by step, each frame's
+ * loss and weight gradient norms (the stream may coalesce frames a busy page has not acknowledged).
+ */
+async function recordSteps(page: Page, net: (typeof NETS)[number], steps: number): Promise<Record<number, StepRecord>> {
+  return page.evaluate(
+    async ({ design, dataset, batchSize, steps, gradNormColumn, fields }) => {
+      const engine = window.__rescanvasTestHost!.engine();
+      const runId = `equivalence-${Math.random()}`;
+      return await new Promise<Record<number, StepRecord>>((resolve, reject) => {
+        const records: Record<number, StepRecord> = {};
+        let stopping = false;
+        const unsubscribe = engine.subscribe((message) => {
+          if (message.type === 'designLoaded') {
+            engine.send({ type: 'start', runId, settings: { dataset, epochs: 100, batchSize, seed: 3, optimizer: { name: 'adam', learningRate: 0.01 }, instrumentation: { cadence: 'everyStep' } } as never });
+          } else if (message.type === 'statsFrame' && message.frame.runId === runId) {
+            const { weights, loss } = message.frame;
+            const gradNorms: Record<string, number> = {};
+            weights.ids.forEach((id, row) => (gradNorms[id] = weights.values[row * fields + gradNormColumn]));
+            if (message.frame.step < steps) records[message.frame.step] = { loss: loss ?? Number.NaN, gradNorms };
+            engine.send({ type: 'statsAck', seq: message.seq });
+          } else if (message.type === 'progress' && message.runId === runId && message.step >= steps && !stopping) {
+            stopping = true;
+            engine.send({ type: 'stop', runId });
+          } else if (message.type === 'done' && message.runId === runId) {
+            unsubscribe();
+            resolve(records);
+          } else if (message.type === 'error') {
+            unsubscribe();
+            reject(new Error(message.message));
+          }
+        });
+        engine.send({ type: 'loadDesign', design: design as never });
+      });
+    },
+    { ...net, steps, gradNormColumn: WEIGHT_FIELDS.indexOf('gradNorm'), fields: WEIGHT_FIELDS.length },
+  );
+}
+
+/** The engine worker (not one of wasm's thread workers): the one whose global holds tf.js' engine. */
+async function engineWorkerTensors(page: Page): Promise<number> {
+  for (const worker of page.workers()) {
+    const count = await worker.evaluate(() => (globalThis as { _tfengine?: { memory(): { numTensors: number } } })._tfengine?.memory().numTensors ?? -1).catch(() => -1);
+    if (count >= 0) return count;
+  }
+  throw new Error('no worker holds a tf.js engine');
+}
+
+/** Trains `total` steps, pausing after `first` and at the end to count the worker's tensors while no step runs. */
+async function tensorsOverRun(page: Page, net: (typeof NETS)[number], first: number, total: number): Promise<number[]> {
+  const counts: number[] = [];
+  await page.evaluate(
+    async ({ design, dataset, batchSize }) => {
+      const engine = window.__rescanvasTestHost!.engine();
+      await new Promise<void>((resolve) => {
+        const unsubscribe = engine.subscribe((message) => {
+          if (message.type === 'designLoaded') {
+            unsubscribe();
+            resolve();
+          }
+        });
+        engine.send({ type: 'loadDesign', design: design as never });
+      });
+      (window as unknown as { __memoryRun: string }).__memoryRun = `memory-${Math.random()}`;
+      const runId = (window as unknown as { __memoryRun: string }).__memoryRun;
+      const progress: { step: number; paused: boolean } = { step: 0, paused: false };
+      (window as unknown as { __memoryProgress: typeof progress }).__memoryProgress = progress;
+      engine.subscribe((message) => {
+        if (message.type === 'progress' && message.runId === runId) progress.step = message.step;
+        if (message.type === 'state' && message.runId === runId) progress.paused = message.state === 'paused';
+      });
+      engine.send({ type: 'start', runId, settings: { dataset, epochs: 1000, batchSize, seed: 1, instrumentation: { cadence: 'interval', intervalMs: 100 } } as never });
+    },
+    { ...net },
+  );
+  for (const at of [first, total]) {
+    await page.waitForFunction((at) => (window as unknown as { __memoryProgress: { step: number } }).__memoryProgress.step >= at, at, { timeout: 600_000, polling: 20 });
+    await page.evaluate(() => window.__rescanvasTestHost!.engine().send({ type: 'pause', runId: (window as unknown as { __memoryRun: string }).__memoryRun }));
+    await page.waitForFunction(() => (window as unknown as { __memoryProgress: { paused: boolean } }).__memoryProgress.paused);
+    counts.push(await engineWorkerTensors(page));
+    await page.evaluate(() => window.__rescanvasTestHost!.engine().send({ type: 'resume', runId: (window as unknown as { __memoryRun: string }).__memoryRun }));
+  }
+  await page.evaluate(async () => {
+    const engine = window.__rescanvasTestHost!.engine();
+    const runId = (window as unknown as { __memoryRun: string }).__memoryRun;
+    await new Promise<void>((resolve) => {
+      const unsubscribe = engine.subscribe((message) => {
+        if (message.type === 'done' && message.runId === runId) {
+          unsubscribe();
+          resolve();
+        }
+      });
+      engine.send({ type: 'stop', runId });
+    });
+  });
+  return counts;
+}
+
+/** Relative difference, with an absolute floor so values near zero compare by absolute error. */
+const relativeError = (a: number, b: number, floor: number): number => Math.abs(a - b) / Math.max(Math.abs(b), floor);
+
+const STEPS = 5;
+/** float32 on different kernels (GPU shaders, XNNPACK with threads) rounds differently; five Adam steps keep it small. */
+const LOSS_TOLERANCE = 1e-3;
+const GRADIENT_TOLERANCE = 1e-2;
+
+test.describe('training on every backend this machine can create', () => {
+  test.describe.configure({ timeout: 900_000 });
+
+  const VARIANTS = [
+    { name: 'wasm, threaded', query: '?host=memory', isolated: true },
+    { name: 'webgl (SwiftShader)', query: '?host=memory&backend=webgl', isolated: true },
+    { name: 'webgpu (SwiftShader)', query: '?host=memory&backend=webgpu', isolated: true },
+  ];
+
+  test('matches single-threaded wasm in loss and gradients, and holds its tensor count over 500 steps', async ({ browser }) => {
+    const reference = await browser.newPage();
+    await serveWithoutIsolation(reference);
+    await open(reference, '?host=memory');
+    await expect(training(reference).locator('.backend-line')).toContainText('threads off', { timeout: 60_000 });
+    const expected = new Map<string, Record<number, StepRecord>>();
+    for (const net of NETS) expected.set(net.name, await recordSteps(reference, net, STEPS));
+    await reference.close();
+
+    for (const variant of VARIANTS) {
+      const page = await browser.newPage();
+      await open(page, variant.query);
+      const backendName = variant.name.split(/[ ,]/)[0];
+      await expect(training(page).locator('.backend-line')).toContainText(`Backend: ${backendName}`, { timeout: 120_000 });
+      for (const net of NETS) {
+        const records = await recordSteps(page, net, STEPS);
+        const want = expected.get(net.name)!;
+        const common = Object.keys(records).filter((step) => step in want);
+        expect(common.length, `${variant.name}, ${net.name}: steps recorded on both backends`).toBeGreaterThanOrEqual(3);
+        common.forEach((step) => {
+          const record = records[Number(step)];
+          const where = `${variant.name}, ${net.name}, step ${step}`;
+          expect(relativeError(record.loss, want[Number(step)].loss, 1e-3), `${where}: loss ${record.loss} vs wasm ${want[Number(step)].loss}`).toBeLessThan(LOSS_TOLERANCE);
+          expect(Object.keys(record.gradNorms).sort(), where).toEqual(Object.keys(want[Number(step)].gradNorms).sort());
+          for (const [id, norm] of Object.entries(record.gradNorms)) {
+            expect(relativeError(norm, want[Number(step)].gradNorms[id], 1e-4), `${where}: gradient norm of ${id} ${norm} vs wasm ${want[Number(step)].gradNorms[id]}`).toBeLessThan(GRADIENT_TOLERANCE);
+          }
+        });
+        const [early, late] = await tensorsOverRun(page, net, 20, 500);
+        expect(late, `${variant.name}, ${net.name}: tensors after step 20 and step 500`).toBe(early);
+      }
+      await page.close();
+    }
+  });
+});

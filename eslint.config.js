@@ -16,7 +16,19 @@ const environmentBound = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'test-results/', 'playwright-report/', '.scratch/', 'bench-results/', 'assets/', '**/*.py', 'electron/types/electron.d.ts'] },
+  {
+    ignores: [
+      'node_modules/',
+      'dist/',
+      'test-results/',
+      'playwright-report/',
+      '.scratch/',
+      'bench-results/',
+      'assets/',
+      '**/*.py',
+      'electron/types/electron.d.ts',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -48,9 +60,7 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          patterns: [
-            { group: ['node:*', 'electron', 'electron/*'], message: 'The renderer has no Node: reach the outside through the Host bridge.' },
-          ],
+          patterns: [{ group: ['node:*', 'electron', 'electron/*'], message: 'The renderer has no Node: reach the outside through the Host bridge.' }],
         },
       ],
     },
@@ -60,12 +70,21 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['electron', 'electron/*', 'react', 'react-dom', '@xyflow/*', 'zustand'], message: 'node/ is plain Node shared by cli/ and electron/: no Electron or UI.' }] },
+        {
+          patterns: [
+            {
+              group: ['electron', 'electron/*', 'react', 'react-dom', '@xyflow/*', 'zustand'],
+              message: 'node/ is plain Node shared by cli/ and electron/: no Electron or UI.',
+            },
+          ],
+        },
       ],
     },
   },
   {
     files: ['**/*.{js,mjs,cjs}', 'scripts/**', 'bin/**'],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', module: 'writable', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly' } },
+    languageOptions: {
+      globals: { process: 'readonly', console: 'readonly', module: 'writable', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly' },
+    },
   },
 );

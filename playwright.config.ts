@@ -26,7 +26,15 @@ export default defineConfig({
     launchOptions: {
       executablePath: existsSync(DEBIAN_CHROMIUM) ? DEBIAN_CHROMIUM : undefined,
       // WebGPU on SwiftShader (test/e2e/backends.spec.ts); the app refuses software adapters unless a test forces one.
-      args: ['--no-sandbox', '--disable-gpu', '--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--enable-unsafe-webgpu',
+        '--use-webgpu-adapter=swiftshader',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     },
   },
   // The production build under `vite preview`: what ships, CSP included. The dev server reloaded pages

@@ -39,7 +39,10 @@ export function datasetFlags(command: Command, defaultDataset?: string): Command
     .option('--header <mode>', 'CSV: auto, yes or no')
     .option('--delimiter <name>', `CSV: ${CSV_DELIMITERS.join(', ')}`)
     .option('--normalization <mode>', `CSV: ${CSV_NORMALIZATIONS.join(', ')} (default standardize)`)
-    .option('--images <dir>', "train on a folder of PNG/JPEG images, one subfolder per class; resized to the design's Input (with --fit, the Input follows the images)")
+    .option(
+      '--images <dir>',
+      "train on a folder of PNG/JPEG images, one subfolder per class; resized to the design's Input (with --fit, the Input follows the images)",
+    )
     .option('--bad-images <mode>', 'images: refuse (default) or skip files that cannot be decoded')
     .option('--scale <mode>', 'images: unit (pixels in [0, 1], default) or standardize (per channel)');
 }
@@ -56,7 +59,23 @@ async function readCsv(path: string): Promise<{ name: string; text: string }> {
   return { name: path, text: await readFile(path, 'utf8') };
 }
 
-const DATA_KEYS = ['dataset', 'csv', 'images', 'badImages', 'scale', 'size', 'noise', 'classes', 'side', 'validation', 'dataSeed', 'labelColumn', 'header', 'delimiter', 'normalization'] as const;
+const DATA_KEYS = [
+  'dataset',
+  'csv',
+  'images',
+  'badImages',
+  'scale',
+  'size',
+  'noise',
+  'classes',
+  'side',
+  'validation',
+  'dataSeed',
+  'labelColumn',
+  'header',
+  'delimiter',
+  'normalization',
+] as const;
 
 /** Whether any dataset option was given (export writes data.npz only then). */
 export function hasDatasetFlags(flags: DatasetFlags): boolean {
@@ -67,7 +86,16 @@ async function imagesFromFlags(flags: DatasetFlags, target: DatasetTarget): Prom
   const problems: string[] = [];
   if (flags.csv) problems.push('--images and --csv name two datasets; pass one');
   if (flags.dataset && flags.dataset !== 'spirals') problems.push(`--images and --dataset ${flags.dataset} name two datasets; pass one`);
-  for (const [key, flag] of [['size', '--size'], ['noise', '--noise'], ['classes', '--classes'], ['side', '--side'], ['labelColumn', '--label-column'], ['header', '--header'], ['delimiter', '--delimiter'], ['normalization', '--normalization']] as const) {
+  for (const [key, flag] of [
+    ['size', '--size'],
+    ['noise', '--noise'],
+    ['classes', '--classes'],
+    ['side', '--side'],
+    ['labelColumn', '--label-column'],
+    ['header', '--header'],
+    ['delimiter', '--delimiter'],
+    ['normalization', '--normalization'],
+  ] as const) {
     if (flags[key] !== undefined) problems.push(`${flag} does not apply to --images`);
   }
   const badImages = flags.badImages ?? 'refuse';
@@ -75,11 +103,13 @@ async function imagesFromFlags(flags: DatasetFlags, target: DatasetTarget): Prom
   const scale = flags.scale ?? 'unit';
   if (scale !== 'unit' && scale !== 'standardize') problems.push(`--scale: "${scale}" is not unit or standardize`);
   const validation = flags.validation === undefined ? undefined : Number(flags.validation);
-  if (validation !== undefined && !(validation >= 0 && validation <= 0.9)) problems.push(`--validation: "${flags.validation}" is not a fraction between 0 and 0.9`);
+  if (validation !== undefined && !(validation >= 0 && validation <= 0.9))
+    problems.push(`--validation: "${flags.validation}" is not a fraction between 0 and 0.9`);
   const seed = flags.dataSeed === undefined ? undefined : Number(flags.dataSeed);
   if (seed !== undefined && !(Number.isInteger(seed) && seed >= 0)) problems.push(`--data-seed: "${flags.dataSeed}" is not a non-negative integer`);
   const shape = target.inputShape;
-  if (!target.fit && (shape.length !== 3 || (shape[2] !== 1 && shape[2] !== 3))) problems.push(`--images: the design's Input is [${shape.join(', ')}], not an image [height, width, 1 or 3]; pass --fit to take the images' shape`);
+  if (!target.fit && (shape.length !== 3 || (shape[2] !== 1 && shape[2] !== 3)))
+    problems.push(`--images: the design's Input is [${shape.join(', ')}], not an image [height, width, 1 or 3]; pass --fit to take the images' shape`);
   if (problems.length) throw new UsageError(problems.join('\n'));
   const { readImageFolder } = await import('./imageFolder');
   return readImageFolder(flags.images as string, {
@@ -102,7 +132,11 @@ export function designInputShape(design: Design): number[] {
 
 export async function datasetFromFlags(flags: DatasetFlags, target: DatasetTarget): Promise<DatasetSpec> {
   if (flags.images !== undefined) return imagesFromFlags(flags, target);
-  for (const [key, flag] of [['badImages', '--bad-images'], ['scale', '--scale']] as const) if (flags[key] !== undefined) throw new UsageError(`${flag} only applies to --images`);
+  for (const [key, flag] of [
+    ['badImages', '--bad-images'],
+    ['scale', '--scale'],
+  ] as const)
+    if (flags[key] !== undefined) throw new UsageError(`${flag} only applies to --images`);
   const csv = flags.csv === undefined ? undefined : await readCsv(flags.csv);
   // commander fills --dataset's default; a CSV file chooses the kind on its own.
   const result = datasetSpecFromOptions({ ...flags, dataset: csv && flags.dataset === 'spirals' ? undefined : flags.dataset, csv });

@@ -38,7 +38,8 @@ export async function readTextFile(path: string, maxBytes: number, what: string)
     throw new UsageError(`${path}: cannot read the ${what}: ${describeFsCode(error)}`);
   }
   if (read.kind === 'not-a-file') throw new UsageError(`${path}: not a file, so not ${what}`);
-  if (read.kind === 'too-large') throw new UsageError(`${path}: ${(read.bytes / 1048576).toFixed(1)} MB is larger than ${what} may be (at most ${Math.round(maxBytes / 1048576)} MB)`);
+  if (read.kind === 'too-large')
+    throw new UsageError(`${path}: ${(read.bytes / 1048576).toFixed(1)} MB is larger than ${what} may be (at most ${Math.round(maxBytes / 1048576)} MB)`);
   const decoded = decodeTextFile(read.bytes, path, what);
   if (!decoded.ok) throw new UsageError(decoded.message);
   return decoded.text;
@@ -109,7 +110,14 @@ export async function sweepStalePartials(target: string): Promise<void> {
     if (pid && Number(pid[1]) !== process.pid && alive(Number(pid[1]))) continue;
     if (pid && Number(pid[1]) === process.pid) continue;
     const path = join(folder, name);
-    if (name.endsWith('-old') && !(await stat(resolve(target)).then(() => true, () => false))) await rename(path, resolve(target)).catch(() => undefined);
+    if (
+      name.endsWith('-old') &&
+      !(await stat(resolve(target)).then(
+        () => true,
+        () => false,
+      ))
+    )
+      await rename(path, resolve(target)).catch(() => undefined);
     else await rm(path, { recursive: true, force: true }).catch(() => undefined);
   }
 }
@@ -125,7 +133,8 @@ export async function checkOutFolder(out: string): Promise<void> {
 export async function checkOutFile(out: string, example: string): Promise<void> {
   if (out.trim() === '') throw new UsageError(`--out is empty; name the file to write, e.g. --out ${example}`);
   const info = await stat(out).catch(() => null);
-  if (info?.isDirectory() || /[\\/]$/.test(out)) throw new UsageError(`--out ${out} is a folder; name the file to write in it, e.g. --out ${join(out, example)}`);
+  if (info?.isDirectory() || /[\\/]$/.test(out))
+    throw new UsageError(`--out ${out} is a folder; name the file to write in it, e.g. --out ${join(out, example)}`);
   if (info && !info.isFile()) throw new UsageError(`--out ${out} exists and is not a regular file; choose another --out`);
 }
 

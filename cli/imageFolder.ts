@@ -57,7 +57,8 @@ function effectiveChannels(img: RawImage): RawImage {
 
 async function inside(root: string, path: string): Promise<string> {
   const real = await realpath(path);
-  if (real !== root && !real.startsWith(root + sep)) throw new UsageError(`--images: ${path} leads outside ${root} (to ${real}); links out of the folder are not followed`);
+  if (real !== root && !real.startsWith(root + sep))
+    throw new UsageError(`--images: ${path} leads outside ${root} (to ${real}); links out of the folder are not followed`);
   return real;
 }
 
@@ -70,8 +71,12 @@ export async function readImageFolder(dir: string, options: ImageFolderOptions):
     const path = await inside(root, join(root, e.name));
     if ((await stat(path)).isDirectory()) classDirs.push({ name: e.name, path });
   }
-  if (classDirs.length < 2) throw new UsageError(`--images ${dir}: found ${classDirs.length} class folder${classDirs.length === 1 ? '' : 's'}; put each class's images in its own subfolder (at least 2)`);
-  if (classDirs.length > MAX_IMAGE_CLASSES) throw new UsageError(`--images ${dir}: ${classDirs.length} class folders; at most ${MAX_IMAGE_CLASSES} classes are supported`);
+  if (classDirs.length < 2)
+    throw new UsageError(
+      `--images ${dir}: found ${classDirs.length} class folder${classDirs.length === 1 ? '' : 's'}; put each class's images in its own subfolder (at least 2)`,
+    );
+  if (classDirs.length > MAX_IMAGE_CLASSES)
+    throw new UsageError(`--images ${dir}: ${classDirs.length} class folders; at most ${MAX_IMAGE_CLASSES} classes are supported`);
 
   const files: { path: string; label: number; size: number }[] = [];
   let total = 0;
@@ -86,7 +91,10 @@ export async function readImageFolder(dir: string, options: ImageFolderOptions):
         options.warn?.(`skipping ${join(dir, c.name, n)}: not a .png, .jpg or .jpeg file`);
         continue;
       }
-      if (info.size > MAX_IMAGE_FILE_BYTES) throw new UsageError(`--images: ${path} is ${(info.size / 1024 ** 2).toFixed(0)} MB; image files are read up to ${MAX_IMAGE_FILE_BYTES / 1024 ** 2} MB`);
+      if (info.size > MAX_IMAGE_FILE_BYTES)
+        throw new UsageError(
+          `--images: ${path} is ${(info.size / 1024 ** 2).toFixed(0)} MB; image files are read up to ${MAX_IMAGE_FILE_BYTES / 1024 ** 2} MB`,
+        );
       total += info.size;
       files.push({ path, label, size: info.size });
       count++;
@@ -94,7 +102,10 @@ export async function readImageFolder(dir: string, options: ImageFolderOptions):
     if (count === 0) throw new UsageError(`--images: class folder ${join(dir, c.name)} holds no PNG or JPEG images`);
   }
   if (files.length > MAX_IMAGES) throw new UsageError(`--images ${dir}: ${files.length} images; at most ${MAX_IMAGES} are read (use a sample)`);
-  if (total > MAX_IMAGE_FOLDER_BYTES) throw new UsageError(`--images ${dir}: the images take ${(total / 1024 ** 3).toFixed(1)} GB on disk; at most ${MAX_IMAGE_FOLDER_BYTES / 1024 ** 3} GB are read`);
+  if (total > MAX_IMAGE_FOLDER_BYTES)
+    throw new UsageError(
+      `--images ${dir}: the images take ${(total / 1024 ** 3).toFixed(1)} GB on disk; at most ${MAX_IMAGE_FOLDER_BYTES / 1024 ** 3} GB are read`,
+    );
 
   // --fit: the first readable image sets the size and colour; all others must match it.
   let target = options.target;
@@ -114,11 +125,16 @@ export async function readImageFolder(dir: string, options: ImageFolderOptions):
       continue;
     }
     if (!target) {
-      if (img.height > MAX_IMAGE_SIDE || img.width > MAX_IMAGE_SIDE) throw new UsageError(`--images: ${f.path} is ${img.width}×${img.height}; with --fit images may be at most ${MAX_IMAGE_SIDE} pixels a side (without --fit they are resized to the design's input)`);
+      if (img.height > MAX_IMAGE_SIDE || img.width > MAX_IMAGE_SIDE)
+        throw new UsageError(
+          `--images: ${f.path} is ${img.width}×${img.height}; with --fit images may be at most ${MAX_IMAGE_SIDE} pixels a side (without --fit they are resized to the design's input)`,
+        );
       target = [img.height, img.width, img.channels === 1 ? 1 : 3];
       first = f.path;
     } else if (options.target === null && (img.height !== target[0] || img.width !== target[1])) {
-      throw new UsageError(`--images: mixed sizes: ${first} is ${target[1]}×${target[0]} but ${f.path} is ${img.width}×${img.height}; without --fit every image is resized to the design's input`);
+      throw new UsageError(
+        `--images: mixed sizes: ${first} is ${target[1]}×${target[0]} but ${f.path} is ${img.width}×${img.height}; without --fit every image is resized to the design's input`,
+      );
     }
     const [h, w, c] = target;
     pixels ??= new Uint8Array(files.length * h * w * c);

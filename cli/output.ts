@@ -5,7 +5,11 @@ import type { ExportedFile } from '../src/export';
 import { UsageError } from './errors';
 import { checkOutFile, checkOutFolder, partialName, sweepStalePartials, trackTemporary, writeFailure } from './files';
 
-const exists = (path: string) => stat(path).then(() => true, () => false);
+const exists = (path: string) =>
+  stat(path).then(
+    () => true,
+    () => false,
+  );
 
 function checkFileName(name: string): void {
   if (!/^[A-Za-z0-9._-]+$/.test(name) || name === '.' || name === '..') throw new Error(`refusing to write unexpected file name "${name}"`);
@@ -70,7 +74,8 @@ export async function writeFilesAtomically(out: string, files: ExportedFile[], f
   const targets = files.map((f) => join(folder, f.name));
   for (const t of targets) {
     const info = await stat(t).catch(() => null);
-    if (info && !info.isFile()) throw new UsageError(`${t} exists and is not a regular file (${info.isDirectory() ? 'a folder' : 'a special file'}); choose another --out`);
+    if (info && !info.isFile())
+      throw new UsageError(`${t} exists and is not a regular file (${info.isDirectory() ? 'a folder' : 'a special file'}); choose another --out`);
   }
   if (!force) {
     const clashes = [];
@@ -104,4 +109,3 @@ export async function writeFilesAtomically(out: string, files: ExportedFile[], f
   }
   return targets;
 }
-

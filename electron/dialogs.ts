@@ -22,11 +22,21 @@ export function nativeDialogs(window: () => BrowserWindow | null, documentsDir: 
   };
   return {
     async chooseDesignToOpen() {
-      const result = await dialog.showOpenDialog(parent(), { title: 'Open design', defaultPath: documentsDir(), properties: ['openFile'], filters: DESIGN_FILTERS });
+      const result = await dialog.showOpenDialog(parent(), {
+        title: 'Open design',
+        defaultPath: documentsDir(),
+        properties: ['openFile'],
+        filters: DESIGN_FILTERS,
+      });
       return result.canceled || result.filePaths.length === 0 ? null : result.filePaths[0];
     },
     async chooseRunLogToOpen() {
-      const result = await dialog.showOpenDialog(parent(), { title: 'Open run log', defaultPath: documentsDir(), properties: ['openFile'], filters: RUN_LOG_FILTERS });
+      const result = await dialog.showOpenDialog(parent(), {
+        title: 'Open run log',
+        defaultPath: documentsDir(),
+        properties: ['openFile'],
+        filters: RUN_LOG_FILTERS,
+      });
       return result.canceled || result.filePaths.length === 0 ? null : result.filePaths[0];
     },
     async chooseDesignSavePath(suggestedName) {
@@ -39,11 +49,19 @@ export function nativeDialogs(window: () => BrowserWindow | null, documentsDir: 
       return result.canceled || !result.filePath ? null : result.filePath;
     },
     async chooseExportFile(suggestedName) {
-      const result = await dialog.showSaveDialog(parent(), { title: 'Export', defaultPath: `${documentsDir()}/${suggestedName}`, properties: ['createDirectory', 'showOverwriteConfirmation'] });
+      const result = await dialog.showSaveDialog(parent(), {
+        title: 'Export',
+        defaultPath: `${documentsDir()}/${suggestedName}`,
+        properties: ['createDirectory', 'showOverwriteConfirmation'],
+      });
       return result.canceled || !result.filePath ? null : result.filePath;
     },
     async chooseExportFolder() {
-      const result = await dialog.showOpenDialog(parent(), { title: 'Export to folder', defaultPath: documentsDir(), properties: ['openDirectory', 'createDirectory'] });
+      const result = await dialog.showOpenDialog(parent(), {
+        title: 'Export to folder',
+        defaultPath: documentsDir(),
+        properties: ['openDirectory', 'createDirectory'],
+      });
       return result.canceled || result.filePaths.length === 0 ? null : result.filePaths[0];
     },
   };

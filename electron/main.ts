@@ -44,7 +44,10 @@ const userData = (): string => app.getPath('userData');
 const ctx: HandlerContext = {
   handles: new FileHandles(),
   recovery: new RecoveryStore(join(app.getPath('userData'), 'recovery')),
-  dialogs: nativeDialogs(() => mainWindow, () => app.getPath('documents')),
+  dialogs: nativeDialogs(
+    () => mainWindow,
+    () => app.getPath('documents'),
+  ),
   document: { name: '', dirty: false },
   onDocumentState: (state) => {
     if (!mainWindow) return;
@@ -142,7 +145,10 @@ function registerIpc(): void {
 }
 
 async function createWindow(): Promise<void> {
-  const saved = fitToDisplays(await loadWindowState(userData()), screen.getAllDisplays().map((d) => d.workArea));
+  const saved = fitToDisplays(
+    await loadWindowState(userData()),
+    screen.getAllDisplays().map((d) => d.workArea),
+  );
   const window = new BrowserWindow({
     x: saved.x,
     y: saved.y,
@@ -156,7 +162,7 @@ async function createWindow(): Promise<void> {
     // Kept literal here (not built by a helper) so the security scanner can read every setting.
     webPreferences: {
       // Reviewed: the preload exposes one validated-on-the-other-side function per operation, never ipcRenderer (preload/bridge.ts).
-      preload: join(__dirname, 'preload.cjs'), /* eng-disable PRELOAD_JS_CHECK */
+      preload: join(__dirname, 'preload.cjs') /* eng-disable PRELOAD_JS_CHECK */,
       contextIsolation: true,
       sandbox: true,
       nodeIntegration: false,

@@ -62,7 +62,13 @@ export function buildMenuTemplate(ctx: MenuContext): MenuItemConstructorOptions[
         command('Save As…', 'save-as', 'CmdOrCtrl+Shift+S'),
         {
           label: 'Export',
-          submenu: [command('tf.js model…', 'export-tfjs'), command('Keras JSON…', 'export-keras'), command('Design JSON…', 'export-design'), command('PyTorch package…', 'export-pytorch'), command('ONNX model…', 'export-onnx')],
+          submenu: [
+            command('tf.js model…', 'export-tfjs'),
+            command('Keras JSON…', 'export-keras'),
+            command('Design JSON…', 'export-design'),
+            command('PyTorch package…', 'export-pytorch'),
+            command('ONNX model…', 'export-onnx'),
+          ],
         },
         { type: 'separator' },
         isMac ? { role: 'close' } : { role: 'quit', label: 'Quit', accelerator: 'Ctrl+Q' },
@@ -114,7 +120,12 @@ export function buildMenuTemplate(ctx: MenuContext): MenuItemConstructorOptions[
     {
       role: 'help',
       label: '&Help',
-      submenu: [command('Welcome', 'welcome'), command('Lessons', 'lessons'), command('Examples', 'examples'), ...(isMac ? [] : [{ type: 'separator' } as const, command(`About ${ctx.appName}`, 'about')])],
+      submenu: [
+        command('Welcome', 'welcome'),
+        command('Lessons', 'lessons'),
+        command('Examples', 'examples'),
+        ...(isMac ? [] : [{ type: 'separator' } as const, command(`About ${ctx.appName}`, 'about')]),
+      ],
     },
   );
   return template;

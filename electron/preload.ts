@@ -18,4 +18,7 @@ const enginePort = enginePortHandOver<MessagePort>(ipcRenderer, {
   handOver: (port) => window.postMessage(ENGINE_PORT, window.location.origin, [port]),
 });
 
-contextBridge.exposeInMainWorld('rescanvas', createBridge(ipcRenderer, () => enginePort.request(), placement));
+contextBridge.exposeInMainWorld(
+  'rescanvas',
+  createBridge(ipcRenderer, () => enginePort.request(), placement),
+);

@@ -47,11 +47,13 @@ export function createCloseSequence(steps: CloseSequenceSteps): CloseSequence {
       tasks = [Promise.reject(error)];
     }
     const settled = Promise.allSettled(tasks).then((results) => {
-      for (const r of results) if (r.status === 'rejected') steps.report(`Could not finish before closing: ${r.reason instanceof Error ? r.reason.message : String(r.reason)}`);
+      for (const r of results)
+        if (r.status === 'rejected') steps.report(`Could not finish before closing: ${r.reason instanceof Error ? r.reason.message : String(r.reason)}`);
       return 'settled' as const;
     });
     const timedOut = new Promise<'timeout'>((resolve) => setTimer(() => resolve('timeout'), timeoutMs));
-    if ((await Promise.race([settled, timedOut])) === 'timeout') steps.report(`Closing without waiting longer than ${timeoutMs} ms for the window state and recovery files.`);
+    if ((await Promise.race([settled, timedOut])) === 'timeout')
+      steps.report(`Closing without waiting longer than ${timeoutMs} ms for the window state and recovery files.`);
     state = 'closing';
     steps.closeWindow();
   };

@@ -142,7 +142,10 @@ export class ChangedWhileReadingError extends Error {
  * A file the user chose (a run log, a CSV, a design): measured and read through one descriptor, so
  * the size checked is the size read, and a file larger than `maxBytes` is refused without reading it.
  */
-export async function readChosenFile(path: string, maxBytes: number): Promise<{ kind: 'read'; bytes: Uint8Array } | { kind: 'too-large'; bytes: number } | { kind: 'not-a-file' }> {
+export async function readChosenFile(
+  path: string,
+  maxBytes: number,
+): Promise<{ kind: 'read'; bytes: Uint8Array } | { kind: 'too-large'; bytes: number } | { kind: 'not-a-file' }> {
   // Non-blocking, so a FIFO or device named as a file is refused instead of hanging the open.
   const handle = await fs.open(path, constants.O_RDONLY | constants.O_NONBLOCK);
   try {

@@ -13,9 +13,15 @@ export function Dialogs() {
             Deleting {plan.mergeId} cuts the path from {plan.source} to {plan.targets.map((t) => t.target).join(', ')}. Reconnect them?
           </p>
           <div className="button-row">
-            <button type="button" autoFocus onClick={() => appStore.getState().resolveReconnect(true)}>Reconnect</button>
-            <button type="button" onClick={() => appStore.getState().resolveReconnect(false)}>Delete without reconnecting</button>
-            <button type="button" onClick={() => appStore.getState().resolveReconnect(null)}>Cancel</button>
+            <button type="button" autoFocus onClick={() => appStore.getState().resolveReconnect(true)}>
+              Reconnect
+            </button>
+            <button type="button" onClick={() => appStore.getState().resolveReconnect(false)}>
+              Delete without reconnecting
+            </button>
+            <button type="button" onClick={() => appStore.getState().resolveReconnect(null)}>
+              Cancel
+            </button>
           </div>
         </div>
       </div>
@@ -28,8 +34,18 @@ export function Dialogs() {
         <div role="alertdialog" aria-modal="true" aria-label="Discard unsaved changes" className="modal">
           <p>The current design has unsaved changes. Discard them?</p>
           <div className="button-row">
-            <button type="button" onClick={() => { close(); discard(); }}>Discard changes</button>
-            <button type="button" autoFocus onClick={close}>Cancel</button>
+            <button
+              type="button"
+              onClick={() => {
+                close();
+                discard();
+              }}
+            >
+              Discard changes
+            </button>
+            <button type="button" autoFocus onClick={close}>
+              Cancel
+            </button>
           </div>
         </div>
       </div>

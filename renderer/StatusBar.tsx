@@ -7,8 +7,12 @@ export function StatusBar() {
   const valid = useValidation((s) => s.result.valid);
   return (
     <footer className="statusbar">
-      <span role="status" aria-live="polite" className={status?.tone === 'error' ? 'status-error' : undefined}>{status?.text ?? ''}</span>
-      <span className="muted">{nodes} layers · {valid ? 'valid' : 'has problems'}</span>
+      <span role="status" aria-live="polite" className={status?.tone === 'error' ? 'status-error' : undefined}>
+        {status?.text ?? ''}
+      </span>
+      <span className="muted">
+        {nodes} layers · {valid ? 'valid' : 'has problems'}
+      </span>
     </footer>
   );
 }

@@ -54,12 +54,16 @@ try {
   for (const f of files) writeFileSync(join(dir, f.name), f.data);
   const torchrun = existsSync('/usr/bin/torchrun') ? ['/usr/bin/torchrun'] : [PYTHON, '-m', 'torch.distributed.run'];
   // --redirects 1 --tee 1: Debian's torch 1.13 launcher on Python 3.11 cannot parse its own defaults.
-  const r = spawnSync(torchrun[0], [...torchrun.slice(1), '--standalone', '--nproc_per_node=2', '--redirects', '1', '--tee', '1', 'train.py', '--log', 'run.jsonl'], {
-    cwd: dir,
-    encoding: 'utf8',
-    timeout: 600_000,
-    env: { ...process.env, OMP_NUM_THREADS: '1', PYTHONUNBUFFERED: '1' },
-  });
+  const r = spawnSync(
+    torchrun[0],
+    [...torchrun.slice(1), '--standalone', '--nproc_per_node=2', '--redirects', '1', '--tee', '1', 'train.py', '--log', 'run.jsonl'],
+    {
+      cwd: dir,
+      encoding: 'utf8',
+      timeout: 600_000,
+      env: { ...process.env, OMP_NUM_THREADS: '1', PYTHONUNBUFFERED: '1' },
+    },
+  );
   if (r.status !== 0) {
     rmSync(dir, { recursive: true, force: true });
     fail(1, `torchrun exited with ${r.status ?? r.signal}:\n${`${r.stdout}\n${r.stderr}`.slice(-3000)}`);

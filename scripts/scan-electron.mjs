@@ -36,7 +36,8 @@ if (pages.length === 0) {
   const meta = /<meta\s+http-equiv="Content-Security-Policy"\s+content="([^"]*)"/i.exec(html);
   pagePolicy = meta ? decodeEntities(meta[1]) : undefined;
   if (!meta) problems.push(`${relative(root, pages[0])}: no Content-Security-Policy meta tag`);
-  else if (pagePolicy !== CONTENT_SECURITY_POLICY) problems.push(`${relative(root, pages[0])}: CSP meta tag differs from electron/security.ts CONTENT_SECURITY_POLICY`);
+  else if (pagePolicy !== CONTENT_SECURITY_POLICY)
+    problems.push(`${relative(root, pages[0])}: CSP meta tag differs from electron/security.ts CONTENT_SECURITY_POLICY`);
 }
 
 /**
@@ -67,10 +68,14 @@ for (const issue of result.issues) {
     accepted.push(`${issue.id} ${issue.file}: ${review.reason}`);
     continue;
   }
-  problems.push(`${issue.id} ${issue.file}:${issue.location.line}:${issue.location.column} (${issue.severity.name}, ${issue.confidence.name}) ${issue.description}`);
+  problems.push(
+    `${issue.id} ${issue.file}:${issue.location.line}:${issue.location.column} (${issue.severity.name}, ${issue.confidence.name}) ${issue.description}`,
+  );
 }
 if (accepted.length) console.log(`Reviewed and accepted:\n${accepted.map((a) => `  - ${a}`).join('\n')}`);
-console.log(`Electronegativity ${ELECTRON_VERSION}: ${result.atomicChecks} checks and ${result.globalChecks} global checks over ${relative(root, stage)}; report in ${relative(root, report)}`);
+console.log(
+  `Electronegativity ${ELECTRON_VERSION}: ${result.atomicChecks} checks and ${result.globalChecks} global checks over ${relative(root, stage)}; report in ${relative(root, report)}`,
+);
 if (problems.length) {
   console.error(`${problems.length} finding(s):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   process.exit(1);

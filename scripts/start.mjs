@@ -62,7 +62,9 @@ if (electron.path) {
   else if (!opener) console.log('No default browser found (no display or xdg-open); open the address above yourself.');
   else {
     const [command, ...rest] = opener;
-    spawn(command, [...rest, url], { stdio: 'ignore', detached: true }).on('error', () => console.log('Could not open a browser; open the address above yourself.')).unref();
+    spawn(command, [...rest, url], { stdio: 'ignore', detached: true })
+      .on('error', () => console.log('Could not open a browser; open the address above yourself.'))
+      .unref();
   }
   console.log('Press Ctrl+C to stop.');
 }

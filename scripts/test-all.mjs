@@ -29,7 +29,12 @@ const steps = [
   // The scan reads the built page (its CSP meta tag is written at build time), so build first; this also proves the build works.
   ['tier 4, build (web and Electron bundles)', 'npm', ['run', '--silent', 'build']],
   ...(pkg.scripts['test:security'] ? [['tier 4, Electron security scan', 'npm', ['run', '--silent', 'test:security']]] : []),
-  ['tier 5, browser tests (test/e2e)', 'npx', ['playwright', 'test', '--reporter=list,json'], { PLAYWRIGHT_JSON_OUTPUT_NAME: playwrightJson, RESCANVAS_E2E_PREBUILT: '1' }],
+  [
+    'tier 5, browser tests (test/e2e)',
+    'npx',
+    ['playwright', 'test', '--reporter=list,json'],
+    { PLAYWRIGHT_JSON_OUTPUT_NAME: playwrightJson, RESCANVAS_E2E_PREBUILT: '1' },
+  ],
 ];
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
@@ -38,7 +43,9 @@ for (const [name, command, args, env] of steps) {
   console.log(`\n▶ ${name}`);
   const started = Date.now();
   const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
-  console.log(`◀ ${name}: ${result.status === 0 ? 'ok' : `FAILED (exit ${result.status ?? result.signal})`} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  console.log(
+    `◀ ${name}: ${result.status === 0 ? 'ok' : `FAILED (exit ${result.status ?? result.signal})`} in ${((Date.now() - started) / 1000).toFixed(0)} s`,
+  );
   if (result.status !== 0) failedSteps.push(name);
 }
 

@@ -19,7 +19,10 @@ export function wasmThreadsSource(): Plugin {
       if (!THREADED_FACTORY.test(id)) return null;
       const start = code.indexOf(START);
       const end = code.indexOf(END, start);
-      if (start < 0 || end < 0) this.error(`${id}: the emscripten factory's shape changed; check wasmThreadsSource (scripts/wasmThreadsSource.ts) against this tfjs-backend-wasm version`);
+      if (start < 0 || end < 0)
+        this.error(
+          `${id}: the emscripten factory's shape changed; check wasmThreadsSource (scripts/wasmThreadsSource.ts) against this tfjs-backend-wasm version`,
+        );
       const factory = code.slice(start + 1, end);
       const after = end + END.length;
       return `${code.slice(0, after)}\nWasmBackendModuleThreadedSimd.toString = function () { return ${JSON.stringify(factory)}; };${code.slice(after)}`;

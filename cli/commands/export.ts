@@ -1,7 +1,16 @@
 import type { Command } from 'commander';
 import { stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { EXPORT_FORMATS, exportDesign, WeightsError, WeightsSidecar, weightsSidecarPaths, WEIGHTS_FORMAT, type ExportFormat, type NamedWeights } from '../../src/export';
+import {
+  EXPORT_FORMATS,
+  exportDesign,
+  WeightsError,
+  WeightsSidecar,
+  weightsSidecarPaths,
+  WEIGHTS_FORMAT,
+  type ExportFormat,
+  type NamedWeights,
+} from '../../src/export';
 import { ImportError, MAX_MODEL_JSON_BYTES } from '../../src/import';
 import { parseModelJsonText } from '../../src/import/json';
 import { readWeights, type WeightFiles } from '../../src/import/weights';
@@ -84,7 +93,8 @@ function refuseOversized(file: string, design: Design): void {
 async function runExport(file: string, options: ExportOptions): Promise<void> {
   if (!(FORMATS as readonly string[]).includes(options.format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not "${options.format}"`);
   if (options.keras3 && options.format !== 'keras') throw new UsageError('--keras3 only applies to --format keras');
-  if ((hasDatasetFlags(options) || options.config) && options.format !== 'pytorch') throw new UsageError('dataset options (--dataset, --csv, --size, …) and --config only apply to --format pytorch');
+  if ((hasDatasetFlags(options) || options.config) && options.format !== 'pytorch')
+    throw new UsageError('dataset options (--dataset, --csv, --size, …) and --config only apply to --format pytorch');
   if (options.weights && options.freshWeights) throw new UsageError('--weights and --fresh-weights contradict each other; pass one');
   await checkOutFolder(options.out);
   const design = await readDesignFile(file);
@@ -97,7 +107,9 @@ async function runExport(file: string, options: ExportOptions): Promise<void> {
     const hint = source?.sidecar ? '; the design was edited after they were saved: pass --fresh-weights to export freshly initialized weights' : '';
     throw new UsageError(`${source?.path}: ${message}${hint}`);
   };
-  const fresh = weights ? '' : ` (freshly initialized weights: ${options.freshWeights ? '--fresh-weights' : 'no --weights given and no weights file beside the design'})`;
+  const fresh = weights
+    ? ''
+    : ` (freshly initialized weights: ${options.freshWeights ? '--fresh-weights' : 'no --weights given and no weights file beside the design'})`;
   if (options.format === 'pytorch') {
     let files;
     try {
@@ -134,7 +146,9 @@ async function runExport(file: string, options: ExportOptions): Promise<void> {
 export function registerExport(program: Command): void {
   const command = program
     .command('export')
-    .description('export a design: a tf.js model (model.json + weights.bin), Keras JSON, ONNX (model.onnx, opset 17, NCHW), design JSON, or a PyTorch package (model.py, train.py for torchrun / DDP, data.py)')
+    .description(
+      'export a design: a tf.js model (model.json + weights.bin), Keras JSON, ONNX (model.onnx, opset 17, NCHW), design JSON, or a PyTorch package (model.py, train.py for torchrun / DDP, data.py)',
+    )
     .argument('<design>', 'a .rescanvas.json design file')
     .requiredOption('--format <format>', `one of ${FORMATS.join(', ')}`)
     .requiredOption('--out <dir>', 'folder to create with the exported files')

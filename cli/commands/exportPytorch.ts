@@ -1,6 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import { compileDesign, CompileError } from '../../src/compile/toTfjs';
-import { datasetForExport, exportPytorchPackage, PytorchExportError, TrainConfig, weightsFromLayers, nodeWeightsFromNamed, type ExportedFile, type NodeWeights } from '../../src/export/pytorch';
+import {
+  datasetForExport,
+  exportPytorchPackage,
+  PytorchExportError,
+  TrainConfig,
+  weightsFromLayers,
+  nodeWeightsFromNamed,
+  type ExportedFile,
+  type NodeWeights,
+} from '../../src/export/pytorch';
 import type { NamedWeights } from '../../src/export';
 import { planModel } from '../../src/export/pytorch/translate';
 import type { Design } from '../../src/graph/design';
@@ -11,14 +20,15 @@ import { datasetFromFlags, designInputShape, type DatasetFlags } from '../datase
 
 /** `rescanvas export --format pytorch`: the PyTorch package's files, from the design and the command's options. */
 
-
 async function readConfig(path: string): Promise<TrainConfig> {
   let value: unknown;
   try {
     value = JSON.parse(await readFile(path, 'utf8'));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(`${path}: ${code ? `cannot read the training settings (${code})` : `the training settings are not JSON (${(error as Error).message})`}`);
+    throw new UsageError(
+      `${path}: ${code ? `cannot read the training settings (${code})` : `the training settings are not JSON (${(error as Error).message})`}`,
+    );
   }
   const parsed = TrainConfig.safeParse(value);
   if (!parsed.success) throw new UsageError(`${path}: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'value'}: ${i.message}`).join('; ')}`);
@@ -30,7 +40,10 @@ async function loadFromFlags(flags: DatasetFlags, design: Design): Promise<Datas
   try {
     return await loadDataset(spec);
   } catch (error) {
-    if (error instanceof DatasetError) throw new UsageError(`${spec.kind === 'csv' ? `--csv ${spec.name}` : spec.kind === 'images' ? `--images ${spec.name}` : `--dataset ${spec.kind}`}: ${error.message}`);
+    if (error instanceof DatasetError)
+      throw new UsageError(
+        `${spec.kind === 'csv' ? `--csv ${spec.name}` : spec.kind === 'images' ? `--images ${spec.name}` : `--dataset ${spec.kind}`}: ${error.message}`,
+      );
     throw error;
   }
 }

@@ -28,7 +28,10 @@ export function registerImport(program: Command): void {
         if (error instanceof ImportError) throw new UsageError(error.message);
         throw error;
       }
-      const bundle = exportDesignJson(result.design, result.weights ?? undefined, { fileName: basename(options.out), source: `imported from ${basename(file)}` });
+      const bundle = exportDesignJson(result.design, result.weights ?? undefined, {
+        fileName: basename(options.out),
+        source: `imported from ${basename(file)}`,
+      });
       const written = await writeFilesAtomically(options.out, bundle.files, options.force ?? false);
       for (const w of result.warnings) console.log(`note: ${w}`);
       console.log(`wrote ${written.join(', ')} (${result.design.nodes.length} nodes${result.weights ? `, ${result.weights.size} weight arrays` : ''})`);

@@ -31,7 +31,10 @@ export function registerLesson(program: Command): void {
     .option('--list', 'list the lessons')
     .option('--quick', 'the short form (seconds instead of minutes; checks the robust part of the claim)')
     .option('--seed <n>', 'seed for the data, the initial weights and the batch order', '1')
-    .addHelpText('after', `\nExit codes: 0 the expected outcome held, ${DID_NOT_HOLD_EXIT_CODE} it did not hold, 2 bad usage, 1 internal error.\nExample: rescanvas lesson residuals-fix-it --quick --seed 2`)
+    .addHelpText(
+      'after',
+      `\nExit codes: 0 the expected outcome held, ${DID_NOT_HOLD_EXIT_CODE} it did not hold, 2 bad usage, 1 internal error.\nExample: rescanvas lesson residuals-fix-it --quick --seed 2`,
+    )
     .action(async (id: string | undefined, options: { list?: boolean; quick?: boolean; seed: string }) => {
       if (options.list) return listLessons();
       if (!id) throw new UsageError(`name a lesson (one of: ${LESSONS.map((l) => l.id).join(', ')}) or pass --list`);
@@ -53,10 +56,13 @@ export function registerLesson(program: Command): void {
           onEvent: (event) => {
             if (event.type === 'setup') event.setup.notes?.forEach((n) => console.log(`· ${n}`));
             if (event.type === 'runStart') console.log(`[${event.index + 1}/${event.count}] ${event.label}`);
-            if (event.type === 'epoch') console.log(`    epoch ${event.report.epoch}: loss ${event.report.loss.toFixed(4)}, accuracy ${(event.report.accuracy * 100).toFixed(1)}%`);
+            if (event.type === 'epoch')
+              console.log(`    epoch ${event.report.epoch}: loss ${event.report.loss.toFixed(4)}, accuracy ${(event.report.accuracy * 100).toFixed(1)}%`);
             if (event.type === 'runDone') {
               const r = event.record;
-              console.log(`    ${r.outcome.reason} after ${r.outcome.steps} step${r.outcome.steps === 1 ? '' : 's'} in ${(r.wallMs / 1000).toFixed(1)} s${r.diagnostics.length ? `; ${r.diagnostics.map((d) => d.message).join('; ')}` : ''}`);
+              console.log(
+                `    ${r.outcome.reason} after ${r.outcome.steps} step${r.outcome.steps === 1 ? '' : 's'} in ${(r.wallMs / 1000).toFixed(1)} s${r.diagnostics.length ? `; ${r.diagnostics.map((d) => d.message).join('; ')}` : ''}`,
+              );
             }
           },
         });

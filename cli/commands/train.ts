@@ -117,133 +117,152 @@ export function registerTrain(program: Command): void {
     .option('--fit', "set the design's Input shape and Output units from the dataset")
     .option('--stats-interval-ms <ms>', 'stats frame cadence in wall-time milliseconds', '100');
   // Flags left out come from the design's training preset, if it has one.
-  datasetFlags(command, 'spirals')
-    .action(async (file: string, options: TrainOptions, command: Command) => {
-      const design = await readDesignFile(file);
-      const dataset = await datasetFromFlags(options, { inputShape: designInputShape(design), fit: options.fit ?? false });
-      const optimizer = Optimizer.safeParse(options.optimizer);
-      if (!optimizer.success) throw new UsageError(`--optimizer: "${options.optimizer}" is not one of ${Optimizer.options.join(', ')}`);
-      const backend = options.backend === undefined ? undefined : BackendName.safeParse(options.backend);
-      if (backend && !backend.success) throw new UsageError(`--backend: "${options.backend}" is not one of ${BackendName.options.join(', ')}`);
-      const fromFlags: TrainSettingsInput = {
-        dataset,
-        epochs: number('epochs', options.epochs),
-        batchSize: number('batch', options.batch),
-        seed: number('seed', options.seed),
-        optimizer: { name: optimizer.data, learningRate: number('lr', options.lr) },
-        instrumentation: { cadence: 'interval', intervalMs: number('stats-interval-ms', options.statsIntervalMs) },
-        fitDesignToDataset: options.fit ?? false,
-      };
-      const explicit = explicitPresetFields(command);
-      if (design.preset) console.log(`preset from the design file: ${describePreset(design.preset)}${explicit.size ? ` (flags override ${[...explicit].join(', ')})` : ''}`);
-      const settings = TrainSettings.safeParse(withPreset(fromFlags, design.preset, explicit));
-      if (!settings.success) throw new UsageError(`invalid settings: ${describeIssues(settings.error)}`);
+  datasetFlags(command, 'spirals').action(async (file: string, options: TrainOptions, command: Command) => {
+    const design = await readDesignFile(file);
+    const dataset = await datasetFromFlags(options, { inputShape: designInputShape(design), fit: options.fit ?? false });
+    const optimizer = Optimizer.safeParse(options.optimizer);
+    if (!optimizer.success) throw new UsageError(`--optimizer: "${options.optimizer}" is not one of ${Optimizer.options.join(', ')}`);
+    const backend = options.backend === undefined ? undefined : BackendName.safeParse(options.backend);
+    if (backend && !backend.success) throw new UsageError(`--backend: "${options.backend}" is not one of ${BackendName.options.join(', ')}`);
+    const fromFlags: TrainSettingsInput = {
+      dataset,
+      epochs: number('epochs', options.epochs),
+      batchSize: number('batch', options.batch),
+      seed: number('seed', options.seed),
+      optimizer: { name: optimizer.data, learningRate: number('lr', options.lr) },
+      instrumentation: { cadence: 'interval', intervalMs: number('stats-interval-ms', options.statsIntervalMs) },
+      fitDesignToDataset: options.fit ?? false,
+    };
+    const explicit = explicitPresetFields(command);
+    if (design.preset)
+      console.log(`preset from the design file: ${describePreset(design.preset)}${explicit.size ? ` (flags override ${[...explicit].join(', ')})` : ''}`);
+    const settings = TrainSettings.safeParse(withPreset(fromFlags, design.preset, explicit));
+    if (!settings.success) throw new UsageError(`invalid settings: ${describeIssues(settings.error)}`);
 
-      const report = await selectBackend([...nodeBackendCandidates(tf), ...portableCandidates(tf)], backend?.data);
-      console.log(`backend: ${describeBackend(report)}`);
-      // The engine refuses these too, but only after loadDesign has built every weight: say so first.
-      const validation = validateDesign(design);
-      if (validation.valid) {
-        const context = { run: { batchSize: settings.data.batchSize, optimizer: settings.data.optimizer.name, evaluationBatch: 256 }, backend: report.active, machineBytes: totalmem() };
-        const problems = checkResources(design, validation.nodeShapes, context);
-        if (problems.length) throw new UsageError(problems.map((p) => p.message).join('; '));
-      }
-      const log = options.log ? new RunLogFile(options.log) : null;
-      const runId = `rescanvas-${new Date().toISOString().replace(/[-:]|\.\d+/g, '')}-${randomBytes(3).toString('hex')}`;
-      log?.write(
-        runHeaderLine({
-          format: RUN_LOG_FORMAT,
-          version: RUN_LOG_VERSION,
-          source: 'rescanvas',
-          runId,
-          designName: design.metadata.name,
-          design,
-          nodeIds: modelNodeIds(design),
-          worldSize: 1,
-          settings: { ...settings.data, dataset: loggedDataset(settings.data.dataset), backend: report.active },
-          startedAt: new Date().toISOString(),
-        }),
-      );
-      const startedAt = performance.now();
-      let step = 0;
-      let stepsPerEpoch = 0;
-      let epochs = 0;
-      let ended = false;
-      const bar = new cliProgress.SingleBar({ format: 'epoch {epoch}/{epochs} [{bar}] {percentage}% | loss {loss} | acc {acc} | {rate} steps/s', hideCursor: true }, cliProgress.Presets.shades_classic);
-      let lastFrame: StatsFrame | null = null;
-      let failure: string | null = null;
-      let barStarted = false;
-      const engine = inProcessEngine(tf, {
-        backend: report,
+    const report = await selectBackend([...nodeBackendCandidates(tf), ...portableCandidates(tf)], backend?.data);
+    console.log(`backend: ${describeBackend(report)}`);
+    // The engine refuses these too, but only after loadDesign has built every weight: say so first.
+    const validation = validateDesign(design);
+    if (validation.valid) {
+      const context = {
+        run: { batchSize: settings.data.batchSize, optimizer: settings.data.optimizer.name, evaluationBatch: 256 },
+        backend: report.active,
         machineBytes: totalmem(),
-        statsMaxInFlight: Infinity,
-        clock: { now: () => performance.now(), yieldToHost: () => new Promise((resolve) => setImmediate(resolve)) },
-      });
-      engine.link.subscribe((message: FromEngine) => {
-        switch (message.type) {
-          case 'progress':
-            if (!barStarted) {
-              bar.start(message.totalSteps, 0, { epoch: 1, epochs: message.epochs, loss: '-', acc: '-', rate: '-' });
-              barStarted = true;
-            }
-            step = message.step;
-            stepsPerEpoch = message.stepsPerEpoch;
-            bar.update(message.step, { epoch: message.epoch + 1, epochs: message.epochs, loss: message.loss.toFixed(4), acc: message.accuracy.toFixed(3), rate: message.stepsPerSecond.toFixed(0) });
-            return;
-          case 'metrics': {
-            const validation = message.validationLoss === null ? '' : `, validation loss ${message.validationLoss.toFixed(4)}, accuracy ${(message.validationAccuracy ?? 0).toFixed(3)}`;
-            bar.stop();
-            barStarted = false;
-            epochs = message.epoch;
-            log?.write(
-              epochLine({
-                epoch: message.epoch,
-                // Progress messages are throttled; every epoch runs stepsPerEpoch steps.
-                step: stepsPerEpoch ? message.epoch * stepsPerEpoch : step,
-                loss: finite(message.loss),
-                accuracy: finite(message.accuracy),
-                validationLoss: finite(message.validationLoss),
-                validationAccuracy: finite(message.validationAccuracy),
-                learningRate: finite(message.learningRate),
-                elapsedMs: performance.now() - startedAt,
-              }),
-            );
-            console.log(`epoch ${message.epoch}: loss ${message.loss.toFixed(4)}, accuracy ${message.accuracy.toFixed(3)}${validation} (${(message.durationMs / 1000).toFixed(1)} s)`);
-            return;
-          }
-          case 'statsFrame':
-            lastFrame = message.frame;
-            log?.write(statsLine(message.frame));
-            return;
-          case 'diagnostics':
-            for (const d of message.diagnostics) console.error(`${d.severity}: ${d.nodeId ? `${d.nodeId}: ` : ''}${d.message}${d.fix ? ' (rerun with --fit)' : ''}`);
-            return;
-          case 'error':
-            // The engine's memory is not to be trusted after a fatal failure: this run ends here, and says what to change.
-            failure = message.code === 'crash' ? `${message.message}; nothing was trained to the end: lower --batch or make the design smaller` : message.message;
-            return;
-          case 'done':
-            bar.stop();
-            ended = true;
-            log?.write(endLine({ reason: message.reason, step: message.steps, epoch: message.epochs, elapsedMs: performance.now() - startedAt }));
-            console.log(`done (${message.reason}) after ${message.epochs} epochs, ${message.steps} steps`);
-            return;
-          default:
-            return;
-        }
-      });
-      try {
-        await request(engine.link, { type: 'loadDesign', design });
-        engine.link.send({ type: 'start', runId, settings: settings.data });
-      } catch (error) {
-        failure = error instanceof Error ? error.message : String(error);
-      }
-      await engine.settled();
-      engine.dispose();
-      // A run the engine refused still ends its log, so a reader can tell it from one that was cut off.
-      if (!ended) log?.write(endLine({ reason: 'failed', step, epoch: epochs, elapsedMs: performance.now() - startedAt }));
-      log?.close();
-      if (failure !== null) throw new UsageError(failure);
-      if (lastFrame) console.log(`\nper-node profile at step ${(lastFrame as StatsFrame).step}:\n${depthTable(lastFrame)}`);
+      };
+      const problems = checkResources(design, validation.nodeShapes, context);
+      if (problems.length) throw new UsageError(problems.map((p) => p.message).join('; '));
+    }
+    const log = options.log ? new RunLogFile(options.log) : null;
+    const runId = `rescanvas-${new Date().toISOString().replace(/[-:]|\.\d+/g, '')}-${randomBytes(3).toString('hex')}`;
+    log?.write(
+      runHeaderLine({
+        format: RUN_LOG_FORMAT,
+        version: RUN_LOG_VERSION,
+        source: 'rescanvas',
+        runId,
+        designName: design.metadata.name,
+        design,
+        nodeIds: modelNodeIds(design),
+        worldSize: 1,
+        settings: { ...settings.data, dataset: loggedDataset(settings.data.dataset), backend: report.active },
+        startedAt: new Date().toISOString(),
+      }),
+    );
+    const startedAt = performance.now();
+    let step = 0;
+    let stepsPerEpoch = 0;
+    let epochs = 0;
+    let ended = false;
+    const bar = new cliProgress.SingleBar(
+      { format: 'epoch {epoch}/{epochs} [{bar}] {percentage}% | loss {loss} | acc {acc} | {rate} steps/s', hideCursor: true },
+      cliProgress.Presets.shades_classic,
+    );
+    let lastFrame: StatsFrame | null = null;
+    let failure: string | null = null;
+    let barStarted = false;
+    const engine = inProcessEngine(tf, {
+      backend: report,
+      machineBytes: totalmem(),
+      statsMaxInFlight: Infinity,
+      clock: { now: () => performance.now(), yieldToHost: () => new Promise((resolve) => setImmediate(resolve)) },
     });
+    engine.link.subscribe((message: FromEngine) => {
+      switch (message.type) {
+        case 'progress':
+          if (!barStarted) {
+            bar.start(message.totalSteps, 0, { epoch: 1, epochs: message.epochs, loss: '-', acc: '-', rate: '-' });
+            barStarted = true;
+          }
+          step = message.step;
+          stepsPerEpoch = message.stepsPerEpoch;
+          bar.update(message.step, {
+            epoch: message.epoch + 1,
+            epochs: message.epochs,
+            loss: message.loss.toFixed(4),
+            acc: message.accuracy.toFixed(3),
+            rate: message.stepsPerSecond.toFixed(0),
+          });
+          return;
+        case 'metrics': {
+          const validation =
+            message.validationLoss === null
+              ? ''
+              : `, validation loss ${message.validationLoss.toFixed(4)}, accuracy ${(message.validationAccuracy ?? 0).toFixed(3)}`;
+          bar.stop();
+          barStarted = false;
+          epochs = message.epoch;
+          log?.write(
+            epochLine({
+              epoch: message.epoch,
+              // Progress messages are throttled; every epoch runs stepsPerEpoch steps.
+              step: stepsPerEpoch ? message.epoch * stepsPerEpoch : step,
+              loss: finite(message.loss),
+              accuracy: finite(message.accuracy),
+              validationLoss: finite(message.validationLoss),
+              validationAccuracy: finite(message.validationAccuracy),
+              learningRate: finite(message.learningRate),
+              elapsedMs: performance.now() - startedAt,
+            }),
+          );
+          console.log(
+            `epoch ${message.epoch}: loss ${message.loss.toFixed(4)}, accuracy ${message.accuracy.toFixed(3)}${validation} (${(message.durationMs / 1000).toFixed(1)} s)`,
+          );
+          return;
+        }
+        case 'statsFrame':
+          lastFrame = message.frame;
+          log?.write(statsLine(message.frame));
+          return;
+        case 'diagnostics':
+          for (const d of message.diagnostics)
+            console.error(`${d.severity}: ${d.nodeId ? `${d.nodeId}: ` : ''}${d.message}${d.fix ? ' (rerun with --fit)' : ''}`);
+          return;
+        case 'error':
+          // The engine's memory is not to be trusted after a fatal failure: this run ends here, and says what to change.
+          failure = message.code === 'crash' ? `${message.message}; nothing was trained to the end: lower --batch or make the design smaller` : message.message;
+          return;
+        case 'done':
+          bar.stop();
+          ended = true;
+          log?.write(endLine({ reason: message.reason, step: message.steps, epoch: message.epochs, elapsedMs: performance.now() - startedAt }));
+          console.log(`done (${message.reason}) after ${message.epochs} epochs, ${message.steps} steps`);
+          return;
+        default:
+          return;
+      }
+    });
+    try {
+      await request(engine.link, { type: 'loadDesign', design });
+      engine.link.send({ type: 'start', runId, settings: settings.data });
+    } catch (error) {
+      failure = error instanceof Error ? error.message : String(error);
+    }
+    await engine.settled();
+    engine.dispose();
+    // A run the engine refused still ends its log, so a reader can tell it from one that was cut off.
+    if (!ended) log?.write(endLine({ reason: 'failed', step, epoch: epochs, elapsedMs: performance.now() - startedAt }));
+    log?.close();
+    if (failure !== null) throw new UsageError(failure);
+    if (lastFrame) console.log(`\nper-node profile at step ${(lastFrame as StatsFrame).step}:\n${depthTable(lastFrame)}`);
+  });
 }

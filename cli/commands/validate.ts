@@ -21,6 +21,8 @@ export function registerValidate(program: Command): void {
     for (const d of diagnostics) console.log(formatDiagnostic(d));
     const errors = diagnostics.filter((d) => d.severity === 'error').length;
     if (errors) throw new UsageError(`${file}: ${errors} error${errors === 1 ? '' : 's'}`);
-    console.log(`${file}: valid (${design.nodes.length} nodes, ${design.edges.length} edges${design.groups.length ? `, ${design.groups.length} repeat group${design.groups.length === 1 ? '' : 's'}` : ''})`);
+    console.log(
+      `${file}: valid (${design.nodes.length} nodes, ${design.edges.length} edges${design.groups.length ? `, ${design.groups.length} repeat group${design.groups.length === 1 ? '' : 's'}` : ''})`,
+    );
   });
 }

@@ -29,7 +29,11 @@ export const PROBE_TIMEOUT_MS = 60_000;
 function isProbeResult(message: unknown): message is { probe: NativeProbe[] } {
   if (typeof message !== 'object' || message === null || !Array.isArray((message as { probe?: unknown }).probe)) return false;
   return (message as { probe: unknown[] }).probe.every(
-    (p) => typeof p === 'object' && p !== null && ((p as NativeProbe).name === 'tensorflow-gpu' || (p as NativeProbe).name === 'tensorflow') && ((p as NativeProbe).ok === true || typeof (p as { reason?: unknown }).reason === 'string'),
+    (p) =>
+      typeof p === 'object' &&
+      p !== null &&
+      ((p as NativeProbe).name === 'tensorflow-gpu' || (p as NativeProbe).name === 'tensorflow') &&
+      ((p as NativeProbe).ok === true || typeof (p as { reason?: unknown }).reason === 'string'),
   );
 }
 

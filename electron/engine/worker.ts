@@ -17,13 +17,18 @@ import type { NativeProbe } from './placement';
 
 if (!parentPort) throw new Error('electron/engine/worker.ts runs only as a worker thread');
 const port: MessagePort = parentPort;
-const options = z.object({ backend: BackendName.optional(), probe: z.boolean().optional() }).catch({}).parse(workerData ?? {});
+const options = z
+  .object({ backend: BackendName.optional(), probe: z.boolean().optional() })
+  .catch({})
+  .parse(workerData ?? {});
 
 async function probeNativeBackends(): Promise<NativeProbe[]> {
   const probes: NativeProbe[] = [];
   for (const candidate of nodeBackendCandidates(tf)) {
     const name = candidate.name === 'tensorflow-gpu' ? 'tensorflow-gpu' : 'tensorflow';
-    const outcome = await candidate.activate().catch((error: unknown) => ({ ok: false as const, reason: error instanceof Error ? error.message : String(error) }));
+    const outcome = await candidate
+      .activate()
+      .catch((error: unknown) => ({ ok: false as const, reason: error instanceof Error ? error.message : String(error) }));
     probes.push(outcome.ok ? { name, ok: true } : { name, ok: false, reason: outcome.reason });
     // Both packages register the same 'tensorflow' backend: the first that loads is the answer.
     if (outcome.ok) break;

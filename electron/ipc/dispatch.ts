@@ -26,7 +26,13 @@ const isInvokeChannel = (channel: string): channel is InvokeChannel => Object.ha
  * payload with the channel's schema, and turns every failure into a reply instead of a throw so a
  * hostile or buggy renderer can neither crash main nor get past the schema.
  */
-export async function dispatch(handlers: Handlers, isTrusted: SenderCheck, channel: string, sender: SenderInfo | null, payload: unknown): Promise<ReplyEnvelope> {
+export async function dispatch(
+  handlers: Handlers,
+  isTrusted: SenderCheck,
+  channel: string,
+  sender: SenderInfo | null,
+  payload: unknown,
+): Promise<ReplyEnvelope> {
   if (!isInvokeChannel(channel)) return { ok: false, error: `unknown channel ${JSON.stringify(channel.slice(0, 100))}` };
   if (sender === null || !isTrusted(sender)) {
     return { ok: false, error: `request on ${channel} refused: it did not come from the app's own page` };

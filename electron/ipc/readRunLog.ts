@@ -16,7 +16,8 @@ export async function readRunLogFile(path: string, maxBytes = MAX_RUN_LOG_BYTES)
     // Measured and read through one descriptor: the size checked is the size read.
     const read = await readChosenFile(path, maxBytes);
     if (read.kind === 'not-a-file') return { status: 'error', message: `${name}: not a file` };
-    if (read.kind === 'too-large') return { status: 'error', message: `${name}: ${formatBytes(read.bytes)} is larger than a run log may be (at most ${formatBytes(maxBytes)})` };
+    if (read.kind === 'too-large')
+      return { status: 'error', message: `${name}: ${formatBytes(read.bytes)} is larger than a run log may be (at most ${formatBytes(maxBytes)})` };
     const decoded = decodeTextFile(read.bytes, name, 'a run log');
     return decoded.ok ? { status: 'opened', name, text: decoded.text } : { status: 'error', message: decoded.message };
   } catch (error) {

@@ -16,7 +16,9 @@ export function AboutDialog() {
       <div ref={dialog} role="dialog" aria-modal="true" aria-label="About ResCanvas" className="modal" onKeyDown={(e) => e.key === 'Escape' && close()}>
         <div className="modal-head">
           <h2>ResCanvas {version}</h2>
-          <button type="button" onClick={close}>Close</button>
+          <button type="button" onClick={close}>
+            Close
+          </button>
         </div>
         <p>{description}</p>
         <p className="muted">{homepage.replace(/#.*$/, '')}</p>

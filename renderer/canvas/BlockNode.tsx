@@ -13,13 +13,28 @@ function BlockNodeView({ data }: NodeProps<BlockFlowNode>) {
   return (
     <div className={`block-node${problem ? ` has-${problem.severity}` : ''}${data.inGroup ? ' in-group' : ''}`}>
       <Handle type="target" position={sides.input} aria-label={`${block.name} input`} />
-      <Handle type="target" id={SHORTCUT_HANDLE} position={sides.shortcut} isConnectable={false} className="handle-shortcut" aria-label={`${block.name} shortcut input`} />
+      <Handle
+        type="target"
+        id={SHORTCUT_HANDLE}
+        position={sides.shortcut}
+        isConnectable={false}
+        className="handle-shortcut"
+        aria-label={`${block.name} shortcut input`}
+      />
       <div className="block-node-head">
         <span className="block-node-name">{block.name}</span>
-        {badge && <span className="block-node-badge" title={`${badge.count} identical blocks share this badge`}>{badge.letter} ×{badge.count}</span>}
-        <button type="button" className="nodrag linklike" onClick={unfold} aria-label={`Unfold ${block.name}`}>Unfold</button>
+        {badge && (
+          <span className="block-node-badge" title={`${badge.count} identical blocks share this badge`}>
+            {badge.letter} ×{badge.count}
+          </span>
+        )}
+        <button type="button" className="nodrag linklike" onClick={unfold} aria-label={`Unfold ${block.name}`}>
+          Unfold
+        </button>
       </div>
-      <div className="block-node-contents" title={block.description}>{block.description}</div>
+      <div className="block-node-contents" title={block.description}>
+        {block.description}
+      </div>
       <div className="block-node-foot">
         <span>{layers.length} layers</span>
         <span className="block-node-shape">{outShape ?? '—'}</span>

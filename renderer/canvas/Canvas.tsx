@@ -1,6 +1,14 @@
 import { useCallback, useEffect, useMemo, useRef, type DragEvent } from 'react';
 import {
-  Background, BackgroundVariant, Controls, MiniMap, ReactFlow, type Connection, type EdgeChange, type NodeChange, type ReactFlowInstance,
+  Background,
+  BackgroundVariant,
+  Controls,
+  MiniMap,
+  ReactFlow,
+  type Connection,
+  type EdgeChange,
+  type NodeChange,
+  type ReactFlowInstance,
 } from '@xyflow/react';
 import { isLayerType } from '../../src/graph/catalogue';
 import { groupBoundary } from '../../src/graph/groups';
@@ -140,7 +148,10 @@ export function Canvas() {
     const next = projection.current.project(design, validation, selectedIds, selectedEdgeIds);
     // The same items keep the same array, so React Flow does not re-index 100,000 edges after a move.
     const previous = drawn.current;
-    drawn.current = { nodes: sameItems(previous.nodes, next.nodes) ? previous.nodes : next.nodes, edges: sameItems(previous.edges, next.edges) ? previous.edges : next.edges };
+    drawn.current = {
+      nodes: sameItems(previous.nodes, next.nodes) ? previous.nodes : next.nodes,
+      edges: sameItems(previous.edges, next.edges) ? previous.edges : next.edges,
+    };
     return drawn.current;
   }, [design, validation, selectedIds, selectedEdgeIds]);
   const large = nodes.length > LARGE_CANVAS;
@@ -160,18 +171,24 @@ export function Canvas() {
   const onMoveStart = useCallback(() => {
     if (wrapper.current) wrapper.current.dataset.moving = '';
   }, []);
-  const onMoveEnd = useCallback((_: unknown, viewport: { zoom: number }) => {
-    if (wrapper.current) delete wrapper.current.dataset.moving;
-    setFace(viewport.zoom);
-  }, [setFace]);
+  const onMoveEnd = useCallback(
+    (_: unknown, viewport: { zoom: number }) => {
+      if (wrapper.current) delete wrapper.current.dataset.moving;
+      setFace(viewport.zoom);
+    },
+    [setFace],
+  );
 
-  const onInit = useCallback((flow: ReactFlowInstance<FlowNode, FlowEdge>) => {
-    registerCanvas(flow, wrapper.current);
-    setFace(flow.getZoom());
-    const opened = appStore.getState().design;
-    if (isHuge(opened)) showStart(opened);
-    else if (opened.nodes.length) void flow.fitView({ padding: 0.15 });
-  }, [setFace]);
+  const onInit = useCallback(
+    (flow: ReactFlowInstance<FlowNode, FlowEdge>) => {
+      registerCanvas(flow, wrapper.current);
+      setFace(flow.getZoom());
+      const opened = appStore.getState().design;
+      if (isHuge(opened)) showStart(opened);
+      else if (opened.nodes.length) void flow.fitView({ padding: 0.15 });
+    },
+    [setFace],
+  );
   useEffect(() => () => registerCanvas(null, null), []);
 
   useEffect(() => {
@@ -183,7 +200,9 @@ export function Canvas() {
       centreOn(node.position);
       appStore.getState().select([group ? group.id : node.id]);
       // Move keyboard focus to the node so the next key acts on it.
-      requestAnimationFrame(() => wrapper.current?.querySelector<HTMLElement>(`.react-flow__node[data-id="${CSS.escape(group ? group.id : node.id)}"]`)?.focus());
+      requestAnimationFrame(() =>
+        wrapper.current?.querySelector<HTMLElement>(`.react-flow__node[data-id="${CSS.escape(group ? group.id : node.id)}"]`)?.focus(),
+      );
     }
   }, [focusRequest]);
 

@@ -22,10 +22,16 @@ function GroupNodeView({ id, data }: NodeProps<GroupFlowNode>) {
         <span className="group-node-title">{group.name ?? group.id}</span>
         <span className="group-node-repeat">×{group.repeat}</span>
       </div>
-      <div className="group-node-contents" title={contents}>{contents}</div>
+      <div className="group-node-contents" title={contents}>
+        {contents}
+      </div>
       <div className="group-node-foot">
-        <span>{inShape ?? '—'} → {outShape ?? '—'}</span>
-        <button type="button" className="nodrag linklike" onClick={expand} aria-label={`Expand ${group.name ?? group.id}`}>Expand</button>
+        <span>
+          {inShape ?? '—'} → {outShape ?? '—'}
+        </span>
+        <button type="button" className="nodrag linklike" onClick={expand} aria-label={`Expand ${group.name ?? group.id}`}>
+          Expand
+        </button>
       </div>
       {problem && (
         <span id={`problem-${id}`} className="layer-node-problem" title={problem.message}>
@@ -48,7 +54,9 @@ function GroupFrameView({ data }: NodeProps<GroupFrameFlowNode>) {
       <div className="group-frame-head">
         <span className="group-node-title">{group.name ?? group.id}</span>
         <span className="group-node-repeat">×{group.repeat}</span>
-        <button type="button" className="nodrag linklike" onClick={collapse} aria-label={`Collapse ${group.name ?? group.id}`}>Collapse</button>
+        <button type="button" className="nodrag linklike" onClick={collapse} aria-label={`Collapse ${group.name ?? group.id}`}>
+          Collapse
+        </button>
       </div>
     </div>
   );

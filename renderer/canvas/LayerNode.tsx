@@ -23,12 +23,24 @@ function LayerNodeView({ id, data }: NodeProps<LayerFlowNode>) {
     if (block) void foldAndLayout([block], true);
   }, [block]);
   return (
-    <div className={`layer-node kind-${kind.category.replace(/\W+/g, '-').toLowerCase()}${problem ? ` has-${problem.severity}` : ''}${data.inGroup ? ' in-group' : ''}`}>
+    <div
+      className={`layer-node kind-${kind.category.replace(/\W+/g, '-').toLowerCase()}${problem ? ` has-${problem.severity}` : ''}${data.inGroup ? ' in-group' : ''}`}
+    >
       {kind.inputs.max > 0 && <Handle type="target" position={sides.input} className={multi ? 'handle-multi' : undefined} aria-label={`${node.id} input`} />}
       <div className="layer-node-head">
         <span className="layer-node-type">{node.type}</span>
         <span className="layer-node-name">{node.name ?? node.id}</span>
-        {block && <button type="button" className="nodrag linklike layer-node-fold" onClick={fold} aria-label={`Fold block ${block}`} title="Fold this residual block into one node">Fold</button>}
+        {block && (
+          <button
+            type="button"
+            className="nodrag linklike layer-node-fold"
+            onClick={fold}
+            aria-label={`Fold block ${block}`}
+            title="Fold this residual block into one node"
+          >
+            Fold
+          </button>
+        )}
       </div>
       <div className="layer-node-body">
         <span className="layer-node-summary">{summary}</span>

@@ -29,11 +29,15 @@ function ShapeEdgeView({ id, sourceX, sourceY, targetX, targetY, sourcePosition,
     : getBezierPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition });
   return (
     <>
-    <BaseEdge id={id} path={path} markerEnd={markerEnd} className={`${data?.skip ? 'edge-skip' : ''}${selected ? ' edge-selected' : ''}`} />
-    {/* The shape label is plain SVG text on a halo of the canvas colour: React Flow's own label measures
+      <BaseEdge id={id} path={path} markerEnd={markerEnd} className={`${data?.skip ? 'edge-skip' : ''}${selected ? ' edge-selected' : ''}`} />
+      {/* The shape label is plain SVG text on a halo of the canvas colour: React Flow's own label measures
         itself with getBBox on mount, which cost seconds when thousands of edges appeared at once. */}
-    {label && <text x={labelX} y={labelY} className="react-flow__edge-text edge-shape-label" textAnchor="middle" dominantBaseline="central">{label}</text>}
-    <OverlayEdge edgeId={id} path={path} />
+      {label && (
+        <text x={labelX} y={labelY} className="react-flow__edge-text edge-shape-label" textAnchor="middle" dominantBaseline="central">
+          {label}
+        </text>
+      )}
+      <OverlayEdge edgeId={id} path={path} />
     </>
   );
 }

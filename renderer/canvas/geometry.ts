@@ -22,10 +22,14 @@ export function sidesFor(direction: Direction): { input: Position; output: Posit
 
 function handleAt(size: { width: number; height: number }, position: Position, along = 0.5): { x: number; y: number } {
   switch (position) {
-    case Position.Top: return { x: size.width * along - HANDLE / 2, y: -HANDLE / 2 };
-    case Position.Bottom: return { x: size.width * along - HANDLE / 2, y: size.height - HANDLE / 2 };
-    case Position.Left: return { x: -HANDLE / 2, y: size.height * along - HANDLE / 2 };
-    case Position.Right: return { x: size.width - HANDLE / 2, y: size.height * along - HANDLE / 2 };
+    case Position.Top:
+      return { x: size.width * along - HANDLE / 2, y: -HANDLE / 2 };
+    case Position.Bottom:
+      return { x: size.width * along - HANDLE / 2, y: size.height - HANDLE / 2 };
+    case Position.Left:
+      return { x: -HANDLE / 2, y: size.height * along - HANDLE / 2 };
+    case Position.Right:
+      return { x: size.width - HANDLE / 2, y: size.height * along - HANDLE / 2 };
   }
 }
 
@@ -33,11 +37,18 @@ function handleAt(size: { width: number; height: number }, position: Position, a
  * The handles of a node in the given direction of flow; a folded block also gets a second input on
  * its side (`shortcut`), listed after the main input so edges without a handle id keep using that one.
  */
-export function handlesFor(size: { width: number; height: number }, hasInput: boolean, hasOutput: boolean, direction: Direction = 'down', shortcut = false): NodeHandle[] {
+export function handlesFor(
+  size: { width: number; height: number },
+  hasInput: boolean,
+  hasOutput: boolean,
+  direction: Direction = 'down',
+  shortcut = false,
+): NodeHandle[] {
   const sides = sidesFor(direction);
   const handles: NodeHandle[] = [];
   if (hasInput) handles.push({ id: null, type: 'target', position: sides.input, ...handleAt(size, sides.input), width: HANDLE, height: HANDLE });
-  if (shortcut) handles.push({ id: SHORTCUT_HANDLE, type: 'target', position: sides.shortcut, ...handleAt(size, sides.shortcut, 0.7), width: HANDLE, height: HANDLE });
+  if (shortcut)
+    handles.push({ id: SHORTCUT_HANDLE, type: 'target', position: sides.shortcut, ...handleAt(size, sides.shortcut, 0.7), width: HANDLE, height: HANDLE });
   if (hasOutput) handles.push({ id: null, type: 'source', position: sides.output, ...handleAt(size, sides.output), width: HANDLE, height: HANDLE });
   return handles;
 }

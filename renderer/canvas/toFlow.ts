@@ -16,12 +16,20 @@ const FRAME_HEADER = 32;
  * edge whose inputs did not change, so React Flow and the memoised node components skip them.
  */
 export class FlowProjection {
-  private layerCache = new Map<string, { node: DesignNode; selected: boolean; facts: unknown; inGroup: boolean; mergesBlock: string | null; direction: Direction; flow: FlowNode }>();
+  private layerCache = new Map<
+    string,
+    { node: DesignNode; selected: boolean; facts: unknown; inGroup: boolean; mergesBlock: string | null; direction: Direction; flow: FlowNode }
+  >();
   private blockCache = new Map<string, { key: string; flow: FlowNode }>();
   private groupCache = new Map<string, { key: string; flow: FlowNode }>();
   private edgeCache = new Map<string, { key: string; flow: FlowEdge }>();
 
-  project(design: Design, validation: ValidationState, selected: ReadonlySet<string>, selectedEdges: ReadonlySet<string>): { nodes: FlowNode[]; edges: FlowEdge[] } {
+  project(
+    design: Design,
+    validation: ValidationState,
+    selected: ReadonlySet<string>,
+    selectedEdges: ReadonlySet<string>,
+  ): { nodes: FlowNode[]; edges: FlowEdge[] } {
     const nodes: FlowNode[] = [];
     const direction: Direction = design.view?.direction ?? 'down';
     const hiddenBy = new Map<string, RepeatGroup>();
@@ -57,7 +65,15 @@ export class FlowProjection {
       const inGroup = memberOf.has(n.id);
       const mergesBlock = mergeOf.get(n.id) ?? null;
       const cached = this.layerCache.get(n.id);
-      if (cached && cached.node === n && cached.selected === isSelected && cached.facts === facts && cached.inGroup === inGroup && cached.mergesBlock === mergesBlock && cached.direction === direction) {
+      if (
+        cached &&
+        cached.node === n &&
+        cached.selected === isSelected &&
+        cached.facts === facts &&
+        cached.inGroup === inGroup &&
+        cached.mergesBlock === mergesBlock &&
+        cached.direction === direction
+      ) {
         nodes.push(cached.flow);
         continue;
       }
@@ -99,7 +115,7 @@ export class FlowProjection {
     // Edges that end up between the same two drawn nodes are drawn once, except that a folded block's
     // shortcut keeps its own edge: the fork's two ways into the block (branch and shortcut) both show.
     const drawnPairs = new Set<string>();
-    const along = (p: { x: number; y: number } | undefined): number => (direction === 'right' ? p?.x ?? 0 : p?.y ?? 0);
+    const along = (p: { x: number; y: number } | undefined): number => (direction === 'right' ? (p?.x ?? 0) : (p?.y ?? 0));
     const span = direction === 'right' ? LAYER_SIZE.width * 2.5 : LAYER_SIZE.height * 2.5;
     for (const e of design.edges) {
       const source = endpoint(e.source);
@@ -115,7 +131,12 @@ export class FlowProjection {
       const targetType = byId.get(e.target)?.type;
       // A drawn edge bows aside when it skips layers into a merge; positions inside folded or collapsed
       // blocks say nothing about the drawn edge, so only edges between drawn layers are measured.
-      const skip = intoBlock || (target === e.target && source === e.source && (targetType === 'Add' || targetType === 'Concatenate') && Math.abs(along(byId.get(e.target)?.position) - along(byId.get(e.source)?.position)) > span);
+      const skip =
+        intoBlock ||
+        (target === e.target &&
+          source === e.source &&
+          (targetType === 'Add' || targetType === 'Concatenate') &&
+          Math.abs(along(byId.get(e.target)?.position) - along(byId.get(e.source)?.position)) > span);
       const isSelected = selectedEdges.has(e.id);
       const key = `${source}|${target}|${label}|${skip}|${intoBlock}|${isSelected}`;
       seenEdges.add(e.id);
@@ -125,7 +146,13 @@ export class FlowProjection {
         continue;
       }
       const flow: FlowEdge = {
-        id: e.id, source, target, type: 'shape', label, data: intoBlock ? { skip, intoBlock } : { skip }, selected: isSelected,
+        id: e.id,
+        source,
+        target,
+        type: 'shape',
+        label,
+        data: intoBlock ? { skip, intoBlock } : { skip },
+        selected: isSelected,
         ariaLabel: `${source} to ${target}${intoBlock ? ' (shortcut)' : ''}${label ? ` ${label}` : ''}`,
         ...(intoBlock ? { targetHandle: SHORTCUT_HANDLE } : {}),
       };
@@ -136,13 +163,34 @@ export class FlowProjection {
     return { nodes, edges };
   }
 
-  private blockNode(b: ResidualBlock, byId: Map<string, DesignNode>, validation: ValidationState, isSelected: boolean, badge: BlockNodeData['badge'], inGroup: boolean, direction: Direction): FlowNode {
+  private blockNode(
+    b: ResidualBlock,
+    byId: Map<string, DesignNode>,
+    validation: ValidationState,
+    isSelected: boolean,
+    badge: BlockNodeData['badge'],
+    inGroup: boolean,
+    direction: Direction,
+  ): FlowNode {
     const members = b.members.map((id) => byId.get(id)).filter((n): n is DesignNode => !!n);
     const position = { x: Math.min(...members.map((n) => n.position.x)), y: Math.min(...members.map((n) => n.position.y)) };
     const outShape = validation.facts.get(b.exit)?.shape ?? null;
     const problemNode = members.find((n) => validation.facts.get(n.id)?.problem);
-    const problem = problemNode ? validation.facts.get(problemNode.id)?.problem ?? null : null;
-    const key = JSON.stringify([b.signature, b.members, b.name, position, outShape, problem?.message, isSelected, badge, inGroup, b.shortcutEdge, b.branchEdge, direction]);
+    const problem = problemNode ? (validation.facts.get(problemNode.id)?.problem ?? null) : null;
+    const key = JSON.stringify([
+      b.signature,
+      b.members,
+      b.name,
+      position,
+      outShape,
+      problem?.message,
+      isSelected,
+      badge,
+      inGroup,
+      b.shortcutEdge,
+      b.branchEdge,
+      direction,
+    ]);
     const cached = this.blockCache.get(b.id);
     if (cached && cached.key === key) return cached.flow;
     const data: BlockNodeData = {
@@ -156,8 +204,15 @@ export class FlowProjection {
     };
     const id = blockNodeId(b.id);
     const flow: FlowNode = {
-      id, type: 'block', position, data, selected: isSelected, ...BLOCK_SIZE, measured: BLOCK_SIZE,
-      handles: handlesFor(BLOCK_SIZE, true, true, direction, true), ariaLabel: `Block ${b.name}`,
+      id,
+      type: 'block',
+      position,
+      data,
+      selected: isSelected,
+      ...BLOCK_SIZE,
+      measured: BLOCK_SIZE,
+      handles: handlesFor(BLOCK_SIZE, true, true, direction, true),
+      ariaLabel: `Block ${b.name}`,
       domAttributes: problem ? { 'aria-invalid': problem.severity === 'error' ? true : undefined, 'aria-describedby': `problem-${b.id}` } : undefined,
     };
     this.blockCache.set(b.id, { key, flow });
@@ -173,26 +228,56 @@ export class FlowProjection {
     const shapes = members.map((n) => validation.facts.get(n.id)?.shape ?? null);
     const problemNode = members.find((n) => validation.facts.get(n.id)?.problem?.severity === 'error');
     const groupProblem = validation.result.diagnostics.find((d) => d.groupId === g.id);
-    const problem = groupProblem ?? (problemNode ? validation.facts.get(problemNode.id)?.problem ?? null : null);
+    const problem = groupProblem ?? (problemNode ? (validation.facts.get(problemNode.id)?.problem ?? null) : null);
     const contents = members.map((n) => n.type).join(' → ');
     const firstShape = shapes.find((s) => s) ?? null;
     const lastShape = [...shapes].reverse().find((s) => s) ?? null;
     const position = g.collapsed ? { x: minX, y: minY } : { x: minX - FRAME_PADDING, y: minY - FRAME_PADDING - FRAME_HEADER };
     const size = g.collapsed
       ? GROUP_SIZE
-      : { width: Math.max(...xs) - minX + LAYER_SIZE.width + 2 * FRAME_PADDING, height: Math.max(...ys) - minY + LAYER_SIZE.height + 2 * FRAME_PADDING + FRAME_HEADER };
+      : {
+          width: Math.max(...xs) - minX + LAYER_SIZE.width + 2 * FRAME_PADDING,
+          height: Math.max(...ys) - minY + LAYER_SIZE.height + 2 * FRAME_PADDING + FRAME_HEADER,
+        };
     const key = JSON.stringify([g, position, size, contents, firstShape, lastShape, problem?.message, isSelected, direction]);
     const cached = this.groupCache.get(g.id);
     if (cached && cached.key === key) return cached.flow;
-    const data: GroupNodeData = { group: g, contents, inShape: firstShape, outShape: lastShape, problem: problem ? { message: problem.message, severity: problem.severity } : null, direction };
+    const data: GroupNodeData = {
+      group: g,
+      contents,
+      inShape: firstShape,
+      outShape: lastShape,
+      problem: problem ? { message: problem.message, severity: problem.severity } : null,
+      direction,
+    };
     const label = `Repeat ${g.name ?? g.id} ×${g.repeat}`;
     const flow: FlowNode = g.collapsed
       ? {
-          id: g.id, type: 'group', position, data, selected: isSelected, ...size, measured: size,
-          handles: handlesFor(size, true, true, direction), ariaLabel: label,
+          id: g.id,
+          type: 'group',
+          position,
+          data,
+          selected: isSelected,
+          ...size,
+          measured: size,
+          handles: handlesFor(size, true, true, direction),
+          ariaLabel: label,
           domAttributes: problem ? { 'aria-invalid': problem.severity === 'error' ? true : undefined, 'aria-describedby': `problem-${g.id}` } : undefined,
         }
-      : { id: g.id, type: 'groupFrame', position, data, selected: isSelected, ...size, measured: size, handles: [], draggable: false, selectable: false, zIndex: -1, ariaLabel: `${label} (expanded)` };
+      : {
+          id: g.id,
+          type: 'groupFrame',
+          position,
+          data,
+          selected: isSelected,
+          ...size,
+          measured: size,
+          handles: [],
+          draggable: false,
+          selectable: false,
+          zIndex: -1,
+          ariaLabel: `${label} (expanded)`,
+        };
     this.groupCache.set(g.id, { key, flow });
     return flow;
   }

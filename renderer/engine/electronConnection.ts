@@ -75,12 +75,10 @@ export class ElectronEngineConnection implements EngineConnection {
         // Requests waiting on the dead engine end with it.
         this.messages.emit({ v: PROTOCOL_VERSION, type: 'error', code: 'crash', message: s.message });
         this.setStatus({ state: 'crashed', message: s.message, restarting: s.restarting });
-      }
-      else if (s.event === 'restarted') {
+      } else if (s.event === 'restarted') {
         this.setStatus({ state: 'starting' });
         this.port?.postMessage({ v: PROTOCOL_VERSION, type: 'hello' });
-      }
-      else if (s.event === 'rejected') this.messages.emit({ v: PROTOCOL_VERSION, type: 'error', code: 'bad-message', message: s.message });
+      } else if (s.event === 'rejected') this.messages.emit({ v: PROTOCOL_VERSION, type: 'error', code: 'bad-message', message: s.message });
       return;
     }
     const parsed = parseIncoming(wrapper.kind === 'engine' ? wrapper.message : raw);

@@ -23,7 +23,8 @@ export async function probeWebGpu(scope: { navigator: Navigator }): Promise<GpuP
   }
   if (!adapter) return { available: false, reason: 'WebGPU found no usable GPU adapter (none present, or disabled or blocklisted by the browser)' };
   const info = adapter.info ?? {};
-  const device = [info.vendor, info.architecture, info.device, info.description].filter((part) => part !== undefined && part !== '').join(' ') || 'unnamed adapter';
+  const device =
+    [info.vendor, info.architecture, info.device, info.description].filter((part) => part !== undefined && part !== '').join(' ') || 'unnamed adapter';
   const software = info.isFallbackAdapter === true || adapter.isFallbackAdapter === true || SOFTWARE_RENDERER.test(device);
   return { available: true, device, software };
 }

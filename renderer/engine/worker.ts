@@ -74,7 +74,11 @@ async function main(): Promise<void> {
   const chosen = await selectBackend(
     browserCandidates(tf, environment, {
       wasmThreads,
-      wasmPaths: { 'tfjs-backend-wasm.wasm': wasmPlainUrl, 'tfjs-backend-wasm-simd.wasm': wasmSimdUrl, 'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedUrl },
+      wasmPaths: {
+        'tfjs-backend-wasm.wasm': wasmPlainUrl,
+        'tfjs-backend-wasm-simd.wasm': wasmSimdUrl,
+        'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedUrl,
+      },
       // A user who names a GPU backend gets it even when it is only a software renderer.
       allowSoftwareGpu: forced !== undefined,
     }),
@@ -93,5 +97,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  post({ v: PROTOCOL_VERSION, type: 'error', code: 'crash', message: `the training engine could not start: ${error instanceof Error ? error.message : String(error)}` });
+  post({
+    v: PROTOCOL_VERSION,
+    type: 'error',
+    code: 'crash',
+    message: `the training engine could not start: ${error instanceof Error ? error.message : String(error)}`,
+  });
 });

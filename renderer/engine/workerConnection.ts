@@ -35,7 +35,13 @@ export class WorkerEngineConnection implements EngineConnection {
 
   send(message: ToEngineInput): void {
     if (!this.worker) {
-      this.messages.emit({ v: PROTOCOL_VERSION, type: 'error', code: 'crash', message: 'the training engine is not running; press Restart engine', inReplyTo: message.type });
+      this.messages.emit({
+        v: PROTOCOL_VERSION,
+        type: 'error',
+        code: 'crash',
+        message: 'the training engine is not running; press Restart engine',
+        inReplyTo: message.type,
+      });
       return;
     }
     this.worker.postMessage({ v: PROTOCOL_VERSION, ...message });
@@ -102,7 +108,8 @@ export class WorkerEngineConnection implements EngineConnection {
     // The handshake, answered once the worker has chosen its backend (it queues what comes before).
     worker.postMessage({ v: PROTOCOL_VERSION, type: 'hello' });
     worker.onmessageerror = () => {
-      if (this.worker === worker) this.messages.emit({ v: PROTOCOL_VERSION, type: 'error', code: 'bad-message', message: 'a message from the training worker could not be read' });
+      if (this.worker === worker)
+        this.messages.emit({ v: PROTOCOL_VERSION, type: 'error', code: 'bad-message', message: 'a message from the training worker could not be read' });
     };
   }
 

@@ -35,7 +35,12 @@ export function parseWorkerName(name: string): { ok: true; options: WorkerOption
     return { ok: false, error: 'the engine worker was started with unreadable options' };
   }
   const parsed = WorkerOptions.safeParse(raw);
-  return parsed.success ? { ok: true, options: parsed.data } : { ok: false, error: `the engine worker was started with invalid options: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'options'}: ${i.message}`).join('; ')}` };
+  return parsed.success
+    ? { ok: true, options: parsed.data }
+    : {
+        ok: false,
+        error: `the engine worker was started with invalid options: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'options'}: ${i.message}`).join('; ')}`,
+      };
 }
 
 /**

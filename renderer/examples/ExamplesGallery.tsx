@@ -28,7 +28,9 @@ export function ExamplesGallery() {
       <div ref={dialog} role="dialog" aria-modal="true" aria-label="Examples" className="modal examples" onKeyDown={(e) => e.key === 'Escape' && close()}>
         <div className="modal-head">
           <h2>Examples</h2>
-          <button type="button" onClick={close}>Close</button>
+          <button type="button" onClick={close}>
+            Close
+          </button>
         </div>
         {list.length === 0 && <p>No examples are bundled in this build.</p>}
         <ul className="example-list">
@@ -39,9 +41,12 @@ export function ExamplesGallery() {
                 <>
                   <p>{entry.design.metadata.description}</p>
                   <p className="muted">
-                    {entry.design.nodes.length} layers{entry.design.groups.length ? `, ${entry.design.groups.length} repeat block${entry.design.groups.length > 1 ? 's' : ''}` : ''}
+                    {entry.design.nodes.length} layers
+                    {entry.design.groups.length ? `, ${entry.design.groups.length} repeat block${entry.design.groups.length > 1 ? 's' : ''}` : ''}
                   </p>
-                  <button type="button" onClick={() => openExample(entry)} aria-label={`Open example ${entry.design.metadata.name}`}>Open</button>
+                  <button type="button" onClick={() => openExample(entry)} aria-label={`Open example ${entry.design.metadata.name}`}>
+                    Open
+                  </button>
                 </>
               ) : (
                 <p className="error">{entry.error}</p>

@@ -51,13 +51,17 @@ export async function exportModel(format: ExportFormat, design: Design = appStor
  * last run's model of this very design (the rule Export ▸ PyTorch follows). When those weights do not
  * fit (the run fitted Input and Output to its dataset), the export says so and carries fresh weights.
  */
-export async function exportModelWithTrainedWeights(format: Exclude<ExportFormat, 'design'>, design: Design = appStore.getState().design): Promise<ExportOutcome> {
+export async function exportModelWithTrainedWeights(
+  format: Exclude<ExportFormat, 'design'>,
+  design: Design = appStore.getState().design,
+): Promise<ExportOutcome> {
   const [{ lastRun }, { requestEngineWeights }, { getEngine }] = await Promise.all([import('./pytorchExport'), import('./engineWeights'), import('../engine')]);
   const { run, engineHoldsIt } = lastRun(design);
   const weights = engineHoldsIt && run && !run.settings.fitDesignToDataset ? await requestEngineWeights(getEngine()) : null;
   if (!weights) return exportModel(format, design);
   const trained = await exportModel(format, design, weights);
-  if (trained.ok || !/do not fit|weight "/.test(trained.message)) return trained.ok ? { ok: true, message: `${trained.message}, with the trained weights` } : trained;
+  if (trained.ok || !/do not fit|weight "/.test(trained.message))
+    return trained.ok ? { ok: true, message: `${trained.message}, with the trained weights` } : trained;
   const fresh = await exportModel(format, design);
   return fresh.ok ? { ok: true, message: `The trained weights no longer fit the design; ${fresh.message}` } : fresh;
 }

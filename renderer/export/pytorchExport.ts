@@ -89,7 +89,10 @@ export async function buildPytorchBundle(design: DesignCore, sources: PytorchSou
   const weights = sources.weights ? nodeWeightsFromNamed(sources.weights) : undefined;
   let files;
   try {
-    files = exportPytorchPackage(exported, weights, { config: run ? trainConfigFrom(run, notes) : undefined, dataset: dataset ? datasetForExport(dataset) : undefined }).files;
+    files = exportPytorchPackage(exported, weights, {
+      config: run ? trainConfigFrom(run, notes) : undefined,
+      dataset: dataset ? datasetForExport(dataset) : undefined,
+    }).files;
   } catch (error) {
     if (error instanceof PytorchExportError) throw new Error(error.problems.join('; '));
     throw error;
@@ -118,7 +121,10 @@ export async function exportPytorch(design: DesignCore = appStore.getState().des
     const weights = engineHoldsIt ? await requestEngineWeights(engine()) : null;
     built = await buildPytorchBundle(design, { run, weights });
   } catch (error) {
-    return { ok: false, message: `Could not export PyTorch package: ${(error instanceof Error ? error.message : String(error)).split('\n').slice(0, 4).join('; ')}` };
+    return {
+      ok: false,
+      message: `Could not export PyTorch package: ${(error instanceof Error ? error.message : String(error)).split('\n').slice(0, 4).join('; ')}`,
+    };
   }
   const result = await getHost().exportFiles(built.bundle);
   if (result.status === 'cancelled') return { ok: true, message: 'PyTorch package export cancelled' };

@@ -87,7 +87,10 @@ export async function saveFile(saveAs = false): Promise<void> {
 export async function exportDesignJson(): Promise<void> {
   const { design, fileName } = appStore.getState();
   const base = fileName.replace(/\.rescanvas\.json$|\.json$/i, '') || 'design';
-  const result = await getHost().exportFiles({ suggestedName: `${base}.rescanvas.json`, files: [{ name: `${base}.rescanvas.json`, data: serializeDesign(design) }] });
+  const result = await getHost().exportFiles({
+    suggestedName: `${base}.rescanvas.json`,
+    files: [{ name: `${base}.rescanvas.json`, data: serializeDesign(design) }],
+  });
   if (result.status === 'saved') say(`Exported ${result.file.name}`);
   else if (result.status === 'error') say(`Could not export: ${result.message}`, 'error');
 }

@@ -4,7 +4,16 @@
  * clear error instead of a malformed design in the store.
  */
 import { z } from 'zod';
-import { describeZodError, INVOKE_CHANNELS, MenuCommand, OpenResult, ReplyEnvelope, type InvokeChannel, type InvokeReply, type RescanvasBridge } from '../../src/protocol/ipc';
+import {
+  describeZodError,
+  INVOKE_CHANNELS,
+  MenuCommand,
+  OpenResult,
+  ReplyEnvelope,
+  type InvokeChannel,
+  type InvokeReply,
+  type RescanvasBridge,
+} from '../../src/protocol/ipc';
 import type { ExportBundle, Host, OpenResult as HostOpenResult, RecoveryEntry, RunLogResult, SaveResult } from './host';
 import type { Design } from '../../src/graph/design';
 import type { EngineConnection } from '../engine/connection';
@@ -98,7 +107,10 @@ export class ElectronHost implements Host {
   }
 
   /** Open/save/export report failures as results, the way the UI already shows them. */
-  private async resultOf<C extends 'design:open' | 'runlog:open' | 'design:save' | 'design:export'>(channel: C, send: () => Promise<unknown>): Promise<InvokeReply<C>> {
+  private async resultOf<C extends 'design:open' | 'runlog:open' | 'design:save' | 'design:export'>(
+    channel: C,
+    send: () => Promise<unknown>,
+  ): Promise<InvokeReply<C>> {
     try {
       return await this.call(channel, send);
     } catch (error) {

@@ -48,7 +48,8 @@ export class MemoryHost implements Host {
     const text = this.files.get(name);
     if (text === undefined) return { status: 'error', message: `${name}: no such file` };
     const bytes = new TextEncoder().encode(text).byteLength;
-    if (bytes > this.maxRunLogBytes) return { status: 'error', message: `${name}: ${formatBytes(bytes)} is larger than a run log may be (at most ${formatBytes(this.maxRunLogBytes)})` };
+    if (bytes > this.maxRunLogBytes)
+      return { status: 'error', message: `${name}: ${formatBytes(bytes)} is larger than a run log may be (at most ${formatBytes(this.maxRunLogBytes)})` };
     return { status: 'opened', name, text };
   }
 

@@ -105,11 +105,15 @@ export class WebHost implements Host {
     if (!picked) return { status: 'cancelled' };
     const { file, target } = picked;
     if (file.size > MAX_DESIGN_BYTES) {
-      return { status: 'error', message: `${file.name}: ${(file.size / 1048576).toFixed(1)} MB is larger than any design (at most ${MAX_DESIGN_BYTES / 1048576} MB)` };
+      return {
+        status: 'error',
+        message: `${file.name}: ${(file.size / 1048576).toFixed(1)} MB is larger than any design (at most ${MAX_DESIGN_BYTES / 1048576} MB)`,
+      };
     }
     const handle = (): string | null => (target ? this.register(target) : null);
     const read = await this.options.readDesign?.(file);
-    if (read) return read.ok ? { status: 'opened', file: { design: read.design, name: file.name, handle: handle() } } : { status: 'error', message: read.message };
+    if (read)
+      return read.ok ? { status: 'opened', file: { design: read.design, name: file.name, handle: handle() } } : { status: 'error', message: read.message };
     const decoded = decodeTextFile(await file.arrayBuffer(), file.name, 'a ResCanvas design');
     if (!decoded.ok) return { status: 'error', message: decoded.message };
     const parsed = parseDesignText(decoded.text);
@@ -127,7 +131,8 @@ export class WebHost implements Host {
     if (!picked) return { status: 'cancelled' };
     const { file } = picked;
     const limit = this.options.maxRunLogBytes ?? MAX_RUN_LOG_BYTES;
-    if (file.size > limit) return { status: 'error', message: `${file.name}: ${formatBytes(file.size)} is larger than a run log may be (at most ${formatBytes(limit)})` };
+    if (file.size > limit)
+      return { status: 'error', message: `${file.name}: ${formatBytes(file.size)} is larger than a run log may be (at most ${formatBytes(limit)})` };
     const decoded = decodeTextFile(await file.arrayBuffer(), file.name, 'a run log');
     return decoded.ok ? { status: 'opened', name: file.name, text: decoded.text } : { status: 'error', message: decoded.message };
   }

@@ -13,7 +13,10 @@ const sourceIdsKey = (s: ReturnType<typeof appStore.getState>): string => {
   // The selector runs on every store change; the string is rebuilt only when the nodes change.
   let key = keyCache.get(s.design.nodes);
   if (key === undefined) {
-    key = s.design.nodes.filter((n) => n.type !== 'Output').map((n) => n.id).join('\n');
+    key = s.design.nodes
+      .filter((n) => n.type !== 'Output')
+      .map((n) => n.id)
+      .join('\n');
     keyCache.set(s.design.nodes, key);
   }
   return key;
@@ -34,7 +37,7 @@ export function ConnectForm({ nodeId, acceptsInputs }: { nodeId: string; accepts
   const [source, setSource] = useState('');
   if (!acceptsInputs) return null;
   const searched = options.length > LIST_LIMIT;
-  const chosen = searched ? (options.includes(source) ? source : '') : options.includes(source) ? source : options[0] ?? '';
+  const chosen = searched ? (options.includes(source) ? source : '') : options.includes(source) ? source : (options[0] ?? '');
   const suggestions = searched ? options.filter((o) => o.startsWith(source)).slice(0, SUGGESTIONS) : [];
   return (
     <div className="connect-form">
@@ -67,12 +70,16 @@ export function ConnectForm({ nodeId, acceptsInputs }: { nodeId: string; accepts
         ) : (
           <select id={id} value={chosen} onChange={(e) => setSource(e.target.value)}>
             {options.map((o) => (
-              <option key={o} value={o}>{o}</option>
+              <option key={o} value={o}>
+                {o}
+              </option>
             ))}
           </select>
         )}
       </div>
-      <button type="button" disabled={!chosen} onClick={() => appStore.getState().connectNodes(chosen, nodeId)}>Connect</button>
+      <button type="button" disabled={!chosen} onClick={() => appStore.getState().connectNodes(chosen, nodeId)}>
+        Connect
+      </button>
     </div>
   );
 }

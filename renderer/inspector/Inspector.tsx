@@ -32,10 +32,25 @@ function LayerForm({ node }: { node: DesignNode }) {
       <p className="inspector-desc">{kind.description}</p>
       <div className="field">
         <label htmlFor={nameId}>Name</label>
-        <input id={nameId} type="text" value={name} maxLength={100} placeholder={node.id} onChange={(e) => setName(e.target.value)} onBlur={() => name !== (node.name ?? '') && appStore.getState().setName(node.id, name)} onKeyDown={(e) => e.key === 'Enter' && appStore.getState().setName(node.id, name)} />
+        <input
+          id={nameId}
+          type="text"
+          value={name}
+          maxLength={100}
+          placeholder={node.id}
+          onChange={(e) => setName(e.target.value)}
+          onBlur={() => name !== (node.name ?? '') && appStore.getState().setName(node.id, name)}
+          onKeyDown={(e) => e.key === 'Enter' && appStore.getState().setName(node.id, name)}
+        />
       </div>
       {kind.fields.map((field: ParamField) => (
-        <ParamInput key={`${node.id}-${field.key}`} field={field} value={params[field.key]} check={(v) => check(field.key, v)} commit={(v) => appStore.getState().setParams(node.id, { [field.key]: v })} />
+        <ParamInput
+          key={`${node.id}-${field.key}`}
+          field={field}
+          value={params[field.key]}
+          check={(v) => check(field.key, v)}
+          commit={(v) => appStore.getState().setParams(node.id, { [field.key]: v })}
+        />
       ))}
       <dl className="facts">
         <dt>Output shape</dt>
@@ -56,11 +71,17 @@ function GroupForm({ group }: { group: RepeatGroup }) {
       <h2>
         Repeat block <span className="muted">{group.id}</span>
       </h2>
-      <p className="inspector-desc">{group.nodeIds.length} layers applied {group.repeat} times in sequence.</p>
+      <p className="inspector-desc">
+        {group.nodeIds.length} layers applied {group.repeat} times in sequence.
+      </p>
       <ParamInput field={field} value={group.repeat} check={() => null} commit={(v) => appStore.getState().setGroup(group.id, { repeat: v as number })} />
       <div className="button-row">
-        <button type="button" onClick={() => appStore.getState().setGroup(group.id, { collapsed: !group.collapsed })}>{group.collapsed ? 'Expand' : 'Collapse'}</button>
-        <button type="button" onClick={() => appStore.getState().ungroup(group.id)}>Ungroup</button>
+        <button type="button" onClick={() => appStore.getState().setGroup(group.id, { collapsed: !group.collapsed })}>
+          {group.collapsed ? 'Expand' : 'Collapse'}
+        </button>
+        <button type="button" onClick={() => appStore.getState().ungroup(group.id)}>
+          Ungroup
+        </button>
       </div>
     </>
   );
@@ -69,10 +90,10 @@ function GroupForm({ group }: { group: RepeatGroup }) {
 function InspectorView() {
   const selected = useApp((s) => (s.selectedIds.size === 1 ? [...s.selectedIds][0] : null));
   const count = useApp((s) => s.selectedIds.size);
-  const node = useApp((s) => (selected ? s.design.nodes.find((n) => n.id === selected) ?? null : null));
-  const group = useApp((s) => (selected ? s.design.groups.find((g) => g.id === selected) ?? null : null));
+  const node = useApp((s) => (selected ? (s.design.nodes.find((n) => n.id === selected) ?? null) : null));
+  const group = useApp((s) => (selected ? (s.design.groups.find((g) => g.id === selected) ?? null) : null));
   // Selecting a member of an expanded block also offers the block's own settings.
-  const parentGroup = useApp((s) => (node ? s.design.groups.find((g) => g.nodeIds.includes(node.id)) ?? null : null));
+  const parentGroup = useApp((s) => (node ? (s.design.groups.find((g) => g.nodeIds.includes(node.id)) ?? null) : null));
   return (
     <aside className="inspector" aria-label="Inspector">
       {node ? (

@@ -68,7 +68,9 @@ export function ParamInput({ field, value, check, commit }: Props) {
         <label htmlFor={id}>{field.label}</label>
         <select id={id} value={String(value)} onChange={(e) => commit(e.target.value)}>
           {field.options.map((o) => (
-            <option key={o} value={o}>{o}</option>
+            <option key={o} value={o}>
+              {o}
+            </option>
           ))}
         </select>
       </div>
@@ -96,7 +98,11 @@ export function ParamInput({ field, value, check, commit }: Props) {
         aria-describedby={error ? `${id}-error` : undefined}
         onChange={(e) => onChange(e.target.value)}
       />
-      {error && <span id={`${id}-error`} className="field-error">{error}</span>}
+      {error && (
+        <span id={`${id}-error`} className="field-error">
+          {error}
+        </span>
+      )}
       {field.kind === 'number' && field.hint && <span className="field-hint">{field.hint}</span>}
     </div>
   );

@@ -7,7 +7,11 @@ const NUDGE_FAR = 50;
 
 function typingIn(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
-  return target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName) || target.closest('[role="menu"],[role="dialog"],[role="alertdialog"]') !== null;
+  return (
+    target.isContentEditable ||
+    ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName) ||
+    target.closest('[role="menu"],[role="dialog"],[role="alertdialog"]') !== null
+  );
 }
 
 /** Application shortcuts; keys typed into form fields keep their usual meaning. */

@@ -65,11 +65,20 @@ export async function autoLayout(design: Design, options: LayoutOptions = {}): P
   const spacing = options.compact ? 24 : 40;
   const between = options.compact ? 14 : 40;
   const direction = options.direction ?? designDirection(design);
-  const placed = children.length > ELK_LIMIT
-    ? layeredLayout(children.map((c) => ({ id: c.id, width: c.width ?? 0, height: c.height ?? 0 })), edges.map((e) => ({ source: e.sources[0], target: e.targets[0] })), {
-        direction, wrapAspect: options.wrapAspect, between, beside: 60, wrapGap: 60,
-      })
-    : await elkLayout(children, edges, direction, spacing, between, options.wrapAspect);
+  const placed =
+    children.length > ELK_LIMIT
+      ? layeredLayout(
+          children.map((c) => ({ id: c.id, width: c.width ?? 0, height: c.height ?? 0 })),
+          edges.map((e) => ({ source: e.sources[0], target: e.targets[0] })),
+          {
+            direction,
+            wrapAspect: options.wrapAspect,
+            between,
+            beside: 60,
+            wrapGap: 60,
+          },
+        )
+      : await elkLayout(children, edges, direction, spacing, between, options.wrapAspect);
   const positions = new Map<string, Point>();
   for (const n of design.nodes) {
     const p = placed.get(n.id);
@@ -89,8 +98,17 @@ export async function autoLayout(design: Design, options: LayoutOptions = {}): P
 }
 
 /** ELK's layered layout (better crossing minimisation on small, branchy graphs), wrapped like layeredLayout. */
-async function elkLayout(children: ElkNode[], edges: ElkExtendedEdge[], direction: Direction, spacing: number, between: number, wrapAspect: number | undefined): Promise<Map<string, Point>> {
-  const graph = await (await loadElk()).layout({
+async function elkLayout(
+  children: ElkNode[],
+  edges: ElkExtendedEdge[],
+  direction: Direction,
+  spacing: number,
+  between: number,
+  wrapAspect: number | undefined,
+): Promise<Map<string, Point>> {
+  const graph = await (
+    await loadElk()
+  ).layout({
     id: 'root',
     layoutOptions: {
       'elk.algorithm': 'layered',
@@ -106,6 +124,7 @@ async function elkLayout(children: ElkNode[], edges: ElkExtendedEdge[], directio
   let boxes: Box[] = (graph.children ?? []).map((c) => ({ id: c.id, x: c.x ?? 0, y: c.y ?? 0, width: c.width ?? 0, height: c.height ?? 0 }));
   // Rows for a left-to-right chain: wrap the transposed layout into columns and transpose back.
   const flip = (b: Box): Box => ({ id: b.id, x: b.y, y: b.x, width: b.height, height: b.width });
-  if (wrapAspect) boxes = direction === 'down' ? wrapColumns(boxes, wrapAspect, spacing * 1.5) : wrapColumns(boxes.map(flip), 1 / wrapAspect, spacing * 1.5).map(flip);
+  if (wrapAspect)
+    boxes = direction === 'down' ? wrapColumns(boxes, wrapAspect, spacing * 1.5) : wrapColumns(boxes.map(flip), 1 / wrapAspect, spacing * 1.5).map(flip);
   return new Map(boxes.map((b) => [b.id, { x: Math.round(b.x), y: Math.round(b.y) }]));
 }

@@ -34,7 +34,11 @@ export interface LayeredOptions {
  * between boxes of different sizes. The graph should be acyclic; boxes on a cycle are placed after
  * their other inputs, in the order given.
  */
-export function layeredLayout(boxes: readonly LayeredBox[], edges: readonly { source: string; target: string }[], options: LayeredOptions = {}): Map<string, Point> {
+export function layeredLayout(
+  boxes: readonly LayeredBox[],
+  edges: readonly { source: string; target: string }[],
+  options: LayeredOptions = {},
+): Map<string, Point> {
   const n = boxes.length;
   const out = new Map<string, Point>();
   if (!n) return out;
@@ -205,8 +209,16 @@ export function layeredLayout(boxes: readonly LayeredBox[], edges: readonly { so
  * edges cross (a residual block's shortcut makes cutting inside the block cost one more edge).
  */
 function chooseBreaks(
-  aspect: number | undefined, down: boolean, band: number, gap: number, total: number,
-  start: Float64Array, layers: number, layer: Int32Array, src: number[], dst: number[],
+  aspect: number | undefined,
+  down: boolean,
+  band: number,
+  gap: number,
+  total: number,
+  start: Float64Array,
+  layers: number,
+  layer: Int32Array,
+  src: number[],
+  dst: number[],
 ): number[] {
   if (!aspect || layers < 4) return [];
   // Score: the zoom at which the whole fits a viewport of width `aspect` and height 1.

@@ -46,7 +46,12 @@ function viewportSize(): Extent {
   return r && r.width > 100 && r.height > 100 ? { width: r.width, height: r.height - topBar() } : { width: 1000, height: 600 };
 }
 
-interface Rect { left: number; top: number; right: number; bottom: number }
+interface Rect {
+  left: number;
+  top: number;
+  right: number;
+  bottom: number;
+}
 
 /** A floating panel's rectangle in canvas pixels (relative to the canvas's top left), when it is shown. */
 function panelRect(selector: string): Rect | null {
@@ -78,11 +83,13 @@ export function fitDrawn(design: Design): void {
   };
   const panels = [panelRect('.react-flow__minimap'), panelRect('.react-flow__controls')].filter((r): r is Rect => !!r);
   const covered = (v: { x: number; y: number; zoom: number }): boolean =>
-    panels.some((p) => boxes.some((b) => {
-      const left = v.x + b.x * v.zoom;
-      const upper = v.y + b.y * v.zoom;
-      return left < p.right && left + b.width * v.zoom > p.left && upper < p.bottom && upper + b.height * v.zoom > p.top;
-    }));
+    panels.some((p) =>
+      boxes.some((b) => {
+        const left = v.x + b.x * v.zoom;
+        const upper = v.y + b.y * v.zoom;
+        return left < p.right && left + b.width * v.zoom > p.left && upper < p.bottom && upper + b.height * v.zoom > p.top;
+      }),
+    );
   let best = fitIn(0, top, view.width, view.height);
   if (covered(best)) {
     // Between the panels (left of those on the right, right of those on the left), or above all of them.
@@ -118,13 +125,23 @@ export async function arrangeOnOpen(opened: Design): Promise<void> {
   const candidates: Design[] = [];
   // Unfolded but wrapped first: every layer stays in view when that is legible; then folded.
   candidates.push(opened);
-  if (opened.view?.folded === undefined && designBlocks(opened).length) candidates.push(setFolded(opened, designBlocks(opened).map((b) => b.id), true));
+  if (opened.view?.folded === undefined && designBlocks(opened).length)
+    candidates.push(
+      setFolded(
+        opened,
+        designBlocks(opened).map((b) => b.id),
+        true,
+      ),
+    );
   for (const candidate of candidates) {
     const positions = await autoLayout(candidate, { wrapAspect: aspect, compact: true });
-    next = { ...candidate, nodes: candidate.nodes.map((n) => {
-      const p = positions.get(n.id);
-      return p && (p.x !== n.position.x || p.y !== n.position.y) ? { ...n, position: p } : n;
-    }) };
+    next = {
+      ...candidate,
+      nodes: candidate.nodes.map((n) => {
+        const p = positions.get(n.id);
+        return p && (p.x !== n.position.x || p.y !== n.position.y) ? { ...n, position: p } : n;
+      }),
+    };
     if (legible(next, FULL_FACE_ZOOM)) break;
   }
   if (!legible(next, LEGIBLE_ZOOM)) {

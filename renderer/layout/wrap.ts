@@ -45,7 +45,9 @@ export function wrapColumns(boxes: readonly Box[], aspect: number, gap: number):
     const chosen: number[] = [];
     for (let i = 1; i < k; i++) {
       const target = all.y + (all.height * i) / k;
-      const near = cuts.filter((c) => !chosen.includes(c) && c > (chosen[chosen.length - 1] ?? -Infinity)).reduce((a, c) => (Math.abs(c - target) < Math.abs(a - target) ? c : a), Infinity);
+      const near = cuts
+        .filter((c) => !chosen.includes(c) && c > (chosen[chosen.length - 1] ?? -Infinity))
+        .reduce((a, c) => (Math.abs(c - target) < Math.abs(a - target) ? c : a), Infinity);
       if (Number.isFinite(near)) chosen.push(near);
     }
     const bounds = [all.y - 1, ...chosen, Infinity];

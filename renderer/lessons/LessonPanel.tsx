@@ -6,7 +6,9 @@ import { runLessonInUi, stopLesson } from './runLessonInUi';
 function OutcomeCard({ outcome, seconds }: { outcome: LessonOutcome; seconds: number }) {
   return (
     <section className={`lesson-outcome ${outcome.held ? 'held' : 'not-held'}`} aria-label="Lesson outcome">
-      <h4>Outcome: {verdict(outcome.held)} <span className="muted">({seconds.toFixed(1)} s)</span></h4>
+      <h4>
+        Outcome: {verdict(outcome.held)} <span className="muted">({seconds.toFixed(1)} s)</span>
+      </h4>
       <ul>
         {outcome.checks.map((c) => (
           <li key={c.claim}>
@@ -16,11 +18,19 @@ function OutcomeCard({ outcome, seconds }: { outcome: LessonOutcome; seconds: nu
       </ul>
       <table>
         <thead>
-          <tr>{outcome.table.columns.map((c) => <th key={c}>{c}</th>)}</tr>
+          <tr>
+            {outcome.table.columns.map((c) => (
+              <th key={c}>{c}</th>
+            ))}
+          </tr>
         </thead>
         <tbody>
           {outcome.table.rows.map((row, i) => (
-            <tr key={i}>{row.map((cell, j) => <td key={j}>{cell}</td>)}</tr>
+            <tr key={i}>
+              {row.map((cell, j) => (
+                <td key={j}>{cell}</td>
+              ))}
+            </tr>
           ))}
         </tbody>
       </table>
@@ -37,28 +47,57 @@ export function LessonPanel() {
   return (
     <aside className="lesson-panel" aria-label="Lesson">
       <div className="modal-head">
-        <h3>Lesson {lesson.number}: {lesson.title}</h3>
-        <button type="button" onClick={() => useLessons.getState().show(null)} disabled={busy}>Close lesson</button>
+        <h3>
+          Lesson {lesson.number}: {lesson.title}
+        </h3>
+        <button type="button" onClick={() => useLessons.getState().show(null)} disabled={busy}>
+          Close lesson
+        </button>
       </div>
-      <p><strong>{lesson.point}</strong></p>
-      <ol className="lesson-steps">{lesson.steps.map((s) => <li key={s}>{s}</li>)}</ol>
-      {notes.length > 0 && <ul className="muted">{notes.map((n) => <li key={n}>{n}</li>)}</ul>}
+      <p>
+        <strong>{lesson.point}</strong>
+      </p>
+      <ol className="lesson-steps">
+        {lesson.steps.map((s) => (
+          <li key={s}>{s}</li>
+        ))}
+      </ol>
+      {notes.length > 0 && (
+        <ul className="muted">
+          {notes.map((n) => (
+            <li key={n}>{n}</li>
+          ))}
+        </ul>
+      )}
       <div className="toolbar-group">
-        <button type="button" onClick={() => void runLessonInUi(lesson.id, 'quick')} disabled={busy}>Run quick lesson</button>
-        <button type="button" onClick={() => void runLessonInUi(lesson.id, 'full')} disabled={busy}>Run full lesson</button>
-        <button type="button" onClick={stopLesson} disabled={!busy}>Stop lesson</button>
+        <button type="button" onClick={() => void runLessonInUi(lesson.id, 'quick')} disabled={busy}>
+          Run quick lesson
+        </button>
+        <button type="button" onClick={() => void runLessonInUi(lesson.id, 'full')} disabled={busy}>
+          Run full lesson
+        </button>
+        <button type="button" onClick={stopLesson} disabled={!busy}>
+          Stop lesson
+        </button>
       </div>
       {runs.length > 0 && (
         <ul className="lesson-runs" aria-label="Lesson runs">
           {runs.map((r) => (
             <li key={r.key}>
-              {r.label}: {r.done ? 'done' : r.step > 0 ? `step ${r.step}/${r.totalSteps}` : 'waiting'}{r.loss !== null ? `, loss ${r.loss.toFixed(3)}` : ''}
+              {r.label}: {r.done ? 'done' : r.step > 0 ? `step ${r.step}/${r.totalSteps}` : 'waiting'}
+              {r.loss !== null ? `, loss ${r.loss.toFixed(3)}` : ''}
             </li>
           ))}
         </ul>
       )}
       <p role="status" className="lesson-status">
-        {phase.kind === 'running' ? `Running ${phase.variant} lesson: run ${phase.current} of ${phase.count}` : phase.kind === 'failed' ? `Lesson failed: ${phase.message}` : phase.kind === 'finished' ? `Lesson ${verdict(phase.outcome.held)}` : ''}
+        {phase.kind === 'running'
+          ? `Running ${phase.variant} lesson: run ${phase.current} of ${phase.count}`
+          : phase.kind === 'failed'
+            ? `Lesson failed: ${phase.message}`
+            : phase.kind === 'finished'
+              ? `Lesson ${verdict(phase.outcome.held)}`
+              : ''}
       </p>
       {phase.kind === 'finished' && <OutcomeCard outcome={phase.outcome} seconds={phase.seconds} />}
     </aside>

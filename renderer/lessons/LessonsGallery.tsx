@@ -30,15 +30,21 @@ export function LessonsGallery() {
       <div ref={dialog} role="dialog" aria-modal="true" aria-label="Lessons" className="modal lessons" onKeyDown={(e) => e.key === 'Escape' && close()}>
         <div className="modal-head">
           <h2>Lessons</h2>
-          <button type="button" onClick={close}>Close</button>
+          <button type="button" onClick={close}>
+            Close
+          </button>
         </div>
         <p className="muted">Each lesson trains small nets on this machine and checks its claim with numbers.</p>
         <ol className="example-list">
           {LESSONS.map((l) => (
             <li key={l.id} className="example">
-              <h3>{l.number}. {l.title}</h3>
+              <h3>
+                {l.number}. {l.title}
+              </h3>
               <p>{l.point}</p>
-              <button type="button" onClick={() => openLesson(l.id)} aria-label={`Open lesson ${l.title}`}>Open</button>
+              <button type="button" onClick={() => openLesson(l.id)} aria-label={`Open lesson ${l.title}`}>
+                Open
+              </button>
             </li>
           ))}
         </ol>

@@ -63,7 +63,9 @@ export async function runLessonInUi(id: string, variant: LessonVariant, seed = 1
           const mode = overlayFor(lesson.overlay);
           if (mode) appStore.getState().setOverlayMode(mode);
         } else if (event.type === 'progress') {
-          s.setRuns((runs) => runs.map((r) => (r.key === event.key ? { ...r, loss: event.report.loss, step: event.report.step, totalSteps: event.report.totalSteps } : r)));
+          s.setRuns((runs) =>
+            runs.map((r) => (r.key === event.key ? { ...r, loss: event.report.loss, step: event.report.step, totalSteps: event.report.totalSteps } : r)),
+          );
         } else if (event.type === 'runDone') {
           s.setRuns((runs) => runs.map((r) => (r.key === event.key ? { ...r, done: true, loss: event.record.outcome.loss ?? r.loss } : r)));
         }

@@ -81,27 +81,49 @@ export class DesignWorkerClient {
         this.listeners.delete(id);
         resolve(result);
       };
-      this.send({ type: 'open', id, name, bytes }, (m) => {
-        switch (m.type) {
-          case 'progress': progress(m.stage); break;
-          case 'nodes': nodes.push(...m.items); progress('Receiving the design', nodes.length, m.total); break;
-          case 'edges': edges.push(...m.items); break;
-          case 'facts': for (const [k, f] of m.items) facts.set(k, f); break;
-          case 'blocks': blocks.push(...m.items); break;
-          case 'edgeLabels': for (const [k, l] of m.items) edgeLabels.set(k, l); break;
-          case 'refused': finish({ ok: false, message: m.message }); break;
-          case 'failed': finish({ ok: false, message: `${name} could not be opened: ${m.message}` }); break;
-          case 'opened': {
-            // Checked in full against the design schema in the worker (see messages.ts).
-            const design = { ...m.rest, nodes, edges } as unknown as Design;
-            this.hold(design);
-            primeDesignBlocks(design, blocks);
-            finish({ ok: true, design, validation: { result: { valid: m.result.valid, diagnostics: m.result.diagnostics }, facts, edgeLabels } });
-            break;
+      this.send(
+        { type: 'open', id, name, bytes },
+        (m) => {
+          switch (m.type) {
+            case 'progress':
+              progress(m.stage);
+              break;
+            case 'nodes':
+              nodes.push(...m.items);
+              progress('Receiving the design', nodes.length, m.total);
+              break;
+            case 'edges':
+              edges.push(...m.items);
+              break;
+            case 'facts':
+              for (const [k, f] of m.items) facts.set(k, f);
+              break;
+            case 'blocks':
+              blocks.push(...m.items);
+              break;
+            case 'edgeLabels':
+              for (const [k, l] of m.items) edgeLabels.set(k, l);
+              break;
+            case 'refused':
+              finish({ ok: false, message: m.message });
+              break;
+            case 'failed':
+              finish({ ok: false, message: `${name} could not be opened: ${m.message}` });
+              break;
+            case 'opened': {
+              // Checked in full against the design schema in the worker (see messages.ts).
+              const design = { ...m.rest, nodes, edges } as unknown as Design;
+              this.hold(design);
+              primeDesignBlocks(design, blocks);
+              finish({ ok: true, design, validation: { result: { valid: m.result.valid, diagnostics: m.result.diagnostics }, facts, edgeLabels } });
+              break;
+            }
+            default:
+              break;
           }
-          default: break;
-        }
-      }, [bytes]);
+        },
+        [bytes],
+      );
     });
   }
 

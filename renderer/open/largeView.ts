@@ -15,7 +15,8 @@ export const isHuge = (design: Pick<Design, 'nodes'>): boolean => design.nodes.l
 export function showStart(design: Design): void {
   const flow = canvasInstance();
   if (!flow || !design.nodes.length) return;
-  const start = design.nodes.find((n) => n.type === 'Input') ?? design.nodes.reduce((a, n) => (n.position.y + n.position.x < a.position.y + a.position.x ? n : a));
+  const start =
+    design.nodes.find((n) => n.type === 'Input') ?? design.nodes.reduce((a, n) => (n.position.y + n.position.x < a.position.y + a.position.x ? n : a));
   const rect = canvasElement()?.getBoundingClientRect();
   const zoom = LEGIBLE_ZOOM;
   const margin = rect ? Math.min(120, rect.width / 8) : 80;

@@ -8,7 +8,14 @@ import { z } from 'zod';
 import type { ResidualBlock } from '../../src/graph/blocks';
 import type { Diagnostic as DiagnosticType, DiagnosticCode, QuickFix } from '../../src/graph/diagnostics';
 
-export const OPEN_STAGES = ['Reading the file', 'Parsing JSON', 'Checking the design', 'Inferring shapes', 'Receiving the design', 'Drawing the canvas'] as const;
+export const OPEN_STAGES = [
+  'Reading the file',
+  'Parsing JSON',
+  'Checking the design',
+  'Inferring shapes',
+  'Receiving the design',
+  'Drawing the canvas',
+] as const;
 export type OpenStage = (typeof OPEN_STAGES)[number];
 
 const Stage = z.enum(OPEN_STAGES);
@@ -39,8 +46,23 @@ export const DesignWorkerRequest = z.discriminatedUnion('type', [
 export type DesignWorkerRequest = z.infer<typeof DesignWorkerRequest>;
 
 const Code: z.ZodType<DiagnosticCode> = z.enum([
-  'schema', 'json', 'too-large', 'duplicate-id', 'missing-node', 'cycle', 'no-input', 'no-output', 'unreachable',
-  'dangling', 'arity', 'rank', 'shape-mismatch', 'concat-mismatch', 'param', 'group', 'memory',
+  'schema',
+  'json',
+  'too-large',
+  'duplicate-id',
+  'missing-node',
+  'cycle',
+  'no-input',
+  'no-output',
+  'unreachable',
+  'dangling',
+  'arity',
+  'rank',
+  'shape-mismatch',
+  'concat-mismatch',
+  'param',
+  'group',
+  'memory',
 ]);
 const Fix: z.ZodType<QuickFix> = z.union([
   z.object({ kind: z.literal('insert-flatten'), edgeId: z.string() }),
@@ -57,11 +79,22 @@ const Diagnostic: z.ZodType<DiagnosticType> = z.object({
   fix: Fix.optional(),
 });
 const Block: z.ZodType<ResidualBlock> = z.object({
-  id: z.string(), name: z.string(), fork: z.string(), merge: z.string(), exit: z.string(),
-  members: z.array(z.string()), shortcut: z.array(z.string()), branch: z.array(z.string()),
-  shortcutEdge: z.string(), branchEdge: z.string(), kind: z.enum(['identity', 'projection']),
-  parent: z.string().nullable(), groupId: z.string().nullable(), repeat: z.number().int(),
-  description: z.string(), signature: z.string(),
+  id: z.string(),
+  name: z.string(),
+  fork: z.string(),
+  merge: z.string(),
+  exit: z.string(),
+  members: z.array(z.string()),
+  shortcut: z.array(z.string()),
+  branch: z.array(z.string()),
+  shortcutEdge: z.string(),
+  branchEdge: z.string(),
+  kind: z.enum(['identity', 'projection']),
+  parent: z.string().nullable(),
+  groupId: z.string().nullable(),
+  repeat: z.number().int(),
+  description: z.string(),
+  signature: z.string(),
 });
 const Facts = z.object({ shape: z.string().nullable(), paramCount: z.number().nullable(), problem: Diagnostic.nullable() });
 const Summary = z.object({ valid: z.boolean(), diagnostics: z.array(Diagnostic) });

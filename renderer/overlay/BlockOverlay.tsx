@@ -26,7 +26,15 @@ function BlockOverlayView({ block, layers }: { block: ResidualBlock; layers: rea
     if (mode === 'off' || !el) return;
     const host = el.closest<HTMLElement>('.react-flow__node');
     const box = el.closest<HTMLElement>('.block-node');
-    let last = { text: '', attr: null as string | null, tint: '', fills: [] as string[], short: null as string | null, branch: null as string | null, normText: '' };
+    let last = {
+      text: '',
+      attr: null as string | null,
+      tint: '',
+      fills: [] as string[],
+      short: null as string | null,
+      branch: null as string | null,
+      normText: '',
+    };
     const paint = (d: NodeDisplay | undefined, frame: FrameDisplay) => {
       const v = d?.value ?? NaN;
       const finite = Number.isFinite(v);
@@ -79,7 +87,9 @@ function BlockOverlayView({ block, layers }: { block: ResidualBlock; layers: rea
   return (
     <div ref={root} className="block-overlay">
       <span className="overlay-badge-label">{mode === 'forward' ? 'act std' : 'grad rms'}</span>
-      <span ref={value} className="overlay-badge-value">—</span>
+      <span ref={value} className="overlay-badge-value">
+        —
+      </span>
       <svg className="block-strip nodrag" viewBox="0 0 100 10" preserveAspectRatio="none" role="img" aria-label={`${layers.length} layers inside`}>
         {layers.map((l, i) => (
           <rect

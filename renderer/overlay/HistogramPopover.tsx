@@ -9,7 +9,12 @@ const HEIGHT = 96;
 const WIDTH = 300;
 
 /** Draws one row of every recorded frame as a column: time left to right, bins bottom to top. */
-function drawHeatmap(canvas: HTMLCanvasElement, frames: readonly StatsFrame[], row: (f: StatsFrame) => number, which: 'activationHistogram' | 'gradientHistogram'): void {
+function drawHeatmap(
+  canvas: HTMLCanvasElement,
+  frames: readonly StatsFrame[],
+  row: (f: StatsFrame) => number,
+  which: 'activationHistogram' | 'gradientHistogram',
+): void {
   const ctx = canvas.getContext('2d');
   if (!ctx) return;
   ctx.clearRect(0, 0, WIDTH, HEIGHT);
@@ -77,7 +82,9 @@ export function HistogramPopover() {
     <div className="histogram-popover" role="dialog" aria-label={`Histograms of ${target.nodeId}`} style={{ left, top }}>
       <div className="histogram-popover-head">
         <strong>{target.nodeId}</strong>
-        <button type="button" className="linklike" onClick={closeHistogram} aria-label="Close histograms">×</button>
+        <button type="button" className="linklike" onClick={closeHistogram} aria-label="Close histograms">
+          ×
+        </button>
       </div>
       <figure aria-label="Activation histogram over time">
         <figcaption>Activations (bins from min to max, time →)</figcaption>

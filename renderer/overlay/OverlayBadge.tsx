@@ -110,17 +110,22 @@ function OverlayBadgeView({ nodeId, group = false }: { nodeId: string; group?: b
     };
   }, [mode, nodeId]);
 
-  const onClick = useCallback((event: React.MouseEvent) => {
-    event.stopPropagation();
-    openHistogram(nodeId, (event.currentTarget as HTMLElement).getBoundingClientRect());
-  }, [nodeId]);
+  const onClick = useCallback(
+    (event: React.MouseEvent) => {
+      event.stopPropagation();
+      openHistogram(nodeId, (event.currentTarget as HTMLElement).getBoundingClientRect());
+    },
+    [nodeId],
+  );
 
   if (mode === 'off') return null;
   const label = mode === 'forward' ? 'act std' : 'grad rms';
   return (
     <div ref={root} className={`overlay-badge nodrag${group ? ' overlay-badge-group' : ''}`} onClick={onClick} title="Click for the histograms over time">
       <span className="overlay-badge-label">{label}</span>
-      <span ref={value} className="overlay-badge-value">—</span>
+      <span ref={value} className="overlay-badge-value">
+        —
+      </span>
       <svg className="overlay-spark" width={32 * BAR_WIDTH} height={SPARK_HEIGHT} aria-hidden="true">
         <path ref={spark} />
       </svg>

@@ -76,8 +76,12 @@ function Timeline() {
   return (
     <div className="overlay-timeline">
       <input ref={slider} type="range" min={0} max={0} step={1} defaultValue={0} aria-label="Timeline" onInput={onInput} />
-      <button ref={latest} type="button" className="linklike" onClick={() => statsStore.scrubTo(null)}>Live</button>
-      <span ref={label} className="muted">no frames yet</span>
+      <button ref={latest} type="button" className="linklike" onClick={() => statsStore.scrubTo(null)}>
+        Live
+      </button>
+      <span ref={label} className="muted">
+        no frames yet
+      </span>
     </div>
   );
 }
@@ -102,12 +106,26 @@ function OverlayBarView() {
       </div>
       {mode !== 'off' && <Legend mode={mode} />}
       {mode !== 'off' && <Timeline />}
-      <button type="button" className="linklike overlay-open-log" onClick={() => void openRunLogAsked()} title="Replay a run log from rescanvas train --log or an exported PyTorch package">
+      <button
+        type="button"
+        className="linklike overlay-open-log"
+        onClick={() => void openRunLogAsked()}
+        title="Replay a run log from rescanvas train --log or an exported PyTorch package"
+      >
         Open run log…
       </button>
       <svg width="0" height="0" className="overlay-defs" aria-hidden="true">
         <defs>
-          <marker id="overlay-arrow-back" viewBox="0 0 10 10" refX="2" refY="5" markerWidth="5" markerHeight="5" orient="auto-start-reverse" markerUnits="strokeWidth">
+          <marker
+            id="overlay-arrow-back"
+            viewBox="0 0 10 10"
+            refX="2"
+            refY="5"
+            markerWidth="5"
+            markerHeight="5"
+            orient="auto-start-reverse"
+            markerUnits="strokeWidth"
+          >
             <path d="M 0 0 L 10 5 L 0 10 z" className="overlay-arrow" />
           </marker>
         </defs>

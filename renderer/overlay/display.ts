@@ -102,7 +102,8 @@ export function displayFrame(frame: StatsFrame, layout: OverlayLayout, mode: Ove
       let sum = 0;
       let count = 0;
       for (let k = 0; k < edgeRows.length; k++) {
-        const v = edgeRows[k] >= 0 ? frame.edges.gradient[edgeRows[k] * EW + E_NORM] : sourceRows[k] >= 0 ? frame.nodes.gradient[sourceRows[k] * GW + G_NORM] : NaN;
+        const v =
+          edgeRows[k] >= 0 ? frame.edges.gradient[edgeRows[k] * EW + E_NORM] : sourceRows[k] >= 0 ? frame.nodes.gradient[sourceRows[k] * GW + G_NORM] : NaN;
         if (Number.isFinite(v)) {
           sum += v;
           count++;

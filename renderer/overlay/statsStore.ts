@@ -38,7 +38,17 @@ export interface ReplayInfo {
 
 function frameBytes(frame: StatsFrame): number {
   const n = frame.nodes;
-  return (n.activation.length + n.activationHistogram.length + n.gradient.length + n.gradientHistogram.length + frame.edges.gradient.length + frame.weights.values.length + frame.groups.values.length) * 4 + 64 * n.ids.length;
+  return (
+    (n.activation.length +
+      n.activationHistogram.length +
+      n.gradient.length +
+      n.gradientHistogram.length +
+      frame.edges.gradient.length +
+      frame.weights.values.length +
+      frame.groups.values.length) *
+      4 +
+    64 * n.ids.length
+  );
 }
 
 export class StatsStore {

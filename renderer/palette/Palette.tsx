@@ -26,10 +26,19 @@ function onKeyDown(event: KeyboardEvent<HTMLDivElement>): void {
 function PaletteView() {
   const [query, setQuery] = useState('');
   const q = query.trim().toLowerCase();
-  const kinds = LAYER_KINDS.filter((k) => !q || k.displayName.toLowerCase().includes(q) || k.description.toLowerCase().includes(q) || k.category.toLowerCase().includes(q));
+  const kinds = LAYER_KINDS.filter(
+    (k) => !q || k.displayName.toLowerCase().includes(q) || k.description.toLowerCase().includes(q) || k.category.toLowerCase().includes(q),
+  );
   return (
     <aside className="palette" aria-label="Layer palette">
-      <input type="text" className="palette-search" aria-label="Search layers" placeholder="Search layers" value={query} onChange={(e) => setQuery(e.target.value)} />
+      <input
+        type="text"
+        className="palette-search"
+        aria-label="Search layers"
+        placeholder="Search layers"
+        value={query}
+        onChange={(e) => setQuery(e.target.value)}
+      />
       <div className="palette-items">
         {kinds.map((k) => (
           <div
@@ -46,7 +55,9 @@ function PaletteView() {
             onKeyDown={onKeyDown}
           >
             <span className="palette-item-name">{k.displayName}</span>
-            <span className="palette-item-desc" id={`palette-desc-${k.type}`} role="tooltip">{k.description}</span>
+            <span className="palette-item-desc" id={`palette-desc-${k.type}`} role="tooltip">
+              {k.description}
+            </span>
           </div>
         ))}
         {kinds.length === 0 && <p className="palette-empty">No layer matches “{query}”.</p>}

@@ -12,7 +12,9 @@ function ProblemItem({ d }: { d: Diagnostic }) {
   return (
     <li className={`problem problem-${d.severity}`}>
       {focus ? (
-        <button type="button" className="linklike problem-message" onClick={focus}>{d.message}</button>
+        <button type="button" className="linklike problem-message" onClick={focus}>
+          {d.message}
+        </button>
       ) : (
         <span className="problem-message">{d.message}</span>
       )}
@@ -31,7 +33,10 @@ function ProblemsPanelView() {
   return (
     <section className="problems" aria-label="Problems">
       <h2>
-        Problems <span className="count">{errors} error{errors === 1 ? '' : 's'}, {diagnostics.length - errors} warning{diagnostics.length - errors === 1 ? '' : 's'}</span>
+        Problems{' '}
+        <span className="count">
+          {errors} error{errors === 1 ? '' : 's'}, {diagnostics.length - errors} warning{diagnostics.length - errors === 1 ? '' : 's'}
+        </span>
       </h2>
       {diagnostics.length === 0 ? (
         <p className="empty">No problems: the design is valid.</p>

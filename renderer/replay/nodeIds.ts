@@ -25,6 +25,13 @@ export function checkNodeIds(design: Design, frames: readonly StatsFrame[]): Nod
   }
   if (missing.size === 0) return { ok: true };
   const list = [...missing];
-  const shown = list.slice(0, 5).map((id) => `"${id.slice(0, 60)}"`).join(', ');
-  return { ok: false, missing: list, reason: `its stats name ${list.length} node${list.length === 1 ? '' : 's'} the open design does not have: ${shown}${list.length > 5 ? ` and ${list.length - 5} more` : ''}` };
+  const shown = list
+    .slice(0, 5)
+    .map((id) => `"${id.slice(0, 60)}"`)
+    .join(', ');
+  return {
+    ok: false,
+    missing: list,
+    reason: `its stats name ${list.length} node${list.length === 1 ? '' : 's'} the open design does not have: ${shown}${list.length > 5 ? ` and ${list.length - 5} more` : ''}`,
+  };
 }

@@ -4,8 +4,23 @@ import type { QuickFix } from '../../src/graph/diagnostics';
 import type { LayerType } from '../../src/graph/catalogue';
 import { applyFix } from '../../src/graph/fixes';
 import {
-  addNode, connect, copyFragment, freeSpot, moveNodes, pasteFragment, reconnectionFor, removeElements, renameNode,
-  repeatBlock, ungroup, updateGroup, updateParams, wrapInResidual, type EditResult, type Point, type Reconnection,
+  addNode,
+  connect,
+  copyFragment,
+  freeSpot,
+  moveNodes,
+  pasteFragment,
+  reconnectionFor,
+  removeElements,
+  renameNode,
+  repeatBlock,
+  ungroup,
+  updateGroup,
+  updateParams,
+  wrapInResidual,
+  type EditResult,
+  type Point,
+  type Reconnection,
 } from '../../src/graph/edit';
 import type { RepeatGroup } from '../../src/graph/design';
 import { blocksToRepeatGroup, designBlocks, setFolded } from '../../src/graph/blocksEdit';
@@ -54,7 +69,9 @@ export const createDesignSlice: StateCreator<AppState, [], [], DesignSlice> = (s
   const removeNow = (nodeIds: string[], edgeIds: string[], reconnect: boolean): void => {
     const { design, say } = get();
     set({ design: removeElements(design, nodeIds, edgeIds, reconnect), selectedIds: new Set(), selectedEdgeIds: new Set(), pendingReconnect: null });
-    say(`Deleted ${nodeIds.length} layer${nodeIds.length === 1 ? '' : 's'}${edgeIds.length ? ` and ${edgeIds.length} connection${edgeIds.length === 1 ? '' : 's'}` : ''}${reconnect ? ', reconnected the branch' : ''}`);
+    say(
+      `Deleted ${nodeIds.length} layer${nodeIds.length === 1 ? '' : 's'}${edgeIds.length ? ` and ${edgeIds.length} connection${edgeIds.length === 1 ? '' : 's'}` : ''}${reconnect ? ', reconnected the branch' : ''}`,
+    );
   };
   return {
     design: initial,
@@ -155,7 +172,12 @@ export const createDesignSlice: StateCreator<AppState, [], [], DesignSlice> = (s
       const pasted = pasteFragment(design, clipboard, PASTE_OFFSET);
       set({ design: pasted.design, selectedIds: new Set(pasted.nodeIds), selectedEdgeIds: new Set() });
       // The next paste lands beside this one, not on top of it.
-      set({ clipboard: { ...clipboard, nodes: clipboard.nodes.map((n) => ({ ...n, position: { x: n.position.x + PASTE_OFFSET.x, y: n.position.y + PASTE_OFFSET.y } })) } });
+      set({
+        clipboard: {
+          ...clipboard,
+          nodes: clipboard.nodes.map((n) => ({ ...n, position: { x: n.position.x + PASTE_OFFSET.x, y: n.position.y + PASTE_OFFSET.y } })),
+        },
+      });
       get().say(`Pasted ${pasted.nodeIds.length} layer${pasted.nodeIds.length === 1 ? '' : 's'}`);
     },
     duplicateSelection: () => {

@@ -40,12 +40,21 @@ function toSaved(run: RunRecord, outcome: NonNullable<RunRecord['outcome']>, doc
     startedAt: Math.max(0, Math.round(run.startedAt)),
     steps: thin(run.steps).map((p) => ({ x: p.x, loss: finite(p.loss), accuracy: finite(p.accuracy) })),
     epochs: thin(run.epochs).map((p) => ({
-      epoch: p.epoch, loss: finite(p.loss), accuracy: finite(p.accuracy), validationLoss: finiteOrNull(p.validationLoss), validationAccuracy: finiteOrNull(p.validationAccuracy),
+      epoch: p.epoch,
+      loss: finite(p.loss),
+      accuracy: finite(p.accuracy),
+      validationLoss: finiteOrNull(p.validationLoss),
+      validationAccuracy: finiteOrNull(p.validationAccuracy),
     })),
     // Field by field: the controller hands over the engine's whole `done` message as the outcome.
     outcome: {
-      reason: outcome.reason, epochs: outcome.epochs, steps: outcome.steps,
-      loss: finiteOrNull(outcome.loss), accuracy: finiteOrNull(outcome.accuracy), validationLoss: finiteOrNull(outcome.validationLoss), validationAccuracy: finiteOrNull(outcome.validationAccuracy),
+      reason: outcome.reason,
+      epochs: outcome.epochs,
+      steps: outcome.steps,
+      loss: finiteOrNull(outcome.loss),
+      accuracy: finiteOrNull(outcome.accuracy),
+      validationLoss: finiteOrNull(outcome.validationLoss),
+      validationAccuracy: finiteOrNull(outcome.validationAccuracy),
     },
     profile: run.profile && { activationStd: run.profile.activationStd.map(finiteOrNull), gradientRms: run.profile.gradientRms.map(finiteOrNull) },
     blockDrop: run.blockDrop && {

@@ -15,14 +15,11 @@ const HISTORY_LIMIT = 200;
 
 export function createAppStore() {
   const store = createStore<AppState>()(
-    temporal(
-      (...a) => ({ ...createDesignSlice(...a), ...createSelectionSlice(...a), ...createUiSlice(...a), ...createTrainingSlice(...a) }),
-      {
-        partialize: (state): History => ({ design: state.design }),
-        equality: (past, current) => past.design === current.design,
-        limit: HISTORY_LIMIT,
-      },
-    ),
+    temporal((...a) => ({ ...createDesignSlice(...a), ...createSelectionSlice(...a), ...createUiSlice(...a), ...createTrainingSlice(...a) }), {
+      partialize: (state): History => ({ design: state.design }),
+      equality: (past, current) => past.design === current.design,
+      limit: HISTORY_LIMIT,
+    }),
   );
   let dragOrigin: Design | null = null;
   const history = () => store.temporal.getState();

@@ -210,7 +210,15 @@ export const createTrainingSlice: StateCreator<AppState, [], [], TrainingSlice> 
   },
   replaceRuns: (runs) => {
     const version = get().runsVersion + 1;
-    set({ runs: runs.slice(-MAX_RUNS), compareIds: [], activeRunId: null, progress: null, runsVersion: version, savedRunsVersion: version, curveVersion: get().curveVersion + 1 });
+    set({
+      runs: runs.slice(-MAX_RUNS),
+      compareIds: [],
+      activeRunId: null,
+      progress: null,
+      runsVersion: version,
+      savedRunsVersion: version,
+      curveVersion: get().curveVersion + 1,
+    });
   },
   markRunsSaved: (savedRunsVersion) => set({ savedRunsVersion }),
   runStarting: (record) => {
@@ -219,7 +227,16 @@ export const createTrainingSlice: StateCreator<AppState, [], [], TrainingSlice> 
     const kept = new Set(runs.map((r) => r.id));
     // Pushing out a finished run changes what Save writes.
     const forgotFinished = before.some((r) => !kept.has(r.id) && r.outcome !== null);
-    set({ runs, runsVersion: get().runsVersion + (forgotFinished ? 1 : 0), activeRunId: record.id, runPhase: 'starting', progress: null, engineDiagnostics: [], compareIds: get().compareIds.filter((id) => kept.has(id)), trainingMessage: { text: 'Starting…', tone: 'info' } });
+    set({
+      runs,
+      runsVersion: get().runsVersion + (forgotFinished ? 1 : 0),
+      activeRunId: record.id,
+      runPhase: 'starting',
+      progress: null,
+      engineDiagnostics: [],
+      compareIds: get().compareIds.filter((id) => kept.has(id)),
+      trainingMessage: { text: 'Starting…', tone: 'info' },
+    });
   },
   runProgress: (runId, progress) => {
     const run = get().runs.find((r) => r.id === runId);
@@ -246,7 +263,8 @@ export const createTrainingSlice: StateCreator<AppState, [], [], TrainingSlice> 
     });
   },
   runProfile: (runId, profile) => set({ runs: updateRun(get().runs, runId, (r) => ({ ...r, profile })), runsVersion: get().runsVersion + 1 }),
-  runBlockDrop: (runId, blockDrop) => set({ runs: updateRun(get().runs, runId, (r) => ({ ...r, blockDrop })), blockDropPending: false, runsVersion: get().runsVersion + 1 }),
+  runBlockDrop: (runId, blockDrop) =>
+    set({ runs: updateRun(get().runs, runId, (r) => ({ ...r, blockDrop })), blockDropPending: false, runsVersion: get().runsVersion + 1 }),
   setRunPhase: (runPhase) => set({ runPhase }),
   setBlockDropPending: (blockDropPending) => set({ blockDropPending }),
   setBackend: (backend, engineState) => set({ backend, engineState }),

@@ -8,7 +8,6 @@ import { BLOCK_PREFIX } from '../canvas/blockIds';
 import { startTraining, stopTraining } from '../training/controller';
 import { LessonsButton } from '../lessons/LessonsButton';
 
-
 function ToolbarView() {
   const { past, future } = useHistoryCounts();
   const hasSelection = useApp((s) => s.selectedIds.size > 0);
@@ -23,34 +22,91 @@ function ToolbarView() {
     <header className="toolbar" role="toolbar" aria-label="Main toolbar">
       <span className="app-title">
         ResCanvas — <span className="file-name">{fileName}</span>
-        {dirty && <span className="dirty-marker" aria-label="unsaved changes" title="Unsaved changes">●</span>}
+        {dirty && (
+          <span className="dirty-marker" aria-label="unsaved changes" title="Unsaved changes">
+            ●
+          </span>
+        )}
       </span>
       <div className="toolbar-group">
-        <button type="button" onClick={newDocumentAsked}>New</button>
-        <button type="button" onClick={openFileAsked}>Open</button>
-        <button type="button" onClick={() => void saveFile()}>Save</button>
-        <button type="button" onClick={() => void saveFile(true)}>Save As</button>
+        <button type="button" onClick={newDocumentAsked}>
+          New
+        </button>
+        <button type="button" onClick={openFileAsked}>
+          Open
+        </button>
+        <button type="button" onClick={() => void saveFile()}>
+          Save
+        </button>
+        <button type="button" onClick={() => void saveFile(true)}>
+          Save As
+        </button>
         <ExportMenu />
-        <button type="button" onClick={() => appStore.getState().setExamplesOpen(true)}>Examples</button>
+        <button type="button" onClick={() => appStore.getState().setExamplesOpen(true)}>
+          Examples
+        </button>
         <LessonsButton />
       </div>
       <div className="toolbar-group">
-        <button type="button" onClick={() => appStore.undo()} disabled={past === 0} title="Undo (Ctrl+Z)">Undo</button>
-        <button type="button" onClick={() => appStore.redo()} disabled={future === 0} title="Redo (Shift+Ctrl+Z)">Redo</button>
-        <button type="button" onClick={() => void runAutoLayout()}>Auto layout</button>
-        <button type="button" aria-pressed={leftToRight} onClick={() => void toggleLayoutDirection()} title="Draw data flowing left to right (pressed) or top-down, and lay the network out again">Left to right</button>
-        <button type="button" onClick={() => appStore.getState().wrapSelectionInResidual()} disabled={!hasSelection} title="Make the selected chain g into x + g(x)">Wrap in residual block</button>
-        <button type="button" onClick={() => repeatSelection()} disabled={!hasSelection} title="Repeat the selected block 10 times (change the count in the Inspector)">Repeat block</button>
-        <button type="button" onClick={() => void foldAndLayout('all', true)} title="Draw every residual block as one node (the network is unchanged)">Fold blocks</button>
-        <button type="button" onClick={() => void foldAndLayout('all', false)} title="Draw every layer of every residual block">Unfold blocks</button>
+        <button type="button" onClick={() => appStore.undo()} disabled={past === 0} title="Undo (Ctrl+Z)">
+          Undo
+        </button>
+        <button type="button" onClick={() => appStore.redo()} disabled={future === 0} title="Redo (Shift+Ctrl+Z)">
+          Redo
+        </button>
+        <button type="button" onClick={() => void runAutoLayout()}>
+          Auto layout
+        </button>
+        <button
+          type="button"
+          aria-pressed={leftToRight}
+          onClick={() => void toggleLayoutDirection()}
+          title="Draw data flowing left to right (pressed) or top-down, and lay the network out again"
+        >
+          Left to right
+        </button>
+        <button
+          type="button"
+          onClick={() => appStore.getState().wrapSelectionInResidual()}
+          disabled={!hasSelection}
+          title="Make the selected chain g into x + g(x)"
+        >
+          Wrap in residual block
+        </button>
+        <button
+          type="button"
+          onClick={() => repeatSelection()}
+          disabled={!hasSelection}
+          title="Repeat the selected block 10 times (change the count in the Inspector)"
+        >
+          Repeat block
+        </button>
+        <button type="button" onClick={() => void foldAndLayout('all', true)} title="Draw every residual block as one node (the network is unchanged)">
+          Fold blocks
+        </button>
+        <button type="button" onClick={() => void foldAndLayout('all', false)} title="Draw every layer of every residual block">
+          Unfold blocks
+        </button>
         {blockSelection >= 2 && (
-          <button type="button" onClick={() => appStore.getState().turnIntoRepeatGroup()} title="Replace the selected consecutive identical blocks by one repeat group (the inverse of Ungroup)">Turn into repeat group</button>
+          <button
+            type="button"
+            onClick={() => appStore.getState().turnIntoRepeatGroup()}
+            title="Replace the selected consecutive identical blocks by one repeat group (the inverse of Ungroup)"
+          >
+            Turn into repeat group
+          </button>
         )}
       </div>
       <div className="toolbar-group">
-        <button type="button" onClick={() => void startTraining()} disabled={!canTrain} title="Train the design with the settings in the Training panel">Train</button>
-        <button type="button" onClick={stopTraining} disabled={!canStop} title="Stop the current run (its curves and weights are kept)">Stop</button>
-        <button type="button" aria-pressed={theme === 'dark'} onClick={() => appStore.getState().setTheme(theme === 'dark' ? 'light' : 'dark')}>Dark theme</button>
+        <button type="button" onClick={() => void startTraining()} disabled={!canTrain} title="Train the design with the settings in the Training panel">
+          Train
+        </button>
+        <button type="button" onClick={stopTraining} disabled={!canStop} title="Stop the current run (its curves and weights are kept)">
+          Stop
+        </button>
+        <button type="button" aria-pressed={theme === 'dark'} onClick={() => appStore.getState().setTheme(theme === 'dark' ? 'light' : 'dark')}>
+          Dark theme
+        </button>
       </div>
     </header>
   );

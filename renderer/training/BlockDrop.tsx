@@ -20,7 +20,10 @@ function points(delta: number): string {
 /** One bar of the diverging chart: left of zero for an accuracy loss, right for a gain. */
 function Bar({ delta, scale }: { delta: number; scale: number }) {
   const share = Math.min(1, Math.abs(delta) / scale);
-  const style = delta < 0 ? { right: `${(1 - ZERO_AT) * 100}%`, width: `${share * ZERO_AT * 100}%` } : { left: `${ZERO_AT * 100}%`, width: `${share * (1 - ZERO_AT) * 100}%` };
+  const style =
+    delta < 0
+      ? { right: `${(1 - ZERO_AT) * 100}%`, width: `${share * ZERO_AT * 100}%` }
+      : { left: `${ZERO_AT * 100}%`, width: `${share * (1 - ZERO_AT) * 100}%` };
   return (
     <span className="block-drop-track" aria-hidden="true">
       <span className={`block-drop-bar${delta < 0 ? ' loss' : ''}`} style={style} />
@@ -56,7 +59,8 @@ function BlockDropView() {
   const [selection, setSelection] = useState<{ runId: string | null; ids: string[] }>({ runId: null, ids: [] });
   const result = run?.blockDrop ?? null;
 
-  if (!run) return <p className="muted small">Train first; then drop residual blocks, one at a time or several together, to see which ones the network relies on.</p>;
+  if (!run)
+    return <p className="muted small">Train first; then drop residual blocks, one at a time or several together, to see which ones the network relies on.</p>;
   const done = phase === 'idle';
   const singles = result ? result.results.filter((r) => r.dropped.length === 1) : [];
   const combined = result ? result.results.filter((r) => r.dropped.length > 1) : [];
@@ -81,7 +85,9 @@ function BlockDropView() {
   return (
     <div className="block-drop">
       <div className="train-buttons">
-        <button type="button" onClick={() => dropBlocks()} disabled={!done || pending}>{pending ? 'Evaluating…' : 'Drop each block'}</button>
+        <button type="button" onClick={() => dropBlocks()} disabled={!done || pending}>
+          {pending ? 'Evaluating…' : 'Drop each block'}
+        </button>
         {singles.length > 1 && (
           <button type="button" onClick={dropTogether} disabled={!done || pending || selected.length < 2} title="Tick two or more blocks below">
             Drop selected together
@@ -101,7 +107,12 @@ function BlockDropView() {
               return (
                 <Row key={id} entry={entry} baseline={baseline} scale={scale}>
                   <label className="block-drop-label" title={id}>
-                    <input type="checkbox" checked={selected.includes(id)} onChange={(e) => toggle(id, e.currentTarget.checked)} disabled={singles.length < 2} />
+                    <input
+                      type="checkbox"
+                      checked={selected.includes(id)}
+                      onChange={(e) => toggle(id, e.currentTarget.checked)}
+                      disabled={singles.length < 2}
+                    />
                     <span>{id}</span>
                   </label>
                 </Row>
@@ -109,7 +120,9 @@ function BlockDropView() {
             })}
             {combined.map((entry) => (
               <Row key={setKey(entry.dropped)} entry={entry} baseline={baseline} scale={scale}>
-                <span className="block-drop-label" title={entry.dropped.join(' + ')}>{entry.dropped.join(' + ')}</span>
+                <span className="block-drop-label" title={entry.dropped.join(' + ')}>
+                  {entry.dropped.join(' + ')}
+                </span>
               </Row>
             ))}
           </ul>

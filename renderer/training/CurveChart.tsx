@@ -28,7 +28,23 @@ export interface ChartLink {
   show?: ((x: number | null) => void) | null;
 }
 
-export function CurveChart({ name, yLabel, series, logY = false, percent = false, xLabel = 'epoch', link }: { name: string; yLabel: string; series: CurveSeries[]; logY?: boolean; percent?: boolean; xLabel?: string; link?: ChartLink }) {
+export function CurveChart({
+  name,
+  yLabel,
+  series,
+  logY = false,
+  percent = false,
+  xLabel = 'epoch',
+  link,
+}: {
+  name: string;
+  yLabel: string;
+  series: CurveSeries[];
+  logY?: boolean;
+  percent?: boolean;
+  xLabel?: string;
+  link?: ChartLink;
+}) {
   const box = useRef<HTMLDivElement>(null);
   const linkRef = useRef(link);
   linkRef.current = link;
@@ -52,9 +68,22 @@ export function CurveChart({ name, yLabel, series, logY = false, percent = false
       scales: { x: { time: false }, y: logY ? { distr: 3 } : { range: percent ? [0, 1] : undefined } },
       axes: [
         { stroke: axisStroke, grid, size: 28, label: xLabel, labelSize: 14, font: '10px system-ui', labelFont: '10px system-ui' },
-        { stroke: axisStroke, grid, size: 42, font: '10px system-ui', values: percent ? (_u, ticks) => ticks.map((t) => `${Math.round(t * 100)}%`) : logY ? (_u, ticks) => ticks.map((t) => (t == null ? '' : t >= 0.01 && t < 1e4 ? String(Number(t.toPrecision(2))) : t.toExponential(0))) : undefined },
+        {
+          stroke: axisStroke,
+          grid,
+          size: 42,
+          font: '10px system-ui',
+          values: percent
+            ? (_u, ticks) => ticks.map((t) => `${Math.round(t * 100)}%`)
+            : logY
+              ? (_u, ticks) => ticks.map((t) => (t == null ? '' : t >= 0.01 && t < 1e4 ? String(Number(t.toPrecision(2))) : t.toExponential(0)))
+              : undefined,
+        },
       ],
-      series: [{ label: xLabel }, ...series.map((s) => ({ label: s.label, stroke: s.colour, width: 1.6, dash: s.dash, spanGaps: true, points: { show: false } }))],
+      series: [
+        { label: xLabel },
+        ...series.map((s) => ({ label: s.label, stroke: s.colour, width: 1.6, dash: s.dash, spanGaps: true, points: { show: false } })),
+      ],
       hooks: {
         setCursor: [
           (u) => {
@@ -104,7 +133,9 @@ export function CurveChart({ name, yLabel, series, logY = false, percent = false
     const next = pending.current;
     if (!plot.current || !next) return;
     pending.current = null;
-    const tables = next.series.map((s) => [Float64Array.from(s.x), s.y.map((v) => (v === null || !Number.isFinite(v) || (next.logY && v <= 0) ? null : v))] as uPlot.AlignedData);
+    const tables = next.series.map(
+      (s) => [Float64Array.from(s.x), s.y.map((v) => (v === null || !Number.isFinite(v) || (next.logY && v <= 0) ? null : v))] as uPlot.AlignedData,
+    );
     const data = tables.length ? (tables.length === 1 ? tables[0] : uPlot.join(tables)) : ([[]] as uPlot.AlignedData);
     plot.current.setData(data);
   }
@@ -116,7 +147,9 @@ export function CurveChart({ name, yLabel, series, logY = false, percent = false
 
   return (
     <figure aria-label={name} className="curve-chart">
-      <figcaption>{name} <span className="muted">({yLabel})</span></figcaption>
+      <figcaption>
+        {name} <span className="muted">({yLabel})</span>
+      </figcaption>
       <div ref={box} className="curve-chart-plot" />
     </figure>
   );

@@ -21,7 +21,13 @@ function seriesFor(run: RunRecord, metric: 'loss' | 'accuracy', colour: string, 
   const validation = run.epochs.filter((e) => (metric === 'loss' ? e.validationLoss : e.validationAccuracy) !== null);
   const out: CurveSeries[] = [{ label: `${prefix}train`, colour, x: steps.map((p) => p.x), y: steps.map((p) => p[metric]) }];
   if (validation.length)
-    out.push({ label: `${prefix}validation`, colour, dash: [5, 4], x: validation.map((e) => e.epoch), y: validation.map((e) => (metric === 'loss' ? e.validationLoss : e.validationAccuracy)) });
+    out.push({
+      label: `${prefix}validation`,
+      colour,
+      dash: [5, 4],
+      x: validation.map((e) => e.epoch),
+      y: validation.map((e) => (metric === 'loss' ? e.validationLoss : e.validationAccuracy)),
+    });
   return out;
 }
 
@@ -35,10 +41,21 @@ function CurvesView() {
   const shown = compared.length >= 2 ? compared : runs.filter((r) => r.id === activeRunId);
   const many = shown.length > 1;
   const build = (metric: 'loss' | 'accuracy') =>
-    shown.flatMap((run, i) => seriesFor(run, metric, many ? categoryColour(runs.indexOf(run)) : metric === 'loss' ? categoryColour(0) : categoryColour(2), many ? `${i + 1}. ${run.designName} ` : ''));
+    shown.flatMap((run, i) =>
+      seriesFor(
+        run,
+        metric,
+        many ? categoryColour(runs.indexOf(run)) : metric === 'loss' ? categoryColour(0) : categoryColour(2),
+        many ? `${i + 1}. ${run.designName} ` : '',
+      ),
+    );
   return (
     <div className="curves">
-      {many && <p className="muted small">Comparing {shown.length} runs: {shown.map((r, i) => `${i + 1}. ${r.label}`).join('; ')}</p>}
+      {many && (
+        <p className="muted small">
+          Comparing {shown.length} runs: {shown.map((r, i) => `${i + 1}. ${r.label}`).join('; ')}
+        </p>
+      )}
       <CurveChart name="Loss curve" yLabel="cross-entropy, log scale" series={build('loss')} logY />
       <CurveChart name="Accuracy curve" yLabel="fraction correct" series={build('accuracy')} percent />
     </div>

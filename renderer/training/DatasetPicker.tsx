@@ -7,7 +7,6 @@ import { appStore, useApp } from '../store/store';
 import { categoryColour } from '../overlay/colour';
 import { datasetSpec } from './settings';
 
-
 /** Shared with the decision boundary, which draws the same points under its grid. */
 export const previewCache: { preview: DatasetPreview | null } = { preview: null };
 
@@ -69,17 +68,45 @@ function PreviewView({ preview }: { preview: DatasetPreview }) {
   if (preview.kind === 'columns') {
     return (
       <table className="column-summary" aria-label="Dataset columns">
-        <thead><tr><th>column</th><th>min</th><th>mean</th><th>max</th><th>distinct</th></tr></thead>
+        <thead>
+          <tr>
+            <th>column</th>
+            <th>min</th>
+            <th>mean</th>
+            <th>max</th>
+            <th>distinct</th>
+          </tr>
+        </thead>
         <tbody>
           {preview.columns.slice(0, 30).map((c) => (
-            <tr key={c.name}><td>{c.name}</td><td>{c.min.toPrecision(3)}</td><td>{c.mean.toPrecision(3)}</td><td>{c.max.toPrecision(3)}</td><td>{c.distinct}</td></tr>
+            <tr key={c.name}>
+              <td>{c.name}</td>
+              <td>{c.min.toPrecision(3)}</td>
+              <td>{c.mean.toPrecision(3)}</td>
+              <td>{c.max.toPrecision(3)}</td>
+              <td>{c.distinct}</td>
+            </tr>
           ))}
-          <tr><td colSpan={5} className="muted">{preview.rows} rows · {preview.classes} classes ({preview.classNames.slice(0, 6).join(', ')}{preview.classes > 6 ? ', …' : ''})</td></tr>
+          <tr>
+            <td colSpan={5} className="muted">
+              {preview.rows} rows · {preview.classes} classes ({preview.classNames.slice(0, 6).join(', ')}
+              {preview.classes > 6 ? ', …' : ''})
+            </td>
+          </tr>
         </tbody>
       </table>
     );
   }
-  return <canvas ref={canvas} width={240} height={preview.kind === 'points' ? 240 : 150} className="dataset-preview" aria-label={`Preview of the dataset: ${preview.kind === 'points' ? `${preview.count} points in ${preview.classes} classes` : `${preview.count} images`}`} role="img" />;
+  return (
+    <canvas
+      ref={canvas}
+      width={240}
+      height={preview.kind === 'points' ? 240 : 150}
+      className="dataset-preview"
+      aria-label={`Preview of the dataset: ${preview.kind === 'points' ? `${preview.count} points in ${preview.classes} classes` : `${preview.count} images`}`}
+      role="img"
+    />
+  );
 }
 
 function DatasetPickerView() {
@@ -140,9 +167,21 @@ function DatasetPickerView() {
     <div className="dataset-picker">
       <label className="field">
         Dataset
-        <select value={kind} onChange={(e) => appStore.getState().setTrainingForm({ dataset: e.currentTarget.value as DatasetKind, datasetSize: e.currentTarget.value === 'mnist' ? 2000 : e.currentTarget.value === 'shapes' ? 1000 : 600 })}>
+        <select
+          value={kind}
+          onChange={(e) =>
+            appStore
+              .getState()
+              .setTrainingForm({
+                dataset: e.currentTarget.value as DatasetKind,
+                datasetSize: e.currentTarget.value === 'mnist' ? 2000 : e.currentTarget.value === 'shapes' ? 1000 : 600,
+              })
+          }
+        >
           {DATASET_KINDS.map((k) => (
-            <option key={k} value={k}>{DATASET_TITLES[k]}</option>
+            <option key={k} value={k}>
+              {DATASET_TITLES[k]}
+            </option>
           ))}
         </select>
       </label>
@@ -156,23 +195,48 @@ function DatasetPickerView() {
         <div className="field-row">
           <label className="field">
             Samples
-            <input type="number" min={10} max={kind === 'mnist' ? 9969 : 200000} step={100} value={size} onChange={(e) => appStore.getState().setTrainingForm({ datasetSize: Number(e.currentTarget.value) })} />
+            <input
+              type="number"
+              min={10}
+              max={kind === 'mnist' ? 9969 : 200000}
+              step={100}
+              value={size}
+              onChange={(e) => appStore.getState().setTrainingForm({ datasetSize: Number(e.currentTarget.value) })}
+            />
           </label>
           {synthetic && (
             <label className="field">
               Noise
-              <input type="number" min={0} max={5} step={0.05} value={noise} onChange={(e) => appStore.getState().setTrainingForm({ noise: Number(e.currentTarget.value) })} />
+              <input
+                type="number"
+                min={0}
+                max={5}
+                step={0.05}
+                value={noise}
+                onChange={(e) => appStore.getState().setTrainingForm({ noise: Number(e.currentTarget.value) })}
+              />
             </label>
           )}
           {kind === 'spirals' && (
             <label className="field">
               Turns
-              <input type="number" min={0.25} max={5} step={0.25} value={turns} onChange={(e) => appStore.getState().setTrainingForm({ turns: Number(e.currentTarget.value) })} />
+              <input
+                type="number"
+                min={0.25}
+                max={5}
+                step={0.25}
+                value={turns}
+                onChange={(e) => appStore.getState().setTrainingForm({ turns: Number(e.currentTarget.value) })}
+              />
             </label>
           )}
         </div>
       )}
-      {error && <p className="training-error" role="alert">{error}</p>}
+      {error && (
+        <p className="training-error" role="alert">
+          {error}
+        </p>
+      )}
       {preview && <PreviewView preview={preview} />}
     </div>
   );

@@ -49,10 +49,14 @@ function DepthProfileView() {
       if (id) centreOnNode(canvasIdFor(id));
     },
   });
-  useEffect(() => onHoverNode((id) => {
-    if (comparing) return;
-    link.current.show?.(id === null ? null : depthOfNode(id));
-  }), [comparing]);
+  useEffect(
+    () =>
+      onHoverNode((id) => {
+        if (comparing) return;
+        link.current.show?.(id === null ? null : depthOfNode(id));
+      }),
+    [comparing],
+  );
 
   useEffect(() => {
     // Compared runs are drawn from the store; the live stream only matters when it is what is shown.

@@ -20,18 +20,31 @@ function RunsListView() {
         {runs.map((run, i) => (
           <li key={run.id} className="run">
             <label>
-              <input type="checkbox" checked={compareIds.includes(run.id)} onChange={() => appStore.getState().toggleCompare(run.id)} aria-label={`Compare run ${i + 1}: ${run.label}`} />
+              <input
+                type="checkbox"
+                checked={compareIds.includes(run.id)}
+                onChange={() => appStore.getState().toggleCompare(run.id)}
+                aria-label={`Compare run ${i + 1}: ${run.label}`}
+              />
               <span className="run-swatch" style={{ background: categoryColour(i) }} aria-hidden="true" />
-              <span className="run-label">{i + 1}. {run.label}</span>
+              <span className="run-label">
+                {i + 1}. {run.label}
+              </span>
             </label>
             <span className="run-summary muted small">{summary(run)}</span>
-            <button type="button" className="linklike small" onClick={() => appStore.getState().removeRun(run.id)} aria-label={`Remove run ${i + 1}`}>remove</button>
+            <button type="button" className="linklike small" onClick={() => appStore.getState().removeRun(run.id)} aria-label={`Remove run ${i + 1}`}>
+              remove
+            </button>
           </li>
         ))}
       </ul>
       <div className="runs-actions">
-        <button type="button" onClick={() => appStore.getState().setCompare(runs.map((r) => r.id))} disabled={runs.length < 2}>Compare all</button>
-        <button type="button" onClick={() => appStore.getState().setCompare([])} disabled={compareIds.length === 0}>Clear comparison</button>
+        <button type="button" onClick={() => appStore.getState().setCompare(runs.map((r) => r.id))} disabled={runs.length < 2}>
+          Compare all
+        </button>
+        <button type="button" onClick={() => appStore.getState().setCompare([])} disabled={compareIds.length === 0}>
+          Clear comparison
+        </button>
       </div>
     </div>
   );

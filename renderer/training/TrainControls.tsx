@@ -4,18 +4,46 @@ import { appStore, useApp } from '../store/store';
 import type { ScheduleSettings } from '../../src/schema/settings';
 import { pauseTraining, restartEngine, resumeTraining } from './controller';
 
-const OPTIMIZER_TITLES: Record<OptimizerName, string> = { sgd: 'SGD', momentum: 'SGD + momentum', nesterov: 'Nesterov', adam: 'Adam', adamw: 'AdamW', rmsprop: 'RMSProp' };
+const OPTIMIZER_TITLES: Record<OptimizerName, string> = {
+  sgd: 'SGD',
+  momentum: 'SGD + momentum',
+  nesterov: 'Nesterov',
+  adam: 'Adam',
+  adamw: 'AdamW',
+  rmsprop: 'RMSProp',
+};
 const SCHEDULES: { value: ScheduleSettings['kind']; label: string }[] = [
   { value: 'constant', label: 'Constant' },
   { value: 'step', label: 'Step (÷10 every 10 epochs)' },
   { value: 'cosine', label: 'Cosine' },
 ];
 
-function NumberField({ label, value, min, max, step, onChange }: { label: string; value: number; min: number; max?: number; step: number | 'any'; onChange: (v: number) => void }) {
+function NumberField({
+  label,
+  value,
+  min,
+  max,
+  step,
+  onChange,
+}: {
+  label: string;
+  value: number;
+  min: number;
+  max?: number;
+  step: number | 'any';
+  onChange: (v: number) => void;
+}) {
   return (
     <label className="field">
       {label}
-      <input type="number" value={Number.isFinite(value) ? value : ''} min={min} max={max} step={step} onChange={(e) => onChange(e.currentTarget.valueAsNumber)} />
+      <input
+        type="number"
+        value={Number.isFinite(value) ? value : ''}
+        min={min}
+        max={max}
+        step={step}
+        onChange={(e) => onChange(e.currentTarget.valueAsNumber)}
+      />
     </label>
   );
 }
@@ -42,11 +70,25 @@ function ProgressView() {
   const now = progress?.step ?? 0;
   return (
     <div className="training-progress">
-      <div role="progressbar" aria-label="Training progress" aria-valuemin={0} aria-valuemax={max} aria-valuenow={now} aria-valuetext={`${now} of ${max} steps`} className="progress">
+      <div
+        role="progressbar"
+        aria-label="Training progress"
+        aria-valuemin={0}
+        aria-valuemax={max}
+        aria-valuenow={now}
+        aria-valuetext={`${now} of ${max} steps`}
+        className="progress"
+      >
         <div className="progress-fill" style={{ width: `${(100 * now) / max}%` }} />
       </div>
-      <p role="status" aria-live="polite" className={`training-status${message?.tone === 'error' && !training ? ' status-error' : ''}`}>{text}</p>
-      {training && message?.tone === 'error' && <p className="training-error" role="alert">{message.text}</p>}
+      <p role="status" aria-live="polite" className={`training-status${message?.tone === 'error' && !training ? ' status-error' : ''}`}>
+        {text}
+      </p>
+      {training && message?.tone === 'error' && (
+        <p className="training-error" role="alert">
+          {message.text}
+        </p>
+      )}
     </div>
   );
 }
@@ -64,14 +106,22 @@ function TrainControlsView() {
         <label className="field">
           Optimizer
           <select value={form.optimizer} onChange={(e) => set({ optimizer: e.currentTarget.value as OptimizerName })}>
-            {OPTIMIZERS.map((o) => <option key={o} value={o}>{OPTIMIZER_TITLES[o]}</option>)}
+            {OPTIMIZERS.map((o) => (
+              <option key={o} value={o}>
+                {OPTIMIZER_TITLES[o]}
+              </option>
+            ))}
           </select>
         </label>
         <NumberField label="Learning rate" value={form.learningRate} min={0} step="any" onChange={(learningRate) => set({ learningRate })} />
         <label className="field">
           Schedule
           <select value={form.schedule} onChange={(e) => set({ schedule: e.currentTarget.value as ScheduleSettings['kind'] })}>
-            {SCHEDULES.map((s) => <option key={s.value} value={s.value}>{s.label}</option>)}
+            {SCHEDULES.map((s) => (
+              <option key={s.value} value={s.value}>
+                {s.label}
+              </option>
+            ))}
           </select>
         </label>
         <NumberField label="Epochs" value={form.epochs} min={1} max={100000} step={1} onChange={(epochs) => set({ epochs })} />
@@ -85,11 +135,19 @@ function TrainControlsView() {
       <div className="train-buttons">
         {/* Train and Stop live in the toolbar (ui-contract.md); the panel adds what the toolbar lacks. */}
         {phase === 'paused' ? (
-          <button type="button" onClick={resumeTraining}>Resume</button>
+          <button type="button" onClick={resumeTraining}>
+            Resume
+          </button>
         ) : (
-          <button type="button" onClick={pauseTraining} disabled={phase !== 'running'}>Pause</button>
+          <button type="button" onClick={pauseTraining} disabled={phase !== 'running'}>
+            Pause
+          </button>
         )}
-        {engineState === 'crashed' && <button type="button" onClick={restartEngine}>Restart engine</button>}
+        {engineState === 'crashed' && (
+          <button type="button" onClick={restartEngine}>
+            Restart engine
+          </button>
+        )}
         {idle && engineState === 'ready' && <span className="muted small">Press Train in the toolbar to start.</span>}
         {engineState === 'starting' && <span className="muted small">Starting the engine…</span>}
       </div>

@@ -36,7 +36,8 @@ function num(v: number | null): string {
 export function outcomeText(o: RunOutcome): string {
   const base = `${DONE_TEXT[o.reason]} after ${o.epochs} epoch${o.epochs === 1 ? '' : 's'} · loss ${num(o.loss)} · accuracy ${percent(o.accuracy)}`;
   const validation = o.validationLoss !== null ? ` · validation loss ${num(o.validationLoss)}, accuracy ${percent(o.validationAccuracy)}` : '';
-  const hint = o.reason === 'diverged' ? ' — the loss became NaN or infinite: lower the learning rate (try ÷10), add normalization, or use residual blocks.' : '';
+  const hint =
+    o.reason === 'diverged' ? ' — the loss became NaN or infinite: lower the learning rate (try ÷10), add normalization, or use residual blocks.' : '';
   return base + validation + hint;
 }
 
@@ -52,12 +53,25 @@ function handle(message: EngineMessage): void {
       return;
     case 'progress':
       s.runProgress(message.runId, {
-        epoch: message.epoch, epochs: message.epochs, step: message.step, stepsPerEpoch: message.stepsPerEpoch, totalSteps: message.totalSteps,
-        loss: message.loss, accuracy: message.accuracy, learningRate: message.learningRate, stepsPerSecond: message.stepsPerSecond,
+        epoch: message.epoch,
+        epochs: message.epochs,
+        step: message.step,
+        stepsPerEpoch: message.stepsPerEpoch,
+        totalSteps: message.totalSteps,
+        loss: message.loss,
+        accuracy: message.accuracy,
+        learningRate: message.learningRate,
+        stepsPerSecond: message.stepsPerSecond,
       });
       return;
     case 'metrics':
-      s.runEpoch(message.runId, { epoch: message.epoch, loss: message.loss, accuracy: message.accuracy, validationLoss: message.validationLoss, validationAccuracy: message.validationAccuracy });
+      s.runEpoch(message.runId, {
+        epoch: message.epoch,
+        loss: message.loss,
+        accuracy: message.accuracy,
+        validationLoss: message.validationLoss,
+        validationAccuracy: message.validationAccuracy,
+      });
       return;
     case 'statsFrame':
       statsStore.push(message.frame, message.seq);
@@ -65,13 +79,18 @@ function handle(message: EngineMessage): void {
     case 'diagnostics': {
       s.setEngineDiagnostics(message.diagnostics);
       const nonFinite = message.diagnostics.find((d) => d.code === 'non-finite');
-      if (nonFinite) s.setTrainingMessage({ text: `${nonFinite.message} — lower the learning rate or add normalization; the node is flagged on the canvas in overlay mode.`, tone: 'error' });
+      if (nonFinite)
+        s.setTrainingMessage({
+          text: `${nonFinite.message} — lower the learning rate or add normalization; the node is flagged on the canvas in overlay mode.`,
+          tone: 'error',
+        });
       return;
     }
     case 'done': {
       s.runDone(message.runId, message);
       snapshotProfile(message.runId);
-      if (message.runId === active) s.setTrainingMessage({ text: outcomeText(message), tone: message.reason === 'completed' || message.reason === 'stopped' ? 'info' : 'error' });
+      if (message.runId === active)
+        s.setTrainingMessage({ text: outcomeText(message), tone: message.reason === 'completed' || message.reason === 'stopped' ? 'info' : 'error' });
       return;
     }
     case 'error':
@@ -139,7 +158,16 @@ export function connectTraining(connection: EngineConnection = getEngine()): Eng
       return;
     }
     s.setBackend(null, 'crashed');
-    if (s.activeRunId && s.runPhase !== 'idle') s.runDone(s.activeRunId, { reason: 'failed', epochs: s.progress?.epoch ?? 0, steps: s.progress?.step ?? 0, loss: null, accuracy: null, validationLoss: null, validationAccuracy: null });
+    if (s.activeRunId && s.runPhase !== 'idle')
+      s.runDone(s.activeRunId, {
+        reason: 'failed',
+        epochs: s.progress?.epoch ?? 0,
+        steps: s.progress?.step ?? 0,
+        loss: null,
+        accuracy: null,
+        validationLoss: null,
+        validationAccuracy: null,
+      });
     s.setBlockDropPending(false);
     const cause = `The training engine crashed: ${status.message}`;
     recovering = status.restarting ? cause : null;
@@ -163,7 +191,6 @@ function requireEngine(): EngineConnection {
   return engine ?? connectTraining();
 }
 
-
 export function backendText(): string {
   const b = appStore.getState().backend;
   return b ? describeBackend(b) : '';
@@ -182,7 +209,19 @@ export async function startTraining(): Promise<void> {
   const runId = crypto.randomUUID();
   const designName = s.fileName.replace(/\.rescanvas\.json$|\.json$/, '');
   statsStore.clear();
-  s.runStarting({ id: runId, label: runLabel(designName, s.trainingForm), designName, design, settings: built.settings, startedAt: Date.now(), steps: [], epochs: [], outcome: null, profile: null, blockDrop: null });
+  s.runStarting({
+    id: runId,
+    label: runLabel(designName, s.trainingForm),
+    designName,
+    design,
+    settings: built.settings,
+    startedAt: Date.now(),
+    steps: [],
+    epochs: [],
+    outcome: null,
+    profile: null,
+    blockDrop: null,
+  });
   try {
     await request(connection, { type: 'loadDesign', design });
   } catch (error) {

@@ -27,7 +27,18 @@ export function formFromPreset(preset: TrainingPreset, current: TrainingForm): T
   };
 }
 
-const FORM_KEYS = ['dataset', 'datasetSize', 'noise', 'turns', 'optimizer', 'learningRate', 'schedule', 'epochs', 'batchSize', 'seed'] as const satisfies readonly (keyof TrainingForm)[];
+const FORM_KEYS = [
+  'dataset',
+  'datasetSize',
+  'noise',
+  'turns',
+  'optimizer',
+  'learningRate',
+  'schedule',
+  'epochs',
+  'batchSize',
+  'seed',
+] as const satisfies readonly (keyof TrainingForm)[];
 
 /** Fields the user changed since the preset filled the form, by their names in the panel. */
 export function changedFromPreset(form: TrainingForm, preset: TrainingForm): (typeof FORM_KEYS)[number][] {

@@ -25,7 +25,15 @@ function GraphSketchView({ design }: { design: Design }) {
       })}
       {design.nodes.map((n) => {
         const p = at.get(n.id);
-        return p ? <circle key={n.id} cx={p.x} cy={p.y} r={grouped.has(n.id) ? 2.5 : 2} className={n.type === 'Add' ? 'sketch-add' : grouped.has(n.id) ? 'sketch-repeat' : 'sketch-node'} /> : null;
+        return p ? (
+          <circle
+            key={n.id}
+            cx={p.x}
+            cy={p.y}
+            r={grouped.has(n.id) ? 2.5 : 2}
+            className={n.type === 'Add' ? 'sketch-add' : grouped.has(n.id) ? 'sketch-repeat' : 'sketch-node'}
+          />
+        ) : null;
       })}
     </svg>
   );

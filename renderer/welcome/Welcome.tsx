@@ -38,7 +38,15 @@ function ExampleCard({ entry }: { entry: ExampleEntry }) {
     <li className="welcome-card">
       <GraphSketch design={design} />
       <div>
-        <button type="button" className="welcome-open" aria-label={`Open example ${design.metadata.name}`} onClick={() => { appStore.getState().setWelcomeOpen(false); openExample(entry); }}>
+        <button
+          type="button"
+          className="welcome-open"
+          aria-label={`Open example ${design.metadata.name}`}
+          onClick={() => {
+            appStore.getState().setWelcomeOpen(false);
+            openExample(entry);
+          }}
+        >
           {design.metadata.name}
         </button>
         <p className="small muted">{weightedLayers(entry)}</p>
@@ -62,15 +70,28 @@ export function Welcome() {
   };
   return (
     <div className="modal-backdrop">
-      <div ref={dialog} role="dialog" aria-modal="true" aria-label="Welcome" className="modal welcome" onKeyDown={(e) => e.key === 'Escape' && dismissWelcome()}>
+      <div
+        ref={dialog}
+        role="dialog"
+        aria-modal="true"
+        aria-label="Welcome"
+        className="modal welcome"
+        onKeyDown={(e) => e.key === 'Escape' && dismissWelcome()}
+      >
         <div className="modal-head">
           <h2>Welcome to ResCanvas</h2>
-          <button type="button" onClick={dismissWelcome} title="Close and start with a small design (Esc)">Close</button>
+          <button type="button" onClick={dismissWelcome} title="Close and start with a small design (Esc)">
+            Close
+          </button>
         </div>
         <p className="muted">Design residual networks on a canvas, train them here, and see why shortcuts let very deep nets learn.</p>
         <div className="welcome-actions">
-          <button type="button" className="welcome-primary" onClick={() => close(newDocumentAsked)}>New design</button>
-          <button type="button" onClick={() => close(openFileAsked)}>Open…</button>
+          <button type="button" className="welcome-primary" onClick={() => close(newDocumentAsked)}>
+            New design
+          </button>
+          <button type="button" onClick={() => close(openFileAsked)}>
+            Open…
+          </button>
         </div>
         <div className="welcome-columns">
           <section aria-label="Lessons">
@@ -78,7 +99,15 @@ export function Welcome() {
             <ol className="welcome-lessons">
               {LESSONS.map((l) => (
                 <li key={l.id}>
-                  <button type="button" className="welcome-open" aria-label={`Open lesson ${l.title}`} onClick={() => { appStore.getState().setWelcomeOpen(false); openLesson(l.id); }}>
+                  <button
+                    type="button"
+                    className="welcome-open"
+                    aria-label={`Open lesson ${l.title}`}
+                    onClick={() => {
+                      appStore.getState().setWelcomeOpen(false);
+                      openLesson(l.id);
+                    }}
+                  >
                     {l.number}. {l.title}
                   </button>
                   <span className="small muted"> · {describeDuration(LESSON_CPU_SECONDS[l.id])}</span>

@@ -64,7 +64,9 @@ export function layersGraph(tf: Tf, input: SymbolicTensor, output: SymbolicTenso
       nodeDepth.set(parent, Math.max(depth + 1, nodeDepth.get(parent) ?? 0));
     });
   }
-  const layers = [...layerDepth.keys()].sort((a, b) => (layerDepth.get(b) as number) - (layerDepth.get(a) as number) || (layerIndices.get(a) as number) - (layerIndices.get(b) as number));
+  const layers = [...layerDepth.keys()].sort(
+    (a, b) => (layerDepth.get(b) as number) - (layerDepth.get(a) as number) || (layerIndices.get(a) as number) - (layerIndices.get(b) as number),
+  );
 
   const names = new Set<string>();
   for (const layer of layers) {
@@ -93,7 +95,10 @@ export function layersGraph(tf: Tf, input: SymbolicTensor, output: SymbolicTenso
 
 /** tf.js' snake-case rule for keys and string values (`glorotUniform` → `glorot_uniform`). */
 function snakeCase(name: string): string {
-  const snake = name.replace(/(.)([A-Z][a-z0-9]+)/g, '$1_$2').replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
+  const snake = name
+    .replace(/(.)([A-Z][a-z0-9]+)/g, '$1_$2')
+    .replace(/([a-z])([A-Z])/g, '$1_$2')
+    .toLowerCase();
   return snake.startsWith('_') ? `private${snake}` : snake;
 }
 
@@ -105,7 +110,11 @@ const NAME_LISTS = new Set(['inboundNodes', 'inputLayers', 'outputLayers']);
  * node reference). Iterative for the same reason as the walk above.
  */
 function pythonic(root: ConfigValue): JsonValue {
-  const convert = (value: ConfigValue, key: string | undefined, index: number): { out: JsonValue; pending?: [ConfigValue, string | undefined, JsonValue[] | JsonObject][] } => {
+  const convert = (
+    value: ConfigValue,
+    key: string | undefined,
+    index: number,
+  ): { out: JsonValue; pending?: [ConfigValue, string | undefined, JsonValue[] | JsonObject][] } => {
     if (value === null || value === undefined) return { out: null };
     if (typeof value === 'string') return { out: key !== undefined && NAME_LISTS.has(key) && index === 0 ? value : snakeCase(value) };
     if (typeof value === 'number' || typeof value === 'boolean') return { out: value };
@@ -114,7 +123,9 @@ function pythonic(root: ConfigValue): JsonValue {
   };
   const top = convert(root, undefined, -1);
   if (!top.pending) return top.out;
-  const work: { source: ConfigValue; key: string | undefined; target: JsonValue[] | JsonObject }[] = [{ source: root, key: undefined, target: top.out as JsonValue[] | JsonObject }];
+  const work: { source: ConfigValue; key: string | undefined; target: JsonValue[] | JsonObject }[] = [
+    { source: root, key: undefined, target: top.out as JsonValue[] | JsonObject },
+  ];
   while (work.length) {
     const { source, key, target } = work.pop() as (typeof work)[number];
     if (Array.isArray(source) && Array.isArray(target)) {

@@ -79,7 +79,11 @@ function keptPerOutput(node: DesignNode): number {
  * activations kept for backprop at the batch size, and the data. Calibrated against measured wasm
  * heap peaks on the bundled examples (test/bench/memory.ts).
  */
-export function estimateResources(design: Design, run: RunShape = DEFAULT_RUN, rows: readonly SummaryRow[] = summaryRows(design, validateDesign(design).nodeShapes)): ResourceEstimate {
+export function estimateResources(
+  design: Design,
+  run: RunShape = DEFAULT_RUN,
+  rows: readonly SummaryRow[] = summaryRows(design, validateDesign(design).nodeShapes),
+): ResourceEstimate {
   const byId = new Map(design.nodes.map((n) => [n.id, n]));
   let parameters = 0;
   let nonTrainable = 0;
@@ -99,7 +103,8 @@ export function estimateResources(design: Design, run: RunShape = DEFAULT_RUN, r
     if (node.type === 'Input') inputValues = size;
     if (node.type === 'Output') outputValues = size;
     const batchValues = size * Math.max(run.batchSize, run.evaluationBatch ?? 0);
-    if (batchValues > largest.values) largest = { values: batchValues, what: `the output of ${row.nodeId} at batch ${Math.max(run.batchSize, run.evaluationBatch ?? 0)}`, activation: true };
+    if (batchValues > largest.values)
+      largest = { values: batchValues, what: `the output of ${row.nodeId} at batch ${Math.max(run.batchSize, run.evaluationBatch ?? 0)}`, activation: true };
     if (row.params > largest.values) largest = { values: row.params, what: `the weights of ${row.nodeId}`, activation: false };
   }
   const trainableParameters = parameters - nonTrainable;
@@ -163,7 +168,9 @@ export function memoryLimit(backend: BackendName, machineBytes?: number): Memory
     case 'cpu':
     case 'tensorflow':
     case 'tensorflow-gpu':
-      return machineBytes ? { bytes: machineBytes * 0.8, engine: `the ${backend} engine (80% of this machine's memory)` } : { bytes: WASM_USABLE, engine: `the ${backend} engine` };
+      return machineBytes
+        ? { bytes: machineBytes * 0.8, engine: `the ${backend} engine (80% of this machine's memory)` }
+        : { bytes: WASM_USABLE, engine: `the ${backend} engine` };
   }
 }
 

@@ -86,9 +86,19 @@ export function formatCount(n: number): string {
 /** A table like Keras' model.summary(). */
 export function formatSummary(design: Design, summary: DesignSummary): string {
   const header = ['Node', 'Type', 'Output shape', 'Params', 'Copies'];
-  const body = summary.rows.map((r) => [r.name === r.nodeId ? r.nodeId : `${r.nodeId} (${r.name})`, r.type, r.outputShape ? formatShape(r.outputShape) : '?', formatCount(r.params), r.copies > 1 ? `×${r.copies}` : '']);
+  const body = summary.rows.map((r) => [
+    r.name === r.nodeId ? r.nodeId : `${r.nodeId} (${r.name})`,
+    r.type,
+    r.outputShape ? formatShape(r.outputShape) : '?',
+    formatCount(r.params),
+    r.copies > 1 ? `×${r.copies}` : '',
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 3 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === 3 ? c.padStart(widths[i]) : c.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
   const rule = '─'.repeat(widths.reduce((a, b) => a + b + 2, -2));
   return [
     `Design: ${design.metadata.name}`,

@@ -41,7 +41,11 @@ export function evaluatePlan(tf: Tf, plan: Plan, data: LabelledData, batchSize: 
 /** Longest path from the Input to each node, in nodes. */
 function depths(plan: Plan): Map<string, number> {
   const depth = new Map<string, number>();
-  for (const n of plan.nodes) depth.set(n.id, n.inputs.reduce((d, e) => Math.max(d, (depth.get(e.source) ?? 0) + 1), 0));
+  for (const n of plan.nodes)
+    depth.set(
+      n.id,
+      n.inputs.reduce((d, e) => Math.max(d, (depth.get(e.source) ?? 0) + 1), 0),
+    );
   return depth;
 }
 
@@ -129,7 +133,10 @@ export function skipLayers(tf: Tf, plan: Plan, data: LabelledData, batchSize: nu
       replaceInput: (edge, value) => {
         if (edge.source !== span.to) return value;
         const bypass = entering as Tensor;
-        if (!tf.util.arraysEqual(bypass.shape, value.shape)) throw new Error(`cannot skip ${span.from}..${span.to}: it turns shape [${bypass.shape.slice(1).join(', ')}] into [${value.shape.slice(1).join(', ')}]`);
+        if (!tf.util.arraysEqual(bypass.shape, value.shape))
+          throw new Error(
+            `cannot skip ${span.from}..${span.to}: it turns shape [${bypass.shape.slice(1).join(', ')}] into [${value.shape.slice(1).join(', ')}]`,
+          );
         return bypass;
       },
     });

@@ -44,7 +44,9 @@ export function predictOnGrid(tf: Tf, plan: Plan, bounds: GridBounds, resolution
   try {
     for (let start = 0; start < count; start += CHUNK) {
       const size = Math.min(CHUNK, count - start);
-      chunks.push(tf.tidy(() => runPlan(tf, plan, tf.tensor2d(points.subarray(start * 2, (start + size) * 2), [size, 2]), { training: false, seed: 0 }).output));
+      chunks.push(
+        tf.tidy(() => runPlan(tf, plan, tf.tensor2d(points.subarray(start * 2, (start + size) * 2), [size, 2]), { training: false, seed: 0 }).output),
+      );
     }
     const all = tf.tidy(() => (chunks.length === 1 ? tf.clone(chunks[0]) : tf.concat(chunks, 0)));
     const values = new Float32Array(all.dataSync());

@@ -17,11 +17,15 @@ export function seedKernels(tf: Tf, plan: Plan, graph: UnrolledGraph, seed: numb
     const name = node && (node.type === 'Dense' || node.type === 'Conv2D') ? node.params.kernelInitializer : 'glorotUniform';
     const config = { seed: (seed * 7_368_787 + index * 2_654_435) % 2_147_483_647 };
     const initializer =
-      name === 'glorotUniform' ? tf.initializers.glorotUniform(config)
-      : name === 'glorotNormal' ? tf.initializers.glorotNormal(config)
-      : name === 'heNormal' ? tf.initializers.heNormal(config)
-      : name === 'heUniform' ? tf.initializers.heUniform(config)
-      : tf.initializers.zeros();
+      name === 'glorotUniform'
+        ? tf.initializers.glorotUniform(config)
+        : name === 'glorotNormal'
+          ? tf.initializers.glorotNormal(config)
+          : name === 'heNormal'
+            ? tf.initializers.heNormal(config)
+            : name === 'heUniform'
+              ? tf.initializers.heUniform(config)
+              : tf.initializers.zeros();
     const value = initializer.apply(w.variable.shape, 'float32');
     w.variable.assign(value);
     value.dispose();

@@ -1,5 +1,14 @@
 import type * as tfNamespace from '@tensorflow/tfjs';
-import { ACTIVATION_FIELDS, EDGE_FIELDS, GRADIENT_FIELDS, GROUP_FIELDS, HISTOGRAM_BINS, WEIGHT_FIELDS, STATS_SCHEMA_VERSION, type StatsFrame } from '../schema/stats';
+import {
+  ACTIVATION_FIELDS,
+  EDGE_FIELDS,
+  GRADIENT_FIELDS,
+  GROUP_FIELDS,
+  HISTOGRAM_BINS,
+  WEIGHT_FIELDS,
+  STATS_SCHEMA_VERSION,
+  type StatsFrame,
+} from '../schema/stats';
 import type { Plan, PlanProbes } from './plan/plan';
 
 type Tf = typeof tfNamespace;
@@ -64,7 +73,10 @@ function bySize(tensors: Tensor[]): Map<number, number[]> {
 }
 
 function rowsOf(tf: Tf, tensors: Tensor[], indices: number[], size: number): Tensor {
-  return tf.concat(indices.map((i) => tf.reshape(tensors[i], [1, size])), 0);
+  return tf.concat(
+    indices.map((i) => tf.reshape(tensors[i], [1, size])),
+    0,
+  );
 }
 
 /** Per row: the fraction of sampled values in each of HISTOGRAM_BINS bins over [low, high]. */
@@ -174,9 +186,19 @@ export function summariseStep(tf: Tf, layout: FrameLayout, recorder: StepRecorde
     if (activations.length !== layout.nodeIds.length) throw new Error('an instrumented step did not record every node');
     const nodeRows = summariseAll(tf, activations, NODE_WIDTH, activationSummary);
     const withGradient = layout.nodeIds.filter((id) => recorder.gradients.has(id));
-    const gradientRows = summariseAll(tf, withGradient.map((id) => recorder.gradients.get(id) as Tensor), GRADIENT_WIDTH, gradientSummary);
+    const gradientRows = summariseAll(
+      tf,
+      withGradient.map((id) => recorder.gradients.get(id) as Tensor),
+      GRADIENT_WIDTH,
+      gradientSummary,
+    );
     const edgeWith = layout.edgeIds.filter((id) => recorder.edgeGradients.has(id));
-    const edgeRows = summariseAll(tf, edgeWith.map((id) => recorder.edgeGradients.get(id) as Tensor), EDGE_FIELDS.length, edgeSummary);
+    const edgeRows = summariseAll(
+      tf,
+      edgeWith.map((id) => recorder.edgeGradients.get(id) as Tensor),
+      EDGE_FIELDS.length,
+      edgeSummary,
+    );
     return tf.concat([tf.reshape(nodeRows, [-1]), tf.reshape(gradientRows, [-1]), tf.reshape(edgeRows, [-1]), tf.reshape(weights, [-1])]);
   });
 }

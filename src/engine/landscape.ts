@@ -100,9 +100,17 @@ export class LandscapeStopped extends Error {
  * Computes the slice and puts every weight back exactly as it was, also when stopped or failing.
  * Yields to the event loop between rows (`await`), so a stop request can arrive.
  */
-export async function lossLandscape(tf: Tf, plan: Plan, data: LabelledData, batchSize: number, settings: LandscapeSettings, hooks: LandscapeHooks = {}): Promise<Landscape> {
+export async function lossLandscape(
+  tf: Tf,
+  plan: Plan,
+  data: LabelledData,
+  batchSize: number,
+  settings: LandscapeSettings,
+  hooks: LandscapeHooks = {},
+): Promise<Landscape> {
   const { resolution, span, seed } = settings;
-  if (!Number.isInteger(resolution) || resolution < 3 || resolution > 101 || resolution % 2 === 0) throw new RangeError(`resolution must be an odd whole number from 3 to 101, not ${resolution}`);
+  if (!Number.isInteger(resolution) || resolution < 3 || resolution > 101 || resolution % 2 === 0)
+    throw new RangeError(`resolution must be an odd whole number from 3 to 101, not ${resolution}`);
   if (!(span > 0 && span <= 10)) throw new RangeError(`span must be above 0 and at most 10, not ${span}`);
   const moved = plan.weights.filter(hasDirection);
   const origin = moved.map((w) => tf.keep(w.variable.clone()));

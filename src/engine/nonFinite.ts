@@ -16,7 +16,11 @@ export function findNonFinite(tf: Tf, plan: Plan, x: Tensor, targets: Tensor): E
   const recorder = new StepRecorder(tf);
   try {
     tf.tidy(() => {
-      tf.variableGrads(() => batchLoss(tf, plan.loss, runPlan(tf, plan, x, { training: false, seed: 0, probes: recorder }), plan.outputActivation, targets) as tfNamespace.Scalar, plan.trainable);
+      tf.variableGrads(
+        () =>
+          batchLoss(tf, plan.loss, runPlan(tf, plan, x, { training: false, seed: 0, probes: recorder }), plan.outputActivation, targets) as tfNamespace.Scalar,
+        plan.trainable,
+      );
     });
     const ids = plan.nodes.map((n) => n.id);
     const flags = (tensors: (Tensor | undefined)[]): number[] => {
@@ -32,15 +36,32 @@ export function findNonFinite(tf: Tf, plan: Plan, x: Tensor, targets: Tensor): E
     const firstActivation = activationBad.findIndex((b) => b === 1);
     if (firstActivation >= 0) {
       const id = ids[firstActivation];
-      return { code: 'non-finite', severity: 'error', nodeId: id, where: 'activation', message: `training stopped: the activations of "${id}" became NaN or infinite; lower the learning rate, or add normalization before it` };
+      return {
+        code: 'non-finite',
+        severity: 'error',
+        nodeId: id,
+        where: 'activation',
+        message: `training stopped: the activations of "${id}" became NaN or infinite; lower the learning rate, or add normalization before it`,
+      };
     }
     const gradientBad = flags(ids.map((id) => recorder.gradients.get(id)));
     for (let i = ids.length - 1; i >= 0; i--) {
       if (gradientBad[i] === 1) {
-        return { code: 'non-finite', severity: 'error', nodeId: ids[i], where: 'gradient', message: `training stopped: the gradient of the loss w.r.t. "${ids[i]}" became NaN or infinite; lower the learning rate` };
+        return {
+          code: 'non-finite',
+          severity: 'error',
+          nodeId: ids[i],
+          where: 'gradient',
+          message: `training stopped: the gradient of the loss w.r.t. "${ids[i]}" became NaN or infinite; lower the learning rate`,
+        };
       }
     }
-    return { code: 'non-finite', severity: 'error', where: 'loss', message: 'training stopped: the loss became NaN or infinite although every activation is finite; lower the learning rate' };
+    return {
+      code: 'non-finite',
+      severity: 'error',
+      where: 'loss',
+      message: 'training stopped: the loss became NaN or infinite although every activation is finite; lower the learning rate',
+    };
   } finally {
     recorder.dispose();
   }

@@ -23,12 +23,15 @@ export interface Optimizer {
 
 function slotCount(name: OptimizerSettings['name']): number {
   switch (name) {
-    case 'sgd': return 0;
+    case 'sgd':
+      return 0;
     case 'momentum':
     case 'nesterov':
-    case 'rmsprop': return 1;
+    case 'rmsprop':
+      return 1;
     case 'adam':
-    case 'adamw': return 2;
+    case 'adamw':
+      return 2;
   }
 }
 
@@ -46,7 +49,8 @@ export function createOptimizer(tf: Tf, s: OptimizerSettings): Optimizer {
   let layout: Layout | null = null;
   let step = 0;
 
-  const flat = (tensors: readonly Tensor[]): Tensor => (tensors.length === 1 ? tf.reshape(tensors[0], [-1]) : tf.concat(tensors.map((t) => tf.reshape(t, [-1]))));
+  const flat = (tensors: readonly Tensor[]): Tensor =>
+    tensors.length === 1 ? tf.reshape(tensors[0], [-1]) : tf.concat(tensors.map((t) => tf.reshape(t, [-1])));
 
   /** State of variables left out of the current layout, kept until they are updated again. */
   const parked = new Map<Variable, Tensor[]>();
@@ -60,12 +64,15 @@ export function createOptimizer(tf: Tf, s: OptimizerSettings): Optimizer {
     if (old) {
       const pieces = old.slots.map((slot) => tf.split(slot, old.sizes));
       // Kept: apply may run inside the caller's tidy, and parked state outlives it.
-      old.variables.forEach((v, i) => parked.set(v, pieces.map((p) => tf.keep(p[i]))));
+      old.variables.forEach((v, i) =>
+        parked.set(
+          v,
+          pieces.map((p) => tf.keep(p[i])),
+        ),
+      );
       old.slots.forEach((slot) => slot.dispose());
     }
-    const fresh = tf.tidy(() =>
-      Array.from({ length: slots }, (_, k) => tf.variable(flat(variables.map((v) => parked.get(v)?.[k] ?? tf.zerosLike(v))), false)),
-    );
+    const fresh = tf.tidy(() => Array.from({ length: slots }, (_, k) => tf.variable(flat(variables.map((v) => parked.get(v)?.[k] ?? tf.zerosLike(v))), false)));
     for (const v of variables) {
       parked.get(v)?.forEach((t) => t.dispose());
       parked.delete(v);
@@ -116,9 +123,10 @@ export function createOptimizer(tf: Tf, s: OptimizerSettings): Optimizer {
       const current = layout;
       tf.tidy(() => {
         // AdamW multiplies the decayed weights by 1 − lr·λ (the same constant a per-variable update uses) and the others by exactly 1.
-        const decayFactor = s.name === 'adamw' && decayed.some(Boolean)
-          ? flat(variables.map((v, i) => tf.fill(v.shape, decayed[i] ? 1 - learningRate * s.weightDecay : 1)))
-          : null;
+        const decayFactor =
+          s.name === 'adamw' && decayed.some(Boolean)
+            ? flat(variables.map((v, i) => tf.fill(v.shape, decayed[i] ? 1 - learningRate * s.weightDecay : 1)))
+            : null;
         const next = update(flat(variables), flat(gradients), current.slots, learningRate, decayFactor);
         const parts = variables.length === 1 ? [next] : tf.split(next, current.sizes);
         variables.forEach((v, i) => v.assign(tf.reshape(parts[i], v.shape)));

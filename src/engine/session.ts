@@ -71,8 +71,11 @@ const errorText = (error: unknown): string => (error instanceof Error ? error.me
  */
 export function fatalEngineErrorText(error: unknown): string {
   // Emscripten's advice to rebuild with assertions is for the library's developers, not for users.
-  const text = errorText(error).replace(/\.?\s*Build with -sASSERTIONS for more info\.?/, '').trim();
-  if (/memory access out of bounds|out of memory|Array buffer allocation failed|Invalid typed array length/i.test(text)) return `the engine ran out of memory (${text})`;
+  const text = errorText(error)
+    .replace(/\.?\s*Build with -sASSERTIONS for more info\.?/, '')
+    .trim();
+  if (/memory access out of bounds|out of memory|Array buffer allocation failed|Invalid typed array length/i.test(text))
+    return `the engine ran out of memory (${text})`;
   // A release wasm build aborts without a reason; on a training step that is almost always a failed allocation.
   if (/^Aborted\(/.test(text)) return `the engine's WebAssembly runtime aborted, most likely out of memory (${text})`;
   return `the engine failed: ${text}`;
@@ -85,7 +88,10 @@ function requestIdOf(raw: unknown): string | undefined {
 }
 
 class EngineRequestError extends Error {
-  constructor(readonly code: ErrorCode, message: string) {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -110,7 +116,10 @@ export class EngineSession {
   private readonly clock: TrainerClock;
   private readonly coalescer: StatsCoalescer;
 
-  constructor(private readonly tf: Tf, private readonly host: SessionHost) {
+  constructor(
+    private readonly tf: Tf,
+    private readonly host: SessionHost,
+  ) {
     this.clock = host.clock ?? defaultClock;
     this.coalescer = new StatsCoalescer((frame, seq) => this.post({ v: PROTOCOL_VERSION, type: 'statsFrame', seq, frame }), {
       intervalMs: host.statsIntervalMs ?? 100,
@@ -142,7 +151,15 @@ export class EngineSession {
       await this.dispatch(message);
     } catch (error) {
       const fatal = isFatalEngineError(error);
-      const code: ErrorCode = fatal ? 'crash' : error instanceof EngineRequestError ? error.code : error instanceof CompileError ? 'design' : error instanceof DatasetError ? 'dataset' : 'internal';
+      const code: ErrorCode = fatal
+        ? 'crash'
+        : error instanceof EngineRequestError
+          ? error.code
+          : error instanceof CompileError
+            ? 'design'
+            : error instanceof DatasetError
+              ? 'dataset'
+              : 'internal';
       this.post({
         v: PROTOCOL_VERSION,
         type: 'error',
@@ -165,7 +182,12 @@ export class EngineSession {
     if (this.landscapeBusy) throw new EngineRequestError('busy', 'a loss landscape is already being computed');
     const train = run.trainer.trainingData;
     const samples = Math.min(message.samples, train.count);
-    const data = { x: this.tf.slice(train.x, 0, samples), targets: this.tf.slice(train.targets, 0, samples), labels: this.tf.slice(train.labels, 0, samples), count: samples };
+    const data = {
+      x: this.tf.slice(train.x, 0, samples),
+      targets: this.tf.slice(train.targets, 0, samples),
+      labels: this.tf.slice(train.labels, 0, samples),
+      count: samples,
+    };
     this.landscapeBusy = true;
     this.landscapeStop = false;
     try {
@@ -212,7 +234,14 @@ export class EngineSession {
         const parameterCount = compiled.countParams();
         compiled.dispose();
         this.design = message.design;
-        this.post({ v: PROTOCOL_VERSION, type: 'designLoaded', requestId: message.requestId, nodeCount: plan.nodes.length, parameterCount, weightIds: plan.weights.map((w) => w.id) });
+        this.post({
+          v: PROTOCOL_VERSION,
+          type: 'designLoaded',
+          requestId: message.requestId,
+          nodeCount: plan.nodes.length,
+          parameterCount,
+          weightIds: plan.weights.map((w) => w.id),
+        });
         return;
       }
       case 'start':
@@ -232,7 +261,14 @@ export class EngineSession {
       case 'evaluate': {
         const run = this.lastRun();
         const score = evaluatePlan(this.tf, run.plan, run.trainer.validationData, 256);
-        this.post({ v: PROTOCOL_VERSION, type: 'evaluation', requestId: message.requestId, loss: score.loss, accuracy: score.accuracy, count: run.trainer.validationData.count });
+        this.post({
+          v: PROTOCOL_VERSION,
+          type: 'evaluation',
+          requestId: message.requestId,
+          loss: score.loss,
+          accuracy: score.accuracy,
+          count: run.trainer.validationData.count,
+        });
         return;
       }
       case 'dropBlocks': {
@@ -257,7 +293,14 @@ export class EngineSession {
         const problem = gridInputProblem(run.plan);
         if (problem) throw new EngineRequestError('design', problem);
         const grid = predictOnGrid(this.tf, run.plan, message.bounds, message.resolution);
-        this.post({ v: PROTOCOL_VERSION, type: 'gridPrediction', requestId: message.requestId, bounds: message.bounds, resolution: message.resolution, ...grid });
+        this.post({
+          v: PROTOCOL_VERSION,
+          type: 'gridPrediction',
+          requestId: message.requestId,
+          bounds: message.bounds,
+          resolution: message.resolution,
+          ...grid,
+        });
         return;
       }
       case 'exportWeights': {
@@ -297,14 +340,26 @@ export class EngineSession {
           v: PROTOCOL_VERSION,
           type: 'diagnostics',
           runId,
-          diagnostics: problems.map((p) => ({ code: 'dataset-mismatch', severity: 'error', message: p.message, nodeId: p.nodeId, fix: p.fixable ? 'fit-design-to-dataset' : undefined })),
+          diagnostics: problems.map((p) => ({
+            code: 'dataset-mismatch',
+            severity: 'error',
+            message: p.message,
+            nodeId: p.nodeId,
+            fix: p.fixable ? 'fit-design-to-dataset' : undefined,
+          })),
         });
-        throw new EngineRequestError('dataset-mismatch', problems.map((p) => p.message).join('; ') + (fixable ? ' (start with fitDesignToDataset to apply the fix)' : ''));
+        throw new EngineRequestError(
+          'dataset-mismatch',
+          problems.map((p) => p.message).join('; ') + (fixable ? ' (start with fitDesignToDataset to apply the fix)' : ''),
+        );
       }
       design = fitDesignToDataset(design, dataset);
     }
 
-    this.refuseOversized(design, { purpose: 'train', run: { batchSize: settings.batchSize, optimizer: settings.optimizer.name, samples: dataset.train.count + dataset.validation.count, evaluationBatch: 256 } });
+    this.refuseOversized(design, {
+      purpose: 'train',
+      run: { batchSize: settings.batchSize, optimizer: settings.optimizer.name, samples: dataset.train.count + dataset.validation.count, evaluationBatch: 256 },
+    });
     this.run?.trainer.dispose();
     this.run?.compiled.dispose();
     this.run = null;
@@ -348,8 +403,25 @@ export class EngineSession {
       .catch((error: unknown) => {
         run.done = true;
         const fatal = isFatalEngineError(error);
-        this.post({ v: PROTOCOL_VERSION, type: 'error', code: fatal ? 'crash' : 'internal', runId, message: fatal ? fatalEngineErrorText(error) : errorText(error) });
-        this.post({ v: PROTOCOL_VERSION, type: 'done', runId, reason: 'failed', epochs: 0, steps: trainer.steps, loss: null, accuracy: null, validationLoss: null, validationAccuracy: null });
+        this.post({
+          v: PROTOCOL_VERSION,
+          type: 'error',
+          code: fatal ? 'crash' : 'internal',
+          runId,
+          message: fatal ? fatalEngineErrorText(error) : errorText(error),
+        });
+        this.post({
+          v: PROTOCOL_VERSION,
+          type: 'done',
+          runId,
+          reason: 'failed',
+          epochs: 0,
+          steps: trainer.steps,
+          loss: null,
+          accuracy: null,
+          validationLoss: null,
+          validationAccuracy: null,
+        });
       })
       .finally(() => {
         run.done = true;

@@ -81,7 +81,12 @@ export interface TrainerOptions {
  * tf.variableGrads over `variables` plus `input`, in one backward pass. The input's own gradient is
  * dropped: the Input node's probe has recorded it on the way.
  */
-function gradsWithInput(tf: Tf, f: () => tfNamespace.Scalar, variables: tfNamespace.Variable[], input: Tensor): { value: tfNamespace.Scalar; grads: tfNamespace.NamedTensorMap } {
+function gradsWithInput(
+  tf: Tf,
+  f: () => tfNamespace.Scalar,
+  variables: tfNamespace.Variable[],
+  input: Tensor,
+): { value: tfNamespace.Scalar; grads: tfNamespace.NamedTensorMap } {
   const { value, grads } = tf.engine().gradients(f, [...variables, input], undefined, true);
   const named: tfNamespace.NamedTensorMap = {};
   variables.forEach((v, i) => {
@@ -201,13 +206,24 @@ export class Trainer {
         return batchLoss(tf, this.plan.loss, out, this.plan.outputActivation, targets) as tfNamespace.Scalar;
       };
       // Differentiating w.r.t. the batch as well puts the Input's probe on the tape, so its gradient row is measured.
-      const { value, grads } = recorder && this.options.inputGradient !== false ? gradsWithInput(tf, loss, this.plan.trainable, x) : tf.variableGrads(loss, this.plan.trainable);
+      const { value, grads } =
+        recorder && this.options.inputGradient !== false ? gradsWithInput(tf, loss, this.plan.trainable, x) : tf.variableGrads(loss, this.plan.trainable);
       const variables = this.plan.trainable.filter((v) => grads[v.name] !== undefined);
       const gradients = variables.map((v) => grads[v.name]);
       const before = recorder ? this.plan.trainable.map((v) => tf.clone(v)) : [];
-      this.optimizer.apply(variables, gradients, learningRate, this.plan.trainable.map((v, i) => this.decayed[i]).filter((_, i) => grads[this.plan.trainable[i].name] !== undefined));
+      this.optimizer.apply(
+        variables,
+        gradients,
+        learningRate,
+        this.plan.trainable.map((v, i) => this.decayed[i]).filter((_, i) => grads[this.plan.trainable[i].name] !== undefined),
+      );
       if (recorder) {
-        const weights = weightSummary(tf, before, this.plan.trainable.map((v) => grads[v.name]), this.plan.trainable);
+        const weights = weightSummary(
+          tf,
+          before,
+          this.plan.trainable.map((v) => grads[v.name]),
+          this.plan.trainable,
+        );
         packed = tf.keep(summariseStep(tf, this.layout, recorder, weights));
       }
       // `correct` was kept to leave the gradient scope; it is released here, once stacked.
@@ -223,7 +239,12 @@ export class Trainer {
     if (recorder && packed) {
       const values = packed.dataSync() as Float32Array;
       packed.dispose();
-      frame = unpackFrame({ runId: this.runId, step, epoch, elapsedMs: this.clock.now() - this.startedAt, loss: Number.isFinite(loss) ? loss : null }, this.layout, recordedRows(this.layout, recorder), values);
+      frame = unpackFrame(
+        { runId: this.runId, step, epoch, elapsedMs: this.clock.now() - this.startedAt, loss: Number.isFinite(loss) ? loss : null },
+        this.layout,
+        recordedRows(this.layout, recorder),
+        values,
+      );
       recorder.dispose();
     }
     return { loss, correct, frame };

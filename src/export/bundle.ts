@@ -27,12 +27,19 @@ export function provenance(designName: string, trained: boolean): ExportProvenan
     exporter: 'ResCanvas',
     design: designName,
     weights: trained ? 'trained' : 'initial',
-    note: trained ? 'weights supplied with the export (a training run or an imported model)' : 'no weights were supplied: these are freshly initialized, untrained weights',
+    note: trained
+      ? 'weights supplied with the export (a training run or an imported model)'
+      : 'no weights were supplied: these are freshly initialized, untrained weights',
   };
 }
 
 /** A file-system-safe folder name for the design (letters, digits, - and _). */
 export function folderName(designName: string, suffix: string): string {
-  const stem = designName.trim().replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 80) || 'model';
+  const stem =
+    designName
+      .trim()
+      .replace(/[^A-Za-z0-9_-]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 80) || 'model';
   return `${stem}-${suffix}`;
 }

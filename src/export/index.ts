@@ -9,7 +9,18 @@ import type { NamedWeights } from '../schema/weights';
 
 export * from './bundle';
 export * from '../schema/weights';
-export { exportTfjsModel, modelArtifacts, tfjsModelJson, initialWeights, TFJS_MODEL_FILE, TFJS_WEIGHTS_FILE, type ModelArtifacts, type TfjsModelJson, type JsonObject, type JsonValue } from './tfjsModel';
+export {
+  exportTfjsModel,
+  modelArtifacts,
+  tfjsModelJson,
+  initialWeights,
+  TFJS_MODEL_FILE,
+  TFJS_WEIGHTS_FILE,
+  type ModelArtifacts,
+  type TfjsModelJson,
+  type JsonObject,
+  type JsonValue,
+} from './tfjsModel';
 export { exportKeras, toKerasTopology, KERAS_MODEL_FILE, KERAS_MANIFEST_FILE, EXPORT_INFO_FILE, type KerasOptions } from './keras';
 export { exportDesignJson, designFileName } from './designJson';
 export { exportOnnx, OnnxExportError, ONNX_OPSET, ONNX_MODEL_FILE } from './onnx';

@@ -39,7 +39,9 @@ export function toKerasTopology(tfjsTopology: JsonObject, options: KerasOptions 
       layerConfig.negative_slope = layerConfig.alpha;
       delete layerConfig.alpha;
     }
-    const out: JsonObject = keras3 ? { module: 'keras.layers', class_name: layer.class_name, config: layerConfig, registered_name: null } : { class_name: layer.class_name, config: layerConfig };
+    const out: JsonObject = keras3
+      ? { module: 'keras.layers', class_name: layer.class_name, config: layerConfig, registered_name: null }
+      : { class_name: layer.class_name, config: layerConfig };
     out.name = layer.name;
     out.inbound_nodes = layer.inbound_nodes;
     return out;

@@ -70,7 +70,11 @@ function describe(all: readonly string[]): string {
   const types = all.filter((t) => !UNNAMED.has(t));
   for (let unit = 1; unit <= types.length / 2; unit++) {
     if (types.length % unit !== 0) continue;
-    if (types.every((t, i) => t === types[i % unit])) return `${types.length / unit}× ${types.slice(0, unit).map((t) => SHORT[t] ?? t).join(' + ')}`;
+    if (types.every((t, i) => t === types[i % unit]))
+      return `${types.length / unit}× ${types
+        .slice(0, unit)
+        .map((t) => SHORT[t] ?? t)
+        .join(' + ')}`;
   }
   return countTypes(types.length ? types : all);
 }
@@ -79,7 +83,7 @@ function countTypes(types: readonly string[]): string {
   const counts = new Map<string, number>();
   for (const t of types) counts.set(t, (counts.get(t) ?? 0) + 1);
   if (!counts.size) return 'nothing';
-  return [...counts].map(([t, n]) => (n > 1 ? `${n}× ${SHORT[t] ?? t}` : SHORT[t] ?? t)).join(' + ');
+  return [...counts].map(([t, n]) => (n > 1 ? `${n}× ${SHORT[t] ?? t}` : (SHORT[t] ?? t))).join(' + ');
 }
 
 /** Immediate dominators on a DAG (Cooper, Harvey and Kennedy's intersection, one pass in topological order); -1 is a virtual root above every source. */
@@ -103,7 +107,10 @@ function dominators(order: readonly string[], preds: ReadonlyMap<string, readonl
 }
 
 function topological(nodes: readonly BlockGraphNode[], outgoing: ReadonlyMap<string, readonly BlockGraphEdge[]>, indegree: Map<string, number>): string[] {
-  const ready = nodes.filter((n) => !indegree.get(n.id)).map((n) => n.id).reverse();
+  const ready = nodes
+    .filter((n) => !indegree.get(n.id))
+    .map((n) => n.id)
+    .reverse();
   const order: string[] = [];
   while (ready.length) {
     const id = ready.pop() as string;

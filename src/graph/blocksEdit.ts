@@ -102,7 +102,9 @@ export function foldedOwner(design: Design): Map<string, ResidualBlock> {
   if (!folded.size) return owner;
   const collapsed = new Set(design.groups.filter((g) => g.collapsed).flatMap((g) => g.nodeIds));
   // Outermost first: a block's members are taken before those of any block nested in it.
-  const blocks = designBlocks(design).filter((b) => folded.has(b.id) && !collapsed.has(b.merge)).sort((a, b) => b.members.length - a.members.length);
+  const blocks = designBlocks(design)
+    .filter((b) => folded.has(b.id) && !collapsed.has(b.merge))
+    .sort((a, b) => b.members.length - a.members.length);
   for (const b of blocks) for (const m of b.members) if (!owner.has(m)) owner.set(m, b);
   // A nested block folded inside a folded outer one is drawn by the outer one.
   return owner;
@@ -144,13 +146,22 @@ export function blocksToRepeatGroup(design: Design, blockIds: readonly string[])
   const edges = design.edges
     .filter((e) => !removed.has(e.target) && !removed.has(e.source))
     .concat(design.edges.filter((e) => e.source === last.exit && !removed.has(e.target)).map((e) => ({ ...e, source: first.exit })));
-  const group: RepeatGroup = { id: freshId(design, 'repeat'), name: first.description.split(',')[0], nodeIds: [...first.members], repeat: run.length, collapsed: true };
-  const next: Design = withView({
-    ...design,
-    nodes: design.nodes.filter((n) => !removed.has(n.id)),
-    edges,
-    groups: [...design.groups, group],
-  }, { ...design.view, folded: folded && folded.length ? folded : undefined });
+  const group: RepeatGroup = {
+    id: freshId(design, 'repeat'),
+    name: first.description.split(',')[0],
+    nodeIds: [...first.members],
+    repeat: run.length,
+    collapsed: true,
+  };
+  const next: Design = withView(
+    {
+      ...design,
+      nodes: design.nodes.filter((n) => !removed.has(n.id)),
+      edges,
+      groups: [...design.groups, group],
+    },
+    { ...design.view, folded: folded && folded.length ? folded : undefined },
+  );
   const check = groupBoundary(group, indexGraph(next));
   if (!check.ok) return refuse(check.message);
   return { ok: true, design: next, selection: [group.id], note: `${run.length} blocks became one repeat group ×${run.length}` };

@@ -21,9 +21,16 @@ export class DesignBuilder {
   private readonly counters = new Map<string, number>();
   private row = 0;
 
-  constructor(private readonly name: string, private readonly description = '') {}
+  constructor(
+    private readonly name: string,
+    private readonly description = '',
+  ) {}
 
-  add<T extends LayerTypeName>(type: T, params: ParamsOf<T> = {} as ParamsOf<T>, options: { id?: string; name?: string; column?: number; from?: string | string[] } = {}): string {
+  add<T extends LayerTypeName>(
+    type: T,
+    params: ParamsOf<T> = {} as ParamsOf<T>,
+    options: { id?: string; name?: string; column?: number; from?: string | string[] } = {},
+  ): string {
     const id = options.id ?? this.nextId(type);
     const node = { id, type, params, name: options.name, position: { x: (options.column ?? 0) * COLUMN_WIDTH, y: this.row++ * ROW_HEIGHT } } as NodeInput;
     this.nodes.push(node);
@@ -48,7 +55,14 @@ export class DesignBuilder {
   }
 
   build(): Design {
-    const design = Design.parse({ format: DESIGN_FORMAT, version: DESIGN_VERSION, metadata: { name: this.name, description: this.description }, nodes: this.nodes, edges: this.edges, groups: this.groups });
+    const design = Design.parse({
+      format: DESIGN_FORMAT,
+      version: DESIGN_VERSION,
+      metadata: { name: this.name, description: this.description },
+      nodes: this.nodes,
+      edges: this.edges,
+      groups: this.groups,
+    });
     const problems = checkReferences(design);
     if (problems.length) throw new Error(problems.map(formatDiagnostic).join('\n'));
     return design;

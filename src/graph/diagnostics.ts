@@ -18,9 +18,7 @@ export type DiagnosticCode =
   | 'group'
   | 'memory';
 
-export type QuickFix =
-  | { kind: 'insert-flatten'; edgeId: string }
-  | { kind: 'insert-projection'; addNodeId: string; edgeId: string };
+export type QuickFix = { kind: 'insert-flatten'; edgeId: string } | { kind: 'insert-projection'; addNodeId: string; edgeId: string };
 
 export interface Diagnostic {
   code: DiagnosticCode;
@@ -41,6 +39,6 @@ export function errorsOnly(diagnostics: readonly Diagnostic[]): Diagnostic[] {
 }
 
 export function formatDiagnostic(d: Diagnostic): string {
-  const where = d.nodeId ? `node ${d.nodeId}` : d.edgeId ? `edge ${d.edgeId}` : d.groupId ? `group ${d.groupId}` : d.path ?? '';
+  const where = d.nodeId ? `node ${d.nodeId}` : d.edgeId ? `edge ${d.edgeId}` : d.groupId ? `group ${d.groupId}` : (d.path ?? '');
   return `${d.severity} [${d.code}]${where ? ` ${where}` : ''}: ${d.message}`;
 }

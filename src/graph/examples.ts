@@ -33,7 +33,10 @@ const defaults = (o: MlpOptions): Required<MlpOptions> => ({ width: 32, inputs: 
 /** `depth` weighted layers: a stem, depth − 2 hidden layers, and the output layer. */
 export function plainMlp(depth: number, options: MlpOptions = {}): Design {
   const o = defaults(options);
-  const b = new DesignBuilder(`Plain MLP-${depth}`, `${depth} weighted layers, width ${o.width}, ${o.norm === 'batch' ? 'BatchNorm after each layer' : 'no normalization'}, no shortcuts.`);
+  const b = new DesignBuilder(
+    `Plain MLP-${depth}`,
+    `${depth} weighted layers, width ${o.width}, ${o.norm === 'batch' ? 'BatchNorm after each layer' : 'no normalization'}, no shortcuts.`,
+  );
   let x = stem(b, o);
   for (let i = 0; i < depth - 2; i++) x = denseUnit(b, x, o.width, o.norm, true);
   b.add('Output', { units: o.classes }, { from: x });
@@ -44,7 +47,10 @@ export function plainMlp(depth: number, options: MlpOptions = {}): Design {
 export function residualMlp(depth: number, options: MlpOptions = {}): Design {
   const o = defaults(options);
   if ((depth - 2) % 2 !== 0) throw new Error(`a residual MLP has 2 + 2·blocks weighted layers; ${depth} is not of that form`);
-  const b = new DesignBuilder(`Residual MLP-${depth}`, `${depth} weighted layers in ${(depth - 2) / 2} residual blocks, width ${o.width}, ${o.norm === 'batch' ? 'BatchNorm in each branch' : 'no normalization'}.`);
+  const b = new DesignBuilder(
+    `Residual MLP-${depth}`,
+    `${depth} weighted layers in ${(depth - 2) / 2} residual blocks, width ${o.width}, ${o.norm === 'batch' ? 'BatchNorm in each branch' : 'no normalization'}.`,
+  );
   let x = stem(b, o);
   for (let i = 0; i < (depth - 2) / 2; i++) {
     const h = denseUnit(b, x, o.width, o.norm, true, 1);
@@ -57,7 +63,11 @@ export function residualMlp(depth: number, options: MlpOptions = {}): Design {
 }
 
 function convBn(b: DesignBuilder, from: string, filters: number, strides: number, kernelSize: number, relu: boolean, column = 0): string {
-  const conv = b.add('Conv2D', { filters, kernelSize, strides, padding: 'same', activation: 'linear', useBias: false, kernelInitializer: 'heNormal' }, { from, column });
+  const conv = b.add(
+    'Conv2D',
+    { filters, kernelSize, strides, padding: 'same', activation: 'linear', useBias: false, kernelInitializer: 'heNormal' },
+    { from, column },
+  );
   const bn = b.add('BatchNorm', {}, { from: conv, column });
   return relu ? b.add('Activation', { activation: 'relu' }, { from: bn, column }) : bn;
 }
@@ -97,7 +107,10 @@ export function cifarResNet(n: number, options: { plain?: boolean; classes?: num
 
 /** The smallest design that needs a projection: the branch widens 32 → 64, so the shortcut must too. */
 export function projectionShortcut(): Design {
-  const b = new DesignBuilder('Projection shortcut', 'A residual block whose branch changes the width: the shortcut carries a linear projection (a Dense without bias) so that x and g(x) can be added.');
+  const b = new DesignBuilder(
+    'Projection shortcut',
+    'A residual block whose branch changes the width: the shortcut carries a linear projection (a Dense without bias) so that x and g(x) can be added.',
+  );
   const input = b.add('Input', { shape: [2] });
   const x = b.add('Dense', { units: 32 }, { from: input });
   const h = b.add('Dense', { units: 64 }, { from: x, column: 1 });
@@ -133,7 +146,11 @@ export function deepResidualMlp(blocks = 500, width = 16, options: { plain?: boo
     () => {
       const ln = b.add('LayerNorm', {}, { from: x, column: 1 });
       const h = b.add('Dense', { units: width, activation: 'relu' }, { from: ln, column: 1 });
-      const g = b.add('Dense', { units: width, activation: 'linear', ...(zero ? { kernelInitializer: 'zeros' as const } : {}) }, { from: h, column: 1, ...(zero ? { name: 'branch out (starts at zero)' } : {}) });
+      const g = b.add(
+        'Dense',
+        { units: width, activation: 'linear', ...(zero ? { kernelInitializer: 'zeros' as const } : {}) },
+        { from: h, column: 1, ...(zero ? { name: 'branch out (starts at zero)' } : {}) },
+      );
       return plain ? g : b.add('Add', {}, { from: [g, x] });
     },
     { id: 'block', name: plain ? 'Pre-norm plain block' : 'Pre-norm residual block' },
@@ -191,14 +208,38 @@ const atMost = (max: number, summary: string) => ({ validationAccuracy: { max },
 /** File name → design, for assets/examples/, each with the training preset that shows its point. */
 export function exampleDesigns(): Record<string, Design> {
   return {
-    'plain-mlp-20.rescanvas.json': withPreset(plainMlp(20), { ...SPIRALS_RECIPE, expected: atLeast(0.9, '≥ 90 % validation accuracy in 20 epochs: at 20 layers BatchNorm alone still trains a plain net (compare Plain MLP-56)') }),
-    'plain-mlp-56.rescanvas.json': withPreset(plainMlp(56), { ...SPIRALS_RECIPE, expected: atMost(0.7, 'stays near chance (≤ 70 % validation accuracy) on the recipe Residual MLP-56 learns: depth without shortcuts does not train') }),
-    'residual-mlp-20.rescanvas.json': withPreset(residualMlp(20), { ...SPIRALS_RECIPE, expected: atLeast(0.97, '≥ 97 % validation accuracy in 20 epochs (about 12 s of CPU)') }),
-    'residual-mlp-56.rescanvas.json': withPreset(residualMlp(56), { ...SPIRALS_RECIPE, expected: atLeast(0.95, '≥ 95 % validation accuracy in 20 epochs, where Plain MLP-56 stays near chance') }),
-    'resnet-20-cifar.rescanvas.json': withPreset(cifarResNet(3), { ...SHAPES_RECIPE, expected: atLeast(0.85, '≥ 85 % validation accuracy on the ten 32×32 shapes in 6 epochs (96 % on seed 1, about 200 s of CPU here)') }),
-    'plain-20-cifar.rescanvas.json': withPreset(cifarResNet(3, { plain: true }), { ...SHAPES_RECIPE, expected: atLeast(0.5, 'learns the shapes more slowly than ResNet-20 on the same recipe') }),
-    'projection-shortcut.rescanvas.json': withPreset(projectionShortcut(), { ...SPIRALS_RECIPE, expected: atLeast(0.9, '≥ 90 % validation accuracy in 20 epochs') }),
-    'residual-mlp-1002-repeat.rescanvas.json': withPreset(deepResidualMlp(500), { ...DEEP_RECIPE, expected: atLeast(0.9, '≥ 90 % validation accuracy on circles in 4 epochs: 1,002 layers that start as the identity train') }),
+    'plain-mlp-20.rescanvas.json': withPreset(plainMlp(20), {
+      ...SPIRALS_RECIPE,
+      expected: atLeast(0.9, '≥ 90 % validation accuracy in 20 epochs: at 20 layers BatchNorm alone still trains a plain net (compare Plain MLP-56)'),
+    }),
+    'plain-mlp-56.rescanvas.json': withPreset(plainMlp(56), {
+      ...SPIRALS_RECIPE,
+      expected: atMost(0.7, 'stays near chance (≤ 70 % validation accuracy) on the recipe Residual MLP-56 learns: depth without shortcuts does not train'),
+    }),
+    'residual-mlp-20.rescanvas.json': withPreset(residualMlp(20), {
+      ...SPIRALS_RECIPE,
+      expected: atLeast(0.97, '≥ 97 % validation accuracy in 20 epochs (about 12 s of CPU)'),
+    }),
+    'residual-mlp-56.rescanvas.json': withPreset(residualMlp(56), {
+      ...SPIRALS_RECIPE,
+      expected: atLeast(0.95, '≥ 95 % validation accuracy in 20 epochs, where Plain MLP-56 stays near chance'),
+    }),
+    'resnet-20-cifar.rescanvas.json': withPreset(cifarResNet(3), {
+      ...SHAPES_RECIPE,
+      expected: atLeast(0.85, '≥ 85 % validation accuracy on the ten 32×32 shapes in 6 epochs (96 % on seed 1, about 200 s of CPU here)'),
+    }),
+    'plain-20-cifar.rescanvas.json': withPreset(cifarResNet(3, { plain: true }), {
+      ...SHAPES_RECIPE,
+      expected: atLeast(0.5, 'learns the shapes more slowly than ResNet-20 on the same recipe'),
+    }),
+    'projection-shortcut.rescanvas.json': withPreset(projectionShortcut(), {
+      ...SPIRALS_RECIPE,
+      expected: atLeast(0.9, '≥ 90 % validation accuracy in 20 epochs'),
+    }),
+    'residual-mlp-1002-repeat.rescanvas.json': withPreset(deepResidualMlp(500), {
+      ...DEEP_RECIPE,
+      expected: atLeast(0.9, '≥ 90 % validation accuracy on circles in 4 epochs: 1,002 layers that start as the identity train'),
+    }),
   };
 }
 
@@ -207,7 +248,10 @@ export function exampleDesigns(): Record<string, Design> {
  * (Input → Dense → Output), so a newcomer meets a working graph rather than a list of errors.
  */
 export function starterDesign(): Design {
-  const b = new DesignBuilder('Starter design', 'Input → one hidden Dense layer → Output: a valid small network to edit. Add layers from the palette, or open an example.');
+  const b = new DesignBuilder(
+    'Starter design',
+    'Input → one hidden Dense layer → Output: a valid small network to edit. Add layers from the palette, or open an example.',
+  );
   const input = b.add('Input', { shape: [2] });
   const hidden = b.add('Dense', { units: 16, activation: 'relu' }, { from: input });
   b.add('Output', { units: 2 }, { from: hidden });

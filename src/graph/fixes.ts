@@ -42,7 +42,9 @@ function insertProjection(design: Design, addNodeId: string, shortcutEdgeId: str
   const { nodeShapes } = validateDesign(design);
   const shortcut = design.edges.find((e) => e.id === shortcutEdgeId);
   if (!shortcut || shortcut.target !== addNodeId) return { ok: false, message: `edge "${shortcutEdgeId}" does not feed "${addNodeId}"` };
-  const other = design.edges.find((e) => e.target === addNodeId && e.id !== shortcutEdgeId && !sameSourceShape(nodeShapes.get(e.source), nodeShapes.get(shortcut.source)));
+  const other = design.edges.find(
+    (e) => e.target === addNodeId && e.id !== shortcutEdgeId && !sameSourceShape(nodeShapes.get(e.source), nodeShapes.get(shortcut.source)),
+  );
   const from = nodeShapes.get(shortcut.source);
   const to = other && nodeShapes.get(other.source);
   if (!from || !to) return { ok: false, message: `the shapes around "${addNodeId}" are not known yet; fix the problems before it first` };

@@ -17,15 +17,28 @@ export function groupBoundary(group: RepeatGroup, index: GraphIndex): BoundaryRe
   const exits = new Set<string>();
   for (const id of members) {
     const node = index.nodes.get(id);
-    if (node && (node.type === 'Input' || node.type === 'Output')) return { ok: false, message: `a repeated block cannot contain the ${node.type} node "${id}"` };
+    if (node && (node.type === 'Input' || node.type === 'Output'))
+      return { ok: false, message: `a repeated block cannot contain the ${node.type} node "${id}"` };
     for (const e of index.incoming.get(id) ?? []) if (!members.has(e.source)) sources.add(e.source);
     for (const e of index.outgoing.get(id) ?? []) if (!members.has(e.target)) exits.add(id);
   }
   if (sources.size !== 1) {
-    return { ok: false, message: sources.size === 0 ? 'the block has no input from outside it' : `the block takes input from ${sources.size} outside nodes (${[...sources].join(', ')}); a repeated block needs exactly one` };
+    return {
+      ok: false,
+      message:
+        sources.size === 0
+          ? 'the block has no input from outside it'
+          : `the block takes input from ${sources.size} outside nodes (${[...sources].join(', ')}); a repeated block needs exactly one`,
+    };
   }
   if (exits.size !== 1) {
-    return { ok: false, message: exits.size === 0 ? 'nothing outside the block uses its output' : `${exits.size} block nodes (${[...exits].join(', ')}) feed the outside; a repeated block needs exactly one exit` };
+    return {
+      ok: false,
+      message:
+        exits.size === 0
+          ? 'nothing outside the block uses its output'
+          : `${exits.size} block nodes (${[...exits].join(', ')}) feed the outside; a repeated block needs exactly one exit`,
+    };
   }
   return { ok: true, boundary: { group, members, entrySource: [...sources][0], exit: [...exits][0] } };
 }

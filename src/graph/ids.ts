@@ -2,7 +2,11 @@ import type { Design } from './design';
 
 /** A fresh id `${base}_${n}` not used by any node, edge or group of the design. */
 export function freshId(design: Pick<Design, 'nodes' | 'edges' | 'groups'>, base: string, taken?: Set<string>): string {
-  const stem = base.replace(/[^A-Za-z0-9_]/g, '_').replace(/_+/g, '_').replace(/^[^A-Za-z]+/, '') || 'node';
+  const stem =
+    base
+      .replace(/[^A-Za-z0-9_]/g, '_')
+      .replace(/_+/g, '_')
+      .replace(/^[^A-Za-z]+/, '') || 'node';
   const prefix = `${stem.toLowerCase()}_`;
   // Only ids that could collide are collected: a set of every id of a 50,000-node design costs more than the edit.
   taken ??= usedIds(design, prefix);

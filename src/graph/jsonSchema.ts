@@ -10,7 +10,14 @@ export function designJsonSchema(): Record<string, unknown> {
   const DesignFile = DesignCore.extend({ runs: SavedRuns.optional() });
   // The parts a run's design snapshot shares with the document are written once under $defs.
   const names = z.registry<{ id: string }>();
-  for (const [schema, id] of [[DesignCore, 'DesignCore'], [DesignNode, 'Node'], [DesignEdge, 'Edge'], [RepeatGroup, 'RepeatGroup'], [DesignMetadata, 'Metadata']] as const) names.add(schema, { id });
+  for (const [schema, id] of [
+    [DesignCore, 'DesignCore'],
+    [DesignNode, 'Node'],
+    [DesignEdge, 'Edge'],
+    [RepeatGroup, 'RepeatGroup'],
+    [DesignMetadata, 'Metadata'],
+  ] as const)
+    names.add(schema, { id });
   return {
     ...z.toJSONSchema(DesignFile, { io: 'input', target: 'draft-2020-12', metadata: names }),
     $id: 'https://rescanvas.app/schema/rescanvas.design.v1.json',

@@ -8,7 +8,12 @@ type Migration = (doc: Record<string, unknown>) => Record<string, unknown>;
  */
 export const MIGRATIONS: Record<number, Migration> = {};
 
-export function migrate(doc: Record<string, unknown>, fromVersion: number, table: Record<number, Migration> = MIGRATIONS, toVersion = DESIGN_VERSION): Record<string, unknown> {
+export function migrate(
+  doc: Record<string, unknown>,
+  fromVersion: number,
+  table: Record<number, Migration> = MIGRATIONS,
+  toVersion = DESIGN_VERSION,
+): Record<string, unknown> {
   let current = doc;
   for (let v = fromVersion; v < toVersion; v++) {
     const step = table[v];

@@ -14,9 +14,7 @@ const schemaError = (message: string, path = ''): Diagnostic => ({ code: 'schema
 
 /** JSON path as people read it: `nodes[3].params.units`. */
 export function formatPath(path: readonly PropertyKey[]): string {
-  return path
-    .map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`))
-    .join('');
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`)).join('');
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -44,26 +42,56 @@ export function checkReferences(design: Design): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   const nodeIds = new Set<string>();
   design.nodes.forEach((n, i) => {
-    if (nodeIds.has(n.id)) diagnostics.push({ code: 'duplicate-id', severity: 'error', nodeId: n.id, path: `nodes[${i}].id`, message: `node id "${n.id}" is used more than once` });
+    if (nodeIds.has(n.id))
+      diagnostics.push({ code: 'duplicate-id', severity: 'error', nodeId: n.id, path: `nodes[${i}].id`, message: `node id "${n.id}" is used more than once` });
     nodeIds.add(n.id);
   });
   const edgeIds = new Set<string>();
   design.edges.forEach((e, i) => {
-    if (edgeIds.has(e.id)) diagnostics.push({ code: 'duplicate-id', severity: 'error', edgeId: e.id, path: `edges[${i}].id`, message: `edge id "${e.id}" is used more than once` });
+    if (edgeIds.has(e.id))
+      diagnostics.push({ code: 'duplicate-id', severity: 'error', edgeId: e.id, path: `edges[${i}].id`, message: `edge id "${e.id}" is used more than once` });
     edgeIds.add(e.id);
     for (const end of ['source', 'target'] as const) {
       if (!nodeIds.has(e[end])) {
-        diagnostics.push({ code: 'missing-node', severity: 'error', edgeId: e.id, path: `edges[${i}].${end}`, message: `edge "${e.id}" ${end} "${e[end]}" is not a node in this design` });
+        diagnostics.push({
+          code: 'missing-node',
+          severity: 'error',
+          edgeId: e.id,
+          path: `edges[${i}].${end}`,
+          message: `edge "${e.id}" ${end} "${e[end]}" is not a node in this design`,
+        });
       }
     }
   });
   const grouped = new Map<string, string>();
   design.groups.forEach((g, i) => {
-    if (nodeIds.has(g.id) || edgeIds.has(g.id)) diagnostics.push({ code: 'duplicate-id', severity: 'error', groupId: g.id, path: `groups[${i}].id`, message: `group id "${g.id}" is also used by a node or edge` });
+    if (nodeIds.has(g.id) || edgeIds.has(g.id))
+      diagnostics.push({
+        code: 'duplicate-id',
+        severity: 'error',
+        groupId: g.id,
+        path: `groups[${i}].id`,
+        message: `group id "${g.id}" is also used by a node or edge`,
+      });
     g.nodeIds.forEach((id, j) => {
-      if (!nodeIds.has(id)) diagnostics.push({ code: 'missing-node', severity: 'error', groupId: g.id, path: `groups[${i}].nodeIds[${j}]`, message: `group "${g.id}" lists "${id}", which is not a node in this design` });
+      if (!nodeIds.has(id))
+        diagnostics.push({
+          code: 'missing-node',
+          severity: 'error',
+          groupId: g.id,
+          path: `groups[${i}].nodeIds[${j}]`,
+          message: `group "${g.id}" lists "${id}", which is not a node in this design`,
+        });
       const other = grouped.get(id);
-      if (other !== undefined) diagnostics.push({ code: 'group', severity: 'error', groupId: g.id, nodeId: id, path: `groups[${i}].nodeIds[${j}]`, message: `node "${id}" is in both group "${other}" and group "${g.id}"` });
+      if (other !== undefined)
+        diagnostics.push({
+          code: 'group',
+          severity: 'error',
+          groupId: g.id,
+          nodeId: id,
+          path: `groups[${i}].nodeIds[${j}]`,
+          message: `node "${id}" is in both group "${other}" and group "${g.id}"`,
+        });
       grouped.set(id, g.id);
     });
   });
@@ -80,10 +108,15 @@ export function parseDesignValue(raw: unknown): ParseResult {
     return fail([schemaError(`"version" must be a whole number, got ${JSON.stringify(raw.version) ?? 'nothing'}`, 'version')]);
   }
   if (raw.version > DESIGN_VERSION) {
-    return fail([schemaError(`this design was written by a newer ResCanvas (format version ${raw.version}; this one reads up to ${DESIGN_VERSION})`, 'version')]);
+    return fail([
+      schemaError(`this design was written by a newer ResCanvas (format version ${raw.version}; this one reads up to ${DESIGN_VERSION})`, 'version'),
+    ]);
   }
   // Refuse huge arrays before the schema walks every element.
-  for (const [key, max] of [['nodes', MAX_NODES], ['edges', MAX_EDGES]] as const) {
+  for (const [key, max] of [
+    ['nodes', MAX_NODES],
+    ['edges', MAX_EDGES],
+  ] as const) {
     const list = raw[key];
     if (Array.isArray(list) && list.length > max) {
       return fail([{ code: 'too-large', severity: 'error', path: key, message: `${key}: ${list.length} entries; a design holds at most ${max}` }]);
@@ -104,7 +137,13 @@ export function parseDesignValue(raw: unknown): ParseResult {
 /** Parses the text of a design file: never throws, names the place of every problem. */
 export function parseDesignText(text: string): ParseResult {
   if (text.length > MAX_DESIGN_BYTES) {
-    return fail([{ code: 'too-large', severity: 'error', message: `file is ${(text.length / 1048576).toFixed(1)} MB; designs are at most ${MAX_DESIGN_BYTES / 1048576} MB` }]);
+    return fail([
+      {
+        code: 'too-large',
+        severity: 'error',
+        message: `file is ${(text.length / 1048576).toFixed(1)} MB; designs are at most ${MAX_DESIGN_BYTES / 1048576} MB`,
+      },
+    ]);
   }
   let raw: unknown;
   try {
@@ -115,7 +154,9 @@ export function parseDesignText(text: string): ParseResult {
     const where = offset >= 0 ? lineAndColumn(text, offset) : null;
     const at = where ? ` at line ${where.line}, column ${where.column}` : '';
     const reason = offset >= text.length ? 'the text ends too early (truncated?)' : detail;
-    return fail([{ code: 'json', severity: 'error', path: where ? `line ${where.line}, column ${where.column}` : undefined, message: `not valid JSON${at}: ${reason}` }]);
+    return fail([
+      { code: 'json', severity: 'error', path: where ? `line ${where.line}, column ${where.column}` : undefined, message: `not valid JSON${at}: ${reason}` },
+    ]);
   }
   return parseDesignValue(raw);
 }

@@ -26,7 +26,10 @@ export const PresetExpectation = z
     /** One line a person reads: "≥ 97 % validation accuracy in 20 epochs (about 12 s of CPU)". */
     summary: z.string().min(1).max(300),
   })
-  .refine((e) => e.validationAccuracy.min !== undefined || e.validationAccuracy.max !== undefined, 'an expectation names a minimum or a maximum validation accuracy');
+  .refine(
+    (e) => e.validationAccuracy.min !== undefined || e.validationAccuracy.max !== undefined,
+    'an expectation names a minimum or a maximum validation accuracy',
+  );
 export type PresetExpectation = z.infer<typeof PresetExpectation>;
 
 export const TrainingPreset = z.strictObject({

@@ -62,7 +62,11 @@ export function withPreset(settings: TrainSettingsInput, preset: TrainingPreset 
 /** "Spirals (600 points, noise 0.05, 1.25 turns) · adam 0.003 · 20 epochs · batch 32 · seed 1", for people. */
 export function describePreset(preset: TrainingPreset): string {
   const d = preset.dataset;
-  const details = [d.size === undefined ? null : `${d.size} samples`, d.noise === undefined ? null : `noise ${d.noise}`, d.turns === undefined ? null : `${d.turns} turns`].filter((s) => s !== null);
+  const details = [
+    d.size === undefined ? null : `${d.size} samples`,
+    d.noise === undefined ? null : `noise ${d.noise}`,
+    d.turns === undefined ? null : `${d.turns} turns`,
+  ].filter((s) => s !== null);
   const schedule = preset.schedule === 'constant' ? '' : ` (${preset.schedule} schedule)`;
   return `${d.kind}${details.length ? ` (${details.join(', ')})` : ''} · ${preset.optimizer} ${preset.learningRate}${schedule} · ${preset.epochs} epochs · batch ${preset.batchSize} · seed ${preset.seed}`;
 }

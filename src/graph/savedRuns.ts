@@ -13,7 +13,10 @@ export const MAX_SAVED_RUNS = 20;
 export const MAX_CURVE_POINTS = 2000;
 
 /** JSON has no NaN: a diverged run's NaN loss is written as null and read back as NaN. */
-const Measured = z.number().nullable().transform((v) => v ?? Number.NaN);
+const Measured = z
+  .number()
+  .nullable()
+  .transform((v) => v ?? Number.NaN);
 /** Results that may be absent (no validation split) stay null. */
 const Optional = z.number().nullable();
 
@@ -103,7 +106,9 @@ export function readSavedRuns(raw: unknown, document: DesignCore): ReadRuns {
   for (let i = start; i < raw.length; i++) {
     const parsed = SavedRun.safeParse(raw[i]);
     if (!parsed.success) {
-      const problems = parsed.error.issues.slice(0, 3).map((issue) => `runs[${i}]${issue.path.length ? (typeof issue.path[0] === 'number' ? '' : '.') + formatPath(issue.path) : ''}: ${issue.message}`);
+      const problems = parsed.error.issues
+        .slice(0, 3)
+        .map((issue) => `runs[${i}]${issue.path.length ? (typeof issue.path[0] === 'number' ? '' : '.') + formatPath(issue.path) : ''}: ${issue.message}`);
       warnings.push(`${describe(raw[i], i)} was not loaded: ${problems.join('; ')}`);
       continue;
     }

@@ -22,18 +22,33 @@ export function validateDesign(design: Design): Validation {
   const outputs = design.nodes.filter((n) => n.type === 'Output');
   if (inputs.length === 0) diagnostics.push({ code: 'no-input', severity: 'error', message: 'the design has no Input node' });
   if (inputs.length > 1) {
-    for (const n of inputs.slice(1)) diagnostics.push({ code: 'no-input', severity: 'error', nodeId: n.id, message: `the design has ${inputs.length} Input nodes; ResCanvas trains designs with exactly one` });
+    for (const n of inputs.slice(1))
+      diagnostics.push({
+        code: 'no-input',
+        severity: 'error',
+        nodeId: n.id,
+        message: `the design has ${inputs.length} Input nodes; ResCanvas trains designs with exactly one`,
+      });
   }
   if (outputs.length === 0) diagnostics.push({ code: 'no-output', severity: 'error', message: 'the design has no Output node' });
   if (outputs.length > 1) {
-    for (const n of outputs.slice(1)) diagnostics.push({ code: 'no-output', severity: 'error', nodeId: n.id, message: `the design has ${outputs.length} Output nodes; ResCanvas trains designs with exactly one` });
+    for (const n of outputs.slice(1))
+      diagnostics.push({
+        code: 'no-output',
+        severity: 'error',
+        nodeId: n.id,
+        message: `the design has ${outputs.length} Output nodes; ResCanvas trains designs with exactly one`,
+      });
   }
 
   const { order, cyclic } = topologicalOrder(index);
   const cyclicSet = new Set(cyclic);
   // Nodes merely downstream of a cycle are left over by Kahn's algorithm too; report only those on it.
-  const onCycle = cyclic.filter((id) => (index.incoming.get(id) ?? []).some((e) => cyclicSet.has(e.source)) && (index.outgoing.get(id) ?? []).some((e) => cyclicSet.has(e.target)));
-  for (const id of onCycle) diagnostics.push({ code: 'cycle', severity: 'error', nodeId: id, message: `node "${id}" is part of a cycle; data must flow one way from Input to Output` });
+  const onCycle = cyclic.filter(
+    (id) => (index.incoming.get(id) ?? []).some((e) => cyclicSet.has(e.source)) && (index.outgoing.get(id) ?? []).some((e) => cyclicSet.has(e.target)),
+  );
+  for (const id of onCycle)
+    diagnostics.push({ code: 'cycle', severity: 'error', nodeId: id, message: `node "${id}" is part of a cycle; data must flow one way from Input to Output` });
 
   for (const [i, node] of design.nodes.entries()) {
     const kind = layerKind(node.type);
@@ -41,24 +56,48 @@ export function validateDesign(design: Design): Validation {
     if (!params.success) {
       for (const issue of params.error.issues) {
         const path = `nodes[${i}].params${issue.path.length ? `.${formatPath(issue.path)}` : ''}`;
-        diagnostics.push({ code: 'param', severity: 'error', nodeId: node.id, path, message: `${node.type} "${node.id}": ${formatPath(issue.path) || 'params'}: ${issue.message}` });
+        diagnostics.push({
+          code: 'param',
+          severity: 'error',
+          nodeId: node.id,
+          path,
+          message: `${node.type} "${node.id}": ${formatPath(issue.path) || 'params'}: ${issue.message}`,
+        });
       }
     }
     const count = index.incoming.get(node.id)?.length ?? 0;
     if (count < kind.inputs.min || count > kind.inputs.max) {
       const expected = kind.inputs.min === kind.inputs.max ? `${kind.inputs.min}` : `${kind.inputs.min} to ${kind.inputs.max}`;
-      diagnostics.push({ code: 'arity', severity: 'error', nodeId: node.id, message: `${node.type} "${node.id}" has ${count} input${count === 1 ? '' : 's'}; it takes ${expected}` });
+      diagnostics.push({
+        code: 'arity',
+        severity: 'error',
+        nodeId: node.id,
+        message: `${node.type} "${node.id}" has ${count} input${count === 1 ? '' : 's'}; it takes ${expected}`,
+      });
     }
   }
 
-  const fromInput = reachable(index, inputs.map((n) => n.id), 'forward');
-  const toOutput = reachable(index, outputs.map((n) => n.id), 'backward');
+  const fromInput = reachable(
+    index,
+    inputs.map((n) => n.id),
+    'forward',
+  );
+  const toOutput = reachable(
+    index,
+    outputs.map((n) => n.id),
+    'backward',
+  );
   for (const node of design.nodes) {
     if (node.type === 'Input' || cyclicSet.has(node.id)) continue;
     if (!fromInput.has(node.id) && (index.incoming.get(node.id)?.length ?? 0) > 0) {
       diagnostics.push({ code: 'unreachable', severity: 'error', nodeId: node.id, message: `${node.type} "${node.id}" is not connected to the Input` });
     } else if (node.type !== 'Output' && !toOutput.has(node.id) && fromInput.has(node.id)) {
-      diagnostics.push({ code: 'dangling', severity: 'warning', nodeId: node.id, message: `${node.type} "${node.id}" does not lead to the Output, so it does not affect training` });
+      diagnostics.push({
+        code: 'dangling',
+        severity: 'warning',
+        nodeId: node.id,
+        message: `${node.type} "${node.id}" does not lead to the Output, so it does not affect training`,
+      });
     }
   }
 

@@ -58,14 +58,53 @@ const ActivationField = z.union([z.string(), z.looseObject({ class_name: z.strin
 const DataFormat = z.string().nullish();
 
 const configs = {
-  InputLayer: z.looseObject({ batch_input_shape: z.array(z.number().int().nullable()).nullish(), batch_shape: z.array(z.number().int().nullable()).nullish(), dtype: z.unknown().optional(), sparse: z.boolean().nullish(), ragged: z.boolean().nullish() }),
-  Dense: z.looseObject({ units: z.number().int(), activation: ActivationField, use_bias: z.boolean().nullish(), kernel_initializer: Initializer, lora_rank: z.number().nullish() }),
-  Conv2D: z.looseObject({ filters: z.number().int(), kernel_size: PairOrInt, strides: PairOrInt, padding: z.string().nullish(), data_format: DataFormat, dilation_rate: PairOrInt, groups: z.number().int().nullish(), activation: ActivationField, use_bias: z.boolean().nullish(), kernel_initializer: Initializer, lora_rank: z.number().nullish() }),
+  InputLayer: z.looseObject({
+    batch_input_shape: z.array(z.number().int().nullable()).nullish(),
+    batch_shape: z.array(z.number().int().nullable()).nullish(),
+    dtype: z.unknown().optional(),
+    sparse: z.boolean().nullish(),
+    ragged: z.boolean().nullish(),
+  }),
+  Dense: z.looseObject({
+    units: z.number().int(),
+    activation: ActivationField,
+    use_bias: z.boolean().nullish(),
+    kernel_initializer: Initializer,
+    lora_rank: z.number().nullish(),
+  }),
+  Conv2D: z.looseObject({
+    filters: z.number().int(),
+    kernel_size: PairOrInt,
+    strides: PairOrInt,
+    padding: z.string().nullish(),
+    data_format: DataFormat,
+    dilation_rate: PairOrInt,
+    groups: z.number().int().nullish(),
+    activation: ActivationField,
+    use_bias: z.boolean().nullish(),
+    kernel_initializer: Initializer,
+    lora_rank: z.number().nullish(),
+  }),
   Pool: z.looseObject({ pool_size: PairOrInt, strides: PairOrInt, padding: z.string().nullish(), data_format: DataFormat }),
   GlobalPool: z.looseObject({ data_format: DataFormat, keepdims: z.boolean().nullish() }),
   Flatten: z.looseObject({ data_format: DataFormat }),
-  BatchNormalization: z.looseObject({ axis: Axis, momentum: z.number().nullish(), epsilon: z.number().nullish(), center: z.boolean().nullish(), scale: z.boolean().nullish(), renorm: z.boolean().nullish(), virtual_batch_size: z.unknown().optional(), adjustment: z.unknown().optional() }),
-  LayerNormalization: z.looseObject({ axis: Axis, epsilon: z.number().nullish(), center: z.boolean().nullish(), scale: z.boolean().nullish(), rms_scaling: z.boolean().nullish() }),
+  BatchNormalization: z.looseObject({
+    axis: Axis,
+    momentum: z.number().nullish(),
+    epsilon: z.number().nullish(),
+    center: z.boolean().nullish(),
+    scale: z.boolean().nullish(),
+    renorm: z.boolean().nullish(),
+    virtual_batch_size: z.unknown().optional(),
+    adjustment: z.unknown().optional(),
+  }),
+  LayerNormalization: z.looseObject({
+    axis: Axis,
+    epsilon: z.number().nullish(),
+    center: z.boolean().nullish(),
+    scale: z.boolean().nullish(),
+    rms_scaling: z.boolean().nullish(),
+  }),
   Activation: z.looseObject({ activation: ActivationField }),
   LeakyReLU: z.looseObject({ alpha: z.number().nullish(), negative_slope: z.number().nullish() }),
   Dropout: z.looseObject({ rate: z.number(), noise_shape: z.unknown().optional() }),
@@ -73,7 +112,17 @@ const configs = {
 };
 
 /** Fields that only shape training (penalties, constraints): dropped with a warning, not refused. */
-const TRAINING_ONLY = ['kernel_regularizer', 'bias_regularizer', 'activity_regularizer', 'kernel_constraint', 'bias_constraint', 'beta_regularizer', 'gamma_regularizer', 'beta_constraint', 'gamma_constraint'];
+const TRAINING_ONLY = [
+  'kernel_regularizer',
+  'bias_regularizer',
+  'activity_regularizer',
+  'kernel_constraint',
+  'bias_constraint',
+  'beta_regularizer',
+  'gamma_regularizer',
+  'beta_constraint',
+  'gamma_constraint',
+];
 
 export function activationName(value: unknown): string {
   if (value === null || value === undefined) return 'linear';
@@ -101,7 +150,9 @@ function initializerName(value: z.infer<typeof Initializer>): 'glorotUniform' | 
   if (key === 'zeros') return 'zeros';
   if (key === 'variancescaling') {
     const normal = c.distribution === 'normal' || c.distribution === 'truncated_normal';
-    const mode = String(c.mode ?? '').replace(/_/g, '').toLowerCase();
+    const mode = String(c.mode ?? '')
+      .replace(/_/g, '')
+      .toLowerCase();
     if (c.scale === 1 && mode === 'fanavg') return normal ? 'glorotNormal' : c.distribution === 'uniform' ? 'glorotUniform' : null;
     if (c.scale === 2 && mode === 'fanin') return normal ? 'heNormal' : c.distribution === 'uniform' ? 'heUniform' : null;
   }
@@ -126,7 +177,8 @@ export function convertLayer(layer: FlatLayer): LayerConversion {
     problems.push(`unreadable config: ${issueText(parsed.error)}`);
     return null;
   };
-  for (const key of TRAINING_ONLY) if (layer.config[key] !== null && layer.config[key] !== undefined) warnings.push(`${key} is dropped (ResCanvas does not model it)`);
+  for (const key of TRAINING_ONLY)
+    if (layer.config[key] !== null && layer.config[key] !== undefined) warnings.push(`${key} is dropped (ResCanvas does not model it)`);
   const activation = (value: unknown): Activation | null => {
     const name = activationName(value);
     const mapped = ACTIVATION_NAMES[name];
@@ -161,7 +213,9 @@ export function convertLayer(layer: FlatLayer): LayerConversion {
       const batchShape = c.batch_input_shape ?? c.batch_shape;
       const shape = batchShape?.slice(1) ?? [];
       if (!batchShape || shape.some((d) => d === null) || (shape.length !== 1 && shape.length !== 3)) {
-        problems.push(`input shape [${(batchShape ?? []).map((d) => d ?? 'None').join(', ')}] is not supported: ResCanvas inputs are [batch, features] or [batch, height, width, channels] with known sizes`);
+        problems.push(
+          `input shape [${(batchShape ?? []).map((d) => d ?? 'None').join(', ')}] is not supported: ResCanvas inputs are [batch, features] or [batch, height, width, channels] with known sizes`,
+        );
         return result(null);
       }
       if (c.sparse || c.ragged) problems.push('sparse or ragged inputs are not supported');
@@ -174,7 +228,9 @@ export function convertLayer(layer: FlatLayer): LayerConversion {
       if (!c) return result(null);
       if (c.lora_rank) problems.push('LoRA-adapted Dense layers are not supported');
       const act = activation(c.activation);
-      return result(act && { type: 'Dense', params: { units: c.units, activation: act, useBias: c.use_bias ?? true, kernelInitializer: kernelInit(c.kernel_initializer) } });
+      return result(
+        act && { type: 'Dense', params: { units: c.units, activation: act, useBias: c.use_bias ?? true, kernelInitializer: kernelInit(c.kernel_initializer) } },
+      );
     }
     case 'Conv2D':
     case 'Convolution2D': {
@@ -191,7 +247,18 @@ export function convertLayer(layer: FlatLayer): LayerConversion {
       const act = activation(c.activation);
       const pad = padding(c.padding, 'valid');
       if (!act || kernelSize === null || strides === null) return result(null);
-      return result({ type: 'Conv2D', params: { filters: c.filters, kernelSize, strides, padding: pad, activation: act, useBias: c.use_bias ?? true, kernelInitializer: kernelInit(c.kernel_initializer) } });
+      return result({
+        type: 'Conv2D',
+        params: {
+          filters: c.filters,
+          kernelSize,
+          strides,
+          padding: pad,
+          activation: act,
+          useBias: c.use_bias ?? true,
+          kernelInitializer: kernelInit(c.kernel_initializer),
+        },
+      });
     }
     case 'MaxPooling2D':
     case 'MaxPool2D':

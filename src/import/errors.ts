@@ -27,7 +27,8 @@ function clipMiddle(text: string, max: number): string {
 }
 
 export function formatProblem(p: ImportProblem): string {
-  const where = p.layer !== undefined ? `layer "${clip(p.layer)}"${p.className ? ` (${clip(p.className, 60)})` : ''}: ` : p.className ? `${clip(p.className, 60)}: ` : '';
+  const where =
+    p.layer !== undefined ? `layer "${clip(p.layer)}"${p.className ? ` (${clip(p.className, 60)})` : ''}: ` : p.className ? `${clip(p.className, 60)}: ` : '';
   return clipMiddle(`${where}${p.message}`, MAX_PROBLEM_CHARS);
 }
 
@@ -40,7 +41,10 @@ function describe(problems: readonly ImportProblem[]): string {
 
 /** Thrown with every problem found, never just the first: the user fixes the model once. Nothing is imported. */
 export class ImportError extends Error {
-  constructor(readonly problems: ImportProblem[], readonly source = 'the model') {
+  constructor(
+    readonly problems: ImportProblem[],
+    readonly source = 'the model',
+  ) {
     super(`cannot import ${clip(source, 200)}: ${describe(problems)}`);
     this.name = 'ImportError';
   }

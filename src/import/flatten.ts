@@ -87,11 +87,22 @@ class Flattener {
         // Keras 2 / tf.js Sequential: the first layer carries the input shape itself.
         const shape = layer.config.batch_input_shape ?? layer.config.batch_shape ?? shapeWithBatch(parsed.data.build_input_shape);
         if (shape === undefined) {
-          this.problems.push({ layer: [...scope, layerName(layer)].join(' › '), className: layer.class_name, message: 'the Sequential model does not say its input shape (no InputLayer, no batch_input_shape)' });
+          this.problems.push({
+            layer: [...scope, layerName(layer)].join(' › '),
+            className: layer.class_name,
+            message: 'the Sequential model does not say its input shape (no InputLayer, no batch_input_shape)',
+          });
           return null;
         }
         const inputName = this.uniqueName(`${layerName(layer)}_input`, scope);
-        this.layers.push({ name: inputName, where: [...scope, inputName].join(' › '), className: 'InputLayer', config: { batch_input_shape: shape, name: inputName }, inputs: [], weightPrefixes: [] });
+        this.layers.push({
+          name: inputName,
+          where: [...scope, inputName].join(' › '),
+          className: 'InputLayer',
+          config: { batch_input_shape: shape, name: inputName },
+          inputs: [],
+          weightPrefixes: [],
+        });
         previous = inputName;
         inputs.push(inputName);
       }
@@ -99,7 +110,11 @@ class Flattener {
         const inner = this.model(layer, [...scope, layerName(layer)], [previous]);
         if (!inner) return null;
         if (inner.outputs.length !== 1) {
-          this.problems.push({ layer: [...scope, layerName(layer)].join(' › '), className: layer.class_name, message: `a nested model with ${inner.outputs.length} outputs cannot sit in a Sequential model` });
+          this.problems.push({
+            layer: [...scope, layerName(layer)].join(' › '),
+            className: layer.class_name,
+            message: `a nested model with ${inner.outputs.length} outputs cannot sit in a Sequential model`,
+          });
           return null;
         }
         previous = inner.outputs[0];
@@ -165,7 +180,11 @@ class Flattener {
           state.set(top.name, 'visiting');
           for (const source of inbound.get(top.name) ?? []) {
             if (state.get(source) === 'visiting') {
-              this.problems.push({ layer: [...scope, top.name].join(' › '), className: layer.class_name, message: `its inputs form a cycle through "${source}"` });
+              this.problems.push({
+                layer: [...scope, top.name].join(' › '),
+                className: layer.class_name,
+                message: `its inputs form a cycle through "${source}"`,
+              });
             } else if (state.get(source) !== 'done') {
               stack.push({ name: source, expanded: false });
             }
@@ -197,7 +216,11 @@ class Flattener {
       const inner = this.model(layer, [...scope, name], flatInputs);
       if (!inner) return;
       if (inner.outputs.length !== 1) {
-        this.problems.push({ layer: [...scope, name].join(' › '), className: layer.class_name, message: `nested models with ${inner.outputs.length} outputs are not supported` });
+        this.problems.push({
+          layer: [...scope, name].join(' › '),
+          className: layer.class_name,
+          message: `nested models with ${inner.outputs.length} outputs are not supported`,
+        });
         return;
       }
       produced.set(name, inner.outputs[0]);
@@ -235,7 +258,11 @@ class Flattener {
     }
     const bad = refs.find((r) => r[2] !== 0);
     if (bad) {
-      this.problems.push({ layer: where, className: layer.class_name, message: `reads output ${bad[2]} of "${bad[0]}"; only single-output layers are supported` });
+      this.problems.push({
+        layer: where,
+        className: layer.class_name,
+        message: `reads output ${bad[2]} of "${bad[0]}"; only single-output layers are supported`,
+      });
       return null;
     }
     return refs.map((r) => r[0]);

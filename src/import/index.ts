@@ -58,13 +58,23 @@ export async function importModel(source: ImportSource): Promise<ImportResult> {
   let manifest: unknown;
   let loss: unknown;
   if (record.format === 'graph-model' || (typeof record.modelTopology === 'object' && record.modelTopology !== null && 'node' in record.modelTopology)) {
-    throw new ImportError([{ message: 'this is a tf.js graph model (a frozen TensorFlow graph of ops, format "graph-model"); only layers models ("layers-model") and Keras JSON can become designs' }], where);
+    throw new ImportError(
+      [
+        {
+          message:
+            'this is a tf.js graph model (a frozen TensorFlow graph of ops, format "graph-model"); only layers models ("layers-model") and Keras JSON can become designs',
+        },
+      ],
+      where,
+    );
   }
-  if (record.format === 'rescanvas.design') throw new ImportError([{ message: 'this is a ResCanvas design; open it with Open instead of importing it' }], where);
+  if (record.format === 'rescanvas.design')
+    throw new ImportError([{ message: 'this is a ResCanvas design; open it with Open instead of importing it' }], where);
   if ('modelTopology' in record) {
     const file = TfjsModelFile.safeParse(record);
     if (!file.success) throw new ImportError([{ message: `not a readable tf.js model.json: ${file.error.issues[0]?.message ?? 'bad structure'}` }], where);
-    if (file.data.format !== undefined && file.data.format !== 'layers-model') throw new ImportError([{ message: `unknown tf.js model format "${file.data.format}"; expected "layers-model"` }], where);
+    if (file.data.format !== undefined && file.data.format !== 'layers-model')
+      throw new ImportError([{ message: `unknown tf.js model format "${file.data.format}"; expected "layers-model"` }], where);
     const t = file.data.modelTopology;
     // Files converted from Keras HDF5 wrap the model: {keras_version, model_config, training_config}.
     topology = 'model_config' in t ? t.model_config : t;
@@ -81,7 +91,8 @@ export async function importModel(source: ImportSource): Promise<ImportResult> {
     const extra = parseModelJsonText(source.weightsManifestText, `${where} weights manifest`);
     const holder = extra as { weightsManifest?: unknown };
     manifest = Array.isArray(extra) ? extra : holder.weightsManifest;
-    if (!WeightsManifestSchema.safeParse(manifest).success) throw new ImportError([{ message: 'the weights manifest is not a tf.js weightsManifest (a list of {paths, weights})' }], where);
+    if (!WeightsManifestSchema.safeParse(manifest).success)
+      throw new ImportError([{ message: 'the weights manifest is not a tf.js weightsManifest (a list of {paths, weights})' }], where);
   }
 
   const flat = flattenModel(topology);
@@ -136,7 +147,11 @@ function matchWeights(design: Design, owners: Map<string, FlatLayer>, found: Map
     for (const suffix of suffixes) {
       const name = layer.weightPrefixes.map((p) => `${p}/${suffix}`).find((n) => found.has(n) && !used.has(n));
       if (!name) {
-        problems.push({ layer: layer.where, className: layer.className, message: `weight "${layer.weightPrefixes[0]}/${suffix}" is missing from the weights manifest` });
+        problems.push({
+          layer: layer.where,
+          className: layer.className,
+          message: `weight "${layer.weightPrefixes[0]}/${suffix}" is missing from the weights manifest`,
+        });
         continue;
       }
       used.add(name);
@@ -144,7 +159,11 @@ function matchWeights(design: Design, owners: Map<string, FlatLayer>, found: Map
       const input = nodeShapes.get(sourceOf.get(node.id) ?? '') ?? [];
       const expected = expectedShape(node, suffix, input);
       if (expected && (expected.length !== weight.shape.length || expected.some((d, i) => d !== weight.shape[i]))) {
-        problems.push({ layer: layer.where, className: layer.className, message: `weight "${name}" has shape [${weight.shape.join(', ')}]; the layer needs [${expected.join(', ')}]` });
+        problems.push({
+          layer: layer.where,
+          className: layer.className,
+          message: `weight "${name}" has shape [${weight.shape.join(', ')}]; the layer needs [${expected.join(', ')}]`,
+        });
         continue;
       }
       out.set(`${node.id}/${suffix}`, weight);

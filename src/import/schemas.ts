@@ -9,7 +9,15 @@ const Name = z.string().min(1).max(500);
 
 export const WeightSpecSchema = z.looseObject({
   name: z.string().min(1).max(1000),
-  shape: z.array(z.number().int().min(0).max(2 ** 31)).max(8),
+  shape: z
+    .array(
+      z
+        .number()
+        .int()
+        .min(0)
+        .max(2 ** 31),
+    )
+    .max(8),
   dtype: z.string(),
   group: z.string().optional(),
   quantization: z.unknown().optional(),
@@ -54,7 +62,10 @@ export const FunctionalConfig = z.looseObject({
 /** Keras ≥ 2.3 and Keras 3 write `{name, layers}`; older Keras a bare list of layers. */
 export const SequentialConfig = z.union([
   z.looseObject({ name: z.string().max(500).optional(), layers: z.array(KerasLayer).max(100_000), build_input_shape: z.unknown().optional() }),
-  z.array(KerasLayer).max(100_000).transform((layers) => ({ name: undefined, layers, build_input_shape: undefined })),
+  z
+    .array(KerasLayer)
+    .max(100_000)
+    .transform((layers) => ({ name: undefined, layers, build_input_shape: undefined })),
 ]);
 
 /** A Keras 3 inbound node: `{args: [...KerasTensor or lists of them], kwargs}`. */

@@ -36,7 +36,12 @@ function nameHash(name: string): string {
  * original name (then a counter, if two names share a hash), so ids always fit the schema and never collide.
  */
 function nodeIdFor(name: string, taken: Set<string>): string {
-  const clean = name.replace(/[^A-Za-z0-9_]/g, '_').replace(/_{2,}/g, '_').replace(/^[^A-Za-z]+/, '').replace(/_+$/, '') || 'layer';
+  const clean =
+    name
+      .replace(/[^A-Za-z0-9_]/g, '_')
+      .replace(/_{2,}/g, '_')
+      .replace(/^[^A-Za-z]+/, '')
+      .replace(/_+$/, '') || 'layer';
   if (clean.length <= MAX_ID_CHARS && !taken.has(clean)) {
     taken.add(clean);
     return clean;
@@ -66,7 +71,10 @@ const OUTPUT_LOSSES: Record<string, 'categoricalCrossentropy' | 'binaryCrossentr
  * Flat Keras layers → a valid Design, or every problem found. The model's last layer becomes the
  * Output: a Dense with softmax/sigmoid/linear, or such an Activation right after a linear Dense.
  */
-export function buildDesign(model: FlatModel, options: { name: string; description: string; loss?: unknown }): { draft: DesignDraft | null; problems: ImportProblem[] } {
+export function buildDesign(
+  model: FlatModel,
+  options: { name: string; description: string; loss?: unknown },
+): { draft: DesignDraft | null; problems: ImportProblem[] } {
   const problems: ImportProblem[] = [];
   const warnings: string[] = [];
   const byName = new Map(model.layers.map((l) => [l.name, l]));
@@ -74,7 +82,13 @@ export function buildDesign(model: FlatModel, options: { name: string; descripti
   const unsupported = model.layers.filter((l) => !SUPPORTED_CLASSES.has(l.className));
   for (const l of unsupported) {
     const custom = typeof l.config.module === 'string' || MODEL_CLASSES.has(l.className);
-    problems.push({ layer: l.where, className: l.className, message: custom ? 'custom classes are not supported' : `layer class "${l.className}" is not supported (supported: ${[...SUPPORTED_CLASSES].filter((c) => !c.includes('Pool2D') && c !== 'Convolution2D').join(', ')})` });
+    problems.push({
+      layer: l.where,
+      className: l.className,
+      message: custom
+        ? 'custom classes are not supported'
+        : `layer class "${l.className}" is not supported (supported: ${[...SUPPORTED_CLASSES].filter((c) => !c.includes('Pool2D') && c !== 'Convolution2D').join(', ')})`,
+    });
   }
   if (model.inputs.length !== 1) problems.push({ message: `the model has ${model.inputs.length} inputs; ResCanvas designs have exactly one` });
   if (model.outputs.length !== 1) problems.push({ message: `the model has ${model.outputs.length} outputs; ResCanvas designs have exactly one` });
@@ -93,13 +107,25 @@ export function buildDesign(model: FlatModel, options: { name: string; descripti
     if (last.className === 'Dense' && OUTPUT_ACTIVATIONS.has(act) && last.config.use_bias !== false) {
       outputLayer = last;
       outputActivation = act;
-    } else if (last.className === 'Activation' && OUTPUT_ACTIVATIONS.has(act) && source?.className === 'Dense' && activationName(source.config.activation) === 'linear' && source.config.use_bias !== false && consumers.get(source.name) === 1) {
+    } else if (
+      last.className === 'Activation' &&
+      OUTPUT_ACTIVATIONS.has(act) &&
+      source?.className === 'Dense' &&
+      activationName(source.config.activation) === 'linear' &&
+      source.config.use_bias !== false &&
+      consumers.get(source.name) === 1
+    ) {
       outputLayer = source;
       outputActivation = act;
       folded = last;
       warnings.push(`the final Dense "${source.where}" and Activation "${last.where}" became one Output node`);
     } else {
-      problems.push({ layer: last.where, className: last.className, message: 'the model must end in a Dense layer with bias and softmax, sigmoid or linear activation (optionally as a separate Activation layer): that is what a ResCanvas Output is' });
+      problems.push({
+        layer: last.where,
+        className: last.className,
+        message:
+          'the model must end in a Dense layer with bias and softmax, sigmoid or linear activation (optionally as a separate Activation layer): that is what a ResCanvas Output is',
+      });
     }
   }
 
@@ -130,7 +156,12 @@ export function buildDesign(model: FlatModel, options: { name: string; descripti
     const name = id === l.where ? undefined : l.where.slice(0, 100);
     if (l === outputLayer && spec.type === 'Dense') {
       const loss = typeof options.loss === 'string' ? OUTPUT_LOSSES[options.loss.toLowerCase()] : undefined;
-      nodes.push({ id, type: 'Output', name, params: { units: spec.params.units, activation: outputActivation as 'softmax' | 'sigmoid' | 'linear', loss: loss ?? defaultLoss(outputActivation) } });
+      nodes.push({
+        id,
+        type: 'Output',
+        name,
+        params: { units: spec.params.units, activation: outputActivation as 'softmax' | 'sigmoid' | 'linear', loss: loss ?? defaultLoss(outputActivation) },
+      });
     } else {
       nodes.push({ id, type: spec.type, name, params: spec.params } as DesignInput['nodes'][number]);
     }
@@ -147,9 +178,19 @@ export function buildDesign(model: FlatModel, options: { name: string; descripti
   }
   layout(nodes, edges);
 
-  const parsed = Design.safeParse({ format: DESIGN_FORMAT, version: DESIGN_VERSION, metadata: { name: options.name.slice(0, 200) || 'Imported model', description: options.description.slice(0, 20_000) }, nodes, edges, groups: [] });
+  const parsed = Design.safeParse({
+    format: DESIGN_FORMAT,
+    version: DESIGN_VERSION,
+    metadata: { name: options.name.slice(0, 200) || 'Imported model', description: options.description.slice(0, 20_000) },
+    nodes,
+    edges,
+    groups: [],
+  });
   if (!parsed.success) {
-    return { draft: null, problems: parsed.error.issues.slice(0, 20).map((i) => ({ message: `the imported design is invalid at ${i.path.join('.')}: ${i.message}` })) };
+    return {
+      draft: null,
+      problems: parsed.error.issues.slice(0, 20).map((i) => ({ message: `the imported design is invalid at ${i.path.join('.')}: ${i.message}` })),
+    };
   }
   const design = parsed.data;
   const validation = validateDesign(design);
@@ -164,7 +205,12 @@ export function buildDesign(model: FlatModel, options: { name: string; descripti
     const axis = conversions.get(layer.name)?.axis;
     const shape = validation.nodeShapes.get(node.id);
     if (axis === undefined || axis === -1 || !shape) continue;
-    if (axis !== shape.length) problems.push({ layer: layer.where, className: layer.className, message: `axis ${axis} is not the last axis (${shape.length}); only the channel (last) axis is supported` });
+    if (axis !== shape.length)
+      problems.push({
+        layer: layer.where,
+        className: layer.className,
+        message: `axis ${axis} is not the last axis (${shape.length}); only the channel (last) axis is supported`,
+      });
   }
   if (problems.length) return { draft: null, problems };
   return { draft: { design, nodes: owners, warnings }, problems: [] };

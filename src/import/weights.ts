@@ -58,7 +58,12 @@ const megabytes = (bytes: number) => (bytes >= 10 * MB ? `${Math.round(bytes / M
  * like any weight, then skipped. Nothing is read until every file has been measured and the total
  * fits `budgetBytes`.
  */
-export async function readWeights(manifestValue: unknown, files: ReadWeightFile | WeightFiles, source: string, budgetBytes = MAX_IMPORT_WEIGHT_BYTES): Promise<Map<string, WeightArray>> {
+export async function readWeights(
+  manifestValue: unknown,
+  files: ReadWeightFile | WeightFiles,
+  source: string,
+  budgetBytes = MAX_IMPORT_WEIGHT_BYTES,
+): Promise<Map<string, WeightArray>> {
   const parsed = WeightsManifestSchema.safeParse(manifestValue);
   if (!parsed.success) throw new ImportError([{ message: `weightsManifest is malformed: ${issueText(parsed.error)}` }], source);
   const reader = typeof files === 'function' ? inMemory(files) : files;
@@ -74,17 +79,22 @@ export async function readWeights(manifestValue: unknown, files: ReadWeightFile 
     for (const spec of group.weights) {
       const size = DTYPE_BYTES[spec.dtype];
       if (size === undefined) problems.push({ message: `weight ${shownPath(spec.name)} has dtype ${shownPath(spec.dtype)}, which a weights file cannot hold` });
-      else if (spec.group !== 'optimizer' && spec.dtype !== 'float32') problems.push({ message: `weight ${shownPath(spec.name)} has dtype ${spec.dtype}; only float32 weights are supported` });
-      if (spec.quantization !== undefined && spec.quantization !== null) problems.push({ message: `weight ${shownPath(spec.name)} is quantized; re-save the model without quantization` });
+      else if (spec.group !== 'optimizer' && spec.dtype !== 'float32')
+        problems.push({ message: `weight ${shownPath(spec.name)} has dtype ${spec.dtype}; only float32 weights are supported` });
+      if (spec.quantization !== undefined && spec.quantization !== null)
+        problems.push({ message: `weight ${shownPath(spec.name)} is quantized; re-save the model without quantization` });
       described += (size ?? 4) * elementCount(spec.shape);
     }
   }
   const repeated = [...occurrences].filter(([, n]) => n > 1);
   if (repeated.length) {
     const [path, n] = repeated[0];
-    problems.push({ message: `the manifest names ${shownPath(path)} ${n} times${repeated.length > 1 ? ` (and ${repeated.length - 1} other files more than once)` : ''}; each weights file holds one shard and is listed once` });
+    problems.push({
+      message: `the manifest names ${shownPath(path)} ${n} times${repeated.length > 1 ? ` (and ${repeated.length - 1} other files more than once)` : ''}; each weights file holds one shard and is listed once`,
+    });
   }
-  if (described > budgetBytes) problems.push({ message: `the manifest describes ${megabytes(described)} of weights; an import reads at most ${megabytes(budgetBytes)}` });
+  if (described > budgetBytes)
+    problems.push({ message: `the manifest describes ${megabytes(described)} of weights; an import reads at most ${megabytes(budgetBytes)}` });
   if (problems.length) throw new ImportError(problems, source);
 
   // Measure everything (each occurrence counts against the budget) before reading anything.
@@ -104,8 +114,14 @@ export async function readWeights(manifestValue: unknown, files: ReadWeightFile 
     const actual = group.paths.reduce((n, p) => n + (sizes.get(p) ?? 0), 0);
     const expected = group.weights.reduce((n, s) => n + (DTYPE_BYTES[s.dtype] ?? 4) * elementCount(s.shape), 0);
     if (actual !== expected) {
-      const names = group.paths.slice(0, 3).map((p) => clip(p)).join(' + ') + (group.paths.length > 3 ? ` + ${group.paths.length - 3} more files` : '');
-      problems.push({ message: `${names}: ${actual} bytes, but the manifest describes ${expected} bytes (${actual < expected ? 'the file is too short: truncated or from another model' : 'the file is too long: it does not belong to this manifest'})` });
+      const names =
+        group.paths
+          .slice(0, 3)
+          .map((p) => clip(p))
+          .join(' + ') + (group.paths.length > 3 ? ` + ${group.paths.length - 3} more files` : '');
+      problems.push({
+        message: `${names}: ${actual} bytes, but the manifest describes ${expected} bytes (${actual < expected ? 'the file is too short: truncated or from another model' : 'the file is too long: it does not belong to this manifest'})`,
+      });
     }
   }
   if (problems.length) throw new ImportError(problems, source);
@@ -120,9 +136,13 @@ export async function readWeights(manifestValue: unknown, files: ReadWeightFile 
       try {
         bytes = await reader.read(path);
       } catch (error) {
-        throw new ImportError([{ message: `weights file ${shownPath(path)} could not be read: ${error instanceof Error ? clip(error.message, 200) : 'unknown error'}` }], source);
+        throw new ImportError(
+          [{ message: `weights file ${shownPath(path)} could not be read: ${error instanceof Error ? clip(error.message, 200) : 'unknown error'}` }],
+          source,
+        );
       }
-      if (bytes.byteLength !== sizes.get(path)) throw new ImportError([{ message: `weights file ${shownPath(path)} changed while it was being read; try again` }], source);
+      if (bytes.byteLength !== sizes.get(path))
+        throw new ImportError([{ message: `weights file ${shownPath(path)} changed while it was being read; try again` }], source);
       joined.set(bytes, at);
       at += bytes.byteLength;
     }

@@ -70,7 +70,10 @@ export function gradientNorm(frame: StatsFrame, nodeId: string): number {
 /** Shannon entropy (bits) of a node's activation histogram: 5 bits is flat, 0 is one spike. */
 export function histogramEntropy(frame: StatsFrame, nodeId: string, which: 'activation' | 'gradient'): number {
   const row = rowOf(frame, nodeId);
-  const bins = (which === 'activation' ? frame.nodes.activationHistogram : frame.nodes.gradientHistogram).subarray(row * HISTOGRAM_BINS, (row + 1) * HISTOGRAM_BINS);
+  const bins = (which === 'activation' ? frame.nodes.activationHistogram : frame.nodes.gradientHistogram).subarray(
+    row * HISTOGRAM_BINS,
+    (row + 1) * HISTOGRAM_BINS,
+  );
   let h = 0;
   for (const p of bins) if (p > 0) h -= p * Math.log2(p);
   return h;

@@ -46,31 +46,40 @@ export class ProtocolLessonEngine implements LessonEngine {
       throw withPrefix(error);
     });
     const runId = `${req.runId}#${++counter}`;
-    const record: RunRecord = { runId, outcome: { reason: 'stopped', epochs: 0, steps: 0, loss: null, accuracy: null, validationLoss: null, validationAccuracy: null }, epochs: [], stepLosses: [], initFrame: null, lastFrame: null, diagnostics: [], wallMs: 0 };
+    const record: RunRecord = {
+      runId,
+      outcome: { reason: 'stopped', epochs: 0, steps: 0, loss: null, accuracy: null, validationLoss: null, validationAccuracy: null },
+      epochs: [],
+      stepLosses: [],
+      initFrame: null,
+      lastFrame: null,
+      diagnostics: [],
+      wallMs: 0,
+    };
     const losses = new StepLosses(record.stepLosses);
     let stopSent = false;
     const started = (globalThis as unknown as { performance: { now(): number } }).performance.now();
     const done = this.runEnd(runId, (m) => {
-        if (m.type === 'progress' && m.runId === runId) {
-          const { v: _v, type: _t, runId: _r, ...report } = m;
-          losses.add(report);
-          events.progress?.(report);
-          if (req.maxSteps !== undefined && report.step >= req.maxSteps && !stopSent) {
-            stopSent = true;
-            this.link.send({ v: PROTOCOL_VERSION, type: 'stop', runId });
-          }
-        } else if (m.type === 'metrics' && m.runId === runId) {
-          const { v: _v, type: _t, runId: _r, ...report } = m;
-          record.epochs.push(report);
-          events.epoch?.(report);
-        } else if (m.type === 'statsFrame' && m.frame.runId === runId) {
-          if (m.frame.step === 0) record.initFrame = m.frame;
-          record.lastFrame = m.frame;
-          events.frame?.(m.frame);
-          this.link.send({ v: PROTOCOL_VERSION, type: 'statsAck', seq: m.seq });
-        } else if (m.type === 'diagnostics' && m.runId === runId) {
-          record.diagnostics.push(...m.diagnostics);
+      if (m.type === 'progress' && m.runId === runId) {
+        const { v: _v, type: _t, runId: _r, ...report } = m;
+        losses.add(report);
+        events.progress?.(report);
+        if (req.maxSteps !== undefined && report.step >= req.maxSteps && !stopSent) {
+          stopSent = true;
+          this.link.send({ v: PROTOCOL_VERSION, type: 'stop', runId });
         }
+      } else if (m.type === 'metrics' && m.runId === runId) {
+        const { v: _v, type: _t, runId: _r, ...report } = m;
+        record.epochs.push(report);
+        events.epoch?.(report);
+      } else if (m.type === 'statsFrame' && m.frame.runId === runId) {
+        if (m.frame.step === 0) record.initFrame = m.frame;
+        record.lastFrame = m.frame;
+        events.frame?.(m.frame);
+        this.link.send({ v: PROTOCOL_VERSION, type: 'statsAck', seq: m.seq });
+      } else if (m.type === 'diagnostics' && m.runId === runId) {
+        record.diagnostics.push(...m.diagnostics);
+      }
     });
     this.currentRunId = runId;
     this.link.send({ v: PROTOCOL_VERSION, type: 'start', runId, settings });

@@ -13,7 +13,13 @@ export interface CoalescerOptions {
 type Section = { ids: string[] };
 
 /** Rows of `older` whose ids `newer` lacks, then all of `newer`: the latest row per id wins. */
-function mergeRows(olderIds: string[], older: Float32Array, newerIds: string[], newer: Float32Array, width: number): { ids: string[]; values: Float32Array<ArrayBuffer> } {
+function mergeRows(
+  olderIds: string[],
+  older: Float32Array,
+  newerIds: string[],
+  newer: Float32Array,
+  width: number,
+): { ids: string[]; values: Float32Array<ArrayBuffer> } {
   if (olderIds.length === newerIds.length && olderIds.every((id, i) => id === newerIds[i])) return { ids: newerIds, values: new Float32Array(newer) };
   const fresh = new Set(newerIds);
   const keep = olderIds.map((id, row) => (fresh.has(id) ? -1 : row)).filter((row) => row >= 0);
@@ -32,14 +38,41 @@ export function mergeFrames(older: StatsFrame, newer: StatsFrame): StatsFrame {
   const nodeColumns = ['activation', 'activationHistogram', 'gradient', 'gradientHistogram'] as const;
   const nodes = { ...newer.nodes };
   for (const column of nodeColumns) {
-    const merged = mergeRows(older.nodes.ids, older.nodes[column], newer.nodes.ids, newer.nodes[column], widthOf(newer.nodes[column], newer.nodes) || widthOf(older.nodes[column], older.nodes));
+    const merged = mergeRows(
+      older.nodes.ids,
+      older.nodes[column],
+      newer.nodes.ids,
+      newer.nodes[column],
+      widthOf(newer.nodes[column], newer.nodes) || widthOf(older.nodes[column], older.nodes),
+    );
     nodes[column] = merged.values;
     nodes.ids = merged.ids;
   }
-  const edges = mergeRows(older.edges.ids, older.edges.gradient, newer.edges.ids, newer.edges.gradient, widthOf(newer.edges.gradient, newer.edges) || widthOf(older.edges.gradient, older.edges));
-  const weights = mergeRows(older.weights.ids, older.weights.values, newer.weights.ids, newer.weights.values, widthOf(newer.weights.values, newer.weights) || widthOf(older.weights.values, older.weights));
-  const weightNode = new Map([...older.weights.ids.map((id, i) => [id, older.weights.nodeIds[i]] as const), ...newer.weights.ids.map((id, i) => [id, newer.weights.nodeIds[i]] as const)]);
-  const groups = mergeRows(older.groups.ids, older.groups.values, newer.groups.ids, newer.groups.values, widthOf(newer.groups.values, newer.groups) || widthOf(older.groups.values, older.groups));
+  const edges = mergeRows(
+    older.edges.ids,
+    older.edges.gradient,
+    newer.edges.ids,
+    newer.edges.gradient,
+    widthOf(newer.edges.gradient, newer.edges) || widthOf(older.edges.gradient, older.edges),
+  );
+  const weights = mergeRows(
+    older.weights.ids,
+    older.weights.values,
+    newer.weights.ids,
+    newer.weights.values,
+    widthOf(newer.weights.values, newer.weights) || widthOf(older.weights.values, older.weights),
+  );
+  const weightNode = new Map([
+    ...older.weights.ids.map((id, i) => [id, older.weights.nodeIds[i]] as const),
+    ...newer.weights.ids.map((id, i) => [id, newer.weights.nodeIds[i]] as const),
+  ]);
+  const groups = mergeRows(
+    older.groups.ids,
+    older.groups.values,
+    newer.groups.ids,
+    newer.groups.values,
+    widthOf(newer.groups.values, newer.groups) || widthOf(older.groups.values, older.groups),
+  );
   return {
     ...newer,
     nodes,
@@ -63,7 +96,10 @@ export class StatsCoalescer {
   /** Frames merged away instead of sent, for diagnostics and tests. */
   coalesced = 0;
 
-  constructor(private readonly send: (frame: StatsFrame, seq: number) => void, private readonly options: CoalescerOptions) {}
+  constructor(
+    private readonly send: (frame: StatsFrame, seq: number) => void,
+    private readonly options: CoalescerOptions,
+  ) {}
 
   push(frame: StatsFrame): void {
     if (this.pending) {

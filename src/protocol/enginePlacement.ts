@@ -36,5 +36,10 @@ export function parsePlacement(raw: string | null | undefined): { ok: true; plac
     return { ok: false, error: 'the desktop shell sent an unreadable engine placement' };
   }
   const parsed = EnginePlacement.safeParse(value);
-  return parsed.success ? { ok: true, placement: parsed.data } : { ok: false, error: `the desktop shell sent an invalid engine placement: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'value'}: ${i.message}`).join('; ')}` };
+  return parsed.success
+    ? { ok: true, placement: parsed.data }
+    : {
+        ok: false,
+        error: `the desktop shell sent an invalid engine placement: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'value'}: ${i.message}`).join('; ')}`,
+      };
 }

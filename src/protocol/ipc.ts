@@ -10,9 +10,34 @@ import { parseDesignValue } from '../graph/parse';
 import { MAX_RUN_LOG_BYTES } from './runLog';
 
 export const MENU_COMMANDS = [
-  'new', 'open', 'save', 'save-as', 'open-run-log', 'export-tfjs', 'export-keras', 'export-design', 'export-pytorch', 'export-onnx',
-  'undo', 'redo', 'delete', 'select-all', 'copy', 'paste', 'fit-view', 'zoom-in', 'zoom-out',
-  'overlay-off', 'overlay-forward', 'overlay-backward', 'train-start', 'train-stop', 'lessons', 'examples', 'about', 'welcome',
+  'new',
+  'open',
+  'save',
+  'save-as',
+  'open-run-log',
+  'export-tfjs',
+  'export-keras',
+  'export-design',
+  'export-pytorch',
+  'export-onnx',
+  'undo',
+  'redo',
+  'delete',
+  'select-all',
+  'copy',
+  'paste',
+  'fit-view',
+  'zoom-in',
+  'zoom-out',
+  'overlay-off',
+  'overlay-forward',
+  'overlay-backward',
+  'train-start',
+  'train-stop',
+  'lessons',
+  'examples',
+  'about',
+  'welcome',
 ] as const;
 export const MenuCommand = z.enum(MENU_COMMANDS);
 export type MenuCommand = z.infer<typeof MenuCommand>;
@@ -36,12 +61,17 @@ const DisplayName = z.string().max(1024);
 export const MAX_EXPORT_BYTES = 512 * 1024 * 1024;
 const ExportData = z.union([
   z.string().max(MAX_EXPORT_BYTES),
-  z.custom<Uint8Array>((d) => d instanceof Uint8Array, 'expected text or bytes').refine((d) => d.byteLength <= MAX_EXPORT_BYTES, `export files are at most ${MAX_EXPORT_BYTES} bytes`),
+  z
+    .custom<Uint8Array>((d) => d instanceof Uint8Array, 'expected text or bytes')
+    .refine((d) => d.byteLength <= MAX_EXPORT_BYTES, `export files are at most ${MAX_EXPORT_BYTES} bytes`),
 ]);
 
 export const ExportBundle = z.strictObject({
   suggestedName: FileName,
-  files: z.array(z.strictObject({ name: FileName, data: ExportData })).min(1).max(64),
+  files: z
+    .array(z.strictObject({ name: FileName, data: ExportData }))
+    .min(1)
+    .max(64),
 });
 
 export const RecoveryEntry = z.strictObject({
@@ -76,17 +106,9 @@ const ErrorResult = z.strictObject({ status: z.literal('error'), message: z.stri
 const Cancelled = z.strictObject({ status: z.literal('cancelled') });
 
 export const OpenedDesign = z.strictObject({ design: Design, name: DisplayName, handle: FileHandle.nullable() });
-export const OpenResult = z.discriminatedUnion('status', [
-  z.strictObject({ status: z.literal('opened'), file: OpenedDesign }),
-  Cancelled,
-  ErrorResult,
-]);
+export const OpenResult = z.discriminatedUnion('status', [z.strictObject({ status: z.literal('opened'), file: OpenedDesign }), Cancelled, ErrorResult]);
 export const SavedDesign = z.strictObject({ name: DisplayName, handle: z.string().max(1024) });
-export const SaveResult = z.discriminatedUnion('status', [
-  z.strictObject({ status: z.literal('saved'), file: SavedDesign }),
-  Cancelled,
-  ErrorResult,
-]);
+export const SaveResult = z.discriminatedUnion('status', [z.strictObject({ status: z.literal('saved'), file: SavedDesign }), Cancelled, ErrorResult]);
 
 /** A run log's text, read whole by the host; the renderer parses it (src/protocol/runLogFile.ts). */
 export const RunLogOpenResult = z.discriminatedUnion('status', [

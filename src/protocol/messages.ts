@@ -37,7 +37,12 @@ export const Evaluate = z.strictObject({ v, type: z.literal('evaluate'), request
  * Block-drop evaluation (Veit et al. 2016): zero the branch of each listed Add, one set at a time,
  * without retraining. `sets` omitted: every Add with a branch, one at a time.
  */
-export const DropBlocks = z.strictObject({ v, type: z.literal('dropBlocks'), requestId: z.string().max(200).default(''), sets: z.array(z.array(UnrolledId).min(1).max(10_000)).max(10_000).optional() });
+export const DropBlocks = z.strictObject({
+  v,
+  type: z.literal('dropBlocks'),
+  requestId: z.string().max(200).default(''),
+  sets: z.array(z.array(UnrolledId).min(1).max(10_000)).max(10_000).optional(),
+});
 /**
  * Plain-net layer drop, the counterpart of dropBlocks for nets without shortcuts: for each span,
  * evaluate with the chain `from`..`to` taken out (what read `to` reads what `from` read), one span
@@ -47,7 +52,10 @@ export const SkipLayers = z.strictObject({
   v,
   type: z.literal('skipLayers'),
   requestId: z.string().max(200).default(''),
-  spans: z.array(z.strictObject({ from: UnrolledId, to: UnrolledId })).min(1).max(10_000),
+  spans: z
+    .array(z.strictObject({ from: UnrolledId, to: UnrolledId }))
+    .min(1)
+    .max(10_000),
 });
 /** The trained model as tf.js layers-model artefacts (probe-free: the model was never instrumented). */
 export const ExportWeights = z.strictObject({ v, type: z.literal('exportWeights'), requestId: z.string().max(200).default('') });
@@ -84,15 +92,39 @@ export const LossLandscape = z.strictObject({
   type: z.literal('lossLandscape'),
   requestId: z.string().max(200),
   /** Grid points per axis, odd so the trained weights sit on the centre point. */
-  resolution: z.number().int().min(3).max(61).refine((n) => n % 2 === 1, 'resolution must be odd'),
+  resolution: z
+    .number()
+    .int()
+    .min(3)
+    .max(61)
+    .refine((n) => n % 2 === 1, 'resolution must be odd'),
   /** The grid covers -span … span along each direction. */
   span: z.number().gt(0).max(10),
-  seed: z.number().int().min(0).max(2 ** 31 - 1),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1),
   samples: z.number().int().min(1).max(100_000),
 });
 export const StopLandscape = z.strictObject({ v, type: z.literal('stopLandscape') });
 
-export const ToEngine = z.discriminatedUnion('type', [Hello, LoadDesign, Start, Pause, Resume, Stop, Evaluate, DropBlocks, ExportWeights, StatsAck, PredictGrid, SkipLayers, LossLandscape, StopLandscape]);
+export const ToEngine = z.discriminatedUnion('type', [
+  Hello,
+  LoadDesign,
+  Start,
+  Pause,
+  Resume,
+  Stop,
+  Evaluate,
+  DropBlocks,
+  ExportWeights,
+  StatsAck,
+  PredictGrid,
+  SkipLayers,
+  LossLandscape,
+  StopLandscape,
+]);
 export type ToEngine = z.infer<typeof ToEngine>;
 export type ToEngineInput = z.input<typeof ToEngine>;
 
@@ -129,7 +161,14 @@ const EngineState = z.strictObject({
   /** The run the engine holds that has not finished, if any (a page reloaded mid-run). */
   run: z.strictObject({ runId: RunId, state: z.enum(['running', 'paused']) }).nullable(),
 });
-const DesignLoaded = z.strictObject({ v, type: z.literal('designLoaded'), requestId: optionalRequestId, nodeCount: z.number().int(), parameterCount: z.number().int(), weightIds: z.array(z.string()) });
+const DesignLoaded = z.strictObject({
+  v,
+  type: z.literal('designLoaded'),
+  requestId: optionalRequestId,
+  nodeCount: z.number().int(),
+  parameterCount: z.number().int(),
+  weightIds: z.array(z.string()),
+});
 const RunState = z.enum(['running', 'paused']);
 const State = z.strictObject({ v, type: z.literal('state'), runId: RunId, state: RunState });
 const Progress = z.strictObject({
@@ -163,16 +202,30 @@ const Stats = z.strictObject({ v, type: z.literal('statsFrame'), seq: z.number()
 const Diagnostics = z.strictObject({ v, type: z.literal('diagnostics'), runId: RunId.optional(), diagnostics: z.array(EngineDiagnostic) });
 const Evaluation = z.strictObject({ v, type: z.literal('evaluation'), requestId: z.string(), loss: z.number(), accuracy: z.number(), count: z.number().int() });
 export const BlockDropResult = z.strictObject({ dropped: z.array(z.string()), loss: z.number(), accuracy: z.number() });
-const BlockDrop = z.strictObject({ v, type: z.literal('blockDrop'), requestId: z.string(), baseline: z.strictObject({ loss: z.number(), accuracy: z.number() }), results: z.array(BlockDropResult) });
+const BlockDrop = z.strictObject({
+  v,
+  type: z.literal('blockDrop'),
+  requestId: z.string(),
+  baseline: z.strictObject({ loss: z.number(), accuracy: z.number() }),
+  results: z.array(BlockDropResult),
+});
 /** The answer to skipLayers; each result's `dropped` is [from, to]. */
-const LayersSkipped = z.strictObject({ v, type: z.literal('layersSkipped'), requestId: z.string(), baseline: z.strictObject({ loss: z.number(), accuracy: z.number() }), results: z.array(BlockDropResult) });
+const LayersSkipped = z.strictObject({
+  v,
+  type: z.literal('layersSkipped'),
+  requestId: z.string(),
+  baseline: z.strictObject({ loss: z.number(), accuracy: z.number() }),
+  results: z.array(BlockDropResult),
+});
 const Weights = z.strictObject({
   v,
   type: z.literal('weights'),
   requestId: z.string(),
   /** model.json's `modelTopology` and `weightsManifest[0].weights`, as tf.io ModelArtifacts carry them. */
   modelTopology: z.record(z.string(), z.unknown()),
-  weightSpecs: z.array(z.strictObject({ name: z.string(), shape: z.array(z.number().int()), dtype: z.enum(['float32', 'int32', 'bool', 'string', 'complex64']) }).loose()),
+  weightSpecs: z.array(
+    z.strictObject({ name: z.string(), shape: z.array(z.number().int()), dtype: z.enum(['float32', 'int32', 'bool', 'string', 'complex64']) }).loose(),
+  ),
   weightData: z.instanceof(Uint8Array),
 });
 export const GridPrediction = z
@@ -203,9 +256,24 @@ export const LandscapeResult = z
     roughness: z.number(),
     samples: z.number().int(),
   })
-  .refine((m) => m.coords.length === m.resolution && m.loss.length === m.resolution * m.resolution, 'a landscape holds resolution coordinates and resolution² losses');
+  .refine(
+    (m) => m.coords.length === m.resolution && m.loss.length === m.resolution * m.resolution,
+    'a landscape holds resolution coordinates and resolution² losses',
+  );
 export type LandscapeResult = z.infer<typeof LandscapeResult>;
-export const ERROR_CODES = ['bad-message', 'version', 'no-design', 'busy', 'no-run', 'design', 'dataset', 'dataset-mismatch', 'stopped', 'crash', 'internal'] as const;
+export const ERROR_CODES = [
+  'bad-message',
+  'version',
+  'no-design',
+  'busy',
+  'no-run',
+  'design',
+  'dataset',
+  'dataset-mismatch',
+  'stopped',
+  'crash',
+  'internal',
+] as const;
 const EngineError = z.strictObject({
   v,
   type: z.literal('error'),
@@ -231,7 +299,25 @@ const Done = z.strictObject({
   validationAccuracy: z.number().nullable(),
 });
 
-export const FromEngine = z.discriminatedUnion('type', [Ready, EngineState, DesignLoaded, State, Progress, Metrics, Stats, Diagnostics, Evaluation, BlockDrop, LayersSkipped, Weights, GridPrediction, LandscapeProgress, LandscapeResult, EngineError, Done]);
+export const FromEngine = z.discriminatedUnion('type', [
+  Ready,
+  EngineState,
+  DesignLoaded,
+  State,
+  Progress,
+  Metrics,
+  Stats,
+  Diagnostics,
+  Evaluation,
+  BlockDrop,
+  LayersSkipped,
+  Weights,
+  GridPrediction,
+  LandscapeProgress,
+  LandscapeResult,
+  EngineError,
+  Done,
+]);
 export type FromEngine = z.infer<typeof FromEngine>;
 export type FromEngineOf<T extends FromEngine['type']> = Extract<FromEngine, { type: T }>;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -246,10 +332,16 @@ export function describeIssues(error: z.ZodError): string {
 
 /** Parses an incoming message for the engine; a version mismatch gets its own sentence. */
 export function parseToEngine(raw: unknown): { ok: true; message: ToEngine } | { ok: false; code: ErrorCode; message: string; inReplyTo?: string } {
-  const type = typeof raw === 'object' && raw !== null && typeof (raw as { type?: unknown }).type === 'string' ? (raw as { type: string }).type.slice(0, 100) : undefined;
+  const type =
+    typeof raw === 'object' && raw !== null && typeof (raw as { type?: unknown }).type === 'string' ? (raw as { type: string }).type.slice(0, 100) : undefined;
   const version = typeof raw === 'object' && raw !== null ? (raw as { v?: unknown }).v : undefined;
   if (version !== undefined && version !== PROTOCOL_VERSION) {
-    return { ok: false, code: 'version', message: `message speaks protocol version ${String(version)}; this engine speaks version ${PROTOCOL_VERSION}`, inReplyTo: type };
+    return {
+      ok: false,
+      code: 'version',
+      message: `message speaks protocol version ${String(version)}; this engine speaks version ${PROTOCOL_VERSION}`,
+      inReplyTo: type,
+    };
   }
   const parsed = ToEngine.safeParse(raw);
   if (!parsed.success) return { ok: false, code: 'bad-message', message: `invalid ${type ?? 'message'}: ${describeIssues(parsed.error)}`, inReplyTo: type };

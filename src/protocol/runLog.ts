@@ -61,7 +61,8 @@ export const EndRecord = z.strictObject({
 });
 export type EndRecord = z.infer<typeof EndRecord>;
 
-export type RunLogRecord = { kind: 'run'; header: RunHeader } | { kind: 'stats'; frame: StatsFrame } | { kind: 'epoch'; epoch: EpochRecord } | { kind: 'end'; end: EndRecord };
+export type RunLogRecord =
+  { kind: 'run'; header: RunHeader } | { kind: 'stats'; frame: StatsFrame } | { kind: 'epoch'; epoch: EpochRecord } | { kind: 'end'; end: EndRecord };
 
 const line = (kind: string, body: object) => JSON.stringify({ kind, ...body });
 export const runHeaderLine = (header: z.input<typeof RunHeader>): string => line('run', RunHeader.parse(header));
@@ -80,7 +81,12 @@ export function parseRunLogLine(text: string): RunLogRecord {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Error('not a JSON object');
   const { kind, ...body } = raw as Record<string, unknown>;
   const fail = (what: string, error: z.ZodError): never => {
-    throw new Error(`${what}: ${error.issues.slice(0, 3).map((i) => `${i.path.length ? i.path.join('.') : what}: ${i.message}`).join('; ')}`);
+    throw new Error(
+      `${what}: ${error.issues
+        .slice(0, 3)
+        .map((i) => `${i.path.length ? i.path.join('.') : what}: ${i.message}`)
+        .join('; ')}`,
+    );
   };
   switch (kind) {
     case 'run': {

@@ -53,7 +53,8 @@ export function parseRunLogText(text: string, name = 'run log', maxBytes = MAX_R
         break;
       case 'stats': {
         const expected = log.header?.runId ?? log.frames[0]?.runId;
-        if (expected !== undefined && record.frame.runId !== expected) return fail(`${where}: stats frame of run "${record.frame.runId.slice(0, 80)}", but this log is of run "${expected.slice(0, 80)}"`);
+        if (expected !== undefined && record.frame.runId !== expected)
+          return fail(`${where}: stats frame of run "${record.frame.runId.slice(0, 80)}", but this log is of run "${expected.slice(0, 80)}"`);
         log.frames.push(record.frame);
         break;
       }

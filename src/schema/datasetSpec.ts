@@ -133,7 +133,16 @@ export const DatasetSpec = z.discriminatedUnion('kind', [
   ImagesSpec,
 ]);
 /** The datasets a design file's saved runs can carry: an image folder's decoded pixels stay out of documents. */
-export const SavedDatasetSpec = z.discriminatedUnion('kind', [SpiralsSpec, TwoMoonsSpec, CirclesSpec, XorSpec, GaussianBlobsSpec, ShapesSpec, MnistSpec, CsvSpec]);
+export const SavedDatasetSpec = z.discriminatedUnion('kind', [
+  SpiralsSpec,
+  TwoMoonsSpec,
+  CirclesSpec,
+  XorSpec,
+  GaussianBlobsSpec,
+  ShapesSpec,
+  MnistSpec,
+  CsvSpec,
+]);
 export type DatasetSpec = z.infer<typeof DatasetSpec>;
 /** A spec before defaults: `{kind: 'spirals'}` is enough. */
 export type DatasetSpecInput = z.input<typeof DatasetSpec>;

@@ -51,7 +51,8 @@ export const StatsFrame = z
   .check((ctx) => {
     const f = ctx.value;
     const expect = (what: string, array: Float32Array, rows: number, columns: number) => {
-      if (array.length !== rows * columns) ctx.issues.push({ code: 'custom', input: f, message: `${what} holds ${array.length} values, expected ${rows}×${columns}` });
+      if (array.length !== rows * columns)
+        ctx.issues.push({ code: 'custom', input: f, message: `${what} holds ${array.length} values, expected ${rows}×${columns}` });
     };
     expect('nodes.activation', f.nodes.activation, f.nodes.ids.length, ACTIVATION_FIELDS.length);
     expect('nodes.activationHistogram', f.nodes.activationHistogram, f.nodes.ids.length, HISTOGRAM_BINS);

@@ -53,7 +53,8 @@ export function packWeights(specs: readonly WeightSpec[], weights: NamedWeights)
     if (!w) problems.push(`"${spec.name}" is missing (expected shape [${spec.shape.join(', ')}])`);
     else if (w.dtype !== 'float32') problems.push(`"${spec.name}" has dtype ${String(w.dtype)}; expected float32`);
     else if (!sameShape(w.shape, spec.shape)) problems.push(`"${spec.name}" has shape [${w.shape.join(', ')}]; the model expects [${spec.shape.join(', ')}]`);
-    else if (w.data.length !== elementCount(spec.shape)) problems.push(`"${spec.name}" holds ${w.data.length} values; shape [${spec.shape.join(', ')}] needs ${elementCount(spec.shape)}`);
+    else if (w.data.length !== elementCount(spec.shape))
+      problems.push(`"${spec.name}" holds ${w.data.length} values; shape [${spec.shape.join(', ')}] needs ${elementCount(spec.shape)}`);
   }
   for (const name of weights.keys()) if (!wanted.has(name)) problems.push(`"${name}" is not a weight of this model`);
   if (problems.length) throw new WeightsError(problems);

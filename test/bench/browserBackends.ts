@@ -105,15 +105,27 @@ if (!flag('prebuilt')) execSync('npx vite build --logLevel warn', { cwd: root, s
 const server = spawn('npx', ['vite', 'preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort'], { cwd: root, stdio: 'ignore', detached: true });
 try {
   for (let i = 0; i < 60; i++) {
-    const up = await fetch(`http://127.0.0.1:${port}/`).then((r) => r.ok).catch(() => false);
+    const up = await fetch(`http://127.0.0.1:${port}/`)
+      .then((r) => r.ok)
+      .catch(() => false);
     if (up) break;
     await new Promise((r) => setTimeout(r, 500));
   }
-  const gpuArgs = flag('gpu') ? ['--enable-unsafe-webgpu', '--ignore-gpu-blocklist', '--enable-features=Vulkan'] : flag('software-gpu') ? ['--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader'] : [];
-  const browser = await chromium.launch({ executablePath: process.env.RESCANVAS_CHROMIUM ?? '/usr/bin/chromium', headless: !flag('headed'), args: ['--no-sandbox', ...gpuArgs] });
+  const gpuArgs = flag('gpu')
+    ? ['--enable-unsafe-webgpu', '--ignore-gpu-blocklist', '--enable-features=Vulkan']
+    : flag('software-gpu')
+      ? ['--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader']
+      : [];
+  const browser = await chromium.launch({
+    executablePath: process.env.RESCANVAS_CHROMIUM ?? '/usr/bin/chromium',
+    headless: !flag('headed'),
+    args: ['--no-sandbox', ...gpuArgs],
+  });
   const times = new Map<Variant, number[]>(variants.map((v) => [v, []]));
   const backends = new Map<Variant, string>();
-  console.log(`${designFile.split('/').pop()}, ${JSON.stringify(dataset)}, batch ${batchSize}: ${timedSteps} timed steps after ${WARMUP_STEPS}, ${rounds} alternating rounds`);
+  console.log(
+    `${designFile.split('/').pop()}, ${JSON.stringify(dataset)}, batch ${batchSize}: ${timedSteps} timed steps after ${WARMUP_STEPS}, ${rounds} alternating rounds`,
+  );
   for (let round = 0; round < rounds; round++) {
     for (const variant of variants) {
       const result = await timeRound(browser, variant, design, dataset, batchSize);
@@ -124,11 +136,20 @@ try {
   }
   await browser.close();
   const baseline = variants.includes('wasm-single') ? median(times.get('wasm-single')!) : median(times.get(variants[0])!);
-  const table = variants.map((v) => ({ variant: v, backend: backends.get(v), medianMsPerStep: median(times.get(v)!), speedUp: baseline / median(times.get(v)!), msPerStep: times.get(v) }));
+  const table = variants.map((v) => ({
+    variant: v,
+    backend: backends.get(v),
+    medianMsPerStep: median(times.get(v)!),
+    speedUp: baseline / median(times.get(v)!),
+    msPerStep: times.get(v),
+  }));
   console.table(table.map((r) => ({ variant: r.variant, 'median ms/step': r.medianMsPerStep.toFixed(1), 'speed-up': `${r.speedUp.toFixed(2)}×` })));
   const dir = join(root, 'bench-results');
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'browser-backends.json'), `${JSON.stringify({ date: new Date().toISOString(), design: designFile, dataset, batchSize, timedSteps, rounds, results: table }, null, 2)}\n`);
+  writeFileSync(
+    join(dir, 'browser-backends.json'),
+    `${JSON.stringify({ date: new Date().toISOString(), design: designFile, dataset, batchSize, timedSteps, rounds, results: table }, null, 2)}\n`,
+  );
 } finally {
   if (server.pid) process.kill(-server.pid);
 }

@@ -25,7 +25,15 @@ if (process.argv[2] === '--child') {
   const dataset = await loadDataset({ kind: 'csv', text, name: 'bench.csv' });
   const ms = performance.now() - started;
   process.stdout.write(
-    JSON.stringify({ startRssKb: startRss, beforeLoadKb: beforeLoad, peakKb: rssKb('VmHWM'), rows: dataset.train.count + dataset.validation.count, features: dataset.sampleShape[0], classes: dataset.classes, ms }),
+    JSON.stringify({
+      startRssKb: startRss,
+      beforeLoadKb: beforeLoad,
+      peakKb: rssKb('VmHWM'),
+      rows: dataset.train.count + dataset.validation.count,
+      features: dataset.sampleShape[0],
+      classes: dataset.classes,
+      ms,
+    }),
   );
   process.exit(0);
 }
@@ -49,13 +57,19 @@ function writeCsv(name: string, header: string, row: (i: number) => string): str
 }
 
 let seed = 7;
-const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
 const files = [
   // Typical numeric data: 8 decimals per row and a class name.
-  ['typical (8 decimals + class name)', writeCsv('typical.csv', 'a,b,c,d,e,f,g,h,label\n', (i) => `${Array.from({ length: 8 }, () => (random() * 10 - 5).toFixed(4)).join(',')},class_${i % 10}\n`)],
+  [
+    'typical (8 decimals + class name)',
+    writeCsv('typical.csv', 'a,b,c,d,e,f,g,h,label\n', (i) => `${Array.from({ length: 8 }, () => (random() * 10 - 5).toFixed(4)).join(',')},class_${i % 10}\n`),
+  ],
   // The densest values can be: one digit each, so every 2 bytes of text become a 4-byte float.
   // 22-byte rows keep a file near the size limit under MAX_CSV_ROWS.
-  ['densest (single digits, 22-byte rows)', writeCsv('dense.csv', 'a,b,c,d,e,f,g,h,i,j,label\n', (i) => `${Array.from({ length: 10 }, (_, j) => (i + j) % 10).join(',')},${i % 3}\n`)],
+  [
+    'densest (single digits, 22-byte rows)',
+    writeCsv('dense.csv', 'a,b,c,d,e,f,g,h,i,j,label\n', (i) => `${Array.from({ length: 10 }, (_, j) => (i + j) % 10).join(',')},${i % 3}\n`),
+  ],
 ] as const;
 
 console.log(`── CSV load peak memory (measured on a loaded shared 2-core machine) ──`);

@@ -65,10 +65,19 @@ export async function benchEngine(rounds = 5): Promise<EngineBenchResult> {
     const plan = buildPlan(compiled);
     seedKernels(tf, plan, compiled.graph, 1);
     return async () => {
-      const trainer = new Trainer(tf, plan, dataset, TrainSettings.parse({ dataset: spec, epochs: 1, batchSize, instrumentation }), 'bench', { frame: () => {} }, {
-        now: () => performance.now(),
-        yieldToHost: () => new Promise((resolve) => setImmediate(resolve)),
-      }, options);
+      const trainer = new Trainer(
+        tf,
+        plan,
+        dataset,
+        TrainSettings.parse({ dataset: spec, epochs: 1, batchSize, instrumentation }),
+        'bench',
+        { frame: () => {} },
+        {
+          now: () => performance.now(),
+          yieldToHost: () => new Promise((resolve) => setImmediate(resolve)),
+        },
+        options,
+      );
       const start = performance.now();
       await trainer.run();
       const rate = stepsPerEpoch / ((performance.now() - start) / 1000);
@@ -83,7 +92,11 @@ export async function benchEngine(rounds = 5): Promise<EngineBenchResult> {
     const plan = buildPlan(compiled);
     seedKernels(tf, plan, compiled.graph, 1);
     const trainer = new Trainer(tf, plan, dataset, TrainSettings.parse({ dataset: spec, epochs: 1, batchSize }), 'bench-step', {}, undefined, options);
-    const batch = tf.tidy(() => [x.slice(0, batchSize), tf.oneHot(tf.tensor1d(dataset.train.y.slice(0, batchSize), 'int32'), 2).toFloat(), tf.tensor1d(dataset.train.y.slice(0, batchSize), 'int32')]);
+    const batch = tf.tidy(() => [
+      x.slice(0, batchSize),
+      tf.oneHot(tf.tensor1d(dataset.train.y.slice(0, batchSize), 'int32'), 2).toFloat(),
+      tf.tensor1d(dataset.train.y.slice(0, batchSize), 'int32'),
+    ]);
     return {
       time: () => {
         const start = performance.now();
@@ -130,7 +143,11 @@ export async function benchEngine(rounds = 5): Promise<EngineBenchResult> {
   const engineEveryStepStepsPerSecond = median(rates.everyStep);
   const engineDefaultNoInputGradStepsPerSecond = median(rates.intervalNoInputGrad);
   const engineEveryStepNoInputGradStepsPerSecond = median(rates.everyStepNoInputGrad);
-  const stepMs = { plain: median(stepTimes.plain), instrumented: median(stepTimes.instrumented), instrumentedNoInputGrad: median(stepTimes.instrumentedNoInputGrad) };
+  const stepMs = {
+    plain: median(stepTimes.plain),
+    instrumented: median(stepTimes.instrumented),
+    instrumentedNoInputGrad: median(stepTimes.instrumentedNoInputGrad),
+  };
   return {
     stepMs,
     inputGradDefaultOverhead: ((stepMs.instrumented - stepMs.instrumentedNoInputGrad) * 10) / 1000,
@@ -159,8 +176,14 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     'engine, instrumentation off': { 'steps/s': result.engineOffStepsPerSecond.toFixed(1), 'vs engine off': '1.000' },
     'engine, default (~100 ms)': { 'steps/s': result.engineDefaultStepsPerSecond.toFixed(1), 'vs engine off': (1 - result.defaultSlowdown).toFixed(3) },
     'engine, every step': { 'steps/s': result.engineEveryStepStepsPerSecond.toFixed(1), 'vs engine off': (1 - result.everyStepSlowdown).toFixed(3) },
-    'engine, default, no Input gradient': { 'steps/s': result.engineDefaultNoInputGradStepsPerSecond.toFixed(1), 'vs engine off': (1 - result.defaultNoInputGradSlowdown).toFixed(3) },
-    'engine, every step, no Input gradient': { 'steps/s': result.engineEveryStepNoInputGradStepsPerSecond.toFixed(1), 'vs engine off': (1 - result.everyStepNoInputGradSlowdown).toFixed(3) },
+    'engine, default, no Input gradient': {
+      'steps/s': result.engineDefaultNoInputGradStepsPerSecond.toFixed(1),
+      'vs engine off': (1 - result.defaultNoInputGradSlowdown).toFixed(3),
+    },
+    'engine, every step, no Input gradient': {
+      'steps/s': result.engineEveryStepNoInputGradStepsPerSecond.toFixed(1),
+      'vs engine off': (1 - result.everyStepNoInputGradSlowdown).toFixed(3),
+    },
   });
   console.table(Object.fromEntries(Object.entries(result.stepMs).map(([name, ms]) => [`one step, ${name}`, { 'median ms': ms.toFixed(2) }])));
   console.log(`measuring the Input's gradient adds ${(result.inputGradDefaultOverhead * 100).toFixed(2)} % of wall time at 10 frames/s`);

@@ -126,7 +126,14 @@ function formatRatio(ratio: number | null): string {
 
 export function formatBenchTable(result: BenchResult): string {
   const header = ['step (Adam)', 'wasm', 'tf.js cpu', 'PyTorch cpu', 'wasm vs cpu', 'wasm / PyTorch'];
-  const lines = result.rows.map((r) => [r.name, formatMs(r.wasmMs), formatMs(r.cpuMs), formatMs(r.torchMs), formatRatio(r.wasmSpeedUpOverCpu), formatRatio(r.wasmSlowdownVsTorch)]);
+  const lines = result.rows.map((r) => [
+    r.name,
+    formatMs(r.wasmMs),
+    formatMs(r.cpuMs),
+    formatMs(r.torchMs),
+    formatRatio(r.wasmSpeedUpOverCpu),
+    formatRatio(r.wasmSlowdownVsTorch),
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] ?? '').length)));
   const render = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ');
   const torchNote = result.torch === 'PyTorch not available' ? 'PyTorch not available' : `PyTorch ${result.torch.version}, ${result.torch.threads} threads`;

@@ -37,7 +37,13 @@ const cases: Case[] = [
   { name: 'ResNet-20 (shapes)', file: join(examples, 'resnet-20-cifar.rescanvas.json'), dataset: 'shapes', batch: 32, samples: 512 },
   { name: 'Plain-20 (shapes)', file: join(examples, 'plain-20-cifar.rescanvas.json'), dataset: 'shapes', batch: 32, samples: 512 },
   // Larger than the examples, so the heap grows well past its initial 16 MB and the ratio means something.
-  { name: 'Residual MLP-20, width 1024', file: variant('mlp-wide', serializeDesign(residualMlp(20, { width: 1024 }))), dataset: 'spirals', batch: 256, samples: 1024 },
+  {
+    name: 'Residual MLP-20, width 1024',
+    file: variant('mlp-wide', serializeDesign(residualMlp(20, { width: 1024 }))),
+    dataset: 'spirals',
+    batch: 256,
+    samples: 1024,
+  },
   { name: 'ResNet-20, batch 128', file: join(examples, 'resnet-20-cifar.rescanvas.json'), dataset: 'shapes', batch: 128, samples: 1024 },
   { name: 'ResNet-32', file: variant('resnet32', serializeDesign(cifarResNet(5))), dataset: 'shapes', batch: 64, samples: 512 },
 ];
@@ -46,12 +52,33 @@ const quick = process.argv.includes('--quick');
 const rows: Record<string, unknown>[] = [];
 for (const c of quick ? cases.slice(0, 2) : cases) {
   process.stdout.write(`  ${c.name} … `);
-  const out = execFileSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'memoryOne.ts'), c.file, c.dataset, String(c.batch), String(c.samples)], { encoding: 'utf8' });
-  const m = JSON.parse(out.trim().split('\n').at(-1) as string) as { estimateBytes: number; heapPeakBytes: number; heapBeforeBytes: number; rssPeakBytes: number; rssBeforeBytes: number; parameters: number };
+  const out = execFileSync(
+    process.execPath,
+    ['--import', 'tsx', join(import.meta.dirname, 'memoryOne.ts'), c.file, c.dataset, String(c.batch), String(c.samples)],
+    { encoding: 'utf8' },
+  );
+  const m = JSON.parse(out.trim().split('\n').at(-1) as string) as {
+    estimateBytes: number;
+    heapPeakBytes: number;
+    heapBeforeBytes: number;
+    rssPeakBytes: number;
+    rssBeforeBytes: number;
+    parameters: number;
+  };
   const heapRatio = m.heapPeakBytes / m.estimateBytes;
   const rssGrowth = m.rssPeakBytes - m.rssBeforeBytes;
   console.log('done');
-  rows.push({ name: c.name, batch: c.batch, parameters: m.parameters, estimate: m.estimateBytes, heapPeak: m.heapPeakBytes, heapGrew: m.heapPeakBytes > m.heapBeforeBytes, rssGrowth, heapRatio, rssRatio: rssGrowth / m.estimateBytes });
+  rows.push({
+    name: c.name,
+    batch: c.batch,
+    parameters: m.parameters,
+    estimate: m.estimateBytes,
+    heapPeak: m.heapPeakBytes,
+    heapGrew: m.heapPeakBytes > m.heapBeforeBytes,
+    rssGrowth,
+    heapRatio,
+    rssRatio: rssGrowth / m.estimateBytes,
+  });
 }
 
 console.table(

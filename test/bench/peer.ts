@@ -38,8 +38,20 @@ export interface PeerCase {
 /** The three designs of the comparison, each on the data and batch size its example trains with. */
 export const PEER_CASES: PeerCase[] = [
   { key: 'resnet20', design: () => cifarResNet(3), dataset: DatasetSpec.parse({ kind: 'shapes', size: 2000 }), batchSize: 32, learningRate: 3e-3 },
-  { key: 'mlp1002', design: () => deepResidualMlp(500), dataset: DatasetSpec.parse({ kind: 'spirals', size: 600, noise: 0.05, turns: 1.25 }), batchSize: 64, learningRate: 3e-5 },
-  { key: 'mlp56', design: () => residualMlp(56), dataset: DatasetSpec.parse({ kind: 'spirals', size: 600, noise: 0.05, turns: 1.25 }), batchSize: 32, learningRate: 3e-3 },
+  {
+    key: 'mlp1002',
+    design: () => deepResidualMlp(500),
+    dataset: DatasetSpec.parse({ kind: 'spirals', size: 600, noise: 0.05, turns: 1.25 }),
+    batchSize: 64,
+    learningRate: 3e-5,
+  },
+  {
+    key: 'mlp56',
+    design: () => residualMlp(56),
+    dataset: DatasetSpec.parse({ kind: 'spirals', size: 600, noise: 0.05, turns: 1.25 }),
+    batchSize: 32,
+    learningRate: 3e-3,
+  },
 ];
 
 export interface PeerRow {
@@ -121,7 +133,11 @@ class EngineContender {
   private roundDone: (() => void) | null = null;
   private failure: string | null = null;
 
-  constructor(design: Design, private readonly settings: TrainSettings, label: string) {
+  constructor(
+    design: Design,
+    private readonly settings: TrainSettings,
+    label: string,
+  ) {
     this.runId = `peer-${label}`;
     this.session = new EngineSession(tf, {
       backend: { active: 'wasm', detail: 'bench', skipped: [], forced: true },
@@ -181,7 +197,12 @@ class EngineContender {
 /** The exported package trained by test/bench/torch_peer.py, a round at a time. */
 class TorchContender {
   private readonly lines: AsyncIterator<string>;
-  private constructor(private readonly child: ChildProcessWithoutNullStreams, readonly version: string, readonly threads: number, lines: AsyncIterator<string>) {
+  private constructor(
+    private readonly child: ChildProcessWithoutNullStreams,
+    readonly version: string,
+    readonly threads: number,
+    lines: AsyncIterator<string>,
+  ) {
     this.lines = lines;
   }
 
@@ -221,12 +242,23 @@ function* engineBatches(count: number, batchSize: number, seed: number): Generat
   }
 }
 
-async function benchCase(c: PeerCase, python: string, o: Required<Omit<PeerOptions, 'designs' | 'onProgress'>> & Pick<PeerOptions, 'onProgress'>): Promise<{ row: PeerRow; torch: { version: string; threads: number } }> {
+async function benchCase(
+  c: PeerCase,
+  python: string,
+  o: Required<Omit<PeerOptions, 'designs' | 'onProgress'>> & Pick<PeerOptions, 'onProgress'>,
+): Promise<{ row: PeerRow; torch: { version: string; threads: number } }> {
   const design = c.design();
   const dataset = await loadDataset(c.dataset);
   const seed = 1;
   const settingsFor = (instrumentation: Partial<InstrumentationSettings>) =>
-    TrainSettings.parse({ dataset: c.dataset, epochs: 100_000, batchSize: c.batchSize, seed, optimizer: { name: 'adam', learningRate: c.learningRate }, instrumentation });
+    TrainSettings.parse({
+      dataset: c.dataset,
+      epochs: 100_000,
+      batchSize: c.batchSize,
+      seed,
+      optimizer: { name: 'adam', learningRate: c.learningRate },
+      instrumentation,
+    });
 
   // The weights the engine's run starts from: the session seeds its kernels the same way.
   const compiled = compileDesign(design, tf);
@@ -262,7 +294,9 @@ async function benchCase(c: PeerCase, python: string, o: Required<Omit<PeerOptio
       times.torch.push(...torchTimes.ms);
       times.torchCpu.push(...torchTimes.cpuMs);
       ratioOffPerRound.push(median(offTimes.ms) / median(torchTimes.ms));
-      o.onProgress?.(`${design.metadata.name} round ${r}/${o.rounds}: engine ${median(offTimes.ms).toFixed(2)} ms (CPU ${median(offTimes.cpuMs).toFixed(2)}), PyTorch ${median(torchTimes.ms).toFixed(2)} ms (CPU ${median(torchTimes.cpuMs).toFixed(2)})`);
+      o.onProgress?.(
+        `${design.metadata.name} round ${r}/${o.rounds}: engine ${median(offTimes.ms).toFixed(2)} ms (CPU ${median(offTimes.cpuMs).toFixed(2)}), PyTorch ${median(torchTimes.ms).toFixed(2)} ms (CPU ${median(torchTimes.cpuMs).toFixed(2)})`,
+      );
     }
   } finally {
     torch.dispose();
@@ -306,7 +340,12 @@ export async function runPeerBench(options: PeerOptions = {}): Promise<PeerResul
   let torch: PeerResult['torch'] = 'PyTorch not available';
   for (const c of cases) {
     const before = tf.memory().numTensors;
-    const result = await benchCase(c, python, { rounds: options.rounds ?? 5, stepsPerRound: options.stepsPerRound ?? 20, threads: options.threads ?? 2, onProgress: options.onProgress });
+    const result = await benchCase(c, python, {
+      rounds: options.rounds ?? 5,
+      stepsPerRound: options.stepsPerRound ?? 20,
+      threads: options.threads ?? 2,
+      onProgress: options.onProgress,
+    });
     rows.push(result.row);
     torch = result.torch;
     const leaked = tf.memory().numTensors - before;
@@ -333,9 +372,16 @@ export function formatPeerTable(result: PeerResult): string {
   );
   const busy = Math.max(result.load.before, result.load.after) > result.load.cores;
   const warning = busy
-    ? [`WARNING: load average ${result.load.before.toFixed(1)} → ${result.load.after.toFixed(1)} on ${result.load.cores} cores: other work competed for the CPU, PyTorch's two threads suffer most from that, and these ratios do not say how the two compare on a quiet machine.`]
+    ? [
+        `WARNING: load average ${result.load.before.toFixed(1)} → ${result.load.after.toFixed(1)} on ${result.load.cores} cores: other work competed for the CPU, PyTorch's two threads suffer most from that, and these ratios do not say how the two compare on a quiet machine.`,
+      ]
     : [];
-  return [header, ...warning, `${'design'.padEnd(34)} ${'data, batch'.padEnd(20)} ${'engine off'.padStart(11)} ${'engine dflt'.padStart(11)} ${'PyTorch'.padStart(11)} ${'off÷pt'.padStart(7)} ${'dflt÷pt'.padStart(7)} ${'cpu÷cpu'.padStart(7)}`, ...lines].join('\n');
+  return [
+    header,
+    ...warning,
+    `${'design'.padEnd(34)} ${'data, batch'.padEnd(20)} ${'engine off'.padStart(11)} ${'engine dflt'.padStart(11)} ${'PyTorch'.padStart(11)} ${'off÷pt'.padStart(7)} ${'dflt÷pt'.padStart(7)} ${'cpu÷cpu'.padStart(7)}`,
+    ...lines,
+  ].join('\n');
 }
 
 function argValue(name: string): string | undefined {

@@ -64,7 +64,9 @@ for (const k of profile.kernels) {
   byKernel.set(k.name, entry);
 }
 const kernelMs = [...byKernel.values()].reduce((a, b) => a + b.ms, 0);
-console.log(`${design.metadata.name}, batch ${n}: step median ${wall[Math.floor(wall.length / 2)].toFixed(2)} ms (CPU ${cpu[Math.floor(cpu.length / 2)].toFixed(2)} ms) over ${steps}; ${profile.kernels.length} kernels, ${kernelMs.toFixed(2)} ms in kernels (profiled step); tensors leaked per ${steps} steps: ${leaked}`);
+console.log(
+  `${design.metadata.name}, batch ${n}: step median ${wall[Math.floor(wall.length / 2)].toFixed(2)} ms (CPU ${cpu[Math.floor(cpu.length / 2)].toFixed(2)} ms) over ${steps}; ${profile.kernels.length} kernels, ${kernelMs.toFixed(2)} ms in kernels (profiled step); tensors leaked per ${steps} steps: ${leaked}`,
+);
 console.table(
   Object.fromEntries(
     [...byKernel.entries()]

@@ -26,7 +26,10 @@ function variableFrom(tf: Tf, initial: Tensor): Variable {
 }
 
 function heNormal(tf: Tf, shape: number[], fanIn: number, scale = 1): Variable {
-  return variableFrom(tf, tf.tidy(() => tf.mul(tf.randomNormal(shape, 0, Math.sqrt(2 / fanIn)), scale)));
+  return variableFrom(
+    tf,
+    tf.tidy(() => tf.mul(tf.randomNormal(shape, 0, Math.sqrt(2 / fanIn)), scale)),
+  );
 }
 
 function randomBatch(tf: Tf, inputShape: number[], classes: number): { x: Tensor; y: Tensor } {
@@ -62,7 +65,14 @@ function applyConvBn(tf: Tf, x: Tensor4D, layer: ConvBn, stride: number, style: 
   const convolved = tf.conv2d(x, layer.filter as Tensor4D, stride, 'same');
   const { mean, variance } = tf.moments(convolved, [0, 1, 2]);
   if (style === 'tf.batchNorm') {
-    return tf.batchNorm4d(convolved, mean as tfNamespace.Tensor1D, variance as tfNamespace.Tensor1D, layer.beta as tfNamespace.Tensor1D, layer.gamma as tfNamespace.Tensor1D, 1e-5);
+    return tf.batchNorm4d(
+      convolved,
+      mean as tfNamespace.Tensor1D,
+      variance as tfNamespace.Tensor1D,
+      layer.beta as tfNamespace.Tensor1D,
+      layer.gamma as tfNamespace.Tensor1D,
+      1e-5,
+    );
   }
   const scale = tf.mul(layer.gamma, tf.rsqrt(tf.add(variance, 1e-5)));
   return tf.add(tf.mul(tf.sub(convolved, mean), scale), layer.beta) as Tensor4D;

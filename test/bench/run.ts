@@ -16,7 +16,12 @@ const results: Record<string, unknown> = { date: new Date().toISOString(), quick
 const targets: (readonly [string, number, boolean])[] = [];
 
 console.log('── The engine vs PyTorch: training steps of the bundled designs, interleaved (medians) ──');
-const peer = await runPeerBench({ rounds: quick ? 2 : 5, stepsPerRound: quick ? 10 : 20, ...Object.fromEntries(Object.entries(peerOptionsFromArgs()).filter(([, v]) => v !== undefined)), onProgress: (m) => console.log(`  ${m}`) });
+const peer = await runPeerBench({
+  rounds: quick ? 2 : 5,
+  stepsPerRound: quick ? 10 : 20,
+  ...Object.fromEntries(Object.entries(peerOptionsFromArgs()).filter(([, v]) => v !== undefined)),
+  onProgress: (m) => console.log(`  ${m}`),
+});
 results.peer = peer;
 console.log(formatPeerTable(peer));
 const peerTargets: Record<string, number> = { 'ResNet-20 (CIFAR)': 3, 'Residual MLP-1002 (repeat group)': 2, 'Residual MLP-56': 2 };

@@ -128,7 +128,18 @@ async function recordSteps(page: Page, net: (typeof NETS)[number], steps: number
         let stopping = false;
         const unsubscribe = engine.subscribe((message) => {
           if (message.type === 'designLoaded') {
-            engine.send({ type: 'start', runId, settings: { dataset, epochs: 100, batchSize, seed: 3, optimizer: { name: 'adam', learningRate: 0.01 }, instrumentation: { cadence: 'everyStep' } } as never });
+            engine.send({
+              type: 'start',
+              runId,
+              settings: {
+                dataset,
+                epochs: 100,
+                batchSize,
+                seed: 3,
+                optimizer: { name: 'adam', learningRate: 0.01 },
+                instrumentation: { cadence: 'everyStep' },
+              } as never,
+            });
           } else if (message.type === 'statsFrame' && message.frame.runId === runId) {
             const { weights, loss } = message.frame;
             const gradNorms: Record<string, number> = {};
@@ -156,7 +167,9 @@ async function recordSteps(page: Page, net: (typeof NETS)[number], steps: number
 /** The engine worker (not one of wasm's thread workers): the one whose global holds tf.js' engine. */
 async function engineWorkerTensors(page: Page): Promise<number> {
   for (const worker of page.workers()) {
-    const count = await worker.evaluate(() => (globalThis as { _tfengine?: { memory(): { numTensors: number } } })._tfengine?.memory().numTensors ?? -1).catch(() => -1);
+    const count = await worker
+      .evaluate(() => (globalThis as { _tfengine?: { memory(): { numTensors: number } } })._tfengine?.memory().numTensors ?? -1)
+      .catch(() => -1);
     if (count >= 0) return count;
   }
   throw new Error('no worker holds a tf.js engine');
@@ -185,12 +198,19 @@ async function tensorsOverRun(page: Page, net: (typeof NETS)[number], first: num
         if (message.type === 'progress' && message.runId === runId) progress.step = message.step;
         if (message.type === 'state' && message.runId === runId) progress.paused = message.state === 'paused';
       });
-      engine.send({ type: 'start', runId, settings: { dataset, epochs: 1000, batchSize, seed: 1, instrumentation: { cadence: 'interval', intervalMs: 100 } } as never });
+      engine.send({
+        type: 'start',
+        runId,
+        settings: { dataset, epochs: 1000, batchSize, seed: 1, instrumentation: { cadence: 'interval', intervalMs: 100 } } as never,
+      });
     },
     { ...net },
   );
   for (const at of [first, total]) {
-    await page.waitForFunction((at) => (window as unknown as { __memoryProgress: { step: number } }).__memoryProgress.step >= at, at, { timeout: 600_000, polling: 20 });
+    await page.waitForFunction((at) => (window as unknown as { __memoryProgress: { step: number } }).__memoryProgress.step >= at, at, {
+      timeout: 600_000,
+      polling: 20,
+    });
     await page.evaluate(() => window.__rescanvasTestHost!.engine().send({ type: 'pause', runId: (window as unknown as { __memoryRun: string }).__memoryRun }));
     await page.waitForFunction(() => (window as unknown as { __memoryProgress: { paused: boolean } }).__memoryProgress.paused);
     counts.push(await engineWorkerTensors(page));
@@ -251,10 +271,15 @@ test.describe('training on every backend this machine can create', () => {
         common.forEach((step) => {
           const record = records[Number(step)];
           const where = `${variant.name}, ${net.name}, step ${step}`;
-          expect(relativeError(record.loss, want[Number(step)].loss, 1e-3), `${where}: loss ${record.loss} vs wasm ${want[Number(step)].loss}`).toBeLessThan(LOSS_TOLERANCE);
+          expect(relativeError(record.loss, want[Number(step)].loss, 1e-3), `${where}: loss ${record.loss} vs wasm ${want[Number(step)].loss}`).toBeLessThan(
+            LOSS_TOLERANCE,
+          );
           expect(Object.keys(record.gradNorms).sort(), where).toEqual(Object.keys(want[Number(step)].gradNorms).sort());
           for (const [id, norm] of Object.entries(record.gradNorms)) {
-            expect(relativeError(norm, want[Number(step)].gradNorms[id], 1e-4), `${where}: gradient norm of ${id} ${norm} vs wasm ${want[Number(step)].gradNorms[id]}`).toBeLessThan(GRADIENT_TOLERANCE);
+            expect(
+              relativeError(norm, want[Number(step)].gradNorms[id], 1e-4),
+              `${where}: gradient norm of ${id} ${norm} vs wasm ${want[Number(step)].gradNorms[id]}`,
+            ).toBeLessThan(GRADIENT_TOLERANCE);
           }
         });
         const [early, late] = await tensorsOverRun(page, net, 20, 500);

@@ -49,8 +49,12 @@ async function legibility(page: Page): Promise<Legibility> {
 }
 
 async function trainOneEpoch(page: Page, conv: boolean): Promise<void> {
-  await training(page).getByRole('combobox', { name: 'Dataset' }).selectOption({ label: conv ? 'Shapes' : 'Spirals' });
-  await training(page).getByRole('spinbutton', { name: 'Samples', exact: true }).fill(conv ? '100' : '64');
+  await training(page)
+    .getByRole('combobox', { name: 'Dataset' })
+    .selectOption({ label: conv ? 'Shapes' : 'Spirals' });
+  await training(page)
+    .getByRole('spinbutton', { name: 'Samples', exact: true })
+    .fill(conv ? '100' : '64');
   await training(page).getByRole('spinbutton', { name: 'Epochs', exact: true }).fill('1');
   await training(page).getByRole('spinbutton', { name: 'Batch size', exact: true }).fill('32');
   const train = toolbar(page).getByRole('button', { name: 'Train', exact: true });
@@ -104,7 +108,10 @@ test('every bundled example opens legible at 1400×900 and stays so with the ove
       expect(l.smallText, `${name} ${mode}`).toEqual([]);
       expect(l.outOfView, `${name} ${mode}`).toEqual([]);
     }
-    const file = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/-+$/, '');
+    const file = name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/-+$/, '');
     await page.screenshot({ path: `test-results/blocks-${file}.png` });
     await overlay(page).getByRole('radio', { name: 'Off' }).check();
   }
@@ -135,7 +142,9 @@ test('a folded block shows the gradient norms of its shortcut and branch edges; 
   expect(edges.fromFork.length).toBe(2);
   await toolbar(page).getByRole('button', { name: 'Unfold blocks', exact: true }).click();
   await expect(folded).toHaveCount(0);
-  const norms = await Promise.all(edges.fromFork.map(async (e) => Number(await page.locator(`.react-flow__edge[data-id="${e.id}"]`).getAttribute('data-grad-norm'))));
+  const norms = await Promise.all(
+    edges.fromFork.map(async (e) => Number(await page.locator(`.react-flow__edge[data-id="${e.id}"]`).getAttribute('data-grad-norm'))),
+  );
   expect(norms.sort()).toEqual([shortcut, branch].sort());
   await page.screenshot({ path: 'test-results/blocks-resnet20-unfolded-backward.png' });
 

@@ -9,7 +9,11 @@ export async function dismissWelcome(page: Page): Promise<void> {
   const welcome = page.getByRole('dialog', { name: 'Welcome' });
   if (await welcome.isVisible().catch(() => false)) {
     await page.keyboard.press('Escape');
-    if (await welcome.isVisible().catch(() => false)) await welcome.getByRole('button', { name: /close|start|new design/i }).first().click();
+    if (await welcome.isVisible().catch(() => false))
+      await welcome
+        .getByRole('button', { name: /close|start|new design/i })
+        .first()
+        .click();
     await expect(welcome).toBeHidden();
   }
 }
@@ -24,7 +28,10 @@ export async function exampleNames(page: Page): Promise<string[]> {
 
 export async function openExample(page: Page, name: string): Promise<void> {
   await toolbar(page).getByRole('button', { name: 'Examples', exact: true }).click();
-  await page.getByRole('dialog', { name: 'Examples' }).getByRole('button', { name: `Open example ${name}`, exact: true }).click();
+  await page
+    .getByRole('dialog', { name: 'Examples' })
+    .getByRole('button', { name: `Open example ${name}`, exact: true })
+    .click();
   // Opening another example over an edited one asks first.
   const discard = page.getByRole('button', { name: 'Discard changes' });
   if (await discard.isVisible({ timeout: 1000 }).catch(() => false)) await discard.click();
@@ -33,10 +40,15 @@ export async function openExample(page: Page, name: string): Promise<void> {
   // then wait until the viewport stops moving.
   await page.waitForTimeout(2000);
   let last = '';
-  await expect.poll(async () => {
-    const now = await page.locator('.react-flow__viewport').getAttribute('style');
-    const stable = now === last;
-    last = now ?? '';
-    return stable;
-  }, { intervals: [400, 400, 400, 600, 800], timeout: 20_000 }).toBe(true);
+  await expect
+    .poll(
+      async () => {
+        const now = await page.locator('.react-flow__viewport').getAttribute('style');
+        const stable = now === last;
+        last = now ?? '';
+        return stable;
+      },
+      { intervals: [400, 400, 400, 600, 800], timeout: 20_000 },
+    )
+    .toBe(true);
 }

@@ -76,7 +76,12 @@ test('builds a residual block with palette clicks and sees the shapes', async ({
   await expect(problems(page).getByRole('listitem')).toHaveCount(0);
   await expect(problems(page)).toContainText('No problems');
   const d = await design(page);
-  expect(d.edges.filter((e) => e.target === 'add_1').map((e) => e.source).sort()).toEqual(['dense_1', 'dense_2']);
+  expect(
+    d.edges
+      .filter((e) => e.target === 'add_1')
+      .map((e) => e.source)
+      .sort(),
+  ).toEqual(['dense_1', 'dense_2']);
   await shot(page, 'residual-by-clicks');
 });
 
@@ -84,9 +89,16 @@ test('builds a residual block with real mouse drags', async ({ page }) => {
   const pane = canvas(page).locator('.react-flow__pane');
   const box = await pane.boundingBox();
   if (!box) throw new Error('no canvas');
-  const drops: [string, number, number][] = [['Input', 0.3, 0.1], ['Dense', 0.3, 0.3], ['Add', 0.45, 0.55], ['Output', 0.45, 0.8]];
+  const drops: [string, number, number][] = [
+    ['Input', 0.3, 0.1],
+    ['Dense', 0.3, 0.3],
+    ['Add', 0.45, 0.55],
+    ['Output', 0.45, 0.8],
+  ];
   for (const [type, fx, fy] of drops) {
-    await palette(page).getByRole('button', { name: type, exact: true }).dragTo(pane, { targetPosition: { x: box.width * fx, y: box.height * fy } });
+    await palette(page)
+      .getByRole('button', { name: type, exact: true })
+      .dragTo(pane, { targetPosition: { x: box.width * fx, y: box.height * fy } });
   }
   await expect(page.locator('.react-flow__node')).toHaveCount(4);
   const d0 = await design(page);
@@ -150,7 +162,12 @@ test('wraps a chain in a residual block, repeats it ×10 and expands it', async 
   await page.getByRole('button', { name: 'Wrap in residual block' }).click();
   await expect(page.getByRole('group', { name: 'Add add_1' })).toBeVisible();
   let d = await design(page);
-  expect(d.edges.filter((e) => e.target === 'add_1').map((e) => e.source).sort()).toEqual(['dense_1', 'dense_2']);
+  expect(
+    d.edges
+      .filter((e) => e.target === 'add_1')
+      .map((e) => e.source)
+      .sort(),
+  ).toEqual(['dense_1', 'dense_2']);
   await fitView(page);
   await shot(page, 'wrapped');
 
@@ -185,7 +202,10 @@ test('wraps a chain in a residual block, repeats it ×10 and expands it', async 
 test('saves, reloads and opens the saved file unchanged', async ({ page }) => {
   await page.getByRole('button', { name: 'Examples' }).click();
   const dialog = page.getByRole('dialog', { name: 'Examples' });
-  await dialog.getByRole('button', { name: /^Open example .*Residual MLP-20/ }).first().click();
+  await dialog
+    .getByRole('button', { name: /^Open example .*Residual MLP-20/ })
+    .first()
+    .click();
   await expect(page.locator('.react-flow__node').first()).toBeVisible();
   await node(page, (await design(page)).nodes.find((n) => n.type === 'Dense')!.id).click();
   await inspector(page).getByLabel('Units').fill('48');

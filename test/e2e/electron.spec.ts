@@ -28,12 +28,15 @@ const hasElectron = binary !== null;
 
 /** Clicks an application-menu item the way a user would, by its labels (`File`, `Save`). */
 async function clickMenu(app: ElectronApplication, top: string, label: string): Promise<void> {
-  const found = await app.evaluate(({ Menu }, [topLabel, itemLabel]) => {
-    const menu = Menu.getApplicationMenu()?.items.find((i) => i.label.replace('&', '') === topLabel);
-    const item = menu?.submenu?.items.find((i) => i.label === itemLabel);
-    item?.click();
-    return item !== undefined;
-  }, [top, label] as const);
+  const found = await app.evaluate(
+    ({ Menu }, [topLabel, itemLabel]) => {
+      const menu = Menu.getApplicationMenu()?.items.find((i) => i.label.replace('&', '') === topLabel);
+      const item = menu?.submenu?.items.find((i) => i.label === itemLabel);
+      item?.click();
+      return item !== undefined;
+    },
+    [top, label] as const,
+  );
   expect(found, `menu item ${top} ▸ ${label}`).toBe(true);
 }
 
@@ -44,7 +47,10 @@ function launch(userData: string, ...extra: string[]): Promise<ElectronApplicati
 const trainButton = (page: Page) => page.getByRole('button', { name: 'Train', exact: true });
 
 test.describe('desktop app', () => {
-  test.skip(!hasElectron, 'Electron binary not installed (require("electron") does not resolve to an existing binary: the offline install could not download it); the desktop tests need it');
+  test.skip(
+    !hasElectron,
+    'Electron binary not installed (require("electron") does not resolve to an existing binary: the offline install could not download it); the desktop tests need it',
+  );
   test.describe.configure({ mode: 'serial', timeout: 300_000 });
 
   let app: ElectronApplication;
@@ -107,8 +113,14 @@ test.describe('desktop app', () => {
     await expect(trainButton(page)).toBeEnabled({ timeout: 120_000 });
     // The restarted engine trains: open a small example and run one epoch.
     await clickMenu(app, 'Help', 'Examples');
-    await page.getByRole('button', { name: /^Open example Residual MLP/ }).first().click();
-    const training = page.getByRole('complementary', { name: 'Training' }).or(page.getByRole('region', { name: 'Training' })).first();
+    await page
+      .getByRole('button', { name: /^Open example Residual MLP/ })
+      .first()
+      .click();
+    const training = page
+      .getByRole('complementary', { name: 'Training' })
+      .or(page.getByRole('region', { name: 'Training' }))
+      .first();
     await training.getByRole('spinbutton', { name: 'Epochs' }).fill('1');
     await trainButton(page).click();
     await expect(training.getByRole('status').first()).toContainText(/loss/i, { timeout: 240_000 });

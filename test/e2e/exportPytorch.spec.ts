@@ -48,20 +48,27 @@ test('a design the exporter cannot translate downloads nothing and names the pro
   await page.evaluate(() => {
     const store = window.__rescanvasStore;
     if (!store) throw new Error('no store on the page');
-    store.getState().loadDesign({
-      format: 'rescanvas.design', version: 1, metadata: { name: 'broken', description: '', tags: [] }, groups: [],
-      nodes: [
-        { id: 'input_1', type: 'Input', params: { shape: [8, 8, 3] }, position: { x: 0, y: 0 } },
-        { id: 'conv_1', type: 'Conv2D', params: { filters: 4 }, position: { x: 0, y: 100 } },
-        { id: 'dense_after_conv', type: 'Dense', params: { units: 4 }, position: { x: 0, y: 200 } },
-        { id: 'output_1', type: 'Output', params: { units: 2 }, position: { x: 0, y: 300 } },
-      ],
-      edges: [
-        { id: 'e1', source: 'input_1', target: 'conv_1', targetPort: 0 },
-        { id: 'e2', source: 'conv_1', target: 'dense_after_conv', targetPort: 0 },
-        { id: 'e3', source: 'dense_after_conv', target: 'output_1', targetPort: 0 },
-      ],
-    } as never, 'broken.rescanvas.json', null);
+    store.getState().loadDesign(
+      {
+        format: 'rescanvas.design',
+        version: 1,
+        metadata: { name: 'broken', description: '', tags: [] },
+        groups: [],
+        nodes: [
+          { id: 'input_1', type: 'Input', params: { shape: [8, 8, 3] }, position: { x: 0, y: 0 } },
+          { id: 'conv_1', type: 'Conv2D', params: { filters: 4 }, position: { x: 0, y: 100 } },
+          { id: 'dense_after_conv', type: 'Dense', params: { units: 4 }, position: { x: 0, y: 200 } },
+          { id: 'output_1', type: 'Output', params: { units: 2 }, position: { x: 0, y: 300 } },
+        ],
+        edges: [
+          { id: 'e1', source: 'input_1', target: 'conv_1', targetPort: 0 },
+          { id: 'e2', source: 'conv_1', target: 'dense_after_conv', targetPort: 0 },
+          { id: 'e3', source: 'dense_after_conv', target: 'output_1', targetPort: 0 },
+        ],
+      } as never,
+      'broken.rescanvas.json',
+      null,
+    );
   });
   const downloads: Download[] = [];
   page.on('download', (d) => downloads.push(d));

@@ -7,11 +7,22 @@ import { dismissWelcome, openExample, toolbar } from './blocksHelpers';
  */
 
 interface StoreView {
-  getState(): { design: { nodes: { id: string; type: string; position: { x: number; y: number } }[]; edges: { source: string; target: string }[]; view?: { direction?: string } } };
+  getState(): {
+    design: {
+      nodes: { id: string; type: string; position: { x: number; y: number } }[];
+      edges: { source: string; target: string }[];
+      view?: { direction?: string };
+    };
+  };
 }
 type PageWindow = { __rescanvasStore: StoreView };
 
-interface Rect { left: number; top: number; right: number; bottom: number }
+interface Rect {
+  left: number;
+  top: number;
+  right: number;
+  bottom: number;
+}
 
 /** Every drawn node's screen rectangle, and the minimap's and the zoom controls'. */
 async function screenRects(page: Page): Promise<{ nodes: { label: string; r: Rect }[]; minimap: Rect | null; controls: Rect | null; canvas: Rect }> {
@@ -22,7 +33,10 @@ async function screenRects(page: Page): Promise<{ nodes: { label: string; r: Rec
       return { left: r.left, top: r.top, right: r.right, bottom: r.bottom };
     };
     return {
-      nodes: [...document.querySelectorAll('.react-flow__node:not(.react-flow__node-groupFrame)')].map((el) => ({ label: el.getAttribute('aria-label') ?? '', r: rect(el)! })),
+      nodes: [...document.querySelectorAll('.react-flow__node:not(.react-flow__node-groupFrame)')].map((el) => ({
+        label: el.getAttribute('aria-label') ?? '',
+        r: rect(el)!,
+      })),
       minimap: rect(document.querySelector('.react-flow__minimap')),
       controls: rect(document.querySelector('.react-flow__controls')),
       canvas: rect(document.querySelector('section[aria-label="Canvas"]'))!,
@@ -38,10 +52,16 @@ async function expectClearOfPanels(page: Page, what: string): Promise<void> {
   expect(minimap, `${what}: the minimap is shown`).not.toBeNull();
   for (const panel of [minimap, controls]) {
     if (!panel) continue;
-    expect(nodes.filter((n) => overlapping(n.r, panel)).map((n) => n.label), `${what}: nodes under a corner panel`).toEqual([]);
+    expect(
+      nodes.filter((n) => overlapping(n.r, panel)).map((n) => n.label),
+      `${what}: nodes under a corner panel`,
+    ).toEqual([]);
   }
   const out = nodes.filter((n) => n.r.left < canvas.left - 1 || n.r.right > canvas.right + 1 || n.r.top < canvas.top - 1 || n.r.bottom > canvas.bottom + 1);
-  expect(out.map((n) => n.label), `${what}: whole network in view`).toEqual([]);
+  expect(
+    out.map((n) => n.label),
+    `${what}: whole network in view`,
+  ).toEqual([]);
 }
 
 test.beforeEach(async ({ page }) => {
@@ -74,10 +94,12 @@ test('a folded block draws both edges out of its fork: the branch into its input
   test.setTimeout(90_000);
   await openExample(page, 'ResNet-20 (CIFAR)');
   await expect(page.locator('.react-flow__node[aria-label^="Block "]')).toHaveCount(9);
-  const drawn = await page.evaluate(() => [...document.querySelectorAll('.react-flow__edge')].map((el) => {
-    const r = el.getBoundingClientRect();
-    return { label: el.getAttribute('aria-label') ?? '', width: r.width, height: r.height };
-  }));
+  const drawn = await page.evaluate(() =>
+    [...document.querySelectorAll('.react-flow__edge')].map((el) => {
+      const r = el.getBoundingClientRect();
+      return { label: el.getAttribute('aria-label') ?? '', width: r.width, height: r.height };
+    }),
+  );
   // Every block after the first is fed by the block before it; from that fork come two edges.
   for (const merge of ['add_2', 'add_4', 'add_7', 'add_9']) {
     const into = drawn.filter((e) => new RegExp(` to block:${merge}\\b`).test(e.label));

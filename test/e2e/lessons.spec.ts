@@ -28,7 +28,12 @@ test('a lesson opens from the gallery, loads its design and shows its steps', as
   await expect(lessonPanel(page).getByRole('listitem').first()).toContainText('plain-20, plain-56, residual-20 and residual-56');
   // The first run's design is on the canvas: plain-20 has 20 Dense-like weighted layers.
   await expect(page.locator('.react-flow__node').first()).toBeVisible();
-  await expect(page.getByRole('region', { name: 'Canvas' }).getByLabel(/^Dense /).first()).toBeVisible();
+  await expect(
+    page
+      .getByRole('region', { name: 'Canvas' })
+      .getByLabel(/^Dense /)
+      .first(),
+  ).toBeVisible();
 });
 
 test('running a lesson through the engine shows an outcome card with numbers', async ({ page }) => {

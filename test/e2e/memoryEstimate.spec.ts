@@ -10,7 +10,12 @@ test('Problems lists a design too large for the wasm engine, with the estimate a
   await expect(page.getByRole('region', { name: 'Canvas' })).toBeVisible();
   await page.evaluate(() => {
     const at = (y: number) => ({ x: 0, y });
-    const dense = (id: string, y: number) => ({ id, type: 'Dense' as const, params: { units: 16384, activation: 'relu' as const, useBias: true, kernelInitializer: 'glorotUniform' as const }, position: at(y) });
+    const dense = (id: string, y: number) => ({
+      id,
+      type: 'Dense' as const,
+      params: { units: 16384, activation: 'relu' as const, useBias: true, kernelInitializer: 'glorotUniform' as const },
+      position: at(y),
+    });
     window.__rescanvasStore!.getState().loadDesign(
       {
         format: 'rescanvas.design',

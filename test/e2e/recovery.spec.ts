@@ -30,7 +30,10 @@ async function configure(page: Page, { epochs, samples, batch, lr = '0.003' }: {
 
 async function openExample(page: Page, name: string): Promise<void> {
   await toolbar(page).getByRole('button', { name: 'Examples', exact: true }).click();
-  await page.getByRole('dialog', { name: 'Examples' }).getByRole('button', { name: `Open example ${name}`, exact: true }).click();
+  await page
+    .getByRole('dialog', { name: 'Examples' })
+    .getByRole('button', { name: `Open example ${name}`, exact: true })
+    .click();
   await expect(page.getByRole('dialog', { name: 'Examples' })).toBeHidden();
 }
 
@@ -99,7 +102,10 @@ test.afterEach(async ({ page }) => {
 
 test('a run that exhausts the worker wasm memory is named, the engine restarts, and Residual MLP-20 then trains', async ({ page }) => {
   test.setTimeout(600_000);
-  await page.evaluate((design) => (window as unknown as PageWindow).__rescanvasStore.getState().loadDesign(design, 'layernorm-tower.rescanvas.json', null), layerNormTower());
+  await page.evaluate(
+    (design) => (window as unknown as PageWindow).__rescanvasStore.getState().loadDesign(design, 'layernorm-tower.rescanvas.json', null),
+    layerNormTower(),
+  );
   const problems = page.getByRole('region', { name: 'Problems' });
   await expect(problems).toContainText('0 errors');
   await expect(problems.getByRole('listitem')).toHaveCount(0);
@@ -108,7 +114,10 @@ test('a run that exhausts the worker wasm memory is named, the engine restarts, 
   const firstWorker = await engineWorker(page);
   await trainButton(page).click();
 
-  await expect(status(page)).toContainText(/The training engine crashed: the engine( ran out of memory|'s WebAssembly runtime aborted, most likely out of memory)/, { timeout: 480_000 });
+  await expect(status(page)).toContainText(
+    /The training engine crashed: the engine( ran out of memory|'s WebAssembly runtime aborted, most likely out of memory)/,
+    { timeout: 480_000 },
+  );
   await expect(status(page)).toContainText('the engine was restarted; press Train to try again', { timeout: 60_000 });
   await expect(status(page)).not.toContainText('Problems');
   await expect(problems.getByRole('listitem')).toHaveCount(0);

@@ -36,7 +36,16 @@ function syntheticLog(design: Design, frames: number, withDesign: boolean): stri
   const ids = nodes.map((n) => n.id);
   const runId = 'replay-e2e';
   const lines = [
-    runHeaderLine({ format: 'rescanvas.runlog', version: 1, source: 'rescanvas', runId, designName: design.metadata.name, design: withDesign ? design : undefined, nodeIds: ids, startedAt: '2026-11-27T20:00:00.000Z' }),
+    runHeaderLine({
+      format: 'rescanvas.runlog',
+      version: 1,
+      source: 'rescanvas',
+      runId,
+      designName: design.metadata.name,
+      design: withDesign ? design : undefined,
+      nodeIds: ids,
+      startedAt: '2026-11-27T20:00:00.000Z',
+    }),
   ];
   for (let k = 0; k < frames; k++) {
     const activation = new Float32Array(ids.length * ACTIVATION_FIELDS.length);
@@ -48,14 +57,37 @@ function syntheticLog(design: Design, frames: number, withDesign: boolean): stri
       gradient.set([rms * 4, rms, rms * 3], r * GRADIENT_FIELDS.length);
     });
     const frame: StatsFrame = {
-      schema: STATS_SCHEMA_VERSION, runId, step: k * 10, epoch: Math.floor(k / 2) + 1, elapsedMs: k * 100, loss: 1 / (k + 1),
-      nodes: { ids, activation, activationHistogram: new Float32Array(ids.length * HISTOGRAM_BINS).fill(1 / HISTOGRAM_BINS), gradient, gradientHistogram: new Float32Array(ids.length * HISTOGRAM_BINS).fill(1 / HISTOGRAM_BINS) },
+      schema: STATS_SCHEMA_VERSION,
+      runId,
+      step: k * 10,
+      epoch: Math.floor(k / 2) + 1,
+      elapsedMs: k * 100,
+      loss: 1 / (k + 1),
+      nodes: {
+        ids,
+        activation,
+        activationHistogram: new Float32Array(ids.length * HISTOGRAM_BINS).fill(1 / HISTOGRAM_BINS),
+        gradient,
+        gradientHistogram: new Float32Array(ids.length * HISTOGRAM_BINS).fill(1 / HISTOGRAM_BINS),
+      },
       edges: { ids: [], gradient: new Float32Array() },
       weights: { ids: [], nodeIds: [], values: new Float32Array() },
       groups: { ids: [], values: new Float32Array() },
     };
     lines.push(statsLine(frame));
-    if (k % 2 === 1) lines.push(epochLine({ epoch: (k + 1) / 2, step: k * 10, loss: 1 / (k + 1), accuracy: 0.5 + k / 20, validationLoss: null, validationAccuracy: null, learningRate: 0.01, elapsedMs: k * 100 }));
+    if (k % 2 === 1)
+      lines.push(
+        epochLine({
+          epoch: (k + 1) / 2,
+          step: k * 10,
+          loss: 1 / (k + 1),
+          accuracy: 0.5 + k / 20,
+          validationLoss: null,
+          validationAccuracy: null,
+          learningRate: 0.01,
+          elapsedMs: k * 100,
+        }),
+      );
   }
   lines.push(endLine({ reason: 'completed', step: (frames - 1) * 10, epoch: Math.ceil(frames / 2), elapsedMs: frames * 100 }));
   return `${lines.join('\n')}\n`;
@@ -77,9 +109,24 @@ async function statValues(page: Page): Promise<{ id: string; value: string | nul
  */
 async function expectValuesOnEveryNode(page: Page, mode: 'Forward' | 'Backward', inputGradient = true): Promise<{ id: string; value: string | null }[]> {
   await overlay(page).getByRole('radio', { name: mode }).check();
-  const inputs = await page.evaluate(() => window.__rescanvasStore?.getState().design.nodes.filter((n) => n.type === 'Input').map((n) => n.id) ?? []);
+  const inputs = await page.evaluate(
+    () =>
+      window.__rescanvasStore
+        ?.getState()
+        .design.nodes.filter((n) => n.type === 'Input')
+        .map((n) => n.id) ?? [],
+  );
   const expectedEmpty = mode === 'Backward' && !inputGradient ? inputs.sort() : [];
-  await expect.poll(async () => (await statValues(page)).filter((n) => !n.value).map((n) => n.id).sort(), { timeout: 10_000 }).toEqual(expectedEmpty);
+  await expect
+    .poll(
+      async () =>
+        (await statValues(page))
+          .filter((n) => !n.value)
+          .map((n) => n.id)
+          .sort(),
+      { timeout: 10_000 },
+    )
+    .toEqual(expectedEmpty);
   const values = await statValues(page);
   for (const v of values) if (v.value) expect(Number.isFinite(Number(v.value)), `${v.id}: ${v.value}`).toBe(true);
   return values;
@@ -154,13 +201,19 @@ test('replays a real torchrun (2 processes) run log from an exported PyTorch pac
   const dir = mkdtempSync(join(tmpdir(), 'rescanvas-runlog-e2e-'));
   try {
     const out = join(dir, 'run.jsonl');
-    const made = spawnSync(join(ROOT, 'node_modules/.bin/tsx'), [join(ROOT, 'scripts/make-runlog-fixture.ts'), out], { cwd: ROOT, encoding: 'utf8', timeout: 280_000 });
+    const made = spawnSync(join(ROOT, 'node_modules/.bin/tsx'), [join(ROOT, 'scripts/make-runlog-fixture.ts'), out], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 280_000,
+    });
     test.skip(made.status === 3, `make-runlog-fixture: ${made.stderr.trim()}`);
     expect(made.status, `make-runlog-fixture failed:\n${made.stdout}\n${made.stderr}`).toBe(0);
     const log = readFileSync(out, 'utf8');
     page.on('dialog', (dialog) => void dialog.accept());
     await openRunLog(page, 'run.jsonl', log);
-    await expect(status(page)).toContainText(/Replaying run log run\.jsonl: \d+ frames, epochs 2, final loss [\d.]+ .*pytorch, 2 processes · completed/, { timeout: 30_000 });
+    await expect(status(page)).toContainText(/Replaying run log run\.jsonl: \d+ frames, epochs 2, final loss [\d.]+ .*pytorch, 2 processes · completed/, {
+      timeout: 30_000,
+    });
     const expected = example('residual-mlp-20');
     expect((await designIds(page)).sort()).toEqual(expected.nodes.map((n) => n.id).sort());
     // Opening the log's design folds its blocks to fit the window; every layer is checked unfolded.

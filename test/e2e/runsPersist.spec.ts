@@ -80,8 +80,12 @@ test('two runs are saved with the design, come back when it is opened, and compa
   await expect(runsList(page)).toContainText(saved.runs[0].label);
   await expect(runsList(page)).toContainText(/Done after 2 epochs/);
 
-  await runsList(page).getByRole('checkbox', { name: /Compare run 1/ }).check();
-  await runsList(page).getByRole('checkbox', { name: /Compare run 2/ }).check();
+  await runsList(page)
+    .getByRole('checkbox', { name: /Compare run 1/ })
+    .check();
+  await runsList(page)
+    .getByRole('checkbox', { name: /Compare run 2/ })
+    .check();
   await expect(training(page).getByText(/Comparing 2 runs/)).toBeVisible();
   const legend = training(page).getByRole('figure', { name: 'Loss curve' }).locator('.u-legend');
   await expect(legend).toContainText('1. residual-mlp-20');

@@ -26,7 +26,10 @@ const flowNodes = (page: Page): Locator => page.locator('.react-flow__node');
 
 async function openExample(page: Page, name: string): Promise<void> {
   await toolbar(page).getByRole('button', { name: 'Examples', exact: true }).click();
-  await page.getByRole('dialog', { name: 'Examples' }).getByRole('button', { name: `Open example ${name}`, exact: true }).click();
+  await page
+    .getByRole('dialog', { name: 'Examples' })
+    .getByRole('button', { name: `Open example ${name}`, exact: true })
+    .click();
   await expect(page.getByRole('dialog', { name: 'Examples' })).toBeHidden();
 }
 
@@ -80,7 +83,7 @@ test('trains a residual MLP on Spirals: progress advances, loss falls, overlays 
   await expect.poll(async () => Number(await progress(page).getAttribute('aria-valuenow')), { timeout: 30_000 }).toBeGreaterThan(first);
   expect(Number(await progress(page).getAttribute('aria-valuemax'))).toBeGreaterThan(0);
   await expect(status(page)).toContainText(/Done after 6 epochs · loss [\d.]+ · accuracy [\d.]+%/, { timeout: 150_000 });
-  await expect(progress(page)).toHaveAttribute('aria-valuenow', await progress(page).getAttribute('aria-valuemax') ?? '');
+  await expect(progress(page)).toHaveAttribute('aria-valuenow', (await progress(page).getAttribute('aria-valuemax')) ?? '');
 
   // Loss falls: the first and last recorded training losses of the run.
   const losses = await page.evaluate(() => {
@@ -104,7 +107,9 @@ test('trains a residual MLP on Spirals: progress advances, loss falls, overlays 
     const texts = await flowNodes(page).locator('.overlay-badge-value').allInnerTexts();
     expect(texts.filter((t) => /\d/.test(t)).length).toBeGreaterThanOrEqual(values.filter((v) => v.value).length);
     if (mode === 'Backward') {
-      const norms = await page.locator('.react-flow__edge').evaluateAll((els) => els.map((el) => ({ id: el.getAttribute('data-id'), norm: el.getAttribute('data-grad-norm') })));
+      const norms = await page
+        .locator('.react-flow__edge')
+        .evaluateAll((els) => els.map((el) => ({ id: el.getAttribute('data-id'), norm: el.getAttribute('data-grad-norm') })));
       expect(norms.length).toBeGreaterThan(10);
       // Every edge carries the gradient norm flowing back along it, those leaving the Input included.
       expect(norms.filter((n) => !(n.norm !== null && Number.isFinite(Number(n.norm)) && Number(n.norm) > 0)).map((n) => n.id)).toEqual([]);
@@ -120,11 +125,21 @@ function plainDesign(depth: number) {
   const edges: unknown[] = [];
   let previous = 'input_1';
   for (let i = 1; i <= depth; i++) {
-    nodes.push({ id: `dense_${i}`, type: 'Dense', params: { units: 32, activation: 'relu', useBias: true, kernelInitializer: 'glorotUniform' }, position: { x: 0, y: i * 90 } });
+    nodes.push({
+      id: `dense_${i}`,
+      type: 'Dense',
+      params: { units: 32, activation: 'relu', useBias: true, kernelInitializer: 'glorotUniform' },
+      position: { x: 0, y: i * 90 },
+    });
     edges.push({ id: `e_${i}`, source: previous, target: `dense_${i}`, targetPort: 0 });
     previous = `dense_${i}`;
   }
-  nodes.push({ id: 'output_1', type: 'Output', params: { units: 2, activation: 'softmax', loss: 'categoricalCrossentropy' }, position: { x: 0, y: (depth + 1) * 90 } });
+  nodes.push({
+    id: 'output_1',
+    type: 'Output',
+    params: { units: 2, activation: 'softmax', loss: 'categoricalCrossentropy' },
+    position: { x: 0, y: (depth + 1) * 90 },
+  });
   edges.push({ id: 'e_out', source: previous, target: 'output_1', targetPort: 0 });
   return { format: 'rescanvas.design', version: 1, metadata: { name: 'Plain ReLU MLP-20', description: '', tags: [] }, nodes, edges, groups: [] };
 }

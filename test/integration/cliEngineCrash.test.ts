@@ -34,10 +34,16 @@ describe('rescanvas train when the engine fails fatally', { timeout: 900_000 }, 
     writeFileSync(file, serializeDesign(design));
     const log = join(folder, 'run.jsonl');
 
-    const r = spawnSync(process.execPath, [join(root, 'bin', 'rescanvas.mjs'), 'train', file, '--backend', 'wasm', '--epochs', '1', '--size', '300', '--batch', '256', '--log', log], { cwd: root, encoding: 'utf8' });
+    const r = spawnSync(
+      process.execPath,
+      [join(root, 'bin', 'rescanvas.mjs'), 'train', file, '--backend', 'wasm', '--epochs', '1', '--size', '300', '--batch', '256', '--log', log],
+      { cwd: root, encoding: 'utf8' },
+    );
 
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/^rescanvas: the engine( ran out of memory|'s WebAssembly runtime aborted, most likely out of memory) \(.+\); nothing was trained to the end: lower --batch or make the design smaller$/m);
+    expect(r.stderr).toMatch(
+      /^rescanvas: the engine( ran out of memory|'s WebAssembly runtime aborted, most likely out of memory) \(.+\); nothing was trained to the end: lower --batch or make the design smaller$/m,
+    );
     expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
     expect(r.stderr).not.toContain('-sASSERTIONS');
     const end = JSON.parse(readFileSync(log, 'utf8').trim().split('\n').at(-1) as string) as { kind: string; reason: string };

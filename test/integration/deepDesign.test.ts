@@ -43,7 +43,12 @@ describe('a 10,000-block design', { timeout: 1_200_000 }, () => {
     const loaded = messages.find((m) => m.type === 'designLoaded');
     expect(messages.filter((m) => m.type === 'error')).toEqual([]);
     expect(loaded?.type === 'designLoaded' && loaded.nodeCount).toBe(20_003);
-    await session.handle({ v: PROTOCOL_VERSION, type: 'start', runId: 'deep', settings: { dataset: { kind: 'spirals', size: 10, validationFraction: 0.2 }, epochs: 1, batchSize: 8, optimizer: { name: 'sgd', learningRate: 1e-3 } } });
+    await session.handle({
+      v: PROTOCOL_VERSION,
+      type: 'start',
+      runId: 'deep',
+      settings: { dataset: { kind: 'spirals', size: 10, validationFraction: 0.2 }, epochs: 1, batchSize: 8, optimizer: { name: 'sgd', learningRate: 1e-3 } },
+    });
     await session.idle();
     session.dispose();
     expect(messages.filter((m) => m.type === 'error')).toEqual([]);
@@ -55,7 +60,10 @@ describe('a 10,000-block design', { timeout: 1_200_000 }, () => {
 
   it('exports as tf.js, Keras and PyTorch', async () => {
     const tfjs = await exportDesign('tfjs', design, tf);
-    const model = JSON.parse(tfjs.files.find((f) => f.name === 'model.json')?.data as string) as { modelTopology: { config: { layers: unknown[] } }; weightsManifest: { weights: unknown[] }[] };
+    const model = JSON.parse(tfjs.files.find((f) => f.name === 'model.json')?.data as string) as {
+      modelTopology: { config: { layers: unknown[] } };
+      weightsManifest: { weights: unknown[] }[];
+    };
     expect(model.modelTopology.config.layers).toHaveLength(20_003);
     expect(model.weightsManifest[0].weights).toHaveLength(2 * 10_001 + 2);
     const keras = await exportDesign('keras', design, tf);

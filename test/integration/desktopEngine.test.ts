@@ -14,9 +14,16 @@ beforeAll(async () => {
 });
 afterAll(() => engine.close());
 
-const isType = <T extends EngineMessage['type']>(type: T) => (m: EngineMessage): m is FromEngineOf<T> => m.type === type;
+const isType =
+  <T extends EngineMessage['type']>(type: T) =>
+  (m: EngineMessage): m is FromEngineOf<T> =>
+    m.type === type;
 const design = residualMlp(4, { width: 8, norm: 'batch' });
-const longRun = (runId: string) => ({ type: 'start' as const, runId, settings: { dataset: { kind: 'twoMoons' as const, size: 400 }, epochs: 1000, batchSize: 16 } });
+const longRun = (runId: string) => ({
+  type: 'start' as const,
+  runId,
+  settings: { dataset: { kind: 'twoMoons' as const, size: 400 }, epochs: 1000, batchSize: 16 },
+});
 const sendRaw = (message: unknown): void => engine.connection.send(message as never);
 
 describe('the engine in a worker thread', () => {

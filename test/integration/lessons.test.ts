@@ -24,7 +24,8 @@ describe('lessons, quick form', () => {
       const result = await runLesson(lesson, engine, { variant: 'quick', seed: 1 });
       const report = formatOutcome(lesson, result);
       expect(result.outcome.checks.length, report).toBeGreaterThan(0);
-      for (const check of result.outcome.checks) expect(check.held, `${check.claim}: expected ${check.expected}, measured ${check.measured}\n${report}`).toBe(true);
+      for (const check of result.outcome.checks)
+        expect(check.held, `${check.claim}: expected ${check.expected}, measured ${check.measured}\n${report}`).toBe(true);
       expect(result.outcome.held).toBe(true);
       // The engine keeps only the last run's weights and data alive between lessons.
       engine.dispose();

@@ -37,13 +37,19 @@ for (const file of chosen) {
   const { min, max } = preset.expected.validationAccuracy;
   for (const seed of seeds) {
     const cpu = process.cpuUsage();
-    const record = await engine.train({ runId: `${file}-${seed}`, design: parsed.design, settings: { ...settingsFromPreset(preset, seed), instrumentation: { cadence: 'off' } } });
+    const record = await engine.train({
+      runId: `${file}-${seed}`,
+      design: parsed.design,
+      settings: { ...settingsFromPreset(preset, seed), instrumentation: { cadence: 'off' } },
+    });
     const used = process.cpuUsage(cpu);
     const accuracy = record.epochs.at(-1)?.validationAccuracy ?? null;
     const held = accuracy !== null && (min === undefined || accuracy >= min) && (max === undefined || accuracy <= max);
     const row = { example: file, seed, held, validationAccuracy: accuracy, cpuS: (used.user + used.system) / 1e6 };
     results.push(row);
-    console.log(`${file} seed ${seed}: ${held ? 'held' : 'NOT'} — validation accuracy ${accuracy === null ? '—' : `${(100 * accuracy).toFixed(1)} %`} (expected ${preset.expected.summary}), ${row.cpuS.toFixed(1)} s CPU`);
+    console.log(
+      `${file} seed ${seed}: ${held ? 'held' : 'NOT'} — validation accuracy ${accuracy === null ? '—' : `${(100 * accuracy).toFixed(1)} %`} (expected ${preset.expected.summary}), ${row.cpuS.toFixed(1)} s CPU`,
+    );
   }
 }
 engine.dispose();
@@ -55,7 +61,9 @@ for (const file of chosen) {
   const held = rows.filter((r) => r.held).length;
   if (held < Math.ceil(0.8 * seeds.length)) failing++;
   const accs = rows.map((r) => (r.validationAccuracy === null ? '—' : (100 * r.validationAccuracy).toFixed(1))).join(' / ');
-  console.log(`${file.padEnd(42)} ${held}/${rows.length} held  accuracy % ${accs}  mean CPU ${(rows.reduce((a, r) => a + r.cpuS, 0) / rows.length).toFixed(0)} s`);
+  console.log(
+    `${file.padEnd(42)} ${held}/${rows.length} held  accuracy % ${accs}  mean CPU ${(rows.reduce((a, r) => a + r.cpuS, 0) / rows.length).toFixed(0)} s`,
+  );
 }
 if (values.json) await writeFile(values.json, JSON.stringify(results, null, 2));
 if (failing) process.exitCode = 1;

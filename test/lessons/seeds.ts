@@ -10,7 +10,14 @@ import { parseArgs } from 'node:util';
 import { useWasmBackend } from '../../src/engine/backends/wasm';
 import { LESSONS, inProcessLessonEngine, runLesson, verdict, type LessonResult } from '../../src/lessons';
 
-const { values } = parseArgs({ options: { seeds: { type: 'string', default: '1,2,3,4,5' }, lessons: { type: 'string' }, quick: { type: 'boolean', default: false }, json: { type: 'string' } } });
+const { values } = parseArgs({
+  options: {
+    seeds: { type: 'string', default: '1,2,3,4,5' },
+    lessons: { type: 'string' },
+    quick: { type: 'boolean', default: false },
+    json: { type: 'string' },
+  },
+});
 const seeds = values.seeds.split(',').map((s) => Number(s.trim()));
 if (seeds.some((s) => !Number.isInteger(s) || s < 0)) throw new Error(`--seeds must list whole numbers; got "${values.seeds}"`);
 const wanted = values.lessons?.split(',').map((s) => s.trim());
@@ -36,7 +43,14 @@ for (const lesson of lessons) {
       continue;
     }
     const used = process.cpuUsage(cpu);
-    const row = { lesson: lesson.id, seed, held: result.outcome.held, wallS: result.wallMs / 1000, cpuS: (used.user + used.system) / 1e6, measured: result.outcome.checks.map((c) => `${c.held ? '✓' : '✗'} ${c.claim}: ${c.measured}`) };
+    const row = {
+      lesson: lesson.id,
+      seed,
+      held: result.outcome.held,
+      wallS: result.wallMs / 1000,
+      cpuS: (used.user + used.system) / 1e6,
+      measured: result.outcome.checks.map((c) => `${c.held ? '✓' : '✗'} ${c.claim}: ${c.measured}`),
+    };
     results.push(row);
     console.log(`${lesson.id} seed ${seed}: ${verdict(row.held)} in ${row.wallS.toFixed(1)} s wall, ${row.cpuS.toFixed(1)} s CPU`);
     for (const m of row.measured) console.log(`    ${m}`);
@@ -49,7 +63,13 @@ const lines = lessons.map((lesson) => {
   const rows = results.filter((r) => r.lesson === lesson.id);
   const held = rows.filter((r) => r.held).length;
   const avg = (f: (r: (typeof rows)[number]) => number) => (rows.reduce((a, r) => a + f(r), 0) / rows.length).toFixed(0);
-  return [lesson.id, ...seeds.map((s) => (rows.find((r) => r.seed === s)?.held ? 'held' : 'NOT')), `${held}/${seeds.length}`, avg((r) => r.wallS), avg((r) => r.cpuS)];
+  return [
+    lesson.id,
+    ...seeds.map((s) => (rows.find((r) => r.seed === s)?.held ? 'held' : 'NOT')),
+    `${held}/${seeds.length}`,
+    avg((r) => r.wallS),
+    avg((r) => r.cpuS),
+  ];
 });
 const widths = header.map((_, c) => Math.max(header[c].length, ...lines.map((l) => l[c].length)));
 const print = (cells: string[]) => console.log(cells.map((c, i) => c.padEnd(widths[i])).join('  '));

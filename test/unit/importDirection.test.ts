@@ -25,7 +25,10 @@ function cruise(files: Record<string, string>): Violation[] {
     writeFileSync(join(dir, path), text);
   }
   const folders = [...new Set(Object.keys(files).map((p) => p.split('/')[0]))];
-  const run = spawnSync(join(root, 'node_modules/.bin/depcruise'), [...folders, '--config', join(root, '.dependency-cruiser.cjs'), '--output-type', 'json'], { cwd: dir, encoding: 'utf8' });
+  const run = spawnSync(join(root, 'node_modules/.bin/depcruise'), [...folders, '--config', join(root, '.dependency-cruiser.cjs'), '--output-type', 'json'], {
+    cwd: dir,
+    encoding: 'utf8',
+  });
   const report = JSON.parse(run.stdout) as { summary: { violations: Violation[] } };
   return report.summary.violations;
 }
@@ -46,7 +49,12 @@ const BACK_EDGES = [
 describe('import direction (dependency-cruiser)', () => {
   // One tree holding every back-edge (and a cycle), cruised once: each edge is named under its own rule.
   const violations = cruise({
-    ...Object.fromEntries(BACK_EDGES.flatMap(([from, text, to]) => [[to, leaf], [from, text]])),
+    ...Object.fromEntries(
+      BACK_EDGES.flatMap(([from, text, to]) => [
+        [to, leaf],
+        [from, text],
+      ]),
+    ),
     'src/lessons/c1.ts': "import { c2 } from './c2';\nexport const c1 = () => c2;\n",
     'src/lessons/c2.ts': "import { c1 } from './c1';\nexport const c2 = () => c1;\n",
   });

@@ -66,7 +66,8 @@ export function describeWasm(status: Pick<WasmBackendStatus, 'simd' | 'threads' 
 export function browserCandidates(tf: Tf, env: BrowserEnvironment, options: BrowserBackendOptions = {}): BackendCandidate[] {
   const useGpu = (probe: GpuProbe): { ok: false; reason: string } | { ok: true; detail: string } => {
     if (!probe.available) return { ok: false, reason: probe.reason };
-    if (probe.software && !options.allowSoftwareGpu) return { ok: false, reason: `only a software renderer (${probe.device}), which would train slower than wasm on the CPU` };
+    if (probe.software && !options.allowSoftwareGpu)
+      return { ok: false, reason: `only a software renderer (${probe.device}), which would train slower than wasm on the CPU` };
     return { ok: true, detail: `${probe.device}${probe.software ? ', software renderer' : ''}` };
   };
   return [
@@ -87,7 +88,8 @@ export function browserCandidates(tf: Tf, env: BrowserEnvironment, options: Brow
         if (!verdict.ok) return verdict;
         if (!(await tf.setBackend('webgl'))) return { ok: false, reason: 'a WebGL context was created but the WebGL backend did not initialise' };
         // Without float32 render targets tf.js computes in 16-bit floats: too coarse for gradients.
-        if (!tf.env().getBool('WEBGL_RENDER_FLOAT32_ENABLED')) return { ok: false, reason: 'the GPU cannot render 32-bit floats, so WebGL would train in 16-bit precision' };
+        if (!tf.env().getBool('WEBGL_RENDER_FLOAT32_ENABLED'))
+          return { ok: false, reason: 'the GPU cannot render 32-bit floats, so WebGL would train in 16-bit precision' };
         return { ok: true, detail: `WebGL ${tf.env().getNumber('WEBGL_VERSION')}, ${verdict.detail}` };
       },
     },
@@ -95,7 +97,10 @@ export function browserCandidates(tf: Tf, env: BrowserEnvironment, options: Brow
       name: 'wasm',
       activate: async () => {
         const threads = env.crossOriginIsolated && options.wasmThreads !== undefined ? options.wasmThreads : wasmThreadCount(env);
-        const status = threads === null ? await useWasmBackend(tf, options.wasmPaths) : await env.withReportedCores(2 * threads, () => useWasmBackend(tf, options.wasmPaths, { threadCount: threads }));
+        const status =
+          threads === null
+            ? await useWasmBackend(tf, options.wasmPaths)
+            : await env.withReportedCores(2 * threads, () => useWasmBackend(tf, options.wasmPaths, { threadCount: threads }));
         if (!status.active) return { ok: false, reason: 'the WebAssembly backend failed to initialise' };
         const whyNoThreads = threads === null ? NOT_ISOLATED_REASON : 'threads off: this browser has no threaded WebAssembly';
         return { ok: true, detail: describeWasm(status, whyNoThreads, env.logicalCores) };
@@ -103,7 +108,8 @@ export function browserCandidates(tf: Tf, env: BrowserEnvironment, options: Brow
     },
     {
       name: 'cpu',
-      activate: async () => ((await tf.setBackend('cpu')) ? { ok: true, detail: 'plain JavaScript' } : { ok: false, reason: 'the CPU backend failed to initialise' }),
+      activate: async () =>
+        (await tf.setBackend('cpu')) ? { ok: true, detail: 'plain JavaScript' } : { ok: false, reason: 'the CPU backend failed to initialise' },
     },
   ];
 }

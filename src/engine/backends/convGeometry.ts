@@ -90,9 +90,7 @@ export function cropNegativeMargins(
   const cropLeft = Math.max(0, -margins.left);
   const cropRight = Math.max(0, -margins.right);
   const cropped =
-    cropTop + cropBottom + cropLeft + cropRight === 0
-      ? x
-      : tf.slice(x, [0, cropTop, cropLeft, 0], [n, h - cropTop - cropBottom, w - cropLeft - cropRight, c]);
+    cropTop + cropBottom + cropLeft + cropRight === 0 ? x : tf.slice(x, [0, cropTop, cropLeft, 0], [n, h - cropTop - cropBottom, w - cropLeft - cropRight, c]);
   return {
     x: cropped,
     pad: [

@@ -24,7 +24,8 @@ export function portableCandidates(tf: Tf, options: { wasmPaths?: WasmPaths; web
   });
   candidates.push({
     name: 'cpu',
-    activate: async () => ((await tf.setBackend('cpu')) ? { ok: true, detail: 'plain JavaScript' } : { ok: false, reason: 'the CPU backend failed to initialise' }),
+    activate: async () =>
+      (await tf.setBackend('cpu')) ? { ok: true, detail: 'plain JavaScript' } : { ok: false, reason: 'the CPU backend failed to initialise' },
   });
   return candidates;
 }

@@ -22,7 +22,8 @@ export class BackendUnavailableError extends Error {
 export async function selectBackend(candidates: readonly BackendCandidate[], force?: BackendName): Promise<BackendReport> {
   const skipped: { name: BackendName; reason: string }[] = [];
   const tried = force ? candidates.filter((c) => c.name === force) : candidates;
-  if (force && tried.length === 0) throw new BackendUnavailableError([{ name: force, reason: `not offered by this host (offered: ${candidates.map((c) => c.name).join(', ')})` }]);
+  if (force && tried.length === 0)
+    throw new BackendUnavailableError([{ name: force, reason: `not offered by this host (offered: ${candidates.map((c) => c.name).join(', ')})` }]);
   for (const candidate of tried) {
     let outcome: Awaited<ReturnType<BackendCandidate['activate']>>;
     try {

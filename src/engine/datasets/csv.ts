@@ -23,7 +23,10 @@ export const CSV_LIMIT_TEXT = `${Math.round(MAX_CSV_BYTES / MB)} MB`;
  */
 export function checkCsvSize(bytes: number, name = 'the CSV file'): void {
   if (bytes > MAX_CSV_BYTES)
-    throw new DatasetError('too-large', `${name} is ${(bytes / MB).toFixed(1)} MB; ResCanvas reads CSV files up to ${CSV_LIMIT_TEXT}. Use a sample of the rows, or fewer columns.`);
+    throw new DatasetError(
+      'too-large',
+      `${name} is ${(bytes / MB).toFixed(1)} MB; ResCanvas reads CSV files up to ${CSV_LIMIT_TEXT}. Use a sample of the rows, or fewer columns.`,
+    );
 }
 
 interface CsvRecord {
@@ -38,7 +41,10 @@ const DELIMITER_NAMES: Record<Delimiter, string> = { ',': 'comma', ';': 'semicol
 
 /** The delimiter that splits the first lines into the most, equally many, cells. */
 function detectDelimiter(text: string): Delimiter {
-  const lines = text.split(/\r?\n/, 50).filter((l) => l.trim() !== '').slice(0, 10);
+  const lines = text
+    .split(/\r?\n/, 50)
+    .filter((l) => l.trim() !== '')
+    .slice(0, 10);
   let best: Delimiter = ',';
   let bestScore = 0;
   for (const d of [',', ';', '\t'] as const) {
@@ -218,7 +224,11 @@ export function parseCsvTable(spec: SpecOf<'csv'>): CsvTable {
         { row: r.line },
       );
     if (count === MAX_CSV_ROWS)
-      throw new DatasetError('too-large', `${name} has more than ${MAX_CSV_ROWS.toLocaleString('en-US')} rows (row ${r.line} is past the limit); use a sample of the rows`, { row: r.line });
+      throw new DatasetError(
+        'too-large',
+        `${name} has more than ${MAX_CSV_ROWS.toLocaleString('en-US')} rows (row ${r.line} is past the limit); use a sample of the rows`,
+        { row: r.line },
+      );
     if (count === capacity) {
       capacity = Math.min(MAX_CSV_ROWS, Math.ceil(capacity * 1.5));
       x = grow(x, capacity * features);
@@ -229,10 +239,14 @@ export function parseCsvTable(spec: SpecOf<'csv'>): CsvTable {
       const v = parseNumber(raw, delimiter);
       if (v === undefined) {
         const what = raw.trim() === '' ? 'is empty' : `holds ${quote(raw.trim())}, which is not a number`;
-        throw new DatasetError('non-numeric', `row ${r.line}, column "${names[featureIdx[f]]}" ${what}; feature columns must be numeric (the label column is "${labelName}")`, {
-          row: r.line,
-          column: names[featureIdx[f]],
-        });
+        throw new DatasetError(
+          'non-numeric',
+          `row ${r.line}, column "${names[featureIdx[f]]}" ${what}; feature columns must be numeric (the label column is "${labelName}")`,
+          {
+            row: r.line,
+            column: names[featureIdx[f]],
+          },
+        );
       }
       x[count * features + f] = v;
     }
@@ -260,7 +274,17 @@ export function parseCsvTable(spec: SpecOf<'csv'>): CsvTable {
   const { classOfKey, classNames } = classesOf(keyIndex, keyLines, labelName, delimiter, name);
   const y = keys.subarray(0, count);
   for (let i = 0; i < count; i++) y[i] = classOfKey[y[i]];
-  return { x: x.subarray(0, count * features), y, count, features, featureNames: featureIdx.map((j) => names[j]), classNames, labelName, delimiter: DELIMITER_NAMES[delimiter], hasHeader };
+  return {
+    x: x.subarray(0, count * features),
+    y,
+    count,
+    features,
+    featureNames: featureIdx.map((j) => names[j]),
+    classNames,
+    labelName,
+    delimiter: DELIMITER_NAMES[delimiter],
+    hasHeader,
+  };
 }
 
 function lineCount(text: string): number {
@@ -290,7 +314,11 @@ function findLabelColumn(spec: SpecOf<'csv'>, names: readonly string[], hasHeade
   if (exact >= 0) return exact;
   const loose = names.findIndex((n) => n.trim().toLowerCase() === wanted.trim().toLowerCase());
   if (loose >= 0) return loose;
-  const list = names.slice(0, 20).map((n) => `"${n}"`).join(', ') + (names.length > 20 ? `, … (${names.length} in all)` : '');
+  const list =
+    names
+      .slice(0, 20)
+      .map((n) => `"${n}"`)
+      .join(', ') + (names.length > 20 ? `, … (${names.length} in all)` : '');
   throw new DatasetError(
     'missing-label-column',
     hasHeader
@@ -304,7 +332,13 @@ function findLabelColumn(spec: SpecOf<'csv'>, names: readonly string[], hasHeade
  * Distinct label strings → classes: numbers when every label is one (sorted numerically, "1" and
  * "1.0" the same class), else the strings sorted.
  */
-function classesOf(keyIndex: Map<string, number>, keyLines: readonly number[], labelName: string, delimiter: Delimiter, name: string): { classOfKey: Int32Array; classNames: string[] } {
+function classesOf(
+  keyIndex: Map<string, number>,
+  keyLines: readonly number[],
+  labelName: string,
+  delimiter: Delimiter,
+  name: string,
+): { classOfKey: Int32Array; classNames: string[] } {
   const labels = [...keyIndex.keys()];
   const numeric = labels.map((s) => parseNumber(s, delimiter));
   const classOfKey = new Int32Array(labels.length);

@@ -25,7 +25,8 @@ export function checkDatasetFitsDesign(dataset: Dataset, design: Design): Datase
   const problems: DatasetProblem[] = [];
   const inputs = design.nodes.filter((n) => n.type === 'Input');
   const outputs = design.nodes.filter((n) => n.type === 'Output');
-  if (inputs.length === 0) problems.push({ code: 'no-input', severity: 'error', message: `the design has no Input node to feed ${dataset.name} samples into`, fixable: false });
+  if (inputs.length === 0)
+    problems.push({ code: 'no-input', severity: 'error', message: `the design has no Input node to feed ${dataset.name} samples into`, fixable: false });
   if (inputs.length > 1)
     problems.push({
       code: 'several-inputs',
@@ -33,7 +34,13 @@ export function checkDatasetFitsDesign(dataset: Dataset, design: Design): Datase
       message: `the design has ${inputs.length} Input nodes (${inputs.map((n) => n.id).join(', ')}) but ${dataset.name} provides one input per sample`,
       fixable: false,
     });
-  if (outputs.length === 0) problems.push({ code: 'no-output', severity: 'error', message: `the design has no Output node to predict ${dataset.name}'s ${dataset.classes} classes`, fixable: false });
+  if (outputs.length === 0)
+    problems.push({
+      code: 'no-output',
+      severity: 'error',
+      message: `the design has no Output node to predict ${dataset.name}'s ${dataset.classes} classes`,
+      fixable: false,
+    });
   if (outputs.length > 1)
     problems.push({
       code: 'several-outputs',

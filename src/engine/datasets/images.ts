@@ -35,7 +35,8 @@ function channel(img: RawImage, p: number, c: number): number {
  * conversion to 1 or 3 channels, written into `out` at `offset` as bytes.
  */
 export function resizeInto(img: RawImage, height: number, width: number, channels: 1 | 3, out: Uint8Array, offset: number): void {
-  if (img.data.length < img.width * img.height * img.channels) throw new DatasetError('bad-spec', `an image of ${img.width}×${img.height}×${img.channels} holds only ${img.data.length} bytes`);
+  if (img.data.length < img.width * img.height * img.channels)
+    throw new DatasetError('bad-spec', `an image of ${img.width}×${img.height}×${img.channels} holds only ${img.data.length} bytes`);
   const sy = img.height / height;
   const sx = img.width / width;
   const value = channels === 1 ? (p: number) => grey(img, p) : null;

@@ -69,14 +69,16 @@ export async function loadDataset(input: DatasetSpecInput, sources: DatasetSourc
 function loadImages(spec: SpecOf<'images'>): Dataset {
   const { height, width, channels, labels, pixels, classNames } = spec;
   const size = height * width * channels;
-  if (pixels.length !== labels.length * size) throw new DatasetError('bad-spec', `${spec.name}: ${pixels.length} pixel bytes for ${labels.length} images of ${height}×${width}×${channels}`);
+  if (pixels.length !== labels.length * size)
+    throw new DatasetError('bad-spec', `${spec.name}: ${pixels.length} pixel bytes for ${labels.length} images of ${height}×${width}×${channels}`);
   const perClass = new Int32Array(classNames.length);
   for (const y of labels) {
     if (y < 0 || y >= classNames.length) throw new DatasetError('bad-label', `${spec.name}: label ${y} is not one of the ${classNames.length} classes`);
     perClass[y]++;
   }
   const empty = classNames.filter((_, k) => perClass[k] === 0);
-  if (empty.length) throw new DatasetError('too-few-samples', `${spec.name}: no images in class${empty.length > 1 ? 'es' : ''} ${empty.map((n) => `"${n}"`).join(', ')}`);
+  if (empty.length)
+    throw new DatasetError('too-few-samples', `${spec.name}: no images in class${empty.length > 1 ? 'es' : ''} ${empty.map((n) => `"${n}"`).join(', ')}`);
   const x = new Float32Array(pixels.length);
   for (let i = 0; i < pixels.length; i++) x[i] = pixels[i] / 255;
   const dataset = assemble(spec, x, Int32Array.from(labels), {
@@ -92,7 +94,11 @@ function loadImages(spec: SpecOf<'images'>): Dataset {
   const scaling = fitScaling(dataset.train.x, channels, 'standardize');
   applyScaling(dataset.train.x, scaling);
   applyScaling(dataset.validation.x, scaling);
-  return { ...dataset, scaling, description: `${dataset.description.replace(/, pixels in \[0, 1\]\.$/, '')}, standardized per channel with training-set statistics.` };
+  return {
+    ...dataset,
+    scaling,
+    description: `${dataset.description.replace(/, pixels in \[0, 1\]\.$/, '')}, standardized per channel with training-set statistics.`,
+  };
 }
 
 type Shape = Omit<Dataset, 'id' | 'name' | 'train' | 'validation'>;
@@ -134,7 +140,11 @@ function loadCsv(spec: SpecOf<'csv'>): Dataset {
   const scaling = fitScaling(dataset.train.x, t.features, spec.normalization);
   applyScaling(dataset.train.x, scaling);
   applyScaling(dataset.validation.x, scaling);
-  return { ...dataset, scaling, description: `${dataset.description} Features ${spec.normalization === 'standardize' ? 'standardized' : 'rescaled to [0, 1]'} with training-set statistics.` };
+  return {
+    ...dataset,
+    scaling,
+    description: `${dataset.description} Features ${spec.normalization === 'standardize' ? 'standardized' : 'rescaled to [0, 1]'} with training-set statistics.`,
+  };
 }
 
 function fitScaling(x: Float32Array, features: number, method: FeatureScaling['method']): FeatureScaling {

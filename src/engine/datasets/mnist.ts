@@ -81,7 +81,8 @@ export async function loadMnistSamples(size: number, rng: Rng, load: MnistDigitL
       const start = idx[i] * PIXELS;
       for (let p = 0; p < PIXELS; p++) {
         const v = Number(raw[start + p]);
-        if (!(v >= 0 && v <= 1)) throw new DatasetError('mnist-data', `MNIST digit ${digit}, sample ${idx[i]}: pixel value ${raw[start + p]} is outside [0, 1]`);
+        if (!(v >= 0 && v <= 1))
+          throw new DatasetError('mnist-data', `MNIST digit ${digit}, sample ${idx[i]}: pixel value ${raw[start + p]} is outside [0, 1]`);
         x[k * PIXELS + p] = v;
       }
       y[k] = digit;

@@ -90,7 +90,8 @@ export function datasetSpecFromOptions(options: DatasetOptionText): DatasetOptio
     problems: parsed.error.issues.map((issue) => {
       const key = String(issue.path[0] ?? '');
       const flag = FLAG[key] ?? key;
-      if (issue.code === 'unrecognized_keys') return `${issue.keys.map((k) => FLAG[k] ?? k).join(', ')} ${issue.keys.length === 1 ? 'does' : 'do'} not apply to --dataset ${kind}`;
+      if (issue.code === 'unrecognized_keys')
+        return `${issue.keys.map((k) => FLAG[k] ?? k).join(', ')} ${issue.keys.length === 1 ? 'does' : 'do'} not apply to --dataset ${kind}`;
       return `${flag}: ${issue.message}`;
     }),
   };

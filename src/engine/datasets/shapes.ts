@@ -6,18 +6,7 @@ import { balancedCounts } from './split';
  * position, scale, rotation and pixel noise. Colour and position say nothing about the class,
  * so a model has to learn shape — which is what conv nets and residual blocks are for.
  */
-export const SHAPE_CLASSES = [
-  'circle',
-  'square',
-  'triangle',
-  'cross',
-  'ring',
-  'horizontal bar',
-  'vertical bar',
-  'diagonal',
-  'diamond',
-  'dot grid',
-] as const;
+export const SHAPE_CLASSES = ['circle', 'square', 'triangle', 'cross', 'ring', 'horizontal bar', 'vertical bar', 'diagonal', 'diamond', 'dot grid'] as const;
 
 /** Point-in-shape tests in the shape's own frame: centre at 0, extent about ±1, y pointing down. */
 const INSIDE: readonly ((u: number, v: number) => boolean)[] = [

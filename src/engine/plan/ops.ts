@@ -51,17 +51,27 @@ function maxPool(tf: Tf, x: tfNamespace.Tensor4D, size: PoolSize, strides: PoolS
 
 export function activate(tf: Tf, x: Tensor, activation: Activation | 'softmax'): Tensor {
   switch (activation) {
-    case 'relu': return tf.relu(x);
+    case 'relu':
+      return tf.relu(x);
     // The catalogue builds tf.layers.leakyReLU, whose default alpha is 0.3.
-    case 'leakyRelu': return tf.leakyRelu(x, 0.3);
-    case 'elu': return tf.elu(x);
-    case 'selu': return tf.selu(x);
-    case 'gelu': return tf.mul(x, tf.mul(0.5, tf.add(1, tf.erf(tf.div(x, Math.SQRT2)))));
-    case 'swish': return tf.mul(tf.sigmoid(x), x);
-    case 'tanh': return tf.tanh(x);
-    case 'sigmoid': return tf.sigmoid(x);
-    case 'softmax': return tf.softmax(x);
-    case 'linear': return x;
+    case 'leakyRelu':
+      return tf.leakyRelu(x, 0.3);
+    case 'elu':
+      return tf.elu(x);
+    case 'selu':
+      return tf.selu(x);
+    case 'gelu':
+      return tf.mul(x, tf.mul(0.5, tf.add(1, tf.erf(tf.div(x, Math.SQRT2)))));
+    case 'swish':
+      return tf.mul(tf.sigmoid(x), x);
+    case 'tanh':
+      return tf.tanh(x);
+    case 'sigmoid':
+      return tf.sigmoid(x);
+    case 'softmax':
+      return tf.softmax(x);
+    case 'linear':
+      return x;
   }
 }
 

@@ -97,7 +97,16 @@ export function buildPlan(compiled: CompiledDesign): Plan {
       }
     }
     for (const e of n.inputs) fanOut.set(e.source, (fanOut.get(e.source) ?? 0) + 1);
-    nodes.push({ id: n.id, designId: n.designId, copy: n.copy, groupId: n.groupId, type: n.node.type, op: nodeOp(n.node, nodeWeights, n.id), inputs: n.inputs, fanOut: 0 });
+    nodes.push({
+      id: n.id,
+      designId: n.designId,
+      copy: n.copy,
+      groupId: n.groupId,
+      type: n.node.type,
+      op: nodeOp(n.node, nodeWeights, n.id),
+      inputs: n.inputs,
+      fanOut: 0,
+    });
   }
   for (const node of nodes) node.fanOut = fanOut.get(node.id) ?? 0;
 
@@ -151,13 +160,14 @@ export function runPlan(tf: typeof tfNamespace, plan: Plan, x: Tensor, options: 
   const probes = options.probes;
   for (let i = 0; i < plan.nodes.length; i++) {
     const node = plan.nodes[i];
-    const inputs = node.id === plan.inputNodeId
-      ? [x]
-      : node.inputs.map((e) => {
-          let value = values.get(e.source) as Tensor;
-          if (probes?.edge && (plan.byId.get(e.source)?.fanOut ?? 0) > 1) value = probes.edge(e.id, value);
-          return probes?.replaceInput ? probes.replaceInput(e, value) : value;
-        });
+    const inputs =
+      node.id === plan.inputNodeId
+        ? [x]
+        : node.inputs.map((e) => {
+            let value = values.get(e.source) as Tensor;
+            if (probes?.edge && (plan.byId.get(e.source)?.fanOut ?? 0) > 1) value = probes.edge(e.id, value);
+            return probes?.replaceInput ? probes.replaceInput(e, value) : value;
+          });
     const context: OpContext = { tf, training: options.training, dropoutSeed: (options.seed * 7919 + i * 104729) % 2147483647 };
     let out = node.op(inputs, context);
     probes?.activation?.(node.id, out);

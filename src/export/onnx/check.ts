@@ -27,7 +27,15 @@ const Model = z.object({
           attribute: list(z.object({ name: z.string() })),
         }),
       ),
-      initializer: list(z.object({ name: z.string().default(''), dims: list(z.number()), dataType: z.number().default(0), rawData: z.instanceof(Uint8Array).optional(), floatData: list(z.number()) })),
+      initializer: list(
+        z.object({
+          name: z.string().default(''),
+          dims: list(z.number()),
+          dataType: z.number().default(0),
+          rawData: z.instanceof(Uint8Array).optional(),
+          floatData: list(z.number()),
+        }),
+      ),
       input: list(ValueInfo),
       output: list(ValueInfo),
       valueInfo: list(ValueInfo),
@@ -110,7 +118,8 @@ export function checkOnnxModel(bytes: Uint8Array): string[] {
     if (node.domain !== '') problems.push(`${label}: domain "${node.domain}" is not imported`);
     if (!spec) problems.push(`${label}: not an operator this exporter writes`);
     else {
-      if (node.input.length < spec.min || node.input.length > spec.max) problems.push(`${label}: ${node.input.length} inputs, expected ${spec.min}–${spec.max}`);
+      if (node.input.length < spec.min || node.input.length > spec.max)
+        problems.push(`${label}: ${node.input.length} inputs, expected ${spec.min}–${spec.max}`);
       const attrs = new Set(node.attribute.map((a) => a.name));
       for (const r of spec.required ?? []) if (!attrs.has(r)) problems.push(`${label}: attribute "${r}" is missing`);
     }

@@ -59,7 +59,22 @@ export interface OnnxGraph {
   valueInfo: ValueShape[];
 }
 
-const TRANSLATED = new Set<string>(['Input', 'Dense', 'Output', 'Conv2D', 'MaxPool2D', 'AvgPool2D', 'GlobalAvgPool', 'Flatten', 'BatchNorm', 'LayerNorm', 'Activation', 'Dropout', 'Add', 'Concatenate']);
+const TRANSLATED = new Set<string>([
+  'Input',
+  'Dense',
+  'Output',
+  'Conv2D',
+  'MaxPool2D',
+  'AvgPool2D',
+  'GlobalAvgPool',
+  'Flatten',
+  'BatchNorm',
+  'LayerNorm',
+  'Activation',
+  'Dropout',
+  'Add',
+  'Concatenate',
+]);
 
 /** tf.js' SELU constants (tfjs-core selu_util), more digits than ONNX's defaults. */
 const SELU_ALPHA = 1.6732632423543772;
@@ -200,15 +215,27 @@ function translateNode(b: Builder, n: UnrolledNode, inShape: Shape): void {
     case 'Conv2D': {
       const p = node.params;
       const k = p.kernelSize;
-      const inputs = [x[0], b.weight(id, 'kernel', [k, k, channels, p.filters], convKernel, [p.filters, channels, k, k]), ...(p.useBias ? [b.weight(id, 'bias', [p.filters])] : [])];
-      const attributes = { kernel_shape: { ints: [k, k] }, strides: { ints: [p.strides, p.strides] }, pads: { ints: windowPads(inShape, k, p.strides, p.padding) } };
+      const inputs = [
+        x[0],
+        b.weight(id, 'kernel', [k, k, channels, p.filters], convKernel, [p.filters, channels, k, k]),
+        ...(p.useBias ? [b.weight(id, 'bias', [p.filters])] : []),
+      ];
+      const attributes = {
+        kernel_shape: { ints: [k, k] },
+        strides: { ints: [p.strides, p.strides] },
+        pads: { ints: windowPads(inShape, k, p.strides, p.padding) },
+      };
       withActivation(b, id, p.activation, (out) => b.op(id, id, 'Conv', inputs, out, attributes));
       return;
     }
     case 'MaxPool2D':
     case 'AvgPool2D': {
       const p = node.params;
-      const attributes: Record<string, AttrValue> = { kernel_shape: { ints: [p.poolSize, p.poolSize] }, strides: { ints: [p.strides, p.strides] }, pads: { ints: windowPads(inShape, p.poolSize, p.strides, p.padding) } };
+      const attributes: Record<string, AttrValue> = {
+        kernel_shape: { ints: [p.poolSize, p.poolSize] },
+        strides: { ints: [p.strides, p.strides] },
+        pads: { ints: windowPads(inShape, p.poolSize, p.strides, p.padding) },
+      };
       // TF averages over the real pixels of a padded window only: count_include_pad 0.
       if (node.type === 'AvgPool2D') attributes.count_include_pad = { int: 0 };
       b.op(id, id, node.type === 'MaxPool2D' ? 'MaxPool' : 'AveragePool', [x[0]], id, attributes);
@@ -227,7 +254,13 @@ function translateNode(b: Builder, n: UnrolledNode, inShape: Shape): void {
     }
     case 'BatchNorm': {
       const p = node.params;
-      const inputs = [x[0], b.weight(id, 'gamma', [channels]), b.weight(id, 'beta', [channels]), b.weight(id, 'moving_mean', [channels]), b.weight(id, 'moving_variance', [channels])];
+      const inputs = [
+        x[0],
+        b.weight(id, 'gamma', [channels]),
+        b.weight(id, 'beta', [channels]),
+        b.weight(id, 'moving_mean', [channels]),
+        b.weight(id, 'moving_variance', [channels]),
+      ];
       b.op(id, id, 'BatchNormalization', inputs, id, { epsilon: { float: p.epsilon } });
       return;
     }
@@ -264,7 +297,8 @@ function translateNode(b: Builder, n: UnrolledNode, inShape: Shape): void {
 /** Throws OnnxExportError naming each node ONNX cannot express, or the design's errors. */
 export function checkExpressible(design: Design): ReturnType<typeof validateDesign> {
   const untranslatable = design.nodes.filter((n) => !isLayerType(n.type) || !TRANSLATED.has(n.type));
-  if (untranslatable.length) throw new OnnxExportError(untranslatable.map((n) => `node "${n.id}" has layer type "${n.type}", which ONNX export cannot express`));
+  if (untranslatable.length)
+    throw new OnnxExportError(untranslatable.map((n) => `node "${n.id}" has layer type "${n.type}", which ONNX export cannot express`));
   const validation = validateDesign(design);
   const errors = validation.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length) throw new OnnxExportError(errors.map(formatDiagnostic));

@@ -27,7 +27,9 @@ export function onnxModelBytes(design: Design, weights: NodeWeights, trained: bo
   const graph = buildOnnxGraph(design, weights);
   const weightBytes = graph.initializers.reduce((n, t) => n + t.values.length * 4, 0);
   if (weightBytes > MAX_PROTOBUF_BYTES - 64 * 1024 ** 2) {
-    throw new OnnxExportError([`the weights take ${(weightBytes / 1024 ** 3).toFixed(2)} GB; a single ONNX file holds at most 2 GB (external data is not supported)`]);
+    throw new OnnxExportError([
+      `the weights take ${(weightBytes / 1024 ** 3).toFixed(2)} GB; a single ONNX file holds at most 2 GB (external data is not supported)`,
+    ]);
   }
   const origin = provenance(design.metadata.name, trained);
   const image = graph.input.dims.length === 4;

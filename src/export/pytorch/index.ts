@@ -49,7 +49,10 @@ function checkDataset(d: ExportDataset, inputShape: readonly number[]): void {
   if (d.sampleShape.length !== inputShape.length || d.sampleShape.some((v, i) => v !== inputShape[i])) {
     problems.push(`dataset "${d.name}" has samples of shape [${d.sampleShape.join(', ')}] but the design's Input takes [${inputShape.join(', ')}]`);
   }
-  for (const [part, s] of [['training', d], ['validation', d.validation]] as const) {
+  for (const [part, s] of [
+    ['training', d],
+    ['validation', d.validation],
+  ] as const) {
     if (s && s.x.length !== s.y.length * size) problems.push(`dataset "${d.name}" (${part}): ${s.x.length} values for ${s.y.length} samples of size ${size}`);
   }
   if (problems.length) throw new PytorchExportError(problems);
@@ -58,7 +61,8 @@ function checkDataset(d: ExportDataset, inputShape: readonly number[]): void {
 export function exportPytorchPackage(design: Design, weights?: NodeWeights, options: PytorchExportOptions = {}): { files: ExportedFile[] } {
   const plan = planModel(design);
   const parsedConfig = TrainConfig.safeParse(options.config ?? {});
-  if (!parsedConfig.success) throw new PytorchExportError(parsedConfig.error.issues.map((i) => `training settings: ${i.path.join('.') || 'value'}: ${i.message}`));
+  if (!parsedConfig.success)
+    throw new PytorchExportError(parsedConfig.error.issues.map((i) => `training settings: ${i.path.join('.') || 'value'}: ${i.message}`));
   const config = parsedConfig.data;
   const packed = weights ? packWeights(plan, weights) : undefined;
   const dataset = options.dataset;
@@ -72,7 +76,15 @@ export function exportPytorchPackage(design: Design, weights?: NodeWeights, opti
     { name: 'stats_layout.json', data: `${JSON.stringify(statsLayout(design, plan))}\n` },
     { name: 'config.json', data: `${JSON.stringify(config, null, 2)}\n` },
     { name: 'design.rescanvas.json', data: serializeDesign(design) },
-    { name: 'README.md', data: readme({ plan, config, hasWeights: Boolean(packed), dataset: dataset && { name: dataset.name, count: dataset.y.length + (dataset.validation?.y.length ?? 0) } }) },
+    {
+      name: 'README.md',
+      data: readme({
+        plan,
+        config,
+        hasWeights: Boolean(packed),
+        dataset: dataset && { name: dataset.name, count: dataset.y.length + (dataset.validation?.y.length ?? 0) },
+      }),
+    },
   ];
   if (packed) files.push({ name: 'weights.json', data: packed.index }, { name: 'weights.bin', data: packed.bin });
   if (dataset) {

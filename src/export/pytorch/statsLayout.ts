@@ -51,7 +51,9 @@ export function statsLayout(design: Design, plan: ModelPlan): StatsLayout {
     nodeIds: nodes.map((n) => n.id),
     edges: nodes.flatMap((n) => n.inputs.flatMap((e, port) => ((fanOut.get(e.source) ?? 0) > 1 ? [{ id: e.id, target: n.id, port }] : []))),
     weights: nodes.flatMap((n) =>
-      (planned.get(n.designId)?.weights ?? []).filter((w) => !NOT_TRAINED.has(w.tfName)).map((w) => ({ id: `${n.id}/${w.tfName}`, node: n.id, param: w.param })),
+      (planned.get(n.designId)?.weights ?? [])
+        .filter((w) => !NOT_TRAINED.has(w.tfName))
+        .map((w) => ({ id: `${n.id}/${w.tfName}`, node: n.id, param: w.param })),
     ),
     groups: [...groups].map(([id, rows]) => ({ id, rows })),
   };

@@ -12,7 +12,11 @@ export const Schedule = z.discriminatedUnion('kind', [
   /** Multiply the rate by `factor` every `everyEpochs` epochs. */
   z.strictObject({ kind: z.literal('step'), everyEpochs: z.number().int().min(1).max(100_000), factor: z.number().gt(0).max(1) }),
   /** Linear warm-up, then cosine decay to `minLearningRate` at the last step. */
-  z.strictObject({ kind: z.literal('cosine'), warmupEpochs: z.number().int().min(0).max(100_000).default(0), minLearningRate: z.number().min(0).max(10).default(0) }),
+  z.strictObject({
+    kind: z.literal('cosine'),
+    warmupEpochs: z.number().int().min(0).max(100_000).default(0),
+    minLearningRate: z.number().min(0).max(10).default(0),
+  }),
 ]);
 export type Schedule = z.infer<typeof Schedule>;
 

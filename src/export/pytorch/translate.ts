@@ -125,14 +125,46 @@ export function planModel(design: Design): ModelPlan {
     classNames.add(cls);
     steps.push({
       kind: 'group',
-      group: { group, className: cls, name, entrySource: boundary.boundary.entrySource, exit: boundary.boundary.exit, nodes: members.map((m) => planNode(index, m, scope, shapeOf)), param },
+      group: {
+        group,
+        className: cls,
+        name,
+        entrySource: boundary.boundary.entrySource,
+        exit: boundary.boundary.exit,
+        nodes: members.map((m) => planNode(index, m, scope, shapeOf)),
+        param,
+      },
     });
     localNames.set(boundary.boundary.exit, topNames.name(boundary.boundary.exit));
   }
-  return { designName: design.metadata.name, inputId: input.id, inputName: localNames.get(input.id) as string, inputShape: input.params.shape, outputId: output.id, output: output.params, steps, topNames: localNames };
+  return {
+    designName: design.metadata.name,
+    inputId: input.id,
+    inputName: localNames.get(input.id) as string,
+    inputShape: input.params.shape,
+    outputId: output.id,
+    output: output.params,
+    steps,
+    topNames: localNames,
+  };
 }
 
-const TRANSLATED = new Set<string>(['Input', 'Dense', 'Output', 'Conv2D', 'MaxPool2D', 'AvgPool2D', 'GlobalAvgPool', 'Flatten', 'BatchNorm', 'LayerNorm', 'Activation', 'Dropout', 'Add', 'Concatenate']);
+const TRANSLATED = new Set<string>([
+  'Input',
+  'Dense',
+  'Output',
+  'Conv2D',
+  'MaxPool2D',
+  'AvgPool2D',
+  'GlobalAvgPool',
+  'Flatten',
+  'BatchNorm',
+  'LayerNorm',
+  'Activation',
+  'Dropout',
+  'Add',
+  'Concatenate',
+]);
 
 function intersect(a: Set<string>, b: Set<string>): Set<string> {
   return new Set([...a].filter((x) => b.has(x)));
@@ -181,7 +213,9 @@ function pads(input: Shape, window: number, stride: number, padding: 'same' | 'v
   const [top, bottom] = samePads(input[0], window, stride);
   const [left, right] = samePads(input[1], window, stride);
   const text = `(${left}, ${right}, ${top}, ${bottom})`;
-  return top === bottom && left === right ? { text } : { text, note: `TF 'same' padding puts the extra pixel right/bottom: pads (left, right, top, bottom) = ${text}` };
+  return top === bottom && left === right
+    ? { text }
+    : { text, note: `TF 'same' padding puts the extra pixel right/bottom: pads (left, right, top, bottom) = ${text}` };
 }
 
 function planNode(index: GraphIndex, id: string, names: PythonNames, shapeOf: (id: string) => Shape): NodePlan {
@@ -198,7 +232,10 @@ function planNode(index: GraphIndex, id: string, names: PythonNames, shapeOf: (i
       return {
         ...base,
         construct: `Dense(${channels}, ${p.units}${bias ? '' : ', bias=False'}${act(p.activation)})`,
-        weights: [{ tfName: 'kernel', param: 'weight', layout: 'dense', shape: [p.units, channels] }, ...(bias ? [{ tfName: 'bias', param: 'bias', layout: 'same' as const, shape: [p.units] }] : [])],
+        weights: [
+          { tfName: 'kernel', param: 'weight', layout: 'dense', shape: [p.units, channels] },
+          ...(bias ? [{ tfName: 'bias', param: 'bias', layout: 'same' as const, shape: [p.units] }] : []),
+        ],
       };
     }
     case 'Conv2D': {
@@ -218,7 +255,12 @@ function planNode(index: GraphIndex, id: string, names: PythonNames, shapeOf: (i
     case 'AvgPool2D': {
       const p = node.params;
       const pad = pads(inShape, p.poolSize, p.strides, p.padding);
-      return { ...base, construct: `Pool2d('${node.type === 'MaxPool2D' ? 'max' : 'avg'}', ${p.poolSize}, ${p.strides}, pads=${pad.text})`, note: pad.note, weights: [] };
+      return {
+        ...base,
+        construct: `Pool2d('${node.type === 'MaxPool2D' ? 'max' : 'avg'}', ${p.poolSize}, ${p.strides}, pads=${pad.text})`,
+        note: pad.note,
+        weights: [],
+      };
     }
     case 'GlobalAvgPool':
       return { ...base, construct: 'GlobalAvgPool()', weights: [] };

@@ -76,8 +76,7 @@ function permute(t: TensorData, rule: WeightRule): Float32Array {
   const [kh, kw, ci, co] = t.shape;
   for (let y = 0; y < kh; y++)
     for (let x = 0; x < kw; x++)
-      for (let i = 0; i < ci; i++)
-        for (let o = 0; o < co; o++) out[((o * ci + i) * kh + y) * kw + x] = t.values[((y * kw + x) * ci + i) * co + o];
+      for (let i = 0; i < ci; i++) for (let o = 0; o < co; o++) out[((o * ci + i) * kh + y) * kw + x] = t.values[((y * kw + x) * ci + i) * co + o];
   return out;
 }
 

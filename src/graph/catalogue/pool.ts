@@ -53,8 +53,7 @@ export const globalAvgPoolLayer = defineLayer({
   params: NoParams,
   fields: [],
   inputs: { min: 1, max: 1 },
-  inferShape: ([input]) =>
-    input.length === 3 ? ok([input[2]]) : fail('rank', `GlobalAvgPool needs an image input but receives [?, ${input.join(', ')}].`),
+  inferShape: ([input]) => (input.length === 3 ? ok([input[2]]) : fail('rank', `GlobalAvgPool needs an image input but receives [?, ${input.join(', ')}].`)),
   paramCount: () => 0,
   flops: ([input]) => input[0] * input[1] * input[2],
   build: (tf, _p, name) => single(tf.layers.globalAveragePooling2d({ name })),

@@ -13,14 +13,28 @@ export type LayerCategory = 'Input and output' | 'Core' | 'Convolution' | 'Norma
 /** How the inspector shows one parameter. */
 export type ParamField =
   | { key: string; label: string; kind: 'int'; min: number; max: number }
-  | { key: string; label: string; kind: 'number'; min: number; max: number; step: number; /** One line under the field: why its default is what it is. */ hint?: string }
+  | {
+      key: string;
+      label: string;
+      kind: 'number';
+      min: number;
+      max: number;
+      step: number;
+      /** One line under the field: why its default is what it is. */ hint?: string;
+    }
   | { key: string; label: string; kind: 'enum'; options: readonly string[] }
   | { key: string; label: string; kind: 'bool' }
   | { key: string; label: string; kind: 'shape' };
 
 export type ShapeResult =
   | { ok: true; shape: Shape }
-  | { ok: false; code: DiagnosticCode; message: string; /** an input index whose edge a quick fix may patch */ inputIndex?: number; fix?: 'insert-flatten' | 'insert-projection' };
+  | {
+      ok: false;
+      code: DiagnosticCode;
+      message: string;
+      /** an input index whose edge a quick fix may patch */ inputIndex?: number;
+      fix?: 'insert-flatten' | 'insert-projection';
+    };
 
 export interface BuiltLayer {
   /** Applies the node's layers to its inputs; returns the node's output. */

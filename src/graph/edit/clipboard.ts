@@ -27,7 +27,9 @@ export function pasteFragment(design: DesignType, fragment: Fragment, offset: Po
   const taken = usedIds(design);
   for (const n of fragment.nodes) taken.add(n.id);
   const ids = new Map(fragment.nodes.map((n) => [n.id, freshId(design, n.type, taken)]));
-  const nodes = fragment.nodes.map((n) => ({ ...n, id: ids.get(n.id) as string, position: { x: n.position.x + offset.x, y: n.position.y + offset.y } }) as DesignNode);
+  const nodes = fragment.nodes.map(
+    (n) => ({ ...n, id: ids.get(n.id) as string, position: { x: n.position.x + offset.x, y: n.position.y + offset.y } }) as DesignNode,
+  );
   const edges = fragment.edges
     .filter((e) => ids.has(e.source) && ids.has(e.target))
     .map((e) => ({ ...e, id: freshId(design, 'e', taken), source: ids.get(e.source) as string, target: ids.get(e.target) as string }));

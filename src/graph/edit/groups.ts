@@ -65,7 +65,13 @@ export function ungroup(design: Design, groupId: string, copySpacing?: number): 
     for (const n of memberNodes) {
       newNodes.push({ ...n, id: ids.get(n.id) as string, position: { x: n.position.x, y: n.position.y + spacing * copy } });
     }
-    for (const e of internal) newEdges.push({ ...e, id: fresh(e.id.replace(/[^A-Za-z0-9_]/g, '_').replace(/^[^A-Za-z]+/, 'e'), copy), source: ids.get(e.source) as string, target: ids.get(e.target) as string });
+    for (const e of internal)
+      newEdges.push({
+        ...e,
+        id: fresh(e.id.replace(/[^A-Za-z0-9_]/g, '_').replace(/^[^A-Za-z]+/, 'e'), copy),
+        source: ids.get(e.source) as string,
+        target: ids.get(e.target) as string,
+      });
     for (const e of entries) newEdges.push({ ...e, id: fresh('e', copy), source: previousExit, target: ids.get(e.target) as string });
     previousExit = ids.get(exit) as string;
   }
@@ -73,7 +79,9 @@ export function ungroup(design: Design, groupId: string, copySpacing?: number): 
   const lastY = Math.max(...ys);
   const edges = design.edges.map((e) => (e.source === exit && !members.has(e.target) ? { ...e, source: previousExit } : e));
   // Layers below the block move down so the copies do not cover them.
-  const nodes = design.nodes.map((n) => (!members.has(n.id) && n.position.y > lastY && shift > 0 ? { ...n, position: { x: n.position.x, y: n.position.y + shift } } : n));
+  const nodes = design.nodes.map((n) =>
+    !members.has(n.id) && n.position.y > lastY && shift > 0 ? { ...n, position: { x: n.position.x, y: n.position.y + shift } } : n,
+  );
   return {
     ok: true,
     design: { ...design, nodes: [...nodes, ...newNodes], edges: [...edges, ...newEdges], groups: design.groups.filter((g) => g.id !== groupId) },

@@ -31,7 +31,13 @@ export function findBlock(design: Design, nodeIds: readonly string[]): BlockResu
     if (out.length === 0 || out.some((e) => !members.has(e.target))) exits.add(id);
   }
   if (sources.size !== 1) {
-    return { ok: false, message: sources.size === 0 ? 'nothing outside the selection feeds it; a block needs one input' : `the selection takes input from ${sources.size} outside layers (${[...sources].join(', ')}); a block needs exactly one` };
+    return {
+      ok: false,
+      message:
+        sources.size === 0
+          ? 'nothing outside the selection feeds it; a block needs one input'
+          : `the selection takes input from ${sources.size} outside layers (${[...sources].join(', ')}); a block needs exactly one`,
+    };
   }
   if (exits.size !== 1) {
     return { ok: false, message: `${exits.size} selected layers (${[...exits].join(', ')}) lead out of the selection; a block needs exactly one exit` };
@@ -66,9 +72,20 @@ export function wrapInResidual(design: Design, nodeIds: readonly string[]): Edit
   const inShape = nodeShapes.get(entrySource);
   const outShape = nodeShapes.get(exit);
   if (!inShape || !outShape || sameShape(inShape, outShape)) {
-    return { ok: true, design: wrapped, selection: [addId], note: inShape && outShape ? undefined : `shapes around ${entryNode.id} are not known yet, so no projection was considered` };
+    return {
+      ok: true,
+      design: wrapped,
+      selection: [addId],
+      note: inShape && outShape ? undefined : `shapes around ${entryNode.id} are not known yet, so no projection was considered`,
+    };
   }
   const fixed = applyFix(wrapped, { kind: 'insert-projection', addNodeId: addId, edgeId: shortcut.id });
-  if (!fixed.ok) return { ok: true, design: wrapped, selection: [addId], note: `the block maps ${formatShape(inShape)} to ${formatShape(outShape)} and ${fixed.message}` };
-  return { ok: true, design: fixed.design, selection: [addId, fixed.insertedNodeId], note: `inserted projection ${fixed.insertedNodeId}: the block maps ${formatShape(inShape)} to ${formatShape(outShape)}` };
+  if (!fixed.ok)
+    return { ok: true, design: wrapped, selection: [addId], note: `the block maps ${formatShape(inShape)} to ${formatShape(outShape)} and ${fixed.message}` };
+  return {
+    ok: true,
+    design: fixed.design,
+    selection: [addId, fixed.insertedNodeId],
+    note: `inserted projection ${fixed.insertedNodeId}: the block maps ${formatShape(inShape)} to ${formatShape(outShape)}`,
+  };
 }

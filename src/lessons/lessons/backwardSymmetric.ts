@@ -33,7 +33,17 @@ export const backwardSymmetric: Lesson = {
   overlay: 'backward',
   source: 'He et al. 2016, Identity Mappings in Deep Residual Networks, eq. 5',
   setup(_variant, seed) {
-    return { runs: [{ key: 'residual-20', label: 'residual-20 at initialization', design: residualMlp(DEPTH, { width: 32, norm: 'batch' }), settings: atInit(spirals(80, seed), seed), maxSteps: 1 }] };
+    return {
+      runs: [
+        {
+          key: 'residual-20',
+          label: 'residual-20 at initialization',
+          design: residualMlp(DEPTH, { width: 32, norm: 'batch' }),
+          settings: atInit(spirals(80, seed), seed),
+          maxSteps: 1,
+        },
+      ],
+    };
   },
   expected({ records, setup }) {
     const frame = requireInitFrame(requireRecord(records, 'residual-20'));
@@ -51,9 +61,24 @@ export const backwardSymmetric: Lesson = {
     const spread = rows[0].rms / rows[rows.length - 1].rms;
     return outcome(
       [
-        { claim: 'each shortcut carries back exactly the gradient that reached its Add', expected: '‖g shortcut‖ / ‖g at Add‖ = 1 (±1e-3) in every block', measured: `largest deviation ${num(worst)}`, held: worst <= 1e-3 },
-        { claim: 'no block shrinks the gradient on its way back', expected: '‖g at block input‖ / ‖g at its Add‖ ≥ 0.8 in every block', measured: `smallest ${num(weakest)}`, held: weakest >= 0.8 },
-        { claim: 'the gradient reaches the first block undiminished', expected: 'RMS(first Add) / RMS(last Add) ≥ 0.5 (a plain net of this depth: ~1e-5)', measured: num(spread), held: spread >= 0.5 },
+        {
+          claim: 'each shortcut carries back exactly the gradient that reached its Add',
+          expected: '‖g shortcut‖ / ‖g at Add‖ = 1 (±1e-3) in every block',
+          measured: `largest deviation ${num(worst)}`,
+          held: worst <= 1e-3,
+        },
+        {
+          claim: 'no block shrinks the gradient on its way back',
+          expected: '‖g at block input‖ / ‖g at its Add‖ ≥ 0.8 in every block',
+          measured: `smallest ${num(weakest)}`,
+          held: weakest >= 0.8,
+        },
+        {
+          claim: 'the gradient reaches the first block undiminished',
+          expected: 'RMS(first Add) / RMS(last Add) ≥ 0.5 (a plain net of this depth: ~1e-5)',
+          measured: num(spread),
+          held: spread >= 0.5,
+        },
       ],
       {
         columns: ['block (Add)', '‖g‖ at Add', '‖g‖ along shortcut', '‖g‖ into branch', '‖g‖ at block input', 'gradient RMS at Add'],

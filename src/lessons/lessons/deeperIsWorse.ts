@@ -38,7 +38,13 @@ export const deeperIsWorse: Lesson = {
           held: finalLoss(p56) > finalLoss(p20) + 0.05,
         },
       ],
-      { columns: ['net', 'final training loss', 'training accuracy'], rows: [['plain+BN-20', num(finalLoss(p20)), percent(finalAccuracy(p20))], ['plain+BN-56', num(finalLoss(p56)), percent(finalAccuracy(p56))]] },
+      {
+        columns: ['net', 'final training loss', 'training accuracy'],
+        rows: [
+          ['plain+BN-20', num(finalLoss(p20)), percent(finalAccuracy(p20))],
+          ['plain+BN-56', num(finalLoss(p56)), percent(finalAccuracy(p56))],
+        ],
+      },
     );
   },
 };

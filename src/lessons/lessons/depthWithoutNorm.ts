@@ -17,7 +17,7 @@ export const depthWithoutNorm: Lesson = {
     'Five plain ReLU MLPs, 32 units wide, differ only in depth: 4, 8, 12, 16 and 24 weighted layers. No normalization, no shortcuts, Glorot initialization.',
     'All train on the same 1,000 spiral points with the same budget (Adam 3e-3, 40 epochs, batch 64).',
     'Watch the loss curves: the shallow nets separate the spirals; past some depth (here between 16 and 24 layers) the loss sits at ln 2 ≈ 0.693, the loss of a coin flip.',
-    'Each ReLU layer halves the signal\'s second moment at initialization, so after a dozen layers almost nothing of the input reaches the output and almost no gradient reaches the first layers.',
+    "Each ReLU layer halves the signal's second moment at initialization, so after a dozen layers almost nothing of the input reaches the output and almost no gradient reaches the first layers.",
   ],
   overlay: 'forward',
   source: 'Glorot & Bengio 2010; He et al. 2015 (Delving deep into rectifiers)',
@@ -25,7 +25,14 @@ export const depthWithoutNorm: Lesson = {
     const depths = variant === 'full' ? FULL : QUICK;
     const dataset = spirals(1000, seed);
     const epochs = 40;
-    return { runs: depths.map((d) => ({ key: `plain-${d}`, label: `plain-${d}`, design: plainMlp(d, { width: 32, norm: 'none' }), settings: adam(dataset, epochs, seed) })) };
+    return {
+      runs: depths.map((d) => ({
+        key: `plain-${d}`,
+        label: `plain-${d}`,
+        design: plainMlp(d, { width: 32, norm: 'none' }),
+        settings: adam(dataset, epochs, seed),
+      })),
+    };
   },
   expected({ records, variant }) {
     const depths = variant === 'full' ? FULL : QUICK;
@@ -38,8 +45,18 @@ export const depthWithoutNorm: Lesson = {
     const collapse = rows.find((r) => r.accuracy <= STUCK);
     return outcome(
       [
-        { claim: 'the shallow nets (≤ 8 layers) train', expected: `training accuracy ≥ ${percent(TRAINS)}`, measured: shallow.map((r) => `${r.d}: ${percent(r.accuracy)}`).join(', '), held: shallow.every((r) => r.accuracy >= TRAINS) },
-        { claim: 'the deep net (24 layers) does not', expected: `training accuracy ≤ ${percent(STUCK)} (chance is 50%)`, measured: `${deep.map((r) => `${r.d}: ${percent(r.accuracy)}`).join(', ')}; first stuck depth: ${collapse ? collapse.d : 'none'}`, held: deep.every((r) => r.accuracy <= STUCK) },
+        {
+          claim: 'the shallow nets (≤ 8 layers) train',
+          expected: `training accuracy ≥ ${percent(TRAINS)}`,
+          measured: shallow.map((r) => `${r.d}: ${percent(r.accuracy)}`).join(', '),
+          held: shallow.every((r) => r.accuracy >= TRAINS),
+        },
+        {
+          claim: 'the deep net (24 layers) does not',
+          expected: `training accuracy ≤ ${percent(STUCK)} (chance is 50%)`,
+          measured: `${deep.map((r) => `${r.d}: ${percent(r.accuracy)}`).join(', ')}; first stuck depth: ${collapse ? collapse.d : 'none'}`,
+          held: deep.every((r) => r.accuracy <= STUCK),
+        },
       ],
       { columns: ['depth', 'final training loss', 'training accuracy'], rows: rows.map((r) => [r.d, num(r.loss), percent(r.accuracy)]) },
     );

@@ -16,10 +16,14 @@ const PLAIN_LOSES = 0.2;
 /** The plain twin's "blocks": pairs of hidden units (Dense → BatchNorm → ReLU, twice), as the first and last node of each pair. */
 export function plainBlocks(design: Design): { from: string; to: string }[] {
   const next = (id: string) => design.edges.find((e) => e.source === id)?.target;
-  const denses = design.nodes.filter((n) => n.type === 'Dense').map((n) => n.id).slice(1);
+  const denses = design.nodes
+    .filter((n) => n.type === 'Dense')
+    .map((n) => n.id)
+    .slice(1);
   const unitEnd = (dense: string) => {
     let id = dense;
-    for (let n = next(id); n && design.nodes.find((x) => x.id === n)?.type !== 'Dense' && design.nodes.find((x) => x.id === n)?.type !== 'Output'; n = next(n)) id = n;
+    for (let n = next(id); n && design.nodes.find((x) => x.id === n)?.type !== 'Dense' && design.nodes.find((x) => x.id === n)?.type !== 'Output'; n = next(n))
+      id = n;
     return id;
   };
   const spans: { from: string; to: string }[] = [];
@@ -49,7 +53,7 @@ export const droppingLayers: Lesson = {
     'Two twins train on the same concentric circles: residual-20 (nine blocks relu(x + F(x)), no normalization) and plain-20, the same layers without shortcuts.',
     'Then, without retraining, each block is taken out in turn: in the residual net its branch is set to zero, so the block passes x through; in the plain net its two layers are bypassed.',
     'The residual net barely notices any single missing block — it behaves like an ensemble of many shorter paths. The plain net has one path, and losing any block breaks it.',
-    'A block output norm ‖F(x)‖ / ‖x‖ near zero means the block is already close to the identity: as a block\'s weights shrink toward 0, the block becomes the identity, which is exactly what dropping it does.',
+    "A block output norm ‖F(x)‖ / ‖x‖ near zero means the block is already close to the identity: as a block's weights shrink toward 0, the block becomes the identity, which is exactly what dropping it does.",
   ],
   overlay: 'blockDrop',
   source: 'Veit, Wilber & Belongie 2016, Residual Networks Behave Like Ensembles of Relatively Shallow Networks',
@@ -94,12 +98,24 @@ export const droppingLayers: Lesson = {
     const plainBaseline = pDrop?.baseline.accuracy ?? NaN;
     return outcome(
       [
-        { claim: 'both twins trained', expected: 'validation accuracy ≥ 75% with every block', measured: `residual ${percent(rDrop.baseline.accuracy)}, plain ${percent(plainBaseline)}`, held: rDrop.baseline.accuracy >= 0.75 && plainBaseline >= 0.75 },
-        { claim: 'dropping one residual block barely changes the net', expected: `median accuracy loss ≤ ${percent(RESIDUAL_KEEPS)} points`, measured: `median ${percent(median(rLoss))}, mean ${percent(mean(rLoss))}, worst ${percent(Math.max(...rLoss))}`, held: median(rLoss) <= RESIDUAL_KEEPS },
+        {
+          claim: 'both twins trained',
+          expected: 'validation accuracy ≥ 75% with every block',
+          measured: `residual ${percent(rDrop.baseline.accuracy)}, plain ${percent(plainBaseline)}`,
+          held: rDrop.baseline.accuracy >= 0.75 && plainBaseline >= 0.75,
+        },
+        {
+          claim: 'dropping one residual block barely changes the net',
+          expected: `median accuracy loss ≤ ${percent(RESIDUAL_KEEPS)} points`,
+          measured: `median ${percent(median(rLoss))}, mean ${percent(mean(rLoss))}, worst ${percent(Math.max(...rLoss))}`,
+          held: median(rLoss) <= RESIDUAL_KEEPS,
+        },
         {
           claim: 'dropping one block of the plain twin breaks it',
           expected: `median accuracy loss ≥ ${percent(PLAIN_LOSES)} points`,
-          measured: pDrop ? `median ${percent(median(pLoss))}, mean ${percent(mean(pLoss))}, mildest ${percent(Math.min(...pLoss))}` : 'not measured: this engine cannot take layers out of a trained net (the engine protocol has no such message)',
+          measured: pDrop
+            ? `median ${percent(median(pLoss))}, mean ${percent(mean(pLoss))}, mildest ${percent(Math.min(...pLoss))}`
+            : 'not measured: this engine cannot take layers out of a trained net (the engine protocol has no such message)',
           held: pDrop !== null && median(pLoss) >= PLAIN_LOSES,
         },
       ],

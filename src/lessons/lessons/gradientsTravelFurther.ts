@@ -20,9 +20,14 @@ export function profileNet(kind: Kind, blocks: number): { design: Design; blockI
     if (kind === 'plain') {
       x = b.add('Dense', { units: WIDTH, activation: 'relu' }, { from: x });
     } else {
-      const branch = kind === 'prenorm'
-        ? b.add('Dense', { units: WIDTH, activation: 'linear' }, { from: b.add('Activation', { activation: 'relu' }, { from: b.add('LayerNorm', {}, { from: x, column: 1 }), column: 1 }), column: 1 })
-        : b.add('Dense', { units: WIDTH, activation: 'relu' }, { from: x, column: 1 });
+      const branch =
+        kind === 'prenorm'
+          ? b.add(
+              'Dense',
+              { units: WIDTH, activation: 'linear' },
+              { from: b.add('Activation', { activation: 'relu' }, { from: b.add('LayerNorm', {}, { from: x, column: 1 }), column: 1 }), column: 1 },
+            )
+          : b.add('Dense', { units: WIDTH, activation: 'relu' }, { from: x, column: 1 });
       x = b.add('Add', {}, { from: [branch, x] });
     }
     blockIds.push(x);
@@ -44,7 +49,7 @@ export const gradientsTravelFurther: Lesson = {
   point: 'Residuals and normalization together keep the gradient about the same size at every depth.',
   steps: [
     'Three nets of 30 blocks, 64 units wide, Glorot initialization, after the same standardized 64-unit embedding of the input: plain relu(Wx); residual x + relu(Wx) without normalization; pre-norm residual x + W·relu(LayerNorm(x)).',
-    'One batch forward and back at initialization; the depth profile shows the gradient RMS at each block\'s output, input on the left.',
+    "One batch forward and back at initialization; the depth profile shows the gradient RMS at each block's output, input on the left.",
     'Plain: the gradient vanishes toward the input. Residual without normalization: each block adds to the signal, so the gradient grows toward the input.',
     'Residual with normalization: about flat. Residuals and normalization fix vanishing activations and gradients.',
   ],
@@ -53,7 +58,13 @@ export const gradientsTravelFurther: Lesson = {
   // One step at initialization is cheap, so the quick form is the full form.
   setup(_variant, seed) {
     return {
-      runs: KINDS.map(({ kind, label }) => ({ key: kind, label, design: profileNet(kind, BLOCKS).design, settings: atInit(spirals(80, seed), seed), maxSteps: 1 })),
+      runs: KINDS.map(({ kind, label }) => ({
+        key: kind,
+        label,
+        design: profileNet(kind, BLOCKS).design,
+        settings: atInit(spirals(80, seed), seed),
+        maxSteps: 1,
+      })),
     };
   },
   expected({ records }) {
@@ -65,7 +76,12 @@ export const gradientsTravelFurther: Lesson = {
     });
     const quarter = (p: number[]) => [0, Math.floor(p.length / 4), Math.floor(p.length / 2), Math.floor((3 * p.length) / 4), p.length - 1];
     return outcome(
-      measured.map((m) => ({ claim: `${m.label}: gradient RMS first block / last block`, expected: m.expected, measured: num(m.ratio), held: m.holds(m.ratio) })),
+      measured.map((m) => ({
+        claim: `${m.label}: gradient RMS first block / last block`,
+        expected: m.expected,
+        measured: num(m.ratio),
+        held: m.holds(m.ratio),
+      })),
       {
         columns: ['net', ...quarter(measured[0].profile).map((i) => `block ${i + 1}`), 'first / last'],
         rows: measured.map((m) => [m.label, ...quarter(m.profile).map((i) => num(m.profile[i])), num(m.ratio)]),

@@ -13,7 +13,7 @@ export const normalizationHelps: Lesson = {
   point: 'With BatchNorm after every layer, plain nets of 20–30 layers still train.',
   steps: [
     'The same plain ReLU MLPs, now with BatchNorm between each Dense and its ReLU (Dense → BatchNorm → ReLU, as in ResNet).',
-    'BatchNorm rescales every layer\'s output to zero mean and unit variance over the batch, so the signal no longer shrinks layer after layer.',
+    "BatchNorm rescales every layer's output to zero mean and unit variance over the batch, so the signal no longer shrinks layer after layer.",
     'A 30-layer net without normalization trains beside them as the control: same data, same budget.',
     'The normalized 20- and 30-layer nets train (on these spirals, within this budget, to about 74% and 62%); the control stays at chance.',
   ],
@@ -46,9 +46,16 @@ export const normalizationHelps: Lesson = {
           claim: 'normalized nets of 20–30 layers train',
           expected: `training accuracy ≥ the control's + ${percent(ABOVE_CONTROL)} points, loss < ln 2 − 0.03`,
           measured: normalized.map((r) => `${r.label}: ${percent(r.accuracy)}, loss ${num(r.loss)}`).join('; '),
-          held: control.length > 0 && normalized.every((r) => r.accuracy >= Math.max(...control.map((c) => c.accuracy)) + ABOVE_CONTROL && r.loss < Math.LN2 - 0.03),
+          held:
+            control.length > 0 &&
+            normalized.every((r) => r.accuracy >= Math.max(...control.map((c) => c.accuracy)) + ABOVE_CONTROL && r.loss < Math.LN2 - 0.03),
         },
-        { claim: 'without normalization, 30 layers do not', expected: `training accuracy ≤ ${percent(STUCK)}`, measured: control.map((r) => `${r.label}: ${percent(r.accuracy)}`).join(', '), held: control.every((r) => r.accuracy <= STUCK) },
+        {
+          claim: 'without normalization, 30 layers do not',
+          expected: `training accuracy ≤ ${percent(STUCK)}`,
+          measured: control.map((r) => `${r.label}: ${percent(r.accuracy)}`).join(', '),
+          held: control.every((r) => r.accuracy <= STUCK),
+        },
       ],
       { columns: ['net', 'final training loss', 'training accuracy'], rows: rows.map((r) => [r.label, num(r.loss), percent(r.accuracy)]) },
     );

@@ -45,8 +45,18 @@ export const residualsFixIt: Lesson = {
       },
     ];
     checks.push(
-      { claim: 'both residual nets train', expected: `training accuracy ≥ ${percent(TRAINS)}`, measured: `residual-20 ${percent(finalAccuracy(r20))}, residual-56 ${percent(finalAccuracy(r56))}`, held: finalAccuracy(r20) >= TRAINS && finalAccuracy(r56) >= TRAINS },
-      { claim: 'residual-56 ends close to residual-20', expected: `accuracies within ${percent(CLOSE)} points`, measured: `${percent(finalAccuracy(r56))} vs ${percent(finalAccuracy(r20))}`, held: Math.abs(finalAccuracy(r56) - finalAccuracy(r20)) <= CLOSE },
+      {
+        claim: 'both residual nets train',
+        expected: `training accuracy ≥ ${percent(TRAINS)}`,
+        measured: `residual-20 ${percent(finalAccuracy(r20))}, residual-56 ${percent(finalAccuracy(r56))}`,
+        held: finalAccuracy(r20) >= TRAINS && finalAccuracy(r56) >= TRAINS,
+      },
+      {
+        claim: 'residual-56 ends close to residual-20',
+        expected: `accuracies within ${percent(CLOSE)} points`,
+        measured: `${percent(finalAccuracy(r56))} vs ${percent(finalAccuracy(r20))}`,
+        held: Math.abs(finalAccuracy(r56) - finalAccuracy(r20)) <= CLOSE,
+      },
     );
     return outcome(checks, {
       columns: ['net', 'final training loss', 'training accuracy'],

@@ -8,7 +8,10 @@ import { outcome, type Lesson } from '../types';
 
 /** A residual block whose branch widens 32 → 64 while the shortcut still carries 32 values. */
 export function wideningBlock(): Design {
-  const b = new DesignBuilder('Widening block (needs a projection)', 'The branch widens from 32 to 64 units; the identity shortcut cannot be added to it as it is.');
+  const b = new DesignBuilder(
+    'Widening block (needs a projection)',
+    'The branch widens from 32 to 64 units; the identity shortcut cannot be added to it as it is.',
+  );
   const x = b.add('Dense', { units: 32 }, { from: b.add('Input', { shape: [2] }) });
   const h = b.add('Dense', { units: 64 }, { from: x, column: 1 });
   const g = b.add('Dense', { units: 64, activation: 'linear' }, { from: h, column: 1 });
@@ -59,7 +62,7 @@ export const shapesDiffer: Lesson = {
   point: 'Where a block changes the shape, the shortcut needs a projection; the quick fix inserts it.',
   steps: [
     'A residual block whose branch widens from 32 to 64 units: x (32 values) cannot be added to F(x) (64 values). The Add shows a shape error.',
-    'Its quick fix inserts a projection on the shortcut: a Dense without bias that maps 32 values onto 64 (ResNet\'s option B). In a conv net a stage change needs a strided 1×1 convolution instead.',
+    "Its quick fix inserts a projection on the shortcut: a Dense without bias that maps 32 values onto 64 (ResNet's option B). In a conv net a stage change needs a strided 1×1 convolution instead.",
     'After the fix the design validates and trains (on two moons: one block is too shallow for the spirals).',
   ],
   overlay: 'none',
@@ -71,7 +74,16 @@ export const shapesDiffer: Lesson = {
       `widening block: ${widening.before?.message ?? 'no shape error'} → inserted ${describeInserted(widening)}`,
       `stage change: ${stage.before?.message ?? 'no shape error'} → inserted ${describeInserted(stage)}`,
     ];
-    const runs = widening.design ? [{ key: 'fixed', label: 'widening block with projection', design: widening.design, settings: adam({ kind: 'twoMoons', size: variant === 'full' ? 1000 : 600, noise: 0.1, seed }, variant === 'full' ? 30 : 12, seed) }] : [];
+    const runs = widening.design
+      ? [
+          {
+            key: 'fixed',
+            label: 'widening block with projection',
+            design: widening.design,
+            settings: adam({ kind: 'twoMoons', size: variant === 'full' ? 1000 : 600, noise: 0.1, seed }, variant === 'full' ? 30 : 12, seed),
+          },
+        ]
+      : [];
     return { runs, notes };
   },
   expected({ records, setup }) {
@@ -85,12 +97,40 @@ export const shapesDiffer: Lesson = {
     const stageNode = stage.design?.nodes.find((n) => n.id === stage.inserted);
     return outcome(
       [
-        { claim: 'the widening block has a shape error with a projection fix', expected: 'a shape-mismatch diagnostic offering insert-projection', measured: widening.before ? `${widening.before.code}: ${widening.before.message}` : 'none', held: widening.before?.code === 'shape-mismatch' },
-        { claim: 'the fix inserts a projection and the design validates', expected: 'Dense 64 units on the shortcut; valid', measured: `${describeInserted(widening)}; ${valid(widening) ? 'valid' : 'still invalid'}`, held: valid(widening) && describeInserted(widening).startsWith('Dense 64') },
-        { claim: 'a conv stage change gets a strided 1×1 convolution', expected: 'Conv2D 1×1, 32 filters, stride 2; valid', measured: `${describeInserted(stage)}; ${valid(stage) ? 'valid' : 'still invalid'}`, held: valid(stage) && stageNode?.type === 'Conv2D' && stageNode.params.kernelSize === 1 && stageNode.params.filters === 32 && String(stageNode.params.strides) === '2' },
-        { claim: 'the fixed design trains', expected: 'final epoch loss < 0.8 × the first steps\' loss', measured: `${num(last)} vs ${num(first)}, accuracy ${record ? percent(finalAccuracy(record)) : '—'}`, held: Number.isFinite(last) && last < 0.8 * first },
+        {
+          claim: 'the widening block has a shape error with a projection fix',
+          expected: 'a shape-mismatch diagnostic offering insert-projection',
+          measured: widening.before ? `${widening.before.code}: ${widening.before.message}` : 'none',
+          held: widening.before?.code === 'shape-mismatch',
+        },
+        {
+          claim: 'the fix inserts a projection and the design validates',
+          expected: 'Dense 64 units on the shortcut; valid',
+          measured: `${describeInserted(widening)}; ${valid(widening) ? 'valid' : 'still invalid'}`,
+          held: valid(widening) && describeInserted(widening).startsWith('Dense 64'),
+        },
+        {
+          claim: 'a conv stage change gets a strided 1×1 convolution',
+          expected: 'Conv2D 1×1, 32 filters, stride 2; valid',
+          measured: `${describeInserted(stage)}; ${valid(stage) ? 'valid' : 'still invalid'}`,
+          held:
+            valid(stage) &&
+            stageNode?.type === 'Conv2D' &&
+            stageNode.params.kernelSize === 1 &&
+            stageNode.params.filters === 32 &&
+            String(stageNode.params.strides) === '2',
+        },
+        {
+          claim: 'the fixed design trains',
+          expected: "final epoch loss < 0.8 × the first steps' loss",
+          measured: `${num(last)} vs ${num(first)}, accuracy ${record ? percent(finalAccuracy(record)) : '—'}`,
+          held: Number.isFinite(last) && last < 0.8 * first,
+        },
       ],
-      { columns: ['design', 'what the quick fix did'], rows: setup.notes?.map((n) => n.split(': ').length > 1 ? [n.slice(0, n.indexOf(':')), n.slice(n.indexOf(':') + 2)] : [n, '']) ?? [] },
+      {
+        columns: ['design', 'what the quick fix did'],
+        rows: setup.notes?.map((n) => (n.split(': ').length > 1 ? [n.slice(0, n.indexOf(':')), n.slice(n.indexOf(':') + 2)] : [n, ''])) ?? [],
+      },
     );
   },
 };

@@ -41,8 +41,22 @@ export const thousandLayers: Lesson = {
   setup(variant, seed) {
     const full = variant === 'full';
     const settings = adam(circles(POINTS, seed), EPOCHS, seed, RATE, BATCH);
-    const runs: LessonRun[] = [{ key: 'residual-1002', label: 'residual MLP-1002, blocks start as the identity', design: deepResidualMlp(BLOCKS, 16), settings, maxSteps: full ? undefined : 12 }];
-    if (full) runs.push({ key: 'plain-1002', label: `plain MLP-1002 (same layers, no shortcuts; ${PLAIN_EPOCHS} epochs)`, design: deepResidualMlp(BLOCKS, 16, { plain: true }), settings: adam(circles(POINTS, seed), PLAIN_EPOCHS, seed, RATE, BATCH) });
+    const runs: LessonRun[] = [
+      {
+        key: 'residual-1002',
+        label: 'residual MLP-1002, blocks start as the identity',
+        design: deepResidualMlp(BLOCKS, 16),
+        settings,
+        maxSteps: full ? undefined : 12,
+      },
+    ];
+    if (full)
+      runs.push({
+        key: 'plain-1002',
+        label: `plain MLP-1002 (same layers, no shortcuts; ${PLAIN_EPOCHS} epochs)`,
+        design: deepResidualMlp(BLOCKS, 16, { plain: true }),
+        settings: adam(circles(POINTS, seed), PLAIN_EPOCHS, seed, RATE, BATCH),
+      });
     return { runs };
   },
   expected({ records, variant }) {
@@ -54,16 +68,39 @@ export const thousandLayers: Lesson = {
     const finite = losses.every(Number.isFinite) && r.outcome.reason !== 'diverged';
     const checks = [
       { claim: 'training stays finite', expected: 'no NaN or Infinity in any step', measured: `${losses.length} steps, ${r.outcome.reason}`, held: finite },
-      { claim: 'the loss falls', expected: `mean of the last ${window} step losses < ${FALL[variant]} × mean of the first ${window}`, measured: `${num(last)} vs ${num(first)} (${num(last / first)}×)`, held: finite && last < FALL[variant] * first },
+      {
+        claim: 'the loss falls',
+        expected: `mean of the last ${window} step losses < ${FALL[variant]} × mean of the first ${window}`,
+        measured: `${num(last)} vs ${num(first)} (${num(last / first)}×)`,
+        held: finite && last < FALL[variant] * first,
+      },
     ];
-    const rows: (string | number)[][] = [['residual 1002', losses.length, num(first), num(last), finalValidation(r) === null ? '—' : `${num(100 * finalValidation(r)!)} %`]];
+    const rows: (string | number)[][] = [
+      ['residual 1002', losses.length, num(first), num(last), finalValidation(r) === null ? '—' : `${num(100 * finalValidation(r)!)} %`],
+    ];
     if (variant === 'full') {
       const p = requireRecord(records, 'plain-1002');
       const residualAcc = finalValidation(r);
       const plainAcc = finalValidation(p);
-      checks.push({ claim: 'the 1000-layer residual net learns the circles', expected: 'final validation accuracy ≥ 90 %', measured: residualAcc === null ? 'no validation result' : `${num(100 * residualAcc)} %`, held: residualAcc !== null && residualAcc >= 0.9 });
-      checks.push({ claim: 'its plain twin stays at chance', expected: 'final validation accuracy ≤ 65 % (chance is 50 %)', measured: plainAcc === null ? 'no validation result' : `${num(100 * plainAcc)} %`, held: plainAcc !== null && plainAcc <= 0.65 });
-      rows.push(['plain 1002', p.stepLosses.length, num(mean(p.stepLosses.slice(0, window))), num(mean(p.stepLosses.slice(-window))), plainAcc === null ? '—' : `${num(100 * plainAcc)} %`]);
+      checks.push({
+        claim: 'the 1000-layer residual net learns the circles',
+        expected: 'final validation accuracy ≥ 90 %',
+        measured: residualAcc === null ? 'no validation result' : `${num(100 * residualAcc)} %`,
+        held: residualAcc !== null && residualAcc >= 0.9,
+      });
+      checks.push({
+        claim: 'its plain twin stays at chance',
+        expected: 'final validation accuracy ≤ 65 % (chance is 50 %)',
+        measured: plainAcc === null ? 'no validation result' : `${num(100 * plainAcc)} %`,
+        held: plainAcc !== null && plainAcc <= 0.65,
+      });
+      rows.push([
+        'plain 1002',
+        p.stepLosses.length,
+        num(mean(p.stepLosses.slice(0, window))),
+        num(mean(p.stepLosses.slice(-window))),
+        plainAcc === null ? '—' : `${num(100 * plainAcc)} %`,
+      ]);
     }
     return outcome(checks, { columns: ['net', 'steps', "first steps' loss", "last steps' loss", 'validation accuracy'], rows });
   },

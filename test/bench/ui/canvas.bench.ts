@@ -22,7 +22,10 @@ async function gotoCanvas(page: Page): Promise<void> {
 
 async function openExample(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Examples' }).click();
-  await page.getByRole('dialog', { name: 'Examples' }).getByRole('button', { name: /Open example .*1002/ }).click();
+  await page
+    .getByRole('dialog', { name: 'Examples' })
+    .getByRole('button', { name: /Open example .*1002/ })
+    .click();
   await page.locator('.react-flow__node').first().waitFor();
 }
 
@@ -155,14 +158,18 @@ async function openNamed(page: Page, name: RegExp): Promise<void> {
   await page.waitForTimeout(2500);
 }
 
-const drawn = (page: Page) => page.evaluate(() => ({
-  nodes: window.__rescanvasStore!.getState().design.nodes.length,
-  rendered: document.querySelectorAll('.react-flow__node').length,
-  edges: document.querySelectorAll('.react-flow__edge').length,
-  face: document.querySelector('section[aria-label="Canvas"]')?.getAttribute('data-face'),
-}));
+const drawn = (page: Page) =>
+  page.evaluate(() => ({
+    nodes: window.__rescanvasStore!.getState().design.nodes.length,
+    rendered: document.querySelectorAll('.react-flow__node').length,
+    edges: document.querySelectorAll('.react-flow__edge').length,
+    face: document.querySelector('section[aria-label="Canvas"]')?.getAttribute('data-face'),
+  }));
 
-for (const [key, name] of [['ResNet-20', /Open example ResNet-20/], ['Residual MLP-56', /Open example Residual MLP-56/]] as const) {
+for (const [key, name] of [
+  ['ResNet-20', /Open example ResNet-20/],
+  ['Residual MLP-56', /Open example Residual MLP-56/],
+] as const) {
   test(`${key} folded and unfolded, fitted view`, async ({ page }) => {
     await gotoCanvas(page);
     await openNamed(page, name);

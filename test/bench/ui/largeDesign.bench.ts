@@ -23,10 +23,23 @@ async function installPicker(page: Page, text: string): Promise<void> {
     w.showOpenFilePicker = async () => {
       const blob = await (await fetch(`/__bench/${name}`)).blob();
       const file = new File([blob], name, { type: 'application/json' });
-      return [{ kind: 'file', name, getFile: async () => file, createWritable: async () => { throw new Error('read only in the benchmark'); } }];
+      return [
+        {
+          kind: 'file',
+          name,
+          getFile: async () => file,
+          createWritable: async () => {
+            throw new Error('read only in the benchmark');
+          },
+        },
+      ];
     };
-    w.showSaveFilePicker = async () => { throw new DOMException('no saving in the benchmark', 'AbortError'); };
-    w.showDirectoryPicker = async () => { throw new DOMException('no saving in the benchmark', 'AbortError'); };
+    w.showSaveFilePicker = async () => {
+      throw new DOMException('no saving in the benchmark', 'AbortError');
+    };
+    w.showDirectoryPicker = async () => {
+      throw new DOMException('no saving in the benchmark', 'AbortError');
+    };
     const probe = { long: [] as { start: number; duration: number }[] };
     (window as unknown as { __longTasks: typeof probe }).__longTasks = probe;
     new PerformanceObserver((list) => {
@@ -36,7 +49,18 @@ async function installPicker(page: Page, text: string): Promise<void> {
 }
 
 const longestSince = (page: Page, since: number): Promise<number> =>
-  page.evaluate((t) => Math.round(Math.max(0, ...(window as unknown as { __longTasks: { long: { start: number; duration: number }[] } }).__longTasks.long.filter((e) => e.start + e.duration >= t).map((e) => e.duration))), since);
+  page.evaluate(
+    (t) =>
+      Math.round(
+        Math.max(
+          0,
+          ...(window as unknown as { __longTasks: { long: { start: number; duration: number }[] } }).__longTasks.long
+            .filter((e) => e.start + e.duration >= t)
+            .map((e) => e.duration),
+        ),
+      ),
+    since,
+  );
 
 const now = (page: Page): Promise<number> => page.evaluate(() => performance.now());
 
@@ -48,11 +72,21 @@ async function timeEdit(page: Page, action: string, arg?: unknown): Promise<numb
       const s = store.getState();
       const start = performance.now();
       switch (action) {
-        case 'add': s.addLayer('Dense', arg as { x: number; y: number }); break;
-        case 'move': s.nudgeSelection(10, 0); break;
-        case 'delete': s.deleteSelection(); break;
-        case 'connect': s.connectNodes((arg as string[])[0], (arg as string[])[1]); break;
-        case 'undo': store.undo(); break;
+        case 'add':
+          s.addLayer('Dense', arg as { x: number; y: number });
+          break;
+        case 'move':
+          s.nudgeSelection(10, 0);
+          break;
+        case 'delete':
+          s.deleteSelection();
+          break;
+        case 'connect':
+          s.connectNodes((arg as string[])[0], (arg as string[])[1]);
+          break;
+        case 'undo':
+          store.undo();
+          break;
       }
       await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
       return performance.now() - start;
@@ -79,7 +113,13 @@ test(`open and edit a ${NODES}-node design`, async ({ page }) => {
   const before = await now(page);
   const started = Date.now();
   await page.getByRole('toolbar', { name: 'Main toolbar' }).getByRole('button', { name: 'Open', exact: true }).click();
-  const sawProgress = await page.getByRole('progressbar', { name: 'Opening design' }).waitFor({ timeout: 30_000 }).then(() => true, () => false);
+  const sawProgress = await page
+    .getByRole('progressbar', { name: 'Opening design' })
+    .waitFor({ timeout: 30_000 })
+    .then(
+      () => true,
+      () => false,
+    );
   await page.locator('.react-flow__node[data-id="output"], .react-flow__node').first().waitFor({ timeout: 600_000 });
   await page.waitForFunction((n) => window.__rescanvasStore!.getState().design.nodes.length === n, NODES, { timeout: 600_000 });
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0))));

@@ -49,7 +49,11 @@ async function open(page: Page, name: RegExp, expand: boolean, fold: 'as opened'
   }
   if (expand) {
     await page.evaluate(() => {
-      const store = (window as unknown as { __rescanvasStore: { getState(): { design: { groups: { id: string }[] }; setGroup(id: string, p: { collapsed: boolean }): void } } }).__rescanvasStore;
+      const store = (
+        window as unknown as {
+          __rescanvasStore: { getState(): { design: { groups: { id: string }[] }; setGroup(id: string, p: { collapsed: boolean }): void } };
+        }
+      ).__rescanvasStore;
       for (const g of store.getState().design.groups) store.getState().setGroup(g.id, { collapsed: false });
     });
   }
@@ -93,7 +97,12 @@ async function stream(page: Page, layout: { nodeIds: string[]; edgeIds: string[]
   const result = await page.evaluate(
     async ({ nodeIds, edgeIds, streamMs }) => {
       const w = window as unknown as {
-        __rescanvasStats: { push(frame: unknown, seq: number): void; paint(): void; onAck(l: ((seq: number) => void) | null): void; timings: { ms: number; seq: number }[] };
+        __rescanvasStats: {
+          push(frame: unknown, seq: number): void;
+          paint(): void;
+          onAck(l: ((seq: number) => void) | null): void;
+          timings: { ms: number; seq: number }[];
+        };
         __rescanvasParse: (raw: unknown) => { ok: boolean; message?: { frame: unknown; seq: number } };
         __rescanvasBadgeRenders: { count: number };
         __commits: number;
@@ -130,9 +139,16 @@ async function stream(page: Page, layout: { nodeIds: string[]; edgeIds: string[]
         }
         const hist = () => Float32Array.from({ length: rows * bins }, () => Math.random() / bins);
         return {
-          v: 1, type: 'statsFrame', seq: 0,
+          v: 1,
+          type: 'statsFrame',
+          seq: 0,
           frame: {
-            schema: 1, runId: 'bench', step, epoch: 0, elapsedMs: step * 100, loss: 1,
+            schema: 1,
+            runId: 'bench',
+            step,
+            epoch: 0,
+            elapsedMs: step * 100,
+            loss: 1,
             nodes: { ids: nodeIds, activation, activationHistogram: hist(), gradient, gradientHistogram: hist() },
             edges: { ids: edgeIds, gradient: Float32Array.from({ length: edgeIds.length * 2 }, () => Math.random()) },
             weights: { ids: [], nodeIds: [], values: new Float32Array() },
@@ -241,12 +257,16 @@ function countRenders(): void {
     for (let c = fiber.child; c; c = c.sibling) walk(c);
   };
   w.__REACT_DEVTOOLS_GLOBAL_HOOK__ = {
-    supportsFiber: true, renderers: new Map(), inject: () => 1,
+    supportsFiber: true,
+    renderers: new Map(),
+    inject: () => 1,
     onCommitFiberRoot: (_id: number, root: { current: Fiber }) => {
       w.__commits++;
       if (root.current.child) walk(root.current.child);
     },
-    onCommitFiberUnmount: () => {}, onPostCommitFiberRoot: () => {}, checkDCE: () => {},
+    onCommitFiberUnmount: () => {},
+    onPostCommitFiberRoot: () => {},
+    checkDCE: () => {},
   };
 }
 
@@ -255,7 +275,11 @@ async function openPage(page: Page, url: string, panel: 'collapsed' | 'open'): P
   await page.goto(`${url}?host=memory`);
   await page.waitForFunction(() => (window as unknown as { __rescanvasParse?: unknown }).__rescanvasParse !== undefined);
   // Collapse the panel's live charts so the figures isolate the canvas overlay.
-  if (panel === 'collapsed') await page.getByRole('region', { name: 'Training' }).locator('details').evaluateAll((els) => els.forEach((el) => el.removeAttribute('open')));
+  if (panel === 'collapsed')
+    await page
+      .getByRole('region', { name: 'Training' })
+      .locator('details')
+      .evaluateAll((els) => els.forEach((el) => el.removeAttribute('open')));
 }
 
 test.beforeEach(async ({ page }, testInfo) => {
@@ -331,7 +355,9 @@ test('side by side with the baseline build: ResNet-20', async ({ browser }) => {
         const slot = ((side[`panel ${panel}`] ??= {})[build] ??= { forward: [], backward: [] });
         slot.forward.push(r.forward);
         slot.backward.push(r.backward);
-        console.log(`round ${round + 1} panel ${panel} ${build}: p95 wall/CPU forward ${r.forward.applyMsP95}/${r.forward.cpuMsP95} ms, backward ${r.backward.applyMsP95}/${r.backward.cpuMsP95} ms`);
+        console.log(
+          `round ${round + 1} panel ${panel} ${build}: p95 wall/CPU forward ${r.forward.applyMsP95}/${r.forward.cpuMsP95} ms, backward ${r.backward.applyMsP95}/${r.backward.cpuMsP95} ms`,
+        );
       }
     }
   }

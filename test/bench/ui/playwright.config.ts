@@ -35,7 +35,15 @@ export default defineConfig({
       timeout: 180_000,
     },
     ...(baseline
-      ? [{ command: `npx vite preview --host 127.0.0.1 --port 5177 --strictPort --outDir ${JSON.stringify(baseline)}`, url: 'http://127.0.0.1:5177/', cwd: '../../..', reuseExistingServer: false, timeout: 60_000 }]
+      ? [
+          {
+            command: `npx vite preview --host 127.0.0.1 --port 5177 --strictPort --outDir ${JSON.stringify(baseline)}`,
+            url: 'http://127.0.0.1:5177/',
+            cwd: '../../..',
+            reuseExistingServer: false,
+            timeout: 60_000,
+          },
+        ]
       : []),
   ],
 });

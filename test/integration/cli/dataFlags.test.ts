@@ -66,7 +66,10 @@ describe('dataset options → dataset spec (the parser the CLI and the app share
     expect(bad({ dataset: 'nope' })).toMatch(/--dataset: "nope" is not a dataset/);
     expect(bad({ dataset: 'spirals', labelColumn: 'y' })).toMatch(/--label-column only applies to --csv/);
     expect(bad({ csv: { name: 'f.csv', text: 'a,b\n1,2\n' }, delimiter: 'pipe' })).toMatch(/^--delimiter: /);
-    expect(datasetSpecFromOptions({ csv: { name: 'f.csv', text: 'a,b\n1,2\n' }, labelColumn: '0' })).toMatchObject({ ok: true, spec: { kind: 'csv', labelColumn: 0 } });
+    expect(datasetSpecFromOptions({ csv: { name: 'f.csv', text: 'a,b\n1,2\n' }, labelColumn: '0' })).toMatchObject({
+      ok: true,
+      spec: { kind: 'csv', labelColumn: 0 },
+    });
   });
 });
 
@@ -76,7 +79,26 @@ describe('rescanvas train / export with dataset options', () => {
     const design = join(dir, 'mlp.rescanvas.json');
     writeCsv(csv);
     mlp(design);
-    const r = run('train', design, '--csv', csv, '--label-column', 'kind', '--delimiter', 'semicolon', '--normalization', 'minmax', '--epochs', '30', '--batch', '16', '--lr', '0.01', '--backend', 'cpu');
+    const r = run(
+      'train',
+      design,
+      '--csv',
+      csv,
+      '--label-column',
+      'kind',
+      '--delimiter',
+      'semicolon',
+      '--normalization',
+      'minmax',
+      '--epochs',
+      '30',
+      '--batch',
+      '16',
+      '--lr',
+      '0.01',
+      '--backend',
+      'cpu',
+    );
     expect(r.stderr).not.toMatch(/rescanvas:|error/i);
     expect(r.status).toBe(0);
     const accuracies = [...r.stdout.matchAll(/validation loss [\d.]+, accuracy ([\d.]+)/g)].map((m) => Number(m[1]));

@@ -25,7 +25,10 @@ function modelFolder(name: string): string {
   for (const f of modelFiles) writeFileSync(join(folder, f.name), f.data);
   return folder;
 }
-function editManifest(folder: string, edit: (manifest: { paths: string[]; weights: { name: string; shape: number[]; dtype: string; group?: string }[] }[]) => void): void {
+function editManifest(
+  folder: string,
+  edit: (manifest: { paths: string[]; weights: { name: string; shape: number[]; dtype: string; group?: string }[] }[]) => void,
+): void {
   const path = join(folder, 'model.json');
   const json = JSON.parse(readFileSync(path, 'utf8')) as { weightsManifest: Parameters<typeof edit>[0] };
   edit(json.weightsManifest);
@@ -166,7 +169,10 @@ describe('interrupted exports leave nothing behind', () => {
   it('SIGINT while the package is being written removes the partial folder', async () => {
     const parent = join(dir, 'sigint');
     mkdirSync(parent);
-    const child = spawn(process.execPath, [cli, 'export', example, '--format', 'pytorch', '--dataset', 'shapes', '--out', join(parent, 'pkg')], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [cli, 'export', example, '--format', 'pytorch', '--dataset', 'shapes', '--out', join(parent, 'pkg')], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let sawPartial = false;
     const watcher = watch(parent, (_event, name) => {
       if (!sawPartial && name?.startsWith('.pkg.partial-')) {

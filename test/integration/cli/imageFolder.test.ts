@@ -87,7 +87,9 @@ describe('image folders: reading and resizing', () => {
   it('reads PNG and JPEG, names and skips the corrupt file when asked, and loads as a split [0, 1] dataset', async () => {
     const folder = makeFolder('read', 6);
     const warnings: string[] = [];
-    await expect(readImageFolder(folder, { target: null, badImages: 'refuse', scale: 'unit' })).rejects.toThrow(/broken\.png: cannot decode.*--bad-images skip/);
+    await expect(readImageFolder(folder, { target: null, badImages: 'refuse', scale: 'unit' })).rejects.toThrow(
+      /broken\.png: cannot decode.*--bad-images skip/,
+    );
     const spec = await readImageFolder(folder, { target: [8, 8, 3], badImages: 'skip', scale: 'unit', warn: (m) => warnings.push(m) });
     expect(warnings.join('\n')).toMatch(/skipping .*left\/broken\.png: cannot decode/);
     expect(spec.classNames).toEqual(['centre', 'left', 'top']);
@@ -107,10 +109,14 @@ describe('image folders: reading and resizing', () => {
     await expect(readImageFolder(folder, { target: [8, 8, 3], badImages: 'skip', scale: 'unit' })).rejects.toThrow(/sneaky leads outside/);
     rmSync(join(folder, 'sneaky'));
     mkdirSync(join(folder, 'empty'));
-    await expect(readImageFolder(folder, { target: [8, 8, 3], badImages: 'skip', scale: 'unit' })).rejects.toThrow(/class folder .*empty holds no PNG or JPEG images/);
+    await expect(readImageFolder(folder, { target: [8, 8, 3], badImages: 'skip', scale: 'unit' })).rejects.toThrow(
+      /class folder .*empty holds no PNG or JPEG images/,
+    );
     rmSync(join(folder, 'empty'), { recursive: true });
     writePicture(join(folder, 'top', 'big.png'), new Uint8Array(32 * 32 * 4).fill(200), 32);
-    await expect(readImageFolder(folder, { target: null, badImages: 'skip', scale: 'unit' })).rejects.toThrow(/mixed sizes: .* is 16×16 but .*big\.png is 32×32/);
+    await expect(readImageFolder(folder, { target: null, badImages: 'skip', scale: 'unit' })).rejects.toThrow(
+      /mixed sizes: .* is 16×16 but .*big\.png is 32×32/,
+    );
   });
 });
 

@@ -11,7 +11,8 @@ import { readRunLogRecords } from '../../unit/support/runLogRecords';
 import { ACTIVATION_FIELDS, GRADIENT_FIELDS, statValue } from '../../../src/schema/stats';
 
 const root = join(import.meta.dirname, '..', '..', '..');
-const run = (...args: string[]) => spawnSync(process.execPath, [join(root, 'bin', 'rescanvas.mjs'), ...args], { cwd: root, encoding: 'utf8', timeout: 120_000 });
+const run = (...args: string[]) =>
+  spawnSync(process.execPath, [join(root, 'bin', 'rescanvas.mjs'), ...args], { cwd: root, encoding: 'utf8', timeout: 120_000 });
 const dir = mkdtempSync(join(tmpdir(), 'rescanvas-train-log-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -49,7 +49,9 @@ async function writeOriginal(name: string, model: tf.LayersModel): Promise<strin
 async function loadFrom(folder: string): Promise<tf.LayersModel> {
   const json = JSON.parse(readFileSync(join(folder, 'model.json'), 'utf8')) as tf.io.ModelJSON;
   const bin = readFileSync(join(folder, 'weights.bin'));
-  return tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0].weights, weightData: new Uint8Array(bin).buffer }));
+  return tf.loadLayersModel(
+    tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0].weights, weightData: new Uint8Array(bin).buffer }),
+  );
 }
 
 function deterministic(shape: number[]): tf.Tensor {
@@ -74,7 +76,14 @@ const MODELS: [string, () => tf.LayersModel][] = [
   ['tfjs-functional', functionalTfjsModel],
   [
     'tfjs-sequential',
-    () => tf.sequential({ layers: [tf.layers.dense({ units: 6, inputShape: [3], activation: 'elu' }), tf.layers.batchNormalization(), tf.layers.dense({ units: 2, activation: 'softmax' })] }),
+    () =>
+      tf.sequential({
+        layers: [
+          tf.layers.dense({ units: 6, inputShape: [3], activation: 'elu' }),
+          tf.layers.batchNormalization(),
+          tf.layers.dense({ units: 2, activation: 'softmax' }),
+        ],
+      }),
   ],
 ];
 
@@ -127,6 +136,9 @@ describe('import → export with no flags keeps the weights (the sidecar beside 
     expect(unfit.stderr).toContain(join(folder, 'net.weights.json'));
     expect(unfit.stderr).toMatch(/pass --fresh-weights/);
     expect(existsSync(join(folder, 'unfit'))).toBe(false);
-    expect((await cli('export', join(folder, 'net.rescanvas.json'), '--format', 'tfjs', '--out', join(folder, 'w'), '--weights', 'x', '--fresh-weights')).error?.message).toMatch(/contradict/);
+    expect(
+      (await cli('export', join(folder, 'net.rescanvas.json'), '--format', 'tfjs', '--out', join(folder, 'w'), '--weights', 'x', '--fresh-weights')).error
+        ?.message,
+    ).toMatch(/contradict/);
   }, 120_000);
 });

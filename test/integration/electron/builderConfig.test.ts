@@ -50,7 +50,13 @@ const { checkMetadata, readPackageJson } = requireHere('app-builder-lib/out/util
 };
 const { FileMatcher, getNodeModuleFileMatcher } = requireHere('app-builder-lib/out/fileMatcher.js') as {
   FileMatcher: new (from: string, to: string, macroExpander: (s: string) => string, patterns: string[]) => FileMatcherInstance;
-  getNodeModuleFileMatcher(appDir: string, destination: string, macroExpander: (s: string) => string, platformOptions: object, packager: object): FileMatcherInstance;
+  getNodeModuleFileMatcher(
+    appDir: string,
+    destination: string,
+    macroExpander: (s: string) => string,
+    platformOptions: object,
+    packager: object,
+  ): FileMatcherInstance;
 };
 const noDebug = { isEnabled: false, add: () => undefined };
 const identity = (s: string): string => s;
@@ -65,9 +71,13 @@ const keptModule = (filter: Filter, name: string): boolean => {
 const appFilter = new FileMatcher(root, join(root, 'out'), identity, config.files).createFilter();
 const keptAppFile = (path: string): boolean => appFilter(join(root, path), { isDirectory: () => false });
 
-const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')) as { packages: Record<string, { dependencies?: Record<string, string>; optionalDependencies?: Record<string, string> }> };
+const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')) as {
+  packages: Record<string, { dependencies?: Record<string, string>; optionalDependencies?: Record<string, string> }>;
+};
 /** What the engine worker may load at run time: tfjs-node(-gpu) and what they require, types aside. */
-const runtimeModules = [...packageClosure(lock.packages, ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'])].filter((n) => !TYPE_ONLY_SCOPES.some((s) => n.startsWith(s)));
+const runtimeModules = [...packageClosure(lock.packages, ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'])].filter(
+  (n) => !TYPE_ONLY_SCOPES.some((s) => n.startsWith(s)),
+);
 /** What electron-builder collects: every production and optional dependency, transitively. */
 const collected = [...productionClosure(lock.packages)];
 
@@ -119,10 +129,25 @@ describe('electron-builder.yml', () => {
 
   it('packages the built app and none of the sources', () => {
     expect(pkg.main).toBe('dist/electron/main.cjs');
-    for (const file of ['package.json', 'dist/electron/main.cjs', 'dist/electron/preload.cjs', 'dist/electron/engine-worker.mjs', 'dist/electron/tfjs-backend-wasm.wasm', 'dist/web/index.html']) {
+    for (const file of [
+      'package.json',
+      'dist/electron/main.cjs',
+      'dist/electron/preload.cjs',
+      'dist/electron/engine-worker.mjs',
+      'dist/electron/tfjs-backend-wasm.wasm',
+      'dist/web/index.html',
+    ]) {
       expect(keptAppFile(file), file).toBe(true);
     }
-    for (const file of ['dist/electron/main.cjs.map', 'src/graph/design.ts', 'renderer/App.tsx', 'electron/main.ts', 'test/unit/lint.test.ts', 'dist/release/x.AppImage', 'README.md']) {
+    for (const file of [
+      'dist/electron/main.cjs.map',
+      'src/graph/design.ts',
+      'renderer/App.tsx',
+      'electron/main.ts',
+      'test/unit/lint.test.ts',
+      'dist/release/x.AppImage',
+      'README.md',
+    ]) {
       expect(keptAppFile(file), file).toBe(false);
     }
   });
@@ -183,36 +208,58 @@ describe('electron-builder.yml', () => {
    * shell script, which changes nothing in what goes into app.asar.
    */
   const installedDist = electronBinary !== null && process.platform === 'linux' ? dirname(electronBinary) : null;
-  it(`builds the unpacked directory target with ${installedDist ? 'the installed Electron' : 'a stand-in Electron binary'}: app.asar holds the app and no node_modules/electron`, { timeout: 600_000 }, () => {
-    const out = tempDir();
-    const electronDist = installedDist ?? join(out, 'electron-dist');
-    if (!installedDist) {
-      mkdirSync(join(electronDist, 'resources'), { recursive: true });
-      writeFileSync(join(electronDist, 'electron'), '#!/bin/sh\necho stand-in\n', { mode: 0o755 });
-    }
-    execFileSync(process.execPath, [join(root, 'scripts/build-electron.mjs')], { cwd: root, stdio: 'pipe' });
-    const electronVersion = installedDist ? (JSON.parse(readFileSync(join(root, 'node_modules/electron/package.json'), 'utf8')) as { version: string }).version : '39.2.0';
-    execFileSync(
-      process.execPath,
-      [requireHere.resolve('electron-builder/cli.js'), '--dir', '--linux', '--x64', '--config', 'electron-builder.yml', `-c.electronVersion=${electronVersion}`, `-c.electronDist=${electronDist}`, `-c.directories.output=${join(out, 'release')}`],
-      { cwd: root, stdio: 'pipe' },
-    );
-    const resources = join(out, 'release/linux-unpacked/resources');
-    const asar = requireHere('@electron/asar') as { listPackage(archive: string, options: object): string[]; extractFile(archive: string, file: string): Buffer };
-    const files = asar.listPackage(join(resources, 'app.asar'), {}).map((f) => f.replace(/\\/g, '/'));
-    expect(files).toEqual(expect.arrayContaining(['/package.json', '/dist/electron/main.cjs', '/dist/electron/preload.cjs', '/dist/electron/engine-worker.mjs']));
-    expect(files.filter((f) => f.startsWith('/node_modules/electron/') || f === '/node_modules/electron')).toEqual([]);
-    expect(files.filter((f) => /^\/node_modules\/(react|react-dom|tsx|esbuild|@esbuild|@xyflow|zod|elkjs)(\/|$)/.test(f))).toEqual([]);
-    expect(files.filter((f) => /^\/(src|renderer|electron|test|cli)\//.test(f) || f.endsWith('.map'))).toEqual([]);
-    const moduleName = (f: string): string | null => {
-      const parts = f.split('/');
-      const length = parts[2]?.startsWith('@') ? 4 : 3;
-      return parts[1] === 'node_modules' && parts.length >= length ? parts.slice(2, length).join('/') : null;
-    };
-    const shipped = new Set(files.map(moduleName).filter((n): n is string => n !== null));
-    expect([...shipped].filter((name) => !runtimeModules.includes(name))).toEqual([]);
-    for (const unpacked of ['dist/electron/engine-worker.mjs', 'dist/electron/tfjs-backend-wasm.wasm']) expect(existsSync(join(resources, 'app.asar.unpacked', unpacked)), unpacked).toBe(true);
-    const packaged = JSON.parse(asar.extractFile(join(resources, 'app.asar'), 'package.json').toString('utf8')) as Record<string, unknown>;
-    expect(packaged).toMatchObject({ productName: 'ResCanvas', desktopName: 'ResCanvas.desktop', main: 'dist/electron/main.cjs' });
-  });
+  it(
+    `builds the unpacked directory target with ${installedDist ? 'the installed Electron' : 'a stand-in Electron binary'}: app.asar holds the app and no node_modules/electron`,
+    { timeout: 600_000 },
+    () => {
+      const out = tempDir();
+      const electronDist = installedDist ?? join(out, 'electron-dist');
+      if (!installedDist) {
+        mkdirSync(join(electronDist, 'resources'), { recursive: true });
+        writeFileSync(join(electronDist, 'electron'), '#!/bin/sh\necho stand-in\n', { mode: 0o755 });
+      }
+      execFileSync(process.execPath, [join(root, 'scripts/build-electron.mjs')], { cwd: root, stdio: 'pipe' });
+      const electronVersion = installedDist
+        ? (JSON.parse(readFileSync(join(root, 'node_modules/electron/package.json'), 'utf8')) as { version: string }).version
+        : '39.2.0';
+      execFileSync(
+        process.execPath,
+        [
+          requireHere.resolve('electron-builder/cli.js'),
+          '--dir',
+          '--linux',
+          '--x64',
+          '--config',
+          'electron-builder.yml',
+          `-c.electronVersion=${electronVersion}`,
+          `-c.electronDist=${electronDist}`,
+          `-c.directories.output=${join(out, 'release')}`,
+        ],
+        { cwd: root, stdio: 'pipe' },
+      );
+      const resources = join(out, 'release/linux-unpacked/resources');
+      const asar = requireHere('@electron/asar') as {
+        listPackage(archive: string, options: object): string[];
+        extractFile(archive: string, file: string): Buffer;
+      };
+      const files = asar.listPackage(join(resources, 'app.asar'), {}).map((f) => f.replace(/\\/g, '/'));
+      expect(files).toEqual(
+        expect.arrayContaining(['/package.json', '/dist/electron/main.cjs', '/dist/electron/preload.cjs', '/dist/electron/engine-worker.mjs']),
+      );
+      expect(files.filter((f) => f.startsWith('/node_modules/electron/') || f === '/node_modules/electron')).toEqual([]);
+      expect(files.filter((f) => /^\/node_modules\/(react|react-dom|tsx|esbuild|@esbuild|@xyflow|zod|elkjs)(\/|$)/.test(f))).toEqual([]);
+      expect(files.filter((f) => /^\/(src|renderer|electron|test|cli)\//.test(f) || f.endsWith('.map'))).toEqual([]);
+      const moduleName = (f: string): string | null => {
+        const parts = f.split('/');
+        const length = parts[2]?.startsWith('@') ? 4 : 3;
+        return parts[1] === 'node_modules' && parts.length >= length ? parts.slice(2, length).join('/') : null;
+      };
+      const shipped = new Set(files.map(moduleName).filter((n): n is string => n !== null));
+      expect([...shipped].filter((name) => !runtimeModules.includes(name))).toEqual([]);
+      for (const unpacked of ['dist/electron/engine-worker.mjs', 'dist/electron/tfjs-backend-wasm.wasm'])
+        expect(existsSync(join(resources, 'app.asar.unpacked', unpacked)), unpacked).toBe(true);
+      const packaged = JSON.parse(asar.extractFile(join(resources, 'app.asar'), 'package.json').toString('utf8')) as Record<string, unknown>;
+      expect(packaged).toMatchObject({ productName: 'ResCanvas', desktopName: 'ResCanvas.desktop', main: 'dist/electron/main.cjs' });
+    },
+  );
 });

@@ -21,7 +21,11 @@ describe('rescanvas export / import', () => {
 
     const imported = run('import', join(out, 'model.json'), '--out', join(dir, 'back.rescanvas.json'));
     expect(imported.status).toBe(0);
-    expect(readdirSync(dir).filter((f) => f.startsWith('back')).sort()).toEqual(['back.rescanvas.json', 'back.weights.bin', 'back.weights.json']);
+    expect(
+      readdirSync(dir)
+        .filter((f) => f.startsWith('back'))
+        .sort(),
+    ).toEqual(['back.rescanvas.json', 'back.weights.bin', 'back.weights.json']);
     expect(run('validate', join(dir, 'back.rescanvas.json')).status).toBe(0);
 
     const again = run('export', join(dir, 'back.rescanvas.json'), '--format', 'tfjs', '--out', join(dir, 'again'), '--weights', join(dir, 'back.weights.json'));
@@ -63,7 +67,14 @@ describe('rescanvas export / import', () => {
     expect(r3.stderr).toMatch(/--format must be one of tfjs, keras, onnx, design, pytorch, not "caffe"/);
 
     const wrongWeights = join(bad, 'w.weights.json');
-    writeFileSync(wrongWeights, JSON.stringify({ format: 'rescanvas.weights', version: 1, weightsManifest: [{ paths: ['w.weights.bin'], weights: [{ name: 'dense_1/kernel', shape: [2, 2], dtype: 'float32' }] }] }));
+    writeFileSync(
+      wrongWeights,
+      JSON.stringify({
+        format: 'rescanvas.weights',
+        version: 1,
+        weightsManifest: [{ paths: ['w.weights.bin'], weights: [{ name: 'dense_1/kernel', shape: [2, 2], dtype: 'float32' }] }],
+      }),
+    );
     writeFileSync(join(bad, 'w.weights.bin'), new Uint8Array(16));
     const r4 = run('export', example('projection-shortcut.rescanvas.json'), '--format', 'tfjs', '--out', join(bad, 'o'), '--weights', wrongWeights);
     expect(r4.status).toBe(2);
@@ -84,7 +95,19 @@ describe('rescanvas export --format pytorch', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/freshly initialized weights/);
     const files = readdirSync(out).sort();
-    expect(files).toEqual(['README.md', 'config.json', 'data.npz', 'data.py', 'design.rescanvas.json', 'model.py', 'runlog.py', 'stats_layout.json', 'train.py', 'weights.bin', 'weights.json']);
+    expect(files).toEqual([
+      'README.md',
+      'config.json',
+      'data.npz',
+      'data.py',
+      'design.rescanvas.json',
+      'model.py',
+      'runlog.py',
+      'stats_layout.json',
+      'train.py',
+      'weights.bin',
+      'weights.json',
+    ]);
     expect(JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'))).toMatchObject({ epochs: 3, statsEvery: 4, batchSize: 16 });
     expect(readFileSync(join(out, 'README.md'), 'utf8')).toContain('--format pytorch');
     const layout = JSON.parse(readFileSync(join(out, 'stats_layout.json'), 'utf8')) as { nodeIds: string[] };

@@ -53,7 +53,9 @@ describe('lesson engines', () => {
     const local = inProcessLessonEngine(tf, WASM);
     await expect(local.dropBlocks()).rejects.toThrow(/nothing has been trained/);
     const design = plainMlp(4, { width: 4, norm: 'none', inputs: 3 });
-    await expect(local.train({ runId: 'bad', design, settings: { dataset: { kind: 'circles', size: 40 }, epochs: 1 } })).rejects.toThrow(/engine: .*(feature|input)/i);
+    await expect(local.train({ runId: 'bad', design, settings: { dataset: { kind: 'circles', size: 40 }, epochs: 1 } })).rejects.toThrow(
+      /engine: .*(feature|input)/i,
+    );
     await local.train({ runId: 'ok', design: plainMlp(4, { width: 4, norm: 'none' }), settings: { dataset: { kind: 'circles', size: 40 }, epochs: 1 } });
     await expect(local.skipLayers([{ from: 'nope', to: 'dense_2' }])).rejects.toThrow(/nope/);
     await expect(local.dropBlocks([['dense_2']])).rejects.toThrow(/dense_2/);

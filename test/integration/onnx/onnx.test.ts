@@ -30,7 +30,10 @@ function withValueInfoOutputs(bytes: Uint8Array): { bytes: Uint8Array; declared:
   const graph = model.graph as InstanceType<typeof onnx.GraphProto>;
   const declared = new Map<string, (number | string)[]>();
   for (const v of graph.valueInfo) {
-    declared.set(v.name ?? '', (v.type?.tensorType?.shape?.dim ?? []).map((d) => (d.dimParam ? d.dimParam : Number(d.dimValue))));
+    declared.set(
+      v.name ?? '',
+      (v.type?.tensorType?.shape?.dim ?? []).map((d) => (d.dimParam ? d.dimParam : Number(d.dimValue))),
+    );
     graph.output.push(v);
   }
   return { bytes: onnx.ModelProto.encode(model).finish(), declared };
@@ -56,7 +59,8 @@ describe('ONNX export: ONNX Runtime (wasm) predicts what tf.js predicts (max |on
       for (const [tensor, dims] of probe.declared) {
         const real = onInitial.outputs[tensor]?.dims;
         const expected = dims.map((d) => (d === 'N' ? batch : d));
-        if (!real || real.join(',') !== expected.join(',')) mismatches.push(`${tensor}: declared [${expected.join(', ')}], ran [${real?.join(', ') ?? 'missing'}]`);
+        if (!real || real.join(',') !== expected.join(','))
+          mismatches.push(`${tensor}: declared [${expected.join(', ')}], ran [${real?.join(', ') ?? 'missing'}]`);
       }
       expect(mismatches).toEqual([]);
       const initialDiff = relativeDiff(onInitial.data, initial.expected);
@@ -119,7 +123,9 @@ describe('ONNX export: the file itself', () => {
     expect(broken((g) => g.initializer.push(g.initializer[0])).join('\n')).toMatch(new RegExp(`initializer "${g0(bytes)}" is defined twice`));
     expect(broken((_g, m) => (m.opsetImport = [])).join('\n')).toMatch(/no opset_import/);
     expect(broken((g) => (g.node[0].input = ['nowhere'])).join('\n')).toMatch(/input "nowhere" is not defined/);
-    expect(broken((g) => (g.valueInfo[0].type = { tensorType: { elemType: 1, shape: { dim: [{ dimValue: 0 }] } } })).join('\n')).toMatch(/dimension 0 is neither/);
+    expect(broken((g) => (g.valueInfo[0].type = { tensorType: { elemType: 1, shape: { dim: [{ dimValue: 0 }] } } })).join('\n')).toMatch(
+      /dimension 0 is neither/,
+    );
     expect(broken((g) => (g.valueInfo[0].name = 'ghost')).join('\n')).toMatch(/value_info "ghost" names no tensor/);
     expect(broken((g) => (g.initializer[0].rawData = new Uint8Array(4))).join('\n')).toMatch(/holds 1 values/);
     expect(checkOnnxModel(new Uint8Array([0xff, 0xff, 0xff]))[0]).toMatch(/not a readable ONNX protobuf|not an ONNX model/);

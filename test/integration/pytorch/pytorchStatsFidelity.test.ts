@@ -91,7 +91,11 @@ describe.skipIf(!torchStatus.ok)('a PyTorch stats frame equals the engine’s fo
     writeFileSync(join(root, 'step.py'), STEP_PY);
 
     const dataset = await loadDataset({ kind: 'twoMoons', size: 64 });
-    const settings = TrainSettings.parse({ dataset: { kind: 'twoMoons', size: 64 }, optimizer: { name: 'sgd', learningRate: 0.1, weightDecay: 0 }, instrumentation: { cadence: 'everyStep' } });
+    const settings = TrainSettings.parse({
+      dataset: { kind: 'twoMoons', size: 64 },
+      optimizer: { name: 'sgd', learningRate: 0.1, weightDecay: 0 },
+      instrumentation: { cadence: 'everyStep' },
+    });
     const trainer = new Trainer(tf, plan, dataset, settings, 'fidelity', {});
     const xs = tf.tensor2d(x, [batch, 2]);
     const targets = targetsFor(tf, y, 2);

@@ -15,7 +15,9 @@ export const PYTHON = '/usr/bin/python3';
 function probeTorch(): { ok: true } | { ok: false; reason: string } {
   if (!existsSync(PYTHON)) return { ok: false, reason: `${PYTHON} does not exist` };
   const r = spawnSync(PYTHON, ['-c', 'import torch, numpy'], { encoding: 'utf8', timeout: 60_000 });
-  return r.status === 0 ? { ok: true } : { ok: false, reason: `${PYTHON} -c 'import torch, numpy' failed: ${(r.stderr || r.error?.message || '').trim().split('\n').pop()}` };
+  return r.status === 0
+    ? { ok: true }
+    : { ok: false, reason: `${PYTHON} -c 'import torch, numpy' failed: ${(r.stderr || r.error?.message || '').trim().split('\n').pop()}` };
 }
 
 export const torchStatus = probeTorch();
@@ -29,7 +31,12 @@ export function writeFiles(dir: string, files: readonly ExportedFile[]): void {
 }
 
 export function runPython(args: string[], options: { cwd?: string; timeoutMs?: number } = {}): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(PYTHON, args, { cwd: options.cwd, encoding: 'utf8', timeout: options.timeoutMs ?? 120_000, env: { ...process.env, OMP_NUM_THREADS: '1' } });
+  const r = spawnSync(PYTHON, args, {
+    cwd: options.cwd,
+    encoding: 'utf8',
+    timeout: options.timeoutMs ?? 120_000,
+    env: { ...process.env, OMP_NUM_THREADS: '1' },
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr + (r.error ? `\n${r.error.message}` : '') };
 }
 

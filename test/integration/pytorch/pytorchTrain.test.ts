@@ -112,7 +112,10 @@ describe.skipIf(!torchStatus.ok)('train.py under torchrun (2 processes, DDP over
       f.nodes.ids.forEach((id, row) => {
         expect(statValue(f.nodes.activation, ACTIVATION_FIELDS, row, 'std'), `${id} activation std at step ${f.step}`).toBeGreaterThan(0);
         const histogram = f.nodes.activationHistogram.subarray(row * 32, (row + 1) * 32);
-        expect(histogram.reduce((a, b) => a + b, 0), `${id} histogram at step ${f.step}`).toBeCloseTo(1, 4);
+        expect(
+          histogram.reduce((a, b) => a + b, 0),
+          `${id} histogram at step ${f.step}`,
+        ).toBeCloseTo(1, 4);
         // The Input too: as in the app's engine, recorded steps measure the loss gradient w.r.t. the batch.
         expect(statValue(f.nodes.gradient, GRADIENT_FIELDS, row, 'rms'), `${id} gradient rms at step ${f.step}`).toBeGreaterThan(0);
       });
@@ -160,7 +163,10 @@ describe.skipIf(!torchStatus.ok)('train.py in one process: repeat groups in the 
 
   beforeAll(async () => {
     const dataset = await loadDataset({ kind: 'spirals', size: 300, seed: 5 });
-    writeFiles(root, exportPytorchPackage(design, undefined, { config: { batchSize: 32, epochs: 1, statsEvery: 3 }, dataset: datasetForExport(dataset) }).files);
+    writeFiles(
+      root,
+      exportPytorchPackage(design, undefined, { config: { batchSize: 32, epochs: 1, statsEvery: 3 }, dataset: datasetForExport(dataset) }).files,
+    );
     const r = runPython(['train.py', '--log', 'run.jsonl'], { cwd: root, timeoutMs: 120_000 });
     out = `${r.stdout}\n${r.stderr}`;
     if (r.status === 0) records = readRunLog(join(root, 'run.jsonl'));
@@ -182,7 +188,14 @@ describe.skipIf(!torchStatus.ok)('train.py in one process: repeat groups in the 
         const rows = [0, 1, 2].map((copy) => f.nodes.ids.indexOf(copy ? `${id}__${copy}` : id));
         const stds = rows.map((r) => statValue(f.nodes.activation, ACTIVATION_FIELDS, r, 'std'));
         const rmss = rows.map((r) => statValue(f.nodes.gradient, GRADIENT_FIELDS, r, 'rms'));
-        const expected = [stds.reduce((a, b) => a + b) / 3, Math.min(...stds), Math.max(...stds), rmss.reduce((a, b) => a + b) / 3, Math.min(...rmss), Math.max(...rmss)];
+        const expected = [
+          stds.reduce((a, b) => a + b) / 3,
+          Math.min(...stds),
+          Math.max(...stds),
+          rmss.reduce((a, b) => a + b) / 3,
+          Math.min(...rmss),
+          Math.max(...rmss),
+        ];
         expected.forEach((v, k) => expect(f.groups.values[g * 6 + k], `${id} column ${k} at step ${f.step}`).toBeCloseTo(v, 5));
         expect(expected.every((v) => Number.isFinite(v) && v > 0)).toBe(true);
       });

@@ -70,7 +70,9 @@ describe('designs that cannot fit are refused with the estimate and the limit', 
     const [problem, ...rest] = checkResources(design, validateDesign(design).nodeShapes);
     expect(rest).toEqual([]);
     expect(problem.code).toBe('memory');
-    expect(problem.message).toMatch(/^training needs ~23 GB \(weights 1\.1 GB, gradients and adam state 3\.2 GB, update temporaries 18 GB, activations at batch 64 \d+ MB\); the wasm engine can use ~3\.5 GB: make the design narrower or shallower, or the batch smaller$/);
+    expect(problem.message).toMatch(
+      /^training needs ~23 GB \(weights 1\.1 GB, gradients and adam state 3\.2 GB, update temporaries 18 GB, activations at batch 64 \d+ MB\); the wasm engine can use ~3\.5 GB: make the design narrower or shallower, or the batch smaller$/,
+    );
     // The same design fits a machine with room for it.
     expect(checkResources(design, validateDesign(design).nodeShapes, { backend: 'tensorflow', machineBytes: 64e9 })).toEqual([]);
   });
@@ -80,7 +82,7 @@ describe('designs that cannot fit are refused with the estimate and the limit', 
     const problems = checkResources(design, validateDesign(design).nodeShapes, { purpose: 'export', backend: 'cpu', machineBytes: 8e9 });
     expect(problems.map((p) => p.message)).toEqual([
       'the weights of dense_2 would hold ~4.3e9 values; a single tensor can hold at most 2.1e9: make the layer narrower',
-      'building the model needs ~17 GB (4.3e9 parameters); the cpu engine (80% of this machine\'s memory) can use ~6.4 GB: make the design narrower or shallower',
+      "building the model needs ~17 GB (4.3e9 parameters); the cpu engine (80% of this machine's memory) can use ~6.4 GB: make the design narrower or shallower",
     ]);
   });
 
@@ -91,7 +93,9 @@ describe('designs that cannot fit are refused with the estimate and the limit', 
     b.add('Output', { units: 2 }, { from: flat });
     const design = b.build();
     const messages = checkResources(design, validateDesign(design).nodeShapes).map((p) => p.message);
-    expect(messages[0]).toBe('the output of input_1 at batch 256 would hold ~3.1e9 values; a single tensor can hold at most 2.1e9: make the layer narrower or the batch smaller');
+    expect(messages[0]).toBe(
+      'the output of input_1 at batch 256 would hold ~3.1e9 values; a single tensor can hold at most 2.1e9: make the layer narrower or the batch smaller',
+    );
   });
 
   it('wasm is limited by its heap, WebGL by a stated budget, native backends by the machine', () => {

@@ -27,7 +27,17 @@ const flatten = (items: MenuItemConstructorOptions[]): MenuItemConstructorOption
 /** Clicks every item of the menu built for one platform and collects what it sends. */
 function commandsSentByMenu(platform: NodeJS.Platform, isDevelopment: boolean): { sent: MenuCommand[]; items: MenuItemConstructorOptions[] } {
   const sent: MenuCommand[] = [];
-  const items = flatten(buildMenuTemplate({ platform, isDevelopment, appName: 'ResCanvas', recentFiles: ['/home/u/a.rescanvas'], send: (c) => sent.push(c), openRecent: () => undefined, clearRecent: () => undefined }));
+  const items = flatten(
+    buildMenuTemplate({
+      platform,
+      isDevelopment,
+      appName: 'ResCanvas',
+      recentFiles: ['/home/u/a.rescanvas'],
+      send: (c) => sent.push(c),
+      openRecent: () => undefined,
+      clearRecent: () => undefined,
+    }),
+  );
   for (const item of items) if (typeof item.click === 'function') (item.click as () => void)();
   return { sent, items };
 }
@@ -56,8 +66,14 @@ describe('menu commands and the renderer actions', () => {
     const handlers = menuCommandHandlers(new FakeDocument());
     const handled = new Set(Object.keys(handlers));
     const sent = new Set(platforms.flatMap((p) => [false, true].flatMap((dev) => commandsSentByMenu(p, dev).sent)));
-    expect([...sent].filter((c) => !handled.has(c)), 'menu commands without a renderer action').toEqual([]);
-    expect(MENU_COMMANDS.filter((c) => typeof handlers[c] !== 'function'), 'protocol commands without a renderer action').toEqual([]);
+    expect(
+      [...sent].filter((c) => !handled.has(c)),
+      'menu commands without a renderer action',
+    ).toEqual([]);
+    expect(
+      MENU_COMMANDS.filter((c) => typeof handlers[c] !== 'function'),
+      'protocol commands without a renderer action',
+    ).toEqual([]);
     for (const c of ['lessons', 'about', 'examples', 'train-start', 'undo'] as const) expect(sent.has(c), c).toBe(true);
   });
 
@@ -88,7 +104,12 @@ describe('menu commands and the renderer actions', () => {
     } as unknown as Host;
     const errors: string[] = [];
     const ran: string[] = [];
-    await connectShell(host, { commands: { lessons: () => ran.push('lessons') }, openDesign: () => undefined, showError: (m) => errors.push(m), confirmRecovery: () => false });
+    await connectShell(host, {
+      commands: { lessons: () => ran.push('lessons') },
+      openDesign: () => undefined,
+      showError: (m) => errors.push(m),
+      confirmRecovery: () => false,
+    });
     deliver('lessons');
     deliver('about');
     expect(ran).toEqual(['lessons']);
@@ -105,14 +126,18 @@ describe('Edit menu', () => {
 
   it('uses the native roles for the clipboard and Select All, on every platform', () => {
     for (const platform of ['linux', 'win32', 'darwin'] as const) {
-      const roles = edit(platform).map((i) => i.role).filter(Boolean);
+      const roles = edit(platform)
+        .map((i) => i.role)
+        .filter(Boolean);
       expect(roles, platform).toEqual(['cut', 'copy', 'paste', 'selectAll']);
       for (const item of edit(platform).filter((i) => i.role)) expect(item.click, `${platform} ${item.role}`).toBeUndefined();
     }
   });
 
   it('sends Undo, Redo and Delete to the page; Delete shows its key without taking it from text fields', () => {
-    const labels = edit('darwin').filter((i) => !i.role).map((i) => i.label);
+    const labels = edit('darwin')
+      .filter((i) => !i.role)
+      .map((i) => i.label);
     expect(labels).toEqual(['Undo', 'Redo', 'Delete']);
     const del = edit('darwin').find((i) => i.label === 'Delete');
     expect(del?.accelerator).toBe('Backspace');
@@ -204,7 +229,10 @@ describe('closing the window (and quitting)', () => {
       confirmDiscard: () => true,
       bookkeeping: (discarded) => {
         log.push(`bookkeeping discarded=${discarded}`);
-        return [windowState.promise.then(() => log.push('window state saved')), ...(discarded ? [recovery.promise.then(() => log.push('recovery cleared'))] : [])];
+        return [
+          windowState.promise.then(() => log.push('window state saved')),
+          ...(discarded ? [recovery.promise.then(() => log.push('recovery cleared'))] : []),
+        ];
       },
       closeWindow: () => {
         log.push('close window');
@@ -345,7 +373,9 @@ describe('design files: the .rescanvas type', () => {
 
 describe('packaged paths', () => {
   it('points files inside app.asar at their unpacked copies and leaves others alone', () => {
-    expect(unpackedPath('/opt/ResCanvas/resources/app.asar/dist/electron/engine-worker.mjs')).toBe('/opt/ResCanvas/resources/app.asar.unpacked/dist/electron/engine-worker.mjs');
+    expect(unpackedPath('/opt/ResCanvas/resources/app.asar/dist/electron/engine-worker.mjs')).toBe(
+      '/opt/ResCanvas/resources/app.asar.unpacked/dist/electron/engine-worker.mjs',
+    );
     expect(unpackedPath('/repo/dist/electron/engine-worker.mjs')).toBe('/repo/dist/electron/engine-worker.mjs');
     expect(unpackedPath('/x/app.asar.unpacked/dist/a.mjs')).toBe('/x/app.asar.unpacked/dist/a.mjs');
   });

@@ -11,10 +11,7 @@ const ToEngine = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('throw') }),
   z.strictObject({ type: z.literal('misbehave') }),
 ]);
-const FromEngine = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('ready') }),
-  z.strictObject({ type: z.literal('pong'), n: z.number() }),
-]);
+const FromEngine = z.discriminatedUnion('type', [z.strictObject({ type: z.literal('ready') }), z.strictObject({ type: z.literal('pong'), n: z.number() })]);
 type FromEngine = z.infer<typeof FromEngine>;
 
 const entry = new URL('./fixtures/echoEngine.mjs', import.meta.url);
@@ -36,10 +33,11 @@ function connect(options: { maxRestarts?: number } = {}) {
   const waiters: { match: (m: EnginePortMessage<FromEngine>) => boolean; resolve: (m: EnginePortMessage<FromEngine>) => void }[] = [];
   port2.on('message', (m: EnginePortMessage<FromEngine>) => {
     received.push(m);
-    for (const w of [...waiters]) if (w.match(m)) {
-      waiters.splice(waiters.indexOf(w), 1);
-      w.resolve(m);
-    }
+    for (const w of [...waiters])
+      if (w.match(m)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(m);
+      }
   });
   const next = (match: (m: EnginePortMessage<FromEngine>) => boolean) =>
     new Promise<EnginePortMessage<FromEngine>>((resolve, reject) => {

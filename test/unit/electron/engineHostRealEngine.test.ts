@@ -16,7 +16,11 @@ const bootstrap = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))})
 
 describe('EngineHost with the training engine', () => {
   it('starts the engine, forwards its validated messages and refuses invalid requests', async () => {
-    const host = new EngineHost({ spawn: workerThreadSpawner(bootstrap, { eval: true, workerData: { backend: 'cpu' } }), toEngine: ToEngine, fromEngine: FromEngine });
+    const host = new EngineHost({
+      spawn: workerThreadSpawner(bootstrap, { eval: true, workerData: { backend: 'cpu' } }),
+      toEngine: ToEngine,
+      fromEngine: FromEngine,
+    });
     const { port1, port2 } = new MessageChannel();
     const received: EnginePortMessage<FromEngine>[] = [];
     const waitFor = (match: (m: EnginePortMessage<FromEngine>) => boolean) =>

@@ -19,7 +19,12 @@ function child(script: (c: { message(m: unknown): void; exit(code: number): void
 
 describe('desktop engine placement', () => {
   it('runs the engine in its own process on the best native backend that loaded', () => {
-    expect(decidePlacement([{ name: 'tensorflow-gpu', ok: false, reason: 'libcudart.so.11.0 not found' }, { name: 'tensorflow', ok: true }])).toEqual({ where: 'process', backend: 'tensorflow' });
+    expect(
+      decidePlacement([
+        { name: 'tensorflow-gpu', ok: false, reason: 'libcudart.so.11.0 not found' },
+        { name: 'tensorflow', ok: true },
+      ]),
+    ).toEqual({ where: 'process', backend: 'tensorflow' });
     expect(decidePlacement([{ name: 'tensorflow-gpu', ok: true }])).toEqual({ where: 'process', backend: 'tensorflow-gpu' });
   });
 

@@ -19,12 +19,32 @@ export function scriptedDialogs(): ScriptedDialogs {
     return queue.shift() as T;
   };
   const d: ScriptedDialogs = {
-    open: [], runLog: [], save: [], exportFile: [], exportFolder: [], shown: [],
-    async chooseDesignToOpen() { d.shown.push('open'); return take(d.open, 'open'); },
-    async chooseRunLogToOpen() { d.shown.push('run-log'); return take(d.runLog, 'run log'); },
-    async chooseDesignSavePath(name) { d.shown.push(`save:${name}`); return take(d.save, 'save'); },
-    async chooseExportFile(name) { d.shown.push(`export-file:${name}`); return take(d.exportFile, 'export file'); },
-    async chooseExportFolder() { d.shown.push('export-folder'); return take(d.exportFolder, 'export folder'); },
+    open: [],
+    runLog: [],
+    save: [],
+    exportFile: [],
+    exportFolder: [],
+    shown: [],
+    async chooseDesignToOpen() {
+      d.shown.push('open');
+      return take(d.open, 'open');
+    },
+    async chooseRunLogToOpen() {
+      d.shown.push('run-log');
+      return take(d.runLog, 'run log');
+    },
+    async chooseDesignSavePath(name) {
+      d.shown.push(`save:${name}`);
+      return take(d.save, 'save');
+    },
+    async chooseExportFile(name) {
+      d.shown.push(`export-file:${name}`);
+      return take(d.exportFile, 'export file');
+    },
+    async chooseExportFolder() {
+      d.shown.push('export-folder');
+      return take(d.exportFolder, 'export folder');
+    },
   };
   return d;
 }

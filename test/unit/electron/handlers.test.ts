@@ -126,7 +126,10 @@ describe('runlog:open', () => {
   it('refuses a payload (a path) and foreign senders before showing a dialog', async () => {
     const { ctx, call } = setup();
     expect(await call('runlog:open', '/etc/passwd')).toMatchObject({ ok: false, error: expect.stringMatching(/invalid request on runlog:open/) });
-    expect(await call('runlog:open', undefined, { url: 'https://evil.example/', isMainFrame: true, isAppWindow: true })).toMatchObject({ ok: false, error: expect.stringMatching(/did not come from the app's own page/) });
+    expect(await call('runlog:open', undefined, { url: 'https://evil.example/', isMainFrame: true, isAppWindow: true })).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/did not come from the app's own page/),
+    });
     expect(ctx.dialogs.shown).toEqual([]);
   });
 });
@@ -190,7 +193,10 @@ describe('design:save', () => {
     // A non-empty folder where the backup must go makes the save fail midway, even for root.
     mkdirSync(join(dir, 'net.rescanvas.json.bak', 'occupied'), { recursive: true });
     const result = SaveResult.parse(await value('design:save', { design: sampleDesign('v2'), handle: saved.file.handle }));
-    expect(result).toMatchObject({ status: 'error', message: expect.stringMatching(/^net\.rescanvas\.json could not be saved \(the previous version is unchanged\)/) });
+    expect(result).toMatchObject({
+      status: 'error',
+      message: expect.stringMatching(/^net\.rescanvas\.json could not be saved \(the previous version is unchanged\)/),
+    });
     expect(readdirSync(dir).sort()).toEqual(['net.rescanvas.json', 'net.rescanvas.json.bak']);
     expect(readFileSync(file, 'utf8')).toBe(before);
   });
@@ -200,7 +206,13 @@ describe('design:export', () => {
   it('writes a multi-file bundle inside the chosen folder', async () => {
     const { dir, ctx, value } = setup();
     ctx.dialogs.exportFolder.push(dir);
-    const bundle = { suggestedName: 'model', files: [{ name: 'model.json', data: '{"format":"layers-model"}' }, { name: 'weights.bin', data: new Uint8Array([1, 2, 3]) }] };
+    const bundle = {
+      suggestedName: 'model',
+      files: [
+        { name: 'model.json', data: '{"format":"layers-model"}' },
+        { name: 'weights.bin', data: new Uint8Array([1, 2, 3]) },
+      ],
+    };
     expect(SaveResult.parse(await value('design:export', bundle)).status).toBe('saved');
     expect(readFileSync(join(dir, 'model.json'), 'utf8')).toBe('{"format":"layers-model"}');
     expect([...readFileSync(join(dir, 'weights.bin'))]).toEqual([1, 2, 3]);
@@ -253,21 +265,25 @@ describe('recovery', () => {
 });
 
 describe('document:state', () => {
-  it('updates main\'s copy of the document state', async () => {
+  it("updates main's copy of the document state", async () => {
     const { ctx, value } = setup();
     await value('document:state', { name: 'net.rescanvas.json', dirty: true });
     expect(ctx.document).toEqual({ name: 'net.rescanvas.json', dirty: true });
     expect(ctx.states).toEqual([{ name: 'net.rescanvas.json', dirty: true }]);
   });
 
-  it.each([[{ name: 'x', dirty: 'yes' }], [{ name: 'x' }], [null], ['dirty'], [{ name: 'x', dirty: true, extra: 1 }], [{ name: 'y'.repeat(2000), dirty: true }]])(
-    'refuses %j',
-    async (payload) => {
-      const { ctx, call } = setup();
-      expect((await call('document:state', payload)).ok).toBe(false);
-      expect(ctx.document).toEqual({ name: '', dirty: false });
-    },
-  );
+  it.each([
+    [{ name: 'x', dirty: 'yes' }],
+    [{ name: 'x' }],
+    [null],
+    ['dirty'],
+    [{ name: 'x', dirty: true, extra: 1 }],
+    [{ name: 'y'.repeat(2000), dirty: true }],
+  ])('refuses %j', async (payload) => {
+    const { ctx, call } = setup();
+    expect((await call('document:state', payload)).ok).toBe(false);
+    expect(ctx.document).toEqual({ name: '', dirty: false });
+  });
 });
 
 describe('dispatch', () => {

@@ -69,7 +69,17 @@ describe('menu', () => {
   const build = (platform: NodeJS.Platform, isDevelopment: boolean, recentFiles: string[] = []) => {
     const sent: MenuCommand[] = [];
     const opened: string[] = [];
-    const items = flatten(buildMenuTemplate({ platform, isDevelopment, appName: 'ResCanvas', recentFiles, send: (c) => sent.push(c), openRecent: (p) => opened.push(p), clearRecent: () => undefined }));
+    const items = flatten(
+      buildMenuTemplate({
+        platform,
+        isDevelopment,
+        appName: 'ResCanvas',
+        recentFiles,
+        send: (c) => sent.push(c),
+        openRecent: (p) => opened.push(p),
+        clearRecent: () => undefined,
+      }),
+    );
     const item = (label: string) => {
       const found = items.find((i) => i.label === label);
       if (!found) throw new Error(`no menu item ${label}`);
@@ -81,8 +91,37 @@ describe('menu', () => {
 
   it('sends the menu commands to the renderer', () => {
     const m = build('linux', false);
-    for (const label of ['New', 'Open…', 'Save', 'Save As…', 'tf.js model…', 'Keras JSON…', 'Design JSON…', 'Undo', 'Redo', 'Start', 'Stop', 'Forward', 'Lessons']) m.click(label);
-    expect(m.sent).toEqual(['new', 'open', 'save', 'save-as', 'export-tfjs', 'export-keras', 'export-design', 'undo', 'redo', 'train-start', 'train-stop', 'overlay-forward', 'lessons']);
+    for (const label of [
+      'New',
+      'Open…',
+      'Save',
+      'Save As…',
+      'tf.js model…',
+      'Keras JSON…',
+      'Design JSON…',
+      'Undo',
+      'Redo',
+      'Start',
+      'Stop',
+      'Forward',
+      'Lessons',
+    ])
+      m.click(label);
+    expect(m.sent).toEqual([
+      'new',
+      'open',
+      'save',
+      'save-as',
+      'export-tfjs',
+      'export-keras',
+      'export-design',
+      'undo',
+      'redo',
+      'train-start',
+      'train-stop',
+      'overlay-forward',
+      'lessons',
+    ]);
   });
 
   it('uses platform accelerators', () => {
@@ -102,7 +141,12 @@ describe('menu', () => {
     m.click('a.rescanvas.json');
     expect(m.opened).toEqual(['/home/u/a.rescanvas.json']);
     expect(pushRecent(['/a', '/b'], '/b')).toEqual(['/b', '/a']);
-    expect(pushRecent(Array.from({ length: 12 }, (_, i) => `/f${i}`), '/new')).toHaveLength(10);
+    expect(
+      pushRecent(
+        Array.from({ length: 12 }, (_, i) => `/f${i}`),
+        '/new',
+      ),
+    ).toHaveLength(10);
   });
 });
 
@@ -128,6 +172,12 @@ describe('window state', () => {
   it('forgets a position on a display that is gone', () => {
     const screen = [{ x: 0, y: 0, width: 1920, height: 1040 }];
     expect(fitToDisplays({ x: 3000, y: 100, width: 800, height: 600, maximized: false }, screen)).toEqual({ width: 800, height: 600, maximized: false });
-    expect(fitToDisplays({ x: 100, y: 100, width: 4000, height: 600, maximized: false }, screen)).toEqual({ x: 100, y: 100, width: 1920, height: 600, maximized: false });
+    expect(fitToDisplays({ x: 100, y: 100, width: 4000, height: 600, maximized: false }, screen)).toEqual({
+      x: 100,
+      y: 100,
+      width: 1920,
+      height: 600,
+      maximized: false,
+    });
   });
 });

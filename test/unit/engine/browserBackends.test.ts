@@ -1,6 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { browserCandidates, describeWasm, MAX_WASM_THREADS, NOT_ISOLATED_REASON, wasmThreadCount, type BrowserEnvironment, type GpuProbe } from '../../../src/engine/backends/browser';
+import {
+  browserCandidates,
+  describeWasm,
+  MAX_WASM_THREADS,
+  NOT_ISOLATED_REASON,
+  wasmThreadCount,
+  type BrowserEnvironment,
+  type GpuProbe,
+} from '../../../src/engine/backends/browser';
 import { selectBackend } from '../../../src/engine/backends/select';
 import { optionsFromSearch, parseWorkerName, workerName } from '../../../renderer/engine/workerOptions';
 
@@ -10,7 +18,9 @@ const SWIFTSHADER: GpuProbe = { available: true, device: 'google swiftshader', s
 const HARDWARE: GpuProbe = { available: true, device: 'nvidia ampere', software: false };
 
 /** What the worker would see; the GPU probes are the variable part. */
-function environment(overrides: Partial<BrowserEnvironment> & { webgpu?: GpuProbe; webgl?: GpuProbe } = {}): BrowserEnvironment & { loaded: string[]; reportedCores: number[] } {
+function environment(
+  overrides: Partial<BrowserEnvironment> & { webgpu?: GpuProbe; webgl?: GpuProbe } = {},
+): BrowserEnvironment & { loaded: string[]; reportedCores: number[] } {
   const loaded: string[] = [];
   const reportedCores: number[] = [];
   return {
@@ -89,7 +99,9 @@ describe('backend selection in the browser worker', () => {
   });
 
   it('refuses software GPUs by default and names the renderer', async () => {
-    const report = await selectBackend(browserCandidates(tf, environment({ webgpu: SWIFTSHADER, webgl: { ...SWIFTSHADER, device: 'ANGLE (SwiftShader Device)' } })));
+    const report = await selectBackend(
+      browserCandidates(tf, environment({ webgpu: SWIFTSHADER, webgl: { ...SWIFTSHADER, device: 'ANGLE (SwiftShader Device)' } })),
+    );
     expect(report.active).toBe('wasm');
     expect(report.skipped.map((s) => s.name)).toEqual(['webgpu', 'webgl']);
     expect(report.skipped[0].reason).toMatch(/software renderer \(google swiftshader\)/);
@@ -131,7 +143,10 @@ describe('backend selection in the browser worker', () => {
 describe('engine worker options', () => {
   it('round-trip through the worker name', () => {
     const name = workerName({ backend: 'webgl', skipped: [{ name: 'tensorflow', reason: '@tensorflow/tfjs-node is not installed' }] });
-    expect(parseWorkerName(name)).toEqual({ ok: true, options: { backend: 'webgl', skipped: [{ name: 'tensorflow', reason: '@tensorflow/tfjs-node is not installed' }] } });
+    expect(parseWorkerName(name)).toEqual({
+      ok: true,
+      options: { backend: 'webgl', skipped: [{ name: 'tensorflow', reason: '@tensorflow/tfjs-node is not installed' }] },
+    });
   });
 
   it('mean the defaults for a name this app did not write', () => {

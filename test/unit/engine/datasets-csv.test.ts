@@ -39,7 +39,14 @@ describe('CSV import', () => {
     expect(d.classNames).toEqual(['setosa', 'versicolor', 'virginica']);
     expect(d.classes).toBe(3);
     expect(d.name).toBe('iris.csv');
-    expect(rows(d)).toEqual(['4.900000095367432,3|0', '5.099999904632568,3.5|0', '5.800000190734863,2.700000047683716|2', '6.300000190734863,3.299999952316284|2', '6.400000095367432,3.200000047683716|1', '7,3.200000047683716|1']);
+    expect(rows(d)).toEqual([
+      '4.900000095367432,3|0',
+      '5.099999904632568,3.5|0',
+      '5.800000190734863,2.700000047683716|2',
+      '6.300000190734863,3.299999952316284|2',
+      '6.400000095367432,3.200000047683716|1',
+      '7,3.200000047683716|1',
+    ]);
   });
 
   it('chooses the label column by name, wherever it is, case-insensitively as a fallback', async () => {
@@ -204,7 +211,9 @@ describe('CSV import', () => {
       const e = await failure(csv(`a,b,kind\n${rows.join('\n')}\n`));
       expect(e.code).toBe('too-many-classes');
       expect(e.row).toBe(1002);
-      expect(e.message).toMatch(/column "kind" of iris\.csv has more than 1,000 distinct labels \(row 1002 brings one more\); ResCanvas trains classifiers with up to 1,000 classes\. Is "kind" the label column\?/);
+      expect(e.message).toMatch(
+        /column "kind" of iris\.csv has more than 1,000 distinct labels \(row 1002 brings one more\); ResCanvas trains classifiers with up to 1,000 classes\. Is "kind" the label column\?/,
+      );
       // Exactly 1,000 classes still load, and the split stays near 80/20.
       const ok = await csv(`a,kind\n${Array.from({ length: 5000 }, (_, i) => `${i},c${i % 1000}`).join('\n')}\n`, { normalization: 'none' });
       expect(ok.classes).toBe(1000);

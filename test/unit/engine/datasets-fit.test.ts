@@ -73,7 +73,12 @@ describe('checkDatasetFitsDesign / fitDesignToDataset', () => {
 
   it('accepts one sigmoid unit with binary cross-entropy for two classes', async () => {
     const design = mlp([2], 1);
-    const binary = { ...design, nodes: design.nodes.map((n) => (n.type === 'Output' ? { ...n, params: { ...n.params, activation: 'sigmoid' as const, loss: 'binaryCrossentropy' as const } } : n)) };
+    const binary = {
+      ...design,
+      nodes: design.nodes.map((n) =>
+        n.type === 'Output' ? { ...n, params: { ...n.params, activation: 'sigmoid' as const, loss: 'binaryCrossentropy' as const } } : n,
+      ),
+    };
     const moons = await loadDataset({ kind: 'twoMoons', size: 20 });
     expect(checkDatasetFitsDesign(moons, binary)).toEqual([]);
     expect(fitDesignToDataset(binary, moons)).toBe(binary);

@@ -42,7 +42,12 @@ function contrast(d: Dataset, split: 'train' | 'validation', i: number): Float32
   const border = [0, 0, 0];
   let n = 0;
   for (let p = 0; p < w; p++) {
-    for (const [r, q] of [[0, p], [h - 1, p], [p, 0], [p, w - 1]]) {
+    for (const [r, q] of [
+      [0, p],
+      [h - 1, p],
+      [p, 0],
+      [p, w - 1],
+    ]) {
       for (let ch = 0; ch < c; ch++) border[ch] += x[(r * w + q) * c + ch];
       n++;
     }

@@ -50,10 +50,11 @@ describe('synthetic 2-D datasets', () => {
     const mean = [0, 1, 2].map((c) => {
       let sx = 0;
       let sy = 0;
-      for (let i = 0; i < clean.train.count; i++) if (clean.train.y[i] === c) {
-        sx += clean.train.x[2 * i];
-        sy += clean.train.x[2 * i + 1];
-      }
+      for (let i = 0; i < clean.train.count; i++)
+        if (clean.train.y[i] === c) {
+          sx += clean.train.x[2 * i];
+          sy += clean.train.x[2 * i + 1];
+        }
       return Math.atan2(sy, sx);
     });
     const gap = (a: number, b: number) => Math.abs(((b - a + 3 * Math.PI) % (2 * Math.PI)) - Math.PI);
@@ -133,7 +134,15 @@ describe('synthetic 2-D datasets', () => {
 
 describe('DatasetSpec (the trust boundary)', () => {
   it('fills defaults from a bare kind', () => {
-    expect(DatasetSpec.parse({ kind: 'spirals' })).toEqual({ kind: 'spirals', size: 600, noise: 0.05, classes: 2, turns: 1.25, seed: 1, validationFraction: 0.2 });
+    expect(DatasetSpec.parse({ kind: 'spirals' })).toEqual({
+      kind: 'spirals',
+      size: 600,
+      noise: 0.05,
+      classes: 2,
+      turns: 1.25,
+      seed: 1,
+      validationFraction: 0.2,
+    });
   });
 
   const bad: [string, unknown][] = [

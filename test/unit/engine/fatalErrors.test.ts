@@ -18,7 +18,9 @@ describe('fatal failures as the user reads them', () => {
     const trap = new Error('memory access out of bounds');
     trap.name = 'RuntimeError';
     expect(fatalEngineErrorText(trap)).toBe('the engine ran out of memory (memory access out of bounds)');
-    expect(fatalEngineErrorText(new Error('Aborted(). Build with -sASSERTIONS for more info.'))).toBe("the engine's WebAssembly runtime aborted, most likely out of memory (Aborted())");
+    expect(fatalEngineErrorText(new Error('Aborted(). Build with -sASSERTIONS for more info.'))).toBe(
+      "the engine's WebAssembly runtime aborted, most likely out of memory (Aborted())",
+    );
     expect(fatalEngineErrorText(new Error('unreachable'))).toBe('the engine failed: unreachable');
   });
 });

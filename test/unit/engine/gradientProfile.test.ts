@@ -18,7 +18,11 @@ function residual(preNorm: boolean): { design: Design; blocks: string[] } {
   const blocks: string[] = [];
   for (let i = 0; i < BLOCKS; i++) {
     const branch = preNorm
-      ? b.add('Dense', { units: WIDTH, activation: 'linear' }, { from: b.add('Activation', { activation: 'relu' }, { from: b.add('LayerNorm', {}, { from: x }) }) })
+      ? b.add(
+          'Dense',
+          { units: WIDTH, activation: 'linear' },
+          { from: b.add('Activation', { activation: 'relu' }, { from: b.add('LayerNorm', {}, { from: x }) }) },
+        )
       : b.add('Dense', { units: WIDTH, activation: 'relu' }, { from: x });
     x = b.add('Add', {}, { from: [x, branch] });
     blocks.push(x);
@@ -34,7 +38,10 @@ function gradientRms(plan: Plan, nodeIds: string[]): number[] {
   const labels = Int32Array.from({ length: 64 }, (_, i) => i % 10);
   const targets = targetsFor(tf, labels, 10);
   tf.tidy(() => {
-    tf.variableGrads(() => batchLoss(tf, plan.loss, runPlan(tf, plan, x, { training: true, seed: 1, probes: recorder }), plan.outputActivation, targets) as tf.Scalar, plan.trainable);
+    tf.variableGrads(
+      () => batchLoss(tf, plan.loss, runPlan(tf, plan, x, { training: true, seed: 1, probes: recorder }), plan.outputActivation, targets) as tf.Scalar,
+      plan.trainable,
+    );
   });
   const rms = nodeIds.map((id) => tf.tidy(() => tf.sqrt(tf.mean(tf.square(recorder.gradients.get(id) as tf.Tensor))).dataSync()[0]));
   recorder.dispose();

@@ -11,9 +11,18 @@ beforeAll(startWasm);
 const BOUNDS = { minX: -1.5, maxX: 1.5, minY: -1, maxY: 2 };
 
 /** An engine session driven through the protocol, as every host drives it. */
-function session(): { session: EngineSession; received: FromEngine[]; send: (m: ToEngineInput) => Promise<void>; last: <T extends FromEngine['type']>(type: T) => FromEngineOf<T> } {
+function session(): {
+  session: EngineSession;
+  received: FromEngine[];
+  send: (m: ToEngineInput) => Promise<void>;
+  last: <T extends FromEngine['type']>(type: T) => FromEngineOf<T>;
+} {
   const received: FromEngine[] = [];
-  const s = new EngineSession(tf, { post: (m) => received.push(m), backend: { active: 'wasm', detail: '', skipped: [], forced: true }, statsMaxInFlight: Infinity });
+  const s = new EngineSession(tf, {
+    post: (m) => received.push(m),
+    backend: { active: 'wasm', detail: '', skipped: [], forced: true },
+    statsMaxInFlight: Infinity,
+  });
   return {
     session: s,
     received,
@@ -27,7 +36,11 @@ function session(): { session: EngineSession; received: FromEngine[]; send: (m: 
 }
 
 type Start = Extract<ToEngineInput, { type: 'start' }>;
-const start = (runId: string, epochs = 3, dataset: Start['settings']['dataset'] = { kind: 'spirals', size: 200 }): Start => ({ type: 'start', runId, settings: { dataset, epochs, batchSize: 32, seed: 4, optimizer: { name: 'adam', learningRate: 0.01 } } });
+const start = (runId: string, epochs = 3, dataset: Start['settings']['dataset'] = { kind: 'spirals', size: 200 }): Start => ({
+  type: 'start',
+  runId,
+  settings: { dataset, epochs, batchSize: 32, seed: 4, optimizer: { name: 'adam', learningRate: 0.01 } },
+});
 
 async function trained(design: Design = residualMlp(6, { width: 16, norm: 'batch' }), begin: Start = start('r')) {
   const s = session();
@@ -48,7 +61,9 @@ describe('predictGrid on the engine session', () => {
 
     await s.send({ type: 'exportWeights', requestId: 'w' });
     const w = s.last('weights');
-    const model = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: w.modelTopology, weightSpecs: w.weightSpecs as tf.io.WeightsManifestEntry[], weightData: w.weightData.slice().buffer }));
+    const model = await tf.loadLayersModel(
+      tf.io.fromMemory({ modelTopology: w.modelTopology, weightSpecs: w.weightSpecs as tf.io.WeightsManifestEntry[], weightData: w.weightData.slice().buffer }),
+    );
     const points = gridPoints(BOUNDS, 17);
     expect([points[2], points[3]]).toEqual([-1.5 + 3 / 16, -1]);
     const expected = tf.tidy(() => (model.predict(tf.tensor2d(points, [17 * 17, 2])) as tf.Tensor).dataSync());

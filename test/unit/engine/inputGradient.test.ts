@@ -25,7 +25,14 @@ describe('the gradient w.r.t. the Input in a stats frame', () => {
     const { design, input } = shortcutFromInput();
     const { plan, model, dispose } = planFor(design, 2);
     const dataset = await loadDataset({ kind: 'twoMoons', size: 64 });
-    const trainer = new Trainer(tf, plan, dataset, TrainSettings.parse({ dataset: { kind: 'twoMoons', size: 64 }, instrumentation: { cadence: 'everyStep' } }), 'in', {});
+    const trainer = new Trainer(
+      tf,
+      plan,
+      dataset,
+      TrainSettings.parse({ dataset: { kind: 'twoMoons', size: 64 }, instrumentation: { cadence: 'everyStep' } }),
+      'in',
+      {},
+    );
     const batch = pointBatch(48);
     const x = tf.tensor2d(batch.x, [48, 2]);
     const targets = targetsFor(tf, batch.y, 2);
@@ -35,10 +42,12 @@ describe('the gradient w.r.t. the Input in a stats frame', () => {
 
     // Independently: the LayersModel (its softmax output and a hand-written cross-entropy), before the step updates the weights.
     const expected = tf.tidy(() =>
-      tf.grad((xs: tf.Tensor) => {
-        const p = model.apply(xs, { training: true }) as tf.Tensor;
-        return tf.mean(tf.neg(tf.sum(tf.mul(targets, tf.log(p)), -1)));
-      })(x).dataSync(),
+      tf
+        .grad((xs: tf.Tensor) => {
+          const p = model.apply(xs, { training: true }) as tf.Tensor;
+          return tf.mean(tf.neg(tf.sum(tf.mul(targets, tf.log(p)), -1)));
+        })(x)
+        .dataSync(),
     );
     const before = tf.memory().numTensors;
     const { frame } = trainer.trainStep(x, targets, labels, true);
@@ -78,7 +87,9 @@ describe('the gradient w.r.t. the Input in a stats frame', () => {
     const { design, input } = shortcutFromInput();
     const { plan, dispose } = planFor(design, 2);
     const dataset = await loadDataset({ kind: 'twoMoons', size: 64 });
-    const trainer = new Trainer(tf, plan, dataset, TrainSettings.parse({ dataset: { kind: 'twoMoons', size: 64 } }), 'off', {}, undefined, { inputGradient: false });
+    const trainer = new Trainer(tf, plan, dataset, TrainSettings.parse({ dataset: { kind: 'twoMoons', size: 64 } }), 'off', {}, undefined, {
+      inputGradient: false,
+    });
     const batch = pointBatch(16);
     const x = tf.tensor2d(batch.x, [16, 2]);
     const targets = targetsFor(tf, batch.y, 2);

@@ -60,7 +60,9 @@ describe('loss landscape', () => {
   it('stops when asked, with the weights put back', async () => {
     const before = net.plan.weights.map((w) => Array.from(w.variable.dataSync()));
     let checks = 0;
-    await expect(lossLandscape(tf, net.plan, points, 64, { resolution: 5, span: 1, seed: 1 }, { shouldStop: () => ++checks > 7 })).rejects.toBeInstanceOf(LandscapeStopped);
+    await expect(lossLandscape(tf, net.plan, points, 64, { resolution: 5, span: 1, seed: 1 }, { shouldStop: () => ++checks > 7 })).rejects.toBeInstanceOf(
+      LandscapeStopped,
+    );
     expect(net.plan.weights.map((w) => Array.from(w.variable.dataSync()))).toEqual(before);
   });
 
@@ -70,7 +72,10 @@ describe('loss landscape', () => {
   });
 
   it('normalizes each filter of a direction to the norm of the same filter of the weights', () => {
-    const kernel = tf.tensor4d(Array.from({ length: 3 * 3 * 2 * 4 }, (_, i) => Math.sin(i) * (1 + (i % 4))), [3, 3, 2, 4]);
+    const kernel = tf.tensor4d(
+      Array.from({ length: 3 * 3 * 2 * 4 }, (_, i) => Math.sin(i) * (1 + (i % 4))),
+      [3, 3, 2, 4],
+    );
     const d = filterNormalized(tf, kernel, 11);
     const norms = (t: tf.Tensor) => Array.from(tf.tidy(() => tf.sqrt(tf.sum(tf.square(t), [0, 1, 2]))).dataSync());
     const want = norms(kernel);
@@ -87,7 +92,12 @@ describe('roughness', () => {
   };
 
   it('is 0 for a bowl and high for a surface that bends both ways everywhere', () => {
-    expect(roughness(grid((a, b) => 0.1 + a * a + b * b), 11)).toBe(0);
+    expect(
+      roughness(
+        grid((a, b) => 0.1 + a * a + b * b),
+        11,
+      ),
+    ).toBe(0);
     const chaotic = roughness(
       grid((a, b) => 1 + 0.5 * Math.sin(17 * a) * Math.cos(13 * b)),
       11,

@@ -9,12 +9,20 @@ beforeAll(startWasm);
 
 function session() {
   const received: FromEngine[] = [];
-  const s = new EngineSession(tf, { post: (m) => received.push(m), backend: { active: 'wasm', detail: '', skipped: [], forced: true }, statsMaxInFlight: Infinity });
+  const s = new EngineSession(tf, {
+    post: (m) => received.push(m),
+    backend: { active: 'wasm', detail: '', skipped: [], forced: true },
+    statsMaxInFlight: Infinity,
+  });
   const of = <T extends FromEngine['type']>(type: T) => received.filter((m): m is FromEngineOf<T> => m.type === type);
   return { session: s, received, of, send: (m: ToEngineInput) => s.handle({ v: PROTOCOL_VERSION, ...m }) };
 }
 
-const START: ToEngineInput = { type: 'start', runId: 'r', settings: { dataset: { kind: 'spirals', size: 200 }, epochs: 2, batchSize: 32, seed: 4, optimizer: { name: 'adam', learningRate: 0.01 } } };
+const START: ToEngineInput = {
+  type: 'start',
+  runId: 'r',
+  settings: { dataset: { kind: 'spirals', size: 200 }, epochs: 2, batchSize: 32, seed: 4, optimizer: { name: 'adam', learningRate: 0.01 } },
+};
 
 describe('lossLandscape on the engine session', () => {
   it('refuses before anything was trained, and while a run is going', async () => {

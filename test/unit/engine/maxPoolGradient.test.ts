@@ -14,7 +14,11 @@ afterAll(startWasm);
 
 function convNet() {
   const b = new DesignBuilder('max pool after a linear conv');
-  const conv = b.add('Conv2D', { filters: 4, kernelSize: 3, strides: 1, padding: 'same', activation: 'linear' }, { from: b.add('Input', { shape: [8, 8, 3] }) });
+  const conv = b.add(
+    'Conv2D',
+    { filters: 4, kernelSize: 3, strides: 1, padding: 'same', activation: 'linear' },
+    { from: b.add('Input', { shape: [8, 8, 3] }) },
+  );
   const pool = b.add('MaxPool2D', { poolSize: 3, strides: 2, padding: 'same' }, { from: conv });
   b.add('Output', { units: 5 }, { from: b.add('Flatten', {}, { from: pool }) });
   return b.build();
@@ -29,8 +33,15 @@ async function gradientNorms(backend: 'cpu' | 'wasm'): Promise<Record<string, nu
   const norms = tf.tidy(() => {
     // Inputs centred below zero, so many pooling windows hold only negative values.
     const x = tf.sub(tf.randomUniform([6, 8, 8, 3], 0, 1, 'float32', 1), 0.8);
-    const targets = targetsFor(tf, Int32Array.from({ length: 6 }, (_, i) => i % 5), 5);
-    const { grads } = tf.variableGrads(() => batchLoss(tf, plan.loss, runPlan(tf, plan, x, { training: true, seed: 1 }), plan.outputActivation, targets) as tf.Scalar, plan.trainable);
+    const targets = targetsFor(
+      tf,
+      Int32Array.from({ length: 6 }, (_, i) => i % 5),
+      5,
+    );
+    const { grads } = tf.variableGrads(
+      () => batchLoss(tf, plan.loss, runPlan(tf, plan, x, { training: true, seed: 1 }), plan.outputActivation, targets) as tf.Scalar,
+      plan.trainable,
+    );
     return Object.fromEntries(plan.weights.filter((w) => grads[w.variable.name]).map((w) => [w.id, tf.norm(grads[w.variable.name]).dataSync()[0]]));
   });
   compiled.dispose();

@@ -8,7 +8,10 @@ beforeAll(startWasm);
 /** The textbook forms, differentiated op by op by tf.js: what the closed-form gradients must equal. */
 const reference = {
   batchNorm: (x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, epsilon: number) => {
-    const { mean, variance } = tf.moments(x, x.shape.slice(0, -1).map((_, i) => i));
+    const { mean, variance } = tf.moments(
+      x,
+      x.shape.slice(0, -1).map((_, i) => i),
+    );
     return tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, epsilon))), gamma), beta);
   },
   layerNorm: (x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, epsilon: number) => {
@@ -50,11 +53,17 @@ describe('BatchNorm and LayerNorm in training mode, with their closed-form gradi
     const differences = tf.tidy(() => {
       const ours = run((xs) => op([xs], { tf, training: true, dropoutSeed: 0 }));
       const theirs = run((xs, g, b) => reference[kind === 'BatchNorm' ? 'batchNorm' : 'layerNorm'](xs, g, b, epsilon));
-      const value = maxRelative(op([x], { tf, training: true, dropoutSeed: 0 }), reference[kind === 'BatchNorm' ? 'batchNorm' : 'layerNorm'](x, gamma, beta, epsilon));
+      const value = maxRelative(
+        op([x], { tf, training: true, dropoutSeed: 0 }),
+        reference[kind === 'BatchNorm' ? 'batchNorm' : 'layerNorm'](x, gamma, beta, epsilon),
+      );
       const gradients = ours.map((g, i) => maxRelative(g, theirs[i]));
       if (kind !== 'BatchNorm') return { value, gradients, running: [0, 0] };
       // Two training passes above moved the running averages by 1 − momentum each time towards the batch's moments.
-      const { mean, variance } = tf.moments(x, shape.slice(0, -1).map((_, i) => i));
+      const { mean, variance } = tf.moments(
+        x,
+        shape.slice(0, -1).map((_, i) => i),
+      );
       const running = [
         maxRelative(weights.movingMean as tf.Tensor, tf.mul(mean, 1 - 0.99 ** 2)),
         maxRelative(weights.movingVariance as tf.Tensor, tf.add(tf.mul(variance, 1 - 0.99 ** 2), 0.99 ** 2)),

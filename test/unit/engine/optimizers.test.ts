@@ -39,7 +39,12 @@ describe('the optimizers, all variables updated in one pass', () => {
       for (let step = 0; step < 5; step++) {
         tf.tidy(() => {
           const grads = SHAPES.map((shape, i) => gradient(shape, step, i));
-          optimizer.apply(ours, grads, 0.05, ours.map(() => true));
+          optimizer.apply(
+            ours,
+            grads,
+            0.05,
+            ours.map(() => true),
+          );
           tfOptimizer.applyGradients(theirs.map((v, i) => ({ name: v.name, tensor: grads[i] })));
         });
       }
@@ -68,7 +73,7 @@ describe('the optimizers, all variables updated in one pass', () => {
     adam.dispose();
   });
 
-  it('keeps each variable\'s state when a step updates only some of them, and leaves the others alone', () => {
+  it("keeps each variable's state when a step updates only some of them, and leaves the others alone", () => {
     const ours = variables();
     const theirs = variables();
     live.push(...ours, ...theirs);
@@ -82,11 +87,21 @@ describe('the optimizers, all variables updated in one pass', () => {
       moments.set(v, [m, u]);
       v.assign(tf.sub(v, tf.mul(tf.div(tf.div(m, 1 - 0.9 ** t), tf.add(tf.sqrt(tf.div(u, 1 - 0.999 ** t)), 1e-7)), 0.05)));
     };
-    const subsets = [[0, 1, 2, 3], [0, 2], [1, 2, 3], [0, 1, 2, 3]];
+    const subsets = [
+      [0, 1, 2, 3],
+      [0, 2],
+      [1, 2, 3],
+      [0, 1, 2, 3],
+    ];
     subsets.forEach((subset, step) => {
       tf.tidy(() => {
         const grads = subset.map((i) => gradient(SHAPES[i], step, i));
-        optimizer.apply(subset.map((i) => ours[i]), grads, 0.05, subset.map(() => true));
+        optimizer.apply(
+          subset.map((i) => ours[i]),
+          grads,
+          0.05,
+          subset.map(() => true),
+        );
         subset.forEach((i, k) => referenceStep(theirs[i], grads[k], step + 1));
       });
     });
@@ -100,7 +115,15 @@ describe('the optimizers, all variables updated in one pass', () => {
     live.push(...ours);
     const before = tf.memory().numTensors;
     const optimizer = createOptimizer(tf, OptimizerSettings.parse({ name: 'adam' }));
-    for (let step = 0; step < 20; step++) tf.tidy(() => optimizer.apply(ours, SHAPES.map((shape, i) => gradient(shape, step, i)), 1e-3, ours.map(() => true)));
+    for (let step = 0; step < 20; step++)
+      tf.tidy(() =>
+        optimizer.apply(
+          ours,
+          SHAPES.map((shape, i) => gradient(shape, step, i)),
+          1e-3,
+          ours.map(() => true),
+        ),
+      );
     optimizer.dispose();
     expect(tf.memory().numTensors).toBe(before);
   });

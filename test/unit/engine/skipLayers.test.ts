@@ -10,11 +10,21 @@ import type { TrainSettingsInput } from '../../../src/schema/settings';
 beforeAll(startWasm);
 
 const design = plainMlp(8, { width: 8, norm: 'batch' });
-const settings: TrainSettingsInput = { dataset: { kind: 'circles', size: 300 }, epochs: 4, batchSize: 32, seed: 6, optimizer: { name: 'adam', learningRate: 0.01 } };
+const settings: TrainSettingsInput = {
+  dataset: { kind: 'circles', size: 300 },
+  epochs: 4,
+  batchSize: 32,
+  seed: 6,
+  optimizer: { name: 'adam', learningRate: 0.01 },
+};
 
 async function trainedSession() {
   const received: FromEngine[] = [];
-  const session = new EngineSession(tf, { post: (m) => received.push(m), backend: { active: 'wasm', detail: '', skipped: [], forced: true }, statsMaxInFlight: Infinity });
+  const session = new EngineSession(tf, {
+    post: (m) => received.push(m),
+    backend: { active: 'wasm', detail: '', skipped: [], forced: true },
+    statsMaxInFlight: Infinity,
+  });
   await session.handle({ v: PROTOCOL_VERSION, type: 'loadDesign', design });
   await session.handle({ v: PROTOCOL_VERSION, type: 'start', runId: 'plain', settings });
   await session.idle();

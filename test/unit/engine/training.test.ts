@@ -19,7 +19,11 @@ describe('the compiled plan', () => {
     const x = tf.randomNormal([8, 2], 0, 1, 'float32', 3);
     const expected = (model.predict(x) as tf.Tensor).dataSync();
     const actual = tf.tidy(() => runPlan(tf, plan, x, { training: false, seed: 0 }).output.dataSync());
-    expect(Array.from(actual).map((v, i) => Math.abs(v - expected[i])).reduce((a, b) => Math.max(a, b))).toBeLessThan(1e-5);
+    expect(
+      Array.from(actual)
+        .map((v, i) => Math.abs(v - expected[i]))
+        .reduce((a, b) => Math.max(a, b)),
+    ).toBeLessThan(1e-5);
     x.dispose();
     dispose();
   });
@@ -30,9 +34,16 @@ describe('training', () => {
     const dataset = await loadDataset({ kind: 'spirals', noise: 0.05, size: 800 });
     const { plan, dispose } = planFor(residualMlp(6, { width: 64, norm: 'none' }));
     const epochs: number[] = [];
-    const trainer = new Trainer(tf, plan, dataset, settings({ epochs: 30, batchSize: 32, optimizer: { name: 'adam', learningRate: 0.003 }, instrumentation: { cadence: 'off' } }), 'spirals', {
-      epoch: (e) => epochs.push(e.accuracy),
-    });
+    const trainer = new Trainer(
+      tf,
+      plan,
+      dataset,
+      settings({ epochs: 30, batchSize: 32, optimizer: { name: 'adam', learningRate: 0.003 }, instrumentation: { cadence: 'off' } }),
+      'spirals',
+      {
+        epoch: (e) => epochs.push(e.accuracy),
+      },
+    );
     const outcome = await trainer.run();
     trainer.dispose();
     dispose();
@@ -58,7 +69,14 @@ describe('training', () => {
     const dataset = await loadDataset({ kind: 'spirals', size: 200, turns: 1.75, noise: 0.1 });
     const { plan, dispose } = planFor(plainMlp(6, { width: 16, norm: 'none' }));
     const found: EngineDiagnostic[] = [];
-    const trainer = new Trainer(tf, plan, dataset, settings({ epochs: 20, batchSize: 32, optimizer: { name: 'sgd', learningRate: 1e6 }, instrumentation: { cadence: 'off' } }), 'nan', { diagnostics: (d) => found.push(...d) });
+    const trainer = new Trainer(
+      tf,
+      plan,
+      dataset,
+      settings({ epochs: 20, batchSize: 32, optimizer: { name: 'sgd', learningRate: 1e6 }, instrumentation: { cadence: 'off' } }),
+      'nan',
+      { diagnostics: (d) => found.push(...d) },
+    );
     const outcome = await trainer.run();
     trainer.dispose();
     dispose();
@@ -68,10 +86,21 @@ describe('training', () => {
   });
 
   it('keeps tf.memory().numTensors flat between step 10 and step 1000, some steps instrumented', () => {
-    const dataset = { id: 'd', name: 'd', kind: 'vector' as const, sampleShape: [2], classes: 2, train: { x: new Float32Array(32), y: new Int32Array(16), count: 16 }, validation: { x: new Float32Array(0), y: new Int32Array(0), count: 0 }, description: '' };
+    const dataset = {
+      id: 'd',
+      name: 'd',
+      kind: 'vector' as const,
+      sampleShape: [2],
+      classes: 2,
+      train: { x: new Float32Array(32), y: new Int32Array(16), count: 16 },
+      validation: { x: new Float32Array(0), y: new Int32Array(0), count: 0 },
+      description: '',
+    };
     const { plan, dispose } = planFor(residualMlp(4, { width: 4, norm: 'batch' }));
     const frames: StatsFrame[] = [];
-    const trainer = new Trainer(tf, plan, dataset, settings({ batchSize: 16, instrumentation: { cadence: 'everyStep' } }), 'mem', { frame: (f) => frames.push(f) });
+    const trainer = new Trainer(tf, plan, dataset, settings({ batchSize: 16, instrumentation: { cadence: 'everyStep' } }), 'mem', {
+      frame: (f) => frames.push(f),
+    });
     const data = labelledData(tf, dataset.train, [2], 2);
     let at10 = 0;
     for (let step = 1; step <= 1000; step++) {
@@ -92,7 +121,9 @@ describe('instrumentation and evaluation extras', () => {
     const dataset = await loadDataset({ kind: 'circles', size: 200 });
     const { plan, dispose } = planFor(residualMlp(6, { width: 8, norm: 'none' }));
     const frames: StatsFrame[] = [];
-    const trainer = new Trainer(tf, plan, dataset, settings({ epochs: 1, batchSize: 32, instrumentation: { cadence: 'everyStep' } }), 'inst', { frame: (f) => frames.push(f) });
+    const trainer = new Trainer(tf, plan, dataset, settings({ epochs: 1, batchSize: 32, instrumentation: { cadence: 'everyStep' } }), 'inst', {
+      frame: (f) => frames.push(f),
+    });
     await trainer.run();
     const frame = frames[0];
     expect(StatsFrame.safeParse(frame).success).toBe(true);

@@ -30,7 +30,12 @@ function randomConvCase(seed: number, options: { depthwise: boolean; allowDilati
   const padKind = pick(next, ['same', 'valid', 'explicit'] as const);
   const pad: Pad =
     padKind === 'explicit'
-      ? [[0, 0], [randomInt(next, 0, 2), randomInt(next, 0, 2)], [randomInt(next, 0, 2), randomInt(next, 0, 2)], [0, 0]]
+      ? [
+          [0, 0],
+          [randomInt(next, 0, 2), randomInt(next, 0, 2)],
+          [randomInt(next, 0, 2), randomInt(next, 0, 2)],
+          [0, 0],
+        ]
       : padKind;
   return {
     seed,
@@ -71,16 +76,39 @@ describe('Conv2DBackpropFilter on wasm matches the CPU kernel', () => {
     const dyShape = outputShape(c, false);
     const dy = randomValues(next, dyShape);
     const compute = () =>
-      tf.engine().runKernel(tf.Conv2DBackpropFilter, { x: tf.tensor4d(x, c.inputShape), dy: tf.tensor4d(dy, dyShape) }, { strides: c.strides, pad: c.pad, dataFormat: 'NHWC', filterShape: c.filterShape }) as tf.Tensor;
+      tf
+        .engine()
+        .runKernel(
+          tf.Conv2DBackpropFilter,
+          { x: tf.tensor4d(x, c.inputShape), dy: tf.tensor4d(dy, dyShape) },
+          { strides: c.strides, pad: c.pad, dataFormat: 'NHWC', filterShape: c.filterShape },
+        ) as tf.Tensor;
     const expected = await valuesOn('cpu', compute);
     const actual = await valuesOn('wasm', compute);
     expect(relativeError(actual, expected), JSON.stringify(c)).toBeLessThan(TOLERANCE);
   });
 
   it('handles NCHW data', async () => {
-    const c: ConvCase = { seed: 78, inputShape: [2, 7, 6, 3], filterShape: [3, 3, 3, 4], strides: [2, 1], dilations: [1, 1], pad: [[0, 0], [1, 2], [0, 1], [0, 0]] };
+    const c: ConvCase = {
+      seed: 78,
+      inputShape: [2, 7, 6, 3],
+      filterShape: [3, 3, 3, 4],
+      strides: [2, 1],
+      dilations: [1, 1],
+      pad: [
+        [0, 0],
+        [1, 2],
+        [0, 1],
+        [0, 0],
+      ],
+    };
     // An explicit NCHW padding lists the dims in NCHW order.
-    const channelsFirstPad = [[0, 0], [0, 0], [1, 2], [0, 1]];
+    const channelsFirstPad = [
+      [0, 0],
+      [0, 0],
+      [1, 2],
+      [0, 1],
+    ];
     const next = randomSource(78);
     const dyShape = outputShape(c, false);
     const x = randomValues(next, c.inputShape);
@@ -88,7 +116,13 @@ describe('Conv2DBackpropFilter on wasm matches the CPU kernel', () => {
     const toChannelsFirst = (values: Float32Array, [b, rows, columns, channels]: number[]) =>
       tf.transpose(tf.tensor4d(values, [b ?? 0, rows ?? 0, columns ?? 0, channels ?? 0]), [0, 3, 1, 2]);
     const compute = () =>
-      tf.engine().runKernel(tf.Conv2DBackpropFilter, { x: toChannelsFirst(x, c.inputShape), dy: toChannelsFirst(dy, dyShape) }, { strides: c.strides, pad: channelsFirstPad, dataFormat: 'NCHW', filterShape: c.filterShape }) as tf.Tensor;
+      tf
+        .engine()
+        .runKernel(
+          tf.Conv2DBackpropFilter,
+          { x: toChannelsFirst(x, c.inputShape), dy: toChannelsFirst(dy, dyShape) },
+          { strides: c.strides, pad: channelsFirstPad, dataFormat: 'NCHW', filterShape: c.filterShape },
+        ) as tf.Tensor;
     expect(relativeError(await valuesOn('wasm', compute), await valuesOn('cpu', compute))).toBeLessThan(TOLERANCE);
   });
 });
@@ -101,7 +135,13 @@ describe('Conv2DBackpropInput on wasm matches the CPU kernel', () => {
     const dyShape = outputShape(c, false);
     const dy = randomValues(next, dyShape);
     const compute = () =>
-      tf.engine().runKernel(tf.Conv2DBackpropInput, { dy: tf.tensor4d(dy, dyShape), filter: tf.tensor4d(filter, c.filterShape) }, { strides: c.strides, pad: c.pad, dataFormat: 'NHWC', inputShape: c.inputShape }) as tf.Tensor;
+      tf
+        .engine()
+        .runKernel(
+          tf.Conv2DBackpropInput,
+          { dy: tf.tensor4d(dy, dyShape), filter: tf.tensor4d(filter, c.filterShape) },
+          { strides: c.strides, pad: c.pad, dataFormat: 'NHWC', inputShape: c.inputShape },
+        ) as tf.Tensor;
     expect(relativeError(await valuesOn('wasm', compute), await valuesOn('cpu', compute)), JSON.stringify(c)).toBeLessThan(TOLERANCE);
   });
 });
@@ -116,11 +156,27 @@ describe('depthwise backprops on wasm match the CPU kernels', () => {
     const dy = randomValues(next, dyShape);
     const attrs = { strides: c.strides, dilations: c.dilations, pad: c.pad };
     const filterGrad = () =>
-      tf.engine().runKernel(tf.DepthwiseConv2dNativeBackpropFilter, { x: tf.tensor4d(x, c.inputShape), dy: tf.tensor4d(dy, dyShape) }, { ...attrs, filterShape: c.filterShape }) as tf.Tensor;
+      tf
+        .engine()
+        .runKernel(
+          tf.DepthwiseConv2dNativeBackpropFilter,
+          { x: tf.tensor4d(x, c.inputShape), dy: tf.tensor4d(dy, dyShape) },
+          { ...attrs, filterShape: c.filterShape },
+        ) as tf.Tensor;
     const inputGrad = () =>
-      tf.engine().runKernel(tf.DepthwiseConv2dNativeBackpropInput, { dy: tf.tensor4d(dy, dyShape), filter: tf.tensor4d(filter, c.filterShape) }, { ...attrs, inputShape: c.inputShape }) as tf.Tensor;
+      tf
+        .engine()
+        .runKernel(
+          tf.DepthwiseConv2dNativeBackpropInput,
+          { dy: tf.tensor4d(dy, dyShape), filter: tf.tensor4d(filter, c.filterShape) },
+          { ...attrs, inputShape: c.inputShape },
+        ) as tf.Tensor;
     const info = tf.backend_util.computeConv2DInfo(c.inputShape, c.filterShape, c.strides, c.dilations, c.pad, undefined, true);
-    const reference = depthwiseGradientsByDefinition(x, c.inputShape, filter, c.filterShape, dy, { ...info, padTop: info.padInfo.top, padLeft: info.padInfo.left });
+    const reference = depthwiseGradientsByDefinition(x, c.inputShape, filter, c.filterShape, dy, {
+      ...info,
+      padTop: info.padInfo.top,
+      padLeft: info.padInfo.left,
+    });
     const expectedFilterGradient = reference.filterGradient;
     const expectedInputGradient = reference.inputGradient;
     // tf.js's CPU kernels ignore dilations, so they are the reference only where none is set.
@@ -157,7 +213,21 @@ describe('UnsortedSegmentSum on wasm', () => {
   it('reads multi-dimensional ids as TensorFlow does: one id per leading position', async () => {
     // tf.js's CPU kernel only sums over the first axis here; TensorFlow's definition sums over all id axes.
     const compute = () =>
-      tf.engine().runKernel(tf.UnsortedSegmentSum, { x: tf.tensor3d([1, 10, 2, 20, 4, 40, 8, 80], [2, 2, 2]), segmentIds: tf.tensor2d([[1, 0], [1, 5]], [2, 2], 'int32') }, { numSegments: 2 }) as tf.Tensor;
+      tf.engine().runKernel(
+        tf.UnsortedSegmentSum,
+        {
+          x: tf.tensor3d([1, 10, 2, 20, 4, 40, 8, 80], [2, 2, 2]),
+          segmentIds: tf.tensor2d(
+            [
+              [1, 0],
+              [1, 5],
+            ],
+            [2, 2],
+            'int32',
+          ),
+        },
+        { numSegments: 2 },
+      ) as tf.Tensor;
     expect(Array.from(await valuesOn('wasm', compute))).toEqual([2, 20, 5, 50]);
   });
 });
@@ -170,14 +240,18 @@ describe('SplitV and Slice on wasm read the input in place and match the CPU ker
     const values = randomValues(next, shape);
     const axis = randomInt(next, 0, rank - 1);
     const parts: number[] = [];
-    for (let left = shape[axis]; left > 0; ) {
+    for (let left = shape[axis]; left > 0;) {
       const part = randomInt(next, 1, left);
       parts.push(part);
       left -= part;
     }
     const begin = shape.map((d) => randomInt(next, 0, d - 1));
     const size = shape.map((d, i) => (next() < 0.3 ? -1 : randomInt(next, 1, d - begin[i])));
-    const compute = () => tf.concat([...tf.split(tf.tensor(values, shape), parts, axis).map((t) => tf.reshape(t, [-1])), tf.reshape(tf.slice(tf.tensor(values, shape), begin, size), [-1])]);
+    const compute = () =>
+      tf.concat([
+        ...tf.split(tf.tensor(values, shape), parts, axis).map((t) => tf.reshape(t, [-1])),
+        tf.reshape(tf.slice(tf.tensor(values, shape), begin, size), [-1]),
+      ]);
     const expected = await valuesOn('cpu', compute);
     const actual = await valuesOn('wasm', compute);
     expect(actual).toEqual(expected);

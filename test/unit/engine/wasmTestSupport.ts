@@ -59,7 +59,16 @@ export function depthwiseGradientsByDefinition(
   filter: Float32Array,
   filterShape: [number, number, number, number],
   dy: Float32Array,
-  info: { outHeight: number; outWidth: number; strideHeight: number; strideWidth: number; dilationHeight: number; dilationWidth: number; padTop: number; padLeft: number },
+  info: {
+    outHeight: number;
+    outWidth: number;
+    strideHeight: number;
+    strideWidth: number;
+    dilationHeight: number;
+    dilationWidth: number;
+    padTop: number;
+    padLeft: number;
+  },
 ): { inputGradient: Float32Array; filterGradient: Float32Array } {
   const [batch, height, width, channels] = inputShape;
   const [filterHeight, filterWidth, , multiplier] = filterShape;

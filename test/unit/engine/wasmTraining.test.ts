@@ -59,12 +59,16 @@ describe('memory', () => {
     const rowIds = tf.tensor1d([0, 1, 1, 2, 7], 'int32');
     const optimizer = tf.train.sgd(1e-3);
     const step = () =>
-      optimizer.minimize(() => {
-        const convolved = tf.conv2d(x, filter, 2, 'same');
-        const depthwise = tf.depthwiseConv2d(x, depthwiseFilter, 2, 'same');
-        const embedded = tf.gather(table, ids);
-        return tf.add(tf.add(tf.mean(tf.square(convolved)), tf.mean(tf.square(depthwise))), tf.mean(embedded));
-      }, false, [filter, depthwiseFilter, table]);
+      optimizer.minimize(
+        () => {
+          const convolved = tf.conv2d(x, filter, 2, 'same');
+          const depthwise = tf.depthwiseConv2d(x, depthwiseFilter, 2, 'same');
+          const embedded = tf.gather(table, ids);
+          return tf.add(tf.add(tf.mean(tf.square(convolved)), tf.mean(tf.square(depthwise))), tf.mean(embedded));
+        },
+        false,
+        [filter, depthwiseFilter, table],
+      );
     step();
     const tensorsBefore = tf.memory().numTensors;
     const buffersBefore = tf.engine().backend.numDataIds();

@@ -20,7 +20,11 @@ describe('Keras JSON export', () => {
 
   it('writes Keras-2 style JSON: Functional with class_name/config per layer and legacy inbound_nodes', async () => {
     const bundle = await exportKeras(resnet, tf);
-    const topology = JSON.parse(fileText(bundle.files, KERAS_MODEL_FILE)) as { class_name: string; config: { layers: Record<string, unknown>[]; input_layers: unknown; output_layers: unknown }; module?: string };
+    const topology = JSON.parse(fileText(bundle.files, KERAS_MODEL_FILE)) as {
+      class_name: string;
+      config: { layers: Record<string, unknown>[]; input_layers: unknown; output_layers: unknown };
+      module?: string;
+    };
     expect(topology.class_name).toBe('Functional');
     expect(topology.module).toBeUndefined();
     expect(topology.config.input_layers).toEqual([['input_1', 0, 0]]);
@@ -31,7 +35,10 @@ describe('Keras JSON export', () => {
     const conv = topology.config.layers.find((l) => l.class_name === 'Conv2D') as { config: Record<string, unknown>; inbound_nodes: unknown };
     expect(conv.config).toMatchObject({ filters: 16, kernel_size: [3, 3], strides: [1, 1], padding: 'same', data_format: 'channels_last', use_bias: false });
     // tf.js writes 'normal' for a truncated normal; Keras 3 only accepts the real name.
-    expect(conv.config.kernel_initializer).toEqual({ class_name: 'VarianceScaling', config: { scale: 2, mode: 'fan_in', distribution: 'truncated_normal', seed: null } });
+    expect(conv.config.kernel_initializer).toEqual({
+      class_name: 'VarianceScaling',
+      config: { scale: 2, mode: 'fan_in', distribution: 'truncated_normal', seed: null },
+    });
     expect(conv.inbound_nodes).toEqual([[['input_1', 0, 0, {}]]]);
     expect(topology.config.layers.find((l) => l.class_name === 'BatchNormalization')?.config).toMatchObject({ momentum: 0.9 });
     const manifest = JSON.parse(fileText(bundle.files, KERAS_MANIFEST_FILE)) as { paths: string[]; weights: { name: string }[] }[];
@@ -41,7 +48,9 @@ describe('Keras JSON export', () => {
 
   it("keeps Keras' BatchNorm momentum 0.99 when a design asks for it", async () => {
     const design = { ...resnet, nodes: resnet.nodes.map((n) => (n.type === 'BatchNorm' ? { ...n, params: { ...n.params, momentum: 0.99 } } : n)) };
-    const topology = JSON.parse(fileText((await exportKeras(design, tf)).files, KERAS_MODEL_FILE)) as { config: { layers: { class_name: string; config: Record<string, unknown> }[] } };
+    const topology = JSON.parse(fileText((await exportKeras(design, tf)).files, KERAS_MODEL_FILE)) as {
+      config: { layers: { class_name: string; config: Record<string, unknown> }[] };
+    };
     const norms = topology.config.layers.filter((l) => l.class_name === 'BatchNormalization');
     expect(norms.length).toBeGreaterThan(0);
     for (const l of norms) expect(l.config.momentum).toBe(0.99);
@@ -50,7 +59,12 @@ describe('Keras JSON export', () => {
   it('with keras3 adds module/registered_name and Keras-3 argument names', async () => {
     const design = exampleDesigns()['projection-shortcut.rescanvas.json'];
     const bundle = await exportKeras(design, tf, undefined, { keras3: true });
-    const topology = JSON.parse(fileText(bundle.files, KERAS_MODEL_FILE)) as { module: string; class_name: string; registered_name: string; config: { layers: Record<string, unknown>[] } };
+    const topology = JSON.parse(fileText(bundle.files, KERAS_MODEL_FILE)) as {
+      module: string;
+      class_name: string;
+      registered_name: string;
+      config: { layers: Record<string, unknown>[] };
+    };
     expect([topology.module, topology.class_name, topology.registered_name]).toEqual(['keras', 'Functional', 'Functional']);
     for (const layer of topology.config.layers) expect(layer).toMatchObject({ module: 'keras.layers', registered_name: null });
     const input = topology.config.layers[0] as { config: Record<string, unknown> };
@@ -65,7 +79,12 @@ describe('Keras JSON export', () => {
       const design = exampleDesigns()['residual-mlp-20.rescanvas.json'];
       const bundle = await exportKeras(design, tf, undefined, { keras3 });
       const bin = fileBytes(bundle.files, TFJS_WEIGHTS_FILE);
-      const imported = await importModel({ text: fileText(bundle.files, KERAS_MODEL_FILE), fileName: 'keras_model.json', weightsManifestText: fileText(bundle.files, KERAS_MANIFEST_FILE), readFile: () => bin });
+      const imported = await importModel({
+        text: fileText(bundle.files, KERAS_MODEL_FILE),
+        fileName: 'keras_model.json',
+        weightsManifestText: fileText(bundle.files, KERAS_MANIFEST_FILE),
+        readFile: () => bin,
+      });
       expect(imported.kind).toBe('keras');
       expect(imported.design.nodes.map((n) => [n.id, n.type, n.params])).toEqual(design.nodes.map((n) => [n.id, n.type, n.params]));
       const again = await exportTfjsModel(imported.design, tf, imported.weights ?? undefined);

@@ -10,17 +10,19 @@ import { exampleDesigns } from '../../../src/graph/examples';
 const root = join(import.meta.dirname, '..', '..', '..');
 const folder = join(root, 'src', 'export', 'pytorch', 'python');
 
-describe('the exported package\'s Python comes from the .py files', () => {
+describe("the exported package's Python comes from the .py files", () => {
   it('sources.ts matches the .py files beside it (else: npm run python:sources)', () => {
     const r = spawnSync(process.execPath, [join(root, 'scripts', 'python-sources.mjs'), '--check'], { cwd: root, encoding: 'utf8' });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    const files = readdirSync(folder).filter((f) => f.endsWith('.py')).sort();
+    const files = readdirSync(folder)
+      .filter((f) => f.endsWith('.py'))
+      .sort();
     expect(Object.keys(PYTHON_SOURCES).sort()).toEqual(files);
     for (const f of files) expect(PYTHON_SOURCES[f as keyof typeof PYTHON_SOURCES], f).toBe(readFileSync(join(folder, f), 'utf8'));
   });
 
-  it('copies data.py, runlog.py and train.py whole, and model.py\'s fixed parts without the lint-only lines', () => {
+  it("copies data.py, runlog.py and train.py whole, and model.py's fixed parts without the lint-only lines", () => {
     const design = exampleDesigns()['residual-mlp-20.rescanvas.json'];
     const { files } = exportPytorchPackage(design);
     const text = (name: string): string => {

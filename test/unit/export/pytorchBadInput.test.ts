@@ -35,7 +35,10 @@ describe('PyTorch export: what cannot be exported is refused by name, and nothin
 
   it('names nodes whose layer type the exporter cannot translate (e.g. from a newer app version)', () => {
     const design = deepResidualMlp(2);
-    const future = { ...design, nodes: [...design.nodes, { id: 'attn_1', type: 'MultiHeadAttention', params: {}, position: { x: 0, y: 0 } }] } as unknown as Design;
+    const future = {
+      ...design,
+      nodes: [...design.nodes, { id: 'attn_1', type: 'MultiHeadAttention', params: {}, position: { x: 0, y: 0 } }],
+    } as unknown as Design;
     const error = thrown(() => exportPytorchPackage(future));
     expect(error.message).toContain('node "attn_1" has layer type "MultiHeadAttention"');
     expect(error.problems).toHaveLength(1);
@@ -50,7 +53,15 @@ describe('PyTorch export: what cannot be exported is refused by name, and nothin
     const design = deepResidualMlp(2, 4);
     const missing = thrown(() => exportPytorchPackage(design, new Map()));
     expect(missing.message).toContain('node "dense_1": no tf.js weight "kernel" was given');
-    const bad = new Map([['dense_1', new Map([['kernel', { shape: [3, 4], values: new Float32Array(12) }], ['bias', { shape: [4], values: new Float32Array(4) }]])]]);
+    const bad = new Map([
+      [
+        'dense_1',
+        new Map([
+          ['kernel', { shape: [3, 4], values: new Float32Array(12) }],
+          ['bias', { shape: [4], values: new Float32Array(4) }],
+        ]),
+      ],
+    ]);
     expect(thrown(() => exportPytorchPackage(design, bad)).message).toContain('node "dense_1": weight "kernel" has shape [3, 4] but the design needs [2, 4]');
   });
 

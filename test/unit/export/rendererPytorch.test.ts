@@ -16,11 +16,28 @@ import type { TrainSettingsInput } from '../../../src/schema/settings';
 beforeAll(startWasm);
 afterEach(() => vi.unstubAllGlobals());
 
-const SETTINGS: TrainSettingsInput = { dataset: { kind: 'spirals', size: 200 }, epochs: 2, batchSize: 32, seed: 4, optimizer: { name: 'adamw', learningRate: 0.01 }, schedule: { kind: 'step', everyEpochs: 1, factor: 0.5 }, fitDesignToDataset: true };
+const SETTINGS: TrainSettingsInput = {
+  dataset: { kind: 'spirals', size: 200 },
+  epochs: 2,
+  batchSize: 32,
+  seed: 4,
+  optimizer: { name: 'adamw', learningRate: 0.01 },
+  schedule: { kind: 'step', everyEpochs: 1, factor: 0.5 },
+  fitDesignToDataset: true,
+};
 
 function finishedRun(design: Design, id = 'r1'): RunRecord {
   return {
-    id, label: 'residual · Spirals', designName: design.metadata.name, design, settings: SETTINGS, startedAt: 0, steps: [], epochs: [], profile: null, blockDrop: null,
+    id,
+    label: 'residual · Spirals',
+    designName: design.metadata.name,
+    design,
+    settings: SETTINGS,
+    startedAt: 0,
+    steps: [],
+    epochs: [],
+    profile: null,
+    blockDrop: null,
     outcome: { reason: 'completed', epochs: 2, steps: 14, loss: 0.5, accuracy: 0.7, validationLoss: null, validationAccuracy: null },
   };
 }
@@ -28,7 +45,11 @@ function finishedRun(design: Design, id = 'r1'): RunRecord {
 /** The engine the app trains with, in this process, behind the two calls the exporter makes of a connection. */
 async function trainedEngine(design: Design) {
   const listeners = new Set<(m: EngineMessage) => void>();
-  const session = new EngineSession(tf, { post: (m: FromEngine) => listeners.forEach((l) => l(m)), backend: { active: 'wasm', detail: '', skipped: [], forced: true }, statsMaxInFlight: Infinity });
+  const session = new EngineSession(tf, {
+    post: (m: FromEngine) => listeners.forEach((l) => l(m)),
+    backend: { active: 'wasm', detail: '', skipped: [], forced: true },
+    statsMaxInFlight: Infinity,
+  });
   const connection = {
     send: (m: Parameters<typeof session.handle>[0]) => void session.handle(m),
     subscribe: (l: (m: EngineMessage) => void) => {
@@ -51,7 +72,11 @@ const text = (files: { name: string; data: string | Uint8Array }[], name: string
 describe('Export ▸ PyTorch from the renderer', () => {
   it('a fresh engine has no weights to give, so the export is untrained', async () => {
     const listeners = new Set<(m: EngineMessage) => void>();
-    const session = new EngineSession(tf, { post: (m: FromEngine) => listeners.forEach((l) => l(m)), backend: { active: 'wasm', detail: '', skipped: [], forced: true }, statsMaxInFlight: Infinity });
+    const session = new EngineSession(tf, {
+      post: (m: FromEngine) => listeners.forEach((l) => l(m)),
+      backend: { active: 'wasm', detail: '', skipped: [], forced: true },
+      statsMaxInFlight: Infinity,
+    });
     const weights = await requestEngineWeights({ send: (m) => void session.handle(m), subscribe: (l) => (listeners.add(l), () => listeners.delete(l)) }, 5000);
     expect(weights).toBeNull();
   });
@@ -67,7 +92,14 @@ describe('Export ▸ PyTorch from the renderer', () => {
     expect(built.trained).toBe(true);
     expect(built.bundle.suggestedName).toBe('Residual-MLP-4-pytorch');
     const config = JSON.parse(text(built.bundle.files, 'config.json')) as Record<string, unknown>;
-    expect(config).toMatchObject({ optimizer: 'adam', learningRate: 0.01, epochs: 2, batchSize: 32, seed: 4, schedule: { kind: 'step', everyEpochs: 1, factor: 0.5 } });
+    expect(config).toMatchObject({
+      optimizer: 'adam',
+      learningRate: 0.01,
+      epochs: 2,
+      batchSize: 32,
+      seed: 4,
+      schedule: { kind: 'step', everyEpochs: 1, factor: 0.5 },
+    });
     expect(built.notes).toContain('train.py has no adamw; config.json uses adam');
     const bin = built.bundle.files.find((f) => f.name === 'weights.bin')?.data as Uint8Array;
     const floats = [...(weights?.values() ?? [])].reduce((n, w) => n + w.data.length, 0);
@@ -98,7 +130,10 @@ describe('Export ▸ PyTorch from the renderer', () => {
     expect(ok.message).toMatch(/^Exported PyTorch package to Residual-MLP-4-pytorch, untrained/);
     expect(host.exports[0].files.map((f) => f.name)).toContain('data.npz');
 
-    const future = { ...design, nodes: [...design.nodes, { id: 'attn_1', type: 'MultiHeadAttention', params: {}, position: { x: 0, y: 0 } }] } as unknown as Design;
+    const future = {
+      ...design,
+      nodes: [...design.nodes, { id: 'attn_1', type: 'MultiHeadAttention', params: {}, position: { x: 0, y: 0 } }],
+    } as unknown as Design;
     const refused = await exportPytorch(future, noEngine);
     expect(refused.ok).toBe(false);
     expect(refused.message).toContain('Could not export PyTorch package: node "attn_1" has layer type "MultiHeadAttention"');

@@ -28,30 +28,55 @@ function filesHandler(dir: string): tf.io.IOHandler {
 const designs = Object.entries(exampleDesigns());
 
 describe('design → tf.js model.json + weights.bin → tf.loadLayersModel', () => {
-  it.each(designs)('%s predicts exactly as the compiled model', async (_name, design) => {
-    const compiled = compileDesign(design, tf);
-    // Export the compiled model's own weights, so both sides must agree to the last bit.
-    const weights = new Map<string, WeightArray>();
-    for (const w of compiled.model.weights) weights.set(w.originalName, { shape: [...w.shape] as number[], dtype: 'float32', data: w.read().dataSync() as Float32Array });
-    const bundle = await exportTfjsModel(design, tf, weights);
-    const modelJson = JSON.parse(text(file(bundle, TFJS_MODEL_FILE))) as tf.io.ModelJSON & { userDefinedMetadata: { rescanvas: { weights: string } } };
-    expect(modelJson.format).toBe('layers-model');
-    expect(modelJson.userDefinedMetadata.rescanvas.weights).toBe('trained');
-    const loaded = await tf.loadLayersModel(
-      tf.io.fromMemory({ modelTopology: modelJson.modelTopology, weightSpecs: modelJson.weightsManifest[0].weights, weightData: arrayBuffer(bytes(file(bundle, TFJS_WEIGHTS_FILE))) }),
-    );
-    const shape = [3, ...(compiled.model.inputs[0].shape.slice(1) as number[])];
-    const x = inputs(shape, 7);
-    const expected = compiled.model.predict(x) as tf.Tensor;
-    const actual = loaded.predict(x) as tf.Tensor;
-    expect(maxAbsDiff(await expected.data(), await actual.data())).toBeLessThanOrEqual(1e-6);
-    // Every class in the file is stock tf.js: no probes, no app-only layers.
-    const classes = new Set((modelJson.modelTopology as { config: { layers: { class_name: string }[] } }).config.layers.map((l) => l.class_name));
-    for (const c of classes) expect(['InputLayer', 'Dense', 'Conv2D', 'BatchNormalization', 'LayerNormalization', 'Activation', 'Add', 'GlobalAveragePooling2D', 'LeakyReLU', 'Dropout', 'Concatenate', 'Flatten', 'MaxPooling2D', 'AveragePooling2D']).toContain(c);
-    tf.dispose([x, expected, actual]);
-    compiled.model.dispose();
-    loaded.dispose();
-  }, 240_000);
+  it.each(designs)(
+    '%s predicts exactly as the compiled model',
+    async (_name, design) => {
+      const compiled = compileDesign(design, tf);
+      // Export the compiled model's own weights, so both sides must agree to the last bit.
+      const weights = new Map<string, WeightArray>();
+      for (const w of compiled.model.weights)
+        weights.set(w.originalName, { shape: [...w.shape] as number[], dtype: 'float32', data: w.read().dataSync() as Float32Array });
+      const bundle = await exportTfjsModel(design, tf, weights);
+      const modelJson = JSON.parse(text(file(bundle, TFJS_MODEL_FILE))) as tf.io.ModelJSON & { userDefinedMetadata: { rescanvas: { weights: string } } };
+      expect(modelJson.format).toBe('layers-model');
+      expect(modelJson.userDefinedMetadata.rescanvas.weights).toBe('trained');
+      const loaded = await tf.loadLayersModel(
+        tf.io.fromMemory({
+          modelTopology: modelJson.modelTopology,
+          weightSpecs: modelJson.weightsManifest[0].weights,
+          weightData: arrayBuffer(bytes(file(bundle, TFJS_WEIGHTS_FILE))),
+        }),
+      );
+      const shape = [3, ...(compiled.model.inputs[0].shape.slice(1) as number[])];
+      const x = inputs(shape, 7);
+      const expected = compiled.model.predict(x) as tf.Tensor;
+      const actual = loaded.predict(x) as tf.Tensor;
+      expect(maxAbsDiff(await expected.data(), await actual.data())).toBeLessThanOrEqual(1e-6);
+      // Every class in the file is stock tf.js: no probes, no app-only layers.
+      const classes = new Set((modelJson.modelTopology as { config: { layers: { class_name: string }[] } }).config.layers.map((l) => l.class_name));
+      for (const c of classes)
+        expect([
+          'InputLayer',
+          'Dense',
+          'Conv2D',
+          'BatchNormalization',
+          'LayerNormalization',
+          'Activation',
+          'Add',
+          'GlobalAveragePooling2D',
+          'LeakyReLU',
+          'Dropout',
+          'Concatenate',
+          'Flatten',
+          'MaxPooling2D',
+          'AveragePooling2D',
+        ]).toContain(c);
+      tf.dispose([x, expected, actual]);
+      compiled.model.dispose();
+      loaded.dispose();
+    },
+    240_000,
+  );
 });
 
 describe('written files load through a file-reading IOHandler', () => {

@@ -43,7 +43,7 @@ describe('residual block detection', () => {
     expect(detectBlocks(residualMlp(20))).toHaveLength(9);
   });
 
-  it('finds the 1002-layer example\'s block inside its repeat group: 500 once unrolled', () => {
+  it("finds the 1002-layer example's block inside its repeat group: 500 once unrolled", () => {
     const design = examples['residual-mlp-1002-repeat.rescanvas.json'];
     const blocks = detectBlocks(design);
     expect(blocks).toHaveLength(1);
@@ -66,7 +66,11 @@ describe('residual block detection', () => {
       return tf.layers.batchNormalization({ name: `${name}_bn` }).apply(c) as tf.SymbolicTensor;
     };
     let x = tf.layers.activation({ activation: 'relu', name: 'stem_relu' }).apply(convBn(input, 4, 1, 'stem')) as tf.SymbolicTensor;
-    for (const [i, [filters, strides]] of [[4, 1], [8, 2], [8, 1]].entries()) {
+    for (const [i, [filters, strides]] of [
+      [4, 1],
+      [8, 2],
+      [8, 1],
+    ].entries()) {
       const h = tf.layers.activation({ activation: 'relu', name: `b${i}_relu1` }).apply(convBn(x, filters, strides, `b${i}_a`)) as tf.SymbolicTensor;
       const g = convBn(h, filters, 1, `b${i}_b`);
       const shortcut = strides === 1 ? x : convBn(x, filters, strides, `b${i}_proj`);
@@ -95,7 +99,10 @@ describe('residual block detection', () => {
     b.add('Add', {}, { id: 'outer', from: [g, x] });
     b.add('Output', { units: 2 }, { from: 'outer' });
     const blocks = detectBlocks(b.build());
-    expect(blocks.map((bl) => [bl.id, bl.parent])).toEqual([['inner', 'outer'], ['outer', null]]);
+    expect(blocks.map((bl) => [bl.id, bl.parent])).toEqual([
+      ['inner', 'outer'],
+      ['outer', null],
+    ]);
     expect(blocks[1].members).toContain('inner');
   });
 
@@ -111,8 +118,16 @@ describe('residual block detection', () => {
     expect(ids).not.toContain('add_1');
     expect(ids).toContain('cat');
     const self = detectBlocks({
-      nodes: [{ id: 'a', type: 'Input' }, { id: 'b', type: 'Dense' }, { id: 'm', type: 'Add' }],
-      edges: [{ id: 'e1', source: 'a', target: 'b' }, { id: 'e2', source: 'b', target: 'm' }, { id: 'e3', source: 'b', target: 'm', targetPort: 1 }],
+      nodes: [
+        { id: 'a', type: 'Input' },
+        { id: 'b', type: 'Dense' },
+        { id: 'm', type: 'Add' },
+      ],
+      edges: [
+        { id: 'e1', source: 'a', target: 'b' },
+        { id: 'e2', source: 'b', target: 'm' },
+        { id: 'e3', source: 'b', target: 'm', targetPort: 1 },
+      ],
     });
     expect(self).toEqual([]);
   });
@@ -127,7 +142,11 @@ describe('residual block detection', () => {
 describe('folding', () => {
   it('changes the view only: the compiled network keeps its parameters and predictions', () => {
     const design = examples['resnet-20-cifar.rescanvas.json'];
-    const folded = setFolded(design, designBlocks(design).map((b) => b.id), true);
+    const folded = setFolded(
+      design,
+      designBlocks(design).map((b) => b.id),
+      true,
+    );
     expect(folded.view?.folded).toHaveLength(9);
     expect(foldedOwner(folded).size).toBe(9 * 7 - 2 * 0 + 2 * 2);
     const a = compileDesign(design, tf).model;

@@ -3,8 +3,20 @@ import { emptyDesign, type Design } from '../../../src/graph/design';
 import { validateDesign } from '../../../src/graph/validate';
 import { unroll } from '../../../src/graph/unroll';
 import {
-  addNode, connect, copyFragment, findBlock, moveNodes, pasteFragment, reconnectionFor, removeElements, repeatBlock, ungroup, updateGroup,
-  updateParams, wrapInResidual, type EditResult,
+  addNode,
+  connect,
+  copyFragment,
+  findBlock,
+  moveNodes,
+  pasteFragment,
+  reconnectionFor,
+  removeElements,
+  repeatBlock,
+  ungroup,
+  updateGroup,
+  updateParams,
+  wrapInResidual,
+  type EditResult,
 } from '../../../src/graph/edit';
 import type { LayerType } from '../../../src/graph/catalogue';
 
@@ -86,7 +98,12 @@ describe('wrapInResidual', () => {
     expect(v.valid).toBe(true);
     const add = d.nodes.find((n) => n.type === 'Add');
     expect(add).toBeDefined();
-    expect(d.edges.filter((e) => e.target === add?.id).map((e) => e.source).sort()).toEqual(['dense_2', 'input_1']);
+    expect(
+      d.edges
+        .filter((e) => e.target === add?.id)
+        .map((e) => e.source)
+        .sort(),
+    ).toEqual(['dense_2', 'input_1']);
     expect(d.edges.find((e) => e.target === 'output_1')?.source).toBe(add?.id);
   });
 

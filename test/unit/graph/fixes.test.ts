@@ -67,10 +67,14 @@ describe('quick fixes', () => {
     const b = new DesignBuilder('t');
     const input = b.add('Input', { shape: [4, 4, 2] }, { id: 'in' });
     const conv = b.add('Conv2D', { filters: 2 }, { id: 'conv', from: input });
-    const exit = b.repeat(2, () => {
-      const c = b.add('Conv2D', { filters: 2 }, { id: 'c', from: conv });
-      return b.add('Dense', { units: 4 }, { id: 'd', from: c });
-    }, { id: 'g' });
+    const exit = b.repeat(
+      2,
+      () => {
+        const c = b.add('Conv2D', { filters: 2 }, { id: 'c', from: conv });
+        return b.add('Dense', { units: 4 }, { id: 'd', from: c });
+      },
+      { id: 'g' },
+    );
     b.add('Output', {}, { from: exit });
     const design = b.build();
     const diagnostic = validateDesign(design).diagnostics.find((d) => d.fix?.kind === 'insert-flatten');

@@ -26,7 +26,9 @@ describe('training presets in design files', () => {
   });
 
   it('a file written before presets existed (no preset, Keras momentum 0.99) still opens unchanged', () => {
-    const old = JSON.parse(readFileSync(join(root, 'assets', 'examples', 'residual-mlp-20.rescanvas.json'), 'utf8')) as Record<string, unknown> & { nodes: { type: string; params: Record<string, unknown> }[] };
+    const old = JSON.parse(readFileSync(join(root, 'assets', 'examples', 'residual-mlp-20.rescanvas.json'), 'utf8')) as Record<string, unknown> & {
+      nodes: { type: string; params: Record<string, unknown> }[];
+    };
     delete old.preset;
     for (const n of old.nodes) if (n.type === 'BatchNorm') n.params.momentum = 0.99;
     const read = parseDesignValue(old);
@@ -59,7 +61,13 @@ describe('training presets in design files', () => {
     const preset = residual20().preset!;
     const flags = { dataset: { kind: 'twoMoons' as const }, epochs: 3, batchSize: 64, seed: 7, optimizer: { name: 'sgd' as const, learningRate: 0.1 } };
     const none = TrainSettings.parse(withPreset(flags, preset, new Set()));
-    expect(none).toMatchObject({ epochs: 20, batchSize: 32, seed: 1, optimizer: { name: 'adam', learningRate: 3e-3 }, dataset: { kind: 'spirals', turns: 1.25 } });
+    expect(none).toMatchObject({
+      epochs: 20,
+      batchSize: 32,
+      seed: 1,
+      optimizer: { name: 'adam', learningRate: 3e-3 },
+      dataset: { kind: 'spirals', turns: 1.25 },
+    });
     const some = TrainSettings.parse(withPreset(flags, preset, new Set(['epochs', 'learningRate', 'seed'])));
     expect(some).toMatchObject({ epochs: 3, batchSize: 32, seed: 7, optimizer: { name: 'adam', learningRate: 0.1 }, dataset: { kind: 'spirals', seed: 7 } });
     const dataset = TrainSettings.parse(withPreset(flags, preset, new Set(['dataset'])));
@@ -72,7 +80,8 @@ describe('training presets in design files', () => {
     const form = formFromPreset(design.preset!, DEFAULT_TRAINING_FORM);
     const built = buildSettings(form, design);
     expect(built.ok).toBe(true);
-    if (built.ok) expect(TrainSettings.parse({ ...built.settings, fitDesignToDataset: false })).toEqual(TrainSettings.parse(settingsFromPreset(design.preset!)));
+    if (built.ok)
+      expect(TrainSettings.parse({ ...built.settings, fitDesignToDataset: false })).toEqual(TrainSettings.parse(settingsFromPreset(design.preset!)));
     expect(changedFromPreset(form, form)).toEqual([]);
     expect(changedFromPreset({ ...form, epochs: 3, learningRate: 0.1 }, form)).toEqual(['learningRate', 'epochs']);
   });
@@ -88,9 +97,15 @@ describe('training presets in design files', () => {
     const file = join(dir, 'small.rescanvas.json');
     const design = { ...starterDesign(), preset: { ...starterDesign().preset!, epochs: 1, dataset: { kind: 'circles' as const, size: 100, noise: 0.05 } } };
     writeFileSync(file, JSON.stringify(design));
-    const r = spawnSync(process.execPath, [join(root, 'bin', 'rescanvas.mjs'), 'train', file, '--batch', '50', '--stats-interval-ms', '600000'], { cwd: root, encoding: 'utf8', timeout: 290_000 });
+    const r = spawnSync(process.execPath, [join(root, 'bin', 'rescanvas.mjs'), 'train', file, '--batch', '50', '--stats-interval-ms', '600000'], {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 290_000,
+    });
     expect(r.stderr).not.toMatch(/error/i);
-    expect(r.stdout).toContain('preset from the design file: circles (100 samples, noise 0.05) · adam 0.003 · 1 epochs · batch 32 · seed 1 (flags override batchSize)');
+    expect(r.stdout).toContain(
+      'preset from the design file: circles (100 samples, noise 0.05) · adam 0.003 · 1 epochs · batch 32 · seed 1 (flags override batchSize)',
+    );
     // 80 training points in batches of 50 (the flag) is 2 steps; one epoch (the preset).
     expect(r.stdout).toContain('done (completed) after 1 epochs, 2 steps');
   }, 300_000);

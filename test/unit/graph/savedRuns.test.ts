@@ -15,7 +15,10 @@ function savedRun(id: string, overrides: Partial<SavedRunInput> = {}): SavedRunI
     design: residualMlp(4),
     settings: { dataset: { kind: 'spirals', size: 200 }, epochs: 2 },
     startedAt: 1_700_000_000_000,
-    steps: [{ x: 0.5, loss: 0.9, accuracy: 0.5 }, { x: 1, loss: null, accuracy: 0.6 }],
+    steps: [
+      { x: 0.5, loss: 0.9, accuracy: 0.5 },
+      { x: 1, loss: null, accuracy: 0.6 },
+    ],
     epochs: [{ epoch: 1, loss: 0.8, accuracy: 0.6, validationLoss: null, validationAccuracy: null }],
     outcome: { reason: 'completed', epochs: 2, steps: 20, loss: 0.7, accuracy: 0.65, validationLoss: 0.75, validationAccuracy: 0.6 },
     profile: { activationStd: [1, 0.5, null], gradientRms: [0.01, null, 0.1] },
@@ -34,7 +37,7 @@ describe('saved runs in a design file', () => {
     expect(read.runs[0].settings.batchSize).toBe(64);
   });
 
-  it('a run without its own design snapshot trained the document\'s design', () => {
+  it("a run without its own design snapshot trained the document's design", () => {
     const { design: _snapshot, ...bare } = savedRun('a');
     const read = readSavedRuns([bare, savedRun('b')], DOC);
     expect(read.warnings).toEqual([]);

@@ -104,7 +104,10 @@ export function hostContract(label: string, makeFixture: () => Promise<HostFixtu
       f.limitRunLogBytes(content.length - 1);
       f.userWillOpenRunLog('huge.jsonl', content);
       const result = await f.host.openRunLog();
-      expect(result).toEqual({ status: 'error', message: `huge.jsonl: ${content.length} bytes is larger than a run log may be (at most ${content.length - 1} bytes)` });
+      expect(result).toEqual({
+        status: 'error',
+        message: `huge.jsonl: ${content.length} bytes is larger than a run log may be (at most ${content.length - 1} bytes)`,
+      });
       f.limitRunLogBytes(content.length);
       f.userWillOpenRunLog('huge.jsonl', content);
       expect(await f.host.openRunLog()).toMatchObject({ status: 'opened', text: content });
@@ -139,13 +142,16 @@ export function hostContract(label: string, makeFixture: () => Promise<HostFixtu
       expect(await savedName(f, 'net.rescanvas.json')).toBe('new');
     });
 
-    it.each(['../../etc/passwd', '/etc/passwd', `file-${'0'.repeat(32)}`, 'x'.repeat(100_000)])('refuses to save to the handle %s it never issued', async (handle) => {
-      const f = await makeFixture();
-      const result = await f.host.saveDesign(sampleDesign(), handle.slice(0, 100_000));
-      expect(result.status).toBe('error');
-      if (result.status === 'error') expect(result.message.length).toBeLessThan(2_000);
-      expect(await f.readSaved('passwd')).toBeNull();
-    });
+    it.each(['../../etc/passwd', '/etc/passwd', `file-${'0'.repeat(32)}`, 'x'.repeat(100_000)])(
+      'refuses to save to the handle %s it never issued',
+      async (handle) => {
+        const f = await makeFixture();
+        const result = await f.host.saveDesign(sampleDesign(), handle.slice(0, 100_000));
+        expect(result.status).toBe('error');
+        if (result.status === 'error') expect(result.message.length).toBeLessThan(2_000);
+        expect(await f.readSaved('passwd')).toBeNull();
+      },
+    );
 
     it('returns cancelled when the user cancels Save As, writing nothing', async () => {
       const f = await makeFixture();
@@ -156,7 +162,10 @@ export function hostContract(label: string, makeFixture: () => Promise<HostFixtu
     it('exports a single file under the name the user picks', async () => {
       const f = await makeFixture();
       f.userWillSaveAs('export.rescanvas.json');
-      const result = await f.host.exportFiles({ suggestedName: 'export.rescanvas.json', files: [{ name: 'export.rescanvas.json', data: serializeDesign(sampleDesign('exported')) }] });
+      const result = await f.host.exportFiles({
+        suggestedName: 'export.rescanvas.json',
+        files: [{ name: 'export.rescanvas.json', data: serializeDesign(sampleDesign('exported')) }],
+      });
       expect(result.status).toBe('saved');
       expect(await savedName(f, 'export.rescanvas.json')).toBe('exported');
     });

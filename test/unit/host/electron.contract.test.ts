@@ -85,12 +85,15 @@ describe('Electron host specifics', () => {
   });
 
   it('turns a malformed reply from main into an error result, not a broken design', async () => {
-    const host = new ElectronHost({ ...electronFixture().bridge, openDesign: async () => ({ ok: true, value: { status: 'opened', file: { design: { nodes: 'x' }, name: 'a', handle: null } } }) });
+    const host = new ElectronHost({
+      ...electronFixture().bridge,
+      openDesign: async () => ({ ok: true, value: { status: 'opened', file: { design: { nodes: 'x' }, name: 'a', handle: null } } }),
+    });
     const result = await host.openDesign();
     expect(result).toMatchObject({ status: 'error', message: expect.stringMatching(/invalid reply to design:open/) });
   });
 
-  it('shows main\'s validation error when the page sends something invalid', async () => {
+  it("shows main's validation error when the page sends something invalid", async () => {
     const { makeHost } = electronFixture();
     const result = await makeHost().saveDesign({ ...sampleDesign(), nodes: [{ id: '9', type: 'Dense' }] } as never, null);
     expect(result).toMatchObject({ status: 'error', message: expect.stringMatching(/invalid request on design:save/) });

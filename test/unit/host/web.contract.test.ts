@@ -50,13 +50,19 @@ function browserFixture() {
     showDirectoryPicker: async () => ({ name: next(), getFileHandle: async (name) => handle(name) }),
   };
   const store = new Map<string, string>();
-  const recovery: KeyValueStore = { get: async (k) => store.get(k) ?? null, set: async (k, v) => void store.set(k, v), delete: async (k) => void store.delete(k) };
+  const recovery: KeyValueStore = {
+    get: async (k) => store.get(k) ?? null,
+    set: async (k, v) => void store.set(k, v),
+    delete: async (k) => void store.delete(k),
+  };
   const titles: string[] = [];
   const guards: boolean[] = [];
   const limits: { maxRunLogBytes?: number } = {};
   const makeHost = (files: BrowserFiles = fileSystemAccessFiles(scope)) =>
     new WebHost({
-      files, recovery, page: { setTitle: (t) => titles.push(t), guardUnload: (on) => guards.push(on) },
+      files,
+      recovery,
+      page: { setTitle: (t) => titles.push(t), guardUnload: (on) => guards.push(on) },
       get maxRunLogBytes() {
         return limits.maxRunLogBytes;
       },
@@ -143,14 +149,23 @@ describe('web host specifics', () => {
       pickSaveTarget: async () => ({ name: 'b.rescanvas.json', write: async () => Promise.reject(new DOMException('quota exceeded', 'QuotaExceededError')) }),
     };
     const result = await f.makeHost(failing).saveDesign(sampleDesign('v2'), null);
-    expect(result).toMatchObject({ status: 'error', message: expect.stringMatching(/b\.rescanvas\.json could not be saved \(the previous version is unchanged\): quota exceeded/) });
+    expect(result).toMatchObject({
+      status: 'error',
+      message: expect.stringMatching(/b\.rescanvas\.json could not be saved \(the previous version is unchanged\): quota exceeded/),
+    });
     expect(f.disk.get('a.rescanvas.json')).toBe(before);
   });
 
   it('exports several files into a folder the user picks', async () => {
     const f = browserFixture();
     f.choices.push({ pick: 'models' });
-    const result = await f.makeHost().exportFiles({ suggestedName: 'model', files: [{ name: 'model.json', data: '{}' }, { name: 'weights.bin', data: new Uint8Array([1, 2]) }] });
+    const result = await f.makeHost().exportFiles({
+      suggestedName: 'model',
+      files: [
+        { name: 'model.json', data: '{}' },
+        { name: 'weights.bin', data: new Uint8Array([1, 2]) },
+      ],
+    });
     expect(result).toMatchObject({ status: 'saved', file: { name: 'models' } });
     expect([...(f.disk.get('weights.bin') ?? [])]).toEqual([1, 2]);
   });
@@ -176,4 +191,3 @@ describe('web host specifics', () => {
     expect([...unzipped['net-pytorch/weights.bin']]).toEqual([1, 2, 3]);
   });
 });
-

@@ -23,7 +23,11 @@ async function failure(text: string, readFile: (p: string) => Uint8Array | null 
   throw new Error('the import succeeded');
 }
 
-type Json = { modelTopology: { config: { layers: { class_name: string; name: string; config: Record<string, unknown>; inbound_nodes: unknown[] }[] } }; weightsManifest: { paths: string[]; weights: { name: string; shape: number[]; dtype: string }[] }[]; format?: string };
+type Json = {
+  modelTopology: { config: { layers: { class_name: string; name: string; config: Record<string, unknown>; inbound_nodes: unknown[] }[] } };
+  weightsManifest: { paths: string[]; weights: { name: string; shape: number[]; dtype: string }[] }[];
+  format?: string;
+};
 const edit = (f: (json: Json) => void): string => {
   const json = JSON.parse(saved.modelJson) as Json;
   f(json);
@@ -36,7 +40,9 @@ describe('bad model files get one clear error and no design', () => {
   });
 
   it('weights.bin shorter or longer than the manifest', async () => {
-    expect(await failure(saved.modelJson, () => saved.bin.subarray(0, saved.bin.length - 4))).toMatch(/weights\.bin: \d+ bytes, but the manifest describes \d+ bytes \(the file is too short/);
+    expect(await failure(saved.modelJson, () => saved.bin.subarray(0, saved.bin.length - 4))).toMatch(
+      /weights\.bin: \d+ bytes, but the manifest describes \d+ bytes \(the file is too short/,
+    );
     const longer = new Uint8Array(saved.bin.length + 8);
     longer.set(saved.bin);
     expect(await failure(saved.modelJson, () => longer)).toMatch(/too long/);
@@ -63,7 +69,13 @@ describe('bad model files get one clear error and no design', () => {
   });
 
   it('graph models', async () => {
-    const graph = JSON.stringify({ format: 'graph-model', generatedBy: '2.15.0', convertedBy: 'TensorFlow.js Converter v4.22.0', modelTopology: { node: [{ name: 'x', op: 'Placeholder' }], library: {}, versions: {} }, weightsManifest: [] });
+    const graph = JSON.stringify({
+      format: 'graph-model',
+      generatedBy: '2.15.0',
+      convertedBy: 'TensorFlow.js Converter v4.22.0',
+      modelTopology: { node: [{ name: 'x', op: 'Placeholder' }], library: {}, versions: {} },
+      weightsManifest: [],
+    });
     expect(await failure(graph)).toMatch(/tf\.js graph model/);
     const legacyGraph = JSON.stringify({ modelTopology: { node: [], versions: {} }, weightsManifest: [] });
     expect(await failure(legacyGraph)).toMatch(/graph model/);
@@ -146,6 +158,8 @@ describe('export refuses weights that do not fit', () => {
     expect(message).toMatch(/"dense_2\/kernel" is missing \(expected shape \[32, 64\]\)/);
     expect(message).toMatch(/"dense_1\/bias" has shape \[31\]; the model expects \[32\]/);
     expect(message).toMatch(/"stray\/kernel" is not a weight of this model/);
-    expect(() => packWeights([{ name: 'a', shape: [2], dtype: 'float32' }], new Map([['a', { shape: [2], dtype: 'int32' as 'float32', data: new Float32Array(2) }]]))).toThrow(/dtype int32/);
+    expect(() =>
+      packWeights([{ name: 'a', shape: [2], dtype: 'float32' }], new Map([['a', { shape: [2], dtype: 'int32' as 'float32', data: new Float32Array(2) }]])),
+    ).toThrow(/dtype int32/);
   });
 });

@@ -9,7 +9,14 @@ const keras3Functional = {
     name: 'tiny_resnet',
     trainable: true,
     layers: [
-      { module: 'keras.layers', class_name: 'InputLayer', config: { batch_shape: [null, 8], dtype: 'float32', sparse: false, name: 'input_layer' }, registered_name: null, name: 'input_layer', inbound_nodes: [] },
+      {
+        module: 'keras.layers',
+        class_name: 'InputLayer',
+        config: { batch_shape: [null, 8], dtype: 'float32', sparse: false, name: 'input_layer' },
+        registered_name: null,
+        name: 'input_layer',
+        inbound_nodes: [],
+      },
       {
         module: 'keras.layers',
         class_name: 'Dense',
@@ -30,7 +37,9 @@ const keras3Functional = {
         registered_name: null,
         build_config: { input_shape: [null, 8] },
         name: 'dense',
-        inbound_nodes: [{ args: [{ class_name: '__keras_tensor__', config: { shape: [null, 8], dtype: 'float32', keras_history: ['input_layer', 0, 0] } }], kwargs: {} }],
+        inbound_nodes: [
+          { args: [{ class_name: '__keras_tensor__', config: { shape: [null, 8], dtype: 'float32', keras_history: ['input_layer', 0, 0] } }], kwargs: {} },
+        ],
       },
       {
         module: 'keras.layers',
@@ -40,10 +49,12 @@ const keras3Functional = {
         name: 'add',
         inbound_nodes: [
           {
-            args: [[
-              { class_name: '__keras_tensor__', config: { shape: [null, 8], dtype: 'float32', keras_history: ['dense', 0, 0] } },
-              { class_name: '__keras_tensor__', config: { shape: [null, 8], dtype: 'float32', keras_history: ['input_layer', 0, 0] } },
-            ]],
+            args: [
+              [
+                { class_name: '__keras_tensor__', config: { shape: [null, 8], dtype: 'float32', keras_history: ['dense', 0, 0] } },
+                { class_name: '__keras_tensor__', config: { shape: [null, 8], dtype: 'float32', keras_history: ['input_layer', 0, 0] } },
+              ],
+            ],
             kwargs: {},
           },
         ],
@@ -54,7 +65,9 @@ const keras3Functional = {
         config: { name: 'layer_normalization', axis: [-1], epsilon: 0.001, center: true, scale: true, rms_scaling: false },
         registered_name: null,
         name: 'layer_normalization',
-        inbound_nodes: [{ args: [{ class_name: '__keras_tensor__', config: { shape: [null, 8], dtype: 'float32', keras_history: ['add', 0, 0] } }], kwargs: {} }],
+        inbound_nodes: [
+          { args: [{ class_name: '__keras_tensor__', config: { shape: [null, 8], dtype: 'float32', keras_history: ['add', 0, 0] } }], kwargs: {} },
+        ],
       },
       {
         module: 'keras.layers',
@@ -62,7 +75,12 @@ const keras3Functional = {
         config: { name: 'logits', units: 4, activation: 'linear', use_bias: true },
         registered_name: null,
         name: 'logits',
-        inbound_nodes: [{ args: [{ class_name: '__keras_tensor__', config: { shape: [null, 8], dtype: 'float32', keras_history: ['layer_normalization', 0, 0] } }], kwargs: {} }],
+        inbound_nodes: [
+          {
+            args: [{ class_name: '__keras_tensor__', config: { shape: [null, 8], dtype: 'float32', keras_history: ['layer_normalization', 0, 0] } }],
+            kwargs: {},
+          },
+        ],
       },
       {
         module: 'keras.layers',
@@ -70,7 +88,9 @@ const keras3Functional = {
         config: { name: 'softmax', activation: 'softmax' },
         registered_name: null,
         name: 'softmax',
-        inbound_nodes: [{ args: [{ class_name: '__keras_tensor__', config: { shape: [null, 4], dtype: 'float32', keras_history: ['logits', 0, 0] } }], kwargs: {} }],
+        inbound_nodes: [
+          { args: [{ class_name: '__keras_tensor__', config: { shape: [null, 4], dtype: 'float32', keras_history: ['logits', 0, 0] } }], kwargs: {} },
+        ],
       },
     ],
     input_layers: [['input_layer', 0, 0]],
@@ -85,7 +105,23 @@ const keras2Sequential = {
   config: {
     name: 'cnn',
     layers: [
-      { class_name: 'Conv2D', config: { name: 'conv2d', batch_input_shape: [null, 28, 28, 1], filters: 8, kernel_size: [3, 3], strides: [1, 1], padding: 'valid', data_format: 'channels_last', dilation_rate: [1, 1], groups: 1, activation: 'relu', use_bias: true, kernel_initializer: { class_name: 'GlorotUniform', config: { seed: null } } } },
+      {
+        class_name: 'Conv2D',
+        config: {
+          name: 'conv2d',
+          batch_input_shape: [null, 28, 28, 1],
+          filters: 8,
+          kernel_size: [3, 3],
+          strides: [1, 1],
+          padding: 'valid',
+          data_format: 'channels_last',
+          dilation_rate: [1, 1],
+          groups: 1,
+          activation: 'relu',
+          use_bias: true,
+          kernel_initializer: { class_name: 'GlorotUniform', config: { seed: null } },
+        },
+      },
       { class_name: 'MaxPooling2D', config: { name: 'max_pooling2d', pool_size: [2, 2], padding: 'valid', strides: null, data_format: 'channels_last' } },
       { class_name: 'Flatten', config: { name: 'flatten', data_format: 'channels_last' } },
       { class_name: 'Dropout', config: { name: 'dropout', rate: 0.5, noise_shape: null, seed: null } },
@@ -102,10 +138,19 @@ describe('Keras JSON import', () => {
     expect(result.kind).toBe('keras');
     expect(result.weights).toBeNull();
     expect(result.design.metadata.name).toBe('tiny_resnet');
-    expect(result.design.nodes.map((n) => [n.id, n.type])).toEqual([['input_layer', 'Input'], ['dense', 'Dense'], ['add', 'Add'], ['layer_normalization', 'LayerNorm'], ['logits', 'Output']]);
+    expect(result.design.nodes.map((n) => [n.id, n.type])).toEqual([
+      ['input_layer', 'Input'],
+      ['dense', 'Dense'],
+      ['add', 'Add'],
+      ['layer_normalization', 'LayerNorm'],
+      ['logits', 'Output'],
+    ]);
     expect(result.design.nodes[1].params).toEqual({ units: 8, activation: 'relu', useBias: true, kernelInitializer: 'heNormal' });
     expect(result.design.nodes[4].params).toEqual({ units: 4, activation: 'softmax', loss: 'categoricalCrossentropy' });
-    expect(result.design.edges.filter((e) => e.target === 'add').map((e) => [e.source, e.targetPort])).toEqual([['dense', 0], ['input_layer', 1]]);
+    expect(result.design.edges.filter((e) => e.target === 'add').map((e) => [e.source, e.targetPort])).toEqual([
+      ['dense', 0],
+      ['input_layer', 1],
+    ]);
     expect(result.warnings.join('\n')).toMatch(/kernel_regularizer is dropped/);
     expect(result.warnings.join('\n')).toMatch(/became one Output node/);
     // Rows follow depth: the skip's Add sits below both its inputs.

@@ -11,7 +11,11 @@ function sequential(names: string[]): string {
     class_name: 'Sequential',
     config: {
       name: 'ids',
-      layers: [{ class_name: 'InputLayer', config: { name: 'input', batch_input_shape: [null, 4] } }, ...names.map((n) => dense(n)), dense('probs', 3, 'softmax')],
+      layers: [
+        { class_name: 'InputLayer', config: { name: 'input', batch_input_shape: [null, 4] } },
+        ...names.map((n) => dense(n)),
+        dense('probs', 3, 'softmax'),
+      ],
     },
     keras_version: '2.15.0',
   });

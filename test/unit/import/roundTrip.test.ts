@@ -18,7 +18,21 @@ describe('tf.js-saved functional model → import → export', () => {
     const saved = await saveWithTfjs(model);
     const imported = await importModel({ text: saved.modelJson, fileName: 'model.json', readFile: (p) => (p === 'weights.bin' ? saved.bin : null) });
     expect(imported.kind).toBe('tfjs-layers');
-    expect(imported.design.nodes.map((n) => n.type)).toEqual(['Input', 'Conv2D', 'BatchNorm', 'Activation', 'Conv2D', 'Add', 'Conv2D', 'Concatenate', 'MaxPool2D', 'GlobalAvgPool', 'Dropout', 'LayerNorm', 'Output']);
+    expect(imported.design.nodes.map((n) => n.type)).toEqual([
+      'Input',
+      'Conv2D',
+      'BatchNorm',
+      'Activation',
+      'Conv2D',
+      'Add',
+      'Conv2D',
+      'Concatenate',
+      'MaxPool2D',
+      'GlobalAvgPool',
+      'Dropout',
+      'LayerNorm',
+      'Output',
+    ]);
     expect(imported.weights).not.toBeNull();
 
     const bundle = await exportTfjsModel(imported.design, tf, imported.weights ?? undefined);
@@ -45,8 +59,13 @@ describe('tf.js-saved functional model → import → export', () => {
     const bundle = await exportTfjsModel(imported.design, tf, imported.weights ?? undefined);
     const json = JSON.parse(fileText(bundle.files, TFJS_MODEL_FILE)) as tf.io.ModelJSON;
     const bin = fileBytes(bundle.files, TFJS_WEIGHTS_FILE);
-    const loaded = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0].weights, weightData: bin.slice().buffer }));
-    const x = tf.tensor2d([[0.1, -0.2, 0.3, 0.9], [1, 2, -3, 0]]);
+    const loaded = await tf.loadLayersModel(
+      tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0].weights, weightData: bin.slice().buffer }),
+    );
+    const x = tf.tensor2d([
+      [0.1, -0.2, 0.3, 0.9],
+      [1, 2, -3, 0],
+    ]);
     const diff = tf.max(tf.abs(tf.sub(model.predict(x) as tf.Tensor, loaded.predict(x) as tf.Tensor))).dataSync()[0];
     expect(diff).toBeLessThanOrEqual(1e-6);
     model.dispose();
@@ -83,4 +102,3 @@ describe('tf.js-saved functional model → import → export', () => {
     expect(Buffer.from(fileBytes(again.files, TFJS_WEIGHTS_FILE)).equals(Buffer.from(bin))).toBe(true);
   }, 120_000);
 });
-

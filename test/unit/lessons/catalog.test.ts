@@ -31,7 +31,10 @@ describe('the lesson catalogue', () => {
         expect(setup.runs.length, lesson.id).toBeGreaterThan(0);
         for (const run of setup.runs) {
           const validation = validateDesign(run.design);
-          expect(validation.diagnostics.filter((d) => d.severity === 'error'), `${lesson.id}/${run.key}`).toEqual([]);
+          expect(
+            validation.diagnostics.filter((d) => d.severity === 'error'),
+            `${lesson.id}/${run.key}`,
+          ).toEqual([]);
           const settings = TrainSettings.parse(run.settings);
           expect(settings.seed, `${lesson.id}/${run.key}`).toBe(3);
         }

@@ -25,7 +25,13 @@ symlinkSync('shards', join(model, 'inside-dir'));
 describe('ConfinedFolder resolves paths by where they lead, not how they are spelled', () => {
   it('reads files inside the folder, through links that stay inside', async () => {
     const folder = await ConfinedFolder.open(model);
-    for (const [path, bytes] of [['weights.bin', 16], ['shards/a.bin', 8], ['./shards//a.bin', 8], ['inside-link.bin', 8], ['inside-dir/a.bin', 8]] as const) {
+    for (const [path, bytes] of [
+      ['weights.bin', 16],
+      ['shards/a.bin', 8],
+      ['./shards//a.bin', 8],
+      ['inside-link.bin', 8],
+      ['inside-dir/a.bin', 8],
+    ] as const) {
       const entry = await folder.stat(path);
       expect(entry, path).toMatchObject({ kind: 'file', bytes });
       if (entry.kind === 'file') expect((await folder.read(entry)).byteLength).toBe(bytes);
@@ -34,7 +40,9 @@ describe('ConfinedFolder resolves paths by where they lead, not how they are spe
 
   it('refuses every link out of the folder with one sentence, whatever lies behind it', async () => {
     const folder = await ConfinedFolder.open(model);
-    const reasons = await Promise.all(['root/etc/passwd', 'root/no/such/file', 'linked.bin', 'dangling.bin', 'outdir/secret.bin', 'outdir/missing.bin', 'root'].map((p) => folder.stat(p)));
+    const reasons = await Promise.all(
+      ['root/etc/passwd', 'root/no/such/file', 'linked.bin', 'dangling.bin', 'outdir/secret.bin', 'outdir/missing.bin', 'root'].map((p) => folder.stat(p)),
+    );
     for (const r of reasons) expect(r).toEqual({ kind: 'refused', reason: LINK_OUTSIDE });
   });
 
@@ -95,7 +103,10 @@ describe('readWeights measures every file against one budget before reading any'
   }
 
   async function message(promise: Promise<unknown>): Promise<string> {
-    const error = await promise.then(() => null, (e: unknown) => e);
+    const error = await promise.then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(ImportError);
     return (error as Error).message;
   }

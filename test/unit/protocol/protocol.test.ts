@@ -9,8 +9,19 @@ import type * as tfNamespace from '@tensorflow/tfjs';
 function frame(step: number, ids: string[], value: number): StatsFrame {
   const n = ids.length;
   return {
-    schema: 1, runId: 'r', step, epoch: 0, elapsedMs: step, loss: 1,
-    nodes: { ids, activation: new Float32Array(n * 5).fill(value), activationHistogram: new Float32Array(n * HISTOGRAM_BINS), gradient: new Float32Array(n * 3).fill(NaN), gradientHistogram: new Float32Array(n * HISTOGRAM_BINS) },
+    schema: 1,
+    runId: 'r',
+    step,
+    epoch: 0,
+    elapsedMs: step,
+    loss: 1,
+    nodes: {
+      ids,
+      activation: new Float32Array(n * 5).fill(value),
+      activationHistogram: new Float32Array(n * HISTOGRAM_BINS),
+      gradient: new Float32Array(n * 3).fill(NaN),
+      gradientHistogram: new Float32Array(n * HISTOGRAM_BINS),
+    },
     edges: { ids: [], gradient: new Float32Array(0) },
     weights: { ids: ['d/kernel'], nodeIds: ['d'], values: new Float32Array(3).fill(value) },
     groups: { ids: [], values: new Float32Array(0) },
@@ -48,7 +59,13 @@ describe('StatsCoalescer', () => {
     let now = 0;
     const sent: StatsFrame[] = [];
     const timers: (() => void)[] = [];
-    const c = new StatsCoalescer((f) => sent.push(f), { intervalMs: 100, maxInFlight: 1, now: () => now, setTimer: (cb) => timers.push(cb), clearTimer: () => {} });
+    const c = new StatsCoalescer((f) => sent.push(f), {
+      intervalMs: 100,
+      maxInFlight: 1,
+      now: () => now,
+      setTimer: (cb) => timers.push(cb),
+      clearTimer: () => {},
+    });
     c.push(frame(0, ['a', 'b'], 0));
     expect(sent).toHaveLength(1);
     for (let step = 1; step <= 500; step++) {

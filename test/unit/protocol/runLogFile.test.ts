@@ -8,7 +8,12 @@ const IDS = ['input', 'dense_1', 'dense_1__1', 'out'];
 function frame(step: number, runId = 'run-1'): StatsFrame {
   const rows = IDS.length;
   return {
-    schema: STATS_SCHEMA_VERSION, runId, step, epoch: 1, elapsedMs: step * 10, loss: 1 / (step + 1),
+    schema: STATS_SCHEMA_VERSION,
+    runId,
+    step,
+    epoch: 1,
+    elapsedMs: step * 10,
+    loss: 1 / (step + 1),
     nodes: {
       ids: IDS,
       activation: Float32Array.from({ length: rows * ACTIVATION_FIELDS.length }, (_, i) => i + step),
@@ -22,8 +27,18 @@ function frame(step: number, runId = 'run-1'): StatsFrame {
   };
 }
 
-const header = runHeaderLine({ format: 'rescanvas.runlog', version: 1, source: 'pytorch', runId: 'run-1', designName: 'tiny', nodeIds: IDS, worldSize: 2, startedAt: '2026-11-27T20:00:00Z' });
-const epoch = (n: number) => epochLine({ epoch: n, step: n * 10, loss: 1 / n, accuracy: 0.5, validationLoss: null, validationAccuracy: null, learningRate: 0.01, elapsedMs: n * 100 });
+const header = runHeaderLine({
+  format: 'rescanvas.runlog',
+  version: 1,
+  source: 'pytorch',
+  runId: 'run-1',
+  designName: 'tiny',
+  nodeIds: IDS,
+  worldSize: 2,
+  startedAt: '2026-11-27T20:00:00Z',
+});
+const epoch = (n: number) =>
+  epochLine({ epoch: n, step: n * 10, loss: 1 / n, accuracy: 0.5, validationLoss: null, validationAccuracy: null, learningRate: 0.01, elapsedMs: n * 100 });
 const end = endLine({ reason: 'completed', step: 20, epoch: 2, elapsedMs: 200 });
 const text = (...lines: string[]) => `${lines.join('\n')}\n`;
 
@@ -88,7 +103,11 @@ describe('parseRunLogText', () => {
     ['a file of blank lines', '\n\n  \n', /empty/],
     ['a header without frames', text(header, end), /holds no stats frames/],
     ['a second header', text(header, statsLine(frame(0)), header), /line 3: a run header may only be the first line/],
-    ['a frame of another run', text(header, statsLine(frame(0)), statsLine(frame(1, 'other'))), /line 3: stats frame of run "other", but this log is of run "run-1"/],
+    [
+      'a frame of another run',
+      text(header, statsLine(frame(0)), statsLine(frame(1, 'other'))),
+      /line 3: stats frame of run "other", but this log is of run "run-1"/,
+    ],
     ['a JSON array line', text(header, '[1,2]'), /line 2: not a JSON object/],
   ])('refuses %s with a clear error', (_what, content, pattern) => {
     const parsed = parseRunLogText(content, 'run.jsonl');
@@ -98,7 +117,10 @@ describe('parseRunLogText', () => {
 
   it('refuses an oversized log before reading its lines', () => {
     const log = text(header, statsLine(frame(0)), 'not even JSON');
-    expect(parseRunLogText(log, 'big.jsonl', log.length - 1)).toEqual({ ok: false, error: expect.stringMatching(/^big\.jsonl is larger than \d+ bytes, the most a run log may hold$/) });
+    expect(parseRunLogText(log, 'big.jsonl', log.length - 1)).toEqual({
+      ok: false,
+      error: expect.stringMatching(/^big\.jsonl is larger than \d+ bytes, the most a run log may hold$/),
+    });
     expect(parseRunLogText(log, 'big.jsonl', log.length)).toMatchObject({ ok: false, error: expect.stringMatching(/line 3: not JSON/) });
   });
 });

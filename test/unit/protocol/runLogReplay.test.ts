@@ -19,7 +19,12 @@ function example(name: string): Design {
 function frame(ids: string[], step: number, runId = 'logged'): StatsFrame {
   const rows = ids.length;
   return {
-    schema: STATS_SCHEMA_VERSION, runId, step, epoch: 1, elapsedMs: step, loss: 1 / (step + 1),
+    schema: STATS_SCHEMA_VERSION,
+    runId,
+    step,
+    epoch: 1,
+    elapsedMs: step,
+    loss: 1 / (step + 1),
     nodes: {
       ids,
       activation: new Float32Array(rows * ACTIVATION_FIELDS.length).fill(step + 1),
@@ -48,12 +53,18 @@ describe('checkNodeIds', () => {
     if (check.ok) return;
     expect(check.missing).toContain('layernorm_1');
     expect(check.missing).toContain('dense_3__499');
-    expect(check.reason).toMatch(new RegExp(`^its stats name ${check.missing.length} nodes the open design does not have: "layernorm_1", .* and ${check.missing.length - 5} more$`));
+    expect(check.reason).toMatch(
+      new RegExp(`^its stats name ${check.missing.length} nodes the open design does not have: "layernorm_1", .* and ${check.missing.length - 5} more$`),
+    );
   });
 
   it('explains a design that cannot be unrolled', () => {
     const broken: Design = { ...repeat, edges: [] };
-    expect(checkNodeIds(broken, [frame(['input_1'], 0)])).toMatchObject({ ok: false, missing: [], reason: expect.stringMatching(/^the open design cannot be unrolled \(/) });
+    expect(checkNodeIds(broken, [frame(['input_1'], 0)])).toMatchObject({
+      ok: false,
+      missing: [],
+      reason: expect.stringMatching(/^the open design cannot be unrolled \(/),
+    });
   });
 });
 
@@ -98,15 +109,36 @@ describe('replaySummary', () => {
     const ids = ['a'];
     const text = replaySummary(
       {
-        header: { format: 'rescanvas.runlog', version: 1, source: 'pytorch', runId: 'r', designName: 'd', nodeIds: ids, worldSize: 2, settings: {}, startedAt: '' },
+        header: {
+          format: 'rescanvas.runlog',
+          version: 1,
+          source: 'pytorch',
+          runId: 'r',
+          designName: 'd',
+          nodeIds: ids,
+          worldSize: 2,
+          settings: {},
+          startedAt: '',
+        },
         frames: [frame(ids, 0, 'r'), frame(ids, 5, 'r')],
-        epochs: [1, 2].map((epoch) => ({ epoch, step: epoch * 5, loss: 1 / epoch, accuracy: null, validationLoss: null, validationAccuracy: null, learningRate: null, elapsedMs: 0 })),
+        epochs: [1, 2].map((epoch) => ({
+          epoch,
+          step: epoch * 5,
+          loss: 1 / epoch,
+          accuracy: null,
+          validationLoss: null,
+          validationAccuracy: null,
+          learningRate: null,
+          elapsedMs: 0,
+        })),
         end: null,
         warnings: ['no end record: the job stopped before it finished'],
       },
       'run.jsonl',
       2,
     );
-    expect(text).toBe('Replaying run log run.jsonl: 2 frames, epochs 2, final loss 0.5000 (loss by epoch 1.000 → 0.5000) · pytorch, 2 processes — note: no end record: the job stopped before it finished');
+    expect(text).toBe(
+      'Replaying run log run.jsonl: 2 frames, epochs 2, final loss 0.5000 (loss by epoch 1.000 → 0.5000) · pytorch, 2 processes — note: no end record: the job stopped before it finished',
+    );
   });
 });

@@ -21,7 +21,10 @@ describe('decodeTextFile: the one UTF-8 reader of every host', () => {
 
   it('refuses invalid UTF-8 (a Latin-1 é, a lone continuation byte, a truncated sequence) instead of replacing it', () => {
     for (const bytes of [[0x7b, 0xe9, 0x7d], [0x80], [0xe2, 0x82]]) {
-      expect(decodeTextFile(new Uint8Array(bytes), 'x.json', 'a ResCanvas design')).toEqual({ ok: false, message: 'x.json: not a text file (invalid UTF-8), so not a ResCanvas design' });
+      expect(decodeTextFile(new Uint8Array(bytes), 'x.json', 'a ResCanvas design')).toEqual({
+        ok: false,
+        message: 'x.json: not a text file (invalid UTF-8), so not a ResCanvas design',
+      });
     }
   });
 });
@@ -33,7 +36,10 @@ describe('the desktop app reads designs and run logs through it', () => {
     writeFileSync(join(dir, 'bom.json'), `\ufeff${design}`);
     expect(await readDesignFile(join(dir, 'bom.json'))).toMatchObject({ ok: true });
     writeFileSync(join(dir, 'latin1.json'), Buffer.from(design.replace('"name":', '"nãme":'), 'latin1'));
-    expect(await readDesignFile(join(dir, 'latin1.json'))).toEqual({ ok: false, message: 'latin1.json: not a text file (invalid UTF-8), so not a ResCanvas design' });
+    expect(await readDesignFile(join(dir, 'latin1.json'))).toEqual({
+      ok: false,
+      message: 'latin1.json: not a text file (invalid UTF-8), so not a ResCanvas design',
+    });
   });
 
   it('opens a run log with a BOM, refuses a FIFO without hanging', async () => {

@@ -73,7 +73,9 @@ describe('design worker messages', () => {
     expect(DesignWorkerRequest.safeParse({ type: 'validate', id: 1, rest: {}, nodes: [0, 1, { id: 'a' }], edges: null }).success).toBe(true);
     expect(DesignWorkerRequest.safeParse({ type: 'validate', id: 1, rest: {}, nodes: [-1], edges: null }).success).toBe(false);
     expect(DesignWorkerResponse.safeParse({ type: 'opened', id: 1, rest: { format: 'other' }, result: { valid: true, diagnostics: [] } }).success).toBe(false);
-    expect(DesignWorkerResponse.safeParse({ type: 'facts', id: 1, items: [['a', { shape: '[?, 2]', paramCount: 'many', problem: null }]] }).success).toBe(false);
+    expect(DesignWorkerResponse.safeParse({ type: 'facts', id: 1, items: [['a', { shape: '[?, 2]', paramCount: 'many', problem: null }]] }).success).toBe(
+      false,
+    );
     expect(DesignWorkerResponse.safeParse({ type: 'progress', id: 1, stage: 'Parsing JSON' }).success).toBe(true);
   });
 });

@@ -14,7 +14,13 @@ function residualChain(blocks: number): { boxes: LayeredBox[]; edges: Edge[] } {
   for (let b = 0; b < blocks; b++) {
     const ids = [`a${b}`, `b${b}`, `add${b}`, `relu${b}`];
     for (const id of ids) boxes.push({ id, width: 200, height: 72 });
-    edges.push({ source: fork, target: ids[0] }, { source: ids[0], target: ids[1] }, { source: ids[1], target: ids[2] }, { source: fork, target: ids[2] }, { source: ids[2], target: ids[3] });
+    edges.push(
+      { source: fork, target: ids[0] },
+      { source: ids[0], target: ids[1] },
+      { source: ids[1], target: ids[2] },
+      { source: fork, target: ids[2] },
+      { source: ids[2], target: ids[3] },
+    );
     fork = ids[3];
   }
   return { boxes, edges };
@@ -38,7 +44,15 @@ describe('layeredLayout', () => {
 
   it('places a projection shortcut in a lane beside the branch, level with the branch it runs beside', () => {
     const boxes = ['in', 'c1', 'c2', 'c3', 'proj', 'pbn', 'add'].map((id) => ({ id, width: 200, height: 72 }));
-    const edges = [['in', 'c1'], ['c1', 'c2'], ['c2', 'c3'], ['c3', 'add'], ['in', 'proj'], ['proj', 'pbn'], ['pbn', 'add']].map(([source, target]) => ({ source, target }));
+    const edges = [
+      ['in', 'c1'],
+      ['c1', 'c2'],
+      ['c2', 'c3'],
+      ['c3', 'add'],
+      ['in', 'proj'],
+      ['proj', 'pbn'],
+      ['pbn', 'add'],
+    ].map(([source, target]) => ({ source, target }));
     const p = layeredLayout(boxes, edges, { between: 20, beside: 60 });
     expect(p.get('c1')!.x).toBe(0);
     expect(p.get('proj')!.x).toBe(260);
@@ -48,8 +62,15 @@ describe('layeredLayout', () => {
   });
 
   it('centres boxes of different sizes on their lane so straight edges stay straight', () => {
-    const boxes = [{ id: 'in', width: 200, height: 72 }, { id: 'blk', width: 240, height: 96 }, { id: 'out', width: 200, height: 72 }];
-    const p = layeredLayout(boxes, [{ source: 'in', target: 'blk' }, { source: 'blk', target: 'out' }]);
+    const boxes = [
+      { id: 'in', width: 200, height: 72 },
+      { id: 'blk', width: 240, height: 96 },
+      { id: 'out', width: 200, height: 72 },
+    ];
+    const p = layeredLayout(boxes, [
+      { source: 'in', target: 'blk' },
+      { source: 'blk', target: 'out' },
+    ]);
     expect(p.get('in')!.x + 100).toBe(p.get('blk')!.x + 120);
     expect(p.get('out')!.x + 100).toBe(p.get('blk')!.x + 120);
   });
@@ -88,7 +109,14 @@ describe('layeredLayout', () => {
 
   it('places every box of a graph with a cycle, a self-loop, unknown endpoints and two components', () => {
     const boxes = ['a', 'b', 'c', 'x', 'y'].map((id) => ({ id, width: 200, height: 72 }));
-    const edges = [['a', 'b'], ['b', 'c'], ['c', 'b'], ['c', 'c'], ['c', 'ghost'], ['x', 'y']].map(([source, target]) => ({ source, target }));
+    const edges = [
+      ['a', 'b'],
+      ['b', 'c'],
+      ['c', 'b'],
+      ['c', 'c'],
+      ['c', 'ghost'],
+      ['x', 'y'],
+    ].map(([source, target]) => ({ source, target }));
     const p = layeredLayout(boxes, edges);
     expect([...p.keys()].sort()).toEqual(['a', 'b', 'c', 'x', 'y']);
     const all = [...p.values()];
@@ -116,7 +144,7 @@ describe('autoLayout', () => {
     expect(new Set([...p.values()].map((q) => q.x)).size).toBeGreaterThan(2);
   });
 
-  it('follows the design\'s direction setting', async () => {
+  it("follows the design's direction setting", async () => {
     const design = { ...cifarResNet(3), view: { direction: 'right' as const } };
     const p = await autoLayout(design);
     const input = design.nodes.find((n) => n.type === 'Input')!;

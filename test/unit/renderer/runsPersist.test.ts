@@ -13,14 +13,44 @@ import { SaveRequest, OpenResult, parseRecoveryText } from '../../../src/protoco
 const s = () => appStore.getState();
 let host: MemoryHost;
 
-const outcome = (loss: number): RunOutcome => ({ reason: 'completed', epochs: 2, steps: 20, loss, accuracy: 0.8, validationLoss: null, validationAccuracy: null });
+const outcome = (loss: number): RunOutcome => ({
+  reason: 'completed',
+  epochs: 2,
+  steps: 20,
+  loss,
+  accuracy: 0.8,
+  validationLoss: null,
+  validationAccuracy: null,
+});
 
 /** Drives the slice the way the training controller does for one finished run of `steps` progress messages. */
 function train(id: string, steps: number, nanAt = -1): RunRecord {
   const { design } = s();
-  s().runStarting({ id, label: `${id} · Spirals`, designName: design.metadata.name, design, settings: { dataset: { kind: 'spirals', size: 200 }, epochs: 2, batchSize: 32 }, startedAt: 1_700_000_000_000, steps: [], epochs: [], outcome: null, profile: null, blockDrop: null });
+  s().runStarting({
+    id,
+    label: `${id} · Spirals`,
+    designName: design.metadata.name,
+    design,
+    settings: { dataset: { kind: 'spirals', size: 200 }, epochs: 2, batchSize: 32 },
+    startedAt: 1_700_000_000_000,
+    steps: [],
+    epochs: [],
+    outcome: null,
+    profile: null,
+    blockDrop: null,
+  });
   for (let step = 1; step <= steps; step++) {
-    s().runProgress(id, { epoch: 0, epochs: 2, step, stepsPerEpoch: 10, totalSteps: steps, loss: step === nanAt ? Number.NaN : 1 / step, accuracy: 0.5, learningRate: 0.01, stepsPerSecond: 5 });
+    s().runProgress(id, {
+      epoch: 0,
+      epochs: 2,
+      step,
+      stepsPerEpoch: 10,
+      totalSteps: steps,
+      loss: step === nanAt ? Number.NaN : 1 / step,
+      accuracy: 0.5,
+      learningRate: 0.01,
+      stepsPerSecond: 5,
+    });
   }
   s().runEpoch(id, { epoch: 1, loss: 0.5, accuracy: 0.7, validationLoss: 0.6, validationAccuracy: null });
   // As the controller does: the engine's whole `done` message stands in for the outcome.
@@ -84,7 +114,10 @@ describe('runs saved with the design file', () => {
     train('residual', 10);
     await saveFile();
     const saved = JSON.parse(host.files.get('untitled.rescanvas.json') ?? '') as { runs: { id: string; design?: { nodes: unknown[] } }[] };
-    expect(saved.runs.map((r) => [r.id, r.design?.nodes.length])).toEqual([['plain', residualMlp(4).nodes.length], ['residual', undefined]]);
+    expect(saved.runs.map((r) => [r.id, r.design?.nodes.length])).toEqual([
+      ['plain', residualMlp(4).nodes.length],
+      ['residual', undefined],
+    ]);
     newDocument();
     host.nextOpen = 'untitled.rescanvas.json';
     await openFile();
@@ -94,13 +127,31 @@ describe('runs saved with the design file', () => {
   it('a large CSV is not copied into every saved run; a small one is', async () => {
     const small = 'x,y,label\n1,2,0\n3,4,1\n';
     const large = small + '5,6,1\n'.repeat(MAX_SAVED_CSV_CHARS / 6 + 1);
-    for (const [id, text] of [['small', small], ['large', large]] as const) {
-      s().runStarting({ id, label: id, designName: 'd', design: s().design, settings: { dataset: { kind: 'csv', name: `${id}.csv`, text } }, startedAt: 0, steps: [], epochs: [], outcome: null, profile: null, blockDrop: null });
+    for (const [id, text] of [
+      ['small', small],
+      ['large', large],
+    ] as const) {
+      s().runStarting({
+        id,
+        label: id,
+        designName: 'd',
+        design: s().design,
+        settings: { dataset: { kind: 'csv', name: `${id}.csv`, text } },
+        startedAt: 0,
+        steps: [],
+        epochs: [],
+        outcome: null,
+        profile: null,
+        blockDrop: null,
+      });
       s().runDone(id, outcome(0.5));
     }
     await saveFile();
     const saved = JSON.parse(host.files.get('untitled.rescanvas.json') ?? '') as { runs: { settings: { dataset: { name: string; text: string } } }[] };
-    expect(saved.runs.map((r) => [r.settings.dataset.name, r.settings.dataset.text.length])).toEqual([['small.csv', small.length], ['large.csv', 0]]);
+    expect(saved.runs.map((r) => [r.settings.dataset.name, r.settings.dataset.text.length])).toEqual([
+      ['small.csv', small.length],
+      ['large.csv', 0],
+    ]);
   });
 
   it('the document with runs passes the save and open IPC schemas', () => {

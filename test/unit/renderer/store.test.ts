@@ -87,7 +87,9 @@ describe('design slice with undo', () => {
     expect(s().design.nodes.filter((n) => n.type === 'Dense')).toHaveLength(3);
     s().duplicateSelection();
     expect(s().design.nodes.filter((n) => n.type === 'Dense')).toHaveLength(4);
-    const positions = s().design.nodes.filter((n) => n.type === 'Dense').map((n) => `${n.position.x},${n.position.y}`);
+    const positions = s()
+      .design.nodes.filter((n) => n.type === 'Dense')
+      .map((n) => `${n.position.x},${n.position.y}`);
     expect(new Set(positions).size).toBe(4);
   });
 });

@@ -7,10 +7,32 @@ import { parseIncoming } from '../../../renderer/engine/connection';
 import { PROTOCOL_VERSION } from '../../../src/protocol/messages';
 
 function record(id: string): RunRecord {
-  return { id, label: id, designName: 'd', design: emptyDesign(), settings: { dataset: { kind: 'spirals' } }, startedAt: 0, steps: [], epochs: [], outcome: null, profile: null, blockDrop: null };
+  return {
+    id,
+    label: id,
+    designName: 'd',
+    design: emptyDesign(),
+    settings: { dataset: { kind: 'spirals' } },
+    startedAt: 0,
+    steps: [],
+    epochs: [],
+    outcome: null,
+    profile: null,
+    blockDrop: null,
+  };
 }
 
-const progress = (step: number) => ({ epoch: 0, epochs: 2, step, stepsPerEpoch: 10, totalSteps: 20, loss: 1 / step, accuracy: 0.5, learningRate: 0.01, stepsPerSecond: 5 });
+const progress = (step: number) => ({
+  epoch: 0,
+  epochs: 2,
+  step,
+  stepsPerEpoch: 10,
+  totalSteps: 20,
+  loss: 1 / step,
+  accuracy: 0.5,
+  learningRate: 0.01,
+  stepsPerSecond: 5,
+});
 
 describe('training slice', () => {
   it('follows a run from start to done and keeps its curves', () => {

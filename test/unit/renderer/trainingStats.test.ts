@@ -26,8 +26,19 @@ function frame(d: Design, runId = 'run', step = 1, fanOutEdges: string[] = []): 
     gradient.set([10 ** -r * 3, 10 ** -r, 10 ** -r * 2], r * GRADIENT_FIELDS.length);
   }
   return {
-    schema: STATS_SCHEMA_VERSION, runId, step, epoch: 0, elapsedMs: step, loss: 1,
-    nodes: { ids, activation, activationHistogram: new Float32Array(rows * HISTOGRAM_BINS).fill(1 / HISTOGRAM_BINS), gradient, gradientHistogram: new Float32Array(rows * HISTOGRAM_BINS).fill(1 / HISTOGRAM_BINS) },
+    schema: STATS_SCHEMA_VERSION,
+    runId,
+    step,
+    epoch: 0,
+    elapsedMs: step,
+    loss: 1,
+    nodes: {
+      ids,
+      activation,
+      activationHistogram: new Float32Array(rows * HISTOGRAM_BINS).fill(1 / HISTOGRAM_BINS),
+      gradient,
+      gradientHistogram: new Float32Array(rows * HISTOGRAM_BINS).fill(1 / HISTOGRAM_BINS),
+    },
     edges: { ids: fanOutEdges, gradient: new Float32Array(fanOutEdges.length * EDGE_FIELDS.length).fill(42) },
     weights: { ids: [], nodeIds: [], values: new Float32Array() },
     groups: { ids: [], values: new Float32Array() },

@@ -16,7 +16,8 @@ describe('wrapColumns', () => {
       expect(b.y > a.y || b.x > a.x).toBe(true);
     }
     // No two boxes overlap.
-    for (const a of boxes) for (const b of boxes) if (a !== b) expect(a.x + a.width <= b.x || b.x + b.width <= a.x || a.y + a.height <= b.y || b.y + b.height <= a.y).toBe(true);
+    for (const a of boxes)
+      for (const b of boxes) if (a !== b) expect(a.x + a.width <= b.x || b.x + b.width <= a.x || a.y + a.height <= b.y || b.y + b.height <= a.y).toBe(true);
   });
 
   it('never cuts through a row where a box straddles (a shortcut beside the branch)', () => {

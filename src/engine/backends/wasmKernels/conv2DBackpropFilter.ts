@@ -28,14 +28,7 @@ export function conv2DBackpropFilter(tf: Tf, x: Tensor, dy: Tensor, attrs: tfNam
     right: reachWidth - g.padLeft - g.inWidth,
   });
 
-  const perChannel = tf.conv2d(
-    input,
-    dyAsFilter,
-    [g.dilationHeight, g.dilationWidth],
-    pad,
-    'NHWC',
-    [g.strideHeight, g.strideWidth],
-  );
+  const perChannel = tf.conv2d(input, dyAsFilter, [g.dilationHeight, g.dilationWidth], pad, 'NHWC', [g.strideHeight, g.strideWidth]);
   return tf.transpose(perChannel, [1, 2, 0, 3]);
 }
 
@@ -47,12 +40,7 @@ export function conv2DBackpropFilterKernel(tf: Tf): KernelConfig {
       const kernelBackend = requireBackend(tf, backend, tf.Conv2DBackpropFilter);
       const filterAttrs = attrs as unknown as tfNamespace.Conv2DBackpropFilterAttrs;
       return runAsKernel(tf, kernelBackend, () =>
-        conv2DBackpropFilter(
-          tf,
-          asTensor(tf, kernelBackend, inputs.x, 'x'),
-          asTensor(tf, kernelBackend, inputs.dy, 'dy'),
-          filterAttrs,
-        ),
+        conv2DBackpropFilter(tf, asTensor(tf, kernelBackend, inputs.x, 'x'), asTensor(tf, kernelBackend, inputs.dy, 'dy'), filterAttrs),
       );
     },
   };

@@ -18,7 +18,9 @@ export function conv2DBackpropInput(tf: Tf, dy: Tensor, filter: Tensor, attrs: t
 
   const dyChannelsLast = (channelsFirst ? tf.transpose(dy, [0, 2, 3, 1]) : dy) as Tensor4D;
   const { x: input, pad } = spreadForInputGradient(tf, dyChannelsLast, g);
-  const flipped = (filterHeight === 1 && filterWidth === 1 ? tf.transpose(filter, [0, 1, 3, 2]) : tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2])) as Tensor4D;
+  const flipped = (
+    filterHeight === 1 && filterWidth === 1 ? tf.transpose(filter, [0, 1, 3, 2]) : tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2])
+  ) as Tensor4D;
   const dx = tf.conv2d(input, flipped, 1, pad, 'NHWC');
   return channelsFirst ? tf.transpose(dx, [0, 3, 1, 2]) : dx;
 }
@@ -31,12 +33,7 @@ export function conv2DBackpropInputKernel(tf: Tf): KernelConfig {
       const kernelBackend = requireBackend(tf, backend, tf.Conv2DBackpropInput);
       const inputAttrs = attrs as unknown as tfNamespace.Conv2DBackpropInputAttrs;
       return runAsKernel(tf, kernelBackend, () =>
-        conv2DBackpropInput(
-          tf,
-          asTensor(tf, kernelBackend, inputs.dy, 'dy'),
-          asTensor(tf, kernelBackend, inputs.filter, 'filter'),
-          inputAttrs,
-        ),
+        conv2DBackpropInput(tf, asTensor(tf, kernelBackend, inputs.dy, 'dy'), asTensor(tf, kernelBackend, inputs.filter, 'filter'), inputAttrs),
       );
     },
   };

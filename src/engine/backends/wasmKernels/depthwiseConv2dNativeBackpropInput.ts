@@ -10,12 +10,7 @@ import { spreadForInputGradient } from '../transposedConv';
  * flipped, a stride-1 depthwise convolution (dilation d) over C·M channels, then a sum over the
  * multiplier M. The transposed convolution wasm lacks, built from the one it has.
  */
-export function depthwiseConv2dNativeBackpropInput(
-  tf: Tf,
-  dy: Tensor,
-  filter: Tensor,
-  attrs: tfNamespace.DepthwiseConv2dNativeBackpropInputAttrs,
-): Tensor4D {
+export function depthwiseConv2dNativeBackpropInput(tf: Tf, dy: Tensor, filter: Tensor, attrs: tfNamespace.DepthwiseConv2dNativeBackpropInputAttrs): Tensor4D {
   const [filterHeight, filterWidth, channels, multiplier] = filter.shape as number[];
   const filterShape: [number, number, number, number] = [filterHeight, filterWidth, channels, multiplier];
   const g = resolveConvGeometry(tf, attrs.inputShape, filterShape, attrs, true);
@@ -35,12 +30,7 @@ export function depthwiseConv2dNativeBackpropInputKernel(tf: Tf): KernelConfig {
       const kernelBackend = requireBackend(tf, backend, tf.DepthwiseConv2dNativeBackpropInput);
       const inputAttrs = attrs as unknown as tfNamespace.DepthwiseConv2dNativeBackpropInputAttrs;
       return runAsKernel(tf, kernelBackend, () =>
-        depthwiseConv2dNativeBackpropInput(
-          tf,
-          asTensor(tf, kernelBackend, inputs.dy, 'dy'),
-          asTensor(tf, kernelBackend, inputs.filter, 'filter'),
-          inputAttrs,
-        ),
+        depthwiseConv2dNativeBackpropInput(tf, asTensor(tf, kernelBackend, inputs.dy, 'dy'), asTensor(tf, kernelBackend, inputs.filter, 'filter'), inputAttrs),
       );
     },
   };

@@ -30,12 +30,7 @@ export function unsortedSegmentSumKernel(tf: Tf): KernelConfig {
       const kernelBackend = requireBackend(tf, backend, tf.UnsortedSegmentSum);
       const { numSegments } = attrs as unknown as tfNamespace.UnsortedSegmentSumAttrs;
       return runAsKernel(tf, kernelBackend, () =>
-        unsortedSegmentSum(
-          tf,
-          asTensor(tf, kernelBackend, inputs.x, 'x'),
-          asTensor(tf, kernelBackend, inputs.segmentIds, 'segmentIds'),
-          numSegments,
-        ),
+        unsortedSegmentSum(tf, asTensor(tf, kernelBackend, inputs.x, 'x'), asTensor(tf, kernelBackend, inputs.segmentIds, 'segmentIds'), numSegments),
       );
     },
   };

@@ -170,12 +170,10 @@ function DatasetPickerView() {
         <select
           value={kind}
           onChange={(e) =>
-            appStore
-              .getState()
-              .setTrainingForm({
-                dataset: e.currentTarget.value as DatasetKind,
-                datasetSize: e.currentTarget.value === 'mnist' ? 2000 : e.currentTarget.value === 'shapes' ? 1000 : 600,
-              })
+            appStore.getState().setTrainingForm({
+              dataset: e.currentTarget.value as DatasetKind,
+              datasetSize: e.currentTarget.value === 'mnist' ? 2000 : e.currentTarget.value === 'shapes' ? 1000 : 600,
+            })
           }
         >
           {DATASET_KINDS.map((k) => (

@@ -9,6 +9,7 @@ import { registerExport } from './commands/export';
 import { registerImport } from './commands/import';
 import { registerLesson } from './commands/lesson';
 import { registerTrain } from './commands/train';
+import { registerLandscape } from './commands/landscape';
 import { UsageError } from './errors';
 import { fatalEngineErrorText, isFatalEngineError } from '../src/engine/session';
 
@@ -24,6 +25,7 @@ registerExport(program);
 registerImport(program);
 registerLesson(program);
 registerTrain(program);
+registerLandscape(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,48 +1,23 @@
 import type { Command } from 'commander';
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { totalmem } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import * as tf from '@tensorflow/tfjs';
 import cliProgress from 'cli-progress';
-import { readDesignFile } from '../designFile';
 import { UsageError } from '../errors';
-import { inProcessEngine } from '../../src/engine/inProcess';
+import { cliEngine, trainingFlags, trainingSetup, type TrainingFlags } from '../trainingSetup';
 import { request } from '../../src/protocol/request';
-import { selectBackend, describeBackend } from '../../src/engine/backends/select';
-import { portableCandidates } from '../../src/engine/backends/portable';
-import { nodeBackendCandidates } from '../../node/nodeBackends';
-import { BackendName, Optimizer, TrainSettings, type TrainSettingsInput } from '../../src/schema/settings';
-import { describePreset, withPreset } from '../../src/graph/presetSettings';
-import { explicitPresetFields } from '../presetFlags';
-import { datasetFlags, datasetFromFlags, designInputShape, type DatasetFlags } from '../datasetFlags';
-import { describeIssues, type FromEngine } from '../../src/protocol/messages';
+import type { TrainSettings } from '../../src/schema/settings';
+import type { FromEngine } from '../../src/protocol/messages';
 import { ACTIVATION_FIELDS, GRADIENT_FIELDS, statValue, type StatsFrame } from '../../src/schema/stats';
 import { endLine, epochLine, RUN_LOG_FORMAT, RUN_LOG_VERSION, runHeaderLine, statsLine } from '../../src/protocol/runLog';
 import type { Design } from '../../src/graph/design';
 import { unroll } from '../../src/graph/unroll';
-import { validateDesign } from '../../src/graph/validate';
-import { checkResources } from '../../src/compile/resources';
 
-interface TrainOptions extends DatasetFlags {
-  epochs: string;
-  optimizer: string;
-  lr: string;
-  batch: string;
-  seed: string;
-  backend?: string;
+interface TrainOptions extends TrainingFlags {
   log?: string;
-  fit?: boolean;
-  statsIntervalMs: string;
 }
 
 const finite = (value: number | null): number | null => (value !== null && Number.isFinite(value) ? value : null);
-
-function number(name: string, text: string): number {
-  const value = Number(text);
-  if (!Number.isFinite(value)) throw new UsageError(`--${name}: "${text}" is not a number`);
-  return value;
-}
 
 /** The vanishing-gradient profile: activation std and gradient RMS per node, input to output. */
 export function depthTable(frame: StatsFrame): string {
@@ -107,51 +82,10 @@ export function registerTrain(program: Command): void {
     .command('train')
     .description('train a design on a built-in dataset, streaming loss, accuracy and per-node statistics')
     .argument('<design>', 'a .rescanvas.json design file')
-    .option('--epochs <n>', 'epochs', '20')
-    .option('--optimizer <name>', 'sgd, momentum, nesterov, adam, adamw or rmsprop', 'adam')
-    .option('--lr <rate>', 'learning rate', '1e-3')
-    .option('--batch <n>', 'batch size', '64')
-    .option('--seed <n>', 'seed for data order, weights and dropout', '1')
-    .option('--backend <name>', 'force a backend: tensorflow-gpu, tensorflow, wasm or cpu')
-    .option('--log <file>', 'write a run log (JSON lines: header, stats frames, epochs, end; src/protocol/runLog.ts) that the app can replay')
-    .option('--fit', "set the design's Input shape and Output units from the dataset")
-    .option('--stats-interval-ms <ms>', 'stats frame cadence in wall-time milliseconds', '100');
+    .option('--log <file>', 'write a run log (JSON lines: header, stats frames, epochs, end; src/protocol/runLog.ts) that the app can replay');
   // Flags left out come from the design's training preset, if it has one.
-  datasetFlags(command, 'spirals').action(async (file: string, options: TrainOptions, command: Command) => {
-    const design = await readDesignFile(file);
-    const dataset = await datasetFromFlags(options, { inputShape: designInputShape(design), fit: options.fit ?? false });
-    const optimizer = Optimizer.safeParse(options.optimizer);
-    if (!optimizer.success) throw new UsageError(`--optimizer: "${options.optimizer}" is not one of ${Optimizer.options.join(', ')}`);
-    const backend = options.backend === undefined ? undefined : BackendName.safeParse(options.backend);
-    if (backend && !backend.success) throw new UsageError(`--backend: "${options.backend}" is not one of ${BackendName.options.join(', ')}`);
-    const fromFlags: TrainSettingsInput = {
-      dataset,
-      epochs: number('epochs', options.epochs),
-      batchSize: number('batch', options.batch),
-      seed: number('seed', options.seed),
-      optimizer: { name: optimizer.data, learningRate: number('lr', options.lr) },
-      instrumentation: { cadence: 'interval', intervalMs: number('stats-interval-ms', options.statsIntervalMs) },
-      fitDesignToDataset: options.fit ?? false,
-    };
-    const explicit = explicitPresetFields(command);
-    if (design.preset)
-      console.log(`preset from the design file: ${describePreset(design.preset)}${explicit.size ? ` (flags override ${[...explicit].join(', ')})` : ''}`);
-    const settings = TrainSettings.safeParse(withPreset(fromFlags, design.preset, explicit));
-    if (!settings.success) throw new UsageError(`invalid settings: ${describeIssues(settings.error)}`);
-
-    const report = await selectBackend([...nodeBackendCandidates(tf), ...portableCandidates(tf)], backend?.data);
-    console.log(`backend: ${describeBackend(report)}`);
-    // The engine refuses these too, but only after loadDesign has built every weight: say so first.
-    const validation = validateDesign(design);
-    if (validation.valid) {
-      const context = {
-        run: { batchSize: settings.data.batchSize, optimizer: settings.data.optimizer.name, evaluationBatch: 256 },
-        backend: report.active,
-        machineBytes: totalmem(),
-      };
-      const problems = checkResources(design, validation.nodeShapes, context);
-      if (problems.length) throw new UsageError(problems.map((p) => p.message).join('; '));
-    }
+  trainingFlags(command).action(async (file: string, options: TrainOptions, command: Command) => {
+    const { design, settings, backend: report } = await trainingSetup(file, options, command);
     const log = options.log ? new RunLogFile(options.log) : null;
     const runId = `rescanvas-${new Date().toISOString().replace(/[-:]|\.\d+/g, '')}-${randomBytes(3).toString('hex')}`;
     log?.write(
@@ -164,7 +98,7 @@ export function registerTrain(program: Command): void {
         design,
         nodeIds: modelNodeIds(design),
         worldSize: 1,
-        settings: { ...settings.data, dataset: loggedDataset(settings.data.dataset), backend: report.active },
+        settings: { ...settings, dataset: loggedDataset(settings.dataset), backend: report.active },
         startedAt: new Date().toISOString(),
       }),
     );
@@ -180,12 +114,7 @@ export function registerTrain(program: Command): void {
     let lastFrame: StatsFrame | null = null;
     let failure: string | null = null;
     let barStarted = false;
-    const engine = inProcessEngine(tf, {
-      backend: report,
-      machineBytes: totalmem(),
-      statsMaxInFlight: Infinity,
-      clock: { now: () => performance.now(), yieldToHost: () => new Promise((resolve) => setImmediate(resolve)) },
-    });
+    const engine = cliEngine(report);
     engine.link.subscribe((message: FromEngine) => {
       switch (message.type) {
         case 'progress':
@@ -253,7 +182,7 @@ export function registerTrain(program: Command): void {
     });
     try {
       await request(engine.link, { type: 'loadDesign', design });
-      engine.link.send({ type: 'start', runId, settings: settings.data });
+      engine.link.send({ type: 'start', runId, settings: settings });
     } catch (error) {
       failure = error instanceof Error ? error.message : String(error);
     }

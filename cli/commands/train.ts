@@ -8,7 +8,8 @@ import cliProgress from 'cli-progress';
 import { readDesignFile } from '../designFile';
 import { UsageError } from '../errors';
 import { inProcessEngine } from '../../src/engine/inProcess';
-import { request } from '../../src/protocol/request';
+import { EngineReplyError, request } from '../../src/protocol/request';
+import { isFatalEngineError } from '../../src/engine/session';
 import { selectBackend, describeBackend } from '../../src/engine/backends/select';
 import { portableCandidates } from '../../src/engine/backends/portable';
 import { nodeBackendCandidates } from '../../node/nodeBackends';
@@ -35,6 +36,9 @@ interface TrainOptions extends DatasetFlags {
   fit?: boolean;
   statsIntervalMs: string;
 }
+
+/** A fatal engine failure: the engine's memory is not to be trusted after it, so the run ends here and says what to change. */
+const crashText = (message: string): string => `${message}; nothing was trained to the end: lower --batch or make the design smaller`;
 
 const finite = (value: number | null): number | null => (value !== null && Number.isFinite(value) ? value : null);
 
@@ -239,7 +243,7 @@ export function registerTrain(program: Command): void {
           return;
         case 'error':
           // The engine's memory is not to be trusted after a fatal failure: this run ends here, and says what to change.
-          failure = message.code === 'crash' ? `${message.message}; nothing was trained to the end: lower --batch or make the design smaller` : message.message;
+          failure = message.code === 'crash' ? crashText(message.message) : message.message;
           return;
         case 'done':
           bar.stop();
@@ -255,10 +259,17 @@ export function registerTrain(program: Command): void {
       await request(engine.link, { type: 'loadDesign', design });
       engine.link.send({ type: 'start', runId, settings: settings.data });
     } catch (error) {
-      failure = error instanceof Error ? error.message : String(error);
+      // The engine may fail while building the design's weights, before the run starts: same advice.
+      failure = error instanceof EngineReplyError && error.code === 'crash' ? crashText(error.message) : error instanceof Error ? error.message : String(error);
     }
     await engine.settled();
-    engine.dispose();
+    try {
+      engine.dispose();
+    } catch (error) {
+      // After a fatal failure the wasm heap is not to be trusted, and freeing tensors in it can trap again;
+      // the failure that matters was reported above.
+      if (failure === null || !isFatalEngineError(error)) throw error;
+    }
     // A run the engine refused still ends its log, so a reader can tell it from one that was cut off.
     if (!ended) log?.write(endLine({ reason: 'failed', step, epoch: epochs, elapsedMs: performance.now() - startedAt }));
     log?.close();

@@ -75,7 +75,8 @@ export async function trainingSetup(file: string, options: TrainingFlags, comman
     fitDesignToDataset: options.fit ?? false,
   };
   const explicit = explicitPresetFields(command);
-  if (design.preset) console.log(`preset from the design file: ${describePreset(design.preset)}${explicit.size ? ` (flags override ${[...explicit].join(', ')})` : ''}`);
+  if (design.preset)
+    console.log(`preset from the design file: ${describePreset(design.preset)}${explicit.size ? ` (flags override ${[...explicit].join(', ')})` : ''}`);
   const settings = TrainSettings.safeParse(withPreset(fromFlags, design.preset, explicit));
   if (!settings.success) throw new UsageError(`invalid settings: ${describeIssues(settings.error)}`);
 

@@ -5,7 +5,8 @@ import { performance } from 'node:perf_hooks';
 import cliProgress from 'cli-progress';
 import { UsageError } from '../errors';
 import { cliEngine, trainingFlags, trainingSetup, type TrainingFlags } from '../trainingSetup';
-import { request } from '../../src/protocol/request';
+import { EngineReplyError, request } from '../../src/protocol/request';
+import { isFatalEngineError } from '../../src/engine/session';
 import type { TrainSettings } from '../../src/schema/settings';
 import type { FromEngine } from '../../src/protocol/messages';
 import { ACTIVATION_FIELDS, GRADIENT_FIELDS, statValue, type StatsFrame } from '../../src/schema/stats';
@@ -16,6 +17,9 @@ import { unroll } from '../../src/graph/unroll';
 interface TrainOptions extends TrainingFlags {
   log?: string;
 }
+
+/** A fatal engine failure: the engine's memory is not to be trusted after it, so the run ends here and says what to change. */
+const crashText = (message: string): string => `${message}; nothing was trained to the end: lower --batch or make the design smaller`;
 
 const finite = (value: number | null): number | null => (value !== null && Number.isFinite(value) ? value : null);
 
@@ -168,7 +172,7 @@ export function registerTrain(program: Command): void {
           return;
         case 'error':
           // The engine's memory is not to be trusted after a fatal failure: this run ends here, and says what to change.
-          failure = message.code === 'crash' ? `${message.message}; nothing was trained to the end: lower --batch or make the design smaller` : message.message;
+          failure = message.code === 'crash' ? crashText(message.message) : message.message;
           return;
         case 'done':
           bar.stop();
@@ -184,10 +188,17 @@ export function registerTrain(program: Command): void {
       await request(engine.link, { type: 'loadDesign', design });
       engine.link.send({ type: 'start', runId, settings: settings });
     } catch (error) {
-      failure = error instanceof Error ? error.message : String(error);
+      // The engine may fail while building the design's weights, before the run starts: same advice.
+      failure = error instanceof EngineReplyError && error.code === 'crash' ? crashText(error.message) : error instanceof Error ? error.message : String(error);
     }
     await engine.settled();
-    engine.dispose();
+    try {
+      engine.dispose();
+    } catch (error) {
+      // After a fatal failure the wasm heap is not to be trusted, and freeing tensors in it can trap again;
+      // the failure that matters was reported above.
+      if (failure === null || !isFatalEngineError(error)) throw error;
+    }
     // A run the engine refused still ends its log, so a reader can tell it from one that was cut off.
     if (!ended) log?.write(endLine({ reason: 'failed', step, epoch: epochs, elapsedMs: performance.now() - startedAt }));
     log?.close();

@@ -8,6 +8,10 @@ import { autoLayout } from './autoLayout';
 import { isHuge, showStart } from '../open/largeView';
 import { extent, fitZoom, type Box, type Extent } from './wrap';
 
+/** After the next paint in a page; in Node (store tests open designs without a DOM) after the current task. */
+const nextFrame = (callback: () => void): void =>
+  void (typeof requestAnimationFrame === 'function' ? requestAnimationFrame(() => callback()) : setTimeout(callback, 0));
+
 /** Screen pixels left free around the network when it is fitted; the overlay bar sits over the top edge. */
 const MARGIN = 8;
 
@@ -113,11 +117,11 @@ export async function arrangeOnOpen(opened: Design): Promise<void> {
   const legible = (d: Design, face: number): boolean => fitZoom(extent(drawnBoxes(d)), view, MARGIN) >= face;
   // Past this size the layered layout would hold the page for minutes: such a design opens as saved, at its start.
   if (isHuge(opened)) {
-    requestAnimationFrame(() => showStart(opened));
+    nextFrame(() => showStart(opened));
     return;
   }
   if (!opened.nodes.length || legible(opened, FULL_FACE_ZOOM)) {
-    requestAnimationFrame(() => fitDrawn(opened));
+    nextFrame(() => fitDrawn(opened));
     return;
   }
   let next = opened;
@@ -152,5 +156,5 @@ export async function arrangeOnOpen(opened: Design): Promise<void> {
   if (state.design !== opened) return;
   appStore.setState({ design: next, savedDesign: next });
   appStore.clearHistory();
-  requestAnimationFrame(() => fitDrawn(next));
+  nextFrame(() => fitDrawn(next));
 }

@@ -85,8 +85,9 @@ export function fitDrawn(design: Design): void {
     const zoom = Math.min(1, fitZoom(e, { width, height }, MARGIN));
     return { x: left + width / 2 - (e.x + e.width / 2) * zoom, y: areaTop + height / 2 - (e.y + e.height / 2) * zoom, zoom };
   };
-  const panels = [panelRect('.react-flow__minimap'), panelRect('.react-flow__controls')].filter((r): r is Rect => !!r);
-  const covered = (v: { x: number; y: number; zoom: number }): boolean =>
+  const minimap = panelRect('.react-flow__minimap');
+  const controls = panelRect('.react-flow__controls');
+  const covering = (panels: Rect[], v: { x: number; y: number; zoom: number }): boolean =>
     panels.some((p) =>
       boxes.some((b) => {
         const left = v.x + b.x * v.zoom;
@@ -94,15 +95,30 @@ export function fitDrawn(design: Design): void {
         return left < p.right && left + b.width * v.zoom > p.left && upper < p.bottom && upper + b.height * v.zoom > p.top;
       }),
     );
-  let best = fitIn(0, top, view.width, view.height);
-  if (covered(best)) {
-    // Between the panels (left of those on the right, right of those on the left), or above all of them.
+  // Between the panels (left of those on the right, right of those on the left), or above all of them.
+  const clearOf = (panels: Rect[]) => {
+    const full = fitIn(0, top, view.width, view.height);
+    if (!covering(panels, full)) return full;
     const middle = view.width / 2;
     const left = Math.max(0, ...panels.filter((p) => p.right < middle).map((p) => p.right + MARGIN));
     const right = Math.min(view.width, ...panels.filter((p) => p.left > middle).map((p) => p.left - MARGIN));
     const bottom = Math.min(...panels.map((p) => p.top - MARGIN));
     const candidates = [fitIn(left, top, right - left, view.height), fitIn(0, top, view.width, bottom - top)].sort((a, b) => b.zoom - a.zoom);
-    best = candidates.find((c) => !covered(c)) ?? candidates[0];
+    return candidates.find((c) => !covering(panels, c)) ?? candidates[0];
+  };
+  const plain = fitIn(0, top, view.width, view.height);
+  let best = clearOf([minimap, controls].filter((r): r is Rect => !!r));
+  let hideMinimap = false;
+  // Fitting around both panels must not make the names unreadable. Then the minimap (a map of what is
+  // off-screen, and the whole network is in view) steps aside, and only the zoom controls are avoided.
+  if (minimap && plain.zoom >= LEGIBLE_ZOOM && best.zoom < LEGIBLE_ZOOM) {
+    hideMinimap = true;
+    best = clearOf(controls ? [controls] : []);
+  }
+  const el = canvasElement();
+  if (el) {
+    if (hideMinimap) el.dataset.minimap = 'hidden';
+    else delete el.dataset.minimap;
   }
   void flow.setViewport(best);
 }

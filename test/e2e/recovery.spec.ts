@@ -71,14 +71,16 @@ function layerNormTower(): unknown {
   return { format: 'rescanvas.design', version: 1, metadata: { name: 'LayerNorm tower', description: '', tags: [] }, nodes, edges, groups: [] };
 }
 
-/** The engine's worker: the one named for its liveness lock. */
+/** The engine's worker: the one whose name carries the engine's options (workerOptions.ts). */
 async function engineWorker(page: Page): Promise<Worker> {
   let found: Worker | undefined;
   await expect
     .poll(async () => {
       for (const worker of page.workers()) {
+        // wasm's thread workers run from blob: URLs and may be too busy to answer an evaluate.
+        if (worker.url().startsWith('blob:')) continue;
         const name = await worker.evaluate(() => (self as unknown as { name: string }).name).catch(() => '');
-        if (name.startsWith('rescanvas-engine-')) found = worker;
+        if (name.startsWith('rescanvas-engine ')) found = worker;
       }
       return found !== undefined;
     })

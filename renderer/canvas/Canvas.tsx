@@ -168,11 +168,8 @@ export function Canvas() {
   const onMove = useCallback((_: unknown, viewport: { zoom: number }) => setFace(viewport.zoom), [setFace]);
   // While the view moves no node takes part in hit testing (faces.css): dragging across a large
   // network otherwise fired hover and profile-linking work for every node the pointer crossed.
-  const onMoveStart = useCallback((event: unknown) => {
-    if (!wrapper.current) return;
-    wrapper.current.dataset.moving = '';
-    // A minimap set aside by a fit comes back once the user moves the view (event is null for programmatic moves).
-    if (event) delete wrapper.current.dataset.minimap;
+  const onMoveStart = useCallback(() => {
+    if (wrapper.current) wrapper.current.dataset.moving = '';
   }, []);
   const onMoveEnd = useCallback(
     (_: unknown, viewport: { zoom: number }) => {

@@ -113,7 +113,9 @@ export function fitDrawn(design: Design): void {
   // off-screen, and the whole network is in view) steps aside, and only the zoom controls are avoided.
   if (minimap && plain.zoom >= LEGIBLE_ZOOM && best.zoom < LEGIBLE_ZOOM) {
     hideMinimap = true;
-    best = clearOf(controls ? [controls] : []);
+    const clearOfControls = clearOf(controls ? [controls] : []);
+    // Legible names come first: the small zoom controls may then overlap a node's corner.
+    best = clearOfControls.zoom >= LEGIBLE_ZOOM ? clearOfControls : plain;
   }
   const el = canvasElement();
   if (el) {

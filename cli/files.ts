@@ -30,12 +30,12 @@ export function describeFsCode(error: unknown): string {
  * UTF-8 with an optional BOM, refused when it is not valid UTF-8.
  */
 export async function readTextFile(path: string, maxBytes: number, what: string): Promise<string> {
-  if (path === '') throw new UsageError(`the ${what} path is empty`);
+  if (path === '') throw new UsageError(`no path given for ${what}`);
   let read;
   try {
     read = await readChosenFile(path, maxBytes);
   } catch (error) {
-    throw new UsageError(`${path}: cannot read the ${what}: ${describeFsCode(error)}`);
+    throw new UsageError(`${path}: cannot read ${what}: ${describeFsCode(error)}`);
   }
   if (read.kind === 'not-a-file') throw new UsageError(`${path}: not a file, so not ${what}`);
   if (read.kind === 'too-large')

@@ -1,6 +1,9 @@
 import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
 import type { Tf } from '../src/engine/backends/tf';
 import type { BackendCandidate } from '../src/engine/backends/select';
+import { describeWasm } from '../src/engine/backends/browser';
+import { nodeWasmThreadCount, startThreadedWasm } from './wasmThreads';
 
 const requireFromHere = createRequire(import.meta.url);
 
@@ -35,7 +38,43 @@ function tfjsNodeCandidate(tf: Tf, name: 'tensorflow-gpu' | 'tensorflow', packag
   };
 }
 
-/** tfjs-node-gpu, then tfjs-node: the Node-only candidates, tried before wasm and cpu. */
-export function nodeBackendCandidates(tf: Tf, load: (packageName: string) => unknown = requireFromHere): BackendCandidate[] {
-  return [tfjsNodeCandidate(tf, 'tensorflow-gpu', '@tensorflow/tfjs-node-gpu', load), tfjsNodeCandidate(tf, 'tensorflow', '@tensorflow/tfjs-node', load)];
+/**
+ * Threads wanted for wasm in Node: RESCANVAS_WASM_THREADS when set (1 turns threads off, e.g. to
+ * compare), else one per core up to 8.
+ */
+export function requestedWasmThreads(env: NodeJS.ProcessEnv = process.env): { threads: number } | { error: string } {
+  const raw = env.RESCANVAS_WASM_THREADS;
+  if (raw === undefined || raw === '') return { threads: nodeWasmThreadCount() };
+  const threads = Number(raw);
+  if (!Number.isInteger(threads) || threads < 1 || threads > 64)
+    return { error: `RESCANVAS_WASM_THREADS must be a whole number from 1 to 64, not "${raw.slice(0, 40)}"` };
+  return { threads };
+}
+
+/** Threaded wasm in Node; when it cannot start, the portable single-threaded wasm candidate follows. */
+function threadedWasmCandidate(tf: Tf, start: typeof startThreadedWasm): BackendCandidate {
+  return {
+    name: 'wasm',
+    activate: async () => {
+      const wanted = requestedWasmThreads();
+      if ('error' in wanted) return { ok: false, reason: wanted.error };
+      if (wanted.threads === 1) return { ok: false, reason: 'threads off: one thread requested (RESCANVAS_WASM_THREADS=1) or one core' };
+      const started = await start(tf, wanted.threads);
+      if ('reason' in started) return { ok: false, reason: started.reason };
+      return { ok: true, detail: describeWasm(started.status, '', availableParallelism()) };
+    },
+  };
+}
+
+/** tfjs-node-gpu, tfjs-node, then threaded wasm: the Node-only candidates, tried before the portable wasm and cpu. */
+export function nodeBackendCandidates(
+  tf: Tf,
+  load: (packageName: string) => unknown = requireFromHere,
+  startWasm: typeof startThreadedWasm = startThreadedWasm,
+): BackendCandidate[] {
+  return [
+    tfjsNodeCandidate(tf, 'tensorflow-gpu', '@tensorflow/tfjs-node-gpu', load),
+    tfjsNodeCandidate(tf, 'tensorflow', '@tensorflow/tfjs-node', load),
+    threadedWasmCandidate(tf, startWasm),
+  ];
 }

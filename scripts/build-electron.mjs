@@ -53,5 +53,10 @@ await build({
 // ...and expects them beside the bundle.
 const wasmDir = join(root, 'node_modules', '@tensorflow', 'tfjs-backend-wasm', 'dist');
 for (const file of readdirSync(wasmDir).filter((f) => f.endsWith('.wasm'))) copyFileSync(join(wasmDir, file), join(outdir, file));
+// Threaded wasm in Node starts each thread from node/wasmThreadWorker.cjs, which loads the
+// Emscripten glue and thread code from beside itself (node/wasmThreads.ts).
+copyFileSync(join(root, 'node', 'wasmThreadWorker.cjs'), join(outdir, 'wasmThreadWorker.cjs'));
+const wasmOut = join(root, 'node_modules', '@tensorflow', 'tfjs-backend-wasm', 'wasm-out');
+for (const file of ['tfjs-backend-wasm-threaded-simd.js', 'tfjs-backend-wasm-threaded-simd.worker.js']) copyFileSync(join(wasmOut, file), join(outdir, file));
 outputs.push('engine-worker.mjs');
 console.log(`built ${outputs.map((o) => `dist/electron/${o}`).join(', ')}`);

@@ -13,7 +13,9 @@ import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import * as tf from '@tensorflow/tfjs';
-import { useWasmBackend } from '../../src/engine/backends/wasm';
+import { describeBackend, selectBackend } from '../../src/engine/backends/select';
+import { portableCandidates } from '../../src/engine/backends/portable';
+import { nodeBackendCandidates } from '../../node/nodeBackends';
 import { compileDesign } from '../../src/compile/toTfjs';
 import { buildPlan } from '../../src/engine/plan/plan';
 import { seedKernels } from '../../src/engine/initialize';
@@ -83,7 +85,8 @@ export interface PeerResult {
   torch: { version: string; threads: number } | 'PyTorch not available';
   /** The 1-minute load average before and after, and the core count: ratios mean little on a busy machine. */
   load: { before: number; after: number; cores: number };
-  engine: { backend: string; simd: boolean; threads: boolean };
+  /** The backend as the CLI would describe it, e.g. "wasm (SIMD on, 2 threads (2 cores))". */
+  engine: { backend: string };
   rows: PeerRow[];
 }
 
@@ -329,8 +332,8 @@ async function benchCase(
 }
 
 export async function runPeerBench(options: PeerOptions = {}): Promise<PeerResult> {
-  const status = await useWasmBackend(tf);
-  const engine = { backend: tf.getBackend(), simd: status.simd, threads: status.threads };
+  // The CLI's own choice among the wasm builds (threaded where it starts), so the figure is the one users get.
+  const engine = { backend: describeBackend(await selectBackend([...nodeBackendCandidates(tf), ...portableCandidates(tf)], 'wasm')) };
   const loadBefore = loadavg()[0];
   const load = () => ({ before: loadBefore, after: loadavg()[0], cores: availableParallelism() });
   const python = torchPython();
@@ -356,7 +359,7 @@ export async function runPeerBench(options: PeerOptions = {}): Promise<PeerResul
 
 export function formatPeerTable(result: PeerResult): string {
   if (result.torch === 'PyTorch not available') return 'PyTorch not available (python3 -c "import torch" fails): no engine-vs-PyTorch figures.';
-  const header = `engine: ${result.engine.backend} (SIMD ${result.engine.simd ? 'on' : 'off'}, threads ${result.engine.threads ? 'on' : 'off'}); PyTorch ${result.torch.version}, ${result.torch.threads} threads`;
+  const header = `engine: ${result.engine.backend}; PyTorch ${result.torch.version}, ${result.torch.threads} threads`;
   const lines = result.rows.map((r) =>
     [
       r.design.padEnd(34),

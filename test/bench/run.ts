@@ -2,9 +2,11 @@
  * `npm run bench`: every speed and memory benchmark, side by side in one run. Prints readable tables
  * and writes all figures as JSON to bench-results/bench.json. Targets are checked here, never in tests.
  * Options: --quick (fewer rounds everywhere), --peer-only (only the engine-vs-PyTorch section),
- * --rounds N and --steps N (its rounds and steps per round), --designs resnet20,mlp1002,mlp56.
+ * --rounds N and --steps N (its rounds and steps per round), --designs resnet20,mlp1002,mlp56,
+ * --no-browser (skip the app's threads on/off section, which builds the web app and drives Chromium).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { benchEngine } from './engine';
 import { formatBenchTable, runKernelBench } from './kernels';
@@ -29,6 +31,19 @@ for (const row of peer.rows) {
   const limit = peerTargets[row.design];
   const busy = Math.max(peer.load.before, peer.load.after) > peer.load.cores ? ' (machine busy: not a valid comparison)' : '';
   if (limit !== undefined) targets.push([`${row.design}: engine ÷ PyTorch step ≤ ${limit}× (instrumentation off)${busy}`, row.ratioOff, row.ratioOff <= limit]);
+}
+
+if (!process.argv.includes('--no-browser')) {
+  console.log("\n── The app's engine worker: threaded wasm vs single-threaded wasm on ResNet-20 (alternating rounds, medians) ──");
+  // Its own process: it builds the web app, serves it cross-origin isolated and drives Chromium.
+  const root = join(import.meta.dirname, '..', '..');
+  execFileSync('npx', ['tsx', 'test/bench/browserBackends.ts', '--rounds', quick ? '2' : '3', '--steps', quick ? '6' : '12'], { cwd: root, stdio: 'inherit' });
+  const browser = JSON.parse(readFileSync(join(root, 'bench-results', 'browser-backends.json'), 'utf8')) as {
+    results: { variant: string; backend?: string; speedUp: number }[];
+  };
+  results.browserThreads = browser;
+  const threaded = browser.results.find((r) => r.variant === 'wasm-threads');
+  if (threaded) targets.push([`app worker: threads on ÷ off speed-up ≥ 1.6× (${threaded.backend ?? 'wasm'})`, threaded.speedUp, threaded.speedUp >= 1.6]);
 }
 
 if (!peerOnly) {

@@ -23,8 +23,8 @@ export interface WasmBackendStatus {
 export interface WasmBackendOptions {
   /**
    * Threads for the threaded binary, which tf.js only loads where SharedArrayBuffer is usable:
-   * a cross-origin-isolated page or worker (COOP same-origin + COEP require-corp). Never in Node
-   * (tfjs issue 3830), so the Electron utility process runs single-threaded.
+   * a cross-origin-isolated page or worker (COOP same-origin + COEP require-corp). tf.js refuses it
+   * in Node; node/wasmThreads.ts starts it there anyway.
    */
   threadCount?: number;
 }

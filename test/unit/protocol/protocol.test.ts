@@ -105,10 +105,18 @@ describe('backend selection', () => {
     const notInstalled = (name: string) => {
       throw Object.assign(new Error(`Cannot find module '${name}'`), { code: 'MODULE_NOT_FOUND' });
     };
-    const candidates = [...nodeBackendCandidates(fakeTf, notInstalled), { name: 'cpu' as const, activate: async () => ({ ok: true as const, detail: 'js' }) }];
+    const noThreads = async () => ({ reason: 'the threaded wasm build did not start in Node' });
+    const candidates = [
+      ...nodeBackendCandidates(fakeTf, notInstalled, noThreads),
+      { name: 'cpu' as const, activate: async () => ({ ok: true as const, detail: 'js' }) },
+    ];
     const report = await selectBackend(candidates);
     expect(report.active).toBe('cpu');
-    expect(report.skipped.map((s) => s.reason)).toEqual(['@tensorflow/tfjs-node-gpu is not installed', '@tensorflow/tfjs-node is not installed']);
+    expect(report.skipped.map((s) => s.reason)).toEqual([
+      '@tensorflow/tfjs-node-gpu is not installed',
+      '@tensorflow/tfjs-node is not installed',
+      expect.stringMatching(/threaded wasm build did not start|threads off/),
+    ]);
     await expect(selectBackend(candidates, 'tensorflow')).rejects.toThrow(/tfjs-node is not installed/);
   });
 });

@@ -9,7 +9,9 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { useWasmBackend } from '../../src/engine/backends/wasm';
+import { describeBackend, selectBackend } from '../../src/engine/backends/select';
+import { portableCandidates } from '../../src/engine/backends/portable';
+import { nodeBackendCandidates } from '../../node/nodeBackends';
 import { inProcessLessonEngine } from '../../src/lessons';
 import { parseDesignText } from '../../src/graph/parse';
 import { settingsFromPreset } from '../../src/graph/presetSettings';
@@ -24,9 +26,10 @@ const unknown = wanted?.filter((w) => !files.includes(`${w}.rescanvas.json`)) ??
 if (unknown.length) throw new Error(`unknown examples: ${unknown.join(', ')} (known: ${files.map((f) => f.replace('.rescanvas.json', '')).join(', ')})`);
 const chosen = files.filter((f) => !wanted || wanted.includes(f.replace('.rescanvas.json', '')));
 
-const status = await useWasmBackend(tf);
-if (!status.active) throw new Error('wasm backend did not start');
-const engine = inProcessLessonEngine(tf, { active: 'wasm', detail: '', skipped: [], forced: true });
+// wasm as the CLI starts it (threaded where it can): the lessons' figures are the wasm engine's.
+const backend = await selectBackend([...nodeBackendCandidates(tf), ...portableCandidates(tf)], 'wasm');
+console.log(`backend: ${describeBackend(backend)}`);
+const engine = inProcessLessonEngine(tf, backend);
 const results: { example: string; seed: number; held: boolean; validationAccuracy: number | null; cpuS: number }[] = [];
 
 for (const file of chosen) {

@@ -7,7 +7,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { useWasmBackend } from '../../src/engine/backends/wasm';
+import { describeBackend, selectBackend } from '../../src/engine/backends/select';
+import { portableCandidates } from '../../src/engine/backends/portable';
+import { nodeBackendCandidates } from '../../node/nodeBackends';
 import { LESSONS, inProcessLessonEngine, runLesson, verdict, type LessonResult } from '../../src/lessons';
 
 const { values } = parseArgs({
@@ -26,9 +28,10 @@ if (unknown.length) throw new Error(`unknown lessons: ${unknown.join(', ')}`);
 const lessons = LESSONS.filter((l) => !wanted || wanted.includes(l.id) || wanted.includes(String(l.number)));
 const variant = values.quick ? 'quick' : 'full';
 
-const status = await useWasmBackend(tf);
-if (!status.active) throw new Error('wasm backend did not start');
-const engine = inProcessLessonEngine(tf, { active: 'wasm', detail: '', skipped: [], forced: true });
+// wasm as the CLI starts it (threaded where it can): the lessons' figures are the wasm engine's.
+const backend = await selectBackend([...nodeBackendCandidates(tf), ...portableCandidates(tf)], 'wasm');
+console.log(`backend: ${describeBackend(backend)}`);
+const engine = inProcessLessonEngine(tf, backend);
 const results: { lesson: string; seed: number; held: boolean; wallS: number; cpuS: number; measured: string[] }[] = [];
 
 for (const lesson of lessons) {

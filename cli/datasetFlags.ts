@@ -59,7 +59,8 @@ async function readCsv(path: string): Promise<{ name: string; text: string }> {
   return { name: path, text: await readFile(path, 'utf8') };
 }
 
-const DATA_KEYS = [
+/** Every dataset option, as commander names them. */
+export const DATA_KEYS = [
   'dataset',
   'csv',
   'images',

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { PresetField } from '../src/graph/presetSettings';
+import { DATA_KEYS } from './datasetFlags';
 
 /** Which train flags map onto which preset field. */
 const FLAGS: Record<string, PresetField> = {
@@ -11,23 +12,8 @@ const FLAGS: Record<string, PresetField> = {
   lr: 'learningRate',
 };
 
-/** Any of these on the command line names the dataset, replacing the preset's whole dataset (see cli/datasetFlags.ts). */
-const DATASET_FLAGS = [
-  'size',
-  'noise',
-  'classes',
-  'side',
-  'validation',
-  'dataSeed',
-  'csv',
-  'labelColumn',
-  'header',
-  'delimiter',
-  'normalization',
-  'images',
-  'badImages',
-  'scale',
-];
+/** Any dataset option other than --dataset itself (a preset field of its own, above) replaces the preset's whole dataset. */
+const DATASET_FLAGS = DATA_KEYS.filter((key) => key !== 'dataset');
 
 /** The preset fields the user set on the command line; the design's preset supplies the others. */
 export function explicitPresetFields(command: Command): Set<PresetField> {

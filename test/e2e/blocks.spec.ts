@@ -1,4 +1,4 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page } from './fixtures';
 import { dismissWelcome, exampleNames, openExample, toolbar } from './blocksHelpers';
 
 /**
@@ -64,16 +64,9 @@ async function trainOneEpoch(page: Page, conv: boolean): Promise<void> {
 }
 
 test.beforeEach(async ({ page }) => {
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  (page as Page & { errors?: string[] }).errors = errors;
   await page.goto('/?host=memory');
   await dismissWelcome(page);
   await expect(canvas(page)).toBeVisible();
-});
-
-test.afterEach(async ({ page }) => {
-  expect((page as Page & { errors?: string[] }).errors ?? []).toEqual([]);
 });
 
 test('every bundled example opens legible at 1400×900', async ({ page }) => {

@@ -1,4 +1,4 @@
-import { expect, test, type Locator, type Page } from '@playwright/test';
+import { expect, test, type Locator, type Page } from './fixtures';
 import { startWithNewDesign } from './welcomeHelpers';
 
 /**
@@ -48,18 +48,10 @@ async function mouseDrag(page: Page, from: Locator, to: Locator): Promise<void> 
 }
 
 test.beforeEach(async ({ page }) => {
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  test.info().annotations.push({ type: 'page errors', description: 'checked after each test' });
   await page.goto('/?host=memory');
   await startWithNewDesign(page);
   await page.evaluate(() => sessionStorage.clear());
   await expect(canvas(page)).toBeVisible();
-  (page as Page & { errors?: string[] }).errors = errors;
-});
-
-test.afterEach(async ({ page }) => {
-  expect((page as Page & { errors?: string[] }).errors ?? []).toEqual([]);
 });
 
 test('builds a residual block with palette clicks and sees the shapes', async ({ page }) => {

@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { expect, test, type Download, type Page } from '@playwright/test';
+import { withoutFilePickers } from './fixtures';
 import * as ort from 'onnxruntime-web';
 import { checkOnnxModel, decodeModel } from '../../src/export/onnx';
 import { startWithNewDesign } from './welcomeHelpers';
@@ -12,9 +13,7 @@ const toolbar = (page: Page) => page.getByRole('toolbar', { name: 'Main toolbar'
 const appStatus = (page: Page) => page.getByRole('contentinfo').getByRole('status');
 
 test.beforeEach(async ({ page }) => {
-  await page.addInitScript(() => {
-    for (const name of ['showOpenFilePicker', 'showSaveFilePicker', 'showDirectoryPicker']) delete (window as unknown as Record<string, unknown>)[name];
-  });
+  await withoutFilePickers(page);
   await page.goto('/');
   await startWithNewDesign(page);
   await expect(page.getByRole('region', { name: 'Canvas' })).toBeVisible();

@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { expect, test, type Download, type Page } from '@playwright/test';
+import { withoutFilePickers } from './fixtures';
 import { strFromU8, unzipSync } from 'fflate';
 import { startWithNewDesign } from './welcomeHelpers';
 
@@ -13,9 +14,7 @@ const appStatus = (page: Page) => page.getByRole('contentinfo').getByRole('statu
 test.beforeEach(async ({ page }) => {
   // The dev server's hot reload (others edit the shared tree) would reset the page mid-test.
   await page.routeWebSocket(/./, () => undefined);
-  await page.addInitScript(() => {
-    for (const name of ['showOpenFilePicker', 'showSaveFilePicker', 'showDirectoryPicker']) delete (window as unknown as Record<string, unknown>)[name];
-  });
+  await withoutFilePickers(page);
   await page.goto('/');
   await startWithNewDesign(page);
   await expect(page.getByRole('region', { name: 'Canvas' })).toBeVisible();

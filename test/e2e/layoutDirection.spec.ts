@@ -1,4 +1,4 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page } from './fixtures';
 import { dismissWelcome, openExample, toolbar } from './blocksHelpers';
 
 /**
@@ -74,15 +74,8 @@ async function expectClearOfPanels(page: Page, what: string): Promise<void> {
 }
 
 test.beforeEach(async ({ page }) => {
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  (page as Page & { errors?: string[] }).errors = errors;
   await page.goto('/?host=memory');
   await dismissWelcome(page);
-});
-
-test.afterEach(async ({ page }) => {
-  expect((page as Page & { errors?: string[] }).errors ?? []).toEqual([]);
 });
 
 // Fixme, with its reason: after Unfold blocks and Fit View on ResNet-20, nodes still land under a corner

@@ -1,4 +1,4 @@
-import { expect, test, type Page, type Worker } from '@playwright/test';
+import { expect, test, type Page, type Worker } from './fixtures';
 import { startWithNewDesign } from './welcomeHelpers';
 
 /**
@@ -89,17 +89,10 @@ async function engineWorker(page: Page): Promise<Worker> {
 }
 
 test.beforeEach(async ({ page }) => {
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  (page as Page & { errors?: string[] }).errors = errors;
   await page.setViewportSize({ width: 1400, height: 900 });
   await page.goto('/?host=memory');
   await startWithNewDesign(page);
   await expect(training(page)).toBeVisible();
-});
-
-test.afterEach(async ({ page }) => {
-  expect((page as Page & { errors?: string[] }).errors ?? []).toEqual([]);
 });
 
 // Fixme, with its reason: since the app is served cross-origin isolated the worker runs threaded wasm, and

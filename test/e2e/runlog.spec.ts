@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page, withoutFilePickers } from './fixtures';
 import { parseDesignText } from '../../src/graph/parse';
 import type { Design } from '../../src/graph/design';
 import { unroll } from '../../src/graph/unroll';
@@ -135,20 +135,11 @@ async function expectValuesOnEveryNode(page: Page, mode: 'Forward' | 'Backward',
 const designIds = (page: Page) => page.evaluate(() => window.__rescanvasStore?.getState().design.nodes.map((n) => n.id) ?? []);
 
 test.beforeEach(async ({ page }) => {
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  (page as Page & { errors?: string[] }).errors = errors;
   // The <input type=file> path: Playwright's file chooser drives it (File System Access pickers it cannot).
-  await page.addInitScript(() => {
-    for (const name of ['showOpenFilePicker', 'showSaveFilePicker', 'showDirectoryPicker']) delete (window as unknown as Record<string, unknown>)[name];
-  });
+  await withoutFilePickers(page);
   await page.goto('/');
   await startWithNewDesign(page);
   await expect(page.getByRole('region', { name: 'Canvas' })).toBeVisible();
-});
-
-test.afterEach(async ({ page }) => {
-  expect((page as Page & { errors?: string[] }).errors ?? []).toEqual([]);
 });
 
 test('replays a run log of another design: offers its design, then every node shows values and the timeline scrubs', async ({ page }) => {

@@ -1,4 +1,4 @@
-import { expect, test, type Locator, type Page } from '@playwright/test';
+import { expect, test, type Locator, type Page } from './fixtures';
 import { startWithNewDesign } from './welcomeHelpers';
 
 /**
@@ -59,16 +59,9 @@ async function statValues(page: Page): Promise<{ id: string; value: string | nul
 }
 
 test.beforeEach(async ({ page }) => {
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  (page as Page & { errors?: string[] }).errors = errors;
   await page.goto('/?host=memory');
   await startWithNewDesign(page);
   await expect(training(page)).toBeVisible();
-});
-
-test.afterEach(async ({ page }) => {
-  expect((page as Page & { errors?: string[] }).errors ?? []).toEqual([]);
 });
 
 test('trains a residual MLP on Spirals: progress advances, loss falls, overlays show every node', async ({ page }) => {

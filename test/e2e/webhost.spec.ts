@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
+import { withoutFilePickers } from './fixtures';
 import { startWithNewDesign } from './welcomeHelpers';
 
 const EXAMPLE = join(import.meta.dirname, '../../assets/examples/residual-mlp-20.rescanvas.json');
@@ -21,9 +22,7 @@ async function chooseFileWithInput(page: Page, name: string, content: string): P
 
 test.describe('without the File System Access API (input and downloads)', () => {
   test.beforeEach(async ({ page }) => {
-    await page.addInitScript(() => {
-      for (const name of ['showOpenFilePicker', 'showSaveFilePicker', 'showDirectoryPicker']) delete (window as unknown as Record<string, unknown>)[name];
-    });
+    await withoutFilePickers(page);
     await page.goto('/');
     await startWithNewDesign(page);
     await expect(page.getByRole('region', { name: 'Canvas' })).toBeVisible();

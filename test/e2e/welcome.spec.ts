@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page } from './fixtures';
 
 /** The start screen: shown at launch, every action reachable from the keyboard, and an example that trains. */
 
@@ -23,15 +23,8 @@ async function activateByKeyboard(page: Page, name: string | RegExp): Promise<vo
 }
 
 test.beforeEach(async ({ page }) => {
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  (page as Page & { errors?: string[] }).errors = errors;
   await page.goto('/?host=memory');
   await expect(welcome(page)).toBeVisible();
-});
-
-test.afterEach(async ({ page }) => {
-  expect((page as Page & { errors?: string[] }).errors ?? []).toEqual([]);
 });
 
 test('appears at launch with the lessons, the examples, New design and Open…', async ({ page }) => {

@@ -1,6 +1,7 @@
 import type * as tfNamespace from '@tensorflow/tfjs';
 import type { DesignNode } from '../../graph/design';
 import type { Activation } from '../../graph/activations';
+import { entryFor, type LayerTable } from '../../graph/layerTable';
 
 type Tf = typeof tfNamespace;
 type Tensor = tfNamespace.Tensor;
@@ -153,56 +154,74 @@ function layerNorm(tf: Tf, x: Tensor, w: NodeWeights, epsilon: number, nodeId: s
   return normalise(x, required(w.gamma, 'gamma', nodeId), required(w.beta, 'beta', nodeId));
 }
 
+/**
+ * Each layer type as plain tf.js ops, given the node (params already validated by the design schema),
+ * the variables it reads and its unrolled id (named in errors). The engine's part of the layer registry
+ * (src/graph/layerTable.ts).
+ */
+export const PLAN_OPS: LayerTable<NodeOp, [w: NodeWeights, nodeId: string]> = {
+  Input:
+    () =>
+    ([x]) =>
+      x,
+  Dense:
+    ({ params: p }, w, nodeId) =>
+    ([x], { tf }) =>
+      activate(tf, dense(tf, x, w, nodeId), p.activation),
+  // The Output node yields logits; runPlan applies its activation, so the loss can use logits.
+  Output:
+    (_node, w, nodeId) =>
+    ([x], { tf }) =>
+      dense(tf, x, w, nodeId),
+  Conv2D:
+    ({ params: p }, w, nodeId) =>
+    ([x], { tf }) => {
+      const y = tf.conv2d(x as tfNamespace.Tensor4D, required(w.kernel, 'kernel', nodeId) as tfNamespace.Tensor4D, p.strides, p.padding);
+      return activate(tf, w.bias ? tf.add(y, w.bias) : y, p.activation);
+    },
+  MaxPool2D:
+    ({ params: p }) =>
+    ([x], { tf }) =>
+      maxPool(tf, x as tfNamespace.Tensor4D, p.poolSize, p.strides, p.padding),
+  AvgPool2D:
+    ({ params: p }) =>
+    ([x], { tf }) =>
+      tf.avgPool(x as tfNamespace.Tensor4D, p.poolSize, p.strides, p.padding),
+  GlobalAvgPool:
+    () =>
+    ([x], { tf }) =>
+      tf.mean(x, [1, 2]),
+  Flatten:
+    () =>
+    ([x], { tf }) =>
+      tf.reshape(x, [x.shape[0], -1]),
+  BatchNorm:
+    ({ params: p }, w, nodeId) =>
+    ([x], ctx) =>
+      batchNorm(ctx.tf, x, w, p, ctx, nodeId),
+  LayerNorm:
+    ({ params: p }, w, nodeId) =>
+    ([x], { tf }) =>
+      layerNorm(tf, x, w, p.epsilon, nodeId),
+  Activation:
+    ({ params: p }) =>
+    ([x], { tf }) =>
+      activate(tf, x, p.activation),
+  Dropout:
+    ({ params: p }) =>
+    ([x], { tf, training, dropoutSeed }) =>
+      training && p.rate > 0 ? tf.dropout(x, p.rate, undefined, dropoutSeed) : x,
+  Add:
+    () =>
+    (inputs, { tf }) =>
+      inputs.length === 2 ? tf.add(inputs[0], inputs[1]) : tf.addN(inputs),
+  Concatenate:
+    () =>
+    (inputs, { tf }) =>
+      tf.concat(inputs, -1),
+};
+
 /** The op for one node; its params are already validated by the design schema. */
 export function nodeOp(node: DesignNode, w: NodeWeights, nodeId: string): NodeOp {
-  switch (node.type) {
-    case 'Input':
-      return ([x]) => x;
-    case 'Dense': {
-      const p = node.params;
-      return ([x], { tf }) => activate(tf, dense(tf, x, w, nodeId), p.activation);
-    }
-    // The Output node yields logits; runPlan applies its activation, so the loss can use logits.
-    case 'Output':
-      return ([x], { tf }) => dense(tf, x, w, nodeId);
-    case 'Conv2D': {
-      const p = node.params;
-      return ([x], { tf }) => {
-        const y = tf.conv2d(x as tfNamespace.Tensor4D, required(w.kernel, 'kernel', nodeId) as tfNamespace.Tensor4D, p.strides, p.padding);
-        return activate(tf, w.bias ? tf.add(y, w.bias) : y, p.activation);
-      };
-    }
-    case 'MaxPool2D': {
-      const p = node.params;
-      return ([x], { tf }) => maxPool(tf, x as tfNamespace.Tensor4D, p.poolSize, p.strides, p.padding);
-    }
-    case 'AvgPool2D': {
-      const p = node.params;
-      return ([x], { tf }) => tf.avgPool(x as tfNamespace.Tensor4D, p.poolSize, p.strides, p.padding);
-    }
-    case 'GlobalAvgPool':
-      return ([x], { tf }) => tf.mean(x, [1, 2]);
-    case 'Flatten':
-      return ([x], { tf }) => tf.reshape(x, [x.shape[0], -1]);
-    case 'BatchNorm': {
-      const p = node.params;
-      return ([x], ctx) => batchNorm(ctx.tf, x, w, p, ctx, nodeId);
-    }
-    case 'LayerNorm': {
-      const p = node.params;
-      return ([x], { tf }) => layerNorm(tf, x, w, p.epsilon, nodeId);
-    }
-    case 'Activation': {
-      const p = node.params;
-      return ([x], { tf }) => activate(tf, x, p.activation);
-    }
-    case 'Dropout': {
-      const p = node.params;
-      return ([x], { tf, training, dropoutSeed }) => (training && p.rate > 0 ? tf.dropout(x, p.rate, undefined, dropoutSeed) : x);
-    }
-    case 'Add':
-      return (inputs, { tf }) => (inputs.length === 2 ? tf.add(inputs[0], inputs[1]) : tf.addN(inputs));
-    case 'Concatenate':
-      return (inputs, { tf }) => tf.concat(inputs, -1);
-  }
+  return entryFor(PLAN_OPS, node)(node, w, nodeId);
 }

@@ -1,6 +1,6 @@
 /** The ONNX graph as protobuf bytes, through the published ONNX schema (onnx-proto, protobufjs). */
 import onnxProto from 'onnx-proto';
-import { ONNX_IR_VERSION, ONNX_OPSET, type AttrValue, type OnnxGraph, type ValueShape } from './graph';
+import { ONNX_IR_VERSION, ONNX_OPSET, type AttrValue, type OnnxGraph, type ValueShape } from './model';
 
 const { onnx } = onnxProto;
 export type ModelProto = InstanceType<typeof onnx.ModelProto>;

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useMemo, useRef, type DragEvent } from 'react';
 import {
   Background,
   BackgroundVariant,
+  ControlButton,
   Controls,
   MiniMap,
   ReactFlow,
@@ -18,7 +19,7 @@ import { appStore, useApp } from '../store/store';
 import { useValidation } from '../store/validation';
 import { FlowProjection } from './toFlow';
 import { nodeTypes, edgeTypes } from './nodeTypes';
-import { centreOn, registerCanvas, screenToFlow } from './canvasApi';
+import { centreOn, registerCanvas, registerFit, screenToFlow } from './canvasApi';
 import type { FlowEdge, FlowNode } from './flowTypes';
 import { designBlocks } from '../../src/graph/blocksEdit';
 import { BLOCK_PREFIX } from './blockIds';
@@ -114,10 +115,11 @@ const onNodeMouseEnter = (_: unknown, node: FlowNode): void => {
 const onNodeMouseLeave = (): void => hoverNode(null);
 const endDrag = (): void => appStore.endDrag();
 const clearSelection = (): void => appStore.getState().clearSelection();
-/** The Fit View control keeps nodes clear of the minimap (after React Flow's own fit, which lands a frame later). */
-const fitKeepingMinimapClear = (): void => {
-  requestAnimationFrame(() => requestAnimationFrame(() => fitDrawn(appStore.getState().design)));
-};
+/**
+ * The Fit View control runs our fit alone. React Flow's own fit (queued to its next node update) and a
+ * second fit after it raced, and each placed the network differently around the corner panels.
+ */
+const fitView = (): void => fitDrawn(appStore.getState().design);
 
 function onDragOver(event: DragEvent): void {
   if (event.dataTransfer.types.includes(LAYER_DRAG_TYPE)) {
@@ -182,6 +184,7 @@ export function Canvas() {
   const onInit = useCallback(
     (flow: ReactFlowInstance<FlowNode, FlowEdge>) => {
       registerCanvas(flow, wrapper.current);
+      registerFit(fitView);
       setFace(flow.getZoom());
       const opened = appStore.getState().design;
       if (isHuge(opened)) showStart(opened);
@@ -189,7 +192,13 @@ export function Canvas() {
     },
     [setFace],
   );
-  useEffect(() => () => registerCanvas(null, null), []);
+  useEffect(
+    () => () => {
+      registerCanvas(null, null);
+      registerFit(null);
+    },
+    [],
+  );
 
   useEffect(() => {
     if (!focusRequest) return;
@@ -239,7 +248,13 @@ export function Canvas() {
         proOptions={{ hideAttribution: true }}
       >
         <Background variant={BackgroundVariant.Dots} gap={20} size={1} />
-        <Controls position="bottom-left" onFitView={fitKeepingMinimapClear} />
+        <Controls position="bottom-left" showFitView={false}>
+          <ControlButton className="react-flow__controls-fitview" onClick={fitView} title="Fit View" aria-label="Fit View">
+            <svg viewBox="0 0 16 16" aria-hidden="true">
+              <path d="M1 5V1h4M11 1h4v4M15 11v4h-4M5 15H1v-4" fill="none" stroke="currentColor" strokeWidth="2" />
+            </svg>
+          </ControlButton>
+        </Controls>
         {!large && <MiniMap pannable zoomable position="bottom-right" ariaLabel="Minimap" />}
       </ReactFlow>
     </section>

@@ -1,7 +1,8 @@
-import { useCallback, useEffect, useMemo, useRef, type DragEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent, type MouseEvent } from 'react';
 import {
   Background,
   BackgroundVariant,
+  ControlButton,
   Controls,
   MiniMap,
   ReactFlow,
@@ -18,11 +19,13 @@ import { appStore, useApp } from '../store/store';
 import { useValidation } from '../store/validation';
 import { FlowProjection } from './toFlow';
 import { nodeTypes, edgeTypes } from './nodeTypes';
-import { centreOn, registerCanvas, screenToFlow } from './canvasApi';
+import { canvasInstance, centreOn, registerCanvas, registerFit, screenToFlow } from './canvasApi';
 import type { FlowEdge, FlowNode } from './flowTypes';
 import { designBlocks } from '../../src/graph/blocksEdit';
 import { BLOCK_PREFIX } from './blockIds';
 import { faceFor } from './faces';
+import { CompactLayer } from './CompactLayer';
+import { boxAt, compactBoxes, compactEdgePath } from './compactGeometry';
 import { hoverNode } from '../overlay/linking';
 import { HUGE_DESIGN, isHuge, showStart } from '../open/largeView';
 import { fitDrawn } from '../layout/openView';
@@ -33,6 +36,14 @@ export const LAYER_DRAG_TYPE = 'application/x-rescanvas-layer';
 const LARGE_CANVAS = 300;
 const SNAP: [number, number] = [10, 10];
 const HUGE_MIN_ZOOM = 0.2;
+const NO_EDGES: FlowEdge[] = [];
+
+/**
+ * Whether the network is drawn by the compact layer: large, and zoomed out to the compact face (no
+ * text to read). React Flow then re-ran thousands of node and edge components' selectors on every
+ * pan frame. Huge designs keep React Flow's drawing of what is in view: their fitted view is not shown.
+ */
+const drawsCompactLayer = (drawnNodes: number, face: string): boolean => face === 'compact' && drawnNodes > LARGE_CANVAS && drawnNodes <= HUGE_DESIGN;
 
 function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
   if (a.length !== b.length) return false;
@@ -114,10 +125,13 @@ const onNodeMouseEnter = (_: unknown, node: FlowNode): void => {
 const onNodeMouseLeave = (): void => hoverNode(null);
 const endDrag = (): void => appStore.endDrag();
 const clearSelection = (): void => appStore.getState().clearSelection();
-/** The Fit View control keeps nodes clear of the minimap (after React Flow's own fit, which lands a frame later). */
-const fitKeepingMinimapClear = (): void => {
-  requestAnimationFrame(() => requestAnimationFrame(() => fitDrawn(appStore.getState().design)));
-};
+/** Hidden from React Flow's drawing (the compact layer draws them) but known to it, for fits and look-ups. */
+const hide = (n: FlowNode): FlowNode => ({ ...n, hidden: true });
+/**
+ * The Fit View control runs our fit alone. React Flow's own fit (queued to its next node update) and a
+ * second fit after it raced, and each placed the network differently around the corner panels.
+ */
+const fitView = (): void => fitDrawn(appStore.getState().design);
 
 function onDragOver(event: DragEvent): void {
   if (event.dataTransfer.types.includes(LAYER_DRAG_TYPE)) {
@@ -155,6 +169,13 @@ export function Canvas() {
     return drawn.current;
   }, [design, validation, selectedIds, selectedEdgeIds]);
   const large = nodes.length > LARGE_CANVAS;
+  const drawnCount = useRef(nodes.length);
+  drawnCount.current = nodes.length;
+  const [compact, setCompact] = useState(false);
+  const compactNow = useRef(false);
+  const flowNodes = useMemo(() => (compact ? nodes.map(hide) : nodes), [compact, nodes]);
+  const boxes = useMemo(() => (compact ? compactBoxes(nodes) : []), [compact, nodes]);
+  const edgePath = useMemo(() => (compact ? compactEdgePath(nodes, edges) : { d: '', count: 0 }), [compact, nodes, edges]);
   // Zoomed out over a huge design every node is in view and drawn: the floor keeps it to about a thousand.
   const minZoom = nodes.length > HUGE_DESIGN ? HUGE_MIN_ZOOM : 0.02;
 
@@ -164,7 +185,26 @@ export function Canvas() {
     const el = wrapper.current;
     const face = faceFor(zoom);
     if (el && el.dataset.face !== face) el.dataset.face = face;
+    const next = drawsCompactLayer(drawnCount.current, face);
+    if (next !== compactNow.current) {
+      compactNow.current = next;
+      setCompact(next);
+    }
   }, []);
+  // An edit that crosses the size threshold decides again at the current zoom.
+  useEffect(() => {
+    const zoom = canvasInstance()?.getZoom();
+    if (zoom !== undefined) setFace(zoom);
+  }, [nodes.length, setFace]);
+  // With the compact layer drawing, a click on the pane selects the box under it.
+  const onPaneClick = useCallback(
+    (event: MouseEvent) => {
+      const hit = compactNow.current ? boxAt(boxes, screenToFlow({ x: event.clientX, y: event.clientY })) : null;
+      if (hit) appStore.getState().select([hit.id]);
+      else clearSelection();
+    },
+    [boxes],
+  );
   const onMove = useCallback((_: unknown, viewport: { zoom: number }) => setFace(viewport.zoom), [setFace]);
   // While the view moves no node takes part in hit testing (faces.css): dragging across a large
   // network otherwise fired hover and profile-linking work for every node the pointer crossed.
@@ -182,6 +222,7 @@ export function Canvas() {
   const onInit = useCallback(
     (flow: ReactFlowInstance<FlowNode, FlowEdge>) => {
       registerCanvas(flow, wrapper.current);
+      registerFit(fitView);
       setFace(flow.getZoom());
       const opened = appStore.getState().design;
       if (isHuge(opened)) showStart(opened);
@@ -189,7 +230,13 @@ export function Canvas() {
     },
     [setFace],
   );
-  useEffect(() => () => registerCanvas(null, null), []);
+  useEffect(
+    () => () => {
+      registerCanvas(null, null);
+      registerFit(null);
+    },
+    [],
+  );
 
   useEffect(() => {
     if (!focusRequest) return;
@@ -207,10 +254,10 @@ export function Canvas() {
   }, [focusRequest]);
 
   return (
-    <section className="canvas" aria-label="Canvas" ref={wrapper} onDragOver={onDragOver} onDrop={onDrop}>
+    <section className="canvas" aria-label="Canvas" ref={wrapper} onDragOver={onDragOver} onDrop={onDrop} data-compact-layer={compact ? '' : undefined}>
       <ReactFlow<FlowNode, FlowEdge>
-        nodes={nodes}
-        edges={edges}
+        nodes={flowNodes}
+        edges={compact ? NO_EDGES : edges}
         nodeTypes={nodeTypes}
         edgeTypes={edgeTypes}
         onNodesChange={onNodesChange}
@@ -220,7 +267,7 @@ export function Canvas() {
         onNodeDragStop={endDrag}
         onSelectionDragStart={beginDrag}
         onSelectionDragStop={endDrag}
-        onPaneClick={clearSelection}
+        onPaneClick={onPaneClick}
         onInit={onInit}
         onMove={onMove}
         onMoveStart={onMoveStart}
@@ -239,7 +286,14 @@ export function Canvas() {
         proOptions={{ hideAttribution: true }}
       >
         <Background variant={BackgroundVariant.Dots} gap={20} size={1} />
-        <Controls position="bottom-left" onFitView={fitKeepingMinimapClear} />
+        {compact && <CompactLayer boxes={boxes} edges={edgePath} selected={selectedIds} />}
+        <Controls position="bottom-left" showFitView={false}>
+          <ControlButton className="react-flow__controls-fitview" onClick={fitView} title="Fit View" aria-label="Fit View">
+            <svg viewBox="0 0 16 16" aria-hidden="true">
+              <path d="M1 5V1h4M11 1h4v4M15 11v4h-4M5 15H1v-4" fill="none" stroke="currentColor" strokeWidth="2" />
+            </svg>
+          </ControlButton>
+        </Controls>
         {!large && <MiniMap pannable zoomable position="bottom-right" ariaLabel="Minimap" />}
       </ReactFlow>
     </section>

@@ -23,8 +23,16 @@ export function screenToFlow(point: Point): Point {
   return instance ? instance.screenToFlowPosition(point) : point;
 }
 
+/** The canvas's own fit (clear of the corner panels), registered by the canvas; React Flow's plain fit until then. */
+let fitter: (() => void) | null = null;
+
+export function registerFit(fit: (() => void) | null): void {
+  fitter = fit;
+}
+
 export function fitCanvas(): void {
-  void instance?.fitView({ padding: 0.15, duration: 0 });
+  if (fitter) fitter();
+  else void instance?.fitView({ padding: 0.15, duration: 0 });
 }
 
 export function centreOn(point: Point): void {

@@ -85,6 +85,11 @@ export function fitDrawn(design: Design): void {
     const zoom = Math.min(1, fitZoom(e, { width, height }, MARGIN));
     return { x: left + width / 2 - (e.x + e.width / 2) * zoom, y: areaTop + height / 2 - (e.y + e.height / 2) * zoom, zoom };
   };
+  const el = canvasElement();
+  // A minimap the previous fit set aside is display:none and measures as nothing: shown again for the
+  // measurement (the same task, so never painted), or this fit would ignore it and then bring it back
+  // over the nodes.
+  if (el) delete el.dataset.minimap;
   const minimap = panelRect('.react-flow__minimap');
   const controls = panelRect('.react-flow__controls');
   const covering = (panels: Rect[], v: { x: number; y: number; zoom: number }): boolean =>
@@ -117,7 +122,6 @@ export function fitDrawn(design: Design): void {
     // Legible names come first: the small zoom controls may then overlap a node's corner.
     best = clearOfControls.zoom >= LEGIBLE_ZOOM ? clearOfControls : plain;
   }
-  const el = canvasElement();
   if (el) {
     if (hideMinimap) el.dataset.minimap = 'hidden';
     else delete el.dataset.minimap;

@@ -27,7 +27,9 @@ export function hoverNode(designId: string | null): void {
   marked?.classList.remove('linked-highlight');
   marked = null;
   if (designId && typeof document !== 'undefined') {
-    marked = document.querySelector<HTMLElement>(`.react-flow__node[data-id="${CSS.escape(canvasIdFor(designId))}"]`);
+    const id = CSS.escape(canvasIdFor(designId));
+    // A large network zoomed out is drawn by the compact layer, whose boxes carry the same data-id.
+    marked = document.querySelector<HTMLElement>(`.react-flow__node[data-id="${id}"], .compact-node[data-id="${id}"]`);
     marked?.classList.add('linked-highlight');
   }
   for (const l of listeners) l(designId);

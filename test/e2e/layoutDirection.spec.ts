@@ -78,11 +78,9 @@ test.beforeEach(async ({ page }) => {
   await dismissWelcome(page);
 });
 
-// Fixme, with its reason: after Unfold blocks and Fit View on ResNet-20, nodes still land under a corner
-// panel since the fit learned to set the minimap aside for legibility (blocks.spec's legibility rule now
-// holds on every example). The interaction between React Flow's own fit and fitDrawn's second fit needs
-// tracing; until then this check would fail on a behaviour that is known and described in the closing note.
-test.fixme('after opening and after Fit View no node lies under the minimap or the zoom controls', async ({ page }) => {
+// Fit View right after a fit that set the minimap aside (Unfold blocks fits too) must measure the
+// minimap where it would be drawn, not skip it as hidden and then bring it back over the nodes.
+test('after opening and after Fit View no node lies under the minimap or the zoom controls', async ({ page }) => {
   test.setTimeout(120_000);
   for (const name of ['ResNet-20 (CIFAR)', 'Residual MLP-20', 'Residual MLP-56']) {
     await openExample(page, name);
@@ -155,4 +153,95 @@ test('Left to right lays the network out along x with handles on the sides, in o
   await expect(input.locator('.react-flow__handle-bottom')).toHaveCount(1);
   await toolbar(page).getByRole('button', { name: 'Redo', exact: true }).click();
   await expect(button).toHaveAttribute('aria-pressed', 'true');
+});
+
+/** One stats frame for every layer of the open (ungrouped) design, through the engine-message validator. */
+async function pushForwardFrame(page: Page): Promise<void> {
+  await page.getByRole('radiogroup', { name: 'Overlay' }).getByRole('radio', { name: 'Forward' }).check();
+  await page.evaluate(() => {
+    const w = window as unknown as PageWindow & {
+      __rescanvasParse(raw: unknown): { ok: boolean; message?: { frame: unknown; seq: number } };
+      __rescanvasStats: { push(frame: unknown, seq: number): void };
+    };
+    const ids = w.__rescanvasStore.getState().design.nodes.map((n) => n.id);
+    const rows = ids.length;
+    const activation = new Float32Array(rows * 5);
+    for (let r = 0; r < rows; r++) activation.set([0, Math.exp(Math.sin(r / 7) * 2), -1, 1, 0.1], r * 5);
+    const raw = {
+      v: 1,
+      type: 'statsFrame',
+      seq: 1,
+      frame: {
+        schema: 1,
+        runId: 'compact-layer',
+        step: 1,
+        epoch: 0,
+        elapsedMs: 100,
+        loss: 1,
+        nodes: {
+          ids,
+          activation,
+          activationHistogram: new Float32Array(rows * 32),
+          gradient: new Float32Array(rows * 3),
+          gradientHistogram: new Float32Array(rows * 32),
+        },
+        edges: { ids: [], gradient: new Float32Array() },
+        weights: { ids: [], nodeIds: [], values: new Float32Array() },
+        groups: { ids: [], values: new Float32Array() },
+      },
+    };
+    const parsed = w.__rescanvasParse(raw);
+    if (!parsed.ok || !parsed.message) throw new Error('the stats frame was rejected');
+    w.__rescanvasStats.push(parsed.message.frame, parsed.message.seq);
+  });
+}
+
+test('a large network zoomed out is drawn as one compact layer: a box per node with its name and overlay colour, clickable, and React Flow nodes again when zoomed in', async ({
+  page,
+}) => {
+  test.setTimeout(240_000);
+  await openExample(page, 'Residual MLP-1002 (repeat group)');
+  await page.evaluate(() => {
+    const store = (window as unknown as { __rescanvasStore: { getState(): { design: { groups: { id: string }[] }; ungroup(id: string): void } } })
+      .__rescanvasStore;
+    for (const g of store.getState().design.groups) store.getState().ungroup(g.id);
+  });
+  await toolbar(page).getByRole('button', { name: 'Auto layout', exact: true }).click();
+  await expect(page.getByRole('contentinfo').getByRole('status')).toContainText('Auto layout done', { timeout: 180_000 });
+  const canvasRegion = page.getByRole('region', { name: 'Canvas' });
+  await expect(canvasRegion).toHaveAttribute('data-face', 'compact');
+  const boxes = page.locator('.compact-node');
+  await expect(boxes).toHaveCount(2004);
+  await expect(page.locator('.react-flow__node')).toHaveCount(0);
+  // Every box keeps its node's accessible name; the one edge path counts the edges it draws.
+  expect(await boxes.evaluateAll((els) => els.filter((el) => !/^\w+ \S+/.test(el.getAttribute('aria-label') ?? '')).length)).toBe(0);
+  await expect(page.locator('.compact-layer')).toHaveAttribute('data-drawn-edges', '2503');
+  await expect(page.getByRole('group', { name: /^Input / })).toBeVisible();
+
+  await pushForwardFrame(page);
+  await expect.poll(() => page.locator('.compact-node[data-stat-value]').count()).toBe(2004);
+  const colours = await boxes.evaluateAll((els) => new Set(els.map((el) => getComputedStyle(el).backgroundColor)).size);
+  expect(colours, 'boxes coloured by their statistic').toBeGreaterThan(20);
+  await page.screenshot({ path: 'test-results/compact-layer-forward.png' });
+
+  // A click on a box selects its layer.
+  const target = boxes.nth(700);
+  const id = await target.getAttribute('data-id');
+  const r = (await target.boundingBox())!;
+  await page.mouse.click(r.x + r.width / 2, r.y + r.height / 2);
+  await expect
+    .poll(() =>
+      page.evaluate(() => [
+        ...(window as unknown as { __rescanvasStore: { getState(): { selectedIds: Set<string> } } }).__rescanvasStore.getState().selectedIds,
+      ]),
+    )
+    .toEqual([id]);
+  await expect(target).toHaveClass(/selected/);
+
+  // Zoomed in to where names read, React Flow draws the nodes in view again, statistic included.
+  await page.mouse.move(r.x + r.width / 2, r.y + r.height / 2);
+  for (let i = 0; i < 10; i++) await page.mouse.wheel(0, -150);
+  await expect(canvasRegion).not.toHaveAttribute('data-face', 'compact');
+  await expect(boxes).toHaveCount(0);
+  await expect(page.locator(`.react-flow__node[data-id="${id}"]`)).toHaveAttribute('data-stat-value', /\d/);
 });

@@ -48,7 +48,11 @@ async function timeOpen(page: Page, expand: boolean, repeat?: number): Promise<{
         check();
       });
       const openMs = performance.now() - start;
-      return { nodes: design.nodes.length, rendered: document.querySelectorAll('.react-flow__node').length, openMs: Math.round(openMs) };
+      return {
+        nodes: design.nodes.length,
+        rendered: document.querySelectorAll('.react-flow__node, .compact-node[aria-label]').length,
+        openMs: Math.round(openMs),
+      };
     },
     { expand, repeat },
   );
@@ -158,13 +162,21 @@ async function openNamed(page: Page, name: RegExp): Promise<void> {
   await page.waitForTimeout(2500);
 }
 
+/**
+ * What the canvas draws: React Flow's node elements, or a large network's compact boxes (one element
+ * per node, with its aria-label) and its one edge path, which counts the edges it draws.
+ */
 const drawn = (page: Page) =>
-  page.evaluate(() => ({
-    nodes: window.__rescanvasStore!.getState().design.nodes.length,
-    rendered: document.querySelectorAll('.react-flow__node').length,
-    edges: document.querySelectorAll('.react-flow__edge').length,
-    face: document.querySelector('section[aria-label="Canvas"]')?.getAttribute('data-face'),
-  }));
+  page.evaluate(() => {
+    const compactPath = document.querySelector('.compact-layer');
+    return {
+      nodes: window.__rescanvasStore!.getState().design.nodes.length,
+      rendered: document.querySelectorAll('.react-flow__node, .compact-node[aria-label]').length,
+      edges: document.querySelectorAll('.react-flow__edge').length + Number(compactPath?.getAttribute('data-drawn-edges') ?? 0),
+      face: document.querySelector('section[aria-label="Canvas"]')?.getAttribute('data-face'),
+      compactLayer: !!compactPath,
+    };
+  });
 
 for (const [key, name] of [
   ['ResNet-20', /Open example ResNet-20/],

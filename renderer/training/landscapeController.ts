@@ -25,14 +25,17 @@ export async function computeLandscape(options: LandscapeOptions): Promise<void>
   const s = appStore.getState();
   const runId = s.activeRunId;
   if (!runId || s.runPhase !== 'idle' || landscapeBusy()) return;
-  useLandscape.setState({ phase: 'computing', runId, done: 0, result: null, message: null });
+  // A finer slice of the same run keeps the last picture on screen until it replaces it (or is stopped).
+  const previous = useLandscape.getState();
+  useLandscape.setState({ phase: 'computing', runId, done: 0, result: previous.runId === runId ? previous.result : null, message: null });
   try {
     const { v: _v, type: _type, requestId: _id, ...result } = await request(requireEngine(), { type: 'lossLandscape', ...options });
     useLandscape.setState({ phase: 'done', done: 1, result });
   } catch (error) {
     if (error instanceof EngineReplyError && error.code === 'stopped') {
-      const done = useLandscape.getState().done;
-      useLandscape.setState({ phase: 'stopped', message: `Stopped at ${Math.round(done * 100)}%; the weights are as training left them.` });
+      const { done, result } = useLandscape.getState();
+      const kept = result ? ' The picture is the last complete one.' : '';
+      useLandscape.setState({ phase: 'stopped', message: `Stopped at ${Math.round(done * 100)}%; the weights are as training left them.${kept}` });
     } else {
       const text = error instanceof Error ? error.message : String(error);
       useLandscape.setState({ phase: 'failed', message: `The loss landscape could not be computed: ${text}` });

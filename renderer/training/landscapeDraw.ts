@@ -3,7 +3,7 @@ import { formatLoss, lossScale, viridis } from './landscapeScale';
 import type { LandscapeData } from './landscapeStore';
 
 /** Room around the map for the axes (left, bottom) and the colour scale (right), in CSS pixels. */
-const MARGIN = { left: 46, right: 62, top: 18, bottom: 36 };
+const MARGIN = { left: 58, right: 62, top: 18, bottom: 36 };
 const FONT = '11px system-ui, sans-serif';
 /** Cells whose loss was not finite (the net blew up there). */
 const MISSING: [number, number, number] = [150, 150, 150];
@@ -109,9 +109,10 @@ export function drawLandscape(canvas: HTMLCanvasElement, data: LandscapeData, cs
     ctx.fillText(tickText(t), left - 6, y);
   }
   ctx.save();
-  ctx.translate(11, top + size / 2);
+  ctx.translate(8, top + size / 2);
   ctx.rotate(-Math.PI / 2);
   ctx.textAlign = 'center';
+  ctx.textBaseline = 'top';
   ctx.fillText('β, along direction 2', 0, 0);
   ctx.restore();
 

@@ -119,8 +119,7 @@ function LossLandscapeView() {
           <LandscapeMap data={result} />
           <p className="landscape-summary">
             Roughness <strong>{result.roughness.toFixed(3)}</strong> <span className="muted">(0 = a convex bowl, about 0.5 = noise)</span> · loss at the trained
-            weights {formatLoss(result.centerLoss)} · {result.resolution}×{result.resolution} grid over ±{result.span} on {result.samples} training
-            examples
+            weights {formatLoss(result.centerLoss)} · {result.resolution}×{result.resolution} grid over ±{result.span} on {result.samples} training examples
           </p>
         </figure>
       )}

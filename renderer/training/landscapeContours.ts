@@ -30,7 +30,7 @@ export function contourSegments(values: readonly (number | null)[], resolution: 
       }
       if (crossings.length === 2) segments.push([...crossings[0], ...crossings[1]]);
       else if (crossings.length === 4) {
-        const centre = (corners.reduce((sum, [, , v]) => sum + (v as number), 0) / 4) < level;
+        const centre = corners.reduce((sum, [, , v]) => sum + (v as number), 0) / 4 < level;
         const first = (corners[0][2] as number) < level;
         // The centre on corner 0's side joins corners 0 and 2, cutting off 1 and 3; otherwise 0 and 2 are cut off.
         const order = centre === first ? [0, 1, 2, 3] : [1, 2, 3, 0];

@@ -33,7 +33,7 @@ export const chaoticOrSmooth: Lesson = {
   steps: [
     'Two twins with BatchNorm train on the same concentric circles: plain-56 and residual-56 (the same 56 layers, with identity shortcuts around each pair).',
     'After each run the training loss is measured on a 2-D slice of weight space around the trained weights: two random directions, each scaled filter by filter to the weights it moves (Li et al.), so the picture does not depend on how large the weights are.',
-    "The roughness figure counts how much of the slice bends the wrong way (the share of second differences that are negative): 0 for a convex bowl, about 0.5 for noise.",
+    'The roughness figure counts how much of the slice bends the wrong way (the share of second differences that are negative): 0 for a convex bowl, about 0.5 for noise.',
     'Residual-56 lies in a smooth valley that the optimizer can walk down. Plain-56 is stuck on a rugged plateau near chance loss: every small move changes the loss in no consistent direction, so gradients give no useful guidance.',
   ],
   overlay: 'none',

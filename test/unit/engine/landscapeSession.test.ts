@@ -67,7 +67,7 @@ describe('lossLandscape on the engine session', () => {
     expect(s.of('landscape')).toEqual([]);
   });
 
-  it('refuses to load another design while the slice moves the last run\'s weights', async () => {
+  it("refuses to load another design while the slice moves the last run's weights", async () => {
     const s = session();
     await s.send({ type: 'loadDesign', design: residualMlp(2, { width: 8, norm: 'batch' }) });
     await s.send(START);

@@ -61,7 +61,13 @@ describe('contour lines of the landscape', () => {
 
   it('draws nothing outside the range or in cells with a missing loss', () => {
     expect(contourSegments(bowl, 5, 100)).toEqual([]);
-    expect(contourSegments(bowl.map(() => null), 5, 2)).toEqual([]);
+    expect(
+      contourSegments(
+        bowl.map(() => null),
+        5,
+        2,
+      ),
+    ).toEqual([]);
   });
 
   it('splits a saddle cell into two pieces that keep the centre’s side joined', () => {

@@ -35,7 +35,7 @@ test.afterEach(async ({ page }) => {
 });
 
 test('appears at launch with the lessons, the examples, New design and Open…', async ({ page }) => {
-  await expect(welcome(page).getByRole('button', { name: /^Open lesson / })).toHaveCount(10);
+  await expect(welcome(page).getByRole('button', { name: /^Open lesson / })).toHaveCount(11);
   await expect(welcome(page).getByRole('button', { name: /^Open example / })).toHaveCount(8);
   await expect(welcome(page).getByRole('button', { name: 'New design', exact: true })).toBeFocused();
   await expect(welcome(page).getByRole('button', { name: 'Open…', exact: true })).toBeVisible();

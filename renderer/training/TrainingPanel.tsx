@@ -10,6 +10,7 @@ import { DecisionBoundary } from './DecisionBoundary';
 import { DepthProfile } from './DepthProfile';
 import { RunsList } from './RunsList';
 import { BlockDrop } from './BlockDrop';
+import { LossLandscape } from './LossLandscape';
 import { PresetNote } from './PresetNote';
 import './training.css';
 
@@ -85,6 +86,9 @@ function TrainingPanelView() {
       </Section>
       <Section title="Block drop" live>
         <BlockDrop />
+      </Section>
+      <Section title="Loss landscape" live>
+        <LossLandscape />
       </Section>
     </section>
   );

@@ -8,6 +8,7 @@ import type { RunOutcome } from '../store/trainingSlice';
 import { statsStore } from '../overlay/statsStore';
 import { depthProfile } from '../overlay/display';
 import { buildSettings, runLabel } from './settings';
+import { landscapeBusy, landscapeProgress } from './landscapeController';
 
 /**
  * Connects the engine to the stores: engine messages become slice updates (low rate) or stats-store
@@ -103,7 +104,11 @@ function handle(message: EngineMessage): void {
         s.setTrainingMessage({ text: 'Stopped the run that was training before the page reloaded.', tone: 'info' });
       }
       return;
+    case 'landscapeProgress':
+      landscapeProgress(message.done);
+      return;
     // Replies to requests: request() hands each to its caller.
+    case 'landscape':
     case 'designLoaded':
     case 'blockDrop':
     case 'gridPrediction':
@@ -187,7 +192,7 @@ export function connectTraining(connection: EngineConnection = getEngine()): Eng
   return connection;
 }
 
-function requireEngine(): EngineConnection {
+export function requireEngine(): EngineConnection {
   return engine ?? connectTraining();
 }
 
@@ -199,6 +204,11 @@ export function backendText(): string {
 export async function startTraining(): Promise<void> {
   const s = appStore.getState();
   if (s.runPhase !== 'idle') return;
+  // The slice moves the weights a new run would replace.
+  if (landscapeBusy()) {
+    s.setTrainingMessage({ text: 'The loss landscape is being computed; stop it (or let it finish) before training again.', tone: 'error' });
+    return;
+  }
   const connection = requireEngine();
   const design = s.design;
   const built = buildSettings(s.trainingForm, design);

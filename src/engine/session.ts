@@ -228,6 +228,8 @@ export class EngineSession {
       }
       case 'loadDesign': {
         if (this.run && !this.run.done) throw new EngineRequestError('busy', 'a run is in progress; stop it before loading another design');
+        if (this.landscapeBusy)
+          throw new EngineRequestError('busy', 'a loss landscape is being computed on the last run; stop it before loading another design');
         this.refuseOversized(message.design, { purpose: 'export' });
         const compiled = compileDesign(message.design, this.tf);
         const plan = buildPlan(compiled);

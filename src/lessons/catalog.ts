@@ -9,6 +9,7 @@ import { gradientsTravelFurther } from './lessons/gradientsTravelFurther';
 import { thousandLayers } from './lessons/thousandLayers';
 import { shapesDiffer } from './lessons/shapesDiffer';
 import { droppingLayers } from './lessons/droppingLayers';
+import { chaoticOrSmooth } from './lessons/chaoticOrSmooth';
 
 /** The lessons in teaching order: the story of residual connections. */
 export const LESSONS: readonly Lesson[] = [
@@ -22,6 +23,7 @@ export const LESSONS: readonly Lesson[] = [
   thousandLayers,
   shapesDiffer,
   droppingLayers,
+  chaoticOrSmooth,
 ];
 
 export function findLesson(id: string): Lesson | undefined {

@@ -15,6 +15,7 @@ export const LESSON_CPU_SECONDS: Readonly<Record<string, number>> = {
   'thousand-layers': 140,
   'shapes-differ': 1,
   'dropping-layers': 8,
+  'chaotic-or-smooth': 20,
 };
 
 /** "about 1 min", "a few seconds" */

@@ -3,7 +3,7 @@ import type { Score } from '../engine/evaluate';
 import type { Design } from '../graph/design';
 import type { TrainSettingsInput } from '../schema/settings';
 import type { StatsFrame } from '../schema/stats';
-import type { EngineDiagnostic } from '../protocol/messages';
+import type { EngineDiagnostic, LandscapeResult } from '../protocol/messages';
 
 export interface TrainEvents {
   progress?(report: ProgressReport): void;
@@ -69,6 +69,17 @@ export interface DropReport {
   results: { dropped: string[]; loss: number; accuracy: number }[];
 }
 
+/** A loss landscape around the last run's weights: grid, coordinates and roughness (the protocol's reply without its envelope). */
+export type LandscapeReport = Omit<LandscapeResult, 'v' | 'type' | 'requestId'>;
+
+export interface LandscapeRequest {
+  resolution: number;
+  span: number;
+  /** Seed of the two random directions. */
+  seed: number;
+  samples: number;
+}
+
 /**
  * What a lesson needs from the training engine: runs, residual block-drop and plain-net layer drop.
  * ProtocolLessonEngine provides it over the engine protocol, wherever the engine runs.
@@ -79,6 +90,8 @@ export interface LessonEngine {
   dropBlocks(sets?: string[][]): Promise<DropReport>;
   /** Take a chain of layers out of the last run's net: the node after `to` reads what `from` read. */
   skipLayers?(spans: { from: string; to: string }[]): Promise<DropReport>;
+  /** The training loss on a filter-normalized 2-D slice around the last run's weights (Li et al. 2018). */
+  landscape(request: LandscapeRequest): Promise<LandscapeReport>;
   /** Stops the run in progress, if any. */
   stop(): void;
   dispose(): void;

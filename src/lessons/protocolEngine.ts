@@ -2,7 +2,16 @@ import type { FromEngine } from '../protocol/messages';
 import { PROTOCOL_VERSION } from '../protocol/messages';
 import { request, type EngineLink } from '../protocol/request';
 import { TrainSettings } from '../schema/settings';
-import { StepLosses, type DropReport, type LessonEngine, type RunRecord, type TrainEvents, type TrainRequest } from './engine';
+import {
+  StepLosses,
+  type DropReport,
+  type LandscapeReport,
+  type LandscapeRequest,
+  type LessonEngine,
+  type RunRecord,
+  type TrainEvents,
+  type TrainRequest,
+} from './engine';
 
 export type { EngineLink } from '../protocol/request';
 
@@ -109,6 +118,18 @@ export class ProtocolLessonEngine implements LessonEngine {
       throw withPrefix(error);
     });
     return { baseline, results };
+  }
+
+  async landscape(asked: LandscapeRequest): Promise<LandscapeReport> {
+    const {
+      v: _v,
+      type: _t,
+      requestId: _r,
+      ...report
+    } = await request(this.link, { type: 'lossLandscape', ...asked }).catch((error: unknown) => {
+      throw withPrefix(error);
+    });
+    return report;
   }
 
   stop(): void {

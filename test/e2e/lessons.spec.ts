@@ -15,7 +15,7 @@ const lessonPanel = (page: Page) => page.getByRole('complementary', { name: 'Les
 async function openLesson(page: Page, title: string): Promise<void> {
   await toolbar(page).getByRole('button', { name: 'Lessons', exact: true }).click();
   const dialog = page.getByRole('dialog', { name: 'Lessons' });
-  await expect(dialog.getByRole('listitem')).toHaveCount(10);
+  await expect(dialog.getByRole('listitem')).toHaveCount(11);
   await dialog.getByRole('button', { name: `Open lesson ${title}`, exact: true }).click();
   await expect(dialog).toBeHidden();
   await expect(lessonPanel(page).getByRole('heading', { name: new RegExp(title) })).toBeVisible();

@@ -28,7 +28,7 @@ test.beforeEach(async ({ page }) => {
 });
 
 test('appears at launch with the lessons, the examples, New design and Open…', async ({ page }) => {
-  await expect(welcome(page).getByRole('button', { name: /^Open lesson / })).toHaveCount(10);
+  await expect(welcome(page).getByRole('button', { name: /^Open lesson / })).toHaveCount(11);
   await expect(welcome(page).getByRole('button', { name: /^Open example / })).toHaveCount(8);
   await expect(welcome(page).getByRole('button', { name: 'New design', exact: true })).toBeFocused();
   await expect(welcome(page).getByRole('button', { name: 'Open…', exact: true })).toBeVisible();

@@ -6,10 +6,10 @@ const root = join(import.meta.dirname, '..', '..', '..');
 const run = (...args: string[]) => spawnSync(process.execPath, [join(root, 'bin', 'rescanvas.mjs'), 'lesson', ...args], { cwd: root, encoding: 'utf8' });
 
 describe('rescanvas lesson', () => {
-  it('--list names all ten lessons', () => {
+  it('--list names every lesson', () => {
     const r = run('--list');
     expect(r.status).toBe(0);
-    expect(r.stdout.match(/^\s*\d+ {2}\S+/gm)).toHaveLength(10);
+    expect(r.stdout.match(/^\s*\d+ {2}\S+/gm)).toHaveLength(11);
     expect(r.stdout).toContain('residuals-fix-it');
   });
 

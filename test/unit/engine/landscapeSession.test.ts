@@ -67,6 +67,19 @@ describe('lossLandscape on the engine session', () => {
     expect(s.of('landscape')).toEqual([]);
   });
 
+  it("refuses to load another design while the slice moves the last run's weights", async () => {
+    const s = session();
+    await s.send({ type: 'loadDesign', design: residualMlp(2, { width: 8, norm: 'batch' }) });
+    await s.send(START);
+    await s.session.idle();
+    const pending = s.send({ type: 'lossLandscape', requestId: 'B', resolution: 41, span: 1, seed: 1, samples: 64 });
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    await s.send({ type: 'loadDesign', requestId: 'D', design: residualMlp(4, { width: 8, norm: 'batch' }) });
+    expect(s.of('error').at(-1)).toMatchObject({ code: 'busy', requestId: 'D' });
+    await s.send({ type: 'stopLandscape' });
+    await pending;
+  });
+
   it('refuses an even or oversized grid at the protocol boundary', async () => {
     const s = session();
     await s.send({ type: 'lossLandscape', requestId: 'x', resolution: 4, span: 1, seed: 1, samples: 64 });

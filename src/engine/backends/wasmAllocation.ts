@@ -1,14 +1,14 @@
 /**
  * tf.js' wasm backend (4.22, backend_wasm.js `write`) takes every tensor's memory from the module's
- * `_malloc` and never checks the result. When the heap cannot grow, malloc returns 0 and the next
- * kernel writes its output from address 0 up, over the module's static data: on the single-threaded
- * build that surfaces later as "memory access out of bounds"; on the threaded build it overwrites the
- * thread pool's state, and the engine thread waits forever for pool jobs that will never finish (seen
- * as a run stuck at "Starting…"). Worse, near the 4 GiB ceiling the allocator's break pointer wraps
- * past 2^32 and malloc returns a block that ends beyond the memory (measured in Node: the 16th block
- * of 256 MiB started at 3,840 MiB and ended past 4,096 MiB with the heap at 3,936 MiB); the first write
- * into it traps, on the threaded build inside a pool thread whose job then never completes. Checking
- * every tensor allocation turns all of these into a clean, named error before anything is written.
+ * `_malloc` and never checks the result. Near the 4 GiB ceiling malloc first returns blocks that end
+ * beyond the memory (measured in Node: the 16th block of 256 MiB started at 3,840 MiB and ended past
+ * 4,096 MiB with the heap at 3,936 MiB; the break pointer wraps past 2^32), then 0. Kernels then write
+ * out of bounds or over the module's own data from address 0. Single-threaded, that surfaced as a
+ * "memory access out of bounds" trap; threaded (the cross-origin-isolated page), the write happens in
+ * a thread-pool job and the run never ended: the engine thread stayed inside a pool-parallel kernel,
+ * still at "Starting…" after 8 minutes, with no error event. Checking every tensor allocation turns
+ * all of these into a clean, named error before anything is written (in the browser: after ~97 s on
+ * this loaded machine, instead of never).
  */
 
 /** The part of the Emscripten module the check wraps. */

@@ -280,6 +280,13 @@ const relativeError = (a: number, b: number, floor: number): number => Math.abs(
 const LOSS_TOLERANCE = 1e-3;
 const GRADIENT_TOLERANCE = 1e-2;
 const GRADIENT_FLOOR = 1e-3;
+/**
+ * The validation pass runs in inference mode, through BatchNorm's moving mean and variance, which
+ * gather every step's batch statistics; measured on the conv net: 1.6e-3 relative on WebGL (SwiftShader)
+ * while its training losses and gradients agreed within the tolerances above. 5e-3 allows that and
+ * still fails a wrong kernel.
+ */
+const VALIDATION_TOLERANCE = 5e-3;
 
 function expectSameStep(where: string, got: StepRecord, want: StepRecord): void {
   expect(relativeError(got.loss, want.loss, 1e-3), `${where}: loss ${got.loss} vs wasm ${want.loss}`).toBeLessThan(LOSS_TOLERANCE);
@@ -329,7 +336,7 @@ test.describe('training on every backend this machine can create', () => {
         expect(
           relativeError(got.validationLoss, want.validationLoss, 1e-3),
           `${where}: validation loss ${got.validationLoss} vs wasm ${want.validationLoss}`,
-        ).toBeLessThan(LOSS_TOLERANCE);
+        ).toBeLessThan(VALIDATION_TOLERANCE);
         const [early, late] = await tensorsOverRun(page, net, 20, 500);
         expect(late, `${variant.name}, ${net.name}: tensors after step 20 and step 500`).toBe(early);
       }

@@ -2,6 +2,7 @@ import { PROTOCOL_VERSION, type ToEngineInput } from '../../src/protocol/message
 import { Listeners, parseIncoming, type EngineConnection, type EngineMessage, type EngineStatus } from './connection';
 import { livenessLockName, watchLiveness } from './liveness';
 import { pageWorkerFactory } from './workerFactory';
+import { DEFAULT_WATCHDOG_TIMING, RunWatchdog, type WatchdogTiming, type WatchdogTimers } from './watchdog';
 
 /** How a worker is made, given its name (which names its liveness lock); tests and benchmarks may pass their own factory. */
 export type WorkerFactory = (name: string) => Worker;
@@ -10,6 +11,16 @@ const defaultFactory: WorkerFactory = pageWorkerFactory;
 
 /** What the UI is told when the worker ended without reporting an error (closed, or stopped by the browser). */
 export const WORKER_GONE_MESSAGE = 'the training worker stopped without reporting an error (it was closed or stopped by the browser)';
+
+/** The `requestId` of the watchdog's own `hello`, whose answers are not passed on. */
+const WATCHDOG_REQUEST = 'engine-watchdog';
+
+/** What the UI is told when the worker stopped answering during a run (watchdog.ts). */
+export function stuckMessage(silentMs: number): string {
+  const minutes = Math.round(silentMs / 60_000);
+  const silence = minutes >= 1 ? `${minutes} minute${minutes === 1 ? '' : 's'}` : `${Math.round(silentMs / 1000)} s`;
+  return `the training worker stopped responding for ${silence} during a run (its WebAssembly runtime is blocked, most likely after running out of memory in one of its threads)`;
+}
 
 /** Crashes within this window that make the connection stop restarting on its own. */
 const MAX_AUTO_RESTARTS = 3;
@@ -24,8 +35,20 @@ export class WorkerEngineConnection implements EngineConnection {
   private current: EngineStatus = { state: 'starting' };
   private crashes: number[] = [];
   private unwatch: () => void = () => undefined;
+  private readonly watchdog: RunWatchdog;
 
-  constructor(private readonly factory: WorkerFactory = defaultFactory) {
+  constructor(
+    private readonly factory: WorkerFactory = defaultFactory,
+    watchdog: { timing?: WatchdogTiming; timers?: WatchdogTimers } = {},
+  ) {
+    this.watchdog = new RunWatchdog(
+      () => this.worker?.postMessage({ v: PROTOCOL_VERSION, type: 'hello', requestId: WATCHDOG_REQUEST }),
+      (silent) => {
+        if (this.worker) this.crashed(stuckMessage(silent));
+      },
+      watchdog.timing ?? DEFAULT_WATCHDOG_TIMING,
+      watchdog.timers,
+    );
     this.launch();
   }
 
@@ -44,6 +67,7 @@ export class WorkerEngineConnection implements EngineConnection {
       });
       return;
     }
+    if (message.type === 'start') this.watchdog.runStarted();
     this.worker.postMessage({ v: PROTOCOL_VERSION, ...message });
   }
 
@@ -66,6 +90,7 @@ export class WorkerEngineConnection implements EngineConnection {
 
   private stopWorker(): void {
     this.unwatch();
+    this.watchdog.runEnded();
     this.worker?.terminate();
     this.worker = null;
   }
@@ -83,11 +108,15 @@ export class WorkerEngineConnection implements EngineConnection {
     let watching = false;
     worker.onmessage = (event: MessageEvent<unknown>) => {
       if (this.worker !== worker) return;
+      this.watchdog.heard();
       const parsed = parseIncoming(event.data);
       if (!parsed.ok) {
         this.messages.emit({ v: PROTOCOL_VERSION, type: 'error', code: 'bad-message', message: parsed.error });
         return;
       }
+      const message = parsed.message;
+      if (message.type === 'engineState' && message.requestId === WATCHDOG_REQUEST) return;
+      if (message.type === 'done' || (message.type === 'error' && message.inReplyTo === 'start')) this.watchdog.runEnded();
       if (parsed.message.type === 'ready' || parsed.message.type === 'engineState') {
         // The worker took its lock before choosing a backend, so by its first word the lock is held.
         if (!watching) {

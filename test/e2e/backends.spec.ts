@@ -114,18 +114,45 @@ interface StepRecord {
   gradNorms: Record<string, number>;
 }
 
+/** What one run of a whole epoch leaves that every backend must reproduce. */
+interface RunRecord {
+  /** The first step's frame (sent at once: nothing is in flight yet) and the last step's (flushed at the end). */
+  first: StepRecord & { step: number };
+  last: StepRecord & { step: number };
+  /** The epoch's mean training loss and its validation loss, from the engine's per-epoch metrics. */
+  epochLoss: number;
+  validationLoss: number;
+  steps: number;
+}
+
 /**
- * Trains `steps` steps with a stats frame asked for every step and returns, by step, each frame's
- * loss and weight gradient norms (the stream may coalesce frames a busy page has not acknowledged).
+ * Trains one whole epoch with a stats frame computed every step. The stream merges frames a busy page
+ * has not yet acknowledged (the latest step wins), so which steps in between arrive depends on timing;
+ * the first step's frame and the last step's, and the epoch's metrics, always arrive, and those are
+ * what is compared.
  */
-async function recordSteps(page: Page, net: (typeof NETS)[number], steps: number): Promise<Record<number, StepRecord>> {
+async function recordRun(page: Page, net: (typeof NETS)[number]): Promise<RunRecord> {
   return page.evaluate(
-    async ({ design, dataset, batchSize, steps, gradNormColumn, fields }) => {
+    async ({ design, dataset, batchSize, gradNormColumn, fields }) => {
       const engine = window.__rescanvasTestHost!.engine();
       const runId = `equivalence-${Math.random()}`;
-      return await new Promise<Record<number, StepRecord>>((resolve, reject) => {
-        const records: Record<number, StepRecord> = {};
-        let stopping = false;
+      return await new Promise<RunRecord>((resolve, reject) => {
+        const frames = new Map<number, StepRecord>();
+        let metrics: { loss: number; validationLoss: number | null } | null = null;
+        let steps: number | null = null;
+        const finish = (): void => {
+          if (steps === null || !frames.has(steps - 1)) return; // the last frame may follow `done` once acknowledged
+          unsubscribe();
+          const first = Math.min(...frames.keys());
+          if (!metrics || metrics.validationLoss === null) return reject(new Error('the run ended without epoch metrics'));
+          resolve({
+            first: { step: first, ...frames.get(first)! },
+            last: { step: steps - 1, ...frames.get(steps - 1)! },
+            epochLoss: metrics.loss,
+            validationLoss: metrics.validationLoss,
+            steps,
+          });
+        };
         const unsubscribe = engine.subscribe((message) => {
           if (message.type === 'designLoaded') {
             engine.send({
@@ -133,7 +160,7 @@ async function recordSteps(page: Page, net: (typeof NETS)[number], steps: number
               runId,
               settings: {
                 dataset,
-                epochs: 100,
+                epochs: 1,
                 batchSize,
                 seed: 3,
                 optimizer: { name: 'adam', learningRate: 0.01 },
@@ -144,14 +171,18 @@ async function recordSteps(page: Page, net: (typeof NETS)[number], steps: number
             const { weights, loss } = message.frame;
             const gradNorms: Record<string, number> = {};
             weights.ids.forEach((id, row) => (gradNorms[id] = weights.values[row * fields + gradNormColumn]));
-            if (message.frame.step < steps) records[message.frame.step] = { loss: loss ?? Number.NaN, gradNorms };
+            frames.set(message.frame.step, { loss: loss ?? Number.NaN, gradNorms });
             engine.send({ type: 'statsAck', seq: message.seq });
-          } else if (message.type === 'progress' && message.runId === runId && message.step >= steps && !stopping) {
-            stopping = true;
-            engine.send({ type: 'stop', runId });
+            finish();
+          } else if (message.type === 'metrics' && message.runId === runId) {
+            metrics = { loss: message.loss, validationLoss: message.validationLoss };
           } else if (message.type === 'done' && message.runId === runId) {
-            unsubscribe();
-            resolve(records);
+            if (message.reason !== 'completed') {
+              unsubscribe();
+              return reject(new Error(`the run ended: ${message.reason}`));
+            }
+            steps = message.steps;
+            finish();
           } else if (message.type === 'error') {
             unsubscribe();
             reject(new Error(message.message));
@@ -160,7 +191,7 @@ async function recordSteps(page: Page, net: (typeof NETS)[number], steps: number
         engine.send({ type: 'loadDesign', design: design as never });
       });
     },
-    { ...net, steps, gradNormColumn: WEIGHT_FIELDS.indexOf('gradNorm'), fields: WEIGHT_FIELDS.length },
+    { ...net, gradNormColumn: WEIGHT_FIELDS.indexOf('gradNorm'), fields: WEIGHT_FIELDS.length },
   );
 }
 
@@ -237,10 +268,35 @@ async function tensorsOverRun(page: Page, net: (typeof NETS)[number], first: num
 /** Relative difference, with an absolute floor so values near zero compare by absolute error. */
 const relativeError = (a: number, b: number, floor: number): number => Math.abs(a - b) / Math.max(Math.abs(b), floor);
 
-const STEPS = 10;
-/** float32 on different kernels (GPU shaders, XNNPACK with threads) rounds differently; ten Adam steps keep it small. Frames may coalesce, so ten steps leave several in common. */
+/**
+ * float32 on different kernels (GPU shaders, XNNPACK split across threads) sums in different orders, so
+ * results differ in the last bits, and Adam's steps carry those differences forward. Over one epoch (7–8
+ * steps here) they stay near 1e-5 relative on the loss; 1e-3 leaves room for SwiftShader's shaders while
+ * still catching a wrong kernel (the MaxPool gradient bug moved a gradient norm by 50%). Gradient norms
+ * are compared to 1e-2 relative, with an absolute floor of 1e-3: a bias just before a BatchNorm has a zero
+ * gradient in exact arithmetic, and float32 leaves noise of ~1e-6 there that differs by kernel (measured:
+ * conv2d_2/bias 1.5e-8 on WebGL, 1.1e-6 on wasm), so such norms agree to 1e-5 absolute, not relatively.
+ */
 const LOSS_TOLERANCE = 1e-3;
 const GRADIENT_TOLERANCE = 1e-2;
+const GRADIENT_FLOOR = 1e-3;
+/**
+ * The validation pass runs in inference mode, through BatchNorm's moving mean and variance, which
+ * gather every step's batch statistics; measured on the conv net: 1.6e-3 relative on WebGL (SwiftShader)
+ * while its training losses and gradients agreed within the tolerances above. 5e-3 allows that and
+ * still fails a wrong kernel.
+ */
+const VALIDATION_TOLERANCE = 5e-3;
+
+function expectSameStep(where: string, got: StepRecord, want: StepRecord): void {
+  expect(relativeError(got.loss, want.loss, 1e-3), `${where}: loss ${got.loss} vs wasm ${want.loss}`).toBeLessThan(LOSS_TOLERANCE);
+  expect(Object.keys(got.gradNorms).sort(), where).toEqual(Object.keys(want.gradNorms).sort());
+  for (const [id, norm] of Object.entries(got.gradNorms)) {
+    expect(relativeError(norm, want.gradNorms[id], GRADIENT_FLOOR), `${where}: gradient norm of ${id} ${norm} vs wasm ${want.gradNorms[id]}`).toBeLessThan(
+      GRADIENT_TOLERANCE,
+    );
+  }
+}
 
 test.describe('training on every backend this machine can create', () => {
   test.describe.configure({ timeout: 900_000 });
@@ -251,17 +307,13 @@ test.describe('training on every backend this machine can create', () => {
     { name: 'webgpu (SwiftShader)', query: '?host=memory&backend=webgpu', isolated: true },
   ];
 
-  // Fixme, with its reason: on this machine the threaded-wasm run's stats stream coalesces so many frames
-  // that too few steps line up with the reference run, and the WebGL conv-net comparison is still to be
-  // re-checked now that wasm's MaxPool gradient is fixed (test/unit/engine/maxPoolGradient.test.ts).
-  // Backend selection above runs in every CI run; this comparison needs frames paced step by step.
-  test.fixme('matches single-threaded wasm in loss and gradients, and holds its tensor count over 500 steps', async ({ browser }) => {
+  test('matches single-threaded wasm in loss and gradients, and holds its tensor count over 500 steps', async ({ browser }) => {
     const reference = await browser.newPage();
     await serveWithoutIsolation(reference);
     await open(reference, '?host=memory');
     await expect(training(reference).locator('.backend-line')).toContainText('threads off', { timeout: 60_000 });
-    const expected = new Map<string, Record<number, StepRecord>>();
-    for (const net of NETS) expected.set(net.name, await recordSteps(reference, net, STEPS));
+    const expected = new Map<string, RunRecord>();
+    for (const net of NETS) expected.set(net.name, await recordRun(reference, net));
     await reference.close();
 
     for (const variant of VARIANTS) {
@@ -270,26 +322,21 @@ test.describe('training on every backend this machine can create', () => {
       const backendName = variant.name.split(/[ ,]/)[0];
       await expect(training(page).locator('.backend-line')).toContainText(`Backend: ${backendName}`, { timeout: 120_000 });
       for (const net of NETS) {
-        const records = await recordSteps(page, net, STEPS);
+        const got = await recordRun(page, net);
         const want = expected.get(net.name)!;
-        const common = Object.keys(records).filter((step) => step in want);
-        // The stream coalesces frames a busy page has not acknowledged, so which steps arrive varies; the
-        // first frame always does, and every step both runs recorded is compared.
-        expect(common.length, `${variant.name}, ${net.name}: steps recorded on both backends`).toBeGreaterThanOrEqual(1);
-        common.forEach((step) => {
-          const record = records[Number(step)];
-          const where = `${variant.name}, ${net.name}, step ${step}`;
-          expect(relativeError(record.loss, want[Number(step)].loss, 1e-3), `${where}: loss ${record.loss} vs wasm ${want[Number(step)].loss}`).toBeLessThan(
-            LOSS_TOLERANCE,
-          );
-          expect(Object.keys(record.gradNorms).sort(), where).toEqual(Object.keys(want[Number(step)].gradNorms).sort());
-          for (const [id, norm] of Object.entries(record.gradNorms)) {
-            expect(
-              relativeError(norm, want[Number(step)].gradNorms[id], 1e-4),
-              `${where}: gradient norm of ${id} ${norm} vs wasm ${want[Number(step)].gradNorms[id]}`,
-            ).toBeLessThan(GRADIENT_TOLERANCE);
-          }
-        });
+        const where = `${variant.name}, ${net.name}`;
+        expect(got.steps, `${where}: steps in one epoch`).toBe(want.steps);
+        expect(got.first.step, `${where}: first frame`).toBe(0);
+        expect(want.first.step, `${where}: first frame on wasm`).toBe(0);
+        expectSameStep(`${where}, step 0`, got.first, want.first);
+        expectSameStep(`${where}, last step (${got.last.step})`, got.last, want.last);
+        expect(relativeError(got.epochLoss, want.epochLoss, 1e-3), `${where}: epoch loss ${got.epochLoss} vs wasm ${want.epochLoss}`).toBeLessThan(
+          LOSS_TOLERANCE,
+        );
+        expect(
+          relativeError(got.validationLoss, want.validationLoss, 1e-3),
+          `${where}: validation loss ${got.validationLoss} vs wasm ${want.validationLoss}`,
+        ).toBeLessThan(VALIDATION_TOLERANCE);
         const [early, late] = await tensorsOverRun(page, net, 20, 500);
         expect(late, `${variant.name}, ${net.name}: tensors after step 20 and step 500`).toBe(early);
       }

@@ -95,11 +95,10 @@ test.beforeEach(async ({ page }) => {
   await expect(training(page)).toBeVisible();
 });
 
-// Fixme, with its reason: since the app is served cross-origin isolated the worker runs threaded wasm, and
-// there this design no longer fails: the run stays at "Starting…" for 8 minutes (measured) instead of
-// running out of memory. Passed on single-threaded wasm before isolation; the threaded heap's behaviour at
-// its ceiling is the open bug, described in the closing note.
-test.fixme('a run that exhausts the worker wasm memory is named, the engine restarts, and Residual MLP-20 then trains', async ({ page }) => {
+// On threaded wasm (the page is cross-origin isolated) this design used to hang at "Starting…": tf.js took
+// a null or wrapped-around block from the full heap and a pool thread trapped writing it. The engine now
+// checks every allocation (src/engine/backends/wasmAllocation.ts), so the step fails with a named error.
+test('a run that exhausts the worker wasm memory is named, the engine restarts, and Residual MLP-20 then trains', async ({ page }) => {
   test.setTimeout(600_000);
   await page.evaluate(
     (design) => (window as unknown as PageWindow).__rescanvasStore.getState().loadDesign(design, 'layernorm-tower.rescanvas.json', null),

@@ -1,5 +1,6 @@
 import type { Tf } from './tf';
 import { registerWasmTrainingKernels } from './wasmKernels';
+import { guardWasmAllocations } from './wasmAllocation';
 
 /** Where a browser serves the .wasm binaries: a directory prefix or one URL per file. */
 export type WasmPaths =
@@ -41,6 +42,8 @@ export async function useWasmBackend(tf: Tf, paths?: WasmPaths, options: WasmBac
   if (options.threadCount !== undefined) wasmBackend.setThreadsCount(options.threadCount);
   const kernelsAdded = registerWasmTrainingKernels(tf);
   const active = await tf.setBackend('wasm');
+  // A failed allocation must stop the step, not hand kernels a null pointer (wasmAllocation.ts).
+  if (active) guardWasmAllocations(tf.backend());
   const threads = active && tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT');
   return {
     active,

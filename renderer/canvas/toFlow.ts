@@ -88,13 +88,13 @@ export class FlowProjection {
   private groupCache = new Map<string, { key: string; flow: FlowNode }>();
   private edgeCache = new Map<string, { key: string; flow: FlowEdge }>();
   /** The shared live index (the edit operations keep it in step too), read only within project(). */
-  private index: LiveIndex = liveIndex({ nodes: [], edges: [] });
+  private index: LiveIndex | null = null;
   private grid = new Map<string, Set<string>>();
   private gridNodes: readonly DesignNode[] = [];
   private context: Context | null = null;
 
-  private syncGrid(design: Design): void {
-    this.index = liveIndex(design);
+  private syncGrid(design: Design): LiveIndex {
+    const index = (this.index = liveIndex(design));
     const nodes = listDiff(this.gridNodes, design.nodes);
     this.gridNodes = design.nodes;
     for (const n of nodes.removed) this.grid.get(cellFor(n.position))?.delete(n.id);
@@ -104,6 +104,7 @@ export class FlowProjection {
       if (cell) cell.add(n.id);
       else this.grid.set(key, new Set([n.id]));
     }
+    return index;
   }
 
   /** Ids of the design nodes whose box meets the window. */
@@ -116,7 +117,7 @@ export class FlowProjection {
     for (let cy = y0; cy <= y1; cy++)
       for (let cx = x0; cx <= x1; cx++)
         for (const id of this.grid.get(cellKey(cx, cy)) ?? []) {
-          const p = this.index.nodes.get(id)?.position;
+          const p = this.index?.nodes.get(id)?.position;
           if (p && p.x + LAYER_SIZE.width >= w.x && p.x <= w.x + w.width && p.y + LAYER_SIZE.height >= w.y && p.y <= w.y + w.height) ids.push(id);
         }
     return ids;
@@ -129,8 +130,8 @@ export class FlowProjection {
     selectedEdges: ReadonlySet<string>,
     window: FlowWindow | null = null,
   ): { nodes: FlowNode[]; edges: FlowEdge[] } {
-    this.syncGrid(design);
-    const byId = this.index.nodes;
+    const index = this.syncGrid(design);
+    const byId = index.nodes;
     const blocks = designBlocks(design);
     const key = [design.groups, design.view?.folded, blocks, design.view?.direction ?? 'down'];
     if (!this.context || !sameKey(this.context.key, key)) this.context = contextFor(design, blocks);
@@ -154,8 +155,8 @@ export class FlowProjection {
       for (const id of this.nodesIn(window)) place(id);
       const touching = new Set<DesignEdge>();
       const collect = (id: string): void => {
-        for (const e of edgesOf(this.index.incoming, id)) touching.add(e);
-        for (const e of edgesOf(this.index.outgoing, id)) touching.add(e);
+        for (const e of edgesOf(index.incoming, id)) touching.add(e);
+        for (const e of edgesOf(index.outgoing, id)) touching.add(e);
       };
       for (const id of layers) collect(id);
       for (const b of blockSet) for (const id of b.members) collect(id);

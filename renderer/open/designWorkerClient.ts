@@ -6,7 +6,7 @@ import type { Design, DesignEdge, DesignNode } from '../../src/graph/design';
 import type { ResidualBlock } from '../../src/graph/blocks';
 import { primeDesignBlocks } from '../../src/graph/blocksEdit';
 import type { NodeFacts, ValidationDelta, ValidationState } from '../store/deriveValidation';
-import { indexPatch } from '../../src/graph/listDiff';
+import { indexPatch, type Patch as ListPatch } from '../../src/graph/listDiff';
 import { DesignWorkerResponse, type DesignWorkerRequest, type OpenStage } from './messages';
 
 export type OpenProgress = (stage: OpenStage, done?: number, total?: number) => void;
@@ -17,7 +17,7 @@ type Patch = Extract<DesignWorkerRequest, { type: 'validate' }>['nodes'];
 type Listener = (message: Response) => void;
 
 /** A list as the worker will rebuild it: unchanged items by their index in its copy (found in one walk). */
-function patchOf<T extends object>(next: readonly T[], held: readonly T[] | null): (number | T)[] | null {
+function patchOf<T extends object>(next: readonly T[], held: readonly T[] | null): ListPatch<T> | null {
   if (held === next) return null;
   if (!held) return [...next];
   return indexPatch(held, next);

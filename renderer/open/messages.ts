@@ -20,8 +20,9 @@ export type OpenStage = (typeof OPEN_STAGES)[number];
 
 const Stage = z.enum(OPEN_STAGES);
 
-/** A list sent as indexes into the worker's previous copy (unchanged items) or as new items. */
-const Patched = z.array(z.union([z.number().int().nonnegative(), z.record(z.string(), z.unknown())])).nullable();
+/** A list sent as indexes into the worker's previous copy (unchanged items; runs as [start, count]) or as new items. */
+const Index = z.number().int().nonnegative();
+const Patched = z.array(z.union([Index, z.tuple([Index, Index]), z.record(z.string(), z.unknown())])).nullable();
 
 export const DesignWorkerRequest = z.discriminatedUnion('type', [
   z.object({ type: z.literal('open'), id: z.number().int(), name: z.string().max(1000), bytes: z.instanceof(ArrayBuffer) }),

@@ -13,6 +13,7 @@ import { decodeTextFile } from '../../src/protocol/textFile';
 import { deriveValidation, validationDelta, type ValidationState } from '../store/deriveValidation';
 import { DesignWorkerRequest, type DesignWorkerResponse, type OpenStage } from './messages';
 import { refusalMessage } from './refusal';
+import { applyPatch as applyListPatch } from '../../src/graph/listDiff';
 import { indexedDbStore } from '../host/web/recoveryStorage';
 
 /** Items per slice: a slice takes the page a few milliseconds to receive. */
@@ -57,9 +58,11 @@ function open(id: number, name: string, bytes: ArrayBuffer): void {
   post({ type: 'opened', id, rest, result: derived.result });
 }
 
-function patched<T>(list: (number | Record<string, unknown>)[] | null, previous: readonly T[]): T[] {
+function patched<T>(list: (number | [number, number] | Record<string, unknown>)[] | null, previous: readonly T[]): T[] {
   if (list === null) return previous as T[];
-  return list.map((item) => (typeof item === 'number' ? previous[item] : (item as T)));
+  const out = applyListPatch(previous, list as (number | [number, number] | T)[]);
+  if (out.some((item) => item === undefined)) throw new Error('the patch points past the design the worker holds');
+  return out;
 }
 
 type Patch = Extract<DesignWorkerRequest, { type: 'validate' | 'serialize' | 'blocks' | 'saveRecovery' }>;
@@ -67,7 +70,7 @@ type Patch = Extract<DesignWorkerRequest, { type: 'validate' | 'serialize' | 'bl
 /** The design a patch describes, now held here; null when there was nothing to patch. */
 function applyPatch(request: Patch): Design | null {
   const base = design;
-  const needsBase = (list: Patch['nodes']): boolean => list === null || list.some((n) => typeof n === 'number');
+  const needsBase = (list: Patch['nodes']): boolean => list === null || list.some((n) => typeof n === 'number' || Array.isArray(n));
   if (!base && (needsBase(request.nodes) || needsBase(request.edges))) return null;
   const nodes = patched<DesignNode>(request.nodes, base?.nodes ?? []);
   const edges = patched<DesignEdge>(request.edges, base?.edges ?? []);

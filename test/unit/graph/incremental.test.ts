@@ -8,7 +8,7 @@ import { Design } from '../../../src/graph/design';
 import { detectBlocks, type ResidualBlock } from '../../../src/graph/blocks';
 import { blocksPending, deferBlockDetection, designBlocks, primeDesignBlocks, setFolded } from '../../../src/graph/blocksEdit';
 import { addNode, connect, moveNodes, removeElements, renameNode, updateParams } from '../../../src/graph/edit';
-import { listDiff, indexPatch } from '../../../src/graph/listDiff';
+import { applyPatch, listDiff, indexPatch } from '../../../src/graph/listDiff';
 import { indexGraph, liveIndex, reachable, reaches } from '../../../src/graph/topology';
 import { deriveValidation } from '../../../renderer/store/deriveValidation';
 import { FlowProjection, type FlowWindow } from '../../../renderer/canvas/toFlow';
@@ -82,7 +82,9 @@ describe('list diffs by identity', () => {
       expect(new Set(diff.added)).toEqual(new Set(next.filter((x) => !inPrev.has(x))));
       expect(new Set(diff.removed)).toEqual(new Set(prev.filter((x) => !inNext.has(x))));
       const patch = indexPatch(prev, next);
-      expect(patch.map((p) => (typeof p === 'number' ? prev[p] : p))).toEqual(next);
+      const rebuilt = applyPatch(prev, patch);
+      expect(rebuilt).toEqual(next);
+      rebuilt.forEach((item, j) => expect(item).toBe(next[j]));
     }
   });
 });

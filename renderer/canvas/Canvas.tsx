@@ -29,6 +29,8 @@ import { boxAt, compactBoxes, compactEdgePath } from './compactGeometry';
 import { hoverNode } from '../overlay/linking';
 import { HUGE_DESIGN, isHuge, showStart } from '../open/largeView';
 import { fitDrawn } from '../layout/openView';
+import { useViewWindow, ViewWindowTracker } from '../open/ViewWindow';
+import { useBlocksVersion } from '../store/blocks';
 import './faces.css';
 
 export const LAYER_DRAG_TYPE = 'application/x-rescanvas-layer';
@@ -155,11 +157,13 @@ export function Canvas() {
   const theme = useApp((s) => s.theme);
   const focusRequest = useApp((s) => s.focusRequest);
   const validation = useValidation((s) => s);
+  const view = useViewWindow(design);
+  const blocksVersion = useBlocksVersion();
   const projection = useRef(new FlowProjection());
   const wrapper = useRef<HTMLElement>(null);
   const drawn = useRef<{ nodes: FlowNode[]; edges: FlowEdge[] }>({ nodes: [], edges: [] });
   const { nodes, edges } = useMemo(() => {
-    const next = projection.current.project(design, validation, selectedIds, selectedEdgeIds);
+    const next = projection.current.project(design, validation, selectedIds, selectedEdgeIds, view);
     // The same items keep the same array, so React Flow does not re-index 100,000 edges after a move.
     const previous = drawn.current;
     drawn.current = {
@@ -167,17 +171,21 @@ export function Canvas() {
       edges: sameItems(previous.edges, next.edges) ? previous.edges : next.edges,
     };
     return drawn.current;
-  }, [design, validation, selectedIds, selectedEdgeIds]);
-  const large = nodes.length > LARGE_CANVAS;
-  const drawnCount = useRef(nodes.length);
-  drawnCount.current = nodes.length;
+    // blocksVersion: blocks detected after the edit (in the design worker) have arrived.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [design, validation, selectedIds, selectedEdgeIds, view, blocksVersion]);
+  // A huge design is projected only around the view (useViewWindow): count all of it here.
+  const totalNodes = view ? design.nodes.length : nodes.length;
+  const large = totalNodes > LARGE_CANVAS;
+  const drawnCount = useRef(totalNodes);
+  drawnCount.current = totalNodes;
   const [compact, setCompact] = useState(false);
   const compactNow = useRef(false);
   const flowNodes = useMemo(() => (compact ? nodes.map(hide) : nodes), [compact, nodes]);
   const boxes = useMemo(() => (compact ? compactBoxes(nodes) : []), [compact, nodes]);
   const edgePath = useMemo(() => (compact ? compactEdgePath(nodes, edges) : { d: '', count: 0 }), [compact, nodes, edges]);
   // Zoomed out over a huge design every node is in view and drawn: the floor keeps it to about a thousand.
-  const minZoom = nodes.length > HUGE_DESIGN ? HUGE_MIN_ZOOM : 0.02;
+  const minZoom = totalNodes > HUGE_DESIGN ? HUGE_MIN_ZOOM : 0.02;
 
   // Semantic zoom: one attribute on the canvas, changed only when the zoom crosses a threshold, so
   // zooming re-renders no node; CSS switches the faces.
@@ -285,6 +293,7 @@ export function Canvas() {
         colorMode={theme}
         proOptions={{ hideAttribution: true }}
       >
+        <ViewWindowTracker enabled={!!view} />
         <Background variant={BackgroundVariant.Dots} gap={20} size={1} />
         {compact && <CompactLayer boxes={boxes} edges={edgePath} selected={selectedIds} />}
         <Controls position="bottom-left" showFitView={false}>

@@ -1,4 +1,6 @@
-import type { Design, DesignNode, RepeatGroup } from '../../src/graph/design';
+import type { Design, DesignEdge, DesignNode, RepeatGroup } from '../../src/graph/design';
+import { edgesOf, liveIndex, type LiveIndex } from '../../src/graph/topology';
+import { listDiff } from '../../src/graph/listDiff';
 import type { ValidationState } from '../store/validation';
 import type { ResidualBlock } from '../../src/graph/blocks';
 import { designBlocks, foldedOwner } from '../../src/graph/blocksEdit';
@@ -11,9 +13,71 @@ import type { BlockNodeData, FlowEdge, FlowNode, GroupNodeData, LayerNodeData } 
 const FRAME_PADDING = 24;
 const FRAME_HEADER = 32;
 
+/** A rectangle in flow coordinates: what the canvas shows, with a margin around it. */
+export interface FlowWindow {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** Side of a square of the grid that finds the nodes in a window without looking at the others. */
+const CELL = 1024;
+const cellKey = (cx: number, cy: number): string => `${cx},${cy}`;
+const cellFor = (p: { x: number; y: number }): string => cellKey(Math.floor(p.x / CELL), Math.floor(p.y / CELL));
+
+/** What follows from the groups, the folded blocks and the direction: recomputed only when one changes. */
+interface Context {
+  key: readonly unknown[];
+  direction: Direction;
+  hiddenBy: Map<string, RepeatGroup>;
+  memberOf: Map<string, RepeatGroup>;
+  mergeOf: Map<string, string>;
+  owner: Map<string, ResidualBlock>;
+  ownerBlocks: ResidualBlock[];
+  badges: Map<string, { letter: string; count: number }>;
+}
+
+function contextFor(design: Design, blocks: ResidualBlock[]): Context {
+  const direction: Direction = design.view?.direction ?? 'down';
+  const hiddenBy = new Map<string, RepeatGroup>();
+  const memberOf = new Map<string, RepeatGroup>();
+  for (const g of design.groups) {
+    for (const id of g.nodeIds) {
+      memberOf.set(id, g);
+      if (g.collapsed) hiddenBy.set(id, g);
+    }
+  }
+  const owner = foldedOwner(design);
+  const ownerBlocks = [...new Set(owner.values())];
+  const badges = new Map<string, { letter: string; count: number }>();
+  // Badges show only on folded blocks; grouping 16,000 unfolded blocks by signature is wasted work.
+  if (ownerBlocks.length)
+    [...identicalBlocks(blocks).values()].forEach((list, i) => {
+      for (const b of list) badges.set(b.id, { letter: String.fromCharCode(65 + (i % 26)), count: list.length });
+    });
+  return {
+    key: [design.groups, design.view?.folded, blocks, direction],
+    direction,
+    hiddenBy,
+    memberOf,
+    mergeOf: new Map(blocks.map((b) => [b.merge, b.id])),
+    owner,
+    ownerBlocks,
+    badges,
+  };
+}
+
+const sameKey = (a: readonly unknown[], b: readonly unknown[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
+
 /**
  * Builds React Flow nodes and edges from the design, reusing the previous object for every node or
  * edge whose inputs did not change, so React Flow and the memoised node components skip them.
+ *
+ * Given a window (huge designs), only what lies in it is projected: the nodes in it (found through a
+ * grid kept in step with the design by diffing its lists), the edges touching them and the nodes at
+ * those edges' other ends. An edit then costs work in proportion to the window, not the design, and
+ * React Flow indexes a few hundred nodes instead of 50,000. Without a window everything is projected.
  */
 export class FlowProjection {
   private layerCache = new Map<
@@ -23,43 +87,127 @@ export class FlowProjection {
   private blockCache = new Map<string, { key: string; flow: FlowNode }>();
   private groupCache = new Map<string, { key: string; flow: FlowNode }>();
   private edgeCache = new Map<string, { key: string; flow: FlowEdge }>();
+  /** The shared live index (the edit operations keep it in step too), read only within project(). */
+  private index: LiveIndex | null = null;
+  private grid = new Map<string, Set<string>>();
+  private gridNodes: readonly DesignNode[] = [];
+  private context: Context | null = null;
+
+  private syncGrid(design: Design): LiveIndex {
+    const index = (this.index = liveIndex(design));
+    const nodes = listDiff(this.gridNodes, design.nodes);
+    this.gridNodes = design.nodes;
+    for (const n of nodes.removed) this.grid.get(cellFor(n.position))?.delete(n.id);
+    for (const n of nodes.added) {
+      const key = cellFor(n.position);
+      const cell = this.grid.get(key);
+      if (cell) cell.add(n.id);
+      else this.grid.set(key, new Set([n.id]));
+    }
+    return index;
+  }
+
+  /** Ids of the design nodes whose box meets the window. */
+  private nodesIn(w: FlowWindow): string[] {
+    const ids: string[] = [];
+    const x0 = Math.floor((w.x - LAYER_SIZE.width) / CELL);
+    const x1 = Math.floor((w.x + w.width) / CELL);
+    const y0 = Math.floor((w.y - LAYER_SIZE.height) / CELL);
+    const y1 = Math.floor((w.y + w.height) / CELL);
+    for (let cy = y0; cy <= y1; cy++)
+      for (let cx = x0; cx <= x1; cx++)
+        for (const id of this.grid.get(cellKey(cx, cy)) ?? []) {
+          const p = this.index?.nodes.get(id)?.position;
+          if (p && p.x + LAYER_SIZE.width >= w.x && p.x <= w.x + w.width && p.y + LAYER_SIZE.height >= w.y && p.y <= w.y + w.height) ids.push(id);
+        }
+    return ids;
+  }
 
   project(
     design: Design,
     validation: ValidationState,
     selected: ReadonlySet<string>,
     selectedEdges: ReadonlySet<string>,
+    window: FlowWindow | null = null,
   ): { nodes: FlowNode[]; edges: FlowEdge[] } {
-    const nodes: FlowNode[] = [];
-    const direction: Direction = design.view?.direction ?? 'down';
-    const hiddenBy = new Map<string, RepeatGroup>();
-    const memberOf = new Map<string, RepeatGroup>();
-    for (const g of design.groups) {
-      for (const id of g.nodeIds) {
-        memberOf.set(id, g);
-        if (g.collapsed) hiddenBy.set(id, g);
-      }
-    }
-    const byId = new Map(design.nodes.map((n) => [n.id, n]));
-    const seenLayers = new Set<string>();
+    const index = this.syncGrid(design);
+    const byId = index.nodes;
     const blocks = designBlocks(design);
-    const mergeOf = new Map(blocks.map((b) => [b.merge, b.id]));
-    const owner = foldedOwner(design);
-    const badges = new Map<string, { letter: string; count: number }>();
-    [...identicalBlocks(blocks).values()].forEach((list, i) => {
-      for (const b of list) badges.set(b.id, { letter: String.fromCharCode(65 + (i % 26)), count: list.length });
-    });
+    const key = [design.groups, design.view?.folded, blocks, design.view?.direction ?? 'down'];
+    if (!this.context || !sameKey(this.context.key, key)) this.context = contextFor(design, blocks);
+    const { direction, hiddenBy, memberOf, mergeOf, owner, badges } = this.context;
 
-    for (const g of design.groups) nodes.push(this.groupNode(g, byId, validation, selected.has(g.id), direction));
+    // What is drawn: repeat groups (collapsed, or the frame of an expanded one), folded blocks, layers.
+    const groups = new Set<RepeatGroup>();
+    const blockSet = new Set<ResidualBlock>();
+    const layers = new Set<string>();
+    const place = (id: string): void => {
+      const g = hiddenBy.get(id);
+      if (g) return void groups.add(g);
+      const b = owner.get(id);
+      if (b) return void blockSet.add(b);
+      layers.add(id);
+      const frame = memberOf.get(id);
+      if (frame) groups.add(frame);
+    };
+    let candidates: Iterable<DesignEdge>;
+    if (window) {
+      for (const id of this.nodesIn(window)) place(id);
+      const touching = new Set<DesignEdge>();
+      const collect = (id: string): void => {
+        for (const e of edgesOf(index.incoming, id)) touching.add(e);
+        for (const e of edgesOf(index.outgoing, id)) touching.add(e);
+      };
+      for (const id of layers) collect(id);
+      for (const b of blockSet) for (const id of b.members) collect(id);
+      for (const g of groups) if (g.collapsed) for (const id of g.nodeIds) collect(id);
+      candidates = touching;
+    } else {
+      for (const g of design.groups) groups.add(g);
+      for (const b of this.context.ownerBlocks) blockSet.add(b);
+      for (const n of design.nodes) if (!hiddenBy.has(n.id) && !owner.has(n.id)) layers.add(n.id);
+      candidates = design.edges;
+    }
+
+    const endpoint = (id: string): string => {
+      const g = hiddenBy.get(id);
+      if (g) return g.id;
+      const b = owner.get(id);
+      return b ? blockNodeId(b.id) : id;
+    };
+    // Edges that end up between the same two drawn nodes are drawn once (the one whose id sorts
+    // first, whichever part of the design is projected), except that a folded block's shortcut keeps
+    // its own edge: the fork's two ways into the block (branch and shortcut) both show.
+    const drawnEdges: { e: DesignEdge; source: string; target: string; intoBlock: boolean }[] = [];
+    const pairs = new Map<string, { e: DesignEdge; source: string; target: string; intoBlock: boolean }>();
+    for (const e of candidates) {
+      const source = endpoint(e.source);
+      const target = endpoint(e.target);
+      if (source === target) continue; // inside a collapsed or folded block
+      const intoBlock = target !== e.target && !hiddenBy.has(e.target) && owner.get(e.target)?.shortcutEdge === e.id;
+      if (source !== e.source || target !== e.target) {
+        const pair = `${source}>${target}${intoBlock ? '>shortcut' : ''}`;
+        const had = pairs.get(pair);
+        if (!had || e.id < had.e.id) pairs.set(pair, { e, source, target, intoBlock });
+      } else drawnEdges.push({ e, source, target, intoBlock });
+    }
+    drawnEdges.push(...pairs.values());
+    // An edge leaving the window still needs the node at its far end.
+    if (window) for (const d of drawnEdges) for (const id of [d.e.source, d.e.target]) place(id);
+
+    const nodes: FlowNode[] = [];
+    for (const g of groups) nodes.push(this.groupNode(g, byId, validation, selected.has(g.id), direction));
     const seenBlocks = new Set<string>();
-    for (const b of new Set(owner.values())) {
+    for (const b of blockSet) {
       seenBlocks.add(b.id);
       nodes.push(this.blockNode(b, byId, validation, selected.has(blockNodeId(b.id)), badges.get(b.id) ?? null, memberOf.has(b.merge), direction));
     }
     for (const id of this.blockCache.keys()) if (!seenBlocks.has(id)) this.blockCache.delete(id);
-    for (const n of design.nodes) {
-      if (hiddenBy.has(n.id) || owner.has(n.id)) continue;
-      seenLayers.add(n.id);
+    const seenGroups = new Set([...groups].map((g) => g.id));
+    for (const id of this.groupCache.keys()) if (!seenGroups.has(id)) this.groupCache.delete(id);
+    for (const id of layers) {
+      const n = byId.get(id);
+      if (!n) continue;
       const facts = validation.facts.get(n.id);
       const isSelected = selected.has(n.id);
       const inGroup = memberOf.has(n.id);
@@ -102,31 +250,13 @@ export class FlowProjection {
       this.layerCache.set(n.id, { node: n, selected: isSelected, facts, inGroup, mergesBlock, direction, flow });
       nodes.push(flow);
     }
-    for (const id of this.layerCache.keys()) if (!seenLayers.has(id)) this.layerCache.delete(id);
+    for (const id of this.layerCache.keys()) if (!layers.has(id)) this.layerCache.delete(id);
 
     const edges: FlowEdge[] = [];
-    const endpoint = (id: string): string => {
-      const g = hiddenBy.get(id);
-      if (g) return g.id;
-      const b = owner.get(id);
-      return b ? blockNodeId(b.id) : id;
-    };
     const seenEdges = new Set<string>();
-    // Edges that end up between the same two drawn nodes are drawn once, except that a folded block's
-    // shortcut keeps its own edge: the fork's two ways into the block (branch and shortcut) both show.
-    const drawnPairs = new Set<string>();
     const along = (p: { x: number; y: number } | undefined): number => (direction === 'right' ? (p?.x ?? 0) : (p?.y ?? 0));
     const span = direction === 'right' ? LAYER_SIZE.width * 2.5 : LAYER_SIZE.height * 2.5;
-    for (const e of design.edges) {
-      const source = endpoint(e.source);
-      const target = endpoint(e.target);
-      if (source === target) continue; // inside a collapsed or folded block
-      const intoBlock = target !== e.target && !hiddenBy.has(e.target) && owner.get(e.target)?.shortcutEdge === e.id;
-      if (source !== e.source || target !== e.target) {
-        const pair = `${source}>${target}${intoBlock ? '>shortcut' : ''}`;
-        if (drawnPairs.has(pair)) continue;
-        drawnPairs.add(pair);
-      }
+    for (const { e, source, target, intoBlock } of drawnEdges) {
       const label = validation.edgeLabels.get(e.id) ?? '';
       const targetType = byId.get(e.target)?.type;
       // A drawn edge bows aside when it skips layers into a merge; positions inside folded or collapsed
@@ -165,7 +295,7 @@ export class FlowProjection {
 
   private blockNode(
     b: ResidualBlock,
-    byId: Map<string, DesignNode>,
+    byId: ReadonlyMap<string, DesignNode>,
     validation: ValidationState,
     isSelected: boolean,
     badge: BlockNodeData['badge'],
@@ -219,7 +349,7 @@ export class FlowProjection {
     return flow;
   }
 
-  private groupNode(g: RepeatGroup, byId: Map<string, DesignNode>, validation: ValidationState, isSelected: boolean, direction: Direction): FlowNode {
+  private groupNode(g: RepeatGroup, byId: ReadonlyMap<string, DesignNode>, validation: ValidationState, isSelected: boolean, direction: Direction): FlowNode {
     const members = g.nodeIds.map((id) => byId.get(id)).filter((n): n is DesignNode => !!n);
     const xs = members.map((n) => n.position.x);
     const ys = members.map((n) => n.position.y);

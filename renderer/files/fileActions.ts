@@ -107,6 +107,11 @@ export async function exportPytorchFiles(): Promise<void> {
   say(outcome.message, outcome.ok ? 'info' : 'error');
 }
 
+function whenIdle(run: () => void): void {
+  if (typeof requestIdleCallback === 'function') requestIdleCallback(run, { timeout: 3000 });
+  else run();
+}
+
 /** Keeps the host's title marker and close confirmation in step, and unsaved work in recovery. */
 export function syncDocumentState(): () => void {
   let timer: ReturnType<typeof setTimeout> | null = null;
@@ -120,9 +125,14 @@ export function syncDocumentState(): () => void {
     }
     if (!dirty) return;
     if (timer) clearTimeout(timer);
+    // After a pause in editing, and then in idle time: on a huge design even handing the edit to the
+    // design worker (which writes it) is work an edit should not wait behind.
     timer = setTimeout(() => {
-      const s = appStore.getState();
-      if (isDirty(s)) void getHost().writeRecovery({ design: documentWithRuns(s.design, s.runs), name: s.fileName, savedAt: new Date().toISOString() });
+      timer = null;
+      whenIdle(() => {
+        const s = appStore.getState();
+        if (isDirty(s)) void getHost().writeRecovery({ design: documentWithRuns(s.design, s.runs), name: s.fileName, savedAt: new Date().toISOString() });
+      });
     }, 2000);
   });
 }

@@ -16,7 +16,7 @@ import type { ExportBundle, Host, MenuCommand, OpenResult, RecoveryEntry, RunLog
 import type { BrowserFiles, WriteTarget } from './web/browserFiles';
 import { downloadFiles } from './web/downloadFiles';
 import { fileSystemAccessFiles, hasFileSystemAccess } from './web/fileSystemAccess';
-import { readDesignInWorker, serializeLargeRecovery, type ReadDesign } from '../open/openDesignFile';
+import { readDesignInWorker, serializeLargeRecovery, storeLargeRecovery, type ReadDesign } from '../open/openDesignFile';
 import { refusalMessage } from '../open/refusal';
 import { indexedDbStore, localStorageStore, type KeyValueStore } from './web/recoveryStorage';
 
@@ -45,6 +45,11 @@ export interface WebHostOptions {
   readDesign?: (file: File) => Promise<ReadDesign | null>;
   /** Writes a recovery entry's JSON text off the page, or null when it cannot (then the page does). */
   serializeRecovery?: (entry: RecoveryEntry) => Promise<string | null>;
+  /**
+   * Stores a recovery entry under `key` entirely off the page (the design worker writes IndexedDB
+   * itself); false when it did not, and then the page stores it.
+   */
+  storeRecoveryOffPage?: (entry: RecoveryEntry, key: string) => Promise<boolean>;
   /** Makes the training engine: a Web Worker (the default), or a test's own. */
   engine?: () => EngineConnection;
 }
@@ -68,6 +73,8 @@ export class WebHost implements Host {
       files: hasFileSystemAccess(scope) ? fileSystemAccessFiles(scope) : downloadFiles(scope.document),
       readDesign: typeof Worker === 'function' ? readDesignInWorker : undefined,
       serializeRecovery: typeof Worker === 'function' ? serializeLargeRecovery : undefined,
+      // Only where the page keeps recovery in IndexedDB: the worker writes the same store.
+      storeRecoveryOffPage: typeof Worker === 'function' && 'indexedDB' in scope && scope.indexedDB ? storeLargeRecovery : undefined,
       recovery: 'indexedDB' in scope && scope.indexedDB ? indexedDbStore(scope.indexedDB) : localStorageStore(scope.localStorage),
       page: {
         setTitle: (title) => {
@@ -192,6 +199,7 @@ export class WebHost implements Host {
   }
 
   async writeRecovery(entry: RecoveryEntry): Promise<void> {
+    if (await this.options.storeRecoveryOffPage?.(entry, RECOVERY_KEY)) return;
     const text = (await this.options.serializeRecovery?.(entry)) ?? JSON.stringify(entry);
     await this.options.recovery.set(RECOVERY_KEY, text);
   }

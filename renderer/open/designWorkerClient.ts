@@ -6,6 +6,7 @@ import type { Design, DesignEdge, DesignNode } from '../../src/graph/design';
 import type { ResidualBlock } from '../../src/graph/blocks';
 import { primeDesignBlocks } from '../../src/graph/blocksEdit';
 import type { NodeFacts, ValidationDelta, ValidationState } from '../store/deriveValidation';
+import { indexPatch, type Patch as ListPatch } from '../../src/graph/listDiff';
 import { DesignWorkerResponse, type DesignWorkerRequest, type OpenStage } from './messages';
 
 export type OpenProgress = (stage: OpenStage, done?: number, total?: number) => void;
@@ -15,12 +16,11 @@ type Response = DesignWorkerResponse;
 type Patch = Extract<DesignWorkerRequest, { type: 'validate' }>['nodes'];
 type Listener = (message: Response) => void;
 
-/** A list as the worker will rebuild it: unchanged items by their index in its copy. */
-function patchOf<T extends object>(next: readonly T[], held: readonly T[] | null, index: () => Map<T, number>): (number | T)[] | null {
+/** A list as the worker will rebuild it: unchanged items by their index in its copy (found in one walk). */
+function patchOf<T extends object>(next: readonly T[], held: readonly T[] | null): ListPatch<T> | null {
   if (held === next) return null;
   if (!held) return [...next];
-  const at = index();
-  return next.map((item) => at.get(item) ?? item);
+  return indexPatch(held, next);
 }
 
 export class DesignWorkerClient {
@@ -29,7 +29,8 @@ export class DesignWorkerClient {
   private readonly listeners = new Map<number, Listener>();
   /** The nodes and edges the worker holds, as objects of this page; null until it holds a design. */
   private held: { nodes: readonly DesignNode[]; edges: readonly DesignEdge[] } | null = null;
-  private heldIndex: { nodes: Map<DesignNode, number> | null; edges: Map<DesignEdge, number> | null } = { nodes: null, edges: null };
+  /** The blocks the worker last sent, by id: its answers after edits send only what changed. */
+  private blocksSent = new Map<string, ResidualBlock>();
   private broken: string | null = null;
 
   constructor(private readonly factory: () => Worker = () => new Worker(new URL('./openWorker.ts', import.meta.url), { type: 'module' })) {}
@@ -60,6 +61,7 @@ export class DesignWorkerClient {
     this.worker?.terminate();
     this.worker = null;
     this.held = null;
+    this.blocksSent = new Map();
     for (const [id, listener] of [...this.listeners]) listener({ type: 'failed', id, message });
   }
 
@@ -114,6 +116,7 @@ export class DesignWorkerClient {
               // Checked in full against the design schema in the worker (see messages.ts).
               const design = { ...m.rest, nodes, edges } as unknown as Design;
               this.hold(design);
+              this.blocksSent = new Map(blocks.map((b) => [b.id, b]));
               primeDesignBlocks(design, blocks);
               finish({ ok: true, design, validation: { result: { valid: m.result.valid, diagnostics: m.result.diagnostics }, facts, edgeLabels } });
               break;
@@ -128,16 +131,14 @@ export class DesignWorkerClient {
   }
 
   private hold(design: Pick<Design, 'nodes' | 'edges'>): void {
-    if (this.held?.nodes !== design.nodes) this.heldIndex.nodes = null;
-    if (this.held?.edges !== design.edges) this.heldIndex.edges = null;
     this.held = { nodes: design.nodes, edges: design.edges };
   }
 
   /** What the worker needs to hold `design`: its small fields, and its lists as patches of the copy it holds. */
   private patch(design: Design): { rest: Record<string, unknown>; nodes: Patch; edges: Patch } {
     const held = this.held;
-    const nodes = patchOf(design.nodes, held?.nodes ?? null, () => (this.heldIndex.nodes ??= new Map(held?.nodes.map((n, i) => [n, i]))));
-    const edges = patchOf(design.edges, held?.edges ?? null, () => (this.heldIndex.edges ??= new Map(held?.edges.map((e, i) => [e, i]))));
+    const nodes = patchOf(design.nodes, held?.nodes ?? null);
+    const edges = patchOf(design.edges, held?.edges ?? null);
     const { nodes: _n, edges: _e, ...rest } = design;
     this.hold(design);
     return { rest, nodes: nodes as Patch, edges: edges as Patch };
@@ -154,6 +155,42 @@ export class DesignWorkerClient {
       this.send({ type: 'serialize', id, ...this.patch(entry.design), entry: { name: entry.name, savedAt: entry.savedAt } }, (m) => {
         this.listeners.delete(id);
         resolve(m.type === 'serialized' ? m.text : null);
+      });
+    });
+  }
+
+  /** Residual blocks of `design`, detected in the worker; null when the worker cannot. */
+  blocks(design: Design): Promise<ResidualBlock[] | null> {
+    if (this.broken) return Promise.resolve(null);
+    const id = this.nextId++;
+    const { runs: _r, ...withoutRuns } = design;
+    const patch = this.patch(withoutRuns);
+    return new Promise((resolve) => {
+      this.send({ type: 'blocks', id, ...patch }, (m) => {
+        this.listeners.delete(id);
+        if (m.type !== 'blocksDetected') return resolve(null);
+        const changed = new Map(m.changed.map((b) => [b.id, b]));
+        const list: ResidualBlock[] = [];
+        for (const blockId of m.order) {
+          const b = changed.get(blockId) ?? this.blocksSent.get(blockId);
+          // Out of step with the worker (it restarted): the caller detects on the page instead.
+          if (!b) return resolve(null);
+          list.push(b);
+        }
+        this.blocksSent = new Map(list.map((b) => [b.id, b]));
+        resolve(list);
+      });
+    });
+  }
+
+  /** Writes a recovery entry into IndexedDB from the worker; false when it cannot (the caller writes it). */
+  saveRecovery(entry: { design: Design; name: string; savedAt: string }, key: string): Promise<boolean> {
+    if (this.broken) return Promise.resolve(false);
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      this.send({ type: 'saveRecovery', id, ...this.patch(entry.design), entry: { name: entry.name, savedAt: entry.savedAt }, key }, (m) => {
+        this.listeners.delete(id);
+        resolve(m.type === 'recoverySaved');
       });
     });
   }

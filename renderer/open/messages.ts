@@ -20,8 +20,9 @@ export type OpenStage = (typeof OPEN_STAGES)[number];
 
 const Stage = z.enum(OPEN_STAGES);
 
-/** A list sent as indexes into the worker's previous copy (unchanged items) or as new items. */
-const Patched = z.array(z.union([z.number().int().nonnegative(), z.record(z.string(), z.unknown())])).nullable();
+/** A list sent as indexes into the worker's previous copy (unchanged items; runs as [start, count]) or as new items. */
+const Index = z.number().int().nonnegative();
+const Patched = z.array(z.union([Index, z.tuple([Index, Index]), z.record(z.string(), z.unknown())])).nullable();
 
 export const DesignWorkerRequest = z.discriminatedUnion('type', [
   z.object({ type: z.literal('open'), id: z.number().int(), name: z.string().max(1000), bytes: z.instanceof(ArrayBuffer) }),
@@ -32,6 +33,27 @@ export const DesignWorkerRequest = z.discriminatedUnion('type', [
     rest: z.record(z.string(), z.unknown()),
     nodes: Patched,
     edges: Patched,
+  }),
+  /** Residual blocks of the design after an edit, from a patch like 'validate'. */
+  z.object({
+    type: z.literal('blocks'),
+    id: z.number().int(),
+    rest: z.record(z.string(), z.unknown()),
+    nodes: Patched,
+    edges: Patched,
+  }),
+  /**
+   * Writes the recovery entry (the design from a patch like 'validate', plus the entry's own fields)
+   * to the page's IndexedDB store under `key`, so the page neither stringifies nor stores 36 MB.
+   */
+  z.object({
+    type: z.literal('saveRecovery'),
+    id: z.number().int(),
+    rest: z.record(z.string(), z.unknown()),
+    nodes: Patched,
+    edges: Patched,
+    entry: z.object({ name: z.string(), savedAt: z.string() }),
+    key: z.string(),
   }),
   /** The recovery entry's JSON text, from a patch like 'validate' plus the entry's own fields. */
   z.object({
@@ -125,6 +147,9 @@ export const DesignWorkerResponse = z.discriminatedUnion('type', [
     removedEdgeLabels: z.array(z.string()),
   }),
   z.object({ type: z.literal('serialized'), id: z.number().int(), text: z.string() }),
+  /** Blocks in detection order by id; only those new or different since the last answer are sent whole. */
+  z.object({ type: z.literal('blocksDetected'), id: z.number().int(), order: z.array(z.string()), changed: z.array(Block) }),
+  z.object({ type: z.literal('recoverySaved'), id: z.number().int() }),
   z.object({ type: z.literal('failed'), id: z.number().int(), message: z.string() }),
 ]);
 export type DesignWorkerResponse = z.infer<typeof DesignWorkerResponse>;

@@ -34,3 +34,8 @@ export async function readDesignInWorker(file: File, client: DesignWorkerClient 
 export function serializeLargeRecovery(entry: { design: Design; name: string; savedAt: string }): Promise<string | null> {
   return isHuge(entry.design) ? designWorker.serialize(entry) : Promise.resolve(null);
 }
+
+/** Stores a huge design's recovery entry from the design worker (JSON text and IndexedDB write both there); false for others. */
+export function storeLargeRecovery(entry: { design: Design; name: string; savedAt: string }, key: string): Promise<boolean> {
+  return isHuge(entry.design) ? designWorker.saveRecovery(entry, key) : Promise.resolve(false);
+}

@@ -8,10 +8,13 @@
 import type { Design, DesignEdge, DesignNode } from '../../src/graph/design';
 import { parseDesignText } from '../../src/graph/parse';
 import { designBlocks } from '../../src/graph/blocksEdit';
+import type { ResidualBlock } from '../../src/graph/blocks';
 import { decodeTextFile } from '../../src/protocol/textFile';
 import { deriveValidation, validationDelta, type ValidationState } from '../store/deriveValidation';
 import { DesignWorkerRequest, type DesignWorkerResponse, type OpenStage } from './messages';
 import { refusalMessage } from './refusal';
+import { applyPatch as applyListPatch } from '../../src/graph/listDiff';
+import { indexedDbStore } from '../host/web/recoveryStorage';
 
 /** Items per slice: a slice takes the page a few milliseconds to receive. */
 export const SLICE = 4000;
@@ -19,6 +22,8 @@ export const SLICE = 4000;
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 let design: Design | null = null;
 let derived: ValidationState | null = null;
+/** Each block as last sent to the page (id → its JSON), so later answers send only what changed. */
+let sentBlocks = new Map<string, string>();
 
 const post = (message: DesignWorkerResponse): void => scope.postMessage(message);
 
@@ -47,21 +52,25 @@ function open(id: number, name: string, bytes: ArrayBuffer): void {
   sliced([...derived.facts], (items) => post({ type: 'facts', id, items }));
   sliced([...derived.edgeLabels], (items) => post({ type: 'edgeLabels', id, items }));
   // Block detection takes a second or more on 50,000 nodes; the canvas needs it for its first frame.
-  sliced(designBlocks(design), (items) => post({ type: 'blocks', id, items }));
+  const blocks = designBlocks(design);
+  sentBlocks = new Map(blocks.map((b) => [b.id, JSON.stringify(b)]));
+  sliced(blocks, (items) => post({ type: 'blocks', id, items }));
   post({ type: 'opened', id, rest, result: derived.result });
 }
 
-function patched<T>(list: (number | Record<string, unknown>)[] | null, previous: readonly T[]): T[] {
+function patched<T>(list: (number | [number, number] | Record<string, unknown>)[] | null, previous: readonly T[]): T[] {
   if (list === null) return previous as T[];
-  return list.map((item) => (typeof item === 'number' ? previous[item] : (item as T)));
+  const out = applyListPatch(previous, list as (number | [number, number] | T)[]);
+  if (out.some((item) => item === undefined)) throw new Error('the patch points past the design the worker holds');
+  return out;
 }
 
-type Patch = Extract<DesignWorkerRequest, { type: 'validate' | 'serialize' }>;
+type Patch = Extract<DesignWorkerRequest, { type: 'validate' | 'serialize' | 'blocks' | 'saveRecovery' }>;
 
 /** The design a patch describes, now held here; null when there was nothing to patch. */
 function applyPatch(request: Patch): Design | null {
   const base = design;
-  const needsBase = (list: Patch['nodes']): boolean => list === null || list.some((n) => typeof n === 'number');
+  const needsBase = (list: Patch['nodes']): boolean => list === null || list.some((n) => typeof n === 'number' || Array.isArray(n));
   if (!base && (needsBase(request.nodes) || needsBase(request.edges))) return null;
   const nodes = patched<DesignNode>(request.nodes, base?.nodes ?? []);
   const edges = patched<DesignEdge>(request.edges, base?.edges ?? []);
@@ -73,6 +82,30 @@ function serialize(request: Extract<DesignWorkerRequest, { type: 'serialize' }>)
   const next = applyPatch(request);
   if (!next) return post({ type: 'failed', id: request.id, message: 'the worker holds no design to patch' });
   post({ type: 'serialized', id: request.id, text: JSON.stringify({ design: next, name: request.entry.name, savedAt: request.entry.savedAt }) });
+}
+
+function blocks(request: Extract<DesignWorkerRequest, { type: 'blocks' }>): void {
+  const next = applyPatch(request);
+  if (!next) return post({ type: 'failed', id: request.id, message: 'the worker holds no design to patch' });
+  const detected = designBlocks(next);
+  const sent = new Map<string, string>();
+  const changed: ResidualBlock[] = [];
+  for (const b of detected) {
+    const text = JSON.stringify(b);
+    sent.set(b.id, text);
+    if (sentBlocks.get(b.id) !== text) changed.push(b);
+  }
+  sentBlocks = sent;
+  post({ type: 'blocksDetected', id: request.id, order: detected.map((b) => b.id), changed });
+}
+
+async function saveRecovery(request: Extract<DesignWorkerRequest, { type: 'saveRecovery' }>): Promise<void> {
+  const next = applyPatch(request);
+  if (!next) return post({ type: 'failed', id: request.id, message: 'the worker holds no design to patch' });
+  if (!scope.indexedDB) return post({ type: 'failed', id: request.id, message: 'no IndexedDB in the design worker' });
+  const text = JSON.stringify({ design: next, name: request.entry.name, savedAt: request.entry.savedAt });
+  await indexedDbStore(scope.indexedDB).set(request.key, text);
+  post({ type: 'recoverySaved', id: request.id });
 }
 
 function validate(request: Extract<DesignWorkerRequest, { type: 'validate' }>): void {
@@ -91,11 +124,16 @@ scope.onmessage = (event: MessageEvent<unknown>) => {
     post({ type: 'failed', id, message: `the design worker received a malformed request: ${request.error.issues[0]?.message ?? 'unknown'}` });
     return;
   }
-  try {
-    if (request.data.type === 'open') open(request.data.id, request.data.name, request.data.bytes);
-    else if (request.data.type === 'validate') validate(request.data);
-    else serialize(request.data);
-  } catch (error) {
+  const failed = (error: unknown): void =>
     post({ type: 'failed', id: request.data.id, message: error instanceof Error ? error.message : String(error) });
+  try {
+    const data = request.data;
+    if (data.type === 'open') open(data.id, data.name, data.bytes);
+    else if (data.type === 'validate') validate(data);
+    else if (data.type === 'blocks') blocks(data);
+    else if (data.type === 'saveRecovery') saveRecovery(data).catch(failed);
+    else serialize(data);
+  } catch (error) {
+    failed(error);
   }
 };

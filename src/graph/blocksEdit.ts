@@ -2,59 +2,121 @@ import type { Design, RepeatGroup } from './design';
 import { detectBlocks, type ResidualBlock } from './blocks';
 import { freshId } from './ids';
 import { groupBoundary } from './groups';
-import { indexGraph } from './topology';
+import { edgesOf, indexGraph, liveIndex } from './topology';
+import { listDiff } from './listDiff';
 import { refuse, type EditResult } from './edit/result';
 
 /** Blocks of a design, memoised per design object: the canvas, the overlay and the toolbar all ask. */
-const cache = new WeakMap<object, { edges: object; groups: object; blocks: ResidualBlock[] }>();
+const cache = new WeakMap<object, { edges: object; groups: object; blocks: ResidualBlock[]; provisional: boolean }>();
 /** The last design detected, so a drag or an unconnected new layer reuses its blocks. */
 let last: { design: Pick<Design, 'nodes' | 'edges' | 'groups'>; blocks: ResidualBlock[] } | null = null;
-const endpointCache = new WeakMap<object, Set<string>>();
-
-function endpoints(edges: Design['edges']): Set<string> {
-  let ids = endpointCache.get(edges);
-  if (!ids) {
-    ids = new Set(edges.flatMap((e) => [e.source, e.target]));
-    endpointCache.set(edges, ids);
-  }
-  return ids;
-}
-
 /**
  * Blocks depend on the edges, the groups, and the ids, types, names and params of connected nodes:
  * moving nodes, or adding or removing a node without connections, leaves them as they were.
  */
 function sameBlockInputs(a: Pick<Design, 'nodes' | 'edges' | 'groups'>, b: Pick<Design, 'nodes' | 'edges' | 'groups'>): boolean {
   if (a.edges !== b.edges || a.groups !== b.groups) return false;
-  const touched = endpoints(b.edges);
-  let i = 0;
-  let j = 0;
-  while (i < a.nodes.length || j < b.nodes.length) {
-    const x = a.nodes[i];
-    const y = b.nodes[j];
-    if (x && y && (x === y || (x.id === y.id && x.type === y.type && x.name === y.name && x.params === y.params))) {
-      i++;
-      j++;
-    } else if (x && !touched.has(x.id)) i++;
-    else if (y && !touched.has(y.id)) j++;
-    else return false;
+  const diff = listDiff(a.nodes, b.nodes);
+  if (!diff.added.length && !diff.removed.length) return true;
+  const before = new Map(diff.removed.map((n) => [n.id, n]));
+  const index = liveIndex(b);
+  const connected = (id: string): boolean => edgesOf(index.incoming, id).length > 0 || edgesOf(index.outgoing, id).length > 0;
+  for (const y of diff.added) {
+    const x = before.get(y.id);
+    before.delete(y.id);
+    if (x && x.type === y.type && x.name === y.name && x.params === y.params) continue;
+    if (connected(y.id)) return false;
   }
+  // The edges are the same list, so a removed node that had edges would have taken them with it.
+  for (const id of before.keys()) if (connected(id)) return false;
   return true;
 }
 
-/** Blocks detected elsewhere (the design worker, while opening) for this design's nodes, edges and groups. */
+/**
+ * Where detection of large designs is sent after an edit (the renderer's design worker): detecting
+ * 50,000 nodes takes seconds. Until the answer is primed, designBlocks answers provisionally.
+ */
+let deferral: { minNodes: number; detect: (design: Design) => void } | null = null;
+
+export function deferBlockDetection(detect: ((design: Design) => void) | null, minNodes = 0): void {
+  deferral = detect ? { minNodes, detect } : null;
+}
+
+/** Blocks detected elsewhere (the design worker) for this design's nodes, edges and groups. */
 export function primeDesignBlocks(design: Pick<Design, 'nodes' | 'edges' | 'groups'>, blocks: ResidualBlock[]): void {
-  cache.set(design.nodes, { edges: design.edges, groups: design.groups, blocks });
-  last = { design: { nodes: design.nodes, edges: design.edges, groups: design.groups }, blocks };
+  cache.set(design.nodes, { edges: design.edges, groups: design.groups, blocks, provisional: false });
+  if (!last || last.design.nodes === design.nodes) last = { design: { nodes: design.nodes, edges: design.edges, groups: design.groups }, blocks };
+}
+
+/** Whether designBlocks(design) is the provisional answer, the exact one still to come. */
+export function blocksPending(design: Design): boolean {
+  const hit = cache.get(design.nodes);
+  return !!hit && hit.provisional && hit.edges === design.edges && hit.groups === design.groups;
 }
 
 export function designBlocks(design: Design): ResidualBlock[] {
   const hit = cache.get(design.nodes);
-  if (hit && hit.edges === design.edges && hit.groups === design.groups) return hit.blocks;
-  const blocks = last && sameBlockInputs(last.design, design) ? last.blocks : detectBlocks(design);
-  cache.set(design.nodes, { edges: design.edges, groups: design.groups, blocks });
+  if (hit && hit.edges === design.edges && hit.groups === design.groups) {
+    // Back on a design whose detection was overtaken by a later edit (undo): ask again.
+    if (hit.provisional) deferral?.detect(design);
+    return hit.blocks;
+  }
+  let blocks: ResidualBlock[];
+  let provisional = false;
+  if (last && sameBlockInputs(last.design, design)) {
+    blocks = last.blocks;
+    provisional = blocksPending(last.design as Design);
+    if (provisional) deferral?.detect(design);
+  } else if (deferral && last && design.nodes.length >= deferral.minNodes && last.design.groups === design.groups) {
+    blocks = provisionalBlocks(last.design, last.blocks, design);
+    provisional = true;
+    deferral.detect(design);
+  } else blocks = detectBlocks(design);
+  cache.set(design.nodes, { edges: design.edges, groups: design.groups, blocks, provisional });
   last = { design: { nodes: design.nodes, edges: design.edges, groups: design.groups }, blocks };
   return blocks;
+}
+
+/** The exact blocks now, detecting on this thread when only a provisional answer is held: for edits on blocks. */
+export function exactDesignBlocks(design: Design): ResidualBlock[] {
+  const blocks = designBlocks(design);
+  if (!blocksPending(design)) return blocks;
+  const exact = detectBlocks(design);
+  primeDesignBlocks(design, exact);
+  return exact;
+}
+
+/**
+ * The blocks of `before` an edit cannot have changed: every block none of whose members, fork or the
+ * nodes feeding them was touched (an edge added or removed at it, or its type, name or params
+ * changed). An edge elsewhere adds or removes paths only outside a block's region or through its
+ * fork, so the region and its dominating fork stay; blocks the edit made are missing until detection
+ * finishes.
+ */
+export function provisionalBlocks(
+  before: Pick<Design, 'nodes' | 'edges'>,
+  blocks: readonly ResidualBlock[],
+  after: Pick<Design, 'nodes' | 'edges'>,
+): ResidualBlock[] {
+  const touched = new Set<string>();
+  const edges = listDiff(before.edges, after.edges);
+  for (const e of [...edges.added, ...edges.removed]) {
+    touched.add(e.source);
+    touched.add(e.target);
+  }
+  const nodes = listDiff(before.nodes, after.nodes);
+  const kept = new Map(nodes.removed.map((n) => [n.id, n]));
+  for (const n of nodes.added) {
+    const was = kept.get(n.id);
+    if (!was || was.type !== n.type || was.name !== n.name || was.params !== n.params) touched.add(n.id);
+    kept.delete(n.id);
+  }
+  for (const id of kept.keys()) touched.add(id);
+  if (!touched.size) return [...blocks];
+  // What feeds a touched node may gain or lose it as its block's trailing activation.
+  const index = liveIndex(after);
+  for (const id of [...touched]) for (const e of edgesOf(index.incoming, id)) touched.add(e.source);
+  return blocks.filter((b) => !touched.has(b.fork) && !b.members.some((m) => touched.has(m)));
 }
 
 export function foldedIds(design: Design): ReadonlySet<string> {
@@ -66,7 +128,7 @@ export function foldedIds(design: Design): ReadonlySet<string> {
  * blocks are ignored; unfolding an outer block leaves its inner blocks' state as it was.
  */
 export function setFolded(design: Design, blockIds: Iterable<string>, folded: boolean): Design {
-  const valid = new Set(designBlocks(design).map((b) => b.id));
+  const valid = new Set(exactDesignBlocks(design).map((b) => b.id));
   const next = new Set([...(design.view?.folded ?? [])].filter((id) => valid.has(id)));
   for (const id of blockIds) {
     if (!valid.has(id)) continue;
@@ -115,7 +177,7 @@ export function foldedOwner(design: Design): Map<string, ResidualBlock> {
  * the first one in a repeat group run as many times: the inverse of Ungroup, the network unchanged.
  */
 export function blocksToRepeatGroup(design: Design, blockIds: readonly string[]): EditResult {
-  const all = designBlocks(design);
+  const all = exactDesignBlocks(design);
   const chosen = blockIds.map((id) => all.find((b) => b.id === id));
   const missing = blockIds.find((_, i) => !chosen[i]);
   if (missing !== undefined) return refuse(`"${missing}" is not a residual block`);

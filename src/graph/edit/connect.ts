@@ -1,7 +1,7 @@
 import type { Design, DesignEdge } from '../design';
 import { layerKind } from '../catalogue';
-import { freshId } from '../ids';
-import { indexGraph, reachable } from '../topology';
+import { freshIdWhere } from '../ids';
+import { edgesOf, liveIndex, reaches } from '../topology';
 import { refuse, type EditResult } from './result';
 
 /**
@@ -11,7 +11,9 @@ import { refuse, type EditResult } from './result';
  */
 export function connect(design: Design, source: string, target: string): EditResult {
   if (source === target) return refuse('a layer cannot feed itself');
-  const index = indexGraph(design);
+  // The live index and a two-sided search: rebuilding the whole index and everything downstream of the
+  // target took over a second on a 50,000-node design.
+  const index = liveIndex(design);
   const from = index.nodes.get(source);
   const to = index.nodes.get(target);
   if (!from) return refuse(`node "${source}" is not in the design`);
@@ -19,9 +21,9 @@ export function connect(design: Design, source: string, target: string): EditRes
   if (from.type === 'Output') return refuse(`the Output node "${source}" has no output to connect`);
   const kind = layerKind(to.type);
   if (kind.inputs.max === 0) return refuse(`${to.type} "${target}" takes no inputs`);
-  const incoming = index.incoming.get(target) ?? [];
+  const incoming = edgesOf(index.incoming, target);
   if (incoming.some((e) => e.source === source)) return refuse(`"${source}" already feeds "${target}"`);
-  if (reachable(index, [target], 'forward').has(source)) return refuse(`connecting "${source}" to "${target}" would make a cycle`);
+  if (reaches(index, target, source)) return refuse(`connecting "${source}" to "${target}" would make a cycle`);
 
   let edges = design.edges;
   if (incoming.length >= kind.inputs.max) {
@@ -30,7 +32,8 @@ export function connect(design: Design, source: string, target: string): EditRes
     edges = edges.filter((e) => !replaced.has(e.id));
   }
   const port = kind.inputs.max === 1 ? 0 : incoming.reduce((p, e) => Math.max(p, e.targetPort + 1), 0);
-  const edge: DesignEdge = { id: freshId(design, 'e'), source, target, targetPort: port };
+  const id = freshIdWhere('e', (candidate) => index.edges.has(candidate) || index.nodes.has(candidate) || design.groups.some((g) => g.id === candidate));
+  const edge: DesignEdge = { id, source, target, targetPort: port };
   return { ok: true, design: { ...design, edges: [...edges, edge] }, selection: [target] };
 }
 

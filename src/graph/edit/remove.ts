@@ -1,6 +1,6 @@
 import type { Design, DesignEdge } from '../design';
 import { freshId, usedIds } from '../ids';
-import { depths, indexGraph, topologicalOrder } from '../topology';
+import { depths, edgesOf, indexGraph, liveIndex, reaches, topologicalOrder } from '../topology';
 
 /**
  * What removing a merge node (Add or Concatenate) would cut, and how to close the gap: the branch
@@ -13,15 +13,28 @@ export interface Reconnection {
 }
 
 export function reconnectionFor(design: Design, nodeId: string): Reconnection | null {
-  const index = indexGraph(design);
-  const node = index.nodes.get(nodeId);
+  const live = liveIndex(design);
+  const node = live.nodes.get(nodeId);
   if (!node || (node.type !== 'Add' && node.type !== 'Concatenate')) return null;
-  const incoming = index.incoming.get(nodeId) ?? [];
-  const outgoing = index.outgoing.get(nodeId) ?? [];
+  const incoming = [...edgesOf(live.incoming, nodeId)].sort((a, b) => a.targetPort - b.targetPort);
+  const outgoing = edgesOf(live.outgoing, nodeId);
   if (incoming.length === 0 || outgoing.length === 0) return null;
+  return { mergeId: nodeId, source: deepestInput(design, incoming), targets: outgoing.map((e) => ({ target: e.target, targetPort: e.targetPort })) };
+}
+
+/**
+ * The input with the longest path from a source. An input every other input leads to is the deepest
+ * (a path from a adds at least one edge to b's depth), which settles the usual shortcut-and-branch
+ * merge with two local searches; otherwise depths are computed over the whole design.
+ */
+function deepestInput(design: Design, incoming: readonly DesignEdge[]): string {
+  const live = liveIndex(design);
+  const sources = incoming.map((e) => e.source);
+  const below = sources.find((b) => sources.every((a) => a === b || reaches(live, a, b)));
+  if (below !== undefined) return below;
+  const index = indexGraph(design);
   const depth = depths(index, topologicalOrder(index).order);
-  const branch = incoming.reduce((best, e) => ((depth.get(e.source) ?? 0) > (depth.get(best.source) ?? 0) ? e : best));
-  return { mergeId: nodeId, source: branch.source, targets: outgoing.map((e) => ({ target: e.target, targetPort: e.targetPort })) };
+  return incoming.reduce((best, e) => ((depth.get(e.source) ?? 0) > (depth.get(best.source) ?? 0) ? e : best)).source;
 }
 
 /**
@@ -34,7 +47,8 @@ export function removeElements(design: Design, nodeIds: Iterable<string>, edgeId
   if (nodesGone.size === 0 && edgesGone.size === 0) return design;
   const plans = reconnect ? [...nodesGone].map((id) => reconnectionFor(design, id)).filter((p): p is Reconnection => p !== null) : [];
   let edges = design.edges.filter((e) => !edgesGone.has(e.id) && !nodesGone.has(e.source) && !nodesGone.has(e.target));
-  const taken = usedIds(design);
+  // Collected only when an edge is added: every id of a 50,000-node design is a large set.
+  const taken = plans.length ? usedIds(design) : new Set<string>();
   for (const plan of plans) {
     if (nodesGone.has(plan.source)) continue;
     const added: DesignEdge[] = plan.targets
@@ -42,8 +56,12 @@ export function removeElements(design: Design, nodeIds: Iterable<string>, edgeId
       .map((t) => ({ id: freshId(design, 'e', taken), source: plan.source, target: t.target, targetPort: t.targetPort }));
     edges = [...edges, ...added];
   }
-  const groups = design.groups
-    .map((g) => (g.nodeIds.some((id) => nodesGone.has(id)) ? { ...g, nodeIds: g.nodeIds.filter((id) => !nodesGone.has(id)) } : g))
-    .filter((g) => g.nodeIds.length > 0);
+  // Untouched groups keep their list object, so what depends only on the groups is not recomputed.
+  const touchesGroups = design.groups.some((g) => g.nodeIds.some((id) => nodesGone.has(id)));
+  const groups = touchesGroups
+    ? design.groups
+        .map((g) => (g.nodeIds.some((id) => nodesGone.has(id)) ? { ...g, nodeIds: g.nodeIds.filter((id) => !nodesGone.has(id)) } : g))
+        .filter((g) => g.nodeIds.length > 0)
+    : design.groups;
   return { ...design, nodes: design.nodes.filter((n) => !nodesGone.has(n.id)), edges, groups };
 }

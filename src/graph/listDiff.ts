@@ -1,0 +1,137 @@
+/**
+ * What changed between two versions of a list of objects (the design's nodes or edges), by object
+ * identity: an edit keeps every untouched item as the same object, so comparing pointers in one walk
+ * finds the few that changed without hashing 50,000 items.
+ */
+export interface ListDiff<T> {
+  added: T[];
+  removed: T[];
+}
+
+/** Past this many mismatches the walk gives way to a set-based diff (a reorder, a large paste). */
+const WALK_LIMIT = 4000;
+
+const NONE: ListDiff<never> = { added: [], removed: [] };
+
+/**
+ * Items of `next` that are not in `prev`, and items of `prev` that are not in `next`. Items are
+ * assumed unique within each list (as nodes and edges are).
+ */
+export function listDiff<T extends object>(prev: readonly T[], next: readonly T[]): ListDiff<T> {
+  if (prev === next) return NONE as ListDiff<T>;
+  return walkDiff(prev, next) ?? setDiff(prev, next);
+}
+
+/**
+ * Two pointers, each mismatch read as a removal, an insertion or a replacement by what the next items
+ * say and by which list has more left. A wrong reading cascades into items counted both removed and
+ * added; that (or too many mismatches) returns null and the caller diffs by sets.
+ */
+function walkDiff<T extends object>(prev: readonly T[], next: readonly T[]): ListDiff<T> | null {
+  const added: T[] = [];
+  const removed: T[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < prev.length && j < next.length) {
+    const a = prev[i];
+    const b = next[j];
+    if (a === b) {
+      i++;
+      j++;
+      continue;
+    }
+    const prevLeft = prev.length - i;
+    const nextLeft = next.length - j;
+    if (prev[i + 1] === b) {
+      removed.push(a);
+      i++;
+    } else if (next[j + 1] === a) {
+      added.push(b);
+      j++;
+    } else if (prevLeft > nextLeft) {
+      removed.push(a);
+      i++;
+    } else if (nextLeft > prevLeft) {
+      added.push(b);
+      j++;
+    } else {
+      removed.push(a);
+      added.push(b);
+      i++;
+      j++;
+    }
+    if (added.length + removed.length > WALK_LIMIT) return null;
+  }
+  while (i < prev.length) removed.push(prev[i++]);
+  while (j < next.length) added.push(next[j++]);
+  if (added.length + removed.length > WALK_LIMIT) return null;
+  if (added.length && removed.length) {
+    const [small, large] = added.length < removed.length ? [added, removed] : [removed, added];
+    const seen = new Set<T>(small);
+    if (large.some((item) => seen.has(item))) return null;
+  }
+  return { added, removed };
+}
+
+function setDiff<T extends object>(prev: readonly T[], next: readonly T[]): ListDiff<T> {
+  const before = new Set(prev);
+  const after = new Set(next);
+  return { added: next.filter((item) => !before.has(item)), removed: prev.filter((item) => !after.has(item)) };
+}
+
+/** A list as indexes into a previous version (runs of them as [start, count]) and new items. */
+export type Patch<T> = (number | [number, number] | T)[];
+
+/**
+ * `next` as a patch of `prev`: how the design worker is told about a new version of a list it holds.
+ * Runs of unchanged items go as one [start, count] pair, so a one-node edit on 50,000 nodes sends a
+ * few numbers rather than 50,000 (copying them into the message took the page hundreds of ms).
+ */
+export function indexPatch<T extends object>(prev: readonly T[], next: readonly T[]): Patch<T> {
+  const out: Patch<T> = [];
+  for (const item of indexesOf(prev, next)) {
+    const lastPart = out[out.length - 1];
+    if (typeof item !== 'number') out.push(item);
+    else if (Array.isArray(lastPart) && lastPart[0] + lastPart[1] === item) lastPart[1]++;
+    else if (typeof lastPart === 'number' && lastPart + 1 === item) out[out.length - 1] = [lastPart, 2];
+    else out.push(item);
+  }
+  return out;
+}
+
+/** The list a patch describes, given the version it was made from. */
+export function applyPatch<T>(prev: readonly T[], patch: readonly (number | [number, number] | T)[]): T[] {
+  const out: T[] = [];
+  for (const part of patch) {
+    if (typeof part === 'number') out.push(prev[part]);
+    else if (Array.isArray(part) && part.length === 2 && typeof part[0] === 'number' && typeof part[1] === 'number')
+      for (let k = 0; k < part[1]; k++) out.push(prev[part[0] + k]);
+    else out.push(part as T);
+  }
+  return out;
+}
+
+function indexesOf<T extends object>(prev: readonly T[], next: readonly T[]): (number | T)[] {
+  const out: (number | T)[] = new Array(next.length);
+  let i = 0;
+  let misses = 0;
+  for (let j = 0; j < next.length; j++) {
+    const b = next[j];
+    if (prev[i] === b) {
+      out[j] = i++;
+      continue;
+    }
+    // A removal in prev: skip it; anything else is sent as the item itself.
+    if (prev[i + 1] === b) {
+      out[j] = i + 1;
+      i += 2;
+      continue;
+    }
+    out[j] = b;
+    if (++misses > WALK_LIMIT) {
+      const at = new Map(prev.map((item, k) => [item, k]));
+      return next.map((item) => at.get(item) ?? item);
+    }
+  }
+  return out;
+}

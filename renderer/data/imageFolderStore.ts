@@ -3,6 +3,7 @@
  * store on purpose: megabytes of pixels stay out of undo history and out of saved designs.
  */
 import { create } from 'zustand';
+import { exposeTestHooks } from '../testHooks';
 import type { DecodedImageFolder } from './decodeImageFolder';
 import type { PickedImageFolder } from './pickedFolder';
 
@@ -14,3 +15,5 @@ export interface ImageFolderState {
 }
 
 export const useImageFolder = create<ImageFolderState>(() => ({ picked: null, decoded: null, progress: null, error: null }));
+
+exposeTestHooks({ __rescanvasImageFolder: useImageFolder });

@@ -30,22 +30,16 @@ export interface DecodedImageFolder {
 
 export type DecodeOutcome = { ok: true; folder: DecodedImageFolder } | { ok: false; error: string };
 
-/** Where decoding runs: posts the request (with its port and files) to a worker. */
-export type DecodeWorker = (request: ImageDecodeRequest, transfer: Transferable[]) => void;
+/** Where decoding runs: posts the request (with its port and files) to a worker; returns how to let that worker go. */
+export type DecodeWorker = (request: ImageDecodeRequest, transfer: Transferable[]) => () => void;
 
-/** The engine's worker when the engine runs in the page; a decode-only worker otherwise. */
+/** The engine's worker when the engine runs in the page; a decode-only worker, ended after its reply, otherwise. */
 export function workerFor(engine: EngineConnection | null): DecodeWorker {
   return (request, transfer) => {
-    if (engine instanceof WorkerEngineConnection && engine.postSideRequest(request, transfer)) return;
+    if (engine instanceof WorkerEngineConnection && engine.postSideRequest(request, transfer)) return () => undefined;
     const worker = new Worker(new URL('./imageDecodeWorker.ts', import.meta.url), { type: 'module', name: 'rescanvas-image-decoder' });
-    request.port.addEventListener('close', () => worker.terminate());
     worker.postMessage(request, transfer);
-    // The port closes on the worker's side when it is done; the worker is ended with the reply.
-    const end = () => worker.terminate();
-    request.port.addEventListener('message', (e: MessageEvent<unknown>) => {
-      const t = (e.data as { type?: unknown }).type;
-      if (t === 'done' || t === 'error') end();
-    });
+    return () => worker.terminate();
   };
 }
 
@@ -104,11 +98,12 @@ export async function decodeImageFolder(
       }
     };
   });
-  post(request, [channel.port2]);
+  const release = post(request, [channel.port2]);
   try {
     return await reply;
   } finally {
     channel.port1.close();
+    release();
   }
 }
 

@@ -106,7 +106,10 @@ test.afterEach(async ({ page }) => {
 test('an image folder picked through the file input is previewed per class, names its corrupt file and trains', async ({ page }) => {
   test.setTimeout(180_000);
   const folder = makeFolder();
-  // The new design takes 2 features, so the images set the size and the design is fitted to them.
+  // This example takes 2 features, so the images set the size and the design is fitted to them.
+  await toolbar(page).getByRole('button', { name: 'Examples', exact: true }).click();
+  await page.getByRole('dialog', { name: 'Examples' }).getByRole('button', { name: 'Open example Projection shortcut', exact: true }).click();
+  await expect(page.getByRole('dialog', { name: 'Examples' })).toBeHidden();
   await training(page).getByRole('checkbox', { name: /Fit design to dataset/ }).check();
   await pickFolder(page, folder);
   const preview = training(page).getByLabel('Image folder preview');
@@ -123,7 +126,7 @@ test('an image folder picked through the file input is previewed per class, name
   const train = toolbar(page).getByRole('button', { name: 'Train', exact: true });
   await expect(train).toBeEnabled({ timeout: 30_000 });
   await train.click();
-  const status = training(page).getByRole('status').filter({ hasText: /Done after/ });
+  const status = training(page).getByRole('status').filter({ hasText: /Done after|Failed after|could not be compiled|Training settings/ });
   await expect(status).toContainText(/Done after 1 epoch · loss [\d.e+-]+ · accuracy/, { timeout: 120_000 });
   const accuracy = Number(/accuracy ([\d.]+)/.exec((await status.textContent()) ?? '')?.[1] ?? Number.NaN);
   // Three well-separated colours: one epoch of 9 steps is enough to sort most of them.

@@ -39,6 +39,14 @@ export function nativeDialogs(window: () => BrowserWindow | null, documentsDir: 
       });
       return result.canceled || result.filePaths.length === 0 ? null : result.filePaths[0];
     },
+    async chooseImageFolder() {
+      const result = await dialog.showOpenDialog(parent(), {
+        title: 'Choose an image folder (one subfolder per class)',
+        defaultPath: documentsDir(),
+        properties: ['openDirectory'],
+      });
+      return result.canceled || result.filePaths.length === 0 ? null : result.filePaths[0];
+    },
     async chooseDesignSavePath(suggestedName) {
       const result = await dialog.showSaveDialog(parent(), {
         title: 'Save design',

@@ -9,6 +9,7 @@ import type { MemoryHost } from './host/memory';
 import type { StatsStore } from './overlay/statsStore';
 import type { badgeRenders } from './overlay/OverlayBadge';
 import type { parseIncoming } from './engine/connection';
+import type { useImageFolder } from './data/imageFolderStore';
 
 export interface TestHooks {
   /** The store, for tests and benchmarks that set up large designs quickly. */
@@ -19,6 +20,8 @@ export interface TestHooks {
   __rescanvasBadgeRenders: typeof badgeRenders;
   /** The engine-message validator, for the overlay benchmark's synthetic stream. */
   __rescanvasParse: typeof parseIncoming;
+  /** The decoded image folder, so a test can compare the worker's pixels with Node's. */
+  __rescanvasImageFolder: typeof useImageFolder;
   /** With `?host=memory`: lets tests pick what Open returns. */
   __rescanvasTestHost: MemoryHost;
 }

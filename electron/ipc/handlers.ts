@@ -10,11 +10,13 @@ import { DESIGN_EXTENSION, designBaseName, describeFsError, readDesignFile, with
 import type { FileHandles } from '../files/fileHandles';
 import type { RecoveryStore } from '../files/recovery';
 import { readRunLogFile } from './readRunLog';
+import { readImageFolder } from './readImageFolder';
 
 /** The native dialogs main shows; each returns null when the user cancels. */
 export interface Dialogs {
   chooseDesignToOpen(): Promise<string | null>;
   chooseRunLogToOpen(): Promise<string | null>;
+  chooseImageFolder(): Promise<string | null>;
   chooseDesignSavePath(suggestedName: string): Promise<string | null>;
   chooseExportFile(suggestedName: string): Promise<string | null>;
   chooseExportFolder(): Promise<string | null>;
@@ -62,6 +64,12 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     async 'runlog:open'() {
       const path = await ctx.dialogs.chooseRunLogToOpen();
       return path === null ? { status: 'cancelled' } : readRunLogFile(path, ctx.maxRunLogBytes);
+    },
+
+    // Read only, like a run log: the page gets the files' bytes, never the folder's path.
+    async 'images:pick'() {
+      const path = await ctx.dialogs.chooseImageFolder();
+      return path === null ? { status: 'cancelled' } : readImageFolder(path);
     },
 
     async 'design:save'({ design, handle }) {

@@ -24,6 +24,7 @@ export function createBridge(ipc: IpcRendererLike, requestEnginePort: () => void
     version: 1,
     openDesign: () => invoke('design:open'),
     openRunLog: () => invoke('runlog:open'),
+    pickImageFolder: () => invoke('images:pick'),
     saveDesign: (request) => invoke('design:save', request),
     exportFiles: (bundle) => invoke('design:export', bundle),
     writeRecovery: (entry) => invoke('recovery:write', entry),

@@ -15,6 +15,8 @@ import { PROTOCOL_VERSION, type FromEngine } from '../../src/protocol/messages';
 import { holdLivenessLock } from './liveness';
 import { probeWebGl, probeWebGpu } from './gpuProbes';
 import { parseWorkerName } from './workerOptions';
+import { claimsImageDecode } from '../data/imageDecodeProtocol';
+import { decodeImageFolder } from '../data/decodeImagesInWorker';
 
 /** The worker's global scope (the renderer's tsconfig has DOM types, not WebWorker's). */
 const scope = self as unknown as {
@@ -42,6 +44,10 @@ function post(message: unknown): void {
 let early: unknown[] | null = [];
 let session: EngineSession | null = null;
 scope.onmessage = (event: MessageEvent<unknown>) => {
+  if (claimsImageDecode(event.data)) {
+    void decodeImageFolder(event.data);
+    return;
+  }
   if (session) void session.handle(event.data);
   else early?.push(event.data);
 };

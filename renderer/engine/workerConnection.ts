@@ -71,6 +71,13 @@ export class WorkerEngineConnection implements EngineConnection {
     this.worker.postMessage({ v: PROTOCOL_VERSION, ...message });
   }
 
+  /** A request that answers on its own port (image folder decoding); false when no worker runs. */
+  postSideRequest(message: unknown, transfer: Transferable[]): boolean {
+    if (!this.worker) return false;
+    this.worker.postMessage(message, transfer);
+    return true;
+  }
+
   subscribe(listener: (message: EngineMessage) => void): () => void {
     return this.messages.add(listener);
   }

@@ -17,6 +17,7 @@ import {
 import type { ExportBundle, Host, OpenResult as HostOpenResult, RecoveryEntry, RunLogResult, SaveResult } from './host';
 import type { Design } from '../../src/graph/design';
 import type { EngineConnection } from '../engine/connection';
+import type { ImageFolderResult } from '../data/pickedFolder';
 import { ElectronEngineConnection } from '../engine/electronConnection';
 import { waitForEnginePort } from './enginePort';
 import { WorkerEngineConnection } from '../engine/workerConnection';
@@ -67,6 +68,19 @@ export class ElectronHost implements Host {
     return this.resultOf('runlog:open', () => this.bridge.openRunLog());
   }
 
+  async pickImageFolder(): Promise<ImageFolderResult> {
+    const result = await this.resultOf('images:pick', () => this.bridge.pickImageFolder());
+    if (result.status !== 'picked') return result;
+    return {
+      status: 'picked',
+      folder: {
+        name: result.name,
+        refused: result.refused,
+        files: result.files.map((f) => ({ path: f.path, bytes: f.bytes.byteLength, blob: new Blob([f.bytes]) })),
+      },
+    };
+  }
+
   async saveDesign(design: Design, handle: string | null): Promise<SaveResult> {
     return this.resultOf('design:save', () => this.bridge.saveDesign({ design, handle }));
   }
@@ -107,7 +121,7 @@ export class ElectronHost implements Host {
   }
 
   /** Open/save/export report failures as results, the way the UI already shows them. */
-  private async resultOf<C extends 'design:open' | 'runlog:open' | 'design:save' | 'design:export'>(
+  private async resultOf<C extends 'design:open' | 'runlog:open' | 'images:pick' | 'design:save' | 'design:export'>(
     channel: C,
     send: () => Promise<unknown>,
   ): Promise<InvokeReply<C>> {

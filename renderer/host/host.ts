@@ -6,6 +6,7 @@
 import type { Design } from '../../src/graph/design';
 import type { MenuCommand } from '../../src/protocol/ipc';
 import type { EngineConnection } from '../engine/connection';
+import type { ImageFolderResult } from '../data/pickedFolder';
 
 export interface OpenedDesign {
   design: Design;
@@ -42,6 +43,11 @@ export interface Host {
   openDesign(): Promise<OpenResult>;
   /** Asks for a run log (JSON lines, at most MAX_RUN_LOG_BYTES) and returns its text. */
   openRunLog(): Promise<RunLogResult>;
+  /**
+   * Asks for a folder of images (one subfolder per class) and lists its files, unread.
+   * `unsupported` when this host has no folder dialog: the UI then offers a multi-file input.
+   */
+  pickImageFolder(): Promise<ImageFolderResult>;
   /** Saves to `handle` when given, else asks where (Save As). */
   saveDesign(design: Design, handle: string | null): Promise<SaveResult>;
   exportFiles(bundle: ExportBundle): Promise<SaveResult>;

@@ -3,6 +3,7 @@ import { parseDesignText } from '../../src/graph/parse';
 import { MAX_RUN_LOG_BYTES } from '../../src/protocol/runLog';
 import { formatBytes } from '../../src/protocol/runLogFile';
 import type { EngineConnection } from '../engine/connection';
+import type { ImageFolderResult } from '../data/pickedFolder';
 import type { ExportBundle, Host, MenuCommand, OpenResult, RecoveryEntry, RunLogResult, SaveResult } from './host';
 
 /** A host that keeps files in memory: for tests and for the contract suite every host must pass. */
@@ -40,6 +41,11 @@ export class MemoryHost implements Host {
     const parsed = parseDesignText(text);
     if (!parsed.ok) return { status: 'error', message: `${this.nextOpen}: ${parsed.diagnostics.map((d) => d.message).join('; ')}` };
     return { status: 'opened', file: { design: parsed.design, name: this.nextOpen, handle: this.nextOpen } };
+  }
+
+  /** No folders in memory: the UI falls back to its file input, which tests fill. */
+  async pickImageFolder(): Promise<ImageFolderResult> {
+    return { status: 'unsupported', message: 'this host has no folder dialog; choose the folder with the file input' };
   }
 
   async openRunLog(): Promise<RunLogResult> {

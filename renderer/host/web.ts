@@ -16,6 +16,8 @@ import type { ExportBundle, Host, MenuCommand, OpenResult, RecoveryEntry, RunLog
 import type { BrowserFiles, WriteTarget } from './web/browserFiles';
 import { downloadFiles } from './web/downloadFiles';
 import { fileSystemAccessFiles, hasFileSystemAccess } from './web/fileSystemAccess';
+import type { ImageFolderResult } from '../data/pickedFolder';
+import { hasDirectoryPicker, pickWithDirectoryPicker, type DirectoryPickerWindow } from '../data/directoryPicker';
 import { readDesignInWorker, serializeLargeRecovery, storeLargeRecovery, type ReadDesign } from '../open/openDesignFile';
 import { refusalMessage } from '../open/refusal';
 import { indexedDbStore, localStorageStore, type KeyValueStore } from './web/recoveryStorage';
@@ -50,6 +52,8 @@ export interface WebHostOptions {
    * itself); false when it did not, and then the page stores it.
    */
   storeRecoveryOffPage?: (entry: RecoveryEntry, key: string) => Promise<boolean>;
+  /** The window whose `showDirectoryPicker` picks image folders; left out where the browser has none. */
+  directoryPicker?: DirectoryPickerWindow;
   /** Makes the training engine: a Web Worker (the default), or a test's own. */
   engine?: () => EngineConnection;
 }
@@ -71,6 +75,7 @@ export class WebHost implements Host {
     let unloadGuard: ((event: BeforeUnloadEvent) => void) | null = null;
     return new WebHost({
       files: hasFileSystemAccess(scope) ? fileSystemAccessFiles(scope) : downloadFiles(scope.document),
+      directoryPicker: hasDirectoryPicker(scope) ? scope : undefined,
       readDesign: typeof Worker === 'function' ? readDesignInWorker : undefined,
       serializeRecovery: typeof Worker === 'function' ? serializeLargeRecovery : undefined,
       // Only where the page keeps recovery in IndexedDB: the worker writes the same store.
@@ -126,6 +131,13 @@ export class WebHost implements Host {
     const parsed = parseDesignText(decoded.text);
     if (!parsed.ok) return { status: 'error', message: refusalMessage(file.name, parsed.diagnostics) };
     return { status: 'opened', file: { design: parsed.design, name: file.name, handle: handle() } };
+  }
+
+  /** File System Access' directory picker where the browser has it; else the UI's file input. */
+  async pickImageFolder(): Promise<ImageFolderResult> {
+    const scope = this.options.directoryPicker;
+    if (!scope) return { status: 'unsupported', message: 'this browser has no folder picker; choose the folder with the file input' };
+    return pickWithDirectoryPicker(scope);
   }
 
   async openRunLog(): Promise<RunLogResult> {

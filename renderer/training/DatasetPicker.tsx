@@ -6,6 +6,10 @@ import { decodeTextFile } from '../../src/protocol/textFile';
 import { appStore, useApp } from '../store/store';
 import { categoryColour } from '../overlay/colour';
 import { datasetSpec } from './settings';
+import { ImageFolderPicker } from './ImageFolderPicker';
+
+/** The command line's named kinds, and an image folder, which the app picks with its folder picker. */
+const APP_DATASET_KINDS: readonly DatasetKind[] = [...DATASET_KINDS, 'images'];
 
 /** Shared with the decision boundary, which draws the same points under its grid. */
 export const previewCache: { preview: DatasetPreview | null } = { preview: null };
@@ -122,7 +126,7 @@ function DatasetPickerView() {
   useEffect(() => {
     let cancelled = false;
     setError(null);
-    if (kind === 'csv' && !csv) {
+    if ((kind === 'csv' && !csv) || kind === 'images') {
       setPreview(null);
       return;
     }
@@ -176,7 +180,7 @@ function DatasetPickerView() {
             })
           }
         >
-          {DATASET_KINDS.map((k) => (
+          {APP_DATASET_KINDS.map((k) => (
             <option key={k} value={k}>
               {DATASET_TITLES[k]}
             </option>
@@ -189,7 +193,8 @@ function DatasetPickerView() {
           <input type="file" accept=".csv,text/csv,text/plain" onChange={(e) => void onFile(e)} />
         </label>
       )}
-      {kind !== 'csv' && (
+      {kind === 'images' && <ImageFolderPicker />}
+      {kind !== 'csv' && kind !== 'images' && (
         <div className="field-row">
           <label className="field">
             Samples

@@ -3,6 +3,8 @@ import { DATASET_TITLES, type DatasetSpecInput } from '../../src/schema/datasetS
 import { TrainSettings, type TrainSettingsInput } from '../../src/schema/settings';
 import { describeIssues } from '../../src/protocol/messages';
 import type { TrainingForm } from '../store/trainingSlice';
+import { useImageFolder } from '../data/imageFolderStore';
+import { imagesSpec } from '../data/decodeImageFolder';
 
 /** Training sets shorter than this per class are too small to say anything; the form refuses them. */
 export function datasetSpec(form: TrainingForm, design: Design): DatasetSpecInput | { error: string } {
@@ -26,9 +28,12 @@ export function datasetSpec(form: TrainingForm, design: Design): DatasetSpecInpu
     case 'csv':
       if (!form.csv) return { error: 'Choose a CSV file first (the file picker under Dataset).' };
       return { kind: 'csv', text: form.csv.text, name: form.csv.name, ...common };
-    case 'images':
-      // The folder picker is not in the app yet; the form never offers this kind.
-      return { error: 'Image folders train from the command line for now: rescanvas train DESIGN --images FOLDER.' };
+    case 'images': {
+      const { decoded, progress } = useImageFolder.getState();
+      if (progress) return { error: 'The image folder is still being decoded.' };
+      if (!decoded) return { error: 'Choose an image folder first (under Dataset).' };
+      return imagesSpec(decoded, form.seed);
+    }
   }
 }
 

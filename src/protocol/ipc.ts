@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { Design } from '../graph/design';
 import { parseDesignValue } from '../graph/parse';
 import { MAX_RUN_LOG_BYTES } from './runLog';
+import { MAX_IMAGES } from '../engine/datasets/images';
 
 export const MENU_COMMANDS = [
   'new',
@@ -117,10 +118,26 @@ export const RunLogOpenResult = z.discriminatedUnion('status', [
   ErrorResult,
 ]);
 
+/**
+ * An image folder main listed and read inside the chosen folder (links out of it refused): files
+ * relative to it, at most MAX_IMAGE_FOLDER_BYTES_IN_APP in all (checked before reading).
+ */
+export const ImageFolderPickResult = z.discriminatedUnion('status', [
+  z.strictObject({
+    status: z.literal('picked'),
+    name: DisplayName,
+    files: z.array(z.strictObject({ path: z.string().min(1).max(4096), bytes: z.instanceof(Uint8Array) })).max(MAX_IMAGES),
+    refused: z.array(z.string().max(5000)).max(MAX_IMAGES),
+  }),
+  Cancelled,
+  ErrorResult,
+]);
+
 /** Request/reply channels (`ipcRenderer.invoke` ↔ `ipcMain.handle`). */
 export const INVOKE_CHANNELS = {
   'design:open': { request: z.undefined(), reply: OpenResult },
   'runlog:open': { request: z.undefined(), reply: RunLogOpenResult },
+  'images:pick': { request: z.undefined(), reply: ImageFolderPickResult },
   'design:save': { request: SaveRequest, reply: SaveResult },
   'design:export': { request: ExportBundle, reply: SaveResult },
   'recovery:write': { request: RecoveryEntry, reply: z.null() },
@@ -179,6 +196,7 @@ export interface RescanvasBridge {
   readonly version: 1;
   openDesign(): Promise<unknown>;
   openRunLog(): Promise<unknown>;
+  pickImageFolder(): Promise<unknown>;
   saveDesign(request: InvokeRequest<'design:save'>): Promise<unknown>;
   exportFiles(bundle: InvokeRequest<'design:export'>): Promise<unknown>;
   writeRecovery(entry: InvokeRequest<'recovery:write'>): Promise<unknown>;

@@ -10,6 +10,7 @@ export interface ScriptedDialogs extends Dialogs {
   save: (string | null)[];
   exportFile: (string | null)[];
   exportFolder: (string | null)[];
+  imageFolder: (string | null)[];
   shown: string[];
 }
 
@@ -24,6 +25,7 @@ export function scriptedDialogs(): ScriptedDialogs {
     save: [],
     exportFile: [],
     exportFolder: [],
+    imageFolder: [],
     shown: [],
     async chooseDesignToOpen() {
       d.shown.push('open');
@@ -40,6 +42,10 @@ export function scriptedDialogs(): ScriptedDialogs {
     async chooseExportFile(name) {
       d.shown.push(`export-file:${name}`);
       return take(d.exportFile, 'export file');
+    },
+    async chooseImageFolder() {
+      d.shown.push('image-folder');
+      return take(d.imageFolder, 'image folder');
     },
     async chooseExportFolder() {
       d.shown.push('export-folder');

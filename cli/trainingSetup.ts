@@ -13,7 +13,7 @@ import { datasetFlags, datasetFromFlags, designInputShape, type DatasetFlags } f
 import { inProcessEngine, type InProcessEngine } from '../src/engine/inProcess';
 import { selectBackend, describeBackend } from '../src/engine/backends/select';
 import { portableCandidates } from '../src/engine/backends/portable';
-import { nodeBackendCandidates } from '../node/nodeBackends';
+import { designConvolves, nodeBackendCandidates } from '../node/nodeBackends';
 import { BackendName, Optimizer, TrainSettings, type TrainSettingsInput } from '../src/schema/settings';
 import { describePreset, withPreset } from '../src/graph/presetSettings';
 import { describeIssues, type BackendReport } from '../src/protocol/messages';
@@ -80,7 +80,7 @@ export async function trainingSetup(file: string, options: TrainingFlags, comman
   const settings = TrainSettings.safeParse(withPreset(fromFlags, design.preset, explicit));
   if (!settings.success) throw new UsageError(`invalid settings: ${describeIssues(settings.error)}`);
 
-  const report = await selectBackend([...nodeBackendCandidates(tf), ...portableCandidates(tf)], backend?.data);
+  const report = await selectBackend([...nodeBackendCandidates(tf, { preferWasmThreads: designConvolves(design) }), ...portableCandidates(tf)], backend?.data);
   console.log(`backend: ${describeBackend(report)}`);
   // The engine refuses these too, but only after loadDesign has built every weight: say so first.
   const validation = validateDesign(design);

@@ -39,26 +39,39 @@ function tfjsNodeCandidate(tf: Tf, name: 'tensorflow-gpu' | 'tensorflow', packag
 }
 
 /**
- * Threads wanted for wasm in Node: RESCANVAS_WASM_THREADS when set (1 turns threads off, e.g. to
- * compare), else one per core up to 8.
+ * Threads wanted for wasm in Node. RESCANVAS_WASM_THREADS, when set, decides (1 turns threads off).
+ * Otherwise one per core (up to 8) for designs with convolutions, and one for the rest: measured
+ * here on 2 cores, threads made a ResNet-20 step 1.56× faster but Residual MLP-56's 1.9× slower,
+ * since on small dense layers waking the pool costs more than splitting the work saves.
  */
-export function requestedWasmThreads(env: NodeJS.ProcessEnv = process.env): { threads: number } | { error: string } {
+export function requestedWasmThreads(preferThreads: boolean, env: NodeJS.ProcessEnv = process.env): { threads: number; why: string } | { error: string } {
   const raw = env.RESCANVAS_WASM_THREADS;
-  if (raw === undefined || raw === '') return { threads: nodeWasmThreadCount() };
+  if (raw === undefined || raw === '') {
+    return preferThreads
+      ? { threads: nodeWasmThreadCount(), why: 'one per core' }
+      : { threads: 1, why: 'threads off: without convolutions the thread pool costs more than it saves (RESCANVAS_WASM_THREADS=N overrides)' };
+  }
   const threads = Number(raw);
   if (!Number.isInteger(threads) || threads < 1 || threads > 64)
     return { error: `RESCANVAS_WASM_THREADS must be a whole number from 1 to 64, not "${raw.slice(0, 40)}"` };
-  return { threads };
+  return { threads, why: 'threads off: one thread requested (RESCANVAS_WASM_THREADS=1)' };
 }
 
-/** Threaded wasm in Node; when it cannot start, the portable single-threaded wasm candidate follows. */
-function threadedWasmCandidate(tf: Tf, start: typeof startThreadedWasm): BackendCandidate {
+export interface NodeBackendOptions {
+  /** Whether the work ahead is convolutional enough for wasm threads to pay (see requestedWasmThreads). */
+  preferWasmThreads?: boolean;
+  load?: (packageName: string) => unknown;
+  startWasm?: typeof startThreadedWasm;
+}
+
+/** Threaded wasm in Node; when it is not wanted or cannot start, the portable single-threaded wasm candidate follows. */
+function threadedWasmCandidate(tf: Tf, start: typeof startThreadedWasm, preferThreads: boolean): BackendCandidate {
   return {
     name: 'wasm',
     activate: async () => {
-      const wanted = requestedWasmThreads();
+      const wanted = requestedWasmThreads(preferThreads);
       if ('error' in wanted) return { ok: false, reason: wanted.error };
-      if (wanted.threads === 1) return { ok: false, reason: 'threads off: one thread requested (RESCANVAS_WASM_THREADS=1) or one core' };
+      if (wanted.threads === 1) return { ok: false, reason: wanted.why };
       const started = await start(tf, wanted.threads);
       if ('reason' in started) return { ok: false, reason: started.reason };
       return { ok: true, detail: describeWasm(started.status, '', availableParallelism()) };
@@ -66,15 +79,17 @@ function threadedWasmCandidate(tf: Tf, start: typeof startThreadedWasm): Backend
   };
 }
 
-/** tfjs-node-gpu, tfjs-node, then threaded wasm: the Node-only candidates, tried before the portable wasm and cpu. */
-export function nodeBackendCandidates(
-  tf: Tf,
-  load: (packageName: string) => unknown = requireFromHere,
-  startWasm: typeof startThreadedWasm = startThreadedWasm,
-): BackendCandidate[] {
-  return [
-    tfjsNodeCandidate(tf, 'tensorflow-gpu', '@tensorflow/tfjs-node-gpu', load),
-    tfjsNodeCandidate(tf, 'tensorflow', '@tensorflow/tfjs-node', load),
-    threadedWasmCandidate(tf, startWasm),
-  ];
+/** tfjs-node-gpu, then tfjs-node: the native candidates. */
+export function nativeBackendCandidates(tf: Tf, load: (packageName: string) => unknown = requireFromHere): BackendCandidate[] {
+  return [tfjsNodeCandidate(tf, 'tensorflow-gpu', '@tensorflow/tfjs-node-gpu', load), tfjsNodeCandidate(tf, 'tensorflow', '@tensorflow/tfjs-node', load)];
+}
+
+/** The native candidates, then threaded wasm: the Node-only candidates, tried before the portable wasm and cpu. */
+export function nodeBackendCandidates(tf: Tf, options: NodeBackendOptions = {}): BackendCandidate[] {
+  return [...nativeBackendCandidates(tf, options.load), threadedWasmCandidate(tf, options.startWasm ?? startThreadedWasm, options.preferWasmThreads ?? false)];
+}
+
+/** Whether a design convolves, the one kind of work where wasm threads paid in Node (requestedWasmThreads). */
+export function designConvolves(design: { nodes: readonly { type: string }[] }): boolean {
+  return design.nodes.some((n) => n.type.includes('Conv'));
 }

@@ -12,7 +12,7 @@ import { selectBackend } from '../../src/engine/backends/select';
 import { portableCandidates } from '../../src/engine/backends/portable';
 import { BackendName } from '../../src/schema/settings';
 import { PROTOCOL_VERSION } from '../../src/protocol/messages';
-import { nodeBackendCandidates } from '../../node/nodeBackends';
+import { nativeBackendCandidates, nodeBackendCandidates } from '../../node/nodeBackends';
 import type { NativeProbe } from './placement';
 
 if (!parentPort) throw new Error('electron/engine/worker.ts runs only as a worker thread');
@@ -24,7 +24,7 @@ const options = z
 
 async function probeNativeBackends(): Promise<NativeProbe[]> {
   const probes: NativeProbe[] = [];
-  for (const candidate of nodeBackendCandidates(tf)) {
+  for (const candidate of nativeBackendCandidates(tf)) {
     const name = candidate.name === 'tensorflow-gpu' ? 'tensorflow-gpu' : 'tensorflow';
     const outcome = await candidate
       .activate()

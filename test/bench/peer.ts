@@ -332,7 +332,8 @@ async function benchCase(
 }
 
 export async function runPeerBench(options: PeerOptions = {}): Promise<PeerResult> {
-  // The CLI's own choice among the wasm builds (threaded where it starts), so the figure is the one users get.
+  // wasm as the CLI starts it for a design without convolutions (single-threaded); RESCANVAS_WASM_THREADS=N
+  // times N threads instead. One process holds one backend, so every design here runs on the same one.
   const engine = { backend: describeBackend(await selectBackend([...nodeBackendCandidates(tf), ...portableCandidates(tf)], 'wasm')) };
   const loadBefore = loadavg()[0];
   const load = () => ({ before: loadBefore, after: loadavg()[0], cores: availableParallelism() });

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { describeBackend, selectBackend } from '../../src/engine/backends/select';
 import { portableCandidates } from '../../src/engine/backends/portable';
-import { nodeBackendCandidates } from '../../node/nodeBackends';
+import { designConvolves, nodeBackendCandidates } from '../../node/nodeBackends';
 import { inProcessLessonEngine } from '../../src/lessons';
 import { parseDesignText } from '../../src/graph/parse';
 import { settingsFromPreset } from '../../src/graph/presetSettings';
@@ -27,7 +27,8 @@ if (unknown.length) throw new Error(`unknown examples: ${unknown.join(', ')} (kn
 const chosen = files.filter((f) => !wanted || wanted.includes(f.replace('.rescanvas.json', '')));
 
 // wasm as the CLI starts it (threaded where it can): the lessons' figures are the wasm engine's.
-const backend = await selectBackend([...nodeBackendCandidates(tf), ...portableCandidates(tf)], 'wasm');
+const convolves = chosen.some((f) => designConvolves(JSON.parse(readFileSync(join(folder, f), 'utf8')) as { nodes: { type: string }[] }));
+const backend = await selectBackend([...nodeBackendCandidates(tf, { preferWasmThreads: convolves }), ...portableCandidates(tf)], 'wasm');
 console.log(`backend: ${describeBackend(backend)}`);
 const engine = inProcessLessonEngine(tf, backend);
 const results: { example: string; seed: number; held: boolean; validationAccuracy: number | null; cpuS: number }[] = [];

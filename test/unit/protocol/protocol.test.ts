@@ -107,7 +107,7 @@ describe('backend selection', () => {
     };
     const noThreads = async () => ({ reason: 'the threaded wasm build did not start in Node' });
     const candidates = [
-      ...nodeBackendCandidates(fakeTf, notInstalled, noThreads),
+      ...nodeBackendCandidates(fakeTf, { load: notInstalled, startWasm: noThreads, preferWasmThreads: true }),
       { name: 'cpu' as const, activate: async () => ({ ok: true as const, detail: 'js' }) },
     ];
     const report = await selectBackend(candidates);

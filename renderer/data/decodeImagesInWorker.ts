@@ -44,7 +44,8 @@ export async function decodeImageFolder(raw: unknown): Promise<void> {
   const parsed = ImageDecodeRequest.safeParse(raw);
   if (!parsed.success) {
     const port = (raw as { port?: unknown }).port;
-    if (port instanceof MessagePort) port.postMessage({ type: 'error', message: `the image folder request was malformed: ${parsed.error.issues[0]?.message ?? ''}` });
+    if (port instanceof MessagePort)
+      port.postMessage({ type: 'error', message: `the image folder request was malformed: ${parsed.error.issues[0]?.message ?? ''}` });
     return;
   }
   const { files, port } = parsed.data;
@@ -67,18 +68,27 @@ export async function decodeImageFolder(raw: unknown): Promise<void> {
       }
       if (!target) {
         if (img.height > MAX_IMAGE_SIDE || img.width > MAX_IMAGE_SIDE) {
-          reply({ type: 'error', message: `${f.path} is ${img.width}×${img.height}; to train at the images' own size they may be at most ${MAX_IMAGE_SIDE} pixels a side (turn off "fit the design to the dataset" to resize them to the design's input)` });
+          reply({
+            type: 'error',
+            message: `${f.path} is ${img.width}×${img.height}; to train at the images' own size they may be at most ${MAX_IMAGE_SIDE} pixels a side (turn off "fit the design to the dataset" to resize them to the design's input)`,
+          });
           return;
         }
         target = [img.height, img.width, img.channels === 1 ? 1 : 3];
         first = f.path;
       } else if (parsed.data.target === null && (img.height !== target[0] || img.width !== target[1])) {
-        reply({ type: 'error', message: `mixed sizes: ${first} is ${target[1]}×${target[0]} but ${f.path} is ${img.width}×${img.height}; to train at the images' own size they must all match (or turn off fitting to resize them to the design's input)` });
+        reply({
+          type: 'error',
+          message: `mixed sizes: ${first} is ${target[1]}×${target[0]} but ${f.path} is ${img.width}×${img.height}; to train at the images' own size they must all match (or turn off fitting to resize them to the design's input)`,
+        });
         return;
       }
       const [h, w, c] = target;
       if (!pixels && files.length * h * w * c > MAX_DECODED_BYTES) {
-        reply({ type: 'error', message: `${files.length} images of ${h}×${w}×${c} need ${(files.length * h * w * c / 1024 ** 3).toFixed(2)} GB; at most ${MAX_DECODED_BYTES / 1024 ** 3} GB of decoded pixels are held (use fewer or smaller images)` });
+        reply({
+          type: 'error',
+          message: `${files.length} images of ${h}×${w}×${c} need ${((files.length * h * w * c) / 1024 ** 3).toFixed(2)} GB; at most ${MAX_DECODED_BYTES / 1024 ** 3} GB of decoded pixels are held (use fewer or smaller images)`,
+        });
         return;
       }
       // One allocation for the whole folder, sized from the counted files; skipped files leave its tail unused.

@@ -44,7 +44,8 @@ export async function pickWithDirectoryPicker(scope: DirectoryPickerWindow): Pro
       }
       for await (const inner of entry.values()) {
         if (inner.kind === 'directory') {
-          if (!inner.name.startsWith('.')) refused.push(`${root.name}/${entry.name}/${inner.name}: a folder inside a class folder; only the class folder's own files are read`);
+          if (!inner.name.startsWith('.'))
+            refused.push(`${root.name}/${entry.name}/${inner.name}: a folder inside a class folder; only the class folder's own files are read`);
           continue;
         }
         const file = await inner.getFile();

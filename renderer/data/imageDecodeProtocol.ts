@@ -13,7 +13,17 @@ const side = z.number().int().min(1).max(MAX_IMAGE_SIDE);
 export const ImageDecodeRequest = z.strictObject({
   type: z.literal(IMAGE_DECODE_TYPE),
   files: z
-    .array(z.strictObject({ path: z.string().min(1).max(4096), label: z.number().int().min(0).max(MAX_IMAGE_CLASSES - 1), blob: z.instanceof(Blob) }))
+    .array(
+      z.strictObject({
+        path: z.string().min(1).max(4096),
+        label: z
+          .number()
+          .int()
+          .min(0)
+          .max(MAX_IMAGE_CLASSES - 1),
+        blob: z.instanceof(Blob),
+      }),
+    )
     .min(1)
     .max(MAX_IMAGES),
   /** [height, width, channels]; null: the first decodable image sets them and every other must match (`--fit`). */

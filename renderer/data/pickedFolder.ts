@@ -16,10 +16,7 @@ export interface PickedImageFolder {
 
 /** `unsupported`: this host has no folder dialog; the UI offers its file input instead. */
 export type ImageFolderResult =
-  | { status: 'picked'; folder: PickedImageFolder }
-  | { status: 'cancelled' }
-  | { status: 'unsupported'; message: string }
-  | { status: 'error'; message: string };
+  { status: 'picked'; folder: PickedImageFolder } | { status: 'cancelled' } | { status: 'unsupported'; message: string } | { status: 'error'; message: string };
 
 /** The fallback `<input webkitdirectory>`: each File's webkitRelativePath starts with the chosen folder's name. */
 export function folderFromInputFiles(files: ArrayLike<File>): PickedImageFolder | null {

@@ -124,8 +124,7 @@ scope.onmessage = (event: MessageEvent<unknown>) => {
     post({ type: 'failed', id, message: `the design worker received a malformed request: ${request.error.issues[0]?.message ?? 'unknown'}` });
     return;
   }
-  const failed = (error: unknown): void =>
-    post({ type: 'failed', id: request.data.id, message: error instanceof Error ? error.message : String(error) });
+  const failed = (error: unknown): void => post({ type: 'failed', id: request.data.id, message: error instanceof Error ? error.message : String(error) });
   try {
     const data = request.data;
     if (data.type === 'open') open(data.id, data.name, data.bytes);

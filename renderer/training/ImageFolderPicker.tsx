@@ -131,11 +131,14 @@ function ImageFolderPickerView() {
         </label>
       )}
       <p className="muted small">
-        PNG or JPEG, one subfolder per class; {target ? `resized to the design's input, ${target[0]}×${target[1]}×${target[2]}` : "at the images' own size (the design is fitted to them)"}, scaled to [0, 1].
+        PNG or JPEG, one subfolder per class;{' '}
+        {target ? `resized to the design's input, ${target[0]}×${target[1]}×${target[2]}` : "at the images' own size (the design is fitted to them)"}, scaled to
+        [0, 1].
       </p>
       {progress && (
         <p className="image-folder-progress" role="status">
-          <progress value={progress.done} max={Math.max(progress.total, 1)} /> Decoding {progress.done.toLocaleString('en')} of {progress.total.toLocaleString('en')} images…
+          <progress value={progress.done} max={Math.max(progress.total, 1)} /> Decoding {progress.done.toLocaleString('en')} of{' '}
+          {progress.total.toLocaleString('en')} images…
         </p>
       )}
       {error && (
@@ -146,8 +149,8 @@ function ImageFolderPickerView() {
       {decoded && (
         <div className="image-folder-preview" aria-label="Image folder preview">
           <p className="image-folder-summary">
-            <strong>{decoded.name}</strong>: {decoded.labels.length.toLocaleString('en')} images in {decoded.classNames.length} classes, {decoded.height}×{decoded.width}×
-            {decoded.channels}
+            <strong>{decoded.name}</strong>: {decoded.labels.length.toLocaleString('en')} images in {decoded.classNames.length} classes, {decoded.height}×
+            {decoded.width}×{decoded.channels}
           </p>
           {decoded.skipped.length > 0 && (
             <p className="image-folder-skipped" role="status">

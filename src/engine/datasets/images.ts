@@ -114,7 +114,10 @@ const hidden = (part: string) => part.startsWith('.');
  * refuses what cannot be a dataset — fewer than 2 or more than MAX_IMAGE_CLASSES classes, a class
  * without images, too many or too large files — before a byte of any image is read.
  */
-export function planImageFolder<F extends FolderFile>(folder: string, found: readonly F[]): { ok: true; plan: ImageFolderPlan<F> } | { ok: false; error: string } {
+export function planImageFolder<F extends FolderFile>(
+  folder: string,
+  found: readonly F[],
+): { ok: true; plan: ImageFolderPlan<F> } | { ok: false; error: string } {
   const byClass = new Map<string, F[]>();
   const ignored: string[] = [];
   const declared = new Set<string>();
@@ -144,13 +147,19 @@ export function planImageFolder<F extends FolderFile>(folder: string, found: rea
     return { ok: false, error: `${folder}: ${classNames.length} class folders; at most ${MAX_IMAGE_CLASSES} classes are supported` };
   const empty = classNames.filter((c) => !byClass.has(c));
   if (empty.length)
-    return { ok: false, error: `${folder}: class folder${empty.length > 1 ? 's' : ''} ${empty.map((c) => `"${c}"`).join(', ')} hold${empty.length > 1 ? '' : 's'} no PNG or JPEG images` };
+    return {
+      ok: false,
+      error: `${folder}: class folder${empty.length > 1 ? 's' : ''} ${empty.map((c) => `"${c}"`).join(', ')} hold${empty.length > 1 ? '' : 's'} no PNG or JPEG images`,
+    };
   const files: { file: F; label: number }[] = [];
   let totalBytes = 0;
   for (const [label, name] of classNames.entries()) {
     for (const file of (byClass.get(name) ?? []).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
       if (file.bytes > MAX_IMAGE_FILE_BYTES)
-        return { ok: false, error: `${folder}/${file.path} is ${(file.bytes / 1024 ** 2).toFixed(0)} MB; image files are read up to ${MAX_IMAGE_FILE_BYTES / 1024 ** 2} MB` };
+        return {
+          ok: false,
+          error: `${folder}/${file.path} is ${(file.bytes / 1024 ** 2).toFixed(0)} MB; image files are read up to ${MAX_IMAGE_FILE_BYTES / 1024 ** 2} MB`,
+        };
       totalBytes += file.bytes;
       files.push({ file, label });
     }

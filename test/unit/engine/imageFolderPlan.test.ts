@@ -6,7 +6,14 @@ const file = (path: string, bytes = 100) => ({ path, bytes });
 
 describe('planImageFolder', () => {
   it('groups files by class folder in name order and names what it leaves out', () => {
-    const out = planImageFolder('pets', [file('dogs/b.PNG'), file('cats/a.jpg'), file('dogs/a.jpeg'), file('notes.txt'), file('cats/readme.md'), file('.git/x.png')]);
+    const out = planImageFolder('pets', [
+      file('dogs/b.PNG'),
+      file('cats/a.jpg'),
+      file('dogs/a.jpeg'),
+      file('notes.txt'),
+      file('cats/readme.md'),
+      file('.git/x.png'),
+    ]);
     expect(out.ok).toBe(true);
     if (!out.ok) return;
     expect(out.plan.classNames).toEqual(['cats', 'dogs']);
@@ -23,7 +30,10 @@ describe('planImageFolder', () => {
     expect(planImageFolder('f', [file('a/1.png')])).toEqual({ ok: false, error: expect.stringContaining('found 1 class folder;') });
     expect(planImageFolder('f', [file('a/1.png'), file('b/notes.txt')])).toEqual({ ok: false, error: 'f: class folder "b" holds no PNG or JPEG images' });
     const many = Array.from({ length: MAX_IMAGE_CLASSES + 1 }, (_, i) => file(`c${i}/1.png`));
-    expect(planImageFolder('f', many)).toEqual({ ok: false, error: `f: ${MAX_IMAGE_CLASSES + 1} class folders; at most ${MAX_IMAGE_CLASSES} classes are supported` });
+    expect(planImageFolder('f', many)).toEqual({
+      ok: false,
+      error: `f: ${MAX_IMAGE_CLASSES + 1} class folders; at most ${MAX_IMAGE_CLASSES} classes are supported`,
+    });
     const big = Array.from({ length: 20 }, (_, i) => file(`${i % 2 ? 'a' : 'b'}/${i}.png`, 60 * 1024 ** 2));
     expect(planImageFolder('f', big)).toEqual({ ok: false, error: expect.stringContaining('at most 1 GB are read in the app') });
   });

@@ -46,7 +46,8 @@ function step(rand: () => number, design: Design, history: Design[]): { design: 
   if (r < 0.6) return { design: removeElements(design, [node.id]), kind: 'delete node' };
   if (r < 0.7 && design.edges.length) return { design: removeElements(design, [], [pick(rand, design.edges).id]), kind: 'delete edge' };
   if (r < 0.8) {
-    const result = node.type === 'Dense' ? updateParams(design, node.id, { activation: rand() < 0.5 ? 'relu' : 'linear' }) : renameNode(design, node.id, `n${rand()}`);
+    const result =
+      node.type === 'Dense' ? updateParams(design, node.id, { activation: rand() < 0.5 ? 'relu' : 'linear' }) : renameNode(design, node.id, `n${rand()}`);
     return { design: result.ok ? result.design : design, kind: 'param' };
   }
   if (r < 0.9) return { design: moveNodes(design, new Map([[node.id, { x: node.position.x + 500, y: node.position.y - 300 }]])), kind: 'move' };
@@ -163,7 +164,14 @@ describe('the canvas projection', () => {
         history.push(design);
         const next = step(rand, design, history);
         design = next.design;
-        if (rand() < 0.2) design = setFolded(design, designBlocks(design).slice(0, 3).map((b) => b.id), rand() < 0.7);
+        if (rand() < 0.2)
+          design = setFolded(
+            design,
+            designBlocks(design)
+              .slice(0, 3)
+              .map((b) => b.id),
+            rand() < 0.7,
+          );
         if (rand() < 0.3) selected = new Set([pick(rand, design.nodes).id]);
         const validation = deriveValidation(design);
         const label = `${next.kind} (seed ${seed}, step ${i})`;
@@ -182,7 +190,8 @@ describe('the canvas projection', () => {
         const partNodes = new Set(part.nodes.map((n) => n.id));
         const partEdges = new Set(part.edges.map((e) => e.id));
         // Every drawn layer in the window is there, with every edge at it and the node at its far end.
-        for (const n of full.nodes) if (n.type === 'layer' && inWindow(n.position, w)) expect(partNodes.has(n.id), `${n.id} in the window, ${label}`).toBe(true);
+        for (const n of full.nodes)
+          if (n.type === 'layer' && inWindow(n.position, w)) expect(partNodes.has(n.id), `${n.id} in the window, ${label}`).toBe(true);
         for (const e of full.edges) {
           if (partNodes.has(e.source) && fullNodes.get(e.source)?.type === 'layer' && inWindow(fullNodes.get(e.source)!.position, w))
             expect(partEdges.has(e.id), `${e.id} from the window, ${label}`).toBe(true);

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { Design } from '../graph/design';
 import { parseDesignValue } from '../graph/parse';
 import { MAX_RUN_LOG_BYTES } from './runLog';
-import { MAX_IMAGES } from '../engine/datasets/images';
+import { MAX_IMAGES } from '../schema/datasetSpec';
 
 export const MENU_COMMANDS = [
   'new',

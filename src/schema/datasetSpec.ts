@@ -1,5 +1,8 @@
 import { z } from 'zod';
 
+/** Images one image-folder dataset may hold, shared by the app's picker, the desktop reader and the engine. */
+export const MAX_IMAGES = 60_000;
+
 /**
  * What a dataset is, as it arrives in worker messages and CLI flags (the trust boundary). Bounds
  * keep absurd values (1e9 samples, 4096-pixel images) from exhausting memory in the worker.

@@ -14,7 +14,9 @@ export interface RawImage {
 }
 
 export const MAX_IMAGE_CLASSES = 100;
-export const MAX_IMAGES = 60_000;
+import { MAX_IMAGES } from '../../schema/datasetSpec';
+
+export { MAX_IMAGES };
 export const MAX_IMAGE_SIDE = 256;
 
 /** Grey value of pixel `p` (ITU-R BT.601 weights), ignoring alpha. */

@@ -3,6 +3,7 @@
  * target size so memory stays at count × height × width × channels bytes plus the float32 dataset.
  * The decoding and the file system belong to the host (CLI: Node decoders; app: the engine worker).
  */
+import { MAX_IMAGES } from '../../schema/datasetSpec';
 import { DatasetError } from './types';
 
 /** Decoded pixels at their own size: 1 (grey), 2 (grey + alpha), 3 (RGB) or 4 (RGBA) bytes per pixel. */
@@ -14,8 +15,6 @@ export interface RawImage {
 }
 
 export const MAX_IMAGE_CLASSES = 100;
-import { MAX_IMAGES } from '../../schema/datasetSpec';
-
 export { MAX_IMAGES };
 export const MAX_IMAGE_SIDE = 256;
 

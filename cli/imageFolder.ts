@@ -8,7 +8,7 @@ import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { extname, join, relative, sep } from 'node:path';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
-import { MAX_IMAGE_CLASSES, MAX_IMAGE_SIDE, MAX_IMAGES, resizeInto, type RawImage } from '../src/engine/datasets/images';
+import { effectiveChannels, MAX_IMAGE_CLASSES, MAX_IMAGE_SIDE, MAX_IMAGES, resizeInto, type RawImage } from '../src/engine/datasets/images';
 import type { SpecOf } from '../src/schema/datasetSpec';
 import { UsageError } from './errors';
 
@@ -40,19 +40,6 @@ function decode(bytes: Uint8Array, path: string): RawImage {
   const channels = img.data.length / (img.width * img.height);
   if (channels !== 1 && channels !== 3 && channels !== 4) throw new Error(`unexpected ${channels} channels`);
   return { width: img.width, height: img.height, channels, data: img.data };
-}
-
-/** A PNG decoded by pngjs is RGBA even when grey: grey when every pixel has r = g = b. */
-function effectiveChannels(img: RawImage): RawImage {
-  if (img.channels !== 4 && img.channels !== 3) return img;
-  const d = img.data;
-  for (let p = 0; p < img.width * img.height; p++) {
-    const o = p * img.channels;
-    if (d[o] !== d[o + 1] || d[o] !== d[o + 2]) return img;
-  }
-  const grey = new Uint8Array(img.width * img.height);
-  for (let p = 0; p < grey.length; p++) grey[p] = d[p * img.channels];
-  return { width: img.width, height: img.height, channels: 1, data: grey };
 }
 
 async function inside(root: string, path: string): Promise<string> {

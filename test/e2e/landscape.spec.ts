@@ -1,4 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page } from './fixtures';
+import { openExample } from './blocksHelpers';
 import { startWithNewDesign } from './welcomeHelpers';
 
 /**
@@ -11,15 +12,6 @@ const toolbar = (page: Page) => page.getByRole('toolbar', { name: 'Main toolbar'
 const status = (page: Page) => training(page).getByRole('status');
 const figure = (page: Page) => training(page).getByRole('figure', { name: 'Loss landscape' });
 const landscapeProgress = (page: Page) => training(page).getByRole('progressbar', { name: 'Loss landscape progress' });
-
-async function openExample(page: Page, name: string): Promise<void> {
-  await toolbar(page).getByRole('button', { name: 'Examples', exact: true }).click();
-  await page
-    .getByRole('dialog', { name: 'Examples' })
-    .getByRole('button', { name: `Open example ${name}`, exact: true })
-    .click();
-  await expect(page.getByRole('dialog', { name: 'Examples' })).toBeHidden();
-}
 
 async function trainShort(page: Page): Promise<void> {
   await training(page).getByRole('spinbutton', { name: 'Epochs', exact: true }).fill('4');

@@ -1,4 +1,5 @@
 import { expect, test, type Page, type Worker } from './fixtures';
+import { openExample } from './blocksHelpers';
 import { startWithNewDesign } from './welcomeHelpers';
 
 /**
@@ -26,15 +27,6 @@ async function configure(page: Page, { epochs, samples, batch, lr = '0.003' }: {
   await training(page).getByRole('spinbutton', { name: 'Epochs', exact: true }).fill(String(epochs));
   await training(page).getByRole('spinbutton', { name: 'Batch size', exact: true }).fill(String(batch));
   await training(page).getByRole('spinbutton', { name: 'Learning rate', exact: true }).fill(lr);
-}
-
-async function openExample(page: Page, name: string): Promise<void> {
-  await toolbar(page).getByRole('button', { name: 'Examples', exact: true }).click();
-  await page
-    .getByRole('dialog', { name: 'Examples' })
-    .getByRole('button', { name: `Open example ${name}`, exact: true })
-    .click();
-  await expect(page.getByRole('dialog', { name: 'Examples' })).toBeHidden();
 }
 
 /** Residual MLP-20 trains to the end on the engine as it now is. */

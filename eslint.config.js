@@ -17,17 +17,7 @@ const environmentBound = {
 
 export default tseslint.config(
   {
-    ignores: [
-      'node_modules/',
-      'dist/',
-      'test-results/',
-      'playwright-report/',
-      '.scratch/',
-      'bench-results/',
-      'assets/',
-      '**/*.py',
-      'electron/types/electron.d.ts',
-    ],
+    ignores: ['node_modules/', 'dist/', 'test-results/', 'playwright-report/', '.scratch/', 'bench-results/', 'assets/', '**/*.py'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

@@ -4,16 +4,15 @@
  * this file only wires them to Electron's objects and lifecycle.
  */
 import { join } from 'node:path';
-import { app, BrowserWindow, ipcMain, Menu, MessageChannelMain, protocol, screen, session, type IpcMainInvokeEvent } from 'electron';
+import { app, BrowserWindow, ipcMain, Menu, MessageChannelMain, protocol, screen, session, utilityProcess, type IpcMainInvokeEvent } from 'electron';
 import { INVOKE_CHANNELS, type EventChannel } from '../src/protocol/ipc';
 import { FromEngine, ToEngine } from '../src/protocol/messages';
 import { placementArgument, type EnginePlacement } from '../src/protocol/enginePlacement';
 import { APP_ORIGIN, APP_SCHEME, serveAppRequest } from './appProtocol';
 import { designPathFromArgv } from './commandLine';
 import { confirmDiscardSync, nativeDialogs } from './dialogs';
-import { electronEnginePort } from './engine/electronAdapters';
+import { electronEnginePort, utilityProcessSpawner, type UtilityFork } from './engine/electronAdapters';
 import { EngineHost } from './engine/engineHost';
-import { workerThreadSpawner } from './engine/nodeAdapters';
 import { decidePlacement, probeNativeBackends } from './engine/placement';
 import { FileHandles } from './files/fileHandles';
 import { loadRecentFiles, pushRecent, saveRecentFiles } from './files/recentFiles';
@@ -67,22 +66,24 @@ const engineWorker = unpackedPath(join(__dirname, 'engine-worker.mjs'));
 
 /**
  * Where the engine runs (electron/engine/placement.ts): decided before the window opens, from a
- * probe thread that tries tfjs-node-gpu and tfjs-node. Until then, and when neither loads, the page
+ * probe process that tries tfjs-node-gpu and tfjs-node. Until then, and when neither loads, the page
  * runs the engine in its own Web Worker (WebGPU, WebGL or threaded wasm).
  */
 let placement: EnginePlacement = { where: 'renderer', skipped: [] };
 
 /**
- * The engine in a worker thread of main (electron/engine/worker.ts, bundled), when a native backend
- * loads: tf.js ops are synchronous and must stay off main's event loop. Started with the first page load.
+ * The engine in its own utility process (electron/engine/worker.ts, bundled), when a native backend
+ * loads: tf.js ops are synchronous and must stay off main's event loop, and a native crash must not
+ * take main with it. Started with the first page load.
  */
 let engine: EngineHost<ToEngine, FromEngine> | null = null;
 
 async function placeEngine(): Promise<void> {
-  placement = decidePlacement(await probeNativeBackends(workerThreadSpawner(engineWorker, { workerData: { probe: true } })));
+  const fork: UtilityFork = (modulePath, args, options) => utilityProcess.fork(modulePath, args, options);
+  placement = decidePlacement(await probeNativeBackends(utilityProcessSpawner(fork, engineWorker, { probe: true })));
   if (placement.where !== 'process') return;
   engine = new EngineHost({
-    spawn: workerThreadSpawner(engineWorker, { workerData: { backend: placement.backend } }),
+    spawn: utilityProcessSpawner(fork, engineWorker, { backend: placement.backend }),
     toEngine: ToEngine,
     fromEngine: FromEngine,
     onStatus: (status) => {

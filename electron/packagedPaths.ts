@@ -1,7 +1,7 @@
 /**
  * Files electron-builder unpacks from app.asar (electron-builder.yml `asarUnpack`) must be opened at
  * their unpacked location by anything that does not go through Electron's asar file system: the
- * engine's ES-module worker thread, and what it loads (wasm binaries, tfjs-node).
+ * engine's ES-module utility process, and what it loads (wasm binaries, tfjs-node).
  */
 import { sep } from 'node:path';
 

@@ -1,5 +1,5 @@
 /**
- * Decides where the desktop engine runs. A short-lived worker thread (the engine worker in probe
+ * Decides where the desktop engine runs. A short-lived utility process (the engine entry in probe
  * mode) tries to load tfjs-node-gpu, then tfjs-node; main never loads them itself, so a native
  * library that crashes on load takes down only the probe.
  */

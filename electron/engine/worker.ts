@@ -1,9 +1,9 @@
 /**
- * The training engine's worker_threads entry: chooses a backend, then speaks only the protocol.
- * workerData: { backend?: BackendName } forces a backend; { probe: true } only tries the native
+ * The training engine's entry (an Electron utility process on the desktop, a worker thread
+ * elsewhere; parentLink.ts): chooses a backend, then speaks only the protocol.
+ * Options { backend?: BackendName } force a backend; { probe: true } only tries the native
  * backends, answers { probe: NativeProbe[] } and ends (electron/engine/placement.ts).
  */
-import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
@@ -14,13 +14,10 @@ import { BackendName } from '../../src/schema/settings';
 import { PROTOCOL_VERSION } from '../../src/protocol/messages';
 import { nativeBackendCandidates, nodeBackendCandidates } from '../../node/nodeBackends';
 import type { NativeProbe } from './placement';
+import { parentLink } from './parentLink';
 
-if (!parentPort) throw new Error('electron/engine/worker.ts runs only as a worker thread');
-const port: MessagePort = parentPort;
-const options = z
-  .object({ backend: BackendName.optional(), probe: z.boolean().optional() })
-  .catch({})
-  .parse(workerData ?? {});
+const link = parentLink();
+const options = z.object({ backend: BackendName.optional(), probe: z.boolean().optional() }).catch({}).parse(link.options);
 
 async function probeNativeBackends(): Promise<NativeProbe[]> {
   const probes: NativeProbe[] = [];
@@ -40,22 +37,21 @@ async function startEngine(): Promise<void> {
   try {
     const backend = await selectBackend([...nodeBackendCandidates(tf), ...portableCandidates(tf)], options.backend);
     const session = new EngineSession(tf, {
-      post: (message) => port.postMessage(message),
+      post: (message) => link.post(message),
       backend,
       clock: { now: () => performance.now(), yieldToHost: () => new Promise((resolve) => setImmediate(resolve)) },
     });
-    port.on('message', (message: unknown) => void session.handle(message));
+    link.onMessage((message) => void session.handle(message));
     session.announce();
   } catch (error) {
-    port.postMessage({ v: PROTOCOL_VERSION, type: 'error', code: 'internal', message: error instanceof Error ? error.message : String(error) });
-    process.exitCode = 1;
-    port.close();
+    link.post({ v: PROTOCOL_VERSION, type: 'error', code: 'internal', message: error instanceof Error ? error.message : String(error) });
+    link.end(1);
   }
 }
 
 if (options.probe) {
-  port.postMessage({ probe: await probeNativeBackends() });
-  port.close();
+  link.post({ probe: await probeNativeBackends() });
+  link.end(0);
 } else {
   await startEngine();
 }

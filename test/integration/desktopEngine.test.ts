@@ -3,16 +3,7 @@ import type { EngineMessage } from '../../renderer/engine/connection';
 import { residualMlp } from '../../src/graph/examples';
 import type { FromEngineOf } from '../../src/protocol/messages';
 import { request } from '../../src/protocol/request';
-import { startDesktopEngine, type DesktopEngine } from '../support/desktopEngine';
-
-/** The engine in a worker thread behind the desktop host, spoken to through the page's connection. */
-let engine: DesktopEngine;
-
-beforeAll(async () => {
-  engine = startDesktopEngine('wasm');
-  await engine.status((s) => s.state === 'ready');
-});
-afterAll(() => engine.close());
+import { startDesktopEngine, type DesktopEngine, type EngineIsolation } from '../support/desktopEngine';
 
 const isType =
   <T extends EngineMessage['type']>(type: T) =>
@@ -24,9 +15,23 @@ const longRun = (runId: string) => ({
   runId,
   settings: { dataset: { kind: 'twoMoons' as const, size: 400 }, epochs: 1000, batchSize: 16 },
 });
-const sendRaw = (message: unknown): void => engine.connection.send(message as never);
 
-describe('the engine in a worker thread', () => {
+/**
+ * The engine behind the desktop host, spoken to through the page's connection: in a worker thread,
+ * and in its own OS process as the desktop runs it (an Electron utility process, emulated in Node).
+ */
+describe.each<[EngineIsolation, string]>([
+  ['thread', 'the engine in a worker thread'],
+  ['process', 'the engine in its own process (utility-process entry)'],
+])('%s: %s', (isolation) => {
+  let engine: DesktopEngine;
+  beforeAll(async () => {
+    engine = startDesktopEngine('wasm', isolation);
+    await engine.status((s) => s.state === 'ready');
+  });
+  afterAll(() => engine.close());
+  const sendRaw = (message: unknown): void => engine.connection.send(message as never);
+
   it('reports its backend and why better ones were not used', () => {
     const status = engine.connection.status;
     expect(status.state === 'ready' && status.backend.active).toBe('wasm');
@@ -80,7 +85,7 @@ describe('the engine in a worker thread', () => {
     expect(JSON.stringify(exported.modelTopology)).not.toContain('probe');
   });
 
-  it('reports a killed worker as a crash and trains again after restart', async () => {
+  it('reports a killed engine as a crash and trains again after restart', async () => {
     const crash = engine.next((m) => m.type === 'error' && m.code === 'crash');
     await request(engine.connection, { type: 'loadDesign', design });
     engine.connection.send(longRun('run-2'));

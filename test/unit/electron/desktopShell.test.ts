@@ -292,6 +292,14 @@ describe('closing the window (and quitting)', () => {
     expect(log).toEqual(['bookkeeping discarded=false', 'report: Could not finish before closing: disk full', 'close window']);
   });
 
+  it('main runs the engine and its native-backend probe as utility processes, not threads of main', () => {
+    const main = readFileSync(join(__dirname, '../../../electron/main.ts'), 'utf8');
+    expect(main).toMatch(/probeNativeBackends\(utilityProcessSpawner\(fork, engineWorker, \{ probe: true \}\)\)/);
+    expect(main).toMatch(/spawn: utilityProcessSpawner\(fork, engineWorker, \{ backend: placement\.backend \}\)/);
+    expect(main).toMatch(/utilityProcess\.fork\(modulePath, args, options\)/);
+    expect(main).not.toMatch(/workerThreadSpawner|node:worker_threads/);
+  });
+
   it('main wires the window close through this sequence', () => {
     const main = readFileSync(join(__dirname, '../../../electron/main.ts'), 'utf8');
     expect(main).toMatch(/if \(closing\.onClose\(\)\) event\.preventDefault\(\)/);

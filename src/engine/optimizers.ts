@@ -1,5 +1,6 @@
 import type * as tfNamespace from '@tensorflow/tfjs';
 import type { OptimizerSettings } from '../schema/settings';
+import { PACK_FLAT, UNPACK_FLAT, type UnpackFlatAttrs } from './backends/wasmKernels';
 
 type Tf = typeof tfNamespace;
 type Tensor = tfNamespace.Tensor;
@@ -49,8 +50,24 @@ export function createOptimizer(tf: Tf, s: OptimizerSettings): Optimizer {
   let layout: Layout | null = null;
   let step = 0;
 
-  const flat = (tensors: readonly Tensor[]): Tensor =>
-    tensors.length === 1 ? tf.reshape(tensors[0], [-1]) : tf.concat(tensors.map((t) => tf.reshape(t, [-1])));
+  // The backend's own flat-layout copies where it has them (wasm), else reshape + concat / split + reshape.
+  const hasKernel = (name: string): boolean => tf.getKernel(name, tf.getBackend()) !== undefined;
+
+  const flat = (tensors: readonly Tensor[]): Tensor => {
+    if (tensors.length === 1) return tf.reshape(tensors[0], [-1]);
+    if (hasKernel(PACK_FLAT)) return tf.engine().runKernel(PACK_FLAT, Object.fromEntries(tensors.map((t, i) => [String(i), t]))) as Tensor;
+    return tf.concat(tensors.map((t) => tf.reshape(t, [-1])));
+  };
+
+  /** `flatValues` cut back into tensors shaped like `variables`. */
+  const unflat = (flatValues: Tensor, variables: readonly Variable[], sizes: number[]): Tensor[] => {
+    if (variables.length === 1) return [tf.reshape(flatValues, variables[0].shape)];
+    if (hasKernel(UNPACK_FLAT)) {
+      const attrs: UnpackFlatAttrs = { shapes: variables.map((v) => v.shape) };
+      return tf.engine().runKernel(UNPACK_FLAT, { x: flatValues }, attrs as unknown as tfNamespace.NamedAttrMap) as Tensor[];
+    }
+    return tf.split(flatValues, sizes).map((part, i) => tf.reshape(part, variables[i].shape));
+  };
 
   /** State of variables left out of the current layout, kept until they are updated again. */
   const parked = new Map<Variable, Tensor[]>();
@@ -128,8 +145,8 @@ export function createOptimizer(tf: Tf, s: OptimizerSettings): Optimizer {
             ? flat(variables.map((v, i) => tf.fill(v.shape, decayed[i] ? 1 - learningRate * s.weightDecay : 1)))
             : null;
         const next = update(flat(variables), flat(gradients), current.slots, learningRate, decayFactor);
-        const parts = variables.length === 1 ? [next] : tf.split(next, current.sizes);
-        variables.forEach((v, i) => v.assign(tf.reshape(parts[i], v.shape)));
+        const parts = unflat(next, variables, current.sizes);
+        variables.forEach((v, i) => v.assign(parts[i]));
       });
     },
     dispose() {

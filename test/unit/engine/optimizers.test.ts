@@ -1,6 +1,7 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { tf, startWasm } from './engineTestSupport';
 import { createOptimizer } from '../../../src/engine/optimizers';
+import { PACK_FLAT, UNPACK_FLAT } from '../../../src/engine/backends/wasmKernels';
 import { OptimizerSettings, type OptimizerName } from '../../../src/schema/settings';
 
 beforeAll(startWasm);
@@ -126,5 +127,55 @@ describe('the optimizers, all variables updated in one pass', () => {
       );
     optimizer.dispose();
     expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe("the flat layout's copy kernels on wasm", () => {
+  it('pack and unpack give exactly what reshape + concat and split + reshape give', () => {
+    const parts = SHAPES.map((shape, i) => gradient(shape, 7, i));
+    const packed = tf.engine().runKernel(PACK_FLAT, Object.fromEntries(parts.map((t, i) => [String(i), t]))) as tf.Tensor;
+    const concatenated = tf.concat(parts.map((t) => tf.reshape(t, [-1])));
+    expect(packed.shape).toEqual(concatenated.shape);
+    expect(Array.from(packed.dataSync())).toEqual(Array.from(concatenated.dataSync()));
+    const unpacked = tf.engine().runKernel(UNPACK_FLAT, { x: packed }, { shapes: SHAPES } as unknown as tf.NamedAttrMap) as tf.Tensor[];
+    unpacked.forEach((t, i) => {
+      expect(t.shape).toEqual(SHAPES[i]);
+      expect(Array.from(t.dataSync())).toEqual(Array.from(parts[i].dataSync()));
+    });
+    expect(() => tf.engine().runKernel(UNPACK_FLAT, { x: packed }, { shapes: [[2]] } as unknown as tf.NamedAttrMap)).toThrow(
+      /shapes hold 2 values, the input 53/,
+    );
+    [...parts, packed, concatenated, ...unpacked].forEach((t) => t.dispose());
+  });
+
+  it('an update dispatches no per-variable Reshape, Concat or SplitV', async () => {
+    const ours = variables();
+    live.push(...ours);
+    const optimizer = createOptimizer(tf, OptimizerSettings.parse({ name: 'adam' }));
+    const grads = SHAPES.map((shape, i) => gradient(shape, 0, i));
+    tf.tidy(() =>
+      optimizer.apply(
+        ours,
+        grads,
+        1e-3,
+        ours.map(() => true),
+      ),
+    );
+    const profile = await tf.profile(() =>
+      tf.tidy(() =>
+        optimizer.apply(
+          ours,
+          grads,
+          1e-3,
+          ours.map(() => true),
+        ),
+      ),
+    );
+    const names = profile.kernels.map((k) => k.name);
+    expect(names.filter((n) => n === PACK_FLAT)).toHaveLength(2);
+    expect(names.filter((n) => n === UNPACK_FLAT)).toHaveLength(1);
+    expect(names.filter((n) => n === 'Reshape' || n === 'Concat' || n === 'SplitV')).toEqual([]);
+    grads.forEach((g) => g.dispose());
+    optimizer.dispose();
   });
 });

@@ -3,6 +3,7 @@ import { conv2DBackpropFilterKernel } from './conv2DBackpropFilter';
 import { conv2DBackpropInputKernel } from './conv2DBackpropInput';
 import { depthwiseConv2dNativeBackpropFilterKernel } from './depthwiseConv2dNativeBackpropFilter';
 import { depthwiseConv2dNativeBackpropInputKernel } from './depthwiseConv2dNativeBackpropInput';
+import { packFlatKernel, unpackFlatKernel } from './flatPack';
 import { sliceKernel, splitVKernel } from './splitV';
 import { unsortedSegmentSumKernel } from './unsortedSegmentSum';
 
@@ -11,18 +12,21 @@ export { conv2DBackpropInput } from './conv2DBackpropInput';
 export { depthwiseConv2dNativeBackpropFilter } from './depthwiseConv2dNativeBackpropFilter';
 export { depthwiseConv2dNativeBackpropInput } from './depthwiseConv2dNativeBackpropInput';
 export { unsortedSegmentSum } from './unsortedSegmentSum';
+export { PACK_FLAT, UNPACK_FLAT, type UnpackFlatAttrs } from './flatPack';
 
 /** Symbol.for, not Symbol: a second copy of this module must still recognise our kernels. */
 const OURS = Symbol.for('rescanvas.wasmTrainingKernel');
 type TaggedKernel = KernelConfig & { [OURS]?: true };
 
-/** Kernels tf.js 4.22's wasm backend lacks (tfjs issues 8474, 8082). */
+/** Kernels tf.js 4.22's wasm backend lacks (tfjs issues 8474, 8082), and the optimizer's flat-layout copies. */
 export function missingWasmKernels(tf: Tf): KernelConfig[] {
   return [
     conv2DBackpropFilterKernel(tf),
     depthwiseConv2dNativeBackpropFilterKernel(tf),
     depthwiseConv2dNativeBackpropInputKernel(tf),
     unsortedSegmentSumKernel(tf),
+    packFlatKernel(),
+    unpackFlatKernel(),
   ];
 }
 

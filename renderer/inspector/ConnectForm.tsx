@@ -29,15 +29,10 @@ const sourceIdsKey = (s: ReturnType<typeof appStore.getState>): string | null =>
   return key;
 };
 
-/** How many nodes can feed another: counted once per node list. */
-const countCache = new WeakMap<object, number>();
-function sourceCount(nodes: readonly DesignNode[]): number {
-  let count = countCache.get(nodes);
-  if (count === undefined) {
-    count = 0;
-    for (const n of nodes) if (n.type !== 'Output') count++;
-    countCache.set(nodes, count);
-  }
+/** How many nodes can feed another, counted only as far as `limit` + 1: enough to tell a list from a search. */
+function sourceCountUpTo(nodes: readonly DesignNode[], limit: number): number {
+  let count = 0;
+  for (const n of nodes) if (n.type !== 'Output' && ++count > limit) break;
   return count;
 }
 
@@ -80,7 +75,7 @@ export function ConnectForm({ nodeId, acceptsInputs }: { nodeId: string; accepts
   } else {
     const byId = liveIndex(appStore.getState().design).nodes;
     const canFeed = (id: string): boolean => byId.has(id) && byId.get(id)?.type !== 'Output';
-    searched = sourceCount(hugeNodes) - (canFeed(nodeId) ? 1 : 0) > LIST_LIMIT;
+    searched = sourceCountUpTo(hugeNodes, LIST_LIMIT + 1) - (canFeed(nodeId) ? 1 : 0) > LIST_LIMIT;
     options = searched ? [] : sourcesStarting(hugeNodes, nodeId, '', Infinity);
     const known = source !== '' && source !== nodeId && canFeed(source);
     chosen = searched ? (known ? source : '') : known ? source : (options[0] ?? '');

@@ -93,6 +93,7 @@ const EMPTY: readonly DesignEdge[] = [];
 
 /** An id as `${prefix}${n}` (n a plain decimal from 1, short enough to be exact), the form fresh ids take. */
 const NUMBERED = /^(.*_)([1-9][0-9]{0,14})$/;
+const NUMBER = /^[1-9][0-9]{0,14}$/;
 
 /**
  * The numbers in use after one prefix, among node and edge ids: what freshId needs without testing
@@ -183,11 +184,7 @@ class IncrementalIndex implements LiveIndex {
       numbers = new PrefixNumbers();
       // From the lists, not the maps: an invalid design may hold an id twice.
       for (const list of [this.nodeList, this.edgeList])
-        for (const { id } of list) {
-          if (!id.startsWith(prefix)) continue;
-          const m = NUMBERED.exec(id);
-          if (m && m[1] === prefix) numbers.add(Number(m[2]));
-        }
+        for (const { id } of list) if (id.startsWith(prefix) && NUMBER.test(id.slice(prefix.length))) numbers.add(Number(id.slice(prefix.length)));
       this.numbers.set(prefix, numbers);
     }
     return numbers.first(blocked);

@@ -32,7 +32,6 @@ interface Context {
   direction: Direction;
   hiddenBy: Map<string, RepeatGroup>;
   memberOf: Map<string, RepeatGroup>;
-  mergeOf: Map<string, string>;
   owner: Map<string, ResidualBlock>;
   ownerBlocks: ResidualBlock[];
   badges: Map<string, { letter: string; count: number }>;
@@ -57,16 +56,26 @@ function contextFor(design: Design, blocks: ResidualBlock[]): Context {
       for (const b of list) badges.set(b.id, { letter: String.fromCharCode(65 + (i % 26)), count: list.length });
     });
   return {
-    key: [design.groups, design.view?.folded, blocks, direction],
+    key: contextKey(design, blocks),
     direction,
     hiddenBy,
     memberOf,
-    mergeOf: new Map(blocks.map((b) => [b.merge, b.id])),
     owner,
     ownerBlocks,
     badges,
   };
 }
+
+/**
+ * The blocks matter to the context only when some are folded: otherwise each edit of a huge design
+ * (a new list of blocks every time) rebuilt it for nothing.
+ */
+const contextKey = (design: Design, blocks: ResidualBlock[]): readonly unknown[] => [
+  design.groups,
+  design.view?.folded,
+  design.view?.folded?.length ? blocks : null,
+  design.view?.direction ?? 'down',
+];
 
 const sameKey = (a: readonly unknown[], b: readonly unknown[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
 
@@ -92,6 +101,17 @@ export class FlowProjection {
   private grid = new Map<string, Set<string>>();
   private gridNodes: readonly DesignNode[] = [];
   private context: Context | null = null;
+  /** Merge id → its block's id, kept in step with the list of blocks by diffing it (one block per merge). */
+  private mergeOf = new Map<string, string>();
+  private mergeBlocks: readonly ResidualBlock[] = [];
+
+  private syncMerges(blocks: readonly ResidualBlock[]): ReadonlyMap<string, string> {
+    const diff = listDiff(this.mergeBlocks, blocks);
+    for (const b of diff.removed) if (this.mergeOf.get(b.merge) === b.id) this.mergeOf.delete(b.merge);
+    for (const b of diff.added) this.mergeOf.set(b.merge, b.id);
+    this.mergeBlocks = blocks;
+    return this.mergeOf;
+  }
 
   private syncGrid(design: Design): LiveIndex {
     const index = (this.index = liveIndex(design));
@@ -133,9 +153,9 @@ export class FlowProjection {
     const index = this.syncGrid(design);
     const byId = index.nodes;
     const blocks = designBlocks(design);
-    const key = [design.groups, design.view?.folded, blocks, design.view?.direction ?? 'down'];
-    if (!this.context || !sameKey(this.context.key, key)) this.context = contextFor(design, blocks);
-    const { direction, hiddenBy, memberOf, mergeOf, owner, badges } = this.context;
+    if (!this.context || !sameKey(this.context.key, contextKey(design, blocks))) this.context = contextFor(design, blocks);
+    const { direction, hiddenBy, memberOf, owner, badges } = this.context;
+    const mergeOf = this.syncMerges(blocks);
 
     // What is drawn: repeat groups (collapsed, or the frame of an expanded one), folded blocks, layers.
     const groups = new Set<RepeatGroup>();

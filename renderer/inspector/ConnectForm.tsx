@@ -1,5 +1,7 @@
 import { useId, useMemo, useState } from 'react';
+import type { DesignNode } from '../../src/graph/design';
 import { disconnect } from '../../src/graph/edit';
+import { liveIndex } from '../../src/graph/topology';
 import { appStore, useApp } from '../store/store';
 
 /** Above this many candidates the list becomes a searched text field: a select of 50,000 options stalls every render. */
@@ -7,10 +9,15 @@ const LIST_LIMIT = 2000;
 /** Suggestions shown under the text field. */
 const SUGGESTIONS = 50;
 
+/** Above this many nodes the ids are not joined into one key (see sourceIdsKey): the form searches them instead. */
+const KEY_LIMIT = 5000;
+
 /** Node ids that can feed another, as one string so dragging (which changes positions only) does not re-render this form. */
 const keyCache = new WeakMap<object, string>();
-const sourceIdsKey = (s: ReturnType<typeof appStore.getState>): string => {
+const sourceIdsKey = (s: ReturnType<typeof appStore.getState>): string | null => {
   // The selector runs on every store change; the string is rebuilt only when the nodes change.
+  // Joining 50,000 ids on every edit of a huge design cost more than the edit.
+  if (s.design.nodes.length > KEY_LIMIT) return null;
   let key = keyCache.get(s.design.nodes);
   if (key === undefined) {
     key = s.design.nodes
@@ -22,6 +29,23 @@ const sourceIdsKey = (s: ReturnType<typeof appStore.getState>): string => {
   return key;
 };
 
+/** How many nodes can feed another, counted only as far as `limit` + 1: enough to tell a list from a search. */
+function sourceCountUpTo(nodes: readonly DesignNode[], limit: number): number {
+  let count = 0;
+  for (const n of nodes) if (n.type !== 'Output' && ++count > limit) break;
+  return count;
+}
+
+/** Up to `limit` ids of nodes that can feed `nodeId`, starting with `prefix`, in design order. */
+function sourcesStarting(nodes: readonly DesignNode[], nodeId: string, prefix: string, limit: number): string[] {
+  const out: string[] = [];
+  for (const n of nodes) {
+    if (out.length >= limit) break;
+    if (n.type !== 'Output' && n.id !== nodeId && n.id.startsWith(prefix)) out.push(n.id);
+  }
+  return out;
+}
+
 function removeInput(nodeId: string, edgeId: string): void {
   const state = appStore.getState();
   state.apply({ ok: true, design: disconnect(state.design, [edgeId]), selection: [nodeId] });
@@ -31,14 +55,32 @@ function removeInput(nodeId: string, edgeId: string): void {
 export function ConnectForm({ nodeId, acceptsInputs }: { nodeId: string; acceptsInputs: boolean }) {
   const id = useId();
   const key = useApp(sourceIdsKey);
+  // Huge designs only: the form re-renders on every change of the nodes and reads them in passes
+  // that stop early, rather than rebuilding a list of every id.
+  const hugeNodes = useApp((s) => (s.design.nodes.length > KEY_LIMIT ? s.design.nodes : null));
   const edges = useApp((s) => s.design.edges);
   const inputs = useMemo(() => edges.filter((e) => e.target === nodeId), [edges, nodeId]);
-  const options = useMemo(() => key.split('\n').filter((x) => x && x !== nodeId), [key, nodeId]);
+  const listed = useMemo(() => (key === null ? null : key.split('\n').filter((x) => x && x !== nodeId)), [key, nodeId]);
   const [source, setSource] = useState('');
   if (!acceptsInputs) return null;
-  const searched = options.length > LIST_LIMIT;
-  const chosen = searched ? (options.includes(source) ? source : '') : options.includes(source) ? source : (options[0] ?? '');
-  const suggestions = searched ? options.filter((o) => o.startsWith(source)).slice(0, SUGGESTIONS) : [];
+  let options: string[];
+  let searched: boolean;
+  let chosen: string;
+  let suggestions: string[];
+  if (listed || !hugeNodes) {
+    options = listed ?? [];
+    searched = options.length > LIST_LIMIT;
+    chosen = searched ? (options.includes(source) ? source : '') : options.includes(source) ? source : (options[0] ?? '');
+    suggestions = searched ? options.filter((o) => o.startsWith(source)).slice(0, SUGGESTIONS) : [];
+  } else {
+    const byId = liveIndex(appStore.getState().design).nodes;
+    const canFeed = (id: string): boolean => byId.has(id) && byId.get(id)?.type !== 'Output';
+    searched = sourceCountUpTo(hugeNodes, LIST_LIMIT + 1) - (canFeed(nodeId) ? 1 : 0) > LIST_LIMIT;
+    options = searched ? [] : sourcesStarting(hugeNodes, nodeId, '', Infinity);
+    const known = source !== '' && source !== nodeId && canFeed(source);
+    chosen = searched ? (known ? source : '') : known ? source : (options[0] ?? '');
+    suggestions = searched ? sourcesStarting(hugeNodes, nodeId, source, SUGGESTIONS) : [];
+  }
   return (
     <div className="connect-form">
       <h3>Inputs</h3>

@@ -1,6 +1,7 @@
 import { memo, useCallback, useId, useState } from 'react';
 import { layerKind, type ParamField } from '../../src/graph/catalogue';
-import type { DesignNode, RepeatGroup } from '../../src/graph/design';
+import type { Design, DesignNode, RepeatGroup } from '../../src/graph/design';
+import { liveIndex } from '../../src/graph/topology';
 import { appStore, useApp } from '../store/store';
 import { useValidation } from '../store/validation';
 import { ParamInput } from './ParamInput';
@@ -87,10 +88,21 @@ function GroupForm({ group }: { group: RepeatGroup }) {
   );
 }
 
+/**
+ * The node with this id. This selector runs on every store change; searching 50,000 nodes for a
+ * layer added at the end held each edit of a huge design. The live index holds one node per id,
+ * so a design holding an id twice (it does not validate) is searched for the first.
+ */
+function nodeById(design: Design, id: string): DesignNode | null {
+  const index = liveIndex(design);
+  if (index.nodes.size === design.nodes.length) return index.nodes.get(id) ?? null;
+  return design.nodes.find((n) => n.id === id) ?? null;
+}
+
 function InspectorView() {
   const selected = useApp((s) => (s.selectedIds.size === 1 ? [...s.selectedIds][0] : null));
   const count = useApp((s) => s.selectedIds.size);
-  const node = useApp((s) => (selected ? (s.design.nodes.find((n) => n.id === selected) ?? null) : null));
+  const node = useApp((s) => (selected ? nodeById(s.design, selected) : null));
   const group = useApp((s) => (selected ? (s.design.groups.find((g) => g.id === selected) ?? null) : null));
   // Selecting a member of an expanded block also offers the block's own settings.
   const parentGroup = useApp((s) => (node ? (s.design.groups.find((g) => g.nodeIds.includes(node.id)) ?? null) : null));

@@ -23,6 +23,7 @@ import {
   type Reconnection,
 } from '../../src/graph/edit';
 import type { RepeatGroup } from '../../src/graph/design';
+import { liveIndex } from '../../src/graph/topology';
 import { blocksToRepeatGroup, designBlocks, setFolded } from '../../src/graph/blocksEdit';
 import { BLOCK_PREFIX } from '../canvas/blockIds';
 import { selectedNodeIds } from './selectionSlice';
@@ -121,9 +122,12 @@ export const createDesignSlice: StateCreator<AppState, [], [], DesignSlice> = (s
       if (design !== get().design) set({ design });
     },
     nudgeSelection: (dx, dy) => {
-      const { design } = get();
-      const ids = new Set(selectedNodeIds(get()));
-      const positions = new Map(design.nodes.filter((n) => ids.has(n.id)).map((n) => [n.id, { x: n.position.x + dx, y: n.position.y + dy }]));
+      const byId = liveIndex(get().design).nodes;
+      const positions = new Map<string, Point>();
+      for (const id of selectedNodeIds(get())) {
+        const n = byId.get(id);
+        if (n) positions.set(id, { x: n.position.x + dx, y: n.position.y + dy });
+      }
       get().moveNodes(positions);
     },
     wrapSelectionInResidual: () => {

@@ -59,6 +59,8 @@ export function designBlocks(design: Design): ResidualBlock[] {
   if (hit && hit.edges === design.edges && hit.groups === design.groups) {
     // Back on a design whose detection was overtaken by a later edit (undo): ask again.
     if (hit.provisional) deferral?.detect(design);
+    // The next edit starts from this design (an opened design was primed while another was shown).
+    if (!last || last.design.nodes !== design.nodes) last = { design: { nodes: design.nodes, edges: design.edges, groups: design.groups }, blocks: hit.blocks };
     return hit.blocks;
   }
   let blocks: ResidualBlock[];

@@ -88,8 +88,52 @@ export type Patch<T> = (number | [number, number] | T)[];
  * few numbers rather than 50,000 (copying them into the message took the page hundreds of ms).
  */
 export function indexPatch<T extends object>(prev: readonly T[], next: readonly T[]): Patch<T> {
+  // One walk that writes runs as it goes: the list of 50,000 indexes it used to build first cost as much as the walk.
   const out: Patch<T> = [];
-  for (const item of indexesOf(prev, next)) {
+  let start = 0;
+  let count = 0;
+  const flush = (): void => {
+    if (count === 1) out.push(start);
+    else if (count > 1) out.push([start, count]);
+    count = 0;
+  };
+  const unchanged = (k: number): void => {
+    if (count && start + count === k) count++;
+    else {
+      flush();
+      start = k;
+      count = 1;
+    }
+  };
+  let i = 0;
+  let misses = 0;
+  for (let j = 0; j < next.length; j++) {
+    const b = next[j];
+    if (prev[i] === b) {
+      unchanged(i++);
+      continue;
+    }
+    // A removal in prev: skip it; anything else is sent as the item itself.
+    if (prev[i + 1] === b) {
+      unchanged(i + 1);
+      i += 2;
+      continue;
+    }
+    flush();
+    out.push(b);
+    if (++misses > WALK_LIMIT) {
+      const at = new Map(prev.map((item, k) => [item, k]));
+      return runs(next.map((item) => at.get(item) ?? item));
+    }
+  }
+  flush();
+  return out;
+}
+
+/** Indexes and items as a patch: consecutive indexes as [start, count]. */
+function runs<T extends object>(items: readonly (number | T)[]): Patch<T> {
+  const out: Patch<T> = [];
+  for (const item of items) {
     const lastPart = out[out.length - 1];
     if (typeof item !== 'number') out.push(item);
     else if (Array.isArray(lastPart) && lastPart[0] + lastPart[1] === item) lastPart[1]++;
@@ -107,31 +151,6 @@ export function applyPatch<T>(prev: readonly T[], patch: readonly (number | [num
     else if (Array.isArray(part) && part.length === 2 && typeof part[0] === 'number' && typeof part[1] === 'number')
       for (let k = 0; k < part[1]; k++) out.push(prev[part[0] + k]);
     else out.push(part as T);
-  }
-  return out;
-}
-
-function indexesOf<T extends object>(prev: readonly T[], next: readonly T[]): (number | T)[] {
-  const out: (number | T)[] = new Array(next.length);
-  let i = 0;
-  let misses = 0;
-  for (let j = 0; j < next.length; j++) {
-    const b = next[j];
-    if (prev[i] === b) {
-      out[j] = i++;
-      continue;
-    }
-    // A removal in prev: skip it; anything else is sent as the item itself.
-    if (prev[i + 1] === b) {
-      out[j] = i + 1;
-      i += 2;
-      continue;
-    }
-    out[j] = b;
-    if (++misses > WALK_LIMIT) {
-      const at = new Map(prev.map((item, k) => [item, k]));
-      return next.map((item) => at.get(item) ?? item);
-    }
   }
   return out;
 }

@@ -1,6 +1,6 @@
 import type { Design, DesignEdge } from '../design';
 import { layerKind } from '../catalogue';
-import { freshIdWhere } from '../ids';
+import { freshId } from '../ids';
 import { edgesOf, liveIndex, reaches } from '../topology';
 import { refuse, type EditResult } from './result';
 
@@ -32,7 +32,7 @@ export function connect(design: Design, source: string, target: string): EditRes
     edges = edges.filter((e) => !replaced.has(e.id));
   }
   const port = kind.inputs.max === 1 ? 0 : incoming.reduce((p, e) => Math.max(p, e.targetPort + 1), 0);
-  const id = freshIdWhere('e', (candidate) => index.edges.has(candidate) || index.nodes.has(candidate) || design.groups.some((g) => g.id === candidate));
+  const id = freshId(design, 'e');
   const edge: DesignEdge = { id, source, target, targetPort: port };
   return { ok: true, design: { ...design, edges: [...edges, edge] }, selection: [target] };
 }

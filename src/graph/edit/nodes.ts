@@ -1,6 +1,7 @@
 import type { Design, DesignNode } from '../design';
 import { layerKind, type LayerType } from '../catalogue';
 import { freshId } from '../ids';
+import { liveIndex } from '../topology';
 import { refuse, type EditResult } from './result';
 
 export interface Point {
@@ -37,9 +38,27 @@ export function renameNode(design: Design, nodeId: string, name: string): EditRe
   return { ok: true, design: { ...design, nodes }, selection: [nodeId] };
 }
 
+/** Past this many moved nodes, one pass over the list beats finding each node's place. */
+const FEW = 64;
+
 /** Moves nodes; nodes not in `positions` keep their object identity so memoised views skip them. */
 export function moveNodes(design: Design, positions: ReadonlyMap<string, Point>): Design {
   if (positions.size === 0) return design;
+  const index = liveIndex(design);
+  // A few moved nodes are found through the live index, which holds one node per id (a design
+  // holding an id twice does not validate, and is mapped over).
+  if (positions.size <= FEW && index.nodes.size === design.nodes.length) {
+    let nodes: DesignNode[] | null = null;
+    for (const [id, p] of positions) {
+      const n = index.nodes.get(id);
+      if (!n || (p.x === n.position.x && p.y === n.position.y)) continue;
+      const at = design.nodes.lastIndexOf(n);
+      if (at < 0) continue;
+      nodes ??= design.nodes.slice();
+      nodes[at] = { ...n, position: { x: p.x, y: p.y } };
+    }
+    return nodes ? { ...design, nodes } : design;
+  }
   let changed = false;
   const nodes = design.nodes.map((n) => {
     const p = positions.get(n.id);

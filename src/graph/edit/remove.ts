@@ -1,5 +1,5 @@
-import type { Design, DesignEdge } from '../design';
-import { freshId, usedIds } from '../ids';
+import type { Design, DesignEdge, DesignNode } from '../design';
+import { freshIds } from '../ids';
 import { depths, edgesOf, indexGraph, liveIndex, reaches, topologicalOrder } from '../topology';
 
 /**
@@ -46,14 +46,14 @@ export function removeElements(design: Design, nodeIds: Iterable<string>, edgeId
   const edgesGone = new Set(edgeIds);
   if (nodesGone.size === 0 && edgesGone.size === 0) return design;
   const plans = reconnect ? [...nodesGone].map((id) => reconnectionFor(design, id)).filter((p): p is Reconnection => p !== null) : [];
-  let edges = design.edges.filter((e) => !edgesGone.has(e.id) && !nodesGone.has(e.source) && !nodesGone.has(e.target));
-  // Collected only when an edge is added: every id of a 50,000-node design is a large set.
-  const taken = plans.length ? usedIds(design) : new Set<string>();
+  const kept = keptLists(design, nodesGone, edgesGone);
+  let edges = kept.edges;
+  const fresh = freshIds(design);
   for (const plan of plans) {
     if (nodesGone.has(plan.source)) continue;
     const added: DesignEdge[] = plan.targets
       .filter((t) => !nodesGone.has(t.target))
-      .map((t) => ({ id: freshId(design, 'e', taken), source: plan.source, target: t.target, targetPort: t.targetPort }));
+      .map((t) => ({ id: fresh('e'), source: plan.source, target: t.target, targetPort: t.targetPort }));
     edges = [...edges, ...added];
   }
   // Untouched groups keep their list object, so what depends only on the groups is not recomputed.
@@ -63,5 +63,55 @@ export function removeElements(design: Design, nodeIds: Iterable<string>, edgeId
         .map((g) => (g.nodeIds.some((id) => nodesGone.has(id)) ? { ...g, nodeIds: g.nodeIds.filter((id) => !nodesGone.has(id)) } : g))
         .filter((g) => g.nodeIds.length > 0)
     : design.groups;
-  return { ...design, nodes: design.nodes.filter((n) => !nodesGone.has(n.id)), edges, groups };
+  return { ...design, nodes: kept.nodes, edges, groups };
+}
+
+/** Past this many items to drop, one filtering pass beats finding each item's place. */
+const FEW = 64;
+
+/**
+ * The nodes and edges left once the given nodes (with every edge at them) and edges are gone. A few
+ * are found through the live index and cut out by position, so deleting a layer of a 50,000-node
+ * design copies the lists once instead of testing every node and edge against the sets.
+ */
+function keptLists(design: Design, nodesGone: ReadonlySet<string>, edgesGone: ReadonlySet<string>): { nodes: DesignNode[]; edges: DesignEdge[] } {
+  const index = liveIndex(design);
+  // The index holds one item per id: a design holding an id twice (it does not validate) is filtered.
+  const unique = index.nodes.size === design.nodes.length && index.edges.size === design.edges.length;
+  const nodes: DesignNode[] = [];
+  const edges = new Set<DesignEdge>();
+  if (unique) {
+    for (const id of nodesGone) {
+      const n = index.nodes.get(id);
+      if (n) nodes.push(n);
+      for (const e of edgesOf(index.incoming, id)) edges.add(e);
+      for (const e of edgesOf(index.outgoing, id)) edges.add(e);
+    }
+    for (const id of edgesGone) {
+      const e = index.edges.get(id);
+      if (e) edges.add(e);
+    }
+  }
+  if (!unique || nodes.length > FEW || edges.size > FEW)
+    return {
+      nodes: design.nodes.filter((n) => !nodesGone.has(n.id)),
+      edges: design.edges.filter((e) => !edgesGone.has(e.id) && !nodesGone.has(e.source) && !nodesGone.has(e.target)),
+    };
+  return { nodes: without(design.nodes, nodes), edges: without(design.edges, [...edges]) };
+}
+
+/** `list` without `items` (each in it once), found by identity from the end, where new items are. */
+function without<T>(list: readonly T[], items: readonly T[]): T[] {
+  const at = items.map((item) => list.lastIndexOf(item)).filter((i) => i >= 0);
+  if (!at.length) return list.slice();
+  at.sort((a, b) => a - b);
+  const out: T[] = new Array(list.length - at.length);
+  let from = 0;
+  let to = 0;
+  for (const cut of at) {
+    for (let i = from; i < cut; i++) out[to++] = list[i];
+    from = cut + 1;
+  }
+  for (let i = from; i < list.length; i++) out[to++] = list[i];
+  return out;
 }

@@ -1,5 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type CDPSession, type Page } from '@playwright/test';
 import { largeDesignText } from '../../fixtures/largeDesign';
 
 /**
@@ -18,6 +18,8 @@ const NODES = Number(process.env.LARGE_DESIGN_NODES ?? 50_000);
 const EDITS = Number(process.env.LARGE_DESIGN_EDITS ?? 12);
 const TARGET_MS = Number(process.env.LARGE_DESIGN_TARGET_MS ?? 100);
 const FILE_NAME = 'large.rescanvas.json';
+/** LARGE_DESIGN_PROFILE=1: a sampled CPU profile of each timed edit, summed per edit kind (self time per function). */
+const PROFILE = process.env.LARGE_DESIGN_PROFILE === '1';
 const results: Record<string, unknown> = {};
 
 async function installPicker(page: Page, text: string): Promise<void> {
@@ -108,6 +110,41 @@ async function timeEdit(page: Page, action: string, arg?: unknown): Promise<numb
   );
 }
 
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
+}
+interface CpuProfile {
+  nodes: (ProfileNode & { children?: number[] })[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/** Self and total time per function (name, file, line) of one profile, added into `into`. */
+function addSelfTimes(profile: CpuProfile, into: Map<string, number>): void {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const keyOf = (f: ProfileNode['callFrame']): string =>
+    `${f.functionName || '(anonymous)'} ${f.url ? `${f.url.split('/').pop()}:${f.lineNumber + 1}:${f.columnNumber + 1}` : ''}`.trim();
+  profile.samples.forEach((id, i) => {
+    const ms = (profile.timeDeltas[i] ?? 0) / 1000;
+    const self = byId.get(id);
+    if (!self) return;
+    const selfKey = `self ${keyOf(self.callFrame)}`;
+    into.set(selfKey, (into.get(selfKey) ?? 0) + ms);
+    const seen = new Set<string>();
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+      const node = byId.get(at);
+      if (!node) break;
+      const key = `total ${keyOf(node.callFrame)}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      into.set(key, (into.get(key) ?? 0) + ms);
+    }
+  });
+}
+
 function summary(times: number[]): { p50: number; p95: number; max: number; n: number } {
   const sorted = [...times].sort((a, b) => a - b);
   const at = (q: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))]);
@@ -148,11 +185,23 @@ test(`open and edit a ${NODES}-node design`, async ({ page }) => {
   };
   save();
 
+  const cdp: CDPSession | null = PROFILE ? await page.context().newCDPSession(page) : null;
+  if (cdp) {
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+  }
+  const selfTimes = new Map<string, Map<string, number>>();
   const times: Record<string, number[]> = { add: [], move: [], connect: [], delete: [], rename: [], param: [], undo: [], redo: [] };
   const after: number[] = [];
   const edit = async (action: string, arg?: unknown): Promise<void> => {
     const t = await now(page);
+    if (cdp) await cdp.send('Profiler.start');
     times[action].push(await timeEdit(page, action, arg));
+    if (cdp) {
+      const { profile } = (await cdp.send('Profiler.stop')) as unknown as { profile: CpuProfile };
+      if (!selfTimes.has(action)) selfTimes.set(action, new Map());
+      addSelfTimes(profile, selfTimes.get(action)!);
+    }
     await page.waitForTimeout(1000);
     after.push(await longestSince(page, t));
     results.edits = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, v.length ? summary(v) : null]));
@@ -178,6 +227,16 @@ test(`open and edit a ${NODES}-node design`, async ({ page }) => {
   results.longestTaskAfterEditMs = summary(after);
   const heapAfter = await page.evaluate(() => (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0);
   results.heapAfterEditsMB = Math.round(heapAfter / 1048576);
+  if (PROFILE)
+    results.profile = Object.fromEntries(
+      [...selfTimes].map(([kind, m]) => [
+        kind,
+        [...m]
+          .sort((a, b) => b[1] - a[1])
+          .slice(0, 60)
+          .map(([name, ms]) => `${Math.round(ms / times[kind].length)} ms ${name}`),
+      ]),
+    );
   save();
   if (TARGET_MS > 0) {
     const over = Object.entries(times)

@@ -1,4 +1,5 @@
-import { serializeDesign } from '../../src/graph/parse';
+import { exportDesignJson as buildDesignJson } from '../../src/export/designJson';
+import { weightsFor } from '../store/weightsSlice';
 import type { Design } from '../../src/graph/design';
 import { getHost } from '../host';
 import { appStore, isDirty } from '../store/store';
@@ -23,6 +24,8 @@ function say(text: string, tone: 'info' | 'error' = 'info'): void {
 export function openDocument(document: Design, name: string, handle: string | null): string | null {
   const opened = readDocumentRuns(document);
   const state = appStore.getState();
+  // Weights belong to the document they came with; importPickedFiles keeps new ones after this.
+  state.dropWeights();
   state.loadDesign(opened.design, name, handle);
   state.applyPreset(opened.design.preset, opened.design.metadata.name);
   state.setWelcomeOpen(false);
@@ -41,6 +44,7 @@ export function openDocument(document: Design, name: string, handle: string | nu
 
 export function newDocument(): void {
   appStore.getState().newDesign();
+  appStore.getState().dropWeights();
   appStore.getState().replaceRuns([]);
   appStore.getState().setWelcomeOpen(false);
   appStore.clearHistory();
@@ -72,6 +76,32 @@ export async function openFile(): Promise<void> {
   }
 }
 
+/**
+ * Import model: the picked files become the open document, and their weights are kept for Export
+ * while the network stays as imported. Nothing changes when a file is refused.
+ */
+export async function importPickedFiles(files: readonly File[]): Promise<void> {
+  say(`Reading ${files.map((f) => f.name).join(', ')}…`);
+  const { readImportFiles } = await import('./importModel');
+  let imported;
+  try {
+    imported = await readImportFiles(files);
+  } catch (error) {
+    say(`Could not import: ${(error instanceof Error ? error.message : String(error)).split('\n').slice(0, 4).join('; ')}`, 'error');
+    return;
+  }
+  const warning = openDocument(imported.design, imported.name, null);
+  if (imported.weights) appStore.getState().keepWeights(imported.weights, imported.design, imported.source);
+  if (warning) return;
+  const weights = imported.weights
+    ? `; Export uses the weights ${imported.source} (${imported.weights.size} arrays) until the network is edited`
+    : imported.source
+      ? ''
+      : '; no weights came with it';
+  const notes = imported.warnings.length ? ` Note: ${imported.warnings.slice(0, 2).join('; ')}` : '';
+  say(`Opened ${imported.name}${weights}.${notes}`);
+}
+
 /** Writes the design with its finished runs; the runs count as saved as of the moment Save began. */
 export async function saveFile(saveAs = false): Promise<void> {
   const { design, fileHandle, markSaved, runs, runsVersion } = appStore.getState();
@@ -84,14 +114,16 @@ export async function saveFile(saveAs = false): Promise<void> {
   say(`Saved ${result.file.name}`);
 }
 
+/** Export ▸ Design JSON: the design, and beside it the weights kept with it while they still fit (the sidecar Open reads). */
 export async function exportDesignJson(): Promise<void> {
-  const { design, fileName } = appStore.getState();
+  const { design, fileName, keptWeights } = appStore.getState();
   const base = fileName.replace(/\.rescanvas\.json$|\.json$/i, '') || 'design';
-  const result = await getHost().exportFiles({
-    suggestedName: `${base}.rescanvas.json`,
-    files: [{ name: `${base}.rescanvas.json`, data: serializeDesign(design) }],
-  });
-  if (result.status === 'saved') say(`Exported ${result.file.name}`);
+  const kept = weightsFor(keptWeights, design);
+  const weights = kept.status === 'fit' ? kept.weights : undefined;
+  const bundle = buildDesignJson(design, weights, { fileName: `${base}.rescanvas.json`, source: kept.status === 'fit' ? kept.source : undefined });
+  const result = await getHost().exportFiles(weights ? bundle : { suggestedName: `${base}.rescanvas.json`, files: bundle.files });
+  const carried = weights && kept.status === 'fit' ? ` with the weights ${kept.source} beside it` : '';
+  if (result.status === 'saved') say(`Exported ${result.file.name}${carried}`);
   else if (result.status === 'error') say(`Could not export: ${result.message}`, 'error');
 }
 

@@ -130,4 +130,20 @@ test('an imported tf.js model exports with its own weights, and says when an edi
   await expect(appStatus(page)).toContainText(/Exported tf\.js model to .*, with the weights imported from model\.json/, { timeout: 60_000 });
   await expect.poll(() => downloads.length).toBe(3);
   expect(predict(await loadExported(downloads[2]), x)).toEqual(expected);
+
+  // Changing a layer's size: the user may export with fresh weights, and the message says why they are fresh.
+  const canvas = page.getByRole('region', { name: 'Canvas' });
+  await canvas.click({ position: { x: 60, y: 200 } });
+  await canvas.getByLabel('Dense hidden', { exact: true }).click();
+  const units = page.getByRole('complementary', { name: 'Inspector' }).getByLabel('Units', { exact: true });
+  await units.fill('12');
+  await units.press('Enter');
+  await exportTfjs();
+  await question.getByRole('button', { name: 'Export with fresh weights', exact: true }).click();
+  await expect(appStatus(page)).toContainText(/freshly initialized weights.*the weights imported from model\.json no longer fit the edited network/, {
+    timeout: 60_000,
+  });
+  await expect.poll(() => downloads.length).toBe(4);
+  const fresh = await loadExported(downloads[3]);
+  expect(fresh.getWeights().map((w) => w.shape)).toContainEqual([144, 12]);
 });

@@ -2,6 +2,8 @@ import { exportDesignJson as buildDesignJson } from '../../src/export/designJson
 import { weightsFor } from '../store/weightsSlice';
 import type { Design } from '../../src/graph/design';
 import { getHost } from '../host';
+import type { OpenedDesign } from '../host/host';
+import { unpackWeights } from '../../src/schema/weights';
 import { appStore, isDirty } from '../store/store';
 import { exportModelWithTrainedWeights, type ModelFormat } from '../export/exportModel';
 import { exportPytorch } from '../export/pytorchExport';
@@ -69,7 +71,8 @@ export async function openFile(): Promise<void> {
   // Lets the progress bar paint "Drawing the canvas" before the (long, on a huge design) first render.
   if (openingStore.getState().opening) await nextPaint();
   const warning = openDocument(result.file.design, result.file.name, result.file.handle);
-  if (!warning) say(`Opened ${result.file.name}`);
+  const weights = keepOpenedWeights(result.file);
+  if (!warning) say(`Opened ${result.file.name}${weights}`, result.file.weightsProblem ? 'error' : 'info');
   if (openingStore.getState().opening) {
     await nextPaint();
     setOpening(null);
@@ -100,6 +103,24 @@ export async function importPickedFiles(files: readonly File[]): Promise<void> {
       : '; no weights came with it';
   const notes = imported.warnings.length ? ` Note: ${imported.warnings.slice(0, 2).join('; ')}` : '';
   say(`Opened ${imported.name}${weights}.${notes}`);
+}
+
+/**
+ * The weights sidecar the host found beside an opened file, kept for Export; returns the sentence
+ * the status line adds ("; Export uses the weights from net.weights.json …"), or why none were used.
+ */
+export function keepOpenedWeights(file: OpenedDesign): string {
+  if (file.weightsProblem) return `, without its weights: ${file.weightsProblem}`;
+  if (!file.weights) return '';
+  let weights;
+  try {
+    weights = unpackWeights(file.weights.specs, file.weights.data);
+  } catch (error) {
+    return `, without its weights: ${file.weights.file}: ${error instanceof Error ? error.message : String(error)}`;
+  }
+  const source = `from ${file.weights.file}`;
+  appStore.getState().keepWeights(weights, file.design, source);
+  return `; Export uses the weights ${source} (${weights.size} arrays) until the network is edited`;
 }
 
 /** Writes the design with its finished runs; the runs count as saved as of the moment Save began. */

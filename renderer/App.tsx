@@ -10,6 +10,7 @@ import { LessonsGallery } from './lessons/LessonsGallery';
 import { LessonPanel } from './lessons/LessonPanel';
 import { AboutDialog } from './about/AboutDialog';
 import { Dialogs } from './Dialogs';
+import { FreshWeightsDialog } from './export/FreshWeightsDialog';
 import { Welcome } from './welcome/Welcome';
 import { StatusBar } from './StatusBar';
 import { OpeningProgress } from './open/OpeningProgress';
@@ -49,6 +50,7 @@ export function App() {
         <LessonPanel />
         <Welcome />
         <Dialogs />
+        <FreshWeightsDialog />
       </div>
     </ReactFlowProvider>
   );

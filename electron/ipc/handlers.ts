@@ -6,6 +6,7 @@
 import { basename, join } from 'node:path';
 import type { InvokeChannel, InvokeReply, InvokeRequest } from '../../src/protocol/ipc';
 import { writeFileAtomic } from '../files/atomicWrite';
+import { readSidecarBeside } from '../files/weightsSidecar';
 import { DESIGN_EXTENSION, designBaseName, describeFsError, readDesignFile, withDesignExtension, writeDesignFile } from '../files/designFiles';
 import type { FileHandles } from '../files/fileHandles';
 import type { RecoveryStore } from '../files/recovery';
@@ -49,7 +50,8 @@ export async function openDesignAt(ctx: HandlerContext, path: string): Promise<O
   const read = await readDesignFile(path);
   if (!read.ok) return { status: 'error', message: read.message };
   ctx.onFileUsed(path);
-  return { status: 'opened', file: { design: read.design, name: basename(path), handle: ctx.handles.register(path) } };
+  const sidecar = await readSidecarBeside(path);
+  return { status: 'opened', file: { design: read.design, name: basename(path), handle: ctx.handles.register(path), ...sidecar } };
 }
 
 export function createHandlers(ctx: HandlerContext): Handlers {

@@ -48,20 +48,24 @@ export async function exportModel(format: ExportFormat, design: Design = appStor
 
 /**
  * Export ▸ tf.js model / Keras JSON / ONNX: with the engine's trained weights when its model is the
- * last run's model of this very design (the rule Export ▸ PyTorch follows). When those weights do not
- * fit (the run fitted Input and Output to its dataset), the export says so and carries fresh weights.
+ * last run's model of this very network (the rule Export ▸ PyTorch follows), else with the weights
+ * kept with the document (an imported model, a weights sidecar) while they fit, else fresh ones —
+ * asking first when kept weights exist but the network was edited since they came.
  */
 export async function exportModelWithTrainedWeights(
   format: Exclude<ExportFormat, 'design'>,
   design: Design = appStore.getState().design,
 ): Promise<ExportOutcome> {
-  const [{ lastRun }, { requestEngineWeights }, { getEngine }] = await Promise.all([import('./pytorchExport'), import('./engineWeights'), import('../engine')]);
-  const { run, engineHoldsIt } = lastRun(design);
-  const weights = engineHoldsIt && run && !run.settings.fitDesignToDataset ? await requestEngineWeights(getEngine()) : null;
-  if (!weights) return exportModel(format, design);
-  const trained = await exportModel(format, design, weights);
-  if (trained.ok || !/do not fit|weight "/.test(trained.message))
-    return trained.ok ? { ok: true, message: `${trained.message}, with the trained weights` } : trained;
+  const [{ chooseWeights }, { getEngine }] = await Promise.all([import('./chooseWeights'), import('../engine')]);
+  const choice = await chooseWeights(design, FORMAT_NAMES[format], getEngine);
+  if (choice.kind === 'cancelled') return { ok: true, message: `${FORMAT_NAMES[format]} export cancelled` };
+  if (choice.kind === 'fresh') {
+    const fresh = await exportModel(format, design);
+    return fresh.ok && choice.instead ? { ok: true, message: `${fresh.message}; the weights ${choice.instead} no longer fit the edited network` } : fresh;
+  }
+  const carried = await exportModel(format, design, choice.weights);
+  const what = choice.kind === 'trained' ? 'the trained weights' : `the weights ${choice.source}`;
+  if (carried.ok || !/do not fit|weight "/.test(carried.message)) return carried.ok ? { ok: true, message: `${carried.message}, with ${what}` } : carried;
   const fresh = await exportModel(format, design);
-  return fresh.ok ? { ok: true, message: `The trained weights no longer fit the design; ${fresh.message}` } : fresh;
+  return fresh.ok ? { ok: true, message: `${what[0].toUpperCase()}${what.slice(1)} do not fit the design; ${fresh.message}` } : fresh;
 }

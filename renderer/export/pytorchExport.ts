@@ -11,13 +11,13 @@ import type { ExportBundle } from '../../src/export/bundle';
 import { folderName } from '../../src/export/bundle';
 import type { TrainConfigInput } from '../../src/export/pytorch';
 import type { Dataset } from '../../src/engine/datasets/types';
-import { splitRuns } from '../../src/graph/savedRuns';
 import { TrainSettings } from '../../src/schema/settings';
 import { getEngine, type EngineConnection } from '../engine';
 import { getHost } from '../host';
 import { appStore } from '../store/store';
+import { lastRun } from './lastRun';
 import type { RunRecord } from '../store/trainingSlice';
-import { requestEngineWeights } from './engineWeights';
+import { chooseWeights } from './chooseWeights';
 import type { ExportOutcome } from './exportModel';
 
 export interface PytorchSources {
@@ -101,24 +101,20 @@ export async function buildPytorchBundle(design: DesignCore, sources: PytorchSou
   return { bundle: { suggestedName: folderName(design.metadata.name, 'pytorch'), files }, trained: Boolean(weights), notes };
 }
 
-/** The newest finished run, and whether the engine's current model is that run's model of the open design. */
-export function lastRun(design: DesignCore): { run: RunRecord | null; engineHoldsIt: boolean } {
-  const { runs, activeRunId, runPhase } = appStore.getState();
-  const run = [...runs].reverse().find((r) => r.outcome !== null) ?? null;
-  if (!run) return { run: null, engineHoldsIt: false };
-  const sameDesign = serializeDesign(splitRuns(run.design).design) === serializeDesign(design);
-  return { run, engineHoldsIt: sameDesign && run.id === activeRunId && runPhase === 'idle' };
-}
-
 /**
  * What the Export menu and the desktop menu call. Weights come from the engine only when its model is
- * the last run's and the design has not been edited since; otherwise the package says it is untrained.
+ * the last run's and the network has not been edited since; else from an import or a sidecar kept
+ * with the document while they still fit; otherwise the package says it is untrained.
  */
 export async function exportPytorch(design: DesignCore = appStore.getState().design, engine: () => EngineConnection = getEngine): Promise<ExportOutcome> {
-  const { run, engineHoldsIt } = lastRun(design);
+  const { run } = lastRun(design);
   let built: PytorchBundle;
+  let choice;
   try {
-    const weights = engineHoldsIt ? await requestEngineWeights(engine()) : null;
+    // The PyTorch package fits a run's dataset-fitted design itself, so trained weights of either form fit it.
+    choice = await chooseWeights(design, 'PyTorch package', engine, () => true);
+    if (choice.kind === 'cancelled') return { ok: true, message: 'PyTorch package export cancelled' };
+    const weights = choice.kind === 'trained' || choice.kind === 'kept' ? choice.weights : null;
     built = await buildPytorchBundle(design, { run, weights });
   } catch (error) {
     return {
@@ -129,7 +125,12 @@ export async function exportPytorch(design: DesignCore = appStore.getState().des
   const result = await getHost().exportFiles(built.bundle);
   if (result.status === 'cancelled') return { ok: true, message: 'PyTorch package export cancelled' };
   if (result.status === 'error') return { ok: false, message: `Could not export PyTorch package: ${result.message}` };
-  const weights = built.trained ? 'with the trained weights' : 'untrained (PyTorch initializes the weights; train once, then export, to carry them over)';
+  const weights =
+    choice.kind === 'trained'
+      ? 'with the trained weights'
+      : choice.kind === 'kept'
+        ? `with the weights ${choice.source}`
+        : `untrained (PyTorch initializes the weights${choice.kind === 'fresh' && choice.instead ? `; the weights ${choice.instead} no longer fit the edited network` : '; train once, then export, to carry them over'})`;
   const notes = built.notes.length ? `; ${built.notes.join('; ')}` : '';
   return { ok: true, message: `Exported PyTorch package to ${result.file.name}, ${weights}${notes}` };
 }

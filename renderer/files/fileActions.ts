@@ -1,6 +1,9 @@
-import { serializeDesign } from '../../src/graph/parse';
+import { exportDesignJson as buildDesignJson } from '../../src/export/designJson';
+import { weightsFor } from '../store/weightsSlice';
 import type { Design } from '../../src/graph/design';
 import { getHost } from '../host';
+import type { OpenedDesign } from '../host/host';
+import { unpackWeights } from '../../src/schema/weights';
 import { appStore, isDirty } from '../store/store';
 import { exportModelWithTrainedWeights, type ModelFormat } from '../export/exportModel';
 import { exportPytorch } from '../export/pytorchExport';
@@ -23,6 +26,8 @@ function say(text: string, tone: 'info' | 'error' = 'info'): void {
 export function openDocument(document: Design, name: string, handle: string | null): string | null {
   const opened = readDocumentRuns(document);
   const state = appStore.getState();
+  // Weights belong to the document they came with; importPickedFiles keeps new ones after this.
+  state.dropWeights();
   state.loadDesign(opened.design, name, handle);
   state.applyPreset(opened.design.preset, opened.design.metadata.name);
   state.setWelcomeOpen(false);
@@ -41,6 +46,7 @@ export function openDocument(document: Design, name: string, handle: string | nu
 
 export function newDocument(): void {
   appStore.getState().newDesign();
+  appStore.getState().dropWeights();
   appStore.getState().replaceRuns([]);
   appStore.getState().setWelcomeOpen(false);
   appStore.clearHistory();
@@ -65,11 +71,56 @@ export async function openFile(): Promise<void> {
   // Lets the progress bar paint "Drawing the canvas" before the (long, on a huge design) first render.
   if (openingStore.getState().opening) await nextPaint();
   const warning = openDocument(result.file.design, result.file.name, result.file.handle);
-  if (!warning) say(`Opened ${result.file.name}`);
+  const weights = keepOpenedWeights(result.file);
+  if (!warning) say(`Opened ${result.file.name}${weights}`, result.file.weightsProblem ? 'error' : 'info');
   if (openingStore.getState().opening) {
     await nextPaint();
     setOpening(null);
   }
+}
+
+/**
+ * Import model: the picked files become the open document, and their weights are kept for Export
+ * while the network stays as imported. Nothing changes when a file is refused.
+ */
+export async function importPickedFiles(files: readonly File[]): Promise<void> {
+  say(`Reading ${files.map((f) => f.name).join(', ')}…`);
+  const { readImportFiles } = await import('./importModel');
+  let imported;
+  try {
+    imported = await readImportFiles(files);
+  } catch (error) {
+    say(`Could not import: ${(error instanceof Error ? error.message : String(error)).split('\n').slice(0, 4).join('; ')}`, 'error');
+    return;
+  }
+  const warning = openDocument(imported.design, imported.name, null);
+  if (imported.weights) appStore.getState().keepWeights(imported.weights, imported.design, imported.source);
+  if (warning) return;
+  const weights = imported.weights
+    ? `; Export uses the weights ${imported.source} (${imported.weights.size} arrays) until the network is edited`
+    : imported.source
+      ? ''
+      : '; no weights came with it';
+  const notes = imported.warnings.length ? ` Note: ${imported.warnings.slice(0, 2).join('; ')}` : '';
+  say(`Opened ${imported.name}${weights}.${notes}`);
+}
+
+/**
+ * The weights sidecar the host found beside an opened file, kept for Export; returns the sentence
+ * the status line adds ("; Export uses the weights from net.weights.json …"), or why none were used.
+ */
+export function keepOpenedWeights(file: OpenedDesign): string {
+  if (file.weightsProblem) return `, without its weights: ${file.weightsProblem}`;
+  if (!file.weights) return '';
+  let weights;
+  try {
+    weights = unpackWeights(file.weights.specs, file.weights.data);
+  } catch (error) {
+    return `, without its weights: ${file.weights.file}: ${error instanceof Error ? error.message : String(error)}`;
+  }
+  const source = `from ${file.weights.file}`;
+  appStore.getState().keepWeights(weights, file.design, source);
+  return `; Export uses the weights ${source} (${weights.size} arrays) until the network is edited`;
 }
 
 /** Writes the design with its finished runs; the runs count as saved as of the moment Save began. */
@@ -84,14 +135,16 @@ export async function saveFile(saveAs = false): Promise<void> {
   say(`Saved ${result.file.name}`);
 }
 
+/** Export ▸ Design JSON: the design, and beside it the weights kept with it while they still fit (the sidecar Open reads). */
 export async function exportDesignJson(): Promise<void> {
-  const { design, fileName } = appStore.getState();
+  const { design, fileName, keptWeights } = appStore.getState();
   const base = fileName.replace(/\.rescanvas\.json$|\.json$/i, '') || 'design';
-  const result = await getHost().exportFiles({
-    suggestedName: `${base}.rescanvas.json`,
-    files: [{ name: `${base}.rescanvas.json`, data: serializeDesign(design) }],
-  });
-  if (result.status === 'saved') say(`Exported ${result.file.name}`);
+  const kept = weightsFor(keptWeights, design);
+  const weights = kept.status === 'fit' ? kept.weights : undefined;
+  const bundle = buildDesignJson(design, weights, { fileName: `${base}.rescanvas.json`, source: kept.status === 'fit' ? kept.source : undefined });
+  const result = await getHost().exportFiles(weights ? bundle : { suggestedName: `${base}.rescanvas.json`, files: bundle.files });
+  const carried = weights && kept.status === 'fit' ? ` with the weights ${kept.source} beside it` : '';
+  if (result.status === 'saved') say(`Exported ${result.file.name}${carried}`);
   else if (result.status === 'error') say(`Could not export: ${result.message}`, 'error');
 }
 

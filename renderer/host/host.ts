@@ -14,6 +14,10 @@ export interface OpenedDesign {
   name: string;
   /** Opaque handle the host uses to save back to the same file; null for new or recovered documents. */
   handle: string | null;
+  /** The weights sidecar beside the file (desktop), read and checked by the host. */
+  weights?: { file: string; specs: { name: string; shape: number[]; dtype: 'float32' }[]; data: Uint8Array };
+  /** Why a sidecar beside the file was not used. */
+  weightsProblem?: string;
 }
 
 export interface SavedDesign {

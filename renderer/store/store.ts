@@ -5,6 +5,7 @@ import { createDesignSlice } from './designSlice';
 import { createSelectionSlice } from './selectionSlice';
 import { createUiSlice } from './uiSlice';
 import { createTrainingSlice } from './trainingSlice';
+import { createWeightsSlice } from './weightsSlice';
 import type { AppState } from './types';
 
 /** Undo covers the design only: selection, theme and messages are not steps. */
@@ -15,11 +16,20 @@ const HISTORY_LIMIT = 200;
 
 export function createAppStore() {
   const store = createStore<AppState>()(
-    temporal((...a) => ({ ...createDesignSlice(...a), ...createSelectionSlice(...a), ...createUiSlice(...a), ...createTrainingSlice(...a) }), {
-      partialize: (state): History => ({ design: state.design }),
-      equality: (past, current) => past.design === current.design,
-      limit: HISTORY_LIMIT,
-    }),
+    temporal(
+      (...a) => ({
+        ...createDesignSlice(...a),
+        ...createSelectionSlice(...a),
+        ...createUiSlice(...a),
+        ...createTrainingSlice(...a),
+        ...createWeightsSlice(...a),
+      }),
+      {
+        partialize: (state): History => ({ design: state.design }),
+        equality: (past, current) => past.design === current.design,
+        limit: HISTORY_LIMIT,
+      },
+    ),
   );
   let dragOrigin: Design | null = null;
   const history = () => store.temporal.getState();

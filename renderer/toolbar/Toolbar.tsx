@@ -2,6 +2,7 @@ import { memo } from 'react';
 import { appStore, isDirty, useApp, useHistoryCounts } from '../store/store';
 import { newDocumentAsked, openFileAsked, saveFile } from '../files/fileActions';
 import { ExportMenu } from './ExportMenu';
+import { ImportModelButton } from '../files/ImportModelButton';
 import { foldAndLayout, repeatSelection, runAutoLayout, toggleLayoutDirection } from './commands';
 import { BLOCK_PREFIX } from '../canvas/blockIds';
 // Train/Stop drive the engine through the training controller.
@@ -35,6 +36,7 @@ function ToolbarView() {
         <button type="button" onClick={openFileAsked}>
           Open
         </button>
+        <ImportModelButton />
         <button type="button" onClick={() => void saveFile()}>
           Save
         </button>

@@ -5,7 +5,7 @@
  * share one definition.
  */
 import { z } from 'zod';
-import { Design } from '../graph/design';
+import { Design, MAX_NODES } from '../graph/design';
 import { parseDesignValue } from '../graph/parse';
 import { MAX_RUN_LOG_BYTES } from './runLog';
 import { MAX_IMAGES } from '../schema/datasetSpec';
@@ -106,7 +106,25 @@ export const SaveRequest = z.strictObject({ design: Design, handle: FileHandle.n
 const ErrorResult = z.strictObject({ status: z.literal('error'), message: z.string().max(10_000) });
 const Cancelled = z.strictObject({ status: z.literal('cancelled') });
 
-export const OpenedDesign = z.strictObject({ design: Design, name: DisplayName, handle: FileHandle.nullable() });
+/**
+ * The weights sidecar found beside an opened design (NAME.weights.json + .bin), already read and
+ * checked by the host with src/import's reader, packed as float32 in the order of `specs`.
+ */
+export const OpenedWeights = z.strictObject({
+  file: DisplayName,
+  specs: z
+    .array(z.strictObject({ name: z.string().min(1).max(512), shape: z.array(z.number().int().min(0)).max(8), dtype: z.literal('float32') }))
+    .max(MAX_NODES * 4),
+  data: z.custom<Uint8Array>((d) => d instanceof Uint8Array, 'expected bytes'),
+});
+export const OpenedDesign = z.strictObject({
+  design: Design,
+  name: DisplayName,
+  handle: FileHandle.nullable(),
+  weights: OpenedWeights.optional(),
+  /** Why a sidecar beside the design was not used; the design itself opened. */
+  weightsProblem: z.string().max(4000).optional(),
+});
 export const OpenResult = z.discriminatedUnion('status', [z.strictObject({ status: z.literal('opened'), file: OpenedDesign }), Cancelled, ErrorResult]);
 export const SavedDesign = z.strictObject({ name: DisplayName, handle: z.string().max(1024) });
 export const SaveResult = z.discriminatedUnion('status', [z.strictObject({ status: z.literal('saved'), file: SavedDesign }), Cancelled, ErrorResult]);

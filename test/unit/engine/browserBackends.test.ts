@@ -28,6 +28,7 @@ function environment(
     logicalCores: 2,
     probeWebGpu: async () => overrides.webgpu ?? NO_WEBGPU,
     probeWebGl: () => overrides.webgl ?? NO_WEBGL,
+    probeWebGpuSyncReadback: async () => null,
     loadWebGpu: async () => {
       loaded.push('webgpu');
     },

@@ -1,6 +1,6 @@
 import type { GpuProbe } from '../../src/engine/backends/browser';
 
-/** The slice of the WebGPU API the probe reads (the renderer is compiled without @webgpu/types). */
+/** The slice of GPUAdapter the probe reads; older Chromium has isFallbackAdapter on the adapter, newer on its info. */
 interface GpuAdapterLike {
   info?: { vendor?: string; architecture?: string; device?: string; description?: string; isFallbackAdapter?: boolean };
   isFallbackAdapter?: boolean;

@@ -143,6 +143,8 @@ export class Trainer {
   private paused: { resume: () => void; promise: Promise<void> } | null = null;
   private startedAt = 0;
   private lastFrameAt = -Infinity;
+  /** A step is between computing and reading back (a GPU backend's readback yields to the host). */
+  private stepping = false;
 
   constructor(
     private readonly tf: Tf,
@@ -175,7 +177,8 @@ export class Trainer {
     let resume = () => {};
     const promise = new Promise<void>((r) => (resume = r));
     this.paused = { resume, promise };
-    this.events.state?.('paused');
+    // A step awaiting its readback still holds its tensors; 'paused' is announced once it has released them.
+    if (!this.stepping) this.events.state?.('paused');
   }
 
   resume(): void {
@@ -330,7 +333,13 @@ export class Trainer {
           return [tf.gather(this.train.x, idx), tf.gather(this.train.targets, idx), tf.gather(this.train.labels, idx)];
         });
         const instrument = this.wantsFrame();
-        const result = await this.trainStepAsync(batch[0], batch[1], batch[2], instrument, epoch);
+        this.stepping = true;
+        let result: StepResult;
+        try {
+          result = await this.trainStepAsync(batch[0], batch[1], batch[2], instrument, epoch);
+        } finally {
+          this.stepping = false;
+        }
         if (!Number.isFinite(result.loss)) {
           const found = findNonFinite(tf, this.plan, batch[0], batch[1]);
           batch.forEach((t) => t.dispose());
@@ -356,6 +365,7 @@ export class Trainer {
           learningRate: this.learningRate(this.stepCount - 1),
           stepsPerSecond: (this.stepCount / Math.max(1e-9, this.clock.now() - this.startedAt)) * 1000,
         });
+        if (this.paused) this.events.state?.('paused');
       }
       const validation = await this.evaluateValidationAsync();
       last = {

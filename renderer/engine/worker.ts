@@ -13,7 +13,7 @@ import { selectBackend } from '../../src/engine/backends/select';
 import { browserCandidates, type BrowserEnvironment } from '../../src/engine/backends/browser';
 import { PROTOCOL_VERSION, type FromEngine } from '../../src/protocol/messages';
 import { holdLivenessLock } from './liveness';
-import { probeWebGl, probeWebGpu } from './gpuProbes';
+import { probeWebGl, probeWebGpu, probeWebGpuSyncReadback } from './gpuProbes';
 import { parseWorkerName } from './workerOptions';
 import { claimsImageDecode } from '../data/imageDecodeProtocol';
 import { decodeImageFolder } from '../data/decodeImagesInWorker';
@@ -57,6 +57,7 @@ const environment: BrowserEnvironment = {
   logicalCores: scope.navigator.hardwareConcurrency,
   probeWebGpu: () => probeWebGpu(scope),
   probeWebGl,
+  probeWebGpuSyncReadback: () => probeWebGpuSyncReadback(scope),
   loadWebGpu: async () => {
     await import('@tensorflow/tfjs-backend-webgpu');
   },

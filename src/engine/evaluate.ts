@@ -21,7 +21,24 @@ export interface Score {
 /** Inference-mode loss and accuracy over `data`, in batches; one readback at the end. */
 export function evaluatePlan(tf: Tf, plan: Plan, data: LabelledData, batchSize: number, probes?: PlanProbes): Score {
   if (data.count === 0) return { loss: NaN, accuracy: NaN };
-  const totals = tf.tidy(() => {
+  const totals = evaluationTotals(tf, plan, data, batchSize, probes);
+  const values = totals.dataSync();
+  totals.dispose();
+  return score(values, data.count);
+}
+
+/** evaluatePlan with an awaited readback, which every backend supports (WebGPU's synchronous one may not work). */
+export async function evaluatePlanAsync(tf: Tf, plan: Plan, data: LabelledData, batchSize: number, probes?: PlanProbes): Promise<Score> {
+  if (data.count === 0) return { loss: NaN, accuracy: NaN };
+  const totals = evaluationTotals(tf, plan, data, batchSize, probes);
+  const values = await totals.data();
+  totals.dispose();
+  return score(values, data.count);
+}
+
+/** [summed loss, correct count] over `data`, as one tensor. */
+function evaluationTotals(tf: Tf, plan: Plan, data: LabelledData, batchSize: number, probes?: PlanProbes): Tensor {
+  return tf.tidy(() => {
     let loss: Tensor = tf.scalar(0);
     let correct: Tensor = tf.scalar(0);
     for (let start = 0; start < data.count; start += batchSize) {
@@ -33,9 +50,10 @@ export function evaluatePlan(tf: Tf, plan: Plan, data: LabelledData, batchSize: 
     }
     return tf.stack([loss, correct]);
   });
-  const [loss, correct] = totals.dataSync();
-  totals.dispose();
-  return { loss: loss / data.count, accuracy: correct / data.count };
+}
+
+function score(totals: ArrayLike<number>, count: number): Score {
+  return { loss: totals[0] / count, accuracy: totals[1] / count };
 }
 
 /** Longest path from the Input to each node, in nodes. */

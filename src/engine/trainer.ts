@@ -8,7 +8,7 @@ import { createOptimizer, type Optimizer } from './optimizers';
 import { learningRateAt } from './schedule';
 import { runPlan, type Plan } from './plan/plan';
 import { frameLayout, recordedRows, StepRecorder, summariseStep, unpackFrame, weightSummary, type FrameLayout } from './instrument';
-import { evaluatePlan, type LabelledData, type Score } from './evaluate';
+import { evaluatePlan, evaluatePlanAsync, type LabelledData, type Score } from './evaluate';
 import { seededRandom, shuffledIndices } from './random';
 import { findNonFinite } from './nonFinite';
 
@@ -96,6 +96,16 @@ function gradsWithInput(
   return { value, grads: named };
 }
 
+/** A step's tensors between computing it and reading it back. */
+interface PendingStep {
+  step: number;
+  /** [loss, correct count]. */
+  result: Tensor;
+  /** The stats frame's values, when instrumented. */
+  packed?: Tensor;
+  recorder?: StepRecorder;
+}
+
 export interface StepResult {
   loss: number;
   correct: number;
@@ -133,6 +143,8 @@ export class Trainer {
   private paused: { resume: () => void; promise: Promise<void> } | null = null;
   private startedAt = 0;
   private lastFrameAt = -Infinity;
+  /** A step is between computing and reading back (a GPU backend's readback yields to the host). */
+  private stepping = false;
 
   constructor(
     private readonly tf: Tf,
@@ -165,7 +177,8 @@ export class Trainer {
     let resume = () => {};
     const promise = new Promise<void>((r) => (resume = r));
     this.paused = { resume, promise };
-    this.events.state?.('paused');
+    // A step awaiting its readback still holds its tensors; 'paused' is announced once it has released them.
+    if (!this.stepping) this.events.state?.('paused');
   }
 
   resume(): void {
@@ -193,6 +206,22 @@ export class Trainer {
    * (activations and gradients from before the update, update ratios from the update itself).
    */
   trainStep(x: Tensor, targets: Tensor, labels: Tensor, instrument: boolean, epoch = 0): StepResult {
+    const pending = this.computeStep(x, targets, labels, instrument);
+    return this.finishStep(pending, epoch, pending.result.dataSync(), pending.packed?.dataSync());
+  }
+
+  /**
+   * trainStep with the results read back asynchronously. WebGPU's synchronous readback goes through a
+   * canvas, which some adapters cannot do (headless Chromium on SwiftShader returns zeros and loses the
+   * device's instance); an awaited read works on every backend and gives the same values.
+   */
+  async trainStepAsync(x: Tensor, targets: Tensor, labels: Tensor, instrument: boolean, epoch = 0): Promise<StepResult> {
+    const pending = this.computeStep(x, targets, labels, instrument);
+    const [summary, packed] = await Promise.all([pending.result.data(), pending.packed?.data()]);
+    return this.finishStep(pending, epoch, summary, packed);
+  }
+
+  private computeStep(x: Tensor, targets: Tensor, labels: Tensor, instrument: boolean): PendingStep {
     const tf = this.tf;
     const step = this.stepCount;
     const learningRate = this.learningRate(step);
@@ -232,21 +261,26 @@ export class Trainer {
       counted.dispose();
       return summary;
     });
-    const [loss, correct] = result.dataSync();
-    result.dispose();
     this.stepCount++;
+    return { step, result, packed, recorder };
+  }
+
+  /** Releases a step's tensors and builds its result from the values read back. */
+  private finishStep(pending: PendingStep, epoch: number, summary: ArrayLike<number>, packedValues: ArrayLike<number> | undefined): StepResult {
+    const { step, result, packed, recorder } = pending;
+    const [loss, correct] = [summary[0], summary[1]];
+    result.dispose();
+    packed?.dispose();
     let frame: StatsFrame | undefined;
-    if (recorder && packed) {
-      const values = packed.dataSync() as Float32Array;
-      packed.dispose();
+    if (recorder && packedValues) {
       frame = unpackFrame(
         { runId: this.runId, step, epoch, elapsedMs: this.clock.now() - this.startedAt, loss: Number.isFinite(loss) ? loss : null },
         this.layout,
         recordedRows(this.layout, recorder),
-        values,
+        packedValues as Float32Array,
       );
-      recorder.dispose();
     }
+    recorder?.dispose();
     return { loss, correct, frame };
   }
 
@@ -257,6 +291,11 @@ export class Trainer {
 
   evaluateValidation(): Score | null {
     return this.validation.count ? evaluatePlan(this.tf, this.plan, this.validation, 256) : null;
+  }
+
+  /** evaluateValidation with an awaited readback (see trainStepAsync). */
+  async evaluateValidationAsync(): Promise<Score | null> {
+    return this.validation.count ? evaluatePlanAsync(this.tf, this.plan, this.validation, 256) : null;
   }
 
   async run(): Promise<RunOutcome> {
@@ -294,7 +333,13 @@ export class Trainer {
           return [tf.gather(this.train.x, idx), tf.gather(this.train.targets, idx), tf.gather(this.train.labels, idx)];
         });
         const instrument = this.wantsFrame();
-        const result = this.trainStep(batch[0], batch[1], batch[2], instrument, epoch);
+        this.stepping = true;
+        let result: StepResult;
+        try {
+          result = await this.trainStepAsync(batch[0], batch[1], batch[2], instrument, epoch);
+        } finally {
+          this.stepping = false;
+        }
         if (!Number.isFinite(result.loss)) {
           const found = findNonFinite(tf, this.plan, batch[0], batch[1]);
           batch.forEach((t) => t.dispose());
@@ -320,8 +365,9 @@ export class Trainer {
           learningRate: this.learningRate(this.stepCount - 1),
           stepsPerSecond: (this.stepCount / Math.max(1e-9, this.clock.now() - this.startedAt)) * 1000,
         });
+        if (this.paused) this.events.state?.('paused');
       }
-      const validation = this.evaluateValidation();
+      const validation = await this.evaluateValidationAsync();
       last = {
         epoch: epoch + 1,
         loss: lossSum / seen,

@@ -241,7 +241,7 @@ async function tensorsOverRun(page: Page, net: (typeof NETS)[number], first: num
   );
   for (const at of [first, total]) {
     await page.waitForFunction((at) => (window as unknown as { __memoryProgress: { step: number } }).__memoryProgress.step >= at, at, {
-      timeout: 600_000,
+      timeout: 1_800_000,
       polling: 20,
     });
     await page.evaluate(() => window.__rescanvasTestHost!.engine().send({ type: 'pause', runId: (window as unknown as { __memoryRun: string }).__memoryRun }));
@@ -309,11 +309,10 @@ test.describe('training on every backend this machine can create', () => {
 
   for (const variant of VARIANTS) {
     const title = `${variant.name}: matches single-threaded wasm in loss and gradients, and holds its tensor count over 500 steps`;
-    // WebGPU on SwiftShader reports a training loss of 0 at step 0 (wasm: 0.668) on the residual MLP: not
-    // yet traced (a readback of the loss before the GPU wrote it is the first suspect). Threaded wasm and
-    // WebGL pass; the selection tests above show WebGPU is never chosen on a software adapter by default.
-    const declare = variant.name.startsWith('webgpu') ? test.fixme : test;
-    declare(title, async ({ browser }) => {
+    test(title, async ({ browser }) => {
+      // SwiftShader runs WebGPU's shaders on the CPU: measured on a loaded shared machine, the first
+      // steps take ~90 s (shader compilation), then ~1 s a step, so 500 steps on each net need more time.
+      if (variant.name.startsWith('webgpu')) test.setTimeout(3_000_000);
       const reference = await browser.newPage();
       await serveWithoutIsolation(reference);
       await open(reference, '?host=memory');
@@ -326,6 +325,12 @@ test.describe('training on every backend this machine can create', () => {
       await open(page, variant.query);
       const backendName = variant.name.split(/[ ,]/)[0];
       await expect(training(page).locator('.backend-line')).toContainText(`Backend: ${backendName}`, { timeout: 120_000 });
+      // tf.js reads WebGPU tensors synchronously through a canvas, which SwiftShader here answers with
+      // zeros; the worker detects it on a throwaway device and says so, and the engine reads asynchronously.
+      if (variant.name.startsWith('webgpu'))
+        await expect(training(page).locator('.backend-line')).toContainText(
+          'no synchronous readback (a test value copied through a WebGPU canvas read back as zeros)',
+        );
       for (const net of NETS) {
         const got = await recordRun(page, net);
         const want = expected.get(net.name)!;

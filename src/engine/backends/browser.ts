@@ -1,6 +1,7 @@
 import type { Tf } from './tf';
 import type { BackendCandidate } from './select';
 import { useWasmBackend, type WasmBackendStatus, type WasmPaths } from './wasm';
+import { guardSyncReadback } from './webgpuReadback';
 
 /**
  * More threads than this buy little for the small matrices of a training step and take cores from
@@ -19,6 +20,11 @@ export interface BrowserEnvironment {
   logicalCores: number;
   probeWebGpu(): Promise<GpuProbe>;
   probeWebGl(): GpuProbe;
+  /**
+   * Whether tf.js' synchronous WebGPU readback (through a canvas) returns what was written, tried on a
+   * throwaway device: null when it does, else why not.
+   */
+  probeWebGpuSyncReadback(): Promise<string | null>;
   /** Loads tfjs-backend-webgpu, which registers the 'webgpu' backend; only called once an adapter exists. */
   loadWebGpu(): Promise<void>;
   /**
@@ -76,9 +82,13 @@ export function browserCandidates(tf: Tf, env: BrowserEnvironment, options: Brow
       activate: async () => {
         const verdict = useGpu(await env.probeWebGpu());
         if (!verdict.ok) return verdict;
+        // Before tf.js makes its device: a broken readback loses the instance of the device it ran on.
+        const noSyncReadback = await env.probeWebGpuSyncReadback();
         await env.loadWebGpu();
         if (!(await tf.setBackend('webgpu'))) return { ok: false, reason: 'an adapter was found but the WebGPU backend did not initialise' };
-        return verdict;
+        if (noSyncReadback === null) return verdict;
+        guardSyncReadback(tf.backend(), noSyncReadback);
+        return { ok: true, detail: `${verdict.detail}; no synchronous readback (${noSyncReadback}), so results are read asynchronously` };
       },
     },
     {

@@ -10,6 +10,7 @@ import {
   type GpuProbe,
 } from '../../../src/engine/backends/browser';
 import { selectBackend } from '../../../src/engine/backends/select';
+import { guardSyncReadback } from '../../../src/engine/backends/webgpuReadback';
 import { optionsFromSearch, parseWorkerName, workerName } from '../../../renderer/engine/workerOptions';
 
 const NO_WEBGPU: GpuProbe = { available: false, reason: 'WebGPU found no usable GPU adapter' };
@@ -28,6 +29,7 @@ function environment(
     logicalCores: 2,
     probeWebGpu: async () => overrides.webgpu ?? NO_WEBGPU,
     probeWebGl: () => overrides.webgl ?? NO_WEBGL,
+    probeWebGpuSyncReadback: async () => null,
     loadWebGpu: async () => {
       loaded.push('webgpu');
     },
@@ -57,6 +59,42 @@ function tfWithGpu(gpuBackend: 'webgpu' | 'webgl', float32 = true): typeof tf {
   });
   return { ...tf, env: () => fakeEnv, setBackend: async (name: string) => (name === gpuBackend ? true : tf.setBackend(name)) } as typeof tf;
 }
+
+/** The part of tfjs-backend-webgpu's backend guardSyncReadback touches: one tensor on the GPU, one cached on the CPU. */
+class FakeWebGpuBackend {
+  readonly onGpu = {};
+  readonly onCpu = {};
+  canvasReads = 0;
+  readonly tensorMap = new Map<object, { values: Float32Array | null; dtype: string }>([
+    [this.onGpu, { values: null, dtype: 'float32' }],
+    [this.onCpu, { values: new Float32Array([1, 2]), dtype: 'float32' }],
+  ]);
+  readSync(dataId: object): Float32Array {
+    const data = this.tensorMap.get(dataId)!;
+    if (data.values) return data.values;
+    this.canvasReads++;
+    return new Float32Array(1);
+  }
+}
+
+describe('the synchronous WebGPU readback guard', () => {
+  it('throws naming why for a tensor on the GPU, and never takes the canvas route', () => {
+    const backend = new FakeWebGpuBackend();
+    guardSyncReadback(backend as unknown as tf.KernelBackend, 'zeros');
+    expect(() => backend.readSync(backend.onGpu)).toThrow('this WebGPU adapter cannot read tensors back synchronously (zeros)');
+    expect(backend.canvasReads).toBe(0);
+  });
+
+  it('still answers values already on the CPU', () => {
+    const backend = new FakeWebGpuBackend();
+    guardSyncReadback(backend as unknown as tf.KernelBackend, 'zeros');
+    expect(Array.from(backend.readSync(backend.onCpu))).toEqual([1, 2]);
+  });
+
+  it('refuses a backend that is not WebGPU-like', () => {
+    expect(() => guardSyncReadback({} as tf.KernelBackend, 'zeros')).toThrow(/not a WebGPU backend/);
+  });
+});
 
 describe('wasm thread count', () => {
   it('is one thread per logical core when the page is cross-origin isolated, capped', () => {
@@ -133,6 +171,16 @@ describe('backend selection in the browser worker', () => {
   it('uses a software GPU when allowed (a forced backend)', async () => {
     const report = await selectBackend(browserCandidates(tfWithGpu('webgpu'), environment({ webgpu: SWIFTSHADER }), { allowSoftwareGpu: true }), 'webgpu');
     expect(report).toMatchObject({ active: 'webgpu', detail: 'google swiftshader, software renderer', forced: true });
+  });
+
+  it('guards synchronous reads, and says so, where the probe finds the canvas readback broken', async () => {
+    const backend = new FakeWebGpuBackend();
+    const gpuTf = { ...tfWithGpu('webgpu'), backend: () => backend } as unknown as typeof tf;
+    const env = environment({ webgpu: SWIFTSHADER, probeWebGpuSyncReadback: async () => 'read back as zeros' });
+    const report = await selectBackend(browserCandidates(gpuTf, env, { allowSoftwareGpu: true }), 'webgpu');
+    expect(report.detail).toBe('google swiftshader, software renderer; no synchronous readback (read back as zeros), so results are read asynchronously');
+    expect(() => backend.readSync(backend.onGpu)).toThrow(/cannot read tensors back synchronously \(read back as zeros\)/);
+    expect(backend.canvasReads).toBe(0);
   });
 
   it('fails loudly when a forced GPU backend is missing', async () => {

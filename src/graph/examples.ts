@@ -186,7 +186,7 @@ const SHAPES_RECIPE = {
   seed: 1,
 } as const satisfies TrainingPresetInput;
 
-/** The 1000-layer recipe: identity blocks at initialization learn circles in 40 steps (100 % on seed 1, 95 s of CPU). */
+/** The 1000-layer recipe: identity blocks at initialization learn circles in 40 steps (91–100 % validation on seeds 1–5, the same runs as lesson 8). */
 const DEEP_RECIPE = {
   dataset: { kind: 'circles', size: 400, noise: 0.05 },
   optimizer: 'adam',

@@ -5,6 +5,7 @@ import { UsageError } from '../errors';
 import { writeFilesAtomically } from '../output';
 import { cliEngine, number, trainingFlags, trainingSetup, type TrainingFlags } from '../trainingSetup';
 import { request } from '../../src/protocol/request';
+import { LANDSCAPE_DEFAULTS } from '../../src/engine/landscapeDefaults';
 import { describeIssues, LossLandscape, PROTOCOL_VERSION, type LandscapeResult } from '../../src/protocol/messages';
 
 interface LandscapeOptions extends TrainingFlags {
@@ -47,10 +48,10 @@ export function registerLandscape(program: Command): void {
     .argument('<design>', 'a .rescanvas.json design file')
     .requiredOption('--out <file>', 'where to write the landscape (JSON)')
     .option('--force', 'replace --out if it exists')
-    .option('--resolution <n>', 'grid points per axis (odd, 3 to 61)', '21')
-    .option('--span <x>', 'the grid covers -span to span along each direction', '1')
-    .option('--direction-seed <n>', 'seed of the two random directions', '1')
-    .option('--samples <n>', 'training examples the loss is measured on', '512');
+    .option('--resolution <n>', 'grid points per axis (odd, 3 to 61)', String(LANDSCAPE_DEFAULTS.resolution))
+    .option('--span <x>', "the grid covers -span to span along each direction, in units of each filter's norm", String(LANDSCAPE_DEFAULTS.span))
+    .option('--direction-seed <n>', 'seed of the two random directions', String(LANDSCAPE_DEFAULTS.seed))
+    .option('--samples <n>', 'training examples the loss is measured on', String(LANDSCAPE_DEFAULTS.samples));
   // Training flags left out come from the design's training preset, if it has one.
   trainingFlags(command).action(async (file: string, options: LandscapeOptions, command: Command) => {
     // Checked before anything trains: a bad grid should not cost a training run.

@@ -1,4 +1,5 @@
 import { memo, useEffect, useRef, useState } from 'react';
+import { LANDSCAPE_DEFAULTS, LANDSCAPE_RESOLUTIONS, LANDSCAPE_SPANS } from '../../src/engine/landscapeDefaults';
 import { useApp } from '../store/store';
 import { computeLandscape, stopLandscape } from './landscapeController';
 import { drawLandscape, landscapeSize } from './landscapeDraw';
@@ -7,14 +8,6 @@ import { useLandscape, type LandscapeData } from './landscapeStore';
 
 /** The widest the map gets; a narrower panel gets a smaller square. */
 const MAX_WIDTH = 380;
-/**
- * Spans as fractions of each filter's norm. Small by default: a step of a quarter of every layer's
- * norm already multiplies the loss of a deep net many times over, and the texture near the weights
- * (Li et al.'s point) lives well inside that.
- */
-const SPANS = [0.05, 0.1, 0.25, 0.5, 1];
-const RESOLUTIONS = [11, 21, 31];
-const SAMPLES = 512;
 
 function LandscapeMap({ data }: { data: LandscapeData }) {
   const canvas = useRef<HTMLCanvasElement>(null);
@@ -59,8 +52,8 @@ function LossLandscapeView() {
   const activeRunId = useApp((s) => s.activeRunId);
   const seed = useApp((s) => s.trainingForm.seed);
   const { phase, runId, done, result, message } = useLandscape();
-  const [span, setSpan] = useState(0.25);
-  const [resolution, setResolution] = useState(21);
+  const [span, setSpan] = useState<number>(LANDSCAPE_DEFAULTS.span);
+  const [resolution, setResolution] = useState<number>(LANDSCAPE_DEFAULTS.resolution);
   const busy = phase === 'computing' || phase === 'stopping';
   const ours = runId !== null && runId === activeRunId;
 
@@ -73,7 +66,7 @@ function LossLandscapeView() {
         <label>
           Span{' '}
           <select value={span} onChange={(e) => setSpan(Number(e.currentTarget.value))} disabled={busy}>
-            {SPANS.map((s) => (
+            {LANDSCAPE_SPANS.map((s) => (
               <option key={s} value={s}>
                 ±{s}
               </option>
@@ -83,7 +76,7 @@ function LossLandscapeView() {
         <label>
           Grid{' '}
           <select value={resolution} onChange={(e) => setResolution(Number(e.currentTarget.value))} disabled={busy}>
-            {RESOLUTIONS.map((r) => (
+            {LANDSCAPE_RESOLUTIONS.map((r) => (
               <option key={r} value={r}>
                 {r}×{r}
               </option>
@@ -97,7 +90,7 @@ function LossLandscapeView() {
         ) : (
           <button
             type="button"
-            onClick={() => void computeLandscape({ resolution, span, samples: SAMPLES, seed: Number.isInteger(seed) ? Math.max(0, seed) : 1 })}
+            onClick={() => void computeLandscape({ resolution, span, samples: LANDSCAPE_DEFAULTS.samples, seed: Number.isInteger(seed) ? Math.max(0, seed) : 1 })}
             disabled={!canCompute}
             title={runPhase === 'idle' ? undefined : 'Wait for the run to end: the slice is taken around the trained weights'}
           >

@@ -34,8 +34,6 @@ export interface Landscape {
   roughness: number;
 }
 
-export const DEFAULT_LANDSCAPE: LandscapeSettings = { resolution: 21, span: 1, seed: 1 };
-
 /** Only kernels get a direction: the filters Li et al. normalize are a Dense unit's or a Conv channel's weights. */
 const hasDirection = (w: PlanWeight): boolean => w.trainable && w.role === 'kernel';
 

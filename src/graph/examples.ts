@@ -162,8 +162,8 @@ export function deepResidualMlp(blocks = 500, width = 16, options: { plain?: boo
 
 /**
  * The MLP examples' recipe: the Training panel's defaults, on spirals whose arms a good net separates.
- * Measured (seed 1, wasm, a loaded 2-core machine): Residual MLP-20 98 % validation accuracy in 12 s
- * of CPU, Residual MLP-56 97 %, Plain MLP-56 52 % (chance); test/slow/examples.ts checks seeds 1–5.
+ * Measured (seed 1, wasm, a loaded 2-core machine): Residual MLP-20 98 % validation accuracy in 4–5 s
+ * of CPU, Residual MLP-56 97 %, Plain MLP-56 52 % (chance); `npm run test:examples` (test/lessons/examples.ts) checks seeds 1–5.
  */
 const SPIRALS_RECIPE = {
   dataset: { kind: 'spirals', size: 600, noise: 0.05, turns: 1.25 },
@@ -174,6 +174,14 @@ const SPIRALS_RECIPE = {
   epochs: 20,
   seed: 1,
 } as const satisfies TrainingPresetInput;
+
+/**
+ * The 56-layer pair's recipe: the same, with the rate decayed along a cosine. At a constant 3e-3
+ * Residual MLP-56's validation accuracy still swings by ten points from epoch to epoch at the end
+ * (seed 3: 98 %, 88 %, 91 % over the last three), so where a run stops decides the result; decayed,
+ * it settles (96–98 % over the last ten epochs on seed 3). Plain MLP-56 gets the same recipe.
+ */
+const DEEP_SPIRALS_RECIPE = { ...SPIRALS_RECIPE, schedule: 'cosine' } as const satisfies TrainingPresetInput;
 
 /** 32×32 shapes (ten classes) for the CIFAR-style nets. */
 const SHAPES_RECIPE = {
@@ -186,7 +194,7 @@ const SHAPES_RECIPE = {
   seed: 1,
 } as const satisfies TrainingPresetInput;
 
-/** The 1000-layer recipe: identity blocks at initialization learn circles in 40 steps (100 % on seed 1, 95 s of CPU). */
+/** The 1000-layer recipe: identity blocks at initialization learn circles in 40 steps (91–100 % validation on seeds 1–5, the same runs as lesson 8). */
 const DEEP_RECIPE = {
   dataset: { kind: 'circles', size: 400, noise: 0.05 },
   optimizer: 'adam',
@@ -213,15 +221,15 @@ export function exampleDesigns(): Record<string, Design> {
       expected: atLeast(0.9, '≥ 90 % validation accuracy in 20 epochs: at 20 layers BatchNorm alone still trains a plain net (compare Plain MLP-56)'),
     }),
     'plain-mlp-56.rescanvas.json': withPreset(plainMlp(56), {
-      ...SPIRALS_RECIPE,
+      ...DEEP_SPIRALS_RECIPE,
       expected: atMost(0.7, 'stays near chance (≤ 70 % validation accuracy) on the recipe Residual MLP-56 learns: depth without shortcuts does not train'),
     }),
     'residual-mlp-20.rescanvas.json': withPreset(residualMlp(20), {
       ...SPIRALS_RECIPE,
-      expected: atLeast(0.97, '≥ 97 % validation accuracy in 20 epochs (about 12 s of CPU)'),
+      expected: atLeast(0.97, '≥ 97 % validation accuracy in 20 epochs (about 5 s of CPU)'),
     }),
     'residual-mlp-56.rescanvas.json': withPreset(residualMlp(56), {
-      ...SPIRALS_RECIPE,
+      ...DEEP_SPIRALS_RECIPE,
       expected: atLeast(0.95, '≥ 95 % validation accuracy in 20 epochs, where Plain MLP-56 stays near chance'),
     }),
     'resnet-20-cifar.rescanvas.json': withPreset(cifarResNet(3), {

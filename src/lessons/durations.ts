@@ -4,18 +4,18 @@
  * Measured on a loaded shared 2-core machine, so an idle laptop's wall time is about the same.
  */
 export const LESSON_CPU_SECONDS: Readonly<Record<string, number>> = {
-  'depth-without-norm': 17,
+  'depth-without-norm': 12,
   'normalization-helps': 57,
   'deeper-is-worse': 72,
   'residuals-fix-it': 74,
   'noise-after-few-layers': 1,
   'backward-symmetric': 1,
   'gradients-travel-further': 1,
-  // Residual run measured at 95 s (40 steps); the plain twin runs half as many steps.
-  'thousand-layers': 140,
+  // Seeds 1–5: 40.5–54.8 s, both nets included (the plain twin runs half as many steps).
+  'thousand-layers': 46,
   'shapes-differ': 1,
-  'dropping-layers': 8,
-  'chaotic-or-smooth': 20,
+  'dropping-layers': 6,
+  'chaotic-or-smooth': 17,
 };
 
 /** "about 1 min", "a few seconds" */

@@ -3,7 +3,9 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { LANDSCAPE_FORMAT, landscapeChart } from '../../../cli/commands/landscape';
+import { Command } from 'commander';
+import { LANDSCAPE_FORMAT, landscapeChart, registerLandscape } from '../../../cli/commands/landscape';
+import { LANDSCAPE_DEFAULTS, LANDSCAPE_RESOLUTIONS, LANDSCAPE_SPANS } from '../../../src/engine/landscapeDefaults';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 const run = (...args: string[]) => spawnSync(process.execPath, [join(root, 'bin', 'rescanvas.mjs'), ...args], { cwd: root, encoding: 'utf8' });
@@ -63,6 +65,22 @@ describe('rescanvas landscape', () => {
     expect(r.stderr).toMatch(/^rescanvas: invalid landscape options: --resolution: resolution must be odd$/m);
     expect(r.stdout).not.toContain('epoch');
     expect(existsSync(out)).toBe(false);
+  });
+
+  it("takes its grid defaults from the ones the app's Training panel starts with", () => {
+    const program = new Command();
+    registerLandscape(program);
+    const defaults = Object.fromEntries(program.commands[0].options.map((o) => [o.attributeName(), o.defaultValue as unknown]));
+    expect(defaults).toMatchObject({
+      span: String(LANDSCAPE_DEFAULTS.span),
+      resolution: String(LANDSCAPE_DEFAULTS.resolution),
+      samples: String(LANDSCAPE_DEFAULTS.samples),
+      directionSeed: String(LANDSCAPE_DEFAULTS.seed),
+    });
+    expect(LANDSCAPE_DEFAULTS.span).toBe(0.25);
+    // The app offers its defaults among its choices.
+    expect(LANDSCAPE_SPANS).toContain(LANDSCAPE_DEFAULTS.span);
+    expect(LANDSCAPE_RESOLUTIONS).toContain(LANDSCAPE_DEFAULTS.resolution);
   });
 
   it('draws the grid as text, lowest loss lightest, with the last row of the data on top as on a plot', () => {

@@ -34,7 +34,7 @@ describe('rescanvas lesson', () => {
     const r = run('gradients-travel-further', '--quick', '--seed', '2');
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    expect(r.stdout).toContain('1. Three nets of 30 blocks');
+    expect(r.stdout).toContain('1. Three nets of 40 blocks');
     expect(r.stdout).toMatch(/plain\s+[\d.e+-]+\s+/);
     expect(r.stdout).toContain('Outcome: held');
   });

@@ -1,4 +1,4 @@
-import type { Design, DesignNode } from '../graph/design';
+import type { Design } from '../graph/design';
 import type { Diagnostic } from '../graph/diagnostics';
 import { shapeSize, type Shape } from '../graph/shape';
 import type { BackendName, OptimizerName } from '../schema/settings';

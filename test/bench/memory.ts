@@ -74,8 +74,11 @@ const FACTOR = { low: 0.5, high: 2 };
 const within = (ratio: number) => ratio >= FACTOR.low && ratio <= FACTOR.high;
 
 const quick = process.argv.includes('--quick');
+/** `--only NAME` (repeatable): just the cases whose name contains NAME. */
+const only = process.argv.flatMap((a, i) => (process.argv[i - 1] === '--only' ? [a] : []));
+const selected = (quick ? cases.slice(0, 2) : cases).filter((c) => !only.length || only.some((o) => c.name.includes(o)));
 const rows: Record<string, unknown>[] = [];
-for (const c of quick ? cases.slice(0, 2) : cases) {
+for (const c of selected) {
   process.stdout.write(`  ${c.name} … `);
   const out = execFileSync(
     process.execPath,
@@ -93,7 +96,7 @@ for (const c of quick ? cases.slice(0, 2) : cases) {
   const heapGrew = m.heapPeakBytes > m.heapBeforeBytes;
   const rssGrowth = m.rssPeakBytes - m.rssBeforeBytes;
   const heapRatio = m.estimateBytes / m.heapPeakBytes;
-  console.log('done');
+  console.log(`estimate ${formatBytes(m.estimateBytes)}, heap ${formatBytes(m.heapPeakBytes)}, ratio ${heapRatio.toFixed(2)}`);
   rows.push({
     name: c.name,
     batch: c.batch,

@@ -74,9 +74,9 @@ const FACTOR = { low: 0.5, high: 2 };
 const within = (ratio: number) => ratio >= FACTOR.low && ratio <= FACTOR.high;
 
 const quick = process.argv.includes('--quick');
-/** `--only NAME` (repeatable): just the cases whose name contains NAME. */
+/** `--only NAME` (repeatable): just the cases of that name. */
 const only = process.argv.flatMap((a, i) => (process.argv[i - 1] === '--only' ? [a] : []));
-const selected = (quick ? cases.slice(0, 2) : cases).filter((c) => !only.length || only.some((o) => c.name.includes(o)));
+const selected = (quick ? cases.slice(0, 2) : cases).filter((c) => !only.length || only.includes(c.name));
 const rows: Record<string, unknown>[] = [];
 for (const c of selected) {
   process.stdout.write(`  ${c.name} … `);

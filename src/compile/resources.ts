@@ -1,9 +1,11 @@
-import type { Design, DesignNode } from '../graph/design';
+import type { Design } from '../graph/design';
 import type { Diagnostic } from '../graph/diagnostics';
 import { shapeSize, type Shape } from '../graph/shape';
 import type { BackendName, OptimizerName } from '../schema/settings';
 import { validateDesign } from '../graph/validate';
+import { entryFor } from '../graph/layerTable';
 import { summaryRows, type SummaryRow } from './summary';
+import { INFERENCE_SHARE, LAYER_MEMORY, STATISTICS_VALUES_PER_OUTPUT, STATISTICS_VALUES_PER_SHARED_EDGE } from './resourceTable';
 
 const BYTES = 4;
 
@@ -15,14 +17,24 @@ export interface RunShape {
   samples?: number;
   /** Batch of the validation passes (the engine evaluates 256 at a time). */
   evaluationBatch?: number;
+  /**
+   * Whether steps are instrumented for the statistics overlay (default: yes; the first step of a run
+   * always is unless statistics are off).
+   */
+  statistics?: boolean;
 }
 
-export const DEFAULT_RUN: RunShape = { batchSize: 64, optimizer: 'adam', evaluationBatch: 256 };
+export const DEFAULT_RUN: RunShape = { batchSize: 64, optimizer: 'adam', evaluationBatch: 256, statistics: true };
 
 export interface ResourceEstimate {
   parameters: number;
   trainableParameters: number;
-  /** Float32 values one sample's forward pass keeps alive for the backward pass (and the statistics). */
+  /**
+   * Float32 values one sample adds to the wasm heap at a training step's peak: what the backward pass
+   * keeps (LAYER_MEMORY) plus, on instrumented steps, the statistics' copies. The two are added, not
+   * maxed: the statistics stack same-sized outputs into tensors many times larger than any the
+   * backward pass freed, so the heap cannot reuse that memory and grows by both.
+   */
   activationsPerSample: number;
   weightBytes: number;
   gradientBytes: number;
@@ -52,32 +64,10 @@ const OPTIMIZER_SLOTS: Record<OptimizerName, number> = { sgd: 0, momentum: 1, ne
 const STEP_VALUES_PER_PARAMETER: Record<OptimizerName, number> = { sgd: 7.5, momentum: 9, nesterov: 11, adam: 21, adamw: 22, rmsprop: 14 };
 
 /**
- * Tensors a node's training step keeps per output value: the op's result plus the intermediates
- * tf.js records on the gradient tape (bias add, activation, normalization moments, dropout mask).
- */
-function keptPerOutput(node: DesignNode): number {
-  switch (node.type) {
-    case 'Dense':
-    case 'Conv2D':
-      return 1 + (node.params.useBias === false ? 0 : 1) + (node.params.activation === 'linear' ? 0 : node.params.activation === 'leakyRelu' ? 2 : 1);
-    case 'Output':
-      return 4; // logits, bias add, activation, per-sample loss terms
-    case 'BatchNorm':
-    case 'LayerNorm':
-      return 4; // centred, scaled, shifted, plus the normalized input the gradient needs
-    case 'Dropout':
-      return 2; // mask and output
-    case 'Flatten':
-      return 0; // a reshape shares its input's data
-    default:
-      return 1;
-  }
-}
-
-/**
  * Memory of training and exporting a design, from the design alone: parameters, optimizer state,
- * activations kept for backprop at the batch size, and the data. Calibrated against measured wasm
- * heap peaks on the bundled examples (test/bench/memory.ts).
+ * activations kept for backprop (per layer type: resourceTable.ts) and for the statistics at the
+ * batch size, and the data. Compared with measured wasm heap and RSS peaks on the bundled examples
+ * by `npm run bench:memory` (test/bench/memory.ts).
  */
 export function estimateResources(
   design: Design,
@@ -85,11 +75,25 @@ export function estimateResources(
   rows: readonly SummaryRow[] = summaryRows(design, validateDesign(design).nodeShapes),
 ): ResourceEstimate {
   const byId = new Map(design.nodes.map((n) => [n.id, n]));
+  const rowById = new Map(rows.map((r) => [r.nodeId, r]));
+  const outputValues = (id: string): number => {
+    const shape = rowById.get(id)?.outputShape;
+    return shape ? shapeSize(shape) : 0;
+  };
+  const incoming = new Map<string, string[]>();
+  const fanOut = new Map<string, number>();
+  for (const e of design.edges) {
+    incoming.set(e.target, [...(incoming.get(e.target) ?? []), e.source]);
+    fanOut.set(e.source, (fanOut.get(e.source) ?? 0) + 1);
+  }
+  const statistics = run.statistics !== false;
+  const evaluationBatch = run.evaluationBatch ?? 0;
   let parameters = 0;
   let nonTrainable = 0;
-  let activationsPerSample = 0;
+  let trainingPerSample = 0;
+  let statisticsPerSample = 0;
   let inputValues = 0;
-  let outputValues = 0;
+  let labelValues = 0;
   let largest = { values: 0, what: '', activation: false };
   for (const row of rows) {
     const node = byId.get(row.nodeId);
@@ -99,25 +103,28 @@ export function estimateResources(
     if (node.type === 'BatchNorm') nonTrainable += (row.params / 2) * row.copies;
     if (!row.outputShape) continue;
     const size = shapeSize(row.outputShape);
-    activationsPerSample += size * keptPerOutput(node) * row.copies;
+    const sources = incoming.get(node.id) ?? [];
+    const values = { input: sources.reduce((sum, s) => sum + outputValues(s), 0), output: size };
+    trainingPerSample += entryFor(LAYER_MEMORY, node)(node, values) * row.copies;
+    const sharedEdges = sources.filter((s) => (fanOut.get(s) ?? 0) > 1).reduce((sum, s) => sum + outputValues(s), 0);
+    statisticsPerSample += (size * STATISTICS_VALUES_PER_OUTPUT + sharedEdges * STATISTICS_VALUES_PER_SHARED_EDGE) * row.copies;
     if (node.type === 'Input') inputValues = size;
-    if (node.type === 'Output') outputValues = size;
-    const batchValues = size * Math.max(run.batchSize, run.evaluationBatch ?? 0);
-    if (batchValues > largest.values)
-      largest = { values: batchValues, what: `the output of ${row.nodeId} at batch ${Math.max(run.batchSize, run.evaluationBatch ?? 0)}`, activation: true };
+    if (node.type === 'Output') labelValues = size;
+    const batch = Math.max(run.batchSize, evaluationBatch);
+    const batchValues = size * batch;
+    if (batchValues > largest.values) largest = { values: batchValues, what: `the output of ${row.nodeId} at batch ${batch}`, activation: true };
     if (row.params > largest.values) largest = { values: row.params, what: `the weights of ${row.nodeId}`, activation: false };
   }
+  const activationsPerSample = trainingPerSample + (statistics ? statisticsPerSample : 0);
   const trainableParameters = parameters - nonTrainable;
   const weightBytes = parameters * BYTES;
   const gradientBytes = trainableParameters * BYTES;
   const optimizerBytes = trainableParameters * OPTIMIZER_SLOTS[run.optimizer] * BYTES;
   const updateBytes = trainableParameters * (STEP_VALUES_PER_PARAMETER[run.optimizer] - 2 - OPTIMIZER_SLOTS[run.optimizer]) * BYTES;
-  // Backward: each kept activation meets a gradient of the same size; the tape frees them as it goes,
-  // but tf.js' tidy scopes hold them until the step ends.
-  const trainStep = run.batchSize * activationsPerSample * 2;
-  const evaluation = (run.evaluationBatch ?? 0) * activationsPerSample;
+  const trainStep = run.batchSize * activationsPerSample;
+  const evaluation = evaluationBatch * trainingPerSample * INFERENCE_SHARE;
   const activationBytes = Math.max(trainStep, evaluation) * BYTES;
-  const dataBytes = (run.samples ?? 0) * (inputValues + outputValues + 1) * BYTES;
+  const dataBytes = (run.samples ?? 0) * (inputValues + labelValues + 1) * BYTES;
   return {
     parameters,
     trainableParameters,

@@ -41,9 +41,9 @@ async function trainResidualMlp(page: Page): Promise<void> {
 }
 
 /**
- * Input[2] → Dense 16384 → 16 LayerNorms → Output. It validates, and at batch 256 the memory estimate
- * (~2.3 GB) is under the wasm engine's 3.5 GB, but tf.js' LayerNorm keeps about twice the
- * intermediates the estimate counts for it, so the first step needs more than the 4 GiB wasm heap.
+ * Input[2] → Dense 16384 → 16 LayerNorms → Output. At batch 256 it needs more than the 4 GiB wasm heap
+ * (the statistics' copies and LayerNorm's backward pass), and the memory estimate says so, so the
+ * engine refuses it before compiling. At batch 64 it needs ~1.3 GB and is let through.
  */
 function layerNormTower(): unknown {
   const at = (y: number) => ({ x: 0, y });
@@ -61,6 +61,31 @@ function layerNormTower(): unknown {
   nodes.push({ id: 'out', type: 'Output', params: { units: 2, activation: 'softmax', loss: 'categoricalCrossentropy' }, position: at(2300) });
   edges.push({ id: 'eo', source: previous, target: 'out', targetPort: 0 });
   return { format: 'rescanvas.design', version: 1, metadata: { name: 'LayerNorm tower', description: '', tags: [] }, nodes, edges, groups: [] };
+}
+
+/**
+ * Takes `bytes` of the engine worker's wasm heap, as memory held by earlier work would: the one thing
+ * a design-only estimate cannot know is what the heap already holds. tf.js keeps its engine on the
+ * worker's global scope; its wasm backend's `_malloc` is the engine's checked allocator. Returns
+ * the bytes taken (less when the heap runs out first).
+ */
+async function occupyWasmHeap(worker: Worker, bytes: number): Promise<number> {
+  return worker.evaluate((target) => {
+    const engine = (self as unknown as { _tfengine?: { backendName: string; backend: { wasm?: { _malloc(n: number): number } } } })._tfengine;
+    const wasm = engine?.backendName === 'wasm' ? engine.backend.wasm : undefined;
+    if (!wasm) throw new Error(`the engine runs on ${engine?.backendName ?? 'no backend'}, not wasm`);
+    const block = 128 * 2 ** 20;
+    let taken = 0;
+    while (taken + block <= target) {
+      try {
+        if (wasm._malloc(block) === 0) break;
+      } catch {
+        break;
+      }
+      taken += block;
+    }
+    return taken;
+  }, bytes);
 }
 
 /** The engine's worker: the one whose name carries the engine's options (workerOptions.ts). */
@@ -87,10 +112,12 @@ test.beforeEach(async ({ page }) => {
   await expect(training(page)).toBeVisible();
 });
 
-// On threaded wasm (the page is cross-origin isolated) this design used to hang at "Starting…": tf.js took
-// a null or wrapped-around block from the full heap and a pool thread trapped writing it. The engine now
-// checks every allocation (src/engine/backends/wasmAllocation.ts), so the step fails with a named error.
-test('a run that exhausts the worker wasm memory is named, the engine restarts, and Residual MLP-20 then trains', async ({ page }) => {
+// On threaded wasm (the page is cross-origin isolated) running out of heap used to hang at "Starting…": tf.js
+// took a null or wrapped-around block from the full heap and a pool thread trapped writing it. The engine
+// now checks every allocation (src/engine/backends/wasmAllocation.ts), so the step fails with a named error.
+test('a design the estimate refuses is refused before compiling; one that runs out of wasm memory is named, the engine restarts, and Residual MLP-20 then trains', async ({
+  page,
+}) => {
   test.setTimeout(600_000);
   await page.evaluate(
     (design) => (window as unknown as PageWindow).__rescanvasStore.getState().loadDesign(design, 'layernorm-tower.rescanvas.json', null),
@@ -99,9 +126,20 @@ test('a run that exhausts the worker wasm memory is named, the engine restarts, 
   const problems = page.getByRole('region', { name: 'Problems' });
   await expect(problems).toContainText('0 errors');
   await expect(problems.getByRole('listitem')).toHaveCount(0);
+
+  // At batch 256 the engine refuses it from the estimate, before compiling: no crash, the same worker.
   await configure(page, { epochs: 1, samples: 300, batch: 256 });
   await expect(trainButton(page)).toBeEnabled({ timeout: 60_000 });
   const firstWorker = await engineWorker(page);
+  await trainButton(page).click();
+  await expect(status(page)).toContainText(/training needs ~[4-9]\.\d GB .*; the wasm engine can use ~3\.5 GB/, { timeout: 120_000 });
+  await expect(status(page)).not.toContainText('crashed');
+  expect(await engineWorker(page)).toBe(firstWorker);
+
+  // At batch 64 it fits an empty heap (~1.3 GB), but not one that already holds 3.3 GB.
+  await configure(page, { epochs: 1, samples: 300, batch: 64 });
+  const taken = await occupyWasmHeap(firstWorker, 3.3e9);
+  expect(taken).toBeGreaterThan(3e9);
   await trainButton(page).click();
 
   await expect(status(page)).toContainText(

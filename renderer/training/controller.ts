@@ -6,6 +6,7 @@ import { getEngine, type EngineConnection, type EngineMessage } from '../engine'
 import { appStore } from '../store/store';
 import type { RunOutcome } from '../store/trainingSlice';
 import { statsStore } from '../overlay/statsStore';
+import { validationStore } from '../store/validation';
 import { depthProfile } from '../overlay/display';
 import { buildSettings, runLabel } from './settings';
 import { landscapeBusy, landscapeProgress } from './landscapeController';
@@ -119,8 +120,17 @@ function handle(message: EngineMessage): void {
   }
 }
 
+/**
+ * The engine refuses a design also for reasons Problems does not list (it checks memory at the
+ * run's own batch size and backend, Problems at the default ones): then pointing at Problems
+ * would send the user to an empty list.
+ */
+const DESIGN_HINT_WITHOUT_PROBLEMS =
+  'Problems lists nothing for this design at its default settings: change what the message names (for memory, a smaller batch or a narrower design), then press Train again.';
+
 function failureText(code: string, message: string): string {
-  const hint = ERROR_HINTS[code] ?? '';
+  const problemsListed = validationStore.getState().result.diagnostics.some((d) => d.severity === 'error');
+  const hint = code === 'design' && !problemsListed ? DESIGN_HINT_WITHOUT_PROBLEMS : (ERROR_HINTS[code] ?? '');
   return `Training failed: ${message}${hint ? ` — ${hint}` : ''}`;
 }
 

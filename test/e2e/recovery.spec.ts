@@ -134,6 +134,9 @@ test('a design the estimate refuses is refused before compiling; one that runs o
   await trainButton(page).click();
   await expect(status(page)).toContainText(/training needs ~[4-9]\.\d GB .*; the wasm engine can use ~3\.5 GB/, { timeout: 120_000 });
   await expect(status(page)).not.toContainText('crashed');
+  // Problems lists nothing (it checks at the default batch), so the hint must not send the user there.
+  await expect(status(page)).not.toContainText('Fix the items listed under Problems');
+  await expect(status(page)).toContainText('Problems lists nothing for this design at its default settings');
   expect(await engineWorker(page)).toBe(firstWorker);
 
   // At batch 64 it fits an empty heap (~1.3 GB), but not one that already holds 3.3 GB.

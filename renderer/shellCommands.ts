@@ -6,7 +6,16 @@ import { connectShell } from './host/connectShell';
 import { getHost } from './host';
 import type { MenuCommand } from './host/host';
 import { appStore } from './store/store';
-import { exportDesignJson, exportModelFiles, exportPytorchFiles, newDocumentAsked, openDocument, openFileAsked, saveFile } from './files/fileActions';
+import {
+  exportDesignJson,
+  exportModelFiles,
+  exportPytorchFiles,
+  newDocumentAsked,
+  openDocument,
+  openFileAsked,
+  openOpenedFile,
+  saveFile,
+} from './files/fileActions';
 import { canvasInstance, fitCanvas } from './canvas/canvasApi';
 import { startTraining, stopTraining } from './training/controller';
 import { openRunLogAsked } from './replay/replayRunLog';
@@ -68,6 +77,7 @@ export function connectShellCommands(): Promise<() => void> {
   return connectShell(getHost(), {
     commands: menuCommandHandlers(document),
     openDesign: openDocument,
+    openFile: openOpenedFile,
     showError: (message) => appStore.getState().say(message, 'error'),
     confirmRecovery: (entry) => window.confirm(`Recover unsaved work "${entry.name}" from ${new Date(entry.savedAt).toLocaleString()}?`),
   }).then((disconnect) => () => {

@@ -70,13 +70,18 @@ export async function openFile(): Promise<void> {
   }
   // Lets the progress bar paint "Drawing the canvas" before the (long, on a huge design) first render.
   if (openingStore.getState().opening) await nextPaint();
-  const warning = openDocument(result.file.design, result.file.name, result.file.handle);
-  const weights = keepOpenedWeights(result.file);
-  if (!warning) say(`Opened ${result.file.name}${weights}`, result.file.weightsProblem ? 'error' : 'info');
+  openOpenedFile(result.file);
   if (openingStore.getState().opening) {
     await nextPaint();
     setOpening(null);
   }
+}
+
+/** A design the host has read (Open…, the command line, Open Recent), with the weights found beside it. */
+export function openOpenedFile(file: OpenedDesign): void {
+  const warning = openDocument(file.design, file.name, file.handle);
+  const weights = keepOpenedWeights(file);
+  if (!warning) say(`Opened ${file.name}${weights}`, file.weightsProblem ? 'error' : 'info');
 }
 
 /**

@@ -4,12 +4,14 @@
  * holds the order and the rules (recovered work opens as unsaved, declined work is discarded).
  */
 import type { Design } from '../../src/graph/design';
-import type { Host, MenuCommand, RecoveryEntry } from './host';
+import type { Host, MenuCommand, OpenedDesign, RecoveryEntry } from './host';
 
 export interface ShellActions {
   commands: Partial<Record<MenuCommand, () => void>>;
   /** `handle` null: a recovered or new document, saved with Save As. */
   openDesign(design: Design, name: string, handle: string | null): void;
+  /** A file opened from outside the page (command line, Open Recent, the OS), with any weights found beside it. */
+  openFile(file: OpenedDesign): void;
   showError(message: string): void;
   /** "Recover unsaved work from <savedAt>?" — true restores it. */
   confirmRecovery(entry: RecoveryEntry): boolean | Promise<boolean>;
@@ -35,7 +37,7 @@ export async function connectShell(host: Host, actions: ShellActions): Promise<(
   }
   // Subscribed after the recovery question so a file from the command line is not hidden behind it.
   const offOpen = host.onExternalOpen((result) => {
-    if (result.status === 'opened') actions.openDesign(result.file.design, result.file.name, result.file.handle);
+    if (result.status === 'opened') actions.openFile(result.file);
     else if (result.status === 'error') actions.showError(`Could not open: ${result.message}`);
   });
   return () => {

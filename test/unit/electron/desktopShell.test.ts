@@ -107,6 +107,7 @@ describe('menu commands and the renderer actions', () => {
     await connectShell(host, {
       commands: { lessons: () => ran.push('lessons') },
       openDesign: () => undefined,
+      openFile: () => undefined,
       showError: (m) => errors.push(m),
       confirmRecovery: () => false,
     });

@@ -9,6 +9,7 @@ function actions(answer: boolean) {
   const a: ShellActions = {
     commands: { save: () => log.push('save'), 'train-start': () => log.push('train') },
     openDesign: (design, name, handle) => log.push(`open ${name} ${design.metadata.name} ${handle}`),
+    openFile: (file) => log.push(`open file ${file.name} ${file.design.metadata.name} ${file.handle}`),
     showError: (m) => log.push(`error ${m}`),
     confirmRecovery: (entry) => {
       log.push(`asked ${entry.name}`);
@@ -50,7 +51,7 @@ describe('connectShell', () => {
     host.emitMenuCommand('train-start');
     // zoom-in has no action here: said, not silently dropped.
     expect(log).toEqual([
-      'open launch.rescanvas.json launched launch.rescanvas.json',
+      'open file launch.rescanvas.json launched launch.rescanvas.json',
       'save',
       'error The menu command "zoom-in" has no action in this window.',
       'error Could not open: bad.json could not be opened: not valid JSON',

@@ -2,7 +2,7 @@ import type { Design } from '../../src/graph/design';
 import { designBlocks, foldedOwner, setFolded } from '../../src/graph/blocksEdit';
 import { appStore } from '../store/store';
 import { canvasInstance, canvasElement } from '../canvas/canvasApi';
-import { BLOCK_SIZE, GROUP_SIZE, LAYER_SIZE } from '../canvas/geometry';
+import { BLOCK_SIZE, GROUP_SIZE, LAYER_SIZE, SKIP_BOW } from '../canvas/geometry';
 import { FULL_FACE_ZOOM, LEGIBLE_ZOOM } from '../canvas/faces';
 import { autoLayout } from './autoLayout';
 import { isHuge, showStart } from '../open/largeView';
@@ -44,6 +44,17 @@ export function drawnBoxes(design: Design): Box[] {
   return boxes;
 }
 
+/**
+ * The network's extent with room for its shortcuts, which bow out beside the chain (right of it when
+ * data flows down, below it when it flows right): fitted to the nodes alone, the last column's shortcuts
+ * and their shape labels ran off the canvas.
+ */
+function withShortcuts(design: Design, e: Extent & { x: number; y: number }): Extent & { x: number; y: number } {
+  if (!designBlocks(design).length) return e;
+  const reach = SKIP_BOW * 0.75;
+  return design.view?.direction === 'right' ? { ...e, height: e.height + reach } : { ...e, width: e.width + reach };
+}
+
 function viewportSize(): Extent {
   const el = canvasElement();
   const r = el?.getBoundingClientRect();
@@ -79,7 +90,7 @@ export function fitDrawn(design: Design): void {
   const view = viewportSize();
   const top = topBar();
   const boxes = drawnBoxes(design);
-  const e = extent(boxes);
+  const e = withShortcuts(design, extent(boxes));
   // The network fitted and centred in the rectangle (left, top) – (left + width, top + height) of the canvas.
   const fitIn = (left: number, areaTop: number, width: number, height: number) => {
     const zoom = Math.min(1, fitZoom(e, { width, height }, MARGIN));

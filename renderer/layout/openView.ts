@@ -100,7 +100,10 @@ export function fitDrawn(design: Design): void {
   // A minimap the previous fit set aside is display:none and measures as nothing: shown again for the
   // measurement (the same task, so never painted), or this fit would ignore it and then bring it back
   // over the nodes.
-  if (el) delete el.dataset.minimap;
+  if (el) {
+    delete el.dataset.minimap;
+    delete el.dataset.controls;
+  }
   const minimap = panelRect('.react-flow__minimap');
   const controls = panelRect('.react-flow__controls');
   const covering = (panels: Rect[], v: { x: number; y: number; zoom: number }): boolean =>
@@ -125,17 +128,21 @@ export function fitDrawn(design: Design): void {
   const plain = fitIn(0, top, view.width, view.height);
   let best = clearOf([minimap, controls].filter((r): r is Rect => !!r));
   let hideMinimap = false;
+  let hideControls = false;
   // Fitting around both panels must not make the names unreadable. Then the minimap (a map of what is
   // off-screen, and the whole network is in view) steps aside, and only the zoom controls are avoided.
   if (minimap && plain.zoom >= LEGIBLE_ZOOM && best.zoom < LEGIBLE_ZOOM) {
     hideMinimap = true;
     const clearOfControls = clearOf(controls ? [controls] : []);
-    // Legible names come first: the small zoom controls may then overlap a node's corner.
+    // Legible names come first: the zoom controls then step aside too when they would cover a node
+    // (they covered the names of the first column's last rows); wheel and pinch still zoom.
     best = clearOfControls.zoom >= LEGIBLE_ZOOM ? clearOfControls : plain;
+    hideControls = !!controls && covering([controls], best);
   }
   if (el) {
     if (hideMinimap) el.dataset.minimap = 'hidden';
     else delete el.dataset.minimap;
+    if (hideControls) el.dataset.controls = 'hidden';
   }
   void flow.setViewport(best);
 }

@@ -187,7 +187,7 @@ test('a folded block shows the gradient norms of its shortcut and branch edges; 
 });
 
 test('zooming out switches nodes to the compact face, keeping their names and statistics', async ({ page }) => {
-  test.setTimeout(120_000);
+  test.setTimeout(300_000);
   await openExample(page, 'Residual MLP-56');
   await trainOneEpoch(page, false);
   await overlay(page).getByRole('radio', { name: 'Forward' }).check();

@@ -279,6 +279,13 @@ async function openPage(page: Page, url: string, panel: 'collapsed' | 'open'): P
   await page.addInitScript(countRenders);
   await page.goto(`${url}?host=memory`);
   await page.waitForFunction(() => (window as unknown as { __rescanvasParse?: unknown }).__rescanvasParse !== undefined);
+  // The start screen greets a fresh page, and its backdrop would take every click on the toolbar.
+  const welcome = page.getByRole('dialog', { name: 'Welcome' });
+  await welcome.waitFor({ timeout: 10_000 }).catch(() => undefined);
+  if (await welcome.isVisible()) {
+    await page.keyboard.press('Escape');
+    await welcome.waitFor({ state: 'hidden' });
+  }
   // Collapse the panel's live charts so the figures isolate the canvas overlay.
   if (panel === 'collapsed')
     await page

@@ -216,8 +216,12 @@ export function Canvas() {
   const onMove = useCallback((_: unknown, viewport: { zoom: number }) => setFace(viewport.zoom), [setFace]);
   // While the view moves no node takes part in hit testing (faces.css): dragging across a large
   // network otherwise fired hover and profile-linking work for every node the pointer crossed.
-  const onMoveStart = useCallback(() => {
-    if (wrapper.current) wrapper.current.dataset.moving = '';
+  // A pan or zoom by the user (not a fit: that has no input event) leaves the fitted view, so zoom
+  // controls a fit set aside come back.
+  const onMoveStart = useCallback((event: unknown) => {
+    if (!wrapper.current) return;
+    wrapper.current.dataset.moving = '';
+    if (event) delete wrapper.current.dataset.controls;
   }, []);
   const onMoveEnd = useCallback(
     (_: unknown, viewport: { zoom: number }) => {

@@ -1,10 +1,12 @@
 import { memo } from 'react';
 import { BaseEdge, Position, getBezierPath, type EdgeProps } from '@xyflow/react';
 import type { FlowEdge } from './flowTypes';
+import { SKIP_BOW } from './geometry';
 // Training overlay (issue 7): the backward graph drawn over this edge.
 import { OverlayEdge } from '../overlay/OverlayEdge';
 
-const SKIP_BOW = 130;
+/** A straight edge between stacked nodes shorter than this has no room for its label on it. */
+const SHORT_EDGE = 40;
 
 /**
  * The path of a shortcut: it leaves the fork and bows out beside the chain (to the right when data
@@ -24,16 +26,28 @@ function skipPath(sx: number, sy: number, tx: number, ty: number, sourcePosition
 
 /** A data edge labelled with its tensor shape; shortcuts bow out to the side so they read as skips. */
 function ShapeEdgeView({ id, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, label, data, markerEnd, selected }: EdgeProps<FlowEdge>) {
-  const [path, labelX, labelY] = data?.skip
+  const [path, centreX, centreY] = data?.skip
     ? skipPath(sourceX, sourceY, targetX, targetY, sourcePosition, !!data.intoBlock)
     : getBezierPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition });
+  // Centred on a short edge between stacked nodes the label covered both handles: it goes beside the edge.
+  const vertical = sourcePosition === Position.Bottom && Math.abs(targetX - sourceX) < 4 && Math.abs(targetY - sourceY) < SHORT_EDGE;
+  const horizontal = sourcePosition === Position.Right && Math.abs(targetY - sourceY) < 4 && Math.abs(targetX - sourceX) < SHORT_EDGE;
+  const beside = !data?.skip && (vertical || horizontal);
+  const labelX = beside && vertical ? centreX + 10 : centreX;
+  const labelY = beside && horizontal ? centreY - 12 : centreY;
   return (
     <>
       <BaseEdge id={id} path={path} markerEnd={markerEnd} className={`${data?.skip ? 'edge-skip' : ''}${selected ? ' edge-selected' : ''}`} />
       {/* The shape label is plain SVG text on a halo of the canvas colour: React Flow's own label measures
         itself with getBBox on mount, which cost seconds when thousands of edges appeared at once. */}
       {label && (
-        <text x={labelX} y={labelY} className="react-flow__edge-text edge-shape-label" textAnchor="middle" dominantBaseline="central">
+        <text
+          x={labelX}
+          y={labelY}
+          className="react-flow__edge-text edge-shape-label"
+          textAnchor={beside && vertical ? 'start' : 'middle'}
+          dominantBaseline="central"
+        >
           {label}
         </text>
       )}

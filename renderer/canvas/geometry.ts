@@ -10,6 +10,9 @@ export const GROUP_SIZE = { width: 220, height: 88 };
 export const BLOCK_SIZE = { width: 240, height: 96 };
 const HANDLE = 10;
 
+/** How far a shortcut bows out beside the chain (ShapeEdge); the fit leaves room for it. */
+export const SKIP_BOW = 130;
+
 /** Where a folded block's shortcut enters it: the merge inside, reached from beside the block. */
 export const SHORTCUT_HANDLE = 'shortcut';
 

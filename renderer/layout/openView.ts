@@ -2,7 +2,7 @@ import type { Design } from '../../src/graph/design';
 import { designBlocks, foldedOwner, setFolded } from '../../src/graph/blocksEdit';
 import { appStore } from '../store/store';
 import { canvasInstance, canvasElement } from '../canvas/canvasApi';
-import { BLOCK_SIZE, GROUP_SIZE, LAYER_SIZE } from '../canvas/geometry';
+import { BLOCK_SIZE, GROUP_SIZE, LAYER_SIZE, SKIP_BOW } from '../canvas/geometry';
 import { FULL_FACE_ZOOM, LEGIBLE_ZOOM } from '../canvas/faces';
 import { autoLayout } from './autoLayout';
 import { isHuge, showStart } from '../open/largeView';
@@ -44,6 +44,17 @@ export function drawnBoxes(design: Design): Box[] {
   return boxes;
 }
 
+/**
+ * The network's extent with room for its shortcuts, which bow out beside the chain (right of it when
+ * data flows down, below it when it flows right): fitted to the nodes alone, the last column's shortcuts
+ * and their shape labels ran off the canvas.
+ */
+function withShortcuts(design: Design, e: Extent & { x: number; y: number }): Extent & { x: number; y: number } {
+  if (!designBlocks(design).length) return e;
+  const reach = SKIP_BOW * 0.75;
+  return design.view?.direction === 'right' ? { ...e, height: e.height + reach } : { ...e, width: e.width + reach };
+}
+
 function viewportSize(): Extent {
   const el = canvasElement();
   const r = el?.getBoundingClientRect();
@@ -79,7 +90,7 @@ export function fitDrawn(design: Design): void {
   const view = viewportSize();
   const top = topBar();
   const boxes = drawnBoxes(design);
-  const e = extent(boxes);
+  const e = withShortcuts(design, extent(boxes));
   // The network fitted and centred in the rectangle (left, top) – (left + width, top + height) of the canvas.
   const fitIn = (left: number, areaTop: number, width: number, height: number) => {
     const zoom = Math.min(1, fitZoom(e, { width, height }, MARGIN));
@@ -89,7 +100,10 @@ export function fitDrawn(design: Design): void {
   // A minimap the previous fit set aside is display:none and measures as nothing: shown again for the
   // measurement (the same task, so never painted), or this fit would ignore it and then bring it back
   // over the nodes.
-  if (el) delete el.dataset.minimap;
+  if (el) {
+    delete el.dataset.minimap;
+    delete el.dataset.controls;
+  }
   const minimap = panelRect('.react-flow__minimap');
   const controls = panelRect('.react-flow__controls');
   const covering = (panels: Rect[], v: { x: number; y: number; zoom: number }): boolean =>
@@ -114,17 +128,21 @@ export function fitDrawn(design: Design): void {
   const plain = fitIn(0, top, view.width, view.height);
   let best = clearOf([minimap, controls].filter((r): r is Rect => !!r));
   let hideMinimap = false;
+  let hideControls = false;
   // Fitting around both panels must not make the names unreadable. Then the minimap (a map of what is
   // off-screen, and the whole network is in view) steps aside, and only the zoom controls are avoided.
   if (minimap && plain.zoom >= LEGIBLE_ZOOM && best.zoom < LEGIBLE_ZOOM) {
     hideMinimap = true;
     const clearOfControls = clearOf(controls ? [controls] : []);
-    // Legible names come first: the small zoom controls may then overlap a node's corner.
+    // Legible names come first: the zoom controls then step aside too when they would cover a node
+    // (they covered the names of the first column's last rows); wheel and pinch still zoom.
     best = clearOfControls.zoom >= LEGIBLE_ZOOM ? clearOfControls : plain;
+    hideControls = !!controls && covering([controls], best);
   }
   if (el) {
     if (hideMinimap) el.dataset.minimap = 'hidden';
     else delete el.dataset.minimap;
+    if (hideControls) el.dataset.controls = 'hidden';
   }
   void flow.setViewport(best);
 }

@@ -31,7 +31,10 @@ function Legend({ mode }: { mode: OverlayMode }) {
   );
   return (
     <div className="overlay-legend" aria-label="Overlay colour scale">
-      <span className="muted">{mode === 'forward' ? 'activation std' : 'gradient RMS'} (log)</span>
+      {/* The nodes' own statistic labels, short so the bar stays on one line at 1400 px. */}
+      <span className="muted" title={mode === 'forward' ? 'activation standard deviation, log scale' : 'gradient RMS, log scale'}>
+        {mode === 'forward' ? 'act std' : 'grad RMS'} (log)
+      </span>
       <span ref={lo}>—</span>
       <span className="overlay-legend-bar" style={{ backgroundImage: GRADIENT }} />
       <span ref={hi}>—</span>
@@ -57,14 +60,18 @@ function Timeline() {
       if (cursor === null) s.value = s.max;
       const f = statsStore.current();
       const replay = statsStore.replay;
-      const where = replay ? `replay ${replay.name}` : cursor === null ? 'live' : 'recorded';
-      const text = f ? `${where} · step ${f.step} · epoch ${f.epoch}` : 'no frames yet';
+      // Following the live run is shown by the Live button itself (bold), which leaves the label room.
+      const where = replay ? `replay ${replay.name} · ` : cursor === null ? '' : 'recorded · ';
+      const text = f ? `${where}step ${f.step} · epoch ${f.epoch}` : 'no frames yet';
       if (label.current && label.current.textContent !== text) {
         label.current.textContent = text;
         // A long log name is cut off by the bar's width; the tooltip keeps it whole.
         label.current.title = text;
       }
-      if (latest.current) latest.current.textContent = replay ? 'End' : 'Live';
+      if (latest.current) {
+        latest.current.textContent = replay ? 'End' : 'Live';
+        latest.current.classList.toggle('following', cursor === null);
+      }
     };
     update();
     return statsStore.subscribe(update);

@@ -24,6 +24,10 @@ interface Legibility {
   tooSmall: string[];
   smallText: string[];
   outOfView: string[];
+  /** Nodes under the floating overlay bar or the minimap: covered, though inside the canvas. */
+  covered: string[];
+  /** The overlay bar's height: one line (it once wrapped to two and covered the top row). */
+  barHeight: number;
 }
 
 /** Every node drawn: at least 28 px tall, its name at least 10 px, inside the canvas. */
@@ -32,13 +36,25 @@ async function legibility(page: Page): Promise<Legibility> {
     const viewport = document.querySelector<HTMLElement>('.react-flow__viewport');
     const zoom = Number(/scale\(([\d.e-]+)\)/.exec(viewport?.style.transform ?? '')?.[1] ?? NaN);
     const area = document.querySelector('section[aria-label="Canvas"]')?.getBoundingClientRect();
-    const result = { zoom, nodes: 0, tooSmall: [] as string[], smallText: [] as string[], outOfView: [] as string[] };
+    const panel = (el: Element | null) => (el && getComputedStyle(el).display !== 'none' ? el.getBoundingClientRect() : null);
+    const bar = panel(document.querySelector('.overlay-bar'));
+    const panels = [bar, panel(document.querySelector('.react-flow__minimap'))].filter((r): r is DOMRect => !!r);
+    const result = {
+      zoom,
+      nodes: 0,
+      tooSmall: [] as string[],
+      smallText: [] as string[],
+      outOfView: [] as string[],
+      covered: [] as string[],
+      barHeight: bar?.height ?? 0,
+    };
     if (!area) return result;
     for (const el of document.querySelectorAll<HTMLElement>('.react-flow__node:not(.react-flow__node-groupFrame)')) {
       const label = el.getAttribute('aria-label') ?? el.dataset.id ?? '?';
       const r = el.getBoundingClientRect();
       result.nodes++;
       if (r.left < area.left - 1 || r.right > area.right + 1 || r.top < area.top - 1 || r.bottom > area.bottom + 1) result.outOfView.push(label);
+      if (panels.some((p) => r.left < p.right && p.left < r.right && r.top < p.bottom && p.top < r.bottom)) result.covered.push(label);
       if (r.height < 28) result.tooSmall.push(`${label} ${r.height.toFixed(1)}px`);
       const name = el.querySelector<HTMLElement>('.layer-node-name, .block-node-name, .group-node-title');
       const size = name && name.getClientRects().length ? parseFloat(getComputedStyle(name).fontSize) * zoom : 0;
@@ -91,6 +107,7 @@ test('every bundled example opens legible at 1400×900 and stays so with the ove
     expect(opened.outOfView, `${name}: whole network in view`).toEqual([]);
     expect(opened.tooSmall, `${name}: nodes at least 28 px tall`).toEqual([]);
     expect(opened.smallText, `${name}: names at least 10 px`).toEqual([]);
+    expect(opened.covered, `${name}: no node under the overlay bar or the minimap`).toEqual([]);
     const conv = /CIFAR/.test(name);
     await trainOneEpoch(page, conv);
     for (const mode of ['Forward', 'Backward'] as const) {
@@ -100,6 +117,9 @@ test('every bundled example opens legible at 1400×900 and stays so with the ove
       expect(l.tooSmall, `${name} ${mode}`).toEqual([]);
       expect(l.smallText, `${name} ${mode}`).toEqual([]);
       expect(l.outOfView, `${name} ${mode}`).toEqual([]);
+      // Fitted with the overlay off, the view must not be covered once the bar grows its legend and timeline.
+      expect(l.covered, `${name} ${mode}: no node under the overlay bar or the minimap`).toEqual([]);
+      expect(l.barHeight, `${name} ${mode}: the overlay bar is one line`).toBeLessThanOrEqual(opened.barHeight + 1);
     }
     const file = name
       .toLowerCase()
@@ -167,7 +187,7 @@ test('a folded block shows the gradient norms of its shortcut and branch edges; 
 });
 
 test('zooming out switches nodes to the compact face, keeping their names and statistics', async ({ page }) => {
-  test.setTimeout(120_000);
+  test.setTimeout(300_000);
   await openExample(page, 'Residual MLP-56');
   await trainOneEpoch(page, false);
   await overlay(page).getByRole('radio', { name: 'Forward' }).check();

@@ -245,3 +245,35 @@ test('a large network zoomed out is drawn as one compact layer: a box per node w
   await expect(boxes).toHaveCount(0);
   await expect(page.locator(`.react-flow__node[data-id="${id}"]`)).toHaveAttribute('data-stat-value', /\d/);
 });
+
+// The bar grows a legend and a timeline when the overlay turns on; it once wrapped onto a second line
+// there and covered the top row of a network fitted with the overlay off.
+for (const size of [
+  { width: 1400, height: 900 },
+  { width: 1600, height: 1000 },
+]) {
+  test(`at ${size.width}×${size.height} the overlay bar stays one line and covers no node when the overlay turns on`, async ({ page }) => {
+    test.setTimeout(120_000);
+    await page.setViewportSize(size);
+    const bar = page.locator('.overlay-bar');
+    for (const name of ['Residual MLP-20', 'ResNet-20 (CIFAR)', 'Plain MLP-56']) {
+      await openExample(page, name);
+      const off = (await bar.boundingBox())!;
+      await pushForwardFrame(page);
+      await expect(bar.getByText(/step 1 · epoch 0/)).toBeVisible();
+      for (const mode of ['Forward', 'Backward'] as const) {
+        await page.getByRole('radiogroup', { name: 'Overlay' }).getByRole('radio', { name: mode }).check();
+        const on = (await bar.boundingBox())!;
+        expect(on.height, `${name} ${mode}: one line`).toBeLessThanOrEqual(off.height + 1);
+        const { nodes } = await screenRects(page);
+        const covered = nodes.filter((n) => overlapping(n.r, { left: on.x, top: on.y, right: on.x + on.width, bottom: on.y + on.height }));
+        expect(
+          covered.map((n) => n.label),
+          `${name} ${mode}: nodes under the overlay bar`,
+        ).toEqual([]);
+      }
+      await page.getByRole('radiogroup', { name: 'Overlay' }).getByRole('radio', { name: 'Off' }).check();
+    }
+    await page.screenshot({ path: `test-results/overlay-bar-${size.width}.png` });
+  });
+}

@@ -15,7 +15,8 @@ export default defineConfig({
   outputDir: '../../../test-results/bench-ui',
   timeout: 300_000,
   workers: 1,
-  reporter: [['list']],
+  // The summary puts the canvas and overlay figures side by side at the end of the run.
+  reporter: [['list'], ['./summary.ts']],
   use: {
     baseURL: `http://127.0.0.1:${PORT}/`,
     headless: true,

@@ -14,6 +14,7 @@ import type { Dataset } from '../../src/engine/datasets/types';
 import { TrainSettings } from '../../src/schema/settings';
 import { getEngine, type EngineConnection } from '../engine';
 import { getHost } from '../host';
+import { dataWorker } from '../data/dataWorkerClient';
 import { appStore } from '../store/store';
 import { lastRun } from './lastRun';
 import type { RunRecord } from '../store/trainingSlice';
@@ -58,11 +59,10 @@ export function trainConfigFrom(run: RunRecord, notes: string[]): TrainConfigInp
   };
 }
 
-/** The run's dataset, rebuilt from its spec (seeded, so the same samples the run trained on). */
+/** The run's dataset, rebuilt from its spec (seeded, so the same samples the run trained on) in the data worker. */
 async function runDataset(run: RunRecord, notes: string[]): Promise<Dataset | null> {
-  const { loadDataset } = await import('../../src/engine/datasets/load');
   try {
-    return await loadDataset(run.settings.dataset);
+    return await dataWorker.loadDataset(run.settings.dataset);
   } catch (error) {
     notes.push(`the dataset was left out (${error instanceof Error ? error.message : String(error)})`);
     return null;

@@ -32,8 +32,15 @@ export interface ExportBundle {
 }
 
 export type OpenResult = { status: 'opened'; file: OpenedDesign } | { status: 'cancelled' } | { status: 'error'; message: string };
-/** A run log's text, unparsed: src/protocol/runLogFile.ts reads it. */
-export type RunLogResult = { status: 'opened'; name: string; text: string } | { status: 'cancelled' } | { status: 'error'; message: string };
+/**
+ * A run log, unread or unparsed: its text where the host read it (the desktop's main process), or
+ * the picked file itself, so the page's data worker reads and decodes it off the page's thread.
+ */
+export type RunLogResult =
+  | { status: 'opened'; name: string; text: string }
+  | { status: 'opened'; name: string; file: Blob }
+  | { status: 'cancelled' }
+  | { status: 'error'; message: string };
 export type SaveResult = { status: 'saved'; file: SavedDesign } | { status: 'cancelled' } | { status: 'error'; message: string };
 
 export interface RecoveryEntry {
@@ -45,7 +52,7 @@ export interface RecoveryEntry {
 export interface Host {
   readonly kind: 'electron' | 'web' | 'memory';
   openDesign(): Promise<OpenResult>;
-  /** Asks for a run log (JSON lines, at most MAX_RUN_LOG_BYTES) and returns its text. */
+  /** Asks for a run log (JSON lines, at most MAX_RUN_LOG_BYTES) and returns its text or the file. */
   openRunLog(): Promise<RunLogResult>;
   /**
    * Asks for a folder of images (one subfolder per class) and lists its files, unread.

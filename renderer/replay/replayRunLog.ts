@@ -5,7 +5,9 @@
  * offered that design (through the ordinary open path, so unsaved work is asked about first).
  */
 import type { Design } from '../../src/graph/design';
-import { formatBytes, parseRunLogText, type RunLog } from '../../src/protocol/runLogFile';
+import { MAX_RUN_LOG_BYTES } from '../../src/protocol/runLog';
+import { formatBytes, type RunLog } from '../../src/protocol/runLogFile';
+import { dataWorker, DataWorkerError, progressText } from '../data/dataWorkerClient';
 import { getHost } from '../host';
 import { openDocument } from '../files/fileActions';
 import { statsStore } from '../overlay/statsStore';
@@ -28,14 +30,22 @@ export async function openRunLogAsked(options: ReplayOptions = {}): Promise<void
   const result = await getHost().openRunLog();
   if (result.status === 'cancelled') return;
   if (result.status === 'error') return say(`Could not open the run log: ${result.message}`, 'error');
-  // Parsing runs on this thread (about 40 ms per MB): let the status paint first on big logs.
-  if (result.text.length > 4 * 1048576) {
-    say(`Reading run log ${result.name} (${formatBytes(result.text.length)})…`);
-    await new Promise<void>((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+  const { name } = result;
+  const source = 'file' in result ? result.file : result.text;
+  const size = typeof source === 'string' ? source.length : source.size;
+  say(`Reading run log ${name} (${formatBytes(size)})…`);
+  let log: RunLog;
+  try {
+    // Read, decoded and parsed in the data worker; the status line follows its progress.
+    log = await dataWorker.readRunLog(source, name, MAX_RUN_LOG_BYTES, {
+      onProgress: (p) => say(`Reading run log ${name} (${formatBytes(size)}): ${progressText(p)}…`),
+    });
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    if (error instanceof DataWorkerError && error.code === 'refused') return say(`Could not replay: ${why}. The canvas and overlay are unchanged.`, 'error');
+    return say(`Could not open the run log: ${why}`, 'error');
   }
-  const parsed = parseRunLogText(result.text, result.name);
-  if (!parsed.ok) return say(`Could not replay: ${parsed.error}. The canvas and overlay are unchanged.`, 'error');
-  replayRunLog(parsed.log, result.name, options);
+  replayRunLog(log, name, options);
 }
 
 /** Shows a parsed log on the canvas, or explains why it does not fit the open design. */

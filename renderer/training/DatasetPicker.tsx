@@ -1,8 +1,8 @@
 import { memo, useEffect, useRef, useState } from 'react';
 import { DATASET_KINDS, DATASET_TITLES, type DatasetKind } from '../../src/schema/datasetSpec';
 import type { DatasetPreview } from '../../src/engine/datasets/preview';
-import { checkCsvSize } from '../../src/engine/datasets/csv';
-import { decodeTextFile } from '../../src/protocol/textFile';
+import { dataWorker, DataWorkerError, progressText, type DataCallOptions } from '../data/dataWorkerClient';
+import type { DataProgress } from '../data/dataWorkerProtocol';
 import { appStore, useApp } from '../store/store';
 import { categoryColour } from '../overlay/colour';
 import { datasetSpec } from './settings';
@@ -14,14 +14,32 @@ const APP_DATASET_KINDS: readonly DatasetKind[] = [...DATASET_KINDS, 'images'];
 /** Shared with the decision boundary, which draws the same points under its grid. */
 export const previewCache: { preview: DatasetPreview | null } = { preview: null };
 
-/** Builds the preview on the main thread: generating 600 2-D points or a few images takes milliseconds. */
-async function buildPreview(kind: DatasetKind): Promise<DatasetPreview> {
-  const { loadDataset, previewDataset } = await import('../../src/engine/datasets');
+/** Builds the preview in the data worker: a 100 MB CSV takes seconds to parse, which must not hold the page. */
+async function buildPreview(kind: DatasetKind, options: DataCallOptions): Promise<DatasetPreview> {
   const state = appStore.getState();
   const form = { ...state.trainingForm, dataset: kind, datasetSize: kind === 'mnist' || kind === 'shapes' ? 100 : state.trainingForm.datasetSize };
   const spec = datasetSpec(form, state.design);
   if ('error' in spec) throw new Error(spec.error);
-  return previewDataset(await loadDataset(spec), kind === 'mnist' || kind === 'shapes' ? 40 : 600);
+  return dataWorker.preview(spec, kind === 'mnist' || kind === 'shapes' ? 40 : 600, options);
+}
+
+/** While a CSV file is read or parsed: a bar with its stage, so a long wait shows it is moving. */
+function CsvProgress({ name, progress }: { name: string; progress: DataProgress }) {
+  const text = `${progressText(progress)}…`;
+  return (
+    <div className="csv-progress field" role="status" aria-live="polite">
+      <progress
+        style={{ width: '100%' }}
+        aria-label="Reading the CSV file"
+        aria-valuetext={`${name}: ${text}`}
+        max={progress.total || 1}
+        value={progress.total ? progress.done : undefined}
+      />
+      <span className="muted">
+        {name}: {text}
+      </span>
+    </div>
+  );
 }
 
 export function drawPoints(ctx: CanvasRenderingContext2D, preview: Extract<DatasetPreview, { kind: 'points' }>, size: number, pad = 0.1): void {
@@ -122,48 +140,54 @@ function DatasetPickerView() {
   const seed = useApp((s) => s.trainingForm.seed);
   const [preview, setPreview] = useState<DatasetPreview | null>(null);
   const [error, setError] = useState<string | null>(null);
+  /** The CSV being read or parsed, and how far it has come. */
+  const [reading, setReading] = useState<{ name: string; progress: DataProgress } | null>(null);
+  const fileRead = useRef<AbortController | null>(null);
 
   useEffect(() => {
-    let cancelled = false;
+    const abort = new AbortController();
     setError(null);
     if ((kind === 'csv' && !csv) || kind === 'images') {
       setPreview(null);
+      if (kind !== 'csv') setReading(null);
       return;
     }
-    buildPreview(kind).then(
+    const onProgress = kind === 'csv' && csv ? (progress: DataProgress) => setReading({ name: csv.name, progress }) : undefined;
+    buildPreview(kind, { signal: abort.signal, onProgress }).then(
       (p) => {
-        if (cancelled) return;
+        if (abort.signal.aborted) return;
+        setReading(null);
         previewCache.preview = p;
         setPreview(p);
       },
       (e: unknown) => {
-        if (cancelled) return;
+        if (abort.signal.aborted) return;
+        setReading(null);
         previewCache.preview = null;
         setPreview(null);
         setError(e instanceof Error ? e.message : String(e));
       },
     );
-    return () => {
-      cancelled = true;
-    };
+    return () => abort.abort();
   }, [kind, csv, size, noise, turns, seed]);
 
   const onFile = async (e: React.ChangeEvent<HTMLInputElement>) => {
     const file = e.currentTarget.files?.[0];
     if (!file) return;
+    fileRead.current?.abort();
+    const abort = new AbortController();
+    fileRead.current = abort;
+    setError(null);
+    const onProgress = (progress: DataProgress) => setReading({ name: file.name, progress });
     try {
-      checkCsvSize(file.size, file.name);
+      // The same reader as designs and run logs (in the worker): a BOM is dropped, invalid UTF-8 refused rather than replaced.
+      const text = await dataWorker.readCsv(file, file.name, { signal: abort.signal, onProgress });
+      appStore.getState().setTrainingForm({ csv: { name: file.name, text } });
     } catch (error) {
+      if (error instanceof DataWorkerError && error.code === 'cancelled') return;
+      setReading(null);
       setError(error instanceof Error ? error.message : String(error));
-      return;
     }
-    // The same reader as designs and run logs: a BOM is dropped, invalid UTF-8 refused rather than replaced.
-    const decoded = decodeTextFile(await file.arrayBuffer(), file.name, 'a CSV file');
-    if (!decoded.ok) {
-      setError(decoded.message);
-      return;
-    }
-    appStore.getState().setTrainingForm({ csv: { name: file.name, text: decoded.text } });
   };
 
   const synthetic = kind === 'spirals' || kind === 'twoMoons' || kind === 'circles' || kind === 'xor' || kind === 'gaussianBlobs';
@@ -235,6 +259,7 @@ function DatasetPickerView() {
           )}
         </div>
       )}
+      {kind === 'csv' && reading && <CsvProgress name={reading.name} progress={reading.progress} />}
       {error && (
         <p className="training-error" role="alert">
           {error}

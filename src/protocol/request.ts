@@ -1,3 +1,4 @@
+import { awaitReply, nextRequestId } from './awaitReply';
 import { PROTOCOL_VERSION, type ErrorCode, type FromEngine, type FromEngineOf, type ToEngineInput } from './messages';
 
 /**
@@ -53,15 +54,6 @@ export interface RequestOptions {
   timeoutMs?: number;
 }
 
-const timers = globalThis as unknown as { setTimeout(callback: () => void, ms: number): unknown; clearTimeout(handle: unknown): void };
-let sequence = 0;
-
-/** Ids unique within this process and unlikely to meet another process's (a page and a CLI may share an engine log). */
-function nextRequestId(type: RequestType): string {
-  sequence += 1;
-  return `${type}-${sequence.toString(36)}-${Math.floor(Math.random() * 2 ** 32).toString(36)}`;
-}
-
 /**
  * Sends one request and resolves with its reply, matched by request id; an engine error carrying the
  * id rejects it, and so does a crash (the engine that would have answered is gone). Other requests'
@@ -71,29 +63,20 @@ export function request<T extends RequestType>(link: EngineLink, message: Reques
   const type = message.type;
   const requestId = nextRequestId(type);
   const replyType = REPLY[type];
-  return new Promise<ReplyOf<T>>((resolve, reject) => {
-    let timer: unknown = null;
-    const finish = (): void => {
-      if (timer !== null) timers.clearTimeout(timer);
-      unsubscribe();
-    };
-    const unsubscribe = link.subscribe((reply) => {
-      if (reply.type === replyType && (reply as { requestId?: string }).requestId === requestId) {
-        finish();
-        resolve(reply as ReplyOf<T>);
-      } else if (reply.type === 'error' && (reply.requestId === requestId || reply.code === 'crash')) {
-        finish();
-        reject(new EngineReplyError(reply.code, reply.message, type));
-      }
-    });
-    if (options.timeoutMs !== undefined) {
-      timer = timers.setTimeout(() => {
-        unsubscribe();
-        reject(new EngineReplyError('timeout', `the engine did not answer ${type} within ${Math.round(options.timeoutMs ?? 0)} ms`, type));
-      }, options.timeoutMs);
-    }
-    link.send({ ...message, v: PROTOCOL_VERSION, requestId } as ToEngineInput);
-  });
+  return awaitReply<FromEngine, ReplyOf<T>>(
+    link,
+    () => link.send({ ...message, v: PROTOCOL_VERSION, requestId } as ToEngineInput),
+    (reply) => {
+      if (reply.type === replyType && (reply as { requestId?: string }).requestId === requestId) return { value: reply as ReplyOf<T> };
+      if (reply.type === 'error' && (reply.requestId === requestId || reply.code === 'crash'))
+        return { error: new EngineReplyError(reply.code, reply.message, type) };
+      return null;
+    },
+    {
+      timeoutMs: options.timeoutMs,
+      timeoutError: () => new EngineReplyError('timeout', `the engine did not answer ${type} within ${Math.round(options.timeoutMs ?? 0)} ms`, type),
+    },
+  );
 }
 
 /** Whether an engine error answers a request sent with request(), which then handles it. */

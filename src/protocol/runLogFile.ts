@@ -1,6 +1,9 @@
 import { MAX_RUN_LOG_BYTES, parseRunLogLine, type EndRecord, type EpochRecord, type RunHeader } from './runLog';
 import type { StatsFrame } from '../schema/stats';
 
+/** Lines between progress calls. */
+const PROGRESS_LINES = 256;
+
 /** A whole run log, read for replay. */
 export interface RunLog {
   /** Null for logs written before the header existed (stats frames only). */
@@ -20,7 +23,12 @@ export type RunLogParse = { ok: true; log: RunLog } | { ok: false; error: string
  * line number and what is wrong; the one exception is an unfinished last line, which is what a
  * job killed mid-write leaves behind, so it becomes a warning and the lines before it replay.
  */
-export function parseRunLogText(text: string, name = 'run log', maxBytes = MAX_RUN_LOG_BYTES): RunLogParse {
+export function parseRunLogText(
+  text: string,
+  name = 'run log',
+  maxBytes = MAX_RUN_LOG_BYTES,
+  progress?: (line: number, lines: number) => void,
+): RunLogParse {
   // Characters never outnumber UTF-8 bytes, so this is a safe lower bound on the file's size.
   if (text.length > maxBytes) return { ok: false, error: `${name} is larger than ${formatBytes(maxBytes)}, the most a run log may hold` };
   const fail = (error: string): RunLogParse => ({ ok: false, error: `${name}: ${error}` });
@@ -31,6 +39,7 @@ export function parseRunLogText(text: string, name = 'run log', maxBytes = MAX_R
   const log: RunLog = { header: null, frames: [], epochs: [], end: null, warnings: [] };
   let firstContentLine = -1;
   for (let i = 0; i <= lastContentLine; i++) {
+    if (progress && i % PROGRESS_LINES === 0) progress(i, lastContentLine + 1);
     const line = lines[i].replace(/\r$/, '');
     if (line.trim() === '') continue;
     if (firstContentLine < 0) firstContentLine = i;

@@ -74,6 +74,11 @@ export class CsvRecordReader {
     this.at = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   }
 
+  /** Characters read so far, of `text.length`: for progress. */
+  get position(): number {
+    return this.at;
+  }
+
   /** The next non-blank record, or null at the end of the text. */
   next(): CsvRecord | null {
     const { text, delimiter } = this;
@@ -165,12 +170,17 @@ function quote(s: string): string {
   return JSON.stringify(s.length > 40 ? `${s.slice(0, 40)}…` : s);
 }
 
+/** Told how far parsing has come: characters read of the text's length. */
+export type CsvProgress = (done: number, total: number) => void;
+/** Records between progress calls: often enough for a smooth bar, rare enough to cost nothing. */
+const PROGRESS_RECORDS = 16_384;
+
 /**
  * CSV text → typed arrays in one pass: cells are read one record at a time and written straight
  * into a Float32Array (features) and an Int32Array (label keys), so memory is the text plus about
  * four bytes per value, never an array of strings per cell. Errors name the file line.
  */
-export function parseCsvTable(spec: SpecOf<'csv'>): CsvTable {
+export function parseCsvTable(spec: SpecOf<'csv'>, progress?: CsvProgress): CsvTable {
   const { text, name } = spec;
   checkCsvSize(text.length, name === 'CSV' ? 'the CSV text' : `"${name}"`);
   if (!/\S/.test(text)) throw new DatasetError('empty', `${name} is empty: no rows to load`);
@@ -269,7 +279,11 @@ export function parseCsvTable(spec: SpecOf<'csv'>): CsvTable {
   };
   if (!hasHeader) take(first);
   if (second) take(second);
-  for (let r = reader.next(); r; r = reader.next()) take(r);
+  for (let r = reader.next(); r; r = reader.next()) {
+    take(r);
+    if (progress && count % PROGRESS_RECORDS === 0) progress(reader.position, text.length);
+  }
+  progress?.(text.length, text.length);
 
   const { classOfKey, classNames } = classesOf(keyIndex, keyLines, labelName, delimiter, name);
   const y = keys.subarray(0, count);

@@ -5,12 +5,14 @@ import { splitSamples } from './split';
 import { generatePoints } from './synthetic2d';
 import { generateShapes, SHAPE_CLASSES } from './shapes';
 import { loadMnistSamples, MNIST_SIDE, packagedMnist, type MnistDigitLoader } from './mnist';
-import { parseCsvTable } from './csv';
+import { parseCsvTable, type CsvProgress } from './csv';
 
 /** What the caller can supply that src/ cannot fetch itself. */
 export interface DatasetSources {
   /** Replaces the packaged MNIST files (e.g. read from disk by a Node caller). */
   mnist?: MnistDigitLoader;
+  /** Told how far a CSV's rows have been read (characters of the text); other kinds load in one step. */
+  progress?: CsvProgress;
 }
 
 const DATA_STREAM = 0;
@@ -60,7 +62,7 @@ export async function loadDataset(input: DatasetSpecInput, sources: DatasetSourc
       });
     }
     case 'csv':
-      return loadCsv(spec);
+      return loadCsv(spec, sources.progress);
     case 'images':
       return loadImages(spec);
   }
@@ -125,8 +127,8 @@ function datasetId(spec: DatasetSpec): string {
   return `csv-${fingerprint(JSON.stringify(rest))}${fingerprint(text)}`;
 }
 
-function loadCsv(spec: SpecOf<'csv'>): Dataset {
-  const t = parseCsvTable(spec);
+function loadCsv(spec: SpecOf<'csv'>, progress?: CsvProgress): Dataset {
+  const t = parseCsvTable(spec, progress);
   const dataset = assemble(spec, t.x, t.y, {
     kind: 'vector',
     sampleShape: [t.features],

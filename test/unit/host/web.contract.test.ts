@@ -4,6 +4,7 @@
  * createWritable with commit-on-close); the host's own logic is what runs. The same host runs
  * against real Chromium pickers, downloads and IndexedDB in test/e2e/webhost.spec.ts.
  */
+import { DataWorkerClient, inProcessPort } from '../../../renderer/data/dataWorkerClient';
 import { describe, expect, it } from 'vitest';
 import type { BrowserFiles } from '../../../renderer/host/web/browserFiles';
 import { fileSystemAccessFiles, type FileHandleLike, type FileSystemAccessWindow } from '../../../renderer/host/web/fileSystemAccess';
@@ -127,11 +128,15 @@ describe('web host specifics', () => {
     expect(await f.makeHost().openDesign()).toMatchObject({ status: 'opened', file: { name: 'bom.json' } });
   });
 
-  it('asks for run logs with the run-log file types, and refuses a binary one clearly', async () => {
+  it('asks for run logs with the run-log file types, and hands a binary one to the data worker, which refuses it clearly', async () => {
     const f = browserFixture();
     f.disk.set('run.jsonl', new Uint8Array([0x7b, 0xff, 0xfe]));
     f.choices.push({ pick: 'run.jsonl' });
-    expect(await f.makeHost().openRunLog()).toEqual({ status: 'error', message: 'run.jsonl: not a text file (invalid UTF-8), so not a run log' });
+    const result = await f.makeHost().openRunLog();
+    if (result.status !== 'opened' || !('file' in result)) throw new Error(`expected the picked file, got ${JSON.stringify(result)}`);
+    await expect(new DataWorkerClient(inProcessPort).readRunLog(result.file, result.name, 1e9)).rejects.toThrow(
+      'run.jsonl: not a text file (invalid UTF-8), so not a run log',
+    );
     expect(f.openPickerTypes).toEqual(['Run log (JSON lines)']);
   });
 

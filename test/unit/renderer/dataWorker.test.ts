@@ -1,0 +1,154 @@
+import { describe, expect, it } from 'vitest';
+import { dataWorkerHandler } from '../../../renderer/data/dataWorkerHandler';
+import { DataWorkerClient, DataWorkerError, inProcessPort } from '../../../renderer/data/dataWorkerClient';
+import { DataWorkerReply } from '../../../renderer/data/dataWorkerProtocol';
+import { runHeaderLine, statsLine } from '../../../src/protocol/runLog';
+import { ACTIVATION_FIELDS, GRADIENT_FIELDS, HISTOGRAM_BINS, STATS_SCHEMA_VERSION, type StatsFrame } from '../../../src/schema/stats';
+
+/** Runs the worker's handler as the worker does, collecting what it posts and what it transfers. */
+function harness() {
+  const posted: { message: DataWorkerReply; transfer: Transferable[] }[] = [];
+  const handle = dataWorkerHandler((message, transfer = []) => posted.push({ message: DataWorkerReply.parse(message), transfer }));
+  return { posted, handle };
+}
+
+const csv = (rows: number) => `a,b,label\n${Array.from({ length: rows }, (_, i) => `${i},${i * 2},${i % 2 ? 'cat' : 'dog'}`).join('\n')}\n`;
+
+const IDS = ['input', 'dense_1', 'out'];
+function frame(step: number): StatsFrame {
+  const rows = IDS.length;
+  return {
+    schema: STATS_SCHEMA_VERSION,
+    runId: 'run-1',
+    step,
+    epoch: 1,
+    elapsedMs: step,
+    loss: 1,
+    nodes: {
+      ids: [...IDS],
+      activation: new Float32Array(rows * ACTIVATION_FIELDS.length).fill(step),
+      activationHistogram: new Float32Array(rows * HISTOGRAM_BINS),
+      gradient: new Float32Array(rows * GRADIENT_FIELDS.length),
+      gradientHistogram: new Float32Array(rows * HISTOGRAM_BINS),
+    },
+    edges: { ids: [], gradient: new Float32Array() },
+    weights: { ids: [], nodeIds: [], values: new Float32Array() },
+    groups: { ids: [], values: new Float32Array() },
+  };
+}
+const header = runHeaderLine({ format: 'rescanvas.runlog', version: 1, source: 'rescanvas', runId: 'run-1', designName: 'tiny', nodeIds: IDS, startedAt: 'now' });
+const runLog = (frames: number) => `${[header, ...Array.from({ length: frames }, (_, i) => statsLine(frame(i)))].join('\n')}\n`;
+
+describe('data worker handler', () => {
+  it('reads a CSV file into text, echoing the request id in its progress and its answer', async () => {
+    const { posted, handle } = harness();
+    const text = csv(2000);
+    await handle({ type: 'readCsv', requestId: 'r1', name: 'data.csv', file: new Blob([`\uFEFF${text}`]) });
+    const last = posted.at(-1)?.message;
+    expect(last).toEqual({ type: 'csvText', requestId: 'r1', name: 'data.csv', text });
+    expect(posted.every((p) => p.message.requestId === 'r1')).toBe(true);
+    expect(posted.some((p) => p.message.type === 'progress' && p.message.stage === 'Reading the file')).toBe(true);
+  });
+
+  it('refuses invalid UTF-8 and an oversized CSV with the file named', async () => {
+    const { posted, handle } = harness();
+    await handle({ type: 'readCsv', requestId: 'bad', name: 'bad.csv', file: new Blob([new Uint8Array([0x61, 0xff, 0xfe, 0x0a])]) });
+    expect(posted.at(-1)?.message).toEqual({ type: 'error', requestId: 'bad', code: 'unreadable', message: 'bad.csv: not a text file (invalid UTF-8), so not a CSV file' });
+    const huge = { size: 101 * 1024 * 1024, stream: () => new Blob([]).stream() };
+    Object.setPrototypeOf(huge, Blob.prototype);
+    await handle({ type: 'readCsv', requestId: 'big', name: 'big.csv', file: huge });
+    expect(posted.at(-1)?.message).toMatchObject({ type: 'error', requestId: 'big', code: 'refused', message: expect.stringMatching(/big\.csv is 101\.0 MB; ResCanvas reads CSV files up to 100 MB/) });
+  });
+
+  it('previews a CSV with parse progress and transfers the preview arrays', async () => {
+    const { posted, handle } = harness();
+    await handle({ type: 'previewDataset', requestId: 'p', spec: { kind: 'csv', name: 'data.csv', text: csv(100_000), seed: 1 }, limit: 600 });
+    const last = posted.at(-1);
+    expect(last?.message.type).toBe('preview');
+    if (last?.message.type !== 'preview') return;
+    expect(last.message.preview.kind).toBe('points');
+    expect(last.transfer).toContain(last.message.preview.classCounts.buffer);
+    const parsing = posted.filter((p) => p.message.type === 'progress' && p.message.stage === 'Parsing rows');
+    expect(parsing.length).toBeGreaterThan(2);
+  });
+
+  it('reports a bad cell by row and column, as the loader words it', async () => {
+    const { posted, handle } = harness();
+    await handle({ type: 'loadDataset', requestId: 'x', spec: { kind: 'csv', name: 'data.csv', text: 'a,b,label\n1,2,x\n3,oops,y\n', seed: 1 } });
+    expect(posted.at(-1)?.message).toEqual({
+      type: 'error',
+      requestId: 'x',
+      code: 'refused',
+      message: 'row 3, column "b" holds "oops", which is not a number; feature columns must be numeric (the label column is "label")',
+    });
+  });
+
+  it('loads a whole dataset and transfers its typed arrays', async () => {
+    const { posted, handle } = harness();
+    await handle({ type: 'loadDataset', requestId: 'd', spec: { kind: 'spirals', size: 200, seed: 3 } });
+    const last = posted.at(-1);
+    expect(last?.message.type).toBe('dataset');
+    if (last?.message.type !== 'dataset') return;
+    const d = last.message.dataset;
+    expect(d.train.count + d.validation.count).toBe(200);
+    expect(last.transfer).toEqual(expect.arrayContaining([d.train.x.buffer, d.train.y.buffer, d.validation.x.buffer, d.validation.y.buffer]));
+  });
+
+  it('reads a run log from a file, shares id lists between frames and transfers the frames’ arrays', async () => {
+    const { posted, handle } = harness();
+    await handle({ type: 'readRunLog', requestId: 'log', name: 'run.jsonl', source: new Blob([runLog(200)]), maxBytes: 1e9 });
+    const last = posted.at(-1);
+    expect(last?.message.type).toBe('runLog');
+    if (last?.message.type !== 'runLog') return;
+    const { frames } = last.message.log;
+    expect(frames).toHaveLength(200);
+    expect(frames[199].nodes.ids).toBe(frames[0].nodes.ids);
+    expect(last.transfer).toContain(frames[10].nodes.activation.buffer);
+    expect(posted.some((p) => p.message.type === 'progress' && p.message.stage === 'Parsing lines')).toBe(true);
+  });
+
+  it('refuses a bad run-log line naming the file and line, and a log over the limit', async () => {
+    const { posted, handle } = harness();
+    await handle({ type: 'readRunLog', requestId: 'l', name: 'run.jsonl', source: `${header}\n{oops\n${statsLine(frame(1))}\n`, maxBytes: 1e9 });
+    expect(posted.at(-1)?.message).toMatchObject({ type: 'error', requestId: 'l', code: 'refused', message: expect.stringMatching(/^run\.jsonl: line 2: not JSON/) });
+    await handle({ type: 'readRunLog', requestId: 'm', name: 'big.jsonl', source: new Blob([runLog(5)]), maxBytes: 100 });
+    expect(posted.at(-1)?.message).toMatchObject({ type: 'error', requestId: 'm', code: 'unreadable', message: expect.stringMatching(/big\.jsonl: .* is larger than a run log may be/) });
+  });
+
+  it('answers a malformed request with an error carrying its id', async () => {
+    const { posted, handle } = harness();
+    await handle({ type: 'readCsv', requestId: 'q', name: 'x.csv', file: 'not a blob' });
+    expect(posted.at(-1)?.message).toMatchObject({ type: 'error', requestId: 'q', code: 'failed', message: expect.stringMatching(/malformed request: file/) });
+  });
+
+  it('drops a cancelled request at its next stage', async () => {
+    const { posted, handle } = harness();
+    const running = handle({ type: 'loadDataset', requestId: 'c', spec: { kind: 'csv', name: 'data.csv', text: csv(1000), seed: 1 } });
+    await handle({ type: 'cancel', requestId: 'c' });
+    await running;
+    expect(posted.at(-1)?.message).toEqual({ type: 'error', requestId: 'c', code: 'cancelled', message: 'cancelled' });
+  });
+});
+
+describe('data worker client', () => {
+  it('matches answers to concurrent requests by id and passes progress to the right caller', async () => {
+    const client = new DataWorkerClient(inProcessPort);
+    const progress: string[] = [];
+    const [a, b] = await Promise.all([
+      client.readCsv(new Blob([csv(10)]), 'a.csv', { onProgress: (p) => progress.push(`a:${p.stage}`) }),
+      client.loadDataset({ kind: 'xor', size: 100, seed: 1 }),
+    ]);
+    expect(a).toBe(csv(10));
+    expect(b.train.count + b.validation.count).toBe(100);
+    expect(progress).toContain('a:Reading the file');
+  });
+
+  it('rejects with the worker’s row and column message, and at once when aborted', async () => {
+    const client = new DataWorkerClient(inProcessPort);
+    await expect(client.loadDataset({ kind: 'csv', name: 'd.csv', text: 'a,label\n1,x\n,y\n', seed: 1 })).rejects.toThrow(/row 3, column "a" is empty/);
+    const abort = new AbortController();
+    const pending = client.loadDataset({ kind: 'csv', name: 'd.csv', text: csv(1000), seed: 1 }, { signal: abort.signal });
+    abort.abort();
+    await expect(pending).rejects.toEqual(new DataWorkerError('cancelled', 'cancelled'));
+  });
+});

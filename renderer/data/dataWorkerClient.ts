@@ -9,6 +9,7 @@ import type { DatasetSpecInput } from '../../src/schema/datasetSpec';
 import type { Dataset } from '../../src/engine/datasets/types';
 import type { DatasetPreview } from '../../src/engine/datasets/preview';
 import type { RunLog } from '../../src/protocol/runLogFile';
+import type { StatsFrame } from '../../src/schema/stats';
 import {
   DATA_REPLY,
   DataWorkerReply,
@@ -59,6 +60,8 @@ const defaultPort = (): DataPort =>
 export interface DataCallOptions {
   onProgress?: (progress: DataProgress) => void;
   signal?: AbortSignal;
+  /** Each slice of a run log's frames as it arrives (readRunLog gathers them). */
+  onFrames?: (frames: StatsFrame[]) => void;
 }
 
 type Outgoing<T extends DataRequestType> = Omit<Extract<DataWorkerRequestInput, { type: T }>, 'requestId'>;
@@ -86,10 +89,21 @@ export class DataWorkerClient {
     for (const listener of [...this.listeners]) listener(message);
   }
 
+  /** The CSV text the worker holds (the string it sent, so a spec carrying it is recognised by identity, not by comparing 100 MB). */
+  private heldCsv: { requestId: string; text: string } | null = null;
+
+  /** The spec without the CSV text the worker already holds, and the request that holds it. */
+  private lighten(spec: DatasetSpecInput): { spec: DatasetSpecInput; csvFrom?: string } {
+    const held = this.heldCsv;
+    if (spec.kind !== 'csv' || !held || spec.text !== held.text) return { spec };
+    return { spec: { ...spec, text: '' }, csvFrom: held.requestId };
+  }
+
   /** Ends the worker and every request waiting on it; the next request starts a fresh one. */
   private fail(message: string): void {
     this.port?.terminate();
     this.port = null;
+    this.heldCsv = null;
     this.emit({ type: 'error', requestId: EVERYONE, code: 'failed', message });
   }
 
@@ -99,7 +113,11 @@ export class DataWorkerClient {
   }
 
   /** Sends one request (transferring `transfer`) and resolves with its answer. */
-  request<T extends DataRequestType>(message: Outgoing<T> & { type: T }, transfer: Transferable[] = [], options: DataCallOptions = {}): Promise<DataReplyOf<T>> {
+  request<T extends DataRequestType>(
+    message: Outgoing<T> & { type: T },
+    transfer: Transferable[] = [],
+    options: DataCallOptions = {},
+  ): Promise<DataReplyOf<T>> {
     const requestId = nextRequestId(message.type);
     const answer = DATA_REPLY[message.type];
     return awaitReply<DataWorkerReply, DataReplyOf<T>>(
@@ -109,6 +127,10 @@ export class DataWorkerClient {
         if (reply.requestId !== requestId && reply.requestId !== EVERYONE) return null;
         if (reply.type === 'progress') {
           options.onProgress?.(reply);
+          return null;
+        }
+        if (reply.type === 'runLogFrames') {
+          options.onFrames?.(reply.frames);
           return null;
         }
         if (reply.type === 'error') return { error: new DataWorkerError(reply.code, reply.message) };
@@ -124,19 +146,28 @@ export class DataWorkerClient {
 
   /** A CSV file's text, read and checked in the worker (the file is passed by reference, not copied). */
   async readCsv(file: Blob, name: string, options?: DataCallOptions): Promise<string> {
-    return (await this.request({ type: 'readCsv', name, file }, [], options)).text;
+    const reply = await this.request({ type: 'readCsv', name, file }, [], options);
+    this.heldCsv = { requestId: reply.requestId, text: reply.text };
+    return reply.text;
   }
 
   async preview(spec: DatasetSpecInput, limit: number, options?: DataCallOptions): Promise<DatasetPreview> {
-    return (await this.request({ type: 'previewDataset', spec, limit }, [], options)).preview;
+    return (await this.request({ type: 'previewDataset', ...this.lighten(spec), limit }, [], options)).preview;
   }
 
   async loadDataset(spec: DatasetSpecInput, options?: DataCallOptions): Promise<Dataset> {
-    return (await this.request({ type: 'loadDataset', spec }, [], options)).dataset;
+    return (await this.request({ type: 'loadDataset', ...this.lighten(spec) }, [], options)).dataset;
   }
 
   async readRunLog(source: string | Blob, name: string, maxBytes: number, options?: DataCallOptions): Promise<RunLog> {
-    return (await this.request({ type: 'readRunLog', name, source, maxBytes }, [], options)).log;
+    const frames: StatsFrame[] = [];
+    const { log } = await this.request({ type: 'readRunLog', name, source, maxBytes }, [], {
+      ...options,
+      onFrames: (slice) => {
+        for (const frame of slice) frames.push(frame);
+      },
+    });
+    return { ...log, frames: [...frames, ...log.frames] };
   }
 }
 

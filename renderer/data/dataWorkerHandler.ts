@@ -7,8 +7,10 @@ import { checkCsvSize } from '../../src/engine/datasets/csv';
 import { loadDataset } from '../../src/engine/datasets/load';
 import { previewDataset, type DatasetPreview } from '../../src/engine/datasets/preview';
 import { DatasetError, type Dataset } from '../../src/engine/datasets/types';
+import type { DatasetSpec } from '../../src/schema/datasetSpec';
 import { formatBytes, parseRunLogText, type RunLog } from '../../src/protocol/runLogFile';
 import { decodeTextFile } from '../../src/protocol/textFile';
+import type { StatsFrame } from '../../src/schema/stats';
 import { DataWorkerRequest, type DataErrorCode, type DataStage, type DataWorkerReply } from './dataWorkerProtocol';
 
 export type Post = (message: DataWorkerReply, transfer?: Transferable[]) => void;
@@ -23,6 +25,9 @@ class Refusal extends Error {
   }
 }
 
+/** Run-log frames per message to the page: about 10 ms of unpacking each. */
+export const FRAMES_PER_MESSAGE = 1000;
+
 /** Progress is posted when it has moved this much (a fraction of the stage), so a 100 MB file sends about a hundred messages. */
 const PROGRESS_STEP = 0.01;
 
@@ -32,6 +37,14 @@ const pause = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 
 /** Starts answering requests; returns the function to call with each incoming message's data. */
 export function dataWorkerHandler(post: Post): (data: unknown) => Promise<void> {
   const cancelled = new Set<string>();
+  /** The last CSV text read, by its request: previews and loads of it name it instead of sending it back. */
+  let heldCsv: { requestId: string; text: string } | null = null;
+
+  const withHeldCsv = (spec: DatasetSpec, csvFrom: string | undefined): DatasetSpec => {
+    if (csvFrom === undefined || spec.kind !== 'csv') return spec;
+    if (heldCsv?.requestId !== csvFrom) throw new Refusal('failed', `${spec.name}: the CSV text is no longer held by the data worker; pick the file again`);
+    return { ...spec, text: heldCsv.text };
+  };
 
   async function run(request: Exclude<DataWorkerRequest, { type: 'cancel' }>): Promise<void> {
     const { requestId } = request;
@@ -51,17 +64,18 @@ export function dataWorkerHandler(post: Post): (data: unknown) => Promise<void> 
         checkCsvSize(request.file.size, request.name);
         const text = await readText(request.file, request.name, 'a CSV file', progress, checkpoint);
         progress('Sending', 0, 1);
+        heldCsv = { requestId, text };
         return post({ type: 'csvText', requestId, name: request.name, text });
       }
       case 'previewDataset': {
-        const dataset = await loadDataset(request.spec, { progress: (done, total) => progress('Parsing rows', done, total) });
+        const dataset = await loadDataset(withHeldCsv(request.spec, request.csvFrom), { progress: (done, total) => progress('Parsing rows', done, total) });
         await checkpoint();
         progress('Summarising', 0, 1);
         const preview = previewDataset(dataset, request.limit);
         return post({ type: 'preview', requestId, preview }, previewBuffers(preview));
       }
       case 'loadDataset': {
-        const dataset = await loadDataset(request.spec, { progress: (done, total) => progress('Parsing rows', done, total) });
+        const dataset = await loadDataset(withHeldCsv(request.spec, request.csvFrom), { progress: (done, total) => progress('Parsing rows', done, total) });
         await checkpoint();
         return post({ type: 'dataset', requestId, dataset }, datasetBuffers(dataset));
       }
@@ -73,9 +87,16 @@ export function dataWorkerHandler(post: Post): (data: unknown) => Promise<void> 
         const parsed = parseRunLogText(text, name, maxBytes, (line, lines) => progress('Parsing lines', line, lines));
         if (!parsed.ok) throw new Refusal('refused', parsed.error);
         await checkpoint();
-        progress('Sending', 0, 1);
         shareIds(parsed.log);
-        return post({ type: 'runLog', requestId, log: parsed.log }, runLogBuffers(parsed.log));
+        // In slices: the page unpacks each message in one task, and 45,000 frames in one message held it for half a second.
+        const { frames } = parsed.log;
+        for (let start = 0; start < frames.length; start += FRAMES_PER_MESSAGE) {
+          progress('Sending', start, frames.length);
+          const slice = frames.slice(start, start + FRAMES_PER_MESSAGE);
+          post({ type: 'runLogFrames', requestId, frames: slice }, frameBuffers(slice));
+          await checkpoint();
+        }
+        return post({ type: 'runLog', requestId, log: { ...parsed.log, frames: [] } });
       }
     }
   }
@@ -148,9 +169,17 @@ function previewBuffers(p: DatasetPreview): ArrayBuffer[] {
   return buffersOf([p.classCounts]);
 }
 
-function runLogBuffers(log: RunLog): ArrayBuffer[] {
+function frameBuffers(frames: readonly StatsFrame[]): ArrayBuffer[] {
   return buffersOf(
-    log.frames.flatMap((f) => [f.nodes.activation, f.nodes.activationHistogram, f.nodes.gradient, f.nodes.gradientHistogram, f.edges.gradient, f.weights.values, f.groups.values]),
+    frames.flatMap((f) => [
+      f.nodes.activation,
+      f.nodes.activationHistogram,
+      f.nodes.gradient,
+      f.nodes.gradientHistogram,
+      f.edges.gradient,
+      f.weights.values,
+      f.groups.values,
+    ]),
   );
 }
 

@@ -11,16 +11,27 @@ import { DatasetSpec } from '../../src/schema/datasetSpec';
 import type { Dataset } from '../../src/engine/datasets/types';
 import type { DatasetPreview } from '../../src/engine/datasets/preview';
 import type { RunLog } from '../../src/protocol/runLogFile';
+import type { StatsFrame } from '../../src/schema/stats';
 
 const RequestId = z.string().min(1).max(200);
 
 export const DataWorkerRequest = z.discriminatedUnion('type', [
   /** A CSV file's bytes as text: size checked before reading, UTF-8 refused when invalid, a BOM dropped. */
   z.strictObject({ type: z.literal('readCsv'), requestId: RequestId, name: z.string().max(1000), file: z.instanceof(Blob) }),
-  /** The dataset a spec describes, reduced to the few hundred samples the picker draws. */
-  z.strictObject({ type: z.literal('previewDataset'), requestId: RequestId, spec: DatasetSpec, limit: z.number().int().min(1).max(10_000) }),
-  /** The whole dataset a spec describes (a run's, for an export). */
-  z.strictObject({ type: z.literal('loadDataset'), requestId: RequestId, spec: DatasetSpec }),
+  /**
+   * The dataset a spec describes, reduced to the few hundred samples the picker draws. `csvFrom`
+   * names the readCsv request whose text the worker still holds: the spec's text is then left
+   * empty, so a 100 MB string is not copied back to where it came from.
+   */
+  z.strictObject({
+    type: z.literal('previewDataset'),
+    requestId: RequestId,
+    spec: DatasetSpec,
+    limit: z.number().int().min(1).max(10_000),
+    csvFrom: RequestId.optional(),
+  }),
+  /** The whole dataset a spec describes (a run's, for an export); `csvFrom` as for a preview. */
+  z.strictObject({ type: z.literal('loadDataset'), requestId: RequestId, spec: DatasetSpec, csvFrom: RequestId.optional() }),
   /** A run log: its text when a host already read it, else the file. */
   z.strictObject({
     type: z.literal('readRunLog'),
@@ -70,6 +81,12 @@ export const DataWorkerReply = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('csvText'), requestId: RequestId, name: z.string(), text: z.string() }),
   z.strictObject({ type: z.literal('preview'), requestId: RequestId, preview: instance<DatasetPreview>(isPreview, 'a dataset preview') }),
   z.strictObject({ type: z.literal('dataset'), requestId: RequestId, dataset: instance<Dataset>(isDataset, 'a dataset') }),
+  /** A slice of a run log's frames, in order, before the `runLog` that ends the answer (which then has no frames). */
+  z.strictObject({
+    type: z.literal('runLogFrames'),
+    requestId: RequestId,
+    frames: instance<StatsFrame[]>((v) => Array.isArray(v) && v.every(isFrame), 'run-log frames'),
+  }),
   z.strictObject({ type: z.literal('runLog'), requestId: RequestId, log: instance<RunLog>(isRunLog, 'a run log') }),
 ]);
 export type DataWorkerReply = z.infer<typeof DataWorkerReply>;

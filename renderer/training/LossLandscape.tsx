@@ -90,7 +90,9 @@ function LossLandscapeView() {
         ) : (
           <button
             type="button"
-            onClick={() => void computeLandscape({ resolution, span, samples: LANDSCAPE_DEFAULTS.samples, seed: Number.isInteger(seed) ? Math.max(0, seed) : 1 })}
+            onClick={() =>
+              void computeLandscape({ resolution, span, samples: LANDSCAPE_DEFAULTS.samples, seed: Number.isInteger(seed) ? Math.max(0, seed) : 1 })
+            }
             disabled={!canCompute}
             title={runPhase === 'idle' ? undefined : 'Wait for the run to end: the slice is taken around the trained weights'}
           >

@@ -23,12 +23,7 @@ export type RunLogParse = { ok: true; log: RunLog } | { ok: false; error: string
  * line number and what is wrong; the one exception is an unfinished last line, which is what a
  * job killed mid-write leaves behind, so it becomes a warning and the lines before it replay.
  */
-export function parseRunLogText(
-  text: string,
-  name = 'run log',
-  maxBytes = MAX_RUN_LOG_BYTES,
-  progress?: (line: number, lines: number) => void,
-): RunLogParse {
+export function parseRunLogText(text: string, name = 'run log', maxBytes = MAX_RUN_LOG_BYTES, progress?: (line: number, lines: number) => void): RunLogParse {
   // Characters never outnumber UTF-8 bytes, so this is a safe lower bound on the file's size.
   if (text.length > maxBytes) return { ok: false, error: `${name} is larger than ${formatBytes(maxBytes)}, the most a run log may hold` };
   const fail = (error: string): RunLogParse => ({ ok: false, error: `${name}: ${error}` });

@@ -63,7 +63,13 @@ const cases: Case[] = [
   // At batch 64 the estimate (~3.9 GB) refuses it on wasm.
   { name: 'ResNet-32', file: variant('resnet32', serializeDesign(cifarResNet(5))), dataset: 'shapes', batch: 32, samples: 512 },
   // LayerNorm, whose backward pass keeps the most per value, in the design the browser test once ran out of memory with.
-  { name: 'Dense 16384 + 16 LayerNorms', file: variant('layernorm-tower', serializeDesign(layerNormTower(16384, 16))), dataset: 'spirals', batch: 64, samples: 300 },
+  {
+    name: 'Dense 16384 + 16 LayerNorms',
+    file: variant('layernorm-tower', serializeDesign(layerNormTower(16384, 16))),
+    dataset: 'spirals',
+    batch: 64,
+    samples: 300,
+  },
 ];
 
 /**
@@ -139,6 +145,9 @@ console.log(outside.length ? `OUTSIDE the stated factor: ${outside.join(', ')}` 
 if (process.argv.includes('--types')) execFileSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'memoryTypes.ts')], { stdio: 'inherit' });
 const dir = join(root, 'bench-results');
 mkdirSync(dir, { recursive: true });
-writeFileSync(join(dir, 'memory.json'), `${JSON.stringify({ date: new Date().toISOString(), machine: 'loaded shared machine', factor: FACTOR, rows }, null, 2)}\n`);
+writeFileSync(
+  join(dir, 'memory.json'),
+  `${JSON.stringify({ date: new Date().toISOString(), machine: 'loaded shared machine', factor: FACTOR, rows }, null, 2)}\n`,
+);
 console.log(`JSON: ${join(dir, 'memory.json')}`);
 if (outside.length) process.exitCode = 1;

@@ -59,7 +59,8 @@ const PROBES: Record<string, Probe> = {
   Concatenate: {
     image: false,
     // Concatenate then a Dense back to the width, so the tower keeps its shape; the Dense is subtracted.
-    layer: (b, from, first) => b.add('Dense', { units: VECTOR, activation: 'linear', useBias: false }, { from: b.add('Concatenate', {}, { from: [from, first] }) }),
+    layer: (b, from, first) =>
+      b.add('Dense', { units: VECTOR, activation: 'linear', useBias: false }, { from: b.add('Concatenate', {}, { from: [from, first] }) }),
     outputValues: 2 * VECTOR,
   },
 };
@@ -86,14 +87,27 @@ function dataset(probe: Probe, batch: number): Dataset {
     y: Int32Array.from({ length: count }, (_, i) => i % 2),
     count,
   });
-  return { id: 'probe', name: 'probe', kind: probe.image ? 'image' : 'vector', sampleShape: shape, classes: 2, train: split(batch), validation: split(0) } as Dataset;
+  return {
+    id: 'probe',
+    name: 'probe',
+    kind: probe.image ? 'image' : 'vector',
+    sampleShape: shape,
+    classes: 2,
+    train: split(batch),
+    validation: split(0),
+  } as Dataset;
 }
 
 /** Peak tensor bytes of one step (the first: instrumented when `instrument`), above what existed before it. */
 async function stepPeak(design: Design, probe: Probe, batch: number, instrument: boolean): Promise<number> {
   const compiled = compileDesign(design, tf);
   const plan = buildPlan(compiled);
-  const settings = TrainSettings.parse({ dataset: { kind: 'spirals' }, batchSize: batch, epochs: 1, instrumentation: { cadence: instrument ? 'everyStep' : 'off' } });
+  const settings = TrainSettings.parse({
+    dataset: { kind: 'spirals' },
+    batchSize: batch,
+    epochs: 1,
+    instrumentation: { cadence: instrument ? 'everyStep' : 'off' },
+  });
   const trainer = new Trainer(tf, plan, dataset(probe, batch), settings, 'probe', instrument ? { frame: () => {} } : {});
   const data = dataset(probe, batch).train;
   const x = tf.tensor(data.x, [batch, ...(probe.image ? IMAGE : [VECTOR])]);

@@ -75,7 +75,12 @@ test.beforeEach(async ({ page }) => {
 
 test('a ~60 MB CSV is read and parsed in the worker: progress shows and the page keeps painting', async ({ page }) => {
   test.setTimeout(600_000);
-  const csv = writeBig('big.csv', 'a,b,c,d,label\n', (i) => `${i % 997},${(i * 7) % 101}.5,${i % 13},${(i * 31) % 1009},${i % 3 === 0 ? 'red' : 'blue'}`, 60 * MB);
+  const csv = writeBig(
+    'big.csv',
+    'a,b,c,d,label\n',
+    (i) => `${i % 997},${(i * 7) % 101}.5,${i % 13},${(i * 31) % 1009},${i % 3 === 0 ? 'red' : 'blue'}`,
+    60 * MB,
+  );
   await training(page).getByRole('combobox', { name: 'Dataset' }).selectOption({ value: 'csv' });
   const frames = await watchFrames(page);
   await training(page).getByLabel('CSV file').setInputFiles(csv);
@@ -120,7 +125,15 @@ test('a ~60 MB run log is read and parsed in the worker: progress shows in the s
       weights: { ids: [], nodeIds: [], values: new Float32Array() },
       groups: { ids: [], values: new Float32Array() },
     });
-  const header = runHeaderLine({ format: 'rescanvas.runlog', version: 1, source: 'rescanvas', runId: 'big', designName: 'Untitled', nodeIds: ids, startedAt: 'now' });
+  const header = runHeaderLine({
+    format: 'rescanvas.runlog',
+    version: 1,
+    source: 'rescanvas',
+    runId: 'big',
+    designName: 'Untitled',
+    nodeIds: ids,
+    startedAt: 'now',
+  });
   const sample = frame(1);
   const log = writeBig('big.jsonl', `${header}\n`, (i) => (i === 1 ? sample : frame(i)), 60 * MB);
   // Every status text, so a progress line that shows between two polls is still seen.

@@ -11,9 +11,9 @@ import { validateDesign } from '../../src/graph/validate';
 const root = join(import.meta.dirname, '..', '..');
 
 /**
- * Input[2] → Dense 16384 → 16 LayerNorms → Output: within the memory estimate at batch 256, yet its
- * first training step needs more than the wasm engine's 4 GiB heap (LayerNorm keeps about twice the
- * intermediates the estimate counts). A real failure of the engine, not a hook.
+ * Input[2] → Dense 16384 → 16 LayerNorms → Output: at batch 64 the memory estimate (~1.3 GB) lets it
+ * through, which an empty wasm heap holds; the test first fills 3.3 GB of that heap
+ * (test/support/cliOnFullHeap.ts), so the first training step runs out of memory for real.
  */
 function layerNormTower() {
   const b = new DesignBuilder('LayerNorm tower');
@@ -27,7 +27,7 @@ function layerNormTower() {
 describe('rescanvas train when the engine fails fatally', { timeout: 900_000 }, () => {
   it('prints what happened and what to change, exits 2 without a stack, and ends the run log', () => {
     const design = layerNormTower();
-    const run = { batchSize: 256, optimizer: 'adam' as const, samples: 300, evaluationBatch: 256 };
+    const run = { batchSize: 64, optimizer: 'adam' as const, samples: 300, evaluationBatch: 256 };
     expect(checkResources(design, validateDesign(design).nodeShapes, { run })).toEqual([]);
     const folder = mkdtempSync(join(tmpdir(), 'rescanvas-crash-'));
     const file = join(folder, 'tower.rescanvas.json');
@@ -36,10 +36,28 @@ describe('rescanvas train when the engine fails fatally', { timeout: 900_000 }, 
 
     const r = spawnSync(
       process.execPath,
-      [join(root, 'bin', 'rescanvas.mjs'), 'train', file, '--backend', 'wasm', '--epochs', '1', '--size', '300', '--batch', '256', '--log', log],
+      [
+        '--import',
+        'tsx',
+        join(root, 'test', 'support', 'cliOnFullHeap.ts'),
+        String(3.3e9),
+        'train',
+        file,
+        '--backend',
+        'wasm',
+        '--epochs',
+        '1',
+        '--size',
+        '300',
+        '--batch',
+        '64',
+        '--log',
+        log,
+      ],
       { cwd: root, encoding: 'utf8' },
     );
 
+    expect(r.stderr).toMatch(/cliOnFullHeap: 3\.\d\d GiB of the wasm heap taken before training/);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(
       /^rescanvas: the engine( ran out of memory|'s WebAssembly runtime aborted, most likely out of memory) \(.+\); nothing was trained to the end: lower --batch or make the design smaller$/m,

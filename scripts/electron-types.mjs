@@ -15,7 +15,6 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as tar from 'tar';
 
 const root = join(import.meta.dirname, '..');
 const target = join(root, 'node_modules', '.cache', 'electron-types');
@@ -58,7 +57,8 @@ function main() {
   const actual = createHash(algorithm).update(readFileSync(tarballPath)).digest('base64');
   if (actual !== expected) throw new Error(`electron@${version} tarball does not match package-lock.json's integrity hash`);
 
-  tar.x({ file: tarballPath, cwd: target, sync: true, strip: 1, filter: (path) => path === 'package/electron.d.ts' });
+  // The system's tar (GNU or bsdtar, which Windows 10+ ships): a dependency for it would ship inside the desktop package.
+  execFileSync('tar', ['-xzf', tarball, '--strip-components=1', 'package/electron.d.ts'], { cwd: target, stdio: ['ignore', 'ignore', 'inherit'] });
   rmSync(tarballPath);
   if (!existsSync(typingsFile)) throw new Error(`electron@${version} tarball holds no electron.d.ts`);
   writeFileSync(stamp, '');

@@ -13,6 +13,7 @@ import type { DesignNode, NodeOfType } from './design';
  * | PyTorch module | `PYTORCH_LAYERS` (`export/pytorch/layers.ts`) | export |
  * | ONNX ops | `ONNX_LAYERS` (`export/onnx/layers.ts`) | export |
  * | Keras classes read on import, and how | `IMPORT_LAYERS` (`import/layers.ts`) | import |
+ * | weights a node has on import, with their shapes | `IMPORT_WEIGHTS` (`import/layers.ts`) | import |
  * | memory a training step keeps per sample | `LAYER_MEMORY` (`compile/resourceTable.ts`) | compile |
  *
  * Every table is typed `LayerTable` or `LayerRecord`, so a type left out is a compile error, and

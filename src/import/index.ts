@@ -1,10 +1,12 @@
-import type { Design, DesignNode } from '../graph/design';
+import type { Design } from '../graph/design';
+import { entryFor } from '../graph/layerTable';
 import { validateDesign } from '../graph/validate';
 import type { NamedWeights, WeightArray } from '../schema/weights';
 import { ImportError, type ImportProblem } from './errors';
 import { flattenModel, type FlatLayer } from './flatten';
 import { parseModelJsonText } from './json';
 import { KerasObject, TfjsModelFile, TrainingConfig, WeightsManifestSchema } from './schemas';
+import { IMPORT_WEIGHTS } from './layers';
 import { buildDesign } from './toDesign';
 import { readWeights, type ReadWeightFile, type WeightFiles } from './weights';
 
@@ -34,14 +36,6 @@ export interface ImportResult {
   /** What was dropped or changed on the way (regularizers, initializers, folded layers). */
   warnings: string[];
 }
-
-const WEIGHT_SUFFIXES: Record<string, string[]> = {
-  Dense: ['kernel', 'bias'],
-  Conv2D: ['kernel', 'bias'],
-  Output: ['kernel', 'bias'],
-  BatchNorm: ['gamma', 'beta', 'moving_mean', 'moving_variance'],
-  LayerNorm: ['gamma', 'beta'],
-};
 
 /**
  * Model file → Design (+ weights). All or nothing: every problem is collected and thrown as one
@@ -117,23 +111,6 @@ export async function importModel(source: ImportSource): Promise<ImportResult> {
   return { design, weights, kind, warnings };
 }
 
-/** The shape tf.js gives a weight of this node, from the node's input shape (without the batch axis). */
-function expectedShape(node: DesignNode, suffix: string, input: readonly number[]): number[] | null {
-  const channels = input[input.length - 1];
-  switch (node.type) {
-    case 'Dense':
-    case 'Output':
-      return suffix === 'kernel' ? [channels, node.params.units] : [node.params.units];
-    case 'Conv2D':
-      return suffix === 'kernel' ? [node.params.kernelSize, node.params.kernelSize, channels, node.params.filters] : [node.params.filters];
-    case 'BatchNorm':
-    case 'LayerNorm':
-      return [channels];
-    default:
-      return null;
-  }
-}
-
 /** Renames file weights to the design's names, checking every node gets exactly what its layer needs. */
 function matchWeights(design: Design, owners: Map<string, FlatLayer>, found: Map<string, WeightArray>, where: string): Map<string, WeightArray> {
   const problems: ImportProblem[] = [];
@@ -143,8 +120,10 @@ function matchWeights(design: Design, owners: Map<string, FlatLayer>, found: Map
   const sourceOf = new Map(design.edges.map((e) => [e.target, e.source]));
   for (const node of design.nodes) {
     const layer = owners.get(node.id) as FlatLayer;
-    const suffixes = (WEIGHT_SUFFIXES[node.type] ?? []).filter((s) => !(s === 'bias' && 'useBias' in node.params && node.params.useBias === false));
-    for (const suffix of suffixes) {
+    const input = nodeShapes.get(sourceOf.get(node.id) ?? '') ?? [];
+    // An unknown input width (NaN) matches no file shape, so such a weight is reported, never taken on trust.
+    const needed = entryFor(IMPORT_WEIGHTS, node)(node, input[input.length - 1] ?? NaN);
+    for (const [suffix, expected] of Object.entries(needed)) {
       const name = layer.weightPrefixes.map((p) => `${p}/${suffix}`).find((n) => found.has(n) && !used.has(n));
       if (!name) {
         problems.push({
@@ -156,9 +135,7 @@ function matchWeights(design: Design, owners: Map<string, FlatLayer>, found: Map
       }
       used.add(name);
       const weight = found.get(name) as WeightArray;
-      const input = nodeShapes.get(sourceOf.get(node.id) ?? '') ?? [];
-      const expected = expectedShape(node, suffix, input);
-      if (expected && (expected.length !== weight.shape.length || expected.some((d, i) => d !== weight.shape[i]))) {
+      if (expected.length !== weight.shape.length || expected.some((d, i) => d !== weight.shape[i])) {
         problems.push({
           layer: layer.where,
           className: layer.className,

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Activation } from '../graph/activations';
 import type { NodeOfType } from '../graph/design';
 import type { LayerType } from '../graph/catalogue';
-import type { LayerRecord } from '../graph/layerTable';
+import type { LayerRecord, LayerTable } from '../graph/layerTable';
 import type { FlatLayer } from './flatten';
 
 /** A design node's type and params, as an import makes them (id, position and edges come later). */
@@ -281,3 +281,28 @@ function pool(type: 'MaxPool2D' | 'AvgPool2D', r: LayerReader): LayerConversion 
   if (poolSize === null || strides === null) return r.result(null);
   return r.result({ type, params: { poolSize, strides, padding: pad } });
 }
+
+const none = (): Record<string, number[]> => ({});
+const withBias = (kernel: number[], units: number, useBias: boolean): Record<string, number[]> => (useBias ? { kernel, bias: [units] } : { kernel });
+
+/**
+ * The weights tf.js gives a node of each type, by name suffix (`<node id>/<suffix>`), with their
+ * shapes from the node's input channels: an imported file's weights are matched against these.
+ * The import part of the layer registry, beside IMPORT_LAYERS.
+ */
+export const IMPORT_WEIGHTS: LayerTable<Record<string, number[]>, [channels: number]> = {
+  Input: none,
+  Dense: ({ params: p }, channels) => withBias([channels, p.units], p.units, p.useBias),
+  Output: ({ params: p }, channels) => withBias([channels, p.units], p.units, true),
+  Conv2D: ({ params: p }, channels) => withBias([p.kernelSize, p.kernelSize, channels, p.filters], p.filters, p.useBias),
+  MaxPool2D: none,
+  AvgPool2D: none,
+  GlobalAvgPool: none,
+  Flatten: none,
+  BatchNorm: (_node, channels) => ({ gamma: [channels], beta: [channels], moving_mean: [channels], moving_variance: [channels] }),
+  LayerNorm: (_node, channels) => ({ gamma: [channels], beta: [channels] }),
+  Activation: none,
+  Dropout: none,
+  Add: none,
+  Concatenate: none,
+};

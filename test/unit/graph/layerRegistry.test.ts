@@ -10,7 +10,7 @@ import { missingLayerEntries } from '../../../src/graph/layerTable';
 import { PLAN_OPS } from '../../../src/engine/plan/ops';
 import { PYTORCH_LAYERS } from '../../../src/export/pytorch/layers';
 import { ONNX_LAYERS } from '../../../src/export/onnx/layers';
-import { IMPORT_LAYERS } from '../../../src/import/layers';
+import { IMPORT_LAYERS, IMPORT_WEIGHTS } from '../../../src/import/layers';
 import { LAYER_MEMORY } from '../../../src/compile/resourceTable';
 import { RULES } from '../export/layerCases';
 
@@ -22,6 +22,7 @@ const CONCERNS = {
   'PYTORCH_LAYERS (export/pytorch/layers.ts)': PYTORCH_LAYERS,
   'ONNX_LAYERS (export/onnx/layers.ts)': ONNX_LAYERS,
   'IMPORT_LAYERS (import/layers.ts)': IMPORT_LAYERS,
+  'IMPORT_WEIGHTS (import/layers.ts)': IMPORT_WEIGHTS,
   'LAYER_MEMORY (compile/resourceTable.ts)': LAYER_MEMORY,
 };
 

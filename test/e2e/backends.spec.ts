@@ -208,6 +208,21 @@ async function engineWorkerTensors(page: Page): Promise<number> {
   throw new Error('no worker holds a tf.js engine');
 }
 
+/**
+ * The worker's tensor count once it stops moving: on a GPU backend a stats frame's asynchronous
+ * readback may still hold its summary when the pause is announced, and lets go of it a moment later.
+ * Read until three reads 300 ms apart agree (at most 15 s), so a pending readback is not counted as a
+ * leak and a real leak still is (it does not go away).
+ */
+async function settledTensors(page: Page): Promise<number> {
+  const reads = [await engineWorkerTensors(page)];
+  for (let i = 0; i < 50 && !(reads.length >= 3 && reads.slice(-3).every((r) => r === reads.at(-1))); i++) {
+    await page.waitForTimeout(300);
+    reads.push(await engineWorkerTensors(page));
+  }
+  return reads.at(-1) as number;
+}
+
 /** Trains `total` steps, pausing after `first` and at the end to count the worker's tensors while no step runs. */
 async function tensorsOverRun(page: Page, net: (typeof NETS)[number], first: number, total: number): Promise<number[]> {
   const counts: number[] = [];
@@ -246,7 +261,7 @@ async function tensorsOverRun(page: Page, net: (typeof NETS)[number], first: num
     });
     await page.evaluate(() => window.__rescanvasTestHost!.engine().send({ type: 'pause', runId: (window as unknown as { __memoryRun: string }).__memoryRun }));
     await page.waitForFunction(() => (window as unknown as { __memoryProgress: { paused: boolean } }).__memoryProgress.paused);
-    counts.push(await engineWorkerTensors(page));
+    counts.push(await settledTensors(page));
     await page.evaluate(() => window.__rescanvasTestHost!.engine().send({ type: 'resume', runId: (window as unknown as { __memoryRun: string }).__memoryRun }));
   }
   await page.evaluate(async () => {

@@ -6,24 +6,13 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
+import { seededRandom as random } from '../../src/engine/random';
 
 const [out, countArg = '50000', classArg = '10', sideArg = '32'] = process.argv.slice(2);
 if (!out) throw new Error('usage: makeImageFolder.ts OUT [COUNT] [CLASSES] [SIDE]');
 const count = Number(countArg);
 const classes = Number(classArg);
 const side = Number(sideArg);
-
-/** mulberry32: seeded, so two runs write the same folder. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const rand = random(1);
 for (let k = 0; k < classes; k++) await mkdir(join(out, `class_${k}`), { recursive: true });

@@ -8,17 +8,7 @@ import { Design, type DesignEdge, type DesignNode } from '../../../src/graph/des
 import { addNode, connect, moveNodes, removeElements, type Point } from '../../../src/graph/edit';
 import { freshId, freshIds, usedIds } from '../../../src/graph/ids';
 import { largeDesign } from '../../fixtures/largeDesign';
-
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as random } from '../../../src/engine/random';
 
 const chain = (nodes: number): Design => Design.parse(largeDesign({ nodes, rowsPerColumn: 40 }));
 const pick = <T>(rand: () => number, list: readonly T[]): T => list[Math.floor(rand() * list.length)];

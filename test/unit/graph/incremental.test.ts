@@ -14,18 +14,7 @@ import { deriveValidation } from '../../../renderer/store/deriveValidation';
 import { FlowProjection, type FlowWindow } from '../../../renderer/canvas/toFlow';
 import { LAYER_SIZE } from '../../../renderer/canvas/geometry';
 import { largeDesign } from '../../fixtures/largeDesign';
-
-/** Small deterministic generator (mulberry32), so a failing sequence can be replayed by its seed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as random } from '../../../src/engine/random';
 
 const chain = (nodes: number): Design => Design.parse(largeDesign({ nodes, rowsPerColumn: 40 }));
 const pick = <T>(rand: () => number, list: readonly T[]): T => list[Math.floor(rand() * list.length)];

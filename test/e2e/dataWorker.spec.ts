@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page, withoutFilePickers } from './fixtures';
 import { runHeaderLine, statsLine } from '../../src/protocol/runLog';
-import { ACTIVATION_FIELDS, GRADIENT_FIELDS, HISTOGRAM_BINS, STATS_SCHEMA_VERSION } from '../../src/schema/stats';
+import { nodeStatsFrame } from '../support/statsFrames';
 import { startWithNewDesign } from './welcomeHelpers';
 
 /**
@@ -109,26 +109,18 @@ test('a ~60 MB run log is read and parsed in the worker: progress shows in the s
   test.setTimeout(600_000);
   // Node ids of no open design: the log is read and parsed in full, then refused for not fitting the (empty) canvas.
   const ids = ['input', 'dense_1', 'dense_2', 'output'];
-  const rows = ids.length;
   const frame = (step: number) =>
-    statsLine({
-      schema: STATS_SCHEMA_VERSION,
-      runId: 'big',
-      step,
-      epoch: 1 + Math.floor(step / 1000),
-      elapsedMs: step,
-      loss: 1 / (step + 1),
-      nodes: {
+    statsLine(
+      nodeStatsFrame({
+        runId: 'big',
         ids,
-        activation: Float32Array.from({ length: rows * ACTIVATION_FIELDS.length }, (_, i) => (i + step) / 7),
-        activationHistogram: new Float32Array(rows * HISTOGRAM_BINS).fill(1 / HISTOGRAM_BINS),
-        gradient: Float32Array.from({ length: rows * GRADIENT_FIELDS.length }, (_, i) => (i + 1) / (step + 1)),
-        gradientHistogram: new Float32Array(rows * HISTOGRAM_BINS).fill(1 / HISTOGRAM_BINS),
-      },
-      edges: { ids: [], gradient: new Float32Array() },
-      weights: { ids: [], nodeIds: [], values: new Float32Array() },
-      groups: { ids: [], values: new Float32Array() },
-    });
+        step,
+        epoch: 1 + Math.floor(step / 1000),
+        loss: 1 / (step + 1),
+        activation: (i) => (i + step) / 7,
+        gradient: (i) => (i + 1) / (step + 1),
+      }),
+    );
   const header = runHeaderLine({
     format: 'rescanvas.runlog',
     version: 1,

@@ -1,30 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { endLine, epochLine, runHeaderLine, statsLine } from '../../../src/protocol/runLog';
 import { parseRunLogText } from '../../../src/protocol/runLogFile';
-import { ACTIVATION_FIELDS, GRADIENT_FIELDS, HISTOGRAM_BINS, STATS_SCHEMA_VERSION, statsFrameToJson, type StatsFrame } from '../../../src/schema/stats';
+import { statsFrameToJson, type StatsFrame } from '../../../src/schema/stats';
+import { nodeStatsFrame } from '../../support/statsFrames';
 
 const IDS = ['input', 'dense_1', 'dense_1__1', 'out'];
 
 function frame(step: number, runId = 'run-1'): StatsFrame {
-  const rows = IDS.length;
-  return {
-    schema: STATS_SCHEMA_VERSION,
+  return nodeStatsFrame({
     runId,
+    ids: IDS,
     step,
-    epoch: 1,
     elapsedMs: step * 10,
     loss: 1 / (step + 1),
-    nodes: {
-      ids: IDS,
-      activation: Float32Array.from({ length: rows * ACTIVATION_FIELDS.length }, (_, i) => i + step),
-      activationHistogram: new Float32Array(rows * HISTOGRAM_BINS).fill(1 / HISTOGRAM_BINS),
-      gradient: Float32Array.from({ length: rows * GRADIENT_FIELDS.length }, (_, i) => (i === 0 ? NaN : i / (step + 1))),
-      gradientHistogram: new Float32Array(rows * HISTOGRAM_BINS).fill(1 / HISTOGRAM_BINS),
-    },
-    edges: { ids: [], gradient: new Float32Array() },
-    weights: { ids: [], nodeIds: [], values: new Float32Array() },
-    groups: { ids: [], values: new Float32Array() },
-  };
+    activation: (i) => i + step,
+    gradient: (i) => (i === 0 ? NaN : i / (step + 1)),
+  });
 }
 
 const header = runHeaderLine({

@@ -3,7 +3,8 @@ import { dataWorkerHandler, FRAMES_PER_MESSAGE } from '../../../renderer/data/da
 import { DataWorkerClient, DataWorkerError, inProcessPort } from '../../../renderer/data/dataWorkerClient';
 import { DataWorkerReply } from '../../../renderer/data/dataWorkerProtocol';
 import { runHeaderLine, statsLine } from '../../../src/protocol/runLog';
-import { ACTIVATION_FIELDS, GRADIENT_FIELDS, HISTOGRAM_BINS, STATS_SCHEMA_VERSION, type StatsFrame } from '../../../src/schema/stats';
+import type { StatsFrame } from '../../../src/schema/stats';
+import { nodeStatsFrame } from '../../support/statsFrames';
 
 /** Runs the worker's handler as the worker does, collecting what it posts and what it transfers. */
 function harness() {
@@ -15,27 +16,7 @@ function harness() {
 const csv = (rows: number) => `a,b,label\n${Array.from({ length: rows }, (_, i) => `${i},${i * 2},${i % 2 ? 'cat' : 'dog'}`).join('\n')}\n`;
 
 const IDS = ['input', 'dense_1', 'out'];
-function frame(step: number): StatsFrame {
-  const rows = IDS.length;
-  return {
-    schema: STATS_SCHEMA_VERSION,
-    runId: 'run-1',
-    step,
-    epoch: 1,
-    elapsedMs: step,
-    loss: 1,
-    nodes: {
-      ids: [...IDS],
-      activation: new Float32Array(rows * ACTIVATION_FIELDS.length).fill(step),
-      activationHistogram: new Float32Array(rows * HISTOGRAM_BINS),
-      gradient: new Float32Array(rows * GRADIENT_FIELDS.length),
-      gradientHistogram: new Float32Array(rows * HISTOGRAM_BINS),
-    },
-    edges: { ids: [], gradient: new Float32Array() },
-    weights: { ids: [], nodeIds: [], values: new Float32Array() },
-    groups: { ids: [], values: new Float32Array() },
-  };
-}
+const frame = (step: number): StatsFrame => nodeStatsFrame({ runId: 'run-1', ids: [...IDS], step, activation: () => step });
 const header = runHeaderLine({
   format: 'rescanvas.runlog',
   version: 1,

@@ -18,7 +18,7 @@ export interface CompiledArtifacts {
  * or with `weights` in their place. Here rather than in export/ because the engine serves them too
  * (a trained model's weights for the export dialog), and the engine sits below export.
  */
-export function compiledArtifacts(compiled: CompiledDesign, tf: Tf, weights?: NamedWeights): CompiledArtifacts {
+export async function compiledArtifacts(compiled: CompiledDesign, tf: Tf, weights?: NamedWeights): Promise<CompiledArtifacts> {
   const graph = layersGraph(tf, compiled.input, compiled.output, compiled.name);
   // LayersModel.weights order: every trainable weight by layer, then every non-trainable one.
   const variables = [...graph.layers.flatMap((l) => l.trainableWeights), ...graph.layers.flatMap((l) => l.nonTrainableWeights)];
@@ -31,12 +31,13 @@ export function compiledArtifacts(compiled: CompiledDesign, tf: Tf, weights?: Na
     topology: JSON.parse(JSON.stringify(graph.topology)) as JsonObject,
     generatedBy: `TensorFlow.js tfjs-layers v${tf.version_layers}`,
     specs,
-    weightData: weights ? packWeights(specs, weights) : freshWeightData(variables),
+    weightData: weights ? packWeights(specs, weights) : await currentWeightData(variables),
   };
 }
 
-function freshWeightData(variables: readonly { read(): tfNamespace.Tensor }[]): Uint8Array {
-  const arrays = variables.map((v) => v.read().dataSync() as Float32Array);
+/** Awaited reads: WebGPU's synchronous readback does not work on every adapter. */
+async function currentWeightData(variables: readonly { read(): tfNamespace.Tensor }[]): Promise<Uint8Array> {
+  const arrays = (await Promise.all(variables.map((v) => v.read().data()))) as Float32Array[];
   const out = new Float32Array(arrays.reduce((n, a) => n + a.length, 0));
   let offset = 0;
   for (const a of arrays) {

@@ -94,17 +94,18 @@ export interface BlockDropOutcome {
  * Veit et al. (2016): drop residual blocks at test time by zeroing their branch, no retraining.
  * Unknown or non-residual Add ids are an error naming them.
  */
-export function blockDrop(tf: Tf, plan: Plan, data: LabelledData, batchSize: number, sets?: string[][]): BlockDropOutcome {
+export async function blockDrop(tf: Tf, plan: Plan, data: LabelledData, batchSize: number, sets?: string[][]): Promise<BlockDropOutcome> {
   const branches = residualBranches(plan);
   const chosen = sets ?? [...branches.keys()].map((id) => [id]);
   const unknown = chosen.flat().filter((id) => !branches.has(id));
   if (unknown.length) throw new Error(`not residual blocks (an Add with a branch): ${[...new Set(unknown)].slice(0, 10).join(', ')}`);
-  const baseline = evaluatePlan(tf, plan, data, batchSize);
-  const results = chosen.map((dropped) => {
+  const baseline = await evaluatePlanAsync(tf, plan, data, batchSize);
+  const results: BlockDropOutcome['results'] = [];
+  for (const dropped of chosen) {
     const zeroed = new Set(dropped.map((id) => (branches.get(id) as UnrolledEdge).id));
-    const score = evaluatePlan(tf, plan, data, batchSize, { replaceInput: (edge, value) => (zeroed.has(edge.id) ? tf.zerosLike(value) : value) });
-    return { dropped, ...score };
-  });
+    const score = await evaluatePlanAsync(tf, plan, data, batchSize, { replaceInput: (edge, value) => (zeroed.has(edge.id) ? tf.zerosLike(value) : value) });
+    results.push({ dropped, ...score });
+  }
   return { baseline, results };
 }
 
@@ -137,14 +138,15 @@ function spanProblem(plan: Plan, span: LayerSpan): string | null {
  * inference-mode scores with the chain from..to bypassed (whatever read `to` reads `from`'s input),
  * no retraining. A span whose ends disagree in shape is an error naming it.
  */
-export function skipLayers(tf: Tf, plan: Plan, data: LabelledData, batchSize: number, spans: LayerSpan[]): BlockDropOutcome {
+export async function skipLayers(tf: Tf, plan: Plan, data: LabelledData, batchSize: number, spans: LayerSpan[]): Promise<BlockDropOutcome> {
   const problems = spans.map((s) => spanProblem(plan, s)).filter((p): p is string => p !== null);
   if (problems.length) throw new Error([...new Set(problems)].slice(0, 5).join('; '));
-  const baseline = evaluatePlan(tf, plan, data, batchSize);
-  const results = spans.map((span) => {
+  const baseline = await evaluatePlanAsync(tf, plan, data, batchSize);
+  const results: BlockDropOutcome['results'] = [];
+  for (const span of spans) {
     const entry = (plan.byId.get(span.from) as PlanNode).inputs[0].source;
     let entering: Tensor | undefined;
-    const score = evaluatePlan(tf, plan, data, batchSize, {
+    const score = await evaluatePlanAsync(tf, plan, data, batchSize, {
       activation: (nodeId, value) => {
         if (nodeId === entry) entering = value;
       },
@@ -158,7 +160,7 @@ export function skipLayers(tf: Tf, plan: Plan, data: LabelledData, batchSize: nu
         return bypass;
       },
     });
-    return { dropped: [span.from, span.to], ...score };
-  });
+    results.push({ dropped: [span.from, span.to], ...score });
+  }
   return { baseline, results };
 }

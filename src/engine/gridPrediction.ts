@@ -33,9 +33,14 @@ export function gridInputProblem(plan: Plan): string | null {
 /**
  * What the plan predicts on a grid over `bounds`, on the current weights (the plan shares the
  * model's variables), in inference mode: no dropout, BatchNorm on its moving statistics, no probes,
- * so neither the run's random stream nor its statistics are touched. One readback.
+ * so neither the run's random stream nor its statistics are touched. One awaited readback.
  */
-export function predictOnGrid(tf: Tf, plan: Plan, bounds: GridBounds, resolution: number): { classes: number; probabilities: Float32Array<ArrayBuffer> } {
+export async function predictOnGrid(
+  tf: Tf,
+  plan: Plan,
+  bounds: GridBounds,
+  resolution: number,
+): Promise<{ classes: number; probabilities: Float32Array<ArrayBuffer> }> {
   const problem = gridInputProblem(plan);
   if (problem) throw new Error(problem);
   const points = gridPoints(bounds, resolution);
@@ -49,7 +54,7 @@ export function predictOnGrid(tf: Tf, plan: Plan, bounds: GridBounds, resolution
       );
     }
     const all = tf.tidy(() => (chunks.length === 1 ? tf.clone(chunks[0]) : tf.concat(chunks, 0)));
-    const values = new Float32Array(all.dataSync());
+    const values = new Float32Array((await all.data()) as Float32Array);
     all.dispose();
     return { classes: values.length / count, probabilities: values };
   } finally {

@@ -6,7 +6,7 @@
  * (the paper's "ignore biases and BN"): their scale carries no meaning a filter's norm could fix.
  */
 import type * as tfNamespace from '@tensorflow/tfjs';
-import { evaluatePlan, type LabelledData } from './evaluate';
+import { evaluatePlanAsync, type LabelledData } from './evaluate';
 import type { Plan, PlanWeight } from './plan/plan';
 
 type Tf = typeof tfNamespace;
@@ -124,7 +124,7 @@ export async function lossLandscape(
         const a = coords[col];
         const b = coords[row];
         tf.tidy(() => moved.forEach((w, i) => w.variable.assign(tf.add(origin[i], tf.add(tf.mul(d1[i], a), tf.mul(d2[i], b))))));
-        const { loss: value } = evaluatePlan(tf, plan, data, batchSize);
+        const { loss: value } = await evaluatePlanAsync(tf, plan, data, batchSize);
         loss.push(Number.isFinite(value) ? value : null);
       }
       hooks.onProgress?.((row + 1) / resolution);

@@ -8,7 +8,7 @@ import { checkDatasetFitsDesign, fitDesignToDataset, loadDataset, DatasetError, 
 import { buildPlan, type Plan } from './plan/plan';
 import { seedKernels } from './initialize';
 import { defaultClock, Trainer, type TrainerClock } from './trainer';
-import { blockDrop, evaluatePlan, skipLayers } from './evaluate';
+import { blockDrop, evaluatePlanAsync, skipLayers } from './evaluate';
 import { compiledArtifacts } from '../compile/artifacts';
 import { checkResources, type ResourceContext } from '../compile/resources';
 import { validateDesign } from '../graph/validate';
@@ -97,9 +97,9 @@ class EngineRequestError extends Error {
 }
 
 /** Runs a request whose failures are the requester's (unknown ids, mismatched shapes): a bad-message reply naming them. */
-function asBadRequest<T>(work: () => T): T {
+async function asBadRequest<T>(work: () => Promise<T>): Promise<T> {
   try {
-    return work();
+    return await work();
   } catch (error) {
     throw new EngineRequestError('bad-message', error instanceof Error ? error.message : String(error));
   }
@@ -262,7 +262,7 @@ export class EngineSession {
         return;
       case 'evaluate': {
         const run = this.lastRun();
-        const score = evaluatePlan(this.tf, run.plan, run.trainer.validationData, 256);
+        const score = await evaluatePlanAsync(this.tf, run.plan, run.trainer.validationData, 256);
         this.post({
           v: PROTOCOL_VERSION,
           type: 'evaluation',
@@ -275,13 +275,13 @@ export class EngineSession {
       }
       case 'dropBlocks': {
         const run = this.lastRun();
-        const outcome = asBadRequest(() => blockDrop(this.tf, run.plan, run.trainer.validationData, 256, message.sets));
+        const outcome = await asBadRequest(() => blockDrop(this.tf, run.plan, run.trainer.validationData, 256, message.sets));
         this.post({ v: PROTOCOL_VERSION, type: 'blockDrop', requestId: message.requestId, baseline: outcome.baseline, results: outcome.results });
         return;
       }
       case 'skipLayers': {
         const run = this.lastRun();
-        const outcome = asBadRequest(() => skipLayers(this.tf, run.plan, run.trainer.validationData, 256, message.spans));
+        const outcome = await asBadRequest(() => skipLayers(this.tf, run.plan, run.trainer.validationData, 256, message.spans));
         this.post({ v: PROTOCOL_VERSION, type: 'layersSkipped', requestId: message.requestId, baseline: outcome.baseline, results: outcome.results });
         return;
       }
@@ -294,7 +294,7 @@ export class EngineSession {
         const run = this.lastRun();
         const problem = gridInputProblem(run.plan);
         if (problem) throw new EngineRequestError('design', problem);
-        const grid = predictOnGrid(this.tf, run.plan, message.bounds, message.resolution);
+        const grid = await predictOnGrid(this.tf, run.plan, message.bounds, message.resolution);
         this.post({
           v: PROTOCOL_VERSION,
           type: 'gridPrediction',
@@ -307,7 +307,7 @@ export class EngineSession {
       }
       case 'exportWeights': {
         const run = this.lastRun();
-        const artifacts = compiledArtifacts(run.compiled, this.tf);
+        const artifacts = await compiledArtifacts(run.compiled, this.tf);
         this.post({
           v: PROTOCOL_VERSION,
           type: 'weights',

@@ -25,7 +25,7 @@ export const TFJS_MODEL_FILE = 'model.json';
 export async function modelArtifacts(design: Design, tf: Tf, weights?: NamedWeights): Promise<ModelArtifacts> {
   const compiled = compileDesign(design, tf);
   try {
-    return { ...compiledArtifacts(compiled, tf, weights), provenance: provenance(design.metadata.name, weights !== undefined) };
+    return { ...(await compiledArtifacts(compiled, tf, weights)), provenance: provenance(design.metadata.name, weights !== undefined) };
   } finally {
     compiled.dispose();
   }

@@ -27,7 +27,7 @@ describe('layersGraph: tf.js model serialization without building a LayersModel'
   it.each(Object.entries(exampleDesigns()))('%s: same topology, weight specs and weight bytes as LayersModel.save', async (_name, design) => {
     const compiled = compileDesign(design, tf);
     try {
-      const ours = compiledArtifacts(compiled, tf);
+      const ours = await compiledArtifacts(compiled, tf);
       const theirs = await savedByTfjs(compiled.model);
       expect(ours.topology).toEqual(JSON.parse(JSON.stringify(theirs.modelTopology)));
       expect(ours.specs).toEqual(theirs.weightSpecs?.map((s) => ({ name: s.name, shape: s.shape, dtype: s.dtype })));

@@ -138,11 +138,11 @@ describe('instrumentation and evaluation extras', () => {
 
     const branches = residualBranches(plan);
     expect(branches.size).toBe(2);
-    const outcome = blockDrop(tf, plan, trainer.validationData, 64);
+    const outcome = await blockDrop(tf, plan, trainer.validationData, 64);
     expect(outcome.results.map((r) => r.dropped)).toEqual([...branches.keys()].map((id) => [id]));
-    const both = blockDrop(tf, plan, trainer.validationData, 64, [[...branches.keys()]]);
+    const both = await blockDrop(tf, plan, trainer.validationData, 64, [[...branches.keys()]]);
     expect(both.results[0].accuracy).toBeGreaterThanOrEqual(0);
-    expect(() => blockDrop(tf, plan, trainer.validationData, 64, [['dense_1']])).toThrow(/dense_1/);
+    await expect(blockDrop(tf, plan, trainer.validationData, 64, [['dense_1']])).rejects.toThrow(/dense_1/);
     trainer.dispose();
     dispose();
   });

@@ -111,6 +111,8 @@ export interface TrainingSlice {
   /** Runs whose curves are overlaid in the comparison chart. */
   compareIds: string[];
   overlayMode: OverlayMode;
+  /** Someone (a person, a lesson, a replay) picked the overlay mode; until then a run turns it on. */
+  overlayChosen: boolean;
   backend: BackendReport | null;
   engineState: 'starting' | 'ready' | 'crashed';
   trainingMessage: TrainingMessage | null;
@@ -128,6 +130,8 @@ export interface TrainingSlice {
   /** A design was opened: its preset (if any) fills the form; without one the form stays as it is. */
   applyPreset(preset: TrainingPreset | undefined, designName: string): void;
   setOverlayMode(mode: OverlayMode): void;
+  /** A run started: a newcomer who never touched the overlay sees the forward statistics on the graph. */
+  showOverlayForRun(): void;
   toggleCompare(runId: string): void;
   setCompare(runIds: string[]): void;
   removeRun(runId: string): void;
@@ -181,6 +185,7 @@ export const createTrainingSlice: StateCreator<AppState, [], [], TrainingSlice> 
   runs: [],
   compareIds: [],
   overlayMode: 'off',
+  overlayChosen: false,
   backend: null,
   engineState: 'starting',
   trainingMessage: null,
@@ -195,7 +200,10 @@ export const createTrainingSlice: StateCreator<AppState, [], [], TrainingSlice> 
     const form = formFromPreset(preset, get().trainingForm);
     set({ trainingForm: form, appliedPreset: { designName, form, expected: preset.expected?.summary ?? null } });
   },
-  setOverlayMode: (overlayMode) => set({ overlayMode }),
+  setOverlayMode: (overlayMode) => set({ overlayMode, overlayChosen: true }),
+  showOverlayForRun: () => {
+    if (!get().overlayChosen && get().overlayMode === 'off') set({ overlayMode: 'forward' });
+  },
   toggleCompare: (runId) => {
     const ids = get().compareIds;
     set({ compareIds: ids.includes(runId) ? ids.filter((id) => id !== runId) : [...ids, runId] });

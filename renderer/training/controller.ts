@@ -254,6 +254,7 @@ export async function startTraining(): Promise<void> {
     return;
   }
   connection.send({ type: 'start', runId, settings: built.settings });
+  appStore.getState().showOverlayForRun();
 }
 
 export function stopTraining(): void {

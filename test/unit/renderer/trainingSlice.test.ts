@@ -35,6 +35,19 @@ const progress = (step: number) => ({
 });
 
 describe('training slice', () => {
+  it('turns the overlay on for a run until someone picks a mode, and then keeps their choice', () => {
+    const store = createAppStore();
+    expect(store.getState().overlayMode).toBe('off');
+    store.getState().showOverlayForRun();
+    expect(store.getState().overlayMode).toBe('forward');
+    store.getState().setOverlayMode('off');
+    store.getState().showOverlayForRun();
+    expect(store.getState().overlayMode).toBe('off');
+    store.getState().setOverlayMode('backward');
+    store.getState().showOverlayForRun();
+    expect(store.getState().overlayMode).toBe('backward');
+  });
+
   it('follows a run from start to done and keeps its curves', () => {
     const store = createAppStore();
     const s = () => store.getState();

@@ -118,35 +118,50 @@ function required<T>(value: T | undefined, what: string, nodeId: string): T {
  * The saved tensors are the op's inputs, which tf.js's tape filter finds cheaply; saving a value
  * computed inside the op would cost it a scan over every variable.
  */
-function affine(ctx: OpContext, x: Tensor, kernel: Tensor, bias: Tensor | undefined): Tensor {
+function affine(ctx: OpContext, x: Tensor, kernel: Tensor, bias: Tensor | undefined, relu: boolean): Tensor {
   const tf = ctx.tf;
-  const forward = (input: Tensor, w: Tensor): Tensor => tf.matMul(input as tfNamespace.Tensor2D, w as tfNamespace.Tensor2D);
-  const backward = (dy: Tensor, [input, w]: Tensor[]): [Tensor, Tensor] => [
+  const product = (input: Tensor, w: Tensor): Tensor => tf.matMul(input as tfNamespace.Tensor2D, w as tfNamespace.Tensor2D);
+  const backward = (dy: Tensor, input: Tensor, w: Tensor): [Tensor, Tensor] => [
     tf.matMul(dy as tfNamespace.Tensor2D, w as tfNamespace.Tensor2D, false, true),
     tf.matMul(input as tfNamespace.Tensor2D, dy as tfNamespace.Tensor2D, true, false),
   ];
-  if (!bias) {
-    return tf.customGrad((input, w, save) => {
-      const read = keepForGradient(ctx, save as tfNamespace.GradSaveFunc, [input as Tensor], [w as Tensor]);
-      return { value: forward(input as Tensor, w as Tensor), gradFunc: (dy: Tensor, saved: Tensor[]) => backward(dy, read(saved)) };
-    })(x, kernel);
-  }
-  return tf.customGrad((input, w, b, save) => {
-    const read = keepForGradient(ctx, save as tfNamespace.GradSaveFunc, [input as Tensor], [w as Tensor]);
+  const op = (input: Tensor, w: Tensor, b: Tensor | undefined, save: tfNamespace.GradSaveFunc) => {
+    const pre = b ? tf.add(product(input, w), b) : product(input, w);
+    // With a ReLU folded in, its gradient reads the pre-activation (tf.js's Relu gradient: dy·step(x)).
+    const read = keepForGradient(ctx, save, relu ? [input, pre] : [input], [w]);
     return {
-      value: tf.add(forward(input as Tensor, w as Tensor), b as Tensor),
-      gradFunc: (dy: Tensor, saved: Tensor[]) => [...backward(dy, read(saved)), tf.reshape(tf.sum(dy, 0), (b as Tensor).shape)],
+      value: relu ? tf.relu(pre) : pre,
+      gradFunc: (dy: Tensor, saved: Tensor[]) => {
+        const kept = read(saved);
+        const dPre = relu ? tf.mul(dy, tf.step(kept[1])) : dy;
+        const [dx, dw] = backward(dPre, kept[0], kept[kept.length - 1]);
+        return b ? [dx, dw, tf.reshape(tf.sum(dPre, 0), b.shape)] : [dx, dw];
+      },
     };
-  })(x, kernel, bias);
+  };
+  if (!bias) return tf.customGrad((input, w, save) => op(input as Tensor, w as Tensor, undefined, save as tfNamespace.GradSaveFunc))(x, kernel);
+  return tf.customGrad((input, w, b, save) => op(input as Tensor, w as Tensor, b as Tensor, save as tfNamespace.GradSaveFunc))(x, kernel, bias);
 }
 
-function dense(ctx: OpContext, x: Tensor, w: NodeWeights, nodeId: string): Tensor {
+/** ReLU taped as one op whose gradient reads its held input, not a clone of it on the tape. */
+function heldRelu(ctx: OpContext, x: Tensor): Tensor {
+  const tf = ctx.tf;
+  return tf.customGrad((input, save) => {
+    const read = keepForGradient(ctx, save as tfNamespace.GradSaveFunc, [input as Tensor]);
+    return { value: tf.relu(input as Tensor), gradFunc: (dy: Tensor, saved: Tensor[]) => tf.mul(dy, tf.step(read(saved)[0])) };
+  })(x);
+}
+
+function dense(ctx: OpContext, x: Tensor, w: NodeWeights, nodeId: string, activation: Activation): Tensor {
   const tf = ctx.tf;
   const kernel = required(w.kernel, 'kernel', nodeId);
   // Only a taped step gains from the hand-written gradient; evaluation runs the plain kernels.
-  if (ctx.training && x.rank === 2) return affine(ctx, x, kernel, w.bias);
+  if (ctx.hold && x.rank === 2) {
+    const y = affine(ctx, x, kernel, w.bias, activation === 'relu');
+    return activation === 'relu' ? y : activate(tf, y, activation);
+  }
   const y = tf.matMul(x as tfNamespace.Tensor2D, kernel as tfNamespace.Tensor2D);
-  return w.bias ? tf.add(y, w.bias) : y;
+  return activate(tf, w.bias ? tf.add(y, w.bias) : y, activation);
 }
 
 /**
@@ -242,12 +257,12 @@ export const PLAN_OPS: LayerTable<NodeOp, [w: NodeWeights, nodeId: string]> = {
   Dense:
     ({ params: p }, w, nodeId) =>
     ([x], ctx) =>
-      activate(ctx.tf, dense(ctx, x, w, nodeId), p.activation),
+      dense(ctx, x, w, nodeId, p.activation),
   // The Output node yields logits; runPlan applies its activation, so the loss can use logits.
   Output:
     (_node, w, nodeId) =>
     ([x], ctx) =>
-      dense(ctx, x, w, nodeId),
+      dense(ctx, x, w, nodeId, 'linear'),
   Conv2D:
     ({ params: p }, w, nodeId) =>
     ([x], { tf }) => {
@@ -280,18 +295,18 @@ export const PLAN_OPS: LayerTable<NodeOp, [w: NodeWeights, nodeId: string]> = {
       layerNorm(ctx, x, w, p.epsilon, nodeId),
   Activation:
     ({ params: p }) =>
-    ([x], { tf }) =>
-      activate(tf, x, p.activation),
+    ([x], ctx) =>
+      ctx.hold && p.activation === 'relu' ? heldRelu(ctx, x) : activate(ctx.tf, x, p.activation),
   Dropout:
     ({ params: p }) =>
     ([x], { tf, training, dropoutSeed }) =>
       training && p.rate > 0 ? tf.dropout(x, p.rate, undefined, dropoutSeed) : x,
   Add:
     () =>
-    (inputs, { tf, training }) => {
+    (inputs, { tf, hold }) => {
       if (inputs.length !== 2) return tf.addN(inputs);
       const [a, b] = inputs;
-      return training && a !== b && a.dtype === 'float32' && b.dtype === 'float32' && sameShape(a.shape, b.shape) ? addSame(tf, a, b) : tf.add(a, b);
+      return hold && a !== b && a.dtype === 'float32' && b.dtype === 'float32' && sameShape(a.shape, b.shape) ? addSame(tf, a, b) : tf.add(a, b);
     },
   Concatenate:
     () =>

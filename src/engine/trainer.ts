@@ -227,10 +227,33 @@ export class Trainer {
     const learningRate = this.learningRate(step);
     const recorder = instrument ? new StepRecorder(tf) : undefined;
     let packed: Tensor | undefined;
-    const result = tf.tidy(() => {
+    const held: Tensor[] = [];
+    let result: Tensor;
+    try {
+      result = this.stepTensors(x, targets, labels, step, learningRate, recorder, held, (p) => (packed = p));
+    } finally {
+      held.forEach((t) => t.dispose());
+    }
+    this.stepCount++;
+    return { step, result, packed, recorder };
+  }
+
+  /** The step's loss and correct count stacked; the update is applied and, with a recorder, the frame packed. */
+  private stepTensors(
+    x: Tensor,
+    targets: Tensor,
+    labels: Tensor,
+    step: number,
+    learningRate: number,
+    recorder: StepRecorder | undefined,
+    held: Tensor[],
+    setPacked: (packed: Tensor) => void,
+  ): Tensor {
+    const tf = this.tf;
+    return tf.tidy(() => {
       let correct: Tensor | undefined;
       const loss = () => {
-        const out = runPlan(tf, this.plan, x, { training: true, seed: this.settings.seed * 1_000_003 + step, probes: recorder });
+        const out = runPlan(tf, this.plan, x, { training: true, seed: this.settings.seed * 1_000_003 + step, probes: recorder, held });
         correct = tf.keep(correctCount(tf, out.output, labels));
         return batchLoss(tf, this.plan.loss, out, this.plan.outputActivation, targets) as tfNamespace.Scalar;
       };
@@ -253,7 +276,7 @@ export class Trainer {
           this.plan.trainable.map((v) => grads[v.name]),
           this.plan.trainable,
         );
-        packed = tf.keep(summariseStep(tf, this.layout, recorder, weights));
+        setPacked(tf.keep(summariseStep(tf, this.layout, recorder, weights)));
       }
       // `correct` was kept to leave the gradient scope; it is released here, once stacked.
       const counted = correct as Tensor;
@@ -261,8 +284,6 @@ export class Trainer {
       counted.dispose();
       return summary;
     });
-    this.stepCount++;
-    return { step, result, packed, recorder };
   }
 
   /** Releases a step's tensors and builds its result from the values read back. */

@@ -145,6 +145,11 @@ export interface RunOptions {
   /** Mixed into dropout seeds; vary per step. */
   seed: number;
   probes?: PlanProbes;
+  /**
+   * A training step's list of tensors held for the backward pass (OpContext.hold); the caller
+   * disposes them once the step's gradients are taken.
+   */
+  held?: Tensor[];
 }
 
 export interface PlanOutput {
@@ -158,6 +163,17 @@ export interface PlanOutput {
 export function runPlan(tf: typeof tfNamespace, plan: Plan, x: Tensor, options: RunOptions): PlanOutput {
   const values = new Map<string, Tensor>();
   const probes = options.probes;
+  const held = options.held;
+  // The batch belongs to the caller, and a tensor someone else keeps (the recorder) is theirs to release.
+  const hold = held
+    ? (tensors: Tensor[]) => {
+        for (const t of tensors) {
+          if (t === x || t.kept || t instanceof tf.Variable) continue;
+          tf.keep(t);
+          held.push(t);
+        }
+      }
+    : undefined;
   for (let i = 0; i < plan.nodes.length; i++) {
     const node = plan.nodes[i];
     const inputs =
@@ -168,7 +184,7 @@ export function runPlan(tf: typeof tfNamespace, plan: Plan, x: Tensor, options: 
             if (probes?.edge && (plan.byId.get(e.source)?.fanOut ?? 0) > 1) value = probes.edge(e.id, value);
             return probes?.replaceInput ? probes.replaceInput(e, value) : value;
           });
-    const context: OpContext = { tf, training: options.training, dropoutSeed: (options.seed * 7919 + i * 104729) % 2147483647 };
+    const context: OpContext = { tf, training: options.training, dropoutSeed: (options.seed * 7919 + i * 104729) % 2147483647, hold };
     let out = node.op(inputs, context);
     probes?.activation?.(node.id, out);
     if (probes?.node) out = probes.node(node.id, out);

@@ -238,6 +238,7 @@ export function exampleDesigns(): Record<string, Design> {
     }),
     'plain-20-cifar.rescanvas.json': withPreset(cifarResNet(3, { plain: true }), {
       ...SHAPES_RECIPE,
+      learningRate: 1e-3,
       expected: atLeast(0.5, 'learns the shapes more slowly than ResNet-20 on the same recipe'),
     }),
     'projection-shortcut.rescanvas.json': withPreset(projectionShortcut(), {

@@ -1,4 +1,4 @@
-import { memo, useCallback } from 'react';
+import { memo, useCallback, type ReactNode } from 'react';
 import { foldAndLayout } from '../toolbar/commands';
 import { Handle, type NodeProps } from '@xyflow/react';
 import { sidesFor } from './geometry';
@@ -6,6 +6,14 @@ import { layerKind } from '../../src/graph/catalogue';
 import type { LayerFlowNode } from './flowTypes';
 // Training overlay (issue 7): paints itself from the stats store, so frames never re-render this node.
 import { OverlayBadge } from '../overlay/OverlayBadge';
+
+/**
+ * A name with line-break opportunities after its separators (`batchnorm_` / `12`), so where the name
+ * face wraps a long name it breaks between words, never inside one, and the index stays whole.
+ */
+function breakableName(name: string): ReactNode[] {
+  return name.split(/(?<=[_\-./: ])/).flatMap((part, i) => (i === 0 ? [part] : [<wbr key={i} />, part]));
+}
 
 function formatCount(n: number): string {
   return n >= 1e6 ? `${(n / 1e6).toFixed(2)} M` : n >= 1e4 ? `${(n / 1e3).toFixed(1)} k` : String(n);
@@ -29,7 +37,9 @@ function LayerNodeView({ id, data }: NodeProps<LayerFlowNode>) {
       {kind.inputs.max > 0 && <Handle type="target" position={sides.input} className={multi ? 'handle-multi' : undefined} aria-label={`${node.id} input`} />}
       <div className="layer-node-head">
         <span className="layer-node-type">{node.type}</span>
-        <span className="layer-node-name">{node.name ?? node.id}</span>
+        <span className="layer-node-name" title={node.name ?? node.id}>
+          {breakableName(node.name ?? node.id)}
+        </span>
         {block && (
           <button
             type="button"

@@ -5,6 +5,7 @@ import { statsStore } from './statsStore';
 import { formatStat } from './display';
 import { viridis } from './colour';
 import { HistogramPopover } from './HistogramPopover';
+import { OVERLAY_ARROWS } from './arrows';
 import { openRunLogAsked } from '../replay/replayRunLog';
 import './overlay.css';
 
@@ -123,18 +124,21 @@ function OverlayBarView() {
       </button>
       <svg width="0" height="0" className="overlay-defs" aria-hidden="true">
         <defs>
-          <marker
-            id="overlay-arrow-back"
-            viewBox="0 0 10 10"
-            refX="2"
-            refY="5"
-            markerWidth="5"
-            markerHeight="5"
-            orient="auto-start-reverse"
-            markerUnits="strokeWidth"
-          >
-            <path d="M 0 0 L 10 5 L 0 10 z" className="overlay-arrow" />
-          </marker>
+          {OVERLAY_ARROWS.map((a) => (
+            <marker
+              key={a.id}
+              id={a.id}
+              viewBox="0 0 10 10"
+              refX="2"
+              refY="5"
+              markerWidth={a.size}
+              markerHeight={a.size}
+              orient="auto-start-reverse"
+              markerUnits="userSpaceOnUse"
+            >
+              <path d="M 0 0 L 10 5 L 0 10 z" className="overlay-arrow" />
+            </marker>
+          ))}
         </defs>
       </svg>
       <HistogramPopover />

@@ -236,9 +236,15 @@ export function exampleDesigns(): Record<string, Design> {
       ...SHAPES_RECIPE,
       expected: atLeast(0.85, '≥ 85 % validation accuracy on the ten 32×32 shapes in 6 epochs (96 % on seed 1, about 200 s of CPU here)'),
     }),
+    // ResNet-20's rate, 3e-3, threw the plain net off on two seeds of five (18 % and 32.5 %, with or
+    // without a cosine decay): without shortcuts it needs the gentler rate, and still ends below ResNet-20.
     'plain-20-cifar.rescanvas.json': withPreset(cifarResNet(3, { plain: true }), {
       ...SHAPES_RECIPE,
-      expected: atLeast(0.5, 'learns the shapes more slowly than ResNet-20 on the same recipe'),
+      learningRate: 1e-3,
+      expected: atLeast(
+        0.5,
+        "≥ 50 % validation accuracy on the ten 32×32 shapes in 6 epochs (60–88 % on seeds 1–5), below ResNet-20's ≥ 85 %, and only at a third of ResNet-20's rate: at 3e-3 it fails on some seeds",
+      ),
     }),
     'projection-shortcut.rescanvas.json': withPreset(projectionShortcut(), {
       ...SPIRALS_RECIPE,

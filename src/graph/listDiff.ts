@@ -19,7 +19,67 @@ const NONE: ListDiff<never> = { added: [], removed: [] };
  */
 export function listDiff<T extends object>(prev: readonly T[], next: readonly T[]): ListDiff<T> {
   if (prev === next) return NONE as ListDiff<T>;
-  return walkDiff(prev, next) ?? setDiff(prev, next);
+  return carried(prev, next) ?? walkDiff(prev, next) ?? setDiff(prev, next);
+}
+
+/**
+ * Changes that edits carry with the lists they make (see `changed`): the new list → the list it was
+ * made from (weakly, so history past what undo keeps can be collected) and what went in and out.
+ */
+const notes = new WeakMap<readonly object[], { from: WeakRef<readonly object[]>; added: readonly object[]; removed: readonly object[] }>();
+
+/** How many recorded edits listDiff follows from one list back to another before walking the lists. */
+const CHAIN_LIMIT = 16;
+
+/**
+ * Records that `next` is `prev` with `added` put in and `removed` taken out (each item in one list at
+ * most once), so listDiff between them, either way round and across a few such steps, costs the
+ * change rather than a walk over both lists. Returns `next`.
+ */
+export function changed<T extends object>(prev: readonly T[], next: readonly T[], added: readonly T[], removed: readonly T[]): T[] {
+  if (prev !== next) notes.set(next, { from: new WeakRef(prev), added, removed });
+  return next as T[];
+}
+
+/** `list` with `items` appended, the change recorded. */
+export function appended<T extends object>(list: readonly T[], items: readonly T[]): T[] {
+  return changed(list, [...list, ...items], items, []);
+}
+
+/** `list` with the item at `at` replaced, the change recorded. */
+export function replacedAt<T extends object>(list: readonly T[], at: number, item: T): T[] {
+  const next = list.slice();
+  next[at] = item;
+  return changed(list, next, [item], [list[at]]);
+}
+
+/** The recorded steps from `older` to `newer`, oldest last, or null if not within CHAIN_LIMIT. */
+function chain(older: readonly object[], newer: readonly object[]): { added: readonly object[]; removed: readonly object[] }[] | null {
+  const steps: { added: readonly object[]; removed: readonly object[] }[] = [];
+  let at: readonly object[] | undefined = newer;
+  while (at && at !== older && steps.length < CHAIN_LIMIT) {
+    const note = notes.get(at);
+    if (!note) return null;
+    steps.push(note);
+    at = note.from.deref();
+  }
+  return at === older ? steps : null;
+}
+
+/** The diff from recorded changes (forward, or backward as after an undo), or null when none lead there. */
+function carried<T extends object>(prev: readonly T[], next: readonly T[]): ListDiff<T> | null {
+  const forward = chain(prev, next);
+  const steps = forward ?? chain(next, prev);
+  if (!steps) return null;
+  const added = new Set<object>();
+  const removed = new Set<object>();
+  // Oldest step first; an item put in and taken out again between the two lists cancels out.
+  for (let k = steps.length - 1; k >= 0; k--) {
+    for (const item of steps[k].removed) if (!added.delete(item)) removed.add(item);
+    for (const item of steps[k].added) if (!removed.delete(item)) added.add(item);
+  }
+  const diff = { added: [...added], removed: [...removed] } as ListDiff<T>;
+  return forward ? diff : { added: diff.removed, removed: diff.added };
 }
 
 /**

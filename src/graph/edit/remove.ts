@@ -1,7 +1,7 @@
 import type { Design, DesignEdge, DesignNode } from '../design';
 import { freshIds } from '../ids';
 import { depths, edgesOf, indexGraph, liveIndex, reaches, topologicalOrder } from '../topology';
-import { appended, changed } from '../listDiff';
+import { appended, withoutItems } from '../listDiff';
 
 /**
  * What removing a merge node (Add or Concatenate) would cut, and how to close the gap: the branch
@@ -98,22 +98,5 @@ function keptLists(design: Design, nodesGone: ReadonlySet<string>, edgesGone: Re
       nodes: design.nodes.filter((n) => !nodesGone.has(n.id)),
       edges: design.edges.filter((e) => !edgesGone.has(e.id) && !nodesGone.has(e.source) && !nodesGone.has(e.target)),
     };
-  return { nodes: without(design.nodes, nodes), edges: without(design.edges, [...edges]) };
-}
-
-/** `list` without `items` (each in it once), found by identity from the end, where new items are. */
-function without<T extends object>(list: readonly T[], items: readonly T[]): T[] {
-  const at = items.map((item) => list.lastIndexOf(item)).filter((i) => i >= 0);
-  if (!at.length) return list.slice();
-  const gone = at.map((i) => list[i]);
-  at.sort((a, b) => a - b);
-  const out: T[] = new Array(list.length - at.length);
-  let from = 0;
-  let to = 0;
-  for (const cut of at) {
-    for (let i = from; i < cut; i++) out[to++] = list[i];
-    from = cut + 1;
-  }
-  for (let i = from; i < list.length; i++) out[to++] = list[i];
-  return changed(list, out, [], gone);
+  return { nodes: withoutItems(design.nodes, nodes), edges: withoutItems(design.edges, [...edges]) };
 }

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { Design } from '../../../src/graph/design';
 import { detectBlocks, type ResidualBlock } from '../../../src/graph/blocks';
 import { addNode, connect, moveNodes, removeElements, renameNode, updateParams } from '../../../src/graph/edit';
-import { appended, changed, listDiff, replacedAt } from '../../../src/graph/listDiff';
+import { appended, applyPatch, changed, indexPatch, listDiff, replacedAt, withoutItems } from '../../../src/graph/listDiff';
 import { blocksHolding } from '../../../src/graph/blockIndex';
 import { largeDesign } from '../../fixtures/largeDesign';
 import { seededRandom as random } from '../../../src/engine/random';
@@ -49,6 +49,11 @@ describe('changes carried with edited lists', () => {
       const j = rand() < 0.8 ? Math.min(history.length - 1, Math.max(0, i + Math.floor(rand() * 9) - 4)) : Math.floor(rand() * history.length);
       same(listDiff(history[i].nodes, history[j].nodes), bySets(history[i].nodes, history[j].nodes));
       same(listDiff(history[i].edges, history[j].edges), bySets(history[i].edges, history[j].edges));
+      // The patch the design worker is sent rebuilds the list exactly, item for item.
+      expect(applyPatch(history[i].nodes, indexPatch(history[i].nodes, history[j].nodes))).toEqual(history[j].nodes);
+      const edges = applyPatch(history[i].edges, indexPatch(history[i].edges, history[j].edges));
+      expect(edges.length).toBe(history[j].edges.length);
+      expect(edges.every((e, k) => e === history[j].edges[k])).toBe(true);
     }
   });
 
@@ -67,6 +72,12 @@ describe('changes carried with edited lists', () => {
     same(listDiff(a, d), { added: [d[0]], removed: [a[0]] });
     same(listDiff(d, a), { added: [a[0]], removed: [d[0]] });
     expect(changed(a, a, [x], [])).toBe(a);
+    // Taken out and put back elsewhere: the diff nets out, and the patch still rebuilds the order.
+    const e = withoutItems(d, [d[0]]);
+    const f = appended(e, [d[0]]);
+    expect(listDiff(d, f)).toEqual({ added: [], removed: [] });
+    expect(applyPatch(d, indexPatch(d, f))).toEqual(f);
+    expect(withoutItems(f, [x])).toEqual(f);
     expect(listDiff(a, a)).toEqual({ added: [], removed: [] });
   });
 });

@@ -13,7 +13,7 @@ import {
 } from '@xyflow/react';
 import { isLayerType } from '../../src/graph/catalogue';
 import { groupBoundary } from '../../src/graph/groups';
-import { indexGraph } from '../../src/graph/topology';
+import { indexGraph, liveIndex } from '../../src/graph/topology';
 import type { Point } from '../../src/graph/edit';
 import { appStore, useApp } from '../store/store';
 import { useValidation } from '../store/validation';
@@ -67,11 +67,11 @@ function onNodesChange(changes: NodeChange<FlowNode>[]): void {
   const state = appStore.getState();
   const positions = new Map<string, Point>();
   let selection: Set<string> | null = null;
-  const groups = new Map(state.design.groups.map((g) => [g.id, g]));
-  const nodesById = new Map(state.design.nodes.map((n) => [n.id, n]));
+  // Each frame of a drag lands here: nodes are found through the live index, not a map of the whole design.
+  const nodesById = liveIndex(state.design).nodes;
   for (const c of changes) {
     if (c.type === 'position' && c.position) {
-      const group = groups.get(c.id);
+      const group = state.design.groups.find((g) => g.id === c.id);
       const block = c.id.startsWith(BLOCK_PREFIX) ? designBlocks(state.design).find((b) => b.id === c.id.slice(BLOCK_PREFIX.length)) : undefined;
       const memberIds = group?.nodeIds ?? block?.members;
       if (memberIds) {

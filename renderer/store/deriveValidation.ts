@@ -5,6 +5,7 @@ import { formatShape, type Shape } from '../../src/graph/shape';
 import { indexGraph } from '../../src/graph/topology';
 import { validateDesign, type Validation } from '../../src/graph/validate';
 import { checkResources } from '../../src/compile/resources';
+import { LayeredMap } from '../../src/graph/layeredMap';
 
 export interface NodeFacts {
   shape: string | null;
@@ -18,9 +19,10 @@ export type ValidationSummary = Pick<Validation, 'valid' | 'diagnostics'>;
 
 export interface ValidationState {
   result: ValidationSummary;
-  facts: Map<string, NodeFacts>;
+  /** Read only: after an edit it shares most entries with the previous state's (LayeredMap). */
+  facts: ReadonlyMap<string, NodeFacts>;
   /** Edge id → shape text such as `[?, 64]`. */
-  edgeLabels: Map<string, string>;
+  edgeLabels: ReadonlyMap<string, string>;
 }
 
 /** No environment here (no store, no DOM): the design worker runs this too. */
@@ -84,21 +86,14 @@ export function validationDelta(before: ValidationState, after: ValidationState)
   };
 }
 
-/** The next state from a delta: unchanged nodes keep their facts objects, so memoised nodes skip re-rendering. */
+/**
+ * The next state from a delta: unchanged nodes keep their facts objects, so memoised nodes skip
+ * re-rendering, and the maps share their entries with the previous state's instead of copying 50,000.
+ */
 export function applyValidationDelta(state: ValidationState, delta: ValidationDelta): ValidationState {
   const touchesFacts = delta.facts.length > 0 || delta.removedFacts.length > 0;
   const touchesLabels = delta.edgeLabels.length > 0 || delta.removedEdgeLabels.length > 0;
-  let facts = state.facts;
-  if (touchesFacts) {
-    facts = new Map(state.facts);
-    for (const id of delta.removedFacts) facts.delete(id);
-    for (const [id, f] of delta.facts) facts.set(id, f);
-  }
-  let edgeLabels = state.edgeLabels;
-  if (touchesLabels) {
-    edgeLabels = new Map(state.edgeLabels);
-    for (const id of delta.removedEdgeLabels) edgeLabels.delete(id);
-    for (const [id, label] of delta.edgeLabels) edgeLabels.set(id, label);
-  }
+  const facts = touchesFacts ? LayeredMap.of(state.facts).with(delta.facts, delta.removedFacts) : state.facts;
+  const edgeLabels = touchesLabels ? LayeredMap.of(state.edgeLabels).with(delta.edgeLabels, delta.removedEdgeLabels) : state.edgeLabels;
   return { result: delta.result, facts, edgeLabels };
 }

@@ -1,5 +1,6 @@
 import { createStore, useStore } from 'zustand';
 import type { Design } from '../../src/graph/design';
+import { listDiff } from '../../src/graph/listDiff';
 import { designWorker } from '../open/designWorkerClient';
 import { applyValidationDelta, deriveValidation, type ValidationState } from './deriveValidation';
 import { appStore } from './store';
@@ -12,13 +13,19 @@ const IMMEDIATE_LIMIT = 400;
 export const WORKER_LIMIT = 3000;
 const DEBOUNCE_MS = 120;
 
-/** Positions do not change shapes: a drag must not re-run validation. */
+/**
+ * Positions do not change shapes: a drag must not re-run validation. Only the nodes the edit changed
+ * are compared (the list diff the edit carries), not all 50,000.
+ */
 function sameStructure(a: Design, b: Design): boolean {
   if (a.edges !== b.edges || a.groups !== b.groups || a.nodes.length !== b.nodes.length) return false;
-  for (let i = 0; i < a.nodes.length; i++) {
-    const x = a.nodes[i];
-    const y = b.nodes[i];
-    if (x !== y && (x.id !== y.id || x.type !== y.type || x.params !== y.params)) return false;
+  const diff = listDiff(a.nodes, b.nodes);
+  if (diff.added.length !== diff.removed.length) return false;
+  const before = new Map(diff.removed.map((n) => [n.id, n]));
+  for (const y of diff.added) {
+    const x = before.get(y.id);
+    if (!x || x.type !== y.type || x.params !== y.params) return false;
+    before.delete(y.id);
   }
   return true;
 }

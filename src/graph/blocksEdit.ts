@@ -3,7 +3,8 @@ import { detectBlocks, type ResidualBlock } from './blocks';
 import { freshId } from './ids';
 import { groupBoundary } from './groups';
 import { edgesOf, indexGraph, liveIndex } from './topology';
-import { listDiff } from './listDiff';
+import { changed, listDiff } from './listDiff';
+import { blocksHolding } from './blockIndex';
 import { refuse, type EditResult } from './edit/result';
 
 /** Blocks of a design, memoised per design object: the canvas, the overlay and the toolbar all ask. */
@@ -114,11 +115,33 @@ export function provisionalBlocks(
     kept.delete(n.id);
   }
   for (const id of kept.keys()) touched.add(id);
-  if (!touched.size) return [...blocks];
+  if (!touched.size) return changed(blocks, blocks.slice(), [], []);
   // What feeds a touched node may gain or lose it as its block's trailing activation.
   const index = liveIndex(after);
   for (const id of [...touched]) for (const e of edgesOf(index.incoming, id)) touched.add(e.source);
-  return blocks.filter((b) => !touched.has(b.fork) && !b.members.some((m) => touched.has(m)));
+  // The blocks holding a touched node, through the block index rather than every block's members.
+  const holding = blocksHolding(blocks);
+  const gone = new Set<ResidualBlock>();
+  for (const id of touched) for (const b of holding(id)) gone.add(b);
+  if (!gone.size) return changed(blocks, blocks.slice(), [], []);
+  return changed(blocks, withoutBlocks(blocks, gone), [], [...gone]);
+}
+
+/** `blocks` without `gone` (each in it once), cut out by position: a few among 16,000. */
+function withoutBlocks(blocks: readonly ResidualBlock[], gone: ReadonlySet<ResidualBlock>): ResidualBlock[] {
+  if (gone.size > 64) return blocks.filter((b) => !gone.has(b));
+  const cuts = [...gone]
+    .map((b) => blocks.indexOf(b))
+    .filter((i) => i >= 0)
+    .sort((a, b) => a - b);
+  const out: ResidualBlock[] = [];
+  let from = 0;
+  for (const cut of cuts) {
+    for (let i = from; i < cut; i++) out.push(blocks[i]);
+    from = cut + 1;
+  }
+  for (let i = from; i < blocks.length; i++) out.push(blocks[i]);
+  return out;
 }
 
 export function foldedIds(design: Design): ReadonlySet<string> {

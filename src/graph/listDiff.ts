@@ -19,7 +19,94 @@ const NONE: ListDiff<never> = { added: [], removed: [] };
  */
 export function listDiff<T extends object>(prev: readonly T[], next: readonly T[]): ListDiff<T> {
   if (prev === next) return NONE as ListDiff<T>;
-  return walkDiff(prev, next) ?? setDiff(prev, next);
+  return carried(prev, next) ?? walkDiff(prev, next) ?? setDiff(prev, next);
+}
+
+/**
+ * Changes that edits carry with the lists they make (see `changed`): the new list → the list it was
+ * made from (weakly, so history past what undo keeps can be collected) and what went in and out.
+ */
+const notes = new WeakMap<readonly object[], { from: WeakRef<readonly object[]>; added: readonly object[]; removed: readonly object[] }>();
+
+/** How many recorded edits listDiff follows from one list back to another before walking the lists. */
+const CHAIN_LIMIT = 16;
+
+/**
+ * Records that `next` is `prev` with `added` put in and `removed` taken out (each item in one list at
+ * most once, the items kept in the same order), so listDiff between them, either way round and across a few such steps, costs the
+ * change rather than a walk over both lists. Returns `next`.
+ */
+export function changed<T extends object>(prev: readonly T[], next: readonly T[], added: readonly T[], removed: readonly T[]): T[] {
+  if (prev !== next) notes.set(next, { from: new WeakRef(prev), added, removed });
+  return next as T[];
+}
+
+/** `list` with `items` appended, the change recorded. */
+export function appended<T extends object>(list: readonly T[], items: readonly T[]): T[] {
+  // concat copies natively; spreading 50,000 items went through the iterator protocol.
+  return changed(list, list.concat(items), items, []);
+}
+
+/** `list` without `items` (each in it at most once), cut out by position, the change recorded. */
+export function withoutItems<T extends object>(list: readonly T[], items: readonly T[]): T[] {
+  const at = items.map((item) => list.lastIndexOf(item)).filter((i) => i >= 0);
+  const next = list.slice();
+  // From the highest place down, so each cut leaves the places still to cut where they were.
+  at.sort((a, b) => b - a);
+  for (const i of at) next.splice(i, 1);
+  return changed(
+    list,
+    next,
+    [],
+    at.map((i) => list[i]),
+  );
+}
+
+/** `list` with the item at `at` replaced, the change recorded. */
+export function replacedAt<T extends object>(list: readonly T[], at: number, item: T): T[] {
+  const next = list.slice();
+  next[at] = item;
+  return changed(list, next, [item], [list[at]]);
+}
+
+/** The recorded steps from `older` to `newer`, oldest last, or null if not within CHAIN_LIMIT. */
+function chain(older: readonly object[], newer: readonly object[]): { added: readonly object[]; removed: readonly object[] }[] | null {
+  const steps: { added: readonly object[]; removed: readonly object[] }[] = [];
+  let at: readonly object[] | undefined = newer;
+  while (at && at !== older && steps.length < CHAIN_LIMIT) {
+    const note = notes.get(at);
+    if (!note) return null;
+    steps.push(note);
+    at = note.from.deref();
+  }
+  return at === older ? steps : null;
+}
+
+/** The diff from recorded changes (forward, or backward as after an undo), or null when none lead there. */
+function carried<T extends object>(prev: readonly T[], next: readonly T[]): ListDiff<T> | null {
+  return carriedChange(prev, next)?.diff ?? null;
+}
+
+/**
+ * The carried diff, and whether some item was taken out and put back between the two lists (it may
+ * stand elsewhere now, so the kept items are not known to keep their order).
+ */
+function carriedChange<T extends object>(prev: readonly T[], next: readonly T[]): { diff: ListDiff<T>; moved: boolean } | null {
+  const forward = chain(prev, next);
+  const steps = forward ?? chain(next, prev);
+  if (!steps) return null;
+  const added = new Set<object>();
+  const removed = new Set<object>();
+  let moved = false;
+  // Oldest step first; an item put in and taken out again between the two lists cancels out.
+  for (let k = steps.length - 1; k >= 0; k--) {
+    for (const item of steps[k].removed) if (!added.delete(item)) removed.add(item);
+    for (const item of steps[k].added)
+      if (removed.delete(item)) moved = true;
+      else added.add(item);
+  }
+  const diff = { added: [...added], removed: [...removed] } as ListDiff<T>;
+  return { diff: forward ? diff : { added: diff.removed, removed: diff.added }, moved };
 }
 
 /**
@@ -88,6 +175,48 @@ export type Patch<T> = (number | [number, number] | T)[];
  * few numbers rather than 50,000 (copying them into the message took the page hundreds of ms).
  */
 export function indexPatch<T extends object>(prev: readonly T[], next: readonly T[]): Patch<T> {
+  return carriedPatch(prev, next) ?? walkPatch(prev, next);
+}
+
+/**
+ * The patch from the change an edit carried: the removed items' places in `prev` and the added ones'
+ * in `next` (native searches), and runs of kept items between them, which keep their order. Null
+ * when no change was carried or it does not add up.
+ */
+function carriedPatch<T extends object>(prev: readonly T[], next: readonly T[]): Patch<T> | null {
+  if (prev === next) return null;
+  const change = carriedChange(prev, next);
+  if (!change || change.moved) return null;
+  const { diff } = change;
+  if (diff.added.length + diff.removed.length > WALK_LIMIT) return null;
+  if (prev.length - diff.removed.length + diff.added.length !== next.length) return null;
+  const gone = diff.removed.map((item) => prev.lastIndexOf(item)).sort((a, b) => a - b);
+  const fresh = diff.added.map((item) => next.lastIndexOf(item)).sort((a, b) => a - b);
+  if (gone.some((i) => i < 0) || fresh.some((j) => j < 0)) return null;
+  const out: Patch<T> = [];
+  let i = 0;
+  let r = 0;
+  let a = 0;
+  for (let j = 0; j < next.length;) {
+    if (a < fresh.length && fresh[a] === j) {
+      out.push(next[j++]);
+      a++;
+      continue;
+    }
+    while (r < gone.length && gone[r] === i) {
+      i++;
+      r++;
+    }
+    const run = Math.min((a < fresh.length ? fresh[a] : next.length) - j, (r < gone.length ? gone[r] : prev.length) - i);
+    if (run <= 0 || prev[i] !== next[j] || prev[i + run - 1] !== next[j + run - 1]) return null;
+    out.push(run === 1 ? i : [i, run]);
+    i += run;
+    j += run;
+  }
+  return out;
+}
+
+function walkPatch<T extends object>(prev: readonly T[], next: readonly T[]): Patch<T> {
   // One walk that writes runs as it goes: the list of 50,000 indexes it used to build first cost as much as the walk.
   const out: Patch<T> = [];
   let start = 0;

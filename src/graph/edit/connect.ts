@@ -3,6 +3,7 @@ import { layerKind } from '../catalogue';
 import { freshId } from '../ids';
 import { edgesOf, liveIndex, reaches } from '../topology';
 import { refuse, type EditResult } from './result';
+import { appended } from '../listDiff';
 
 /**
  * Connects `source`'s output to an input of `target`. A single-input target that already has an
@@ -34,7 +35,7 @@ export function connect(design: Design, source: string, target: string): EditRes
   const port = kind.inputs.max === 1 ? 0 : incoming.reduce((p, e) => Math.max(p, e.targetPort + 1), 0);
   const id = freshId(design, 'e');
   const edge: DesignEdge = { id, source, target, targetPort: port };
-  return { ok: true, design: { ...design, edges: [...edges, edge] }, selection: [target] };
+  return { ok: true, design: { ...design, edges: appended(edges, [edge]) }, selection: [target] };
 }
 
 export function disconnect(design: Design, edgeIds: Iterable<string>): Design {

@@ -1,6 +1,7 @@
 import type { Design, DesignEdge, DesignNode } from '../design';
 import { freshIds } from '../ids';
 import { depths, edgesOf, indexGraph, liveIndex, reaches, topologicalOrder } from '../topology';
+import { appended, withoutItems } from '../listDiff';
 
 /**
  * What removing a merge node (Add or Concatenate) would cut, and how to close the gap: the branch
@@ -54,7 +55,7 @@ export function removeElements(design: Design, nodeIds: Iterable<string>, edgeId
     const added: DesignEdge[] = plan.targets
       .filter((t) => !nodesGone.has(t.target))
       .map((t) => ({ id: fresh('e'), source: plan.source, target: t.target, targetPort: t.targetPort }));
-    edges = [...edges, ...added];
+    edges = appended(edges, added);
   }
   // Untouched groups keep their list object, so what depends only on the groups is not recomputed.
   const touchesGroups = design.groups.some((g) => g.nodeIds.some((id) => nodesGone.has(id)));
@@ -97,21 +98,5 @@ function keptLists(design: Design, nodesGone: ReadonlySet<string>, edgesGone: Re
       nodes: design.nodes.filter((n) => !nodesGone.has(n.id)),
       edges: design.edges.filter((e) => !edgesGone.has(e.id) && !nodesGone.has(e.source) && !nodesGone.has(e.target)),
     };
-  return { nodes: without(design.nodes, nodes), edges: without(design.edges, [...edges]) };
-}
-
-/** `list` without `items` (each in it once), found by identity from the end, where new items are. */
-function without<T>(list: readonly T[], items: readonly T[]): T[] {
-  const at = items.map((item) => list.lastIndexOf(item)).filter((i) => i >= 0);
-  if (!at.length) return list.slice();
-  at.sort((a, b) => a - b);
-  const out: T[] = new Array(list.length - at.length);
-  let from = 0;
-  let to = 0;
-  for (const cut of at) {
-    for (let i = from; i < cut; i++) out[to++] = list[i];
-    from = cut + 1;
-  }
-  for (let i = from; i < list.length; i++) out[to++] = list[i];
-  return out;
+  return { nodes: withoutItems(design.nodes, nodes), edges: withoutItems(design.edges, [...edges]) };
 }

@@ -254,6 +254,23 @@ function save(): string {
   return text;
 }
 
+/** Per edit kind, p50 / p95 / max against the target: the line to read first. */
+function editTable(): string {
+  const edits = (results.edits ?? {}) as Record<string, { p50: number; p95: number; max: number; n: number } | null>;
+  const rows = Object.entries(edits)
+    .filter((entry): entry is [string, { p50: number; p95: number; max: number; n: number }] => !!entry[1])
+    .map(
+      ([kind, s]) =>
+        `${kind.padEnd(8)} | ${String(s.p50).padStart(7)} | ${String(s.p95).padStart(7)} | ${String(s.max).padStart(7)} | ${String(s.n).padStart(3)} | ${TARGET_MS > 0 ? (s.p95 <= TARGET_MS ? 'ok' : 'OVER') : '-'}`,
+    );
+  return [
+    `Single edits on ${NODES} nodes (ms, action to next painted frame; target p95 ≤ ${TARGET_MS || 'none'})`,
+    'edit     |     p50 |     p95 |     max |   n | p95',
+    ...rows,
+  ].join('\n');
+}
+
 test.afterAll(() => {
   console.log(save());
+  console.log(editTable());
 });

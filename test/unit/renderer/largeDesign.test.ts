@@ -34,7 +34,7 @@ describe('validation deltas', () => {
     expect(delta.removedFacts).toEqual([]);
     expect(delta.result.valid).toBe(false);
     const applied = applyValidationDelta(a, delta);
-    expect(applied.facts).toEqual(b.facts);
+    expect(new Map(applied.facts)).toEqual(b.facts);
     expect(applied.facts.get('dense_1')).toBe(a.facts.get('dense_1'));
     expect(applied.edgeLabels).toBe(a.edgeLabels);
 
@@ -43,9 +43,9 @@ describe('validation deltas', () => {
     if (!wider.ok) throw new Error(wider.message);
     const c = deriveValidation(wider.design);
     const there = applyValidationDelta(a, validationDelta(a, c));
-    expect(there.facts).toEqual(c.facts);
-    expect(there.edgeLabels).toEqual(c.edgeLabels);
-    expect(applyValidationDelta(there, validationDelta(c, a)).facts).toEqual(a.facts);
+    expect(new Map(there.facts)).toEqual(c.facts);
+    expect(new Map(there.edgeLabels)).toEqual(c.edgeLabels);
+    expect(new Map(applyValidationDelta(there, validationDelta(c, a)).facts)).toEqual(a.facts);
   });
 });
 

@@ -10,9 +10,9 @@ type Tensor = tfNamespace.Tensor;
 /**
  * Re-runs a step whose loss was not finite, with probes and without updating anything, to name
  * where it started: the first node (in forward order) whose activations hold NaN or ±Inf, else
- * the node nearest the loss whose gradient does.
+ * the node nearest the loss whose gradient does. Reads back awaited, as WebGPU needs.
  */
-export function findNonFinite(tf: Tf, plan: Plan, x: Tensor, targets: Tensor): EngineDiagnostic {
+export async function findNonFinite(tf: Tf, plan: Plan, x: Tensor, targets: Tensor): Promise<EngineDiagnostic> {
   const recorder = new StepRecorder(tf);
   try {
     tf.tidy(() => {
@@ -23,16 +23,16 @@ export function findNonFinite(tf: Tf, plan: Plan, x: Tensor, targets: Tensor): E
       );
     });
     const ids = plan.nodes.map((n) => n.id);
-    const flags = (tensors: (Tensor | undefined)[]): number[] => {
+    const flags = async (tensors: (Tensor | undefined)[]): Promise<number[]> => {
       const present = tensors.filter((t): t is Tensor => t !== undefined);
       if (!present.length) return tensors.map(() => 0);
       const bad = tf.tidy(() => tf.stack(present.map((t) => tf.any(tf.logicalNot(tf.isFinite(t))))));
-      const values = Array.from(bad.dataSync());
+      const values = Array.from(await bad.data());
       bad.dispose();
       let i = 0;
       return tensors.map((t) => (t ? values[i++] : 0));
     };
-    const activationBad = flags(ids.map((id) => recorder.activations.get(id)));
+    const activationBad = await flags(ids.map((id) => recorder.activations.get(id)));
     const firstActivation = activationBad.findIndex((b) => b === 1);
     if (firstActivation >= 0) {
       const id = ids[firstActivation];
@@ -44,7 +44,7 @@ export function findNonFinite(tf: Tf, plan: Plan, x: Tensor, targets: Tensor): E
         message: `training stopped: the activations of "${id}" became NaN or infinite; lower the learning rate, or add normalization before it`,
       };
     }
-    const gradientBad = flags(ids.map((id) => recorder.gradients.get(id)));
+    const gradientBad = await flags(ids.map((id) => recorder.gradients.get(id)));
     for (let i = ids.length - 1; i >= 0; i--) {
       if (gradientBad[i] === 1) {
         return {

@@ -362,7 +362,7 @@ export class Trainer {
           this.stepping = false;
         }
         if (!Number.isFinite(result.loss)) {
-          const found = findNonFinite(tf, this.plan, batch[0], batch[1]);
+          const found = await findNonFinite(tf, this.plan, batch[0], batch[1]);
           batch.forEach((t) => t.dispose());
           this.events.diagnostics?.([found]);
           return outcome('diverged');

@@ -63,14 +63,34 @@ export const LAYER_MEMORY: LayerTable<number, [values: NodeValues]> = {
 
 /**
  * What an instrumented step (the first, then one every statistics interval) adds per node output
- * value: the recorder keeps every node's output and gradient, and the summary stacks the outputs of
- * one size into one tensor and reduces it (moments, zero count, histogram), then the gradients
- * likewise, all alive until the frame is packed. Measured at 9.25 for every type (memoryTypes.ts).
+ * value at its backward pass's peak: the recorder's identity probe copies each output on the tape,
+ * keeps a copy of it for the summary, and in the backward pass keeps a copy of its gradient and
+ * passes on another (the wasm engine's identity copies). Measured as the instrumented step's peak
+ * less the plain step's, slope over batch (test/bench/memoryStep.ts): 3.99 on Residual MLP-1002,
+ * 3.57 on ResNet-20.
  */
-export const STATISTICS_VALUES_PER_OUTPUT = 9.25;
+export const STATISTICS_VALUES_PER_OUTPUT = 4;
 
-/** The same for each edge whose source feeds several nodes: its gradient is recorded and summarised too. */
-export const STATISTICS_VALUES_PER_SHARED_EDGE = 4;
+/**
+ * The same for each edge whose source feeds several nodes: its probe's gradient is kept and
+ * summarised too. Too small to separate in the measurement (Residual MLP-1002 has 500 such edges
+ * and came out at 4 per output with or without them); one kept gradient value is counted.
+ */
+export const STATISTICS_VALUES_PER_SHARED_EDGE = 1;
+
+/**
+ * The summary (src/engine/instrument.ts) stacks same-sized recorded tensors and reduces them in
+ * chunks of at most this many values (or one tensor, when a tensor is larger), each chunk's
+ * intermediates freed before the next, so what it adds is bounded by the chunk, not the design.
+ */
+export const SUMMARY_CHUNK_VALUES = 1 << 16;
+
+/**
+ * Values alive per stacked value while one chunk is reduced: the stack, the moments' centred and
+ * squared copies, the zero test, the histogram's scaled, binned and offset copies. Measured at 13.6
+ * on Residual MLP-1002 with one chunk holding every activation (memoryStep.ts at batch 32).
+ */
+export const SUMMARY_VALUES_PER_CHUNK_VALUE = 14;
 
 /**
  * An inference pass (validation at the evaluation batch) keeps each node's forward intermediates

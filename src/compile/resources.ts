@@ -5,7 +5,14 @@ import type { BackendName, OptimizerName } from '../schema/settings';
 import { validateDesign } from '../graph/validate';
 import { entryFor } from '../graph/layerTable';
 import { summaryRows, type SummaryRow } from './summary';
-import { INFERENCE_SHARE, LAYER_MEMORY, STATISTICS_VALUES_PER_OUTPUT, STATISTICS_VALUES_PER_SHARED_EDGE } from './resourceTable';
+import {
+  INFERENCE_SHARE,
+  LAYER_MEMORY,
+  STATISTICS_VALUES_PER_OUTPUT,
+  STATISTICS_VALUES_PER_SHARED_EDGE,
+  SUMMARY_CHUNK_VALUES,
+  SUMMARY_VALUES_PER_CHUNK_VALUE,
+} from './resourceTable';
 
 const BYTES = 4;
 
@@ -30,12 +37,18 @@ export interface ResourceEstimate {
   parameters: number;
   trainableParameters: number;
   /**
-   * Float32 values one sample adds to the wasm heap at a training step's peak: what the backward pass
-   * keeps (LAYER_MEMORY) plus, on instrumented steps, the statistics' copies. The two are added, not
-   * maxed: the statistics stack same-sized outputs into tensors many times larger than any the
-   * backward pass freed, so the heap cannot reuse that memory and grows by both.
+   * Float32 values one sample adds at a training step's peak: what the backward pass keeps
+   * (LAYER_MEMORY) plus, on instrumented steps, the statistics recorder's copies, which are alive in
+   * the same backward pass.
    */
   activationsPerSample: number;
+  /**
+   * Values the statistics summary reduces at once, and their intermediates (0 without statistics):
+   * bounded by its chunk, not by the design. Added to the step's peak, though the summary runs after
+   * the backward pass has freed its tape: freed blocks the size of one layer's tensors need not fit
+   * a chunk's, and the wasm heap never shrinks.
+   */
+  summaryValues: number;
   weightBytes: number;
   gradientBytes: number;
   optimizerBytes: number;
@@ -95,6 +108,8 @@ export function estimateResources(
   let inputValues = 0;
   let labelValues = 0;
   let largest = { values: 0, what: '', activation: false };
+  let largestOutput = 0;
+  let recordedPerSample = 0;
   for (const row of rows) {
     const node = byId.get(row.nodeId);
     if (!node) continue;
@@ -103,6 +118,8 @@ export function estimateResources(
     if (node.type === 'BatchNorm') nonTrainable += (row.params / 2) * row.copies;
     if (!row.outputShape) continue;
     const size = shapeSize(row.outputShape);
+    largestOutput = Math.max(largestOutput, size);
+    recordedPerSample += size * row.copies;
     const sources = incoming.get(node.id) ?? [];
     const values = { input: sources.reduce((sum, s) => sum + outputValues(s), 0), output: size };
     trainingPerSample += entryFor(LAYER_MEMORY, node)(node, values) * row.copies;
@@ -121,7 +138,10 @@ export function estimateResources(
   const gradientBytes = trainableParameters * BYTES;
   const optimizerBytes = trainableParameters * OPTIMIZER_SLOTS[run.optimizer] * BYTES;
   const updateBytes = trainableParameters * (STEP_VALUES_PER_PARAMETER[run.optimizer] - 2 - OPTIMIZER_SLOTS[run.optimizer]) * BYTES;
-  const trainStep = run.batchSize * activationsPerSample;
+  // A chunk holds at most SUMMARY_CHUNK_VALUES values, or one recorded tensor when that is larger, and never more than was recorded.
+  const chunk = Math.min(Math.max(SUMMARY_CHUNK_VALUES, largestOutput * run.batchSize), recordedPerSample * run.batchSize);
+  const summaryValues = statistics ? SUMMARY_VALUES_PER_CHUNK_VALUE * chunk : 0;
+  const trainStep = run.batchSize * activationsPerSample + summaryValues;
   const evaluation = evaluationBatch * trainingPerSample * INFERENCE_SHARE;
   const activationBytes = Math.max(trainStep, evaluation) * BYTES;
   const dataBytes = (run.samples ?? 0) * (inputValues + labelValues + 1) * BYTES;
@@ -129,6 +149,7 @@ export function estimateResources(
     parameters,
     trainableParameters,
     activationsPerSample,
+    summaryValues,
     weightBytes,
     gradientBytes,
     optimizerBytes,

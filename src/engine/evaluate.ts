@@ -36,20 +36,29 @@ export async function evaluatePlanAsync(tf: Tf, plan: Plan, data: LabelledData, 
   return score(values, data.count);
 }
 
-/** [summed loss, correct count] over `data`, as one tensor. */
+/**
+ * [summed loss, correct count] over `data`, as one tensor. Each batch runs in its own tidy, so only
+ * one batch's forward intermediates are alive at a time, whatever the size of `data`.
+ */
 function evaluationTotals(tf: Tf, plan: Plan, data: LabelledData, batchSize: number, probes?: PlanProbes): Tensor {
-  return tf.tidy(() => {
-    let loss: Tensor = tf.scalar(0);
-    let correct: Tensor = tf.scalar(0);
-    for (let start = 0; start < data.count; start += batchSize) {
-      const size = Math.min(batchSize, data.count - start);
-      const x = tf.slice(data.x, start, size);
-      const out = runPlan(tf, plan, x, { training: false, seed: 0, probes });
-      loss = tf.add(loss, tf.mul(batchLoss(tf, plan.loss, out, plan.outputActivation, tf.slice(data.targets, start, size)), size));
-      correct = tf.add(correct, correctCount(tf, out.output, tf.slice(data.labels, start, size)));
+  let totals: Tensor = tf.zeros([2]);
+  for (let start = 0; start < data.count; start += batchSize) {
+    const size = Math.min(batchSize, data.count - start);
+    let next: Tensor;
+    try {
+      next = tf.tidy(() => {
+        const x = tf.slice(data.x, start, size);
+        const out = runPlan(tf, plan, x, { training: false, seed: 0, probes });
+        const loss = tf.mul(batchLoss(tf, plan.loss, out, plan.outputActivation, tf.slice(data.targets, start, size)), size);
+        const correct = correctCount(tf, out.output, tf.slice(data.labels, start, size));
+        return tf.add(totals, tf.stack([loss, correct]));
+      });
+    } finally {
+      totals.dispose();
     }
-    return tf.stack([loss, correct]);
-  });
+    totals = next;
+  }
+  return totals;
 }
 
 function score(totals: ArrayLike<number>, count: number): Score {

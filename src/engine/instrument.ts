@@ -10,6 +10,7 @@ import {
   type StatsFrame,
 } from '../schema/stats';
 import type { Plan, PlanProbes } from './plan/plan';
+import { SUMMARY_CHUNK_VALUES } from '../compile/resourceTable';
 
 type Tf = typeof tfNamespace;
 type Tensor = tfNamespace.Tensor;
@@ -61,7 +62,7 @@ export class StepRecorder implements PlanProbes {
   }
 }
 
-/** Rows of [size] tensors grouped by element count, so each group reduces in one batch of ops. */
+/** Rows of [size] tensors grouped by element count, so each group reduces in a few batches of ops. */
 function bySize(tensors: Tensor[]): Map<number, number[]> {
   const groups = new Map<number, number[]>();
   tensors.forEach((t, i) => {
@@ -118,14 +119,30 @@ function edgeSummary(tf: Tf, rows: Tensor): Tensor {
   return tf.stack([tf.sqrt(sumSquares), tf.sqrt(tf.div(sumSquares, size))], 1);
 }
 
-/** Summaries of `tensors` in their order: [tensors.length, width]; batched by element count. */
-function summariseAll(tf: Tf, tensors: Tensor[], width: number, summary: (tf: Tf, rows: Tensor) => Tensor): Tensor {
+/** Consecutive runs of `indices` holding at most `budget` values in all (always at least one row). */
+export function chunkRows(indices: readonly number[], size: number, budget: number): number[][] {
+  const perChunk = Math.max(1, Math.floor(budget / Math.max(size, 1)));
+  const chunks: number[][] = [];
+  for (let i = 0; i < indices.length; i += perChunk) chunks.push(indices.slice(i, i + perChunk));
+  return chunks;
+}
+
+/**
+ * Summaries of `tensors` in their order: [tensors.length, width]. Tensors of one element count are
+ * stacked and reduced together, in chunks of at most SUMMARY_CHUNK_VALUES values, each in its own
+ * tidy so only its small result outlives it: reducing a deep design's tensors all at once took about
+ * ten more copies of every recorded value. Rows are summarised independently, so the numbers do not
+ * depend on the chunking.
+ */
+function summariseAll(tf: Tf, tensors: Tensor[], width: number, summary: (tf: Tf, rows: Tensor) => Tensor, chunkValues: number): Tensor {
   if (tensors.length === 0) return tf.zeros([0, width]);
   const parts: Tensor[] = [];
   const order: number[] = [];
   for (const [size, indices] of bySize(tensors)) {
-    parts.push(summary(tf, rowsOf(tf, tensors, indices, size)));
-    order.push(...indices);
+    for (const chunk of chunkRows(indices, size, chunkValues)) {
+      parts.push(tf.tidy(() => summary(tf, rowsOf(tf, tensors, chunk, size))));
+      order.push(...chunk);
+    }
   }
   const stacked = parts.length === 1 ? parts[0] : tf.concat(parts, 0);
   const inverse = new Int32Array(order.length);
@@ -178,19 +195,21 @@ const GRADIENT_WIDTH = GRADIENT_FIELDS.length + HISTOGRAM_BINS;
 
 /**
  * Reduces a recorded step into one flat tensor (one readback per frame): node activation rows,
- * node gradient rows, edge rows, then weight rows. Missing gradients become NaN rows.
+ * node gradient rows, edge rows, then weight rows. Missing gradients become NaN rows. `chunkValues`
+ * bounds the values reduced at once (SUMMARY_CHUNK_VALUES); it changes no number.
  */
-export function summariseStep(tf: Tf, layout: FrameLayout, recorder: StepRecorder, weights: Tensor): Tensor {
+export function summariseStep(tf: Tf, layout: FrameLayout, recorder: StepRecorder, weights: Tensor, chunkValues = SUMMARY_CHUNK_VALUES): Tensor {
   return tf.tidy(() => {
     const activations = layout.nodeIds.map((id) => recorder.activations.get(id)).filter((t): t is Tensor => t !== undefined);
     if (activations.length !== layout.nodeIds.length) throw new Error('an instrumented step did not record every node');
-    const nodeRows = summariseAll(tf, activations, NODE_WIDTH, activationSummary);
+    const nodeRows = summariseAll(tf, activations, NODE_WIDTH, activationSummary, chunkValues);
     const withGradient = layout.nodeIds.filter((id) => recorder.gradients.has(id));
     const gradientRows = summariseAll(
       tf,
       withGradient.map((id) => recorder.gradients.get(id) as Tensor),
       GRADIENT_WIDTH,
       gradientSummary,
+      chunkValues,
     );
     const edgeWith = layout.edgeIds.filter((id) => recorder.edgeGradients.has(id));
     const edgeRows = summariseAll(
@@ -198,6 +217,7 @@ export function summariseStep(tf: Tf, layout: FrameLayout, recorder: StepRecorde
       edgeWith.map((id) => recorder.edgeGradients.get(id) as Tensor),
       EDGE_FIELDS.length,
       edgeSummary,
+      chunkValues,
     );
     return tf.concat([tf.reshape(nodeRows, [-1]), tf.reshape(gradientRows, [-1]), tf.reshape(edgeRows, [-1]), tf.reshape(weights, [-1])]);
   });

@@ -360,7 +360,13 @@ export class EngineSession {
 
     this.refuseOversized(design, {
       purpose: 'train',
-      run: { batchSize: settings.batchSize, optimizer: settings.optimizer.name, samples: dataset.train.count + dataset.validation.count, evaluationBatch: 256 },
+      run: {
+        batchSize: settings.batchSize,
+        optimizer: settings.optimizer.name,
+        samples: dataset.train.count + dataset.validation.count,
+        // Validation runs 256 samples at a time, or the whole set when it is smaller.
+        evaluationBatch: Math.min(256, dataset.validation.count),
+      },
     });
     this.run?.trainer.dispose();
     this.run?.compiled.dispose();

@@ -11,7 +11,9 @@ import { selectBackend } from '../../src/engine/backends/select';
 import { portableCandidates } from '../../src/engine/backends/portable';
 import { parseDesignText } from '../../src/graph/parse';
 import { estimateResources } from '../../src/compile/resources';
+import { loadDataset } from '../../src/engine/datasets/load';
 import { TrainSettings } from '../../src/schema/settings';
+import { trackTensorPeak } from './tensorPeak';
 import { PROTOCOL_VERSION, type FromEngine } from '../../src/protocol/messages';
 
 const [file, datasetKind, batchText, samplesText] = process.argv.slice(2);
@@ -24,6 +26,7 @@ const report = await selectBackend(portableCandidates(tf), 'wasm');
 // HEAPU8 is the Emscripten module's view of the whole heap; tf.js' types leave it out.
 const heap = () => ((tf.backend() as BackendWasm).wasm as unknown as { HEAPU8: Uint8Array }).HEAPU8.byteLength;
 const heapBefore = heap();
+const tensorPeak = trackTensorPeak(tf);
 const rssBefore = process.memoryUsage().rss;
 
 const settings = TrainSettings.parse({ dataset: { kind: datasetKind, size: samples }, epochs: 1, batchSize, fitDesignToDataset: true });
@@ -41,7 +44,9 @@ await session.idle();
 session.dispose();
 if (failure) throw new Error(failure);
 
-const estimate = estimateResources(design, { batchSize, optimizer: 'adam', samples, evaluationBatch: 256 });
+// As the engine's own check: the validation batch is 256 or the whole validation set when smaller.
+const validation = (await loadDataset(settings.dataset)).validation.count;
+const estimate = estimateResources(design, { batchSize, optimizer: 'adam', samples, evaluationBatch: Math.min(256, validation) });
 console.log(
   JSON.stringify({
     design: design.metadata.name,
@@ -49,6 +54,7 @@ console.log(
     samples,
     estimateBytes: estimate.trainingBytes,
     parameters: estimate.parameters,
+    tensorPeakBytes: tensorPeak.value(),
     heapBeforeBytes: heapBefore,
     heapPeakBytes: heap(),
     rssBeforeBytes: rssBefore,

@@ -11,7 +11,7 @@ import { validateDesign } from '../../src/graph/validate';
 const root = join(import.meta.dirname, '..', '..');
 
 /**
- * Input[2] → Dense 16384 → 16 LayerNorms → Output: at batch 64 the memory estimate (~1.3 GB) lets it
+ * Input[2] → Dense 16384 → 16 LayerNorms → Output: at batch 64 the memory estimate (~1 GB) lets it
  * through, which an empty wasm heap holds; the test first fills 3.3 GB of that heap
  * (test/support/cliOnFullHeap.ts), so the first training step runs out of memory for real.
  */

@@ -238,7 +238,7 @@ try {
     console.log(`threads on/off speed-up (median wall time, wasm-threads vs wasm-single): ${(off.medianMsPerStep / on.medianMsPerStep).toFixed(2)}×`);
     if (on.busiestThreadCpuMsPerStep && off.busiestThreadCpuMsPerStep)
       console.log(
-        `  bound from the engine thread's CPU (single's busiest thread / threaded's): ${(off.busiestThreadCpuMsPerStep / on.busiestThreadCpuMsPerStep).toFixed(2)}×, what an idle machine would allow`,
+        `  busiest thread's CPU, single / threaded: ${(off.busiestThreadCpuMsPerStep / on.busiestThreadCpuMsPerStep).toFixed(2)}× (the engine thread; on a loaded machine it includes the pool's spin-waits for a descheduled thread)`,
       );
   }
   if (on && one) console.log(`  the second thread alone (wasm-threads vs wasm-threads-1, same build): ${(one.medianMsPerStep / on.medianMsPerStep).toFixed(2)}×`);

@@ -10,7 +10,7 @@
  *   npx tsx test/bench/browserBackends.ts --variants webgpu,webgl,wasm-threads --gpu
  *                                                                the GPU backends on a machine that has a GPU
  * Options: --design <example file> (default ResNet-20), --steps N (timed steps per round, default 12),
- * --rounds N (default 3), --port N (default RESCANVAS_E2E_PORT or 5185), --prebuilt (skip `vite build`),
+ * --warmup N (untimed steps first, default 12), --rounds N (default 3), --port N (default RESCANVAS_E2E_PORT or 5185), --prebuilt (skip `vite build`),
  * --software-gpu (WebGPU on SwiftShader, for trying the GPU variants on a machine without a GPU).
  * Writes bench-results/browser-backends.json.
  *
@@ -43,7 +43,14 @@ const timedSteps = Number(option('steps') ?? 12);
 const rounds = Number(option('rounds') ?? 3);
 const variants = (option('variants') ?? 'wasm-threads,wasm-single').split(',') as Variant[];
 for (const v of variants) if (!VARIANTS.includes(v)) throw new Error(`--variants: "${v}" is not one of ${VARIANTS.join(', ')}`);
-const WARMUP_STEPS = 3;
+/**
+ * Steps before the timing starts. V8 first runs the wasm module's baseline code and recompiles hot
+ * functions optimised on background threads over the first steps: measured on ResNet-20, the
+ * browser's background threads took ~100 ms of CPU per step at steps 4–10 and ~15 after step 14,
+ * and the engine thread's own CPU per step fell by a fifth. With 3 warm-up steps that compilation
+ * fell inside the timing and competed with the pool's second thread, so threads looked worse.
+ */
+const WARMUP_STEPS = Number(option('warmup') ?? 12);
 
 interface RoundResult {
   backend: string;

@@ -10,7 +10,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cifarResNet, residualMlp } from '../../src/graph/examples';
 import { formatBytes } from '../../src/compile/resources';
@@ -150,7 +150,7 @@ for (const c of selected) {
 }
 
 console.log(
-  `Measured on a loaded shared machine (wasm backend in Node, one fresh process per design). Stated factor: estimate ÷ measured within ${FACTOR.low}×–${FACTOR.high}×, ` +
+  `Measured at load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} on ${cpus().length} cores (wasm backend in Node, one fresh process per design). Stated factor: estimate ÷ measured within ${FACTOR.low}×–${FACTOR.high}×, ` +
     'measured = the wasm heap peak where the heap grew past its initial 16 MB, else the peak of live tensor bytes (what the estimate predicts).',
 );
 console.table(
@@ -180,7 +180,7 @@ const dir = join(root, 'bench-results');
 mkdirSync(dir, { recursive: true });
 writeFileSync(
   join(dir, 'memory.json'),
-  `${JSON.stringify({ date: new Date().toISOString(), machine: 'loaded shared machine', factor: FACTOR, rows }, null, 2)}\n`,
+  `${JSON.stringify({ date: new Date().toISOString(), loadAverage: loadavg(), cores: cpus().length, factor: FACTOR, rows }, null, 2)}\n`,
 );
 console.log(`JSON: ${join(dir, 'memory.json')}`);
 if (outside.length) process.exitCode = 1;

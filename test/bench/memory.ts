@@ -150,7 +150,11 @@ for (const c of selected) {
 }
 
 console.log(
-  `Measured at load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} on ${cpus().length} cores (wasm backend in Node, one fresh process per design). Stated factor: estimate ÷ measured within ${FACTOR.low}×–${FACTOR.high}×, ` +
+  `Measured at load average ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(
+      ' ',
+    )} on ${cpus().length} cores (wasm backend in Node, one fresh process per design). Stated factor: estimate ÷ measured within ${FACTOR.low}×–${FACTOR.high}×, ` +
     'measured = the wasm heap peak where the heap grew past its initial 16 MB, else the peak of live tensor bytes (what the estimate predicts).',
 );
 console.table(

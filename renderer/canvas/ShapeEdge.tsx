@@ -71,7 +71,12 @@ function ShapeEdgeView({
   selected,
 }: EdgeProps<FlowEdge>) {
   const store = useStoreApi();
-  const flow = sourcePosition === Position.Right && targetPosition === Position.Left ? 'right' : sourcePosition === Position.Bottom && targetPosition === Position.Top ? 'down' : null;
+  const flow =
+    sourcePosition === Position.Right && targetPosition === Position.Left
+      ? 'right'
+      : sourcePosition === Position.Bottom && targetPosition === Position.Top
+        ? 'down'
+        : null;
   const routed =
     !data?.skip && flow ? longEdgeRoute(store.getState().nodeLookup, { source, target }, { x: sourceX, y: sourceY }, { x: targetX, y: targetY }, flow) : null;
   const [path, centreX, centreY] = data?.skip

@@ -70,7 +70,12 @@ function rounded(points: readonly Point[]): Cubic[] {
       return { x: a.x + ((b.x - a.x) * d) / len, y: a.y + ((b.y - a.y) * d) / len };
     };
     const end = next ? toward(corner, from, r) : corner;
-    segs.push([from, toward(from, end, Math.hypot(end.x - from.x, end.y - from.y) / 3), toward(end, from, Math.hypot(end.x - from.x, end.y - from.y) / 3), end]);
+    segs.push([
+      from,
+      toward(from, end, Math.hypot(end.x - from.x, end.y - from.y) / 3),
+      toward(end, from, Math.hypot(end.x - from.x, end.y - from.y) / 3),
+      end,
+    ]);
     if (next) {
       const after = toward(corner, next, r);
       segs.push([end, corner, corner, after]);
@@ -105,8 +110,7 @@ function candidates(s: Point, t: Point, between: readonly Rect[]): Candidate[] {
     const right = Math.max(s.x, t.x, ...band.map((r) => r.x + r.width)) + CLEARANCE;
     const left = Math.min(s.x, t.x, ...band.map((r) => r.x)) - CLEARANCE;
     const sides = [right, left].sort((a, b) => Math.abs(a - s.x) + Math.abs(a - t.x) - (Math.abs(b - s.x) + Math.abs(b - t.x)));
-    for (const x of sides)
-      out.push({ segments: rounded([s, { x: s.x, y: y1 }, { x, y: y1 }, { x, y: y2 }, { x: t.x, y: y2 }, t]), label: { x, y: midY } });
+    for (const x of sides) out.push({ segments: rounded([s, { x: s.x, y: y1 }, { x, y: y1 }, { x, y: y2 }, { x: t.x, y: y2 }, t]), label: { x, y: midY } });
   }
   return out;
 }

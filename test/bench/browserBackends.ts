@@ -124,7 +124,8 @@ async function timeRound(
   // The CPU window opens when the page marks the first timed step (polled: a few ms late at most).
   let cpuBefore: Map<string, number> | null = null;
   const marked = (async () => {
-    while (!(await page.evaluate(() => (window as { __benchTimed?: boolean }).__benchTimed === true).catch(() => true))) await new Promise((r) => setTimeout(r, 20));
+    while (!(await page.evaluate(() => (window as { __benchTimed?: boolean }).__benchTimed === true).catch(() => true)))
+      await new Promise((r) => setTimeout(r, 20));
     cpuBefore = threadCpuMs(process.pid);
   })();
   const result = await page.evaluate(
@@ -248,8 +249,13 @@ try {
         `  busiest thread's CPU, single / threaded: ${(off.busiestThreadCpuMsPerStep / on.busiestThreadCpuMsPerStep).toFixed(2)}× (the engine thread; on a loaded machine it includes the pool's spin-waits for a descheduled thread)`,
       );
   }
-  if (on && one) console.log(`  the second thread alone (wasm-threads vs wasm-threads-1, same build): ${(one.medianMsPerStep / on.medianMsPerStep).toFixed(2)}×`);
-  console.log(`measured ${new Date().toISOString()}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} on ${availableParallelism()} cores`);
+  if (on && one)
+    console.log(`  the second thread alone (wasm-threads vs wasm-threads-1, same build): ${(one.medianMsPerStep / on.medianMsPerStep).toFixed(2)}×`);
+  console.log(
+    `measured ${new Date().toISOString()}, load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')} on ${availableParallelism()} cores`,
+  );
   const dir = join(root, 'bench-results');
   mkdirSync(dir, { recursive: true });
   writeFileSync(

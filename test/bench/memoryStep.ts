@@ -35,7 +35,15 @@ const split = (count: number) => ({
   y: Int32Array.from({ length: count }, (_, i) => i % classes),
   count,
 });
-const data = { id: 'probe', name: 'probe', kind: shape.length > 1 ? 'image' : 'vector', sampleShape: shape, classes, train: split(batch), validation: split(0) } as Dataset;
+const data = {
+  id: 'probe',
+  name: 'probe',
+  kind: shape.length > 1 ? 'image' : 'vector',
+  sampleShape: shape,
+  classes,
+  train: split(batch),
+  validation: split(0),
+} as Dataset;
 const compiled = compileDesign(design, tf);
 const plan = buildPlan(compiled);
 const settings = TrainSettings.parse({ dataset: { kind: 'spirals' }, batchSize: batch, epochs: 1, instrumentation: { cadence: 'everyStep' } });
@@ -51,4 +59,6 @@ const measure = (instrument: boolean) => {
 };
 const plain = measure(false);
 const instrumented = measure(true);
-console.log(JSON.stringify({ design: design.metadata.name, batch, plainStepBytes: plain, instrumentedStepBytes: instrumented, tensors: tf.memory().numTensors }));
+console.log(
+  JSON.stringify({ design: design.metadata.name, batch, plainStepBytes: plain, instrumentedStepBytes: instrumented, tensors: tf.memory().numTensors }),
+);

@@ -51,9 +51,7 @@ function isOurs(config: KernelConfig | undefined): boolean {
  * Call before the backend starts; safe to call again. Returns the names replaced.
  */
 export function registerWasmChannelKernels(tf: Tf): string[] {
-  const routes: [string, (native: KernelConfig) => KernelConfig][] = [
-    [tf.FusedBatchNorm, (native) => fusedBatchNormKernel(tf, native)],
-  ];
+  const routes: [string, (native: KernelConfig) => KernelConfig][] = [[tf.FusedBatchNorm, (native) => fusedBatchNormKernel(tf, native)]];
   const replaced: string[] = [];
   for (const [name, route] of routes) {
     const native = tf.getKernel(name, 'wasm');

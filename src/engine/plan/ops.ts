@@ -36,12 +36,7 @@ export interface OpContext {
  * (with `variables`, which live anyway, read straight from the closure), else saved on the tape.
  * Returns the tensors in the order given, `tensors` then `variables`, to read back from inside gradFunc.
  */
-function keepForGradient(
-  ctx: OpContext,
-  save: tfNamespace.GradSaveFunc,
-  tensors: Tensor[],
-  variables: Tensor[] = [],
-): (saved: Tensor[]) => Tensor[] {
+function keepForGradient(ctx: OpContext, save: tfNamespace.GradSaveFunc, tensors: Tensor[], variables: Tensor[] = []): (saved: Tensor[]) => Tensor[] {
   if (ctx.hold) {
     ctx.hold(tensors);
     const all = [...tensors, ...variables];

@@ -56,7 +56,9 @@ describe('the XNNPACK route matches the CPU kernel', () => {
   });
 
   it('batchNorm with rank-4 statistics, as tf.moments(…, keepDims) makes them', async () => {
-    const result = await compare(() => tf.batchNorm(tf.tensor4d(x, [4, 5, 6, 3]), tf.tensor4d(mean, [1, 1, 1, 3]), tf.tensor4d(variance, [1, 1, 1, 3]), undefined, undefined, 1e-3));
+    const result = await compare(() =>
+      tf.batchNorm(tf.tensor4d(x, [4, 5, 6, 3]), tf.tensor4d(mean, [1, 1, 1, 3]), tf.tensor4d(variance, [1, 1, 1, 3]), undefined, undefined, 1e-3),
+    );
     expect(result.error).toBeLessThan(TOLERANCE);
   });
 
@@ -72,13 +74,19 @@ describe('the XNNPACK route matches the CPU kernel', () => {
     const input = tf.tensor4d(x, [4, 5, 6, 3]);
     // Weighted so the gradient is not the same for every element.
     const weights = tf.tensor4d(randomValues(next, [4, 5, 6, 3]), [4, 5, 6, 3]);
-    const loss = (t: tf.Tensor) => tf.mean(tf.mul(weights, tf.batchNorm(t, tf.mean(t, [0, 1, 2]), tf.tensor1d(variance), tf.tensor1d(offset), tf.tensor1d(scale))));
+    const loss = (t: tf.Tensor) =>
+      tf.mean(tf.mul(weights, tf.batchNorm(t, tf.mean(t, [0, 1, 2]), tf.tensor1d(variance), tf.tensor1d(offset), tf.tensor1d(scale))));
     const onWasm = Float32Array.from(await tf.grad(loss)(input).data());
     const weightValues = await weights.data();
     await tf.setBackend('cpu');
     const weightsCpu = tf.tensor4d(weightValues, [4, 5, 6, 3]);
-    const lossCpu = (t: tf.Tensor) => tf.mean(tf.mul(weightsCpu, tf.batchNorm(t, tf.mean(t, [0, 1, 2]), tf.tensor1d(variance), tf.tensor1d(offset), tf.tensor1d(scale))));
-    const onCpu = Float32Array.from(await tf.grad(lossCpu)(tf.tensor4d(x, [4, 5, 6, 3])).data());
+    const lossCpu = (t: tf.Tensor) =>
+      tf.mean(tf.mul(weightsCpu, tf.batchNorm(t, tf.mean(t, [0, 1, 2]), tf.tensor1d(variance), tf.tensor1d(offset), tf.tensor1d(scale))));
+    const onCpu = Float32Array.from(
+      await tf
+        .grad(lossCpu)(tf.tensor4d(x, [4, 5, 6, 3]))
+        .data(),
+    );
     await tf.setBackend('wasm');
     expect(relativeError(onWasm, onCpu)).toBeLessThan(TOLERANCE);
     input.dispose();

@@ -11,6 +11,7 @@ import { frameLayout, recordedRows, StepRecorder, summariseStep, unpackFrame, we
 import { evaluatePlan, evaluatePlanAsync, type LabelledData, type Score } from './evaluate';
 import { seededRandom, shuffledIndices } from './random';
 import { findNonFinite } from './nonFinite';
+import { FrameBudget } from './frameBudget';
 
 type Tf = typeof tfNamespace;
 type Tensor = tfNamespace.Tensor;
@@ -143,6 +144,7 @@ export class Trainer {
   private paused: { resume: () => void; promise: Promise<void> } | null = null;
   private startedAt = 0;
   private lastFrameAt = -Infinity;
+  private readonly frameBudget = new FrameBudget();
   /** A step is between computing and reading back (a GPU backend's readback yields to the host). */
   private stepping = false;
 
@@ -198,7 +200,7 @@ export class Trainer {
   private wantsFrame(): boolean {
     const { cadence, intervalMs } = this.settings.instrumentation;
     if (cadence === 'off' || !this.events.frame) return false;
-    return cadence === 'everyStep' || this.clock.now() - this.lastFrameAt >= intervalMs;
+    return cadence === 'everyStep' || this.clock.now() - this.lastFrameAt >= this.frameBudget.gapMs(intervalMs);
   }
 
   /**
@@ -355,12 +357,14 @@ export class Trainer {
         });
         const instrument = this.wantsFrame();
         this.stepping = true;
+        const stepStart = this.clock.now();
         let result: StepResult;
         try {
           result = await this.trainStepAsync(batch[0], batch[1], batch[2], instrument, epoch);
         } finally {
           this.stepping = false;
         }
+        this.frameBudget.record(this.clock.now() - stepStart, instrument);
         if (!Number.isFinite(result.loss)) {
           const found = await findNonFinite(tf, this.plan, batch[0], batch[1]);
           batch.forEach((t) => t.dispose());

@@ -30,7 +30,7 @@ export const ScheduleSettings = z.discriminatedUnion('kind', [
 export type ScheduleSettings = z.infer<typeof ScheduleSettings>;
 
 export const InstrumentationSettings = z.strictObject({
-  /** 'interval': a frame about every intervalMs of wall time; 'everyStep' is slow on purpose; 'off' sends none. */
+  /** 'interval': a frame about every intervalMs of wall time (less often where frames would take over a quarter of it); 'everyStep' is slow on purpose; 'off' sends none. */
   cadence: z.enum(['interval', 'everyStep', 'off']).default('interval'),
   intervalMs: z.number().int().min(10).max(600_000).default(100),
 });

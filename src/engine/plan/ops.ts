@@ -98,8 +98,6 @@ export function activate(tf: Tf, x: Tensor, activation: Activation | 'softmax'):
   }
 }
 
-const sameShape = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((d, i) => d === b[i]);
-
 function required<T>(value: T | undefined, what: string, nodeId: string): T {
   if (value === undefined) throw new Error(`node "${nodeId}" has no ${what} weight`);
   return value;
@@ -301,7 +299,7 @@ export const PLAN_OPS: LayerTable<NodeOp, [w: NodeWeights, nodeId: string]> = {
     (inputs, { tf, hold }) => {
       if (inputs.length !== 2) return tf.addN(inputs);
       const [a, b] = inputs;
-      return hold && a !== b && a.dtype === 'float32' && b.dtype === 'float32' && sameShape(a.shape, b.shape) ? addSame(tf, a, b) : tf.add(a, b);
+      return hold && a !== b && a.dtype === 'float32' && b.dtype === 'float32' && tf.util.arraysEqual(a.shape, b.shape) ? addSame(tf, a, b) : tf.add(a, b);
     },
   Concatenate:
     () =>

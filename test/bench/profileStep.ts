@@ -3,7 +3,7 @@
  * bench's designs: time per kernel name, kernel count, and the step's wall time beside the sum of
  * its kernels (the rest is tf.js bookkeeping: tape, tidy, shape checks, dispatch). CPU time is
  * reported beside wall time: on a shared machine it is the steadier of the two.
- * `npx tsx test/bench/profileStep.ts resnet20|mlp1002|mlp56 [--steps N]`
+ * `npx tsx test/bench/profileStep.ts resnet20|mlp1002|mlp56 [--steps N] [--no-native]`
  */
 import * as tf from '@tensorflow/tfjs';
 import { performance } from 'node:perf_hooks';
@@ -22,7 +22,8 @@ const steps = stepsArg >= 0 ? Number(process.argv[stepsArg + 1]) : 10;
 const c = PEER_CASES.find((p) => p.key === key);
 if (!c) throw new Error(`unknown design "${key}" (${PEER_CASES.map((p) => p.key).join(', ')})`);
 
-await useWasmBackend(tf);
+const wasmStatus = await useWasmBackend(tf, undefined, { nativeKernels: !process.argv.includes('--no-native') });
+console.log(`native kernels: ${wasmStatus.nativeKernels.active ? 'on' : `off (${wasmStatus.nativeKernels.reason})`}`);
 const design = c.design();
 const dataset = await loadDataset(c.dataset);
 const compiled = compileDesign(design, tf);

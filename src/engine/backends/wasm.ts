@@ -2,6 +2,8 @@ import type { Tf } from './tf';
 import { registerWasmTrainingKernels } from './wasmKernels';
 import { registerWasmChannelKernels } from './wasmChannelKernels';
 import { guardWasmAllocations } from './wasmAllocation';
+import { startNativeKernels } from './wasmKernels/native/nativeKernels';
+import { registerLeadingSumKernels } from './wasmKernels/leadingSums';
 
 /** Where a browser serves the .wasm binaries: a directory prefix or one URL per file. */
 export type WasmPaths =
@@ -20,6 +22,8 @@ export interface WasmBackendStatus {
   threadCount: number;
   /** Training kernels this call added (empty when an earlier call already did). */
   kernelsAdded: string[];
+  /** Our own SIMD kernels (wasmKernels/native) run on this backend's heap, or why they do not. */
+  nativeKernels: { active: true } | { active: false; reason: string };
 }
 
 export interface WasmBackendOptions {
@@ -29,6 +33,8 @@ export interface WasmBackendOptions {
    * in Node; node/wasmThreads.ts starts it there anyway.
    */
   threadCount?: number;
+  /** Run our own SIMD kernels where they apply (default true; benchmarks turn them off to compare). */
+  nativeKernels?: boolean;
 }
 
 /**
@@ -41,16 +47,22 @@ export async function useWasmBackend(tf: Tf, paths?: WasmPaths, options: WasmBac
   const wasmBackend = await import('@tensorflow/tfjs-backend-wasm');
   if (paths !== undefined) wasmBackend.setWasmPaths(paths);
   if (options.threadCount !== undefined) wasmBackend.setThreadsCount(options.threadCount);
-  const kernelsAdded = [...registerWasmTrainingKernels(tf), ...registerWasmChannelKernels(tf)];
+  const kernelsAdded = [...registerWasmTrainingKernels(tf), ...registerWasmChannelKernels(tf), ...registerLeadingSumKernels(tf)];
   const active = await tf.setBackend('wasm');
   // A failed allocation must stop the step, not hand kernels a null pointer (wasmAllocation.ts).
   if (active) guardWasmAllocations(tf.backend());
   const threads = active && tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT');
+  const native = !active
+    ? { ok: false as const, reason: 'the wasm backend is not active' }
+    : options.nativeKernels === false
+      ? { ok: false as const, reason: 'turned off by the caller' }
+      : await startNativeKernels(tf.backend());
   return {
     active,
     simd: active && tf.env().getBool('WASM_HAS_SIMD_SUPPORT'),
     threads,
     threadCount: threads ? wasmBackend.getThreadsCount() : 1,
     kernelsAdded,
+    nativeKernels: native.ok ? { active: true } : { active: false, reason: native.reason },
   };
 }

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { registerWasmTrainingKernels } from '../../../src/engine/backends/wasmKernels';
+import { useWasmBackend } from '../../../src/engine/backends/wasm';
 import { depthwiseGradientsByDefinition, pick, randomInt, randomSource, randomValues, relativeError, startWasm, tf, valuesOn } from './wasmTestSupport';
 
 type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
@@ -15,7 +16,7 @@ interface ConvCase {
 }
 
 /** Random conv geometries that tf.js accepts: odd and even sizes, batch 1, k 1/3/5, s 1/2. */
-function randomConvCase(seed: number, options: { depthwise: boolean; allowDilation: boolean }): ConvCase {
+function randomConvCase(seed: number, options: { depthwise: boolean; allowDilation: boolean; maxChannels?: number; maxOutChannels?: number }): ConvCase {
   const next = randomSource(seed);
   const k = pick(next, [1, 3, 5] as const);
   const strided = next() < 0.5;
@@ -25,8 +26,8 @@ function randomConvCase(seed: number, options: { depthwise: boolean; allowDilati
   const reach = (k - 1) * Math.max(...dilations) + 1;
   const height = randomInt(next, reach, reach + 6);
   const width = randomInt(next, reach, reach + 6);
-  const channels = randomInt(next, 1, 4);
-  const outChannels = options.depthwise ? randomInt(next, 1, 2) : randomInt(next, 1, 4);
+  const channels = randomInt(next, 1, options.maxChannels ?? 4);
+  const outChannels = options.depthwise ? randomInt(next, 1, 2) : randomInt(next, 1, options.maxOutChannels ?? 4);
   const padKind = pick(next, ['same', 'valid', 'explicit'] as const);
   const pad: Pad =
     padKind === 'explicit'
@@ -69,24 +70,34 @@ describe('registerWasmTrainingKernels', () => {
 });
 
 describe('Conv2DBackpropFilter on wasm matches the CPU kernel', () => {
-  it.each(SEEDS)('random case, seed %i', async (seed) => {
-    const c = randomConvCase(seed, { depthwise: false, allowDilation: false });
-    const next = randomSource(seed * 7);
-    const x = randomValues(next, c.inputShape);
-    const dyShape = outputShape(c, false);
-    const dy = randomValues(next, dyShape);
-    const compute = () =>
-      tf
-        .engine()
-        .runKernel(
-          tf.Conv2DBackpropFilter,
-          { x: tf.tensor4d(x, c.inputShape), dy: tf.tensor4d(dy, dyShape) },
-          { strides: c.strides, pad: c.pad, dataFormat: 'NHWC', filterShape: c.filterShape },
-        ) as tf.Tensor;
-    const expected = await valuesOn('cpu', compute);
-    const actual = await valuesOn('wasm', compute);
-    expect(relativeError(actual, expected), JSON.stringify(c)).toBeLessThan(TOLERANCE);
+  it('runs on our SIMD kernel, not the XNNPACK route', async () => {
+    const status = await useWasmBackend(tf);
+    expect(status.nativeKernels).toEqual({ active: true });
   });
+
+  // Up to 4 channels each way reaches the kernel's narrow paths; wider ones its 2 × 16 tiles and
+  // the tails after them (odd input channels, output channels past a multiple of 4 or 16).
+  it.each([...SEEDS.map((seed) => [seed, 4, 4] as const), ...SEEDS.slice(0, 12).map((seed) => [seed + 50, 9, 37] as const)])(
+    'random case, seed %i, up to %i → %i channels',
+    async (seed, maxChannels, maxOutChannels) => {
+      const c = randomConvCase(seed, { depthwise: false, allowDilation: false, maxChannels, maxOutChannels });
+      const next = randomSource(seed * 7);
+      const x = randomValues(next, c.inputShape);
+      const dyShape = outputShape(c, false);
+      const dy = randomValues(next, dyShape);
+      const compute = () =>
+        tf
+          .engine()
+          .runKernel(
+            tf.Conv2DBackpropFilter,
+            { x: tf.tensor4d(x, c.inputShape), dy: tf.tensor4d(dy, dyShape) },
+            { strides: c.strides, pad: c.pad, dataFormat: 'NHWC', filterShape: c.filterShape },
+          ) as tf.Tensor;
+      const expected = await valuesOn('cpu', compute);
+      const actual = await valuesOn('wasm', compute);
+      expect(relativeError(actual, expected), JSON.stringify(c)).toBeLessThan(TOLERANCE);
+    },
+  );
 
   it('handles NCHW data', async () => {
     const c: ConvCase = {
@@ -264,5 +275,42 @@ describe('SplitV and Slice on wasm read the input in place and match the CPU ker
     expect(Array.from(await valuesOn('wasm', bools))).toEqual([0, 1]);
     const ours = Symbol.for('rescanvas.wasmTrainingKernel');
     for (const name of ['SplitV', 'Slice']) expect((tf.getKernel(name, 'wasm') as unknown as Record<symbol, unknown>)[ours], name).toBe(true);
+  });
+});
+
+describe('Sum and Mean over leading axes on wasm (our SIMD kernel) match the CPU kernels', () => {
+  const cases: { shape: number[]; axis: number | number[]; keepDims: boolean }[] = [
+    { shape: [4, 5, 6, 16], axis: [0, 1, 2], keepDims: false },
+    { shape: [3, 7, 7, 37], axis: [0, 1, 2], keepDims: true },
+    { shape: [64, 33], axis: 0, keepDims: false },
+    { shape: [5, 3], axis: [-2], keepDims: true },
+    { shape: [2, 3, 4, 5], axis: [1, 0], keepDims: false },
+    { shape: [1, 1, 1, 7], axis: [0, 1, 2], keepDims: false },
+    { shape: [9, 4], axis: 0, keepDims: false },
+    // Not leading, or everything: tf.js' own kernels.
+    { shape: [4, 5, 6], axis: [0, 2], keepDims: false },
+    { shape: [4, 5], axis: [0, 1], keepDims: false },
+    { shape: [4, 5], axis: 1, keepDims: true },
+  ];
+  it.each(
+    cases.flatMap((c) => [
+      { ...c, op: 'sum' as const },
+      { ...c, op: 'mean' as const },
+    ]),
+  )('$op over $axis of $shape (keepDims $keepDims)', async (c) => {
+    const values = randomValues(randomSource(c.shape.reduce((a, b) => a * 31 + b, 7)), c.shape);
+    const compute = () => tf[c.op](tf.tensor(values, c.shape), c.axis, c.keepDims);
+    const expectedShape = tf.tidy(() => compute().shape);
+    await tf.setBackend('wasm');
+    expect(tf.tidy(() => compute().shape)).toEqual(expectedShape);
+    expect(relativeError(await valuesOn('wasm', compute), await valuesOn('cpu', compute))).toBeLessThan(TOLERANCE);
+  });
+
+  it('leaves int32 sums to tf.js', async () => {
+    await tf.setBackend('wasm');
+    const sum = tf.tidy(() => tf.sum(tf.tensor2d([1, 2, 3, 4], [2, 2], 'int32'), 0));
+    expect(sum.dtype).toBe('int32');
+    expect(Array.from(await sum.data())).toEqual([4, 6]);
+    sum.dispose();
   });
 });

@@ -13,6 +13,13 @@ export function heapBackend(backend: unknown, kernelName: string): HeapBackend {
   return b as HeapBackend;
 }
 
+/** Where a tensor's data starts in the wasm heap, in bytes: what the engine's own wasm kernels are handed. */
+export function heapOffset(backend: unknown, info: TensorInfo, kernelName: string): number {
+  const entry = (backend as { dataIdMap?: { get(dataId: object): { memoryOffset?: unknown } | undefined } } | null)?.dataIdMap?.get(info.dataId);
+  if (typeof entry?.memoryOffset !== 'number') throw new Error(`${kernelName}: the wasm backend holds no data for this tensor`);
+  return entry.memoryOffset;
+}
+
 export function numericInput(inputs: Record<string, TensorInfo | undefined>, name: string, kernelName: string): TensorInfo {
   const x = inputs[name];
   if (x === undefined) throw new Error(`${kernelName}: missing kernel input '${name}'`);

@@ -1,0 +1,79 @@
+import { WASM_KERNELS } from './binaries';
+
+/**
+ * Our own wasm kernels (the .c files beside this), run on tf.js' wasm heap: each instance imports
+ * the memory of the tf.js module it serves and reads and writes tensors where they lie. src/ has
+ * no DOM or Node types, so the slice of the WebAssembly API used here is typed structurally.
+ */
+interface WasmMemory {
+  readonly buffer: ArrayBufferLike;
+}
+interface WasmApi {
+  Memory: abstract new (...args: never[]) => WasmMemory;
+  instantiate(bytes: Uint8Array, imports: Record<string, Record<string, unknown>>): Promise<{ instance: { exports: Record<string, unknown> } }>;
+}
+
+/** x, dy, out (byte offsets), then n, h, w, ci, ho, wo, co, kh, kw, sh, sw, dh, dw, padTop, padLeft. */
+export type FilterGradientFunction = (...args: number[]) => void;
+
+/** x, out (byte offsets), rows, cols, scale: out[c] = scale · Σ_r x[r, c]. */
+export type ChannelSumsFunction = (x: number, out: number, rows: number, cols: number, scale: number) => void;
+
+export interface NativeKernels {
+  conv2dFilterGradient: FilterGradientFunction;
+  channelSums: ChannelSumsFunction;
+  /** The imported memory is shared: tf.js' threaded build. */
+  shared: boolean;
+}
+
+const started = new WeakMap<object, NativeKernels>();
+
+function wasmApi(): WasmApi | undefined {
+  return (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+}
+
+function decodeBase64(text: string): Uint8Array {
+  const atob = (globalThis as { atob?: (data: string) => string }).atob;
+  if (atob === undefined) throw new Error('this runtime has no base64 decoder (atob)');
+  return Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
+}
+
+/** The memory tf.js' module runs in: exported by its single-threaded build, shared by its threaded one. */
+function backendMemory(api: WasmApi, backend: unknown): WasmMemory | null {
+  const module = (backend as { wasm?: { wasmMemory?: unknown; asm?: { memory?: unknown } } } | null)?.wasm;
+  for (const candidate of [module?.wasmMemory, module?.asm?.memory]) if (candidate instanceof api.Memory) return candidate;
+  return null;
+}
+
+/**
+ * Instantiates the kernels against this wasm backend's memory; afterwards `nativeKernelsFor` finds
+ * them. On any failure the kernels that call these keep their XNNPACK routes, and the reason is
+ * returned for the backend report.
+ */
+export async function startNativeKernels(backend: object): Promise<{ ok: true; kernels: NativeKernels } | { ok: false; reason: string }> {
+  const existing = started.get(backend);
+  if (existing) return { ok: true, kernels: existing };
+  const api = wasmApi();
+  if (api === undefined) return { ok: false, reason: 'this runtime has no WebAssembly API' };
+  const memory = backendMemory(api, backend);
+  if (memory === null) return { ok: false, reason: "tf.js' wasm memory was not found on the backend" };
+  const shared = memory.buffer.constructor.name === 'SharedArrayBuffer';
+  try {
+    const { instance } = await api.instantiate(decodeBase64(WASM_KERNELS[shared ? 'shared' : 'plain']), { env: { memory } });
+    const { conv2d_filter_gradient: conv2dFilterGradient, channel_sums: channelSums } = instance.exports;
+    if (typeof conv2dFilterGradient !== 'function' || typeof channelSums !== 'function') return { ok: false, reason: 'the kernel module lacks an export' };
+    const kernels: NativeKernels = {
+      conv2dFilterGradient: conv2dFilterGradient as FilterGradientFunction,
+      channelSums: channelSums as ChannelSumsFunction,
+      shared,
+    };
+    started.set(backend, kernels);
+    return { ok: true, kernels };
+  } catch (error) {
+    return { ok: false, reason: `the kernel module did not instantiate: ${error instanceof Error ? error.message : String(error)}` };
+  }
+}
+
+export function nativeKernelsFor(backend: unknown): NativeKernels | undefined {
+  return typeof backend === 'object' && backend !== null ? started.get(backend) : undefined;
+}

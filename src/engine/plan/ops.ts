@@ -2,6 +2,7 @@ import type * as tfNamespace from '@tensorflow/tfjs';
 import type { DesignNode } from '../../graph/design';
 import type { Activation } from '../../graph/activations';
 import { entryFor, type LayerTable } from '../../graph/layerTable';
+import { trainingBatchNormKernels } from '../backends/wasmKernels';
 
 type Tf = typeof tfNamespace;
 type Tensor = tfNamespace.Tensor;
@@ -187,8 +188,23 @@ function batchNorm(tf: Tf, x: Tensor, w: NodeWeights, p: { momentum: number; eps
   if (!ctx.training) return tf.batchNorm(x, movingMean, movingVariance, beta, gamma, p.epsilon);
   const axes = x.shape.slice(0, -1).map((_, i) => i);
   const decay = 1 - p.momentum;
+  const native = trainingBatchNormKernels(tf, x);
   const normalise = tf.customGrad((input, scale, offset, save) => {
     const [xIn, g, b] = [input, scale, offset] as Tensor[];
+    if (native) {
+      // The same maths in two kernels of the engine's own (wasmKernels/batchNormTraining.ts).
+      const [value, mean, variance] = native.forward(xIn, g, b, p.epsilon);
+      movingMean.assign(tf.sub(movingMean, tf.mul(tf.sub(movingMean, mean), decay)));
+      movingVariance.assign(tf.sub(movingVariance, tf.mul(tf.sub(movingVariance, variance), decay)));
+      const read = keepForGradient(ctx, save as tfNamespace.GradSaveFunc, [xIn, mean, variance], [g]);
+      return {
+        value,
+        gradFunc: (dy: Tensor, saved: Tensor[]) => {
+          const [xs, m, v, gs] = read(saved);
+          return native.backward(xs, dy, m, v, gs, p.epsilon);
+        },
+      };
+    }
     const { mean, variance } = tf.moments(xIn, axes);
     movingMean.assign(tf.sub(movingMean, tf.mul(tf.sub(movingMean, mean), decay)));
     movingVariance.assign(tf.sub(movingVariance, tf.mul(tf.sub(movingVariance, variance), decay)));

@@ -28,6 +28,10 @@ describe('BatchNorm and LayerNorm in training mode, with their closed-form gradi
   const cases: { kind: 'BatchNorm' | 'LayerNorm'; shape: number[] }[] = [
     { kind: 'BatchNorm', shape: [16, 6] },
     { kind: 'BatchNorm', shape: [4, 5, 3, 7] },
+    // Channel counts that reach the wasm kernel's vector path, its scalar tail, and both.
+    { kind: 'BatchNorm', shape: [8, 4, 4, 32] },
+    { kind: 'BatchNorm', shape: [3, 3, 2, 37] },
+    { kind: 'BatchNorm', shape: [5, 3] },
     { kind: 'LayerNorm', shape: [16, 6] },
     { kind: 'LayerNorm', shape: [3, 4, 5] },
   ];

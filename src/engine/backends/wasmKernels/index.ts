@@ -6,6 +6,7 @@ import { depthwiseConv2dNativeBackpropInputKernel } from './depthwiseConv2dNativ
 import { packFlatKernel, unpackFlatKernel } from './flatPack';
 import { sliceKernel, splitVKernel } from './splitV';
 import { unsortedSegmentSumKernel } from './unsortedSegmentSum';
+import { batchNormTrainingKernels } from './batchNormTraining';
 
 export { conv2DBackpropFilter } from './conv2DBackpropFilter';
 export { conv2DBackpropInput } from './conv2DBackpropInput';
@@ -13,6 +14,7 @@ export { depthwiseConv2dNativeBackpropFilter } from './depthwiseConv2dNativeBack
 export { depthwiseConv2dNativeBackpropInput } from './depthwiseConv2dNativeBackpropInput';
 export { unsortedSegmentSum } from './unsortedSegmentSum';
 export { PACK_FLAT, UNPACK_FLAT, type UnpackFlatAttrs } from './flatPack';
+export { trainingBatchNormKernels } from './batchNormTraining';
 
 /** Symbol.for, not Symbol: a second copy of this module must still recognise our kernels. */
 const OURS = Symbol.for('rescanvas.wasmTrainingKernel');
@@ -27,6 +29,7 @@ export function missingWasmKernels(tf: Tf): KernelConfig[] {
     unsortedSegmentSumKernel(tf),
     packFlatKernel(),
     unpackFlatKernel(),
+    ...batchNormTrainingKernels(),
   ];
 }
 

@@ -19,9 +19,16 @@ export type FilterGradientFunction = (...args: number[]) => void;
 /** x, out (byte offsets), rows, cols, scale: out[c] = scale · Σ_r x[r, c]. */
 export type ChannelSumsFunction = (x: number, out: number, rows: number, cols: number, scale: number) => void;
 
+/** x, gamma, beta, y, mean, variance, scratch (2·cols floats) (byte offsets), rows, cols, epsilon. */
+export type BatchNormForwardFunction = (...args: number[]) => void;
+/** x, dy, mean, variance, gamma, dx, dgamma, dbeta, scratch (3·cols floats) (byte offsets), rows, cols, epsilon. */
+export type BatchNormBackwardFunction = (...args: number[]) => void;
+
 export interface NativeKernels {
   conv2dFilterGradient: FilterGradientFunction;
   channelSums: ChannelSumsFunction;
+  batchNormForward: BatchNormForwardFunction;
+  batchNormBackward: BatchNormBackwardFunction;
   /** The imported memory is shared: tf.js' threaded build. */
   shared: boolean;
 }
@@ -60,11 +67,15 @@ export async function startNativeKernels(backend: object): Promise<{ ok: true; k
   const shared = memory.buffer.constructor.name === 'SharedArrayBuffer';
   try {
     const { instance } = await api.instantiate(decodeBase64(WASM_KERNELS[shared ? 'shared' : 'plain']), { env: { memory } });
-    const { conv2d_filter_gradient: conv2dFilterGradient, channel_sums: channelSums } = instance.exports;
-    if (typeof conv2dFilterGradient !== 'function' || typeof channelSums !== 'function') return { ok: false, reason: 'the kernel module lacks an export' };
+    const exports = instance.exports;
+    const names = ['conv2d_filter_gradient', 'channel_sums', 'batch_norm_forward', 'batch_norm_backward'] as const;
+    const missing = names.filter((name) => typeof exports[name] !== 'function');
+    if (missing.length > 0) return { ok: false, reason: `the kernel module lacks ${missing.join(', ')}` };
     const kernels: NativeKernels = {
-      conv2dFilterGradient: conv2dFilterGradient as FilterGradientFunction,
-      channelSums: channelSums as ChannelSumsFunction,
+      conv2dFilterGradient: exports.conv2d_filter_gradient as FilterGradientFunction,
+      channelSums: exports.channel_sums as ChannelSumsFunction,
+      batchNormForward: exports.batch_norm_forward as BatchNormForwardFunction,
+      batchNormBackward: exports.batch_norm_backward as BatchNormBackwardFunction,
       shared,
     };
     started.set(backend, kernels);

@@ -24,7 +24,11 @@ export type BatchNormForwardFunction = (...args: number[]) => void;
 /** x, dy, mean, variance, gamma, dx, dgamma, dbeta, scratch (3·cols floats) (byte offsets), rows, cols, epsilon. */
 export type BatchNormBackwardFunction = (...args: number[]) => void;
 
+/** w, out (byte offsets), kh, kw, ci, co: out[kh−1−a, kw−1−b, co, ci] = w[a, b, ci, co]. */
+export type FlipFilterFunction = (w: number, out: number, kh: number, kw: number, ci: number, co: number) => void;
+
 export interface NativeKernels {
+  flipFilter: FlipFilterFunction;
   conv2dFilterGradient: FilterGradientFunction;
   channelSums: ChannelSumsFunction;
   batchNormForward: BatchNormForwardFunction;
@@ -68,7 +72,7 @@ export async function startNativeKernels(backend: object): Promise<{ ok: true; k
   try {
     const { instance } = await api.instantiate(decodeBase64(WASM_KERNELS[shared ? 'shared' : 'plain']), { env: { memory } });
     const exports = instance.exports;
-    const names = ['conv2d_filter_gradient', 'channel_sums', 'batch_norm_forward', 'batch_norm_backward'] as const;
+    const names = ['conv2d_filter_gradient', 'channel_sums', 'batch_norm_forward', 'batch_norm_backward', 'flip_filter'] as const;
     const missing = names.filter((name) => typeof exports[name] !== 'function');
     if (missing.length > 0) return { ok: false, reason: `the kernel module lacks ${missing.join(', ')}` };
     const kernels: NativeKernels = {
@@ -76,6 +80,7 @@ export async function startNativeKernels(backend: object): Promise<{ ok: true; k
       channelSums: exports.channel_sums as ChannelSumsFunction,
       batchNormForward: exports.batch_norm_forward as BatchNormForwardFunction,
       batchNormBackward: exports.batch_norm_backward as BatchNormBackwardFunction,
+      flipFilter: exports.flip_filter as FlipFilterFunction,
       shared,
     };
     started.set(backend, kernels);

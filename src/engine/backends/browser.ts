@@ -56,12 +56,20 @@ export function wasmThreadCount(env: Pick<BrowserEnvironment, 'crossOriginIsolat
   return Math.min(MAX_WASM_THREADS, cores);
 }
 
-/** "SIMD on, 2 threads (of 2 cores)" or "SIMD on, threads off: …why…". */
-export function describeWasm(status: Pick<WasmBackendStatus, 'simd' | 'threads' | 'threadCount'>, whyNoThreads: string, logicalCores?: number): string {
+/**
+ * "SIMD on, 2 threads (of 2 cores)" or "SIMD on, threads off: …why…", and why the engine's own
+ * kernels are not running when they are not.
+ */
+export function describeWasm(
+  status: Pick<WasmBackendStatus, 'simd' | 'threads' | 'threadCount'> & Partial<Pick<WasmBackendStatus, 'nativeKernels'>>,
+  whyNoThreads: string,
+  logicalCores?: number,
+): string {
   const simd = `SIMD ${status.simd ? 'on' : 'off'}`;
-  if (!status.threads) return `${simd}, ${whyNoThreads}`;
+  const native = status.nativeKernels && !status.nativeKernels.active ? `; the engine's own kernels off: ${status.nativeKernels.reason}` : '';
+  if (!status.threads) return `${simd}, ${whyNoThreads}${native}`;
   const threads = `${status.threadCount} thread${status.threadCount === 1 ? '' : 's'}`;
-  return logicalCores ? `${simd}, ${threads} (${logicalCores} core${logicalCores === 1 ? '' : 's'})` : `${simd}, ${threads}`;
+  return `${logicalCores ? `${simd}, ${threads} (${logicalCores} core${logicalCores === 1 ? '' : 's'})` : `${simd}, ${threads}`}${native}`;
 }
 
 /**

@@ -110,6 +110,15 @@ describe('wasm thread count', () => {
   it('says how many threads run, or why none', () => {
     expect(describeWasm({ simd: true, threads: true, threadCount: 4 }, NOT_ISOLATED_REASON, 8)).toBe('SIMD on, 4 threads (8 cores)');
     expect(describeWasm({ simd: true, threads: false, threadCount: 1 }, NOT_ISOLATED_REASON, 8)).toBe(`SIMD on, ${NOT_ISOLATED_REASON}`);
+    expect(describeWasm({ simd: true, threads: true, threadCount: 2, nativeKernels: { active: true } }, NOT_ISOLATED_REASON, 2)).toBe(
+      'SIMD on, 2 threads (2 cores)',
+    );
+    expect(
+      describeWasm(
+        { simd: true, threads: false, threadCount: 1, nativeKernels: { active: false, reason: 'this runtime has no WebAssembly API' } },
+        NOT_ISOLATED_REASON,
+      ),
+    ).toBe(`SIMD on, ${NOT_ISOLATED_REASON}; the engine's own kernels off: this runtime has no WebAssembly API`);
   });
 });
 

@@ -2,6 +2,17 @@ import type * as tfNamespace from '@tensorflow/tfjs';
 import type { DesignNode } from '../../graph/design';
 import type { Activation } from '../../graph/activations';
 import { entryFor, type LayerTable } from '../../graph/layerTable';
+import {
+  BATCH_NORM,
+  BATCH_NORM_GRAD,
+  BIAS_GRAD,
+  heapKernelFor,
+  LAYER_NORM,
+  LAYER_NORM_GRAD,
+  type BatchNormAttrs,
+  type BiasGradAttrs,
+  type NormAttrs,
+} from '../backends/wasmNormKernels';
 
 type Tf = typeof tfNamespace;
 type Tensor = tfNamespace.Tensor;
@@ -50,6 +61,11 @@ function keepForGradient(ctx: OpContext, save: tfNamespace.GradSaveFunc, tensors
 export type NodeOp = (inputs: Tensor[], ctx: OpContext) => Tensor;
 
 type PoolSize = number | [number, number];
+
+/** One of the backend's multi-output kernels (src/engine/backends/wasmNormKernels.ts), run untaped. */
+function runKernels(tf: Tf, name: string, inputs: tfNamespace.NamedTensorMap, attrs: NormAttrs | BatchNormAttrs | BiasGradAttrs | object = {}): Tensor[] {
+  return tf.engine().runKernel(name, inputs, attrs as unknown as tfNamespace.NamedAttrMap) as Tensor[];
+}
 
 /**
  * Max pooling whose gradient is right on every backend. tf.js 4.22's wasm MaxPoolGrad starts each
@@ -126,6 +142,14 @@ function affine(ctx: OpContext, x: Tensor, kernel: Tensor, bias: Tensor | undefi
       value: relu ? tf.relu(pre) : pre,
       gradFunc: (dy: Tensor, saved: Tensor[]) => {
         const kept = read(saved);
+        // On wasm the ReLU mask and the bias's sum are one kernel, with autodiff's exact numbers.
+        if ((relu || b) && heapKernelFor(tf, BIAS_GRAD, dy.size)) {
+          const attrs: BiasGradAttrs = { relu, bias: b !== undefined };
+          const parts = runKernels(tf, BIAS_GRAD, relu ? { dy, pre: kept[1] } : { dy }, attrs);
+          const dPre = relu ? parts[0] : dy;
+          const [dx, dw] = backward(dPre, kept[0], kept[kept.length - 1]);
+          return b ? [dx, dw, parts[parts.length - 1]] : [dx, dw];
+        }
         const dPre = relu ? tf.mul(dy, tf.step(kept[1])) : dy;
         const [dx, dw] = backward(dPre, kept[0], kept[kept.length - 1]);
         return b ? [dx, dw, tf.reshape(tf.sum(dPre, 0), b.shape)] : [dx, dw];
@@ -187,6 +211,7 @@ function batchNorm(tf: Tf, x: Tensor, w: NodeWeights, p: { momentum: number; eps
   if (!ctx.training) return tf.batchNorm(x, movingMean, movingVariance, beta, gamma, p.epsilon);
   const axes = x.shape.slice(0, -1).map((_, i) => i);
   const decay = 1 - p.momentum;
+  if (heapKernelFor(tf, BATCH_NORM, x.size) && x.dtype === 'float32') return heapBatchNorm(tf, x, w, p, ctx, nodeId);
   const normalise = tf.customGrad((input, scale, offset, save) => {
     const [xIn, g, b] = [input, scale, offset] as Tensor[];
     const { mean, variance } = tf.moments(xIn, axes);
@@ -214,6 +239,7 @@ function batchNorm(tf: Tf, x: Tensor, w: NodeWeights, p: { momentum: number; eps
 /** LayerNorm over the last axis, with the closed-form backward pass (a third of the kernels autodiff takes). */
 function layerNorm(ctx: OpContext, x: Tensor, w: NodeWeights, epsilon: number, nodeId: string): Tensor {
   const tf = ctx.tf;
+  if (heapKernelFor(tf, LAYER_NORM, x.size) && x.dtype === 'float32') return heapLayerNorm(ctx, x, w, epsilon, nodeId);
   const normalise = tf.customGrad((input, scale, offset, save) => {
     const [xIn, g, b] = [input, scale, offset] as Tensor[];
     const { mean, variance } = tf.moments(xIn, -1, true);
@@ -231,6 +257,52 @@ function layerNorm(ctx: OpContext, x: Tensor, w: NodeWeights, epsilon: number, n
         const gHat = tf.mul(dy, gs);
         const centred = tf.sub(gHat, tf.mean(gHat, -1, true));
         return [tf.mul(tf.sub(centred, tf.mul(xHat, tf.mean(tf.mul(gHat, xHat), -1, true))), inv), dGamma, dBeta];
+      },
+    };
+  });
+  return normalise(x, required(w.gamma, 'gamma', nodeId), required(w.beta, 'beta', nodeId));
+}
+
+/**
+ * BatchNorm in training mode as two of the backend's kernels (forward with the running averages'
+ * update, and the closed-form backward pass): the same arithmetic as batchNorm's ops, in one pass
+ * each, where tf.js's bookkeeping for 45 small kernels was most of the time.
+ */
+function heapBatchNorm(tf: Tf, x: Tensor, w: NodeWeights, p: { momentum: number; epsilon: number }, ctx: OpContext, nodeId: string): Tensor {
+  const movingMean = required(w.movingMean, 'moving mean', nodeId);
+  const movingVariance = required(w.movingVariance, 'moving variance', nodeId);
+  const forward: BatchNormAttrs = { epsilon: p.epsilon, decay: 1 - p.momentum };
+  const backward: NormAttrs = { epsilon: p.epsilon };
+  const normalise = tf.customGrad((input, scale, offset, save) => {
+    const [xIn, g, b] = [input, scale, offset] as Tensor[];
+    const [y, mean, variance, nextMean, nextVariance] = runKernels(tf, BATCH_NORM, { x: xIn, gamma: g, beta: b, movingMean, movingVariance }, forward);
+    movingMean.assign(nextMean);
+    movingVariance.assign(nextVariance);
+    const read = keepForGradient(ctx, save as tfNamespace.GradSaveFunc, [xIn, mean, variance], [g]);
+    return {
+      value: y,
+      gradFunc: (dy: Tensor, saved: Tensor[]) => {
+        const [xs, m, v, gs] = read(saved);
+        return runKernels(tf, BATCH_NORM_GRAD, { dy, x: xs, mean: m, variance: v, gamma: gs }, backward);
+      },
+    };
+  });
+  return normalise(x, required(w.gamma, 'gamma', nodeId), required(w.beta, 'beta', nodeId));
+}
+
+/** LayerNorm as two of the backend's kernels, forward and closed-form backward (see heapBatchNorm). */
+function heapLayerNorm(ctx: OpContext, x: Tensor, w: NodeWeights, epsilon: number, nodeId: string): Tensor {
+  const tf = ctx.tf;
+  const attrs: NormAttrs = { epsilon };
+  const normalise = tf.customGrad((input, scale, offset, save) => {
+    const [xIn, g, b] = [input, scale, offset] as Tensor[];
+    const [y, xHat, inverse] = runKernels(tf, LAYER_NORM, { x: xIn, gamma: g, beta: b }, attrs);
+    const read = keepForGradient(ctx, save as tfNamespace.GradSaveFunc, [xHat, inverse], [g]);
+    return {
+      value: y,
+      gradFunc: (dy: Tensor, saved: Tensor[]) => {
+        const [h, inv, gs] = read(saved);
+        return runKernels(tf, LAYER_NORM_GRAD, { dy, xHat: h, inverse: inv, gamma: gs });
       },
     };
   });

@@ -40,6 +40,50 @@ export interface OpContext {
    * 1002-layer net that was most of the filter's time. Absent outside a training step.
    */
   hold?: (tensors: Tensor[]) => void;
+  /**
+   * The step's own gradient tape (StepTape), present only when the whole plan can be recorded on it
+   * (planTapeable): each op then runs its forward pass untaped and records its gradient here, and
+   * tf.js's tape, which costs a customGrad scope per op and a scan of the tape per variable, is not
+   * used. Comes with `hold`.
+   */
+  tape?: OpTape;
+}
+
+/** What an op records on the step's own tape: its inputs (variables included), its output and its gradient. */
+export interface OpTape {
+  record(inputs: Tensor[], output: Tensor, backward: (dy: Tensor) => Tensor[]): void;
+}
+
+type GradFunc = (dy: Tensor, saved: Tensor[]) => Tensor | Tensor[];
+
+/**
+ * One op with a hand-written gradient, taped as one node: by tf.customGrad, or on the step's own
+ * tape (its forward in a tidy of its own, as customGrad runs it, keeping what `hold` keeps).
+ */
+function gradOp(ctx: OpContext, inputs: Tensor[], f: (inputs: Tensor[], save: tfNamespace.GradSaveFunc) => { value: Tensor; gradFunc: GradFunc }): Tensor {
+  const tf = ctx.tf;
+  const tape = ctx.tape;
+  if (tape) {
+    let gradFunc: GradFunc | undefined;
+    const value = tf.tidy(() => {
+      const op = f(inputs, () => {
+        throw new Error('an op on the step tape saves nothing: it holds what its gradient reads');
+      });
+      gradFunc = op.gradFunc;
+      return op.value;
+    });
+    const backward = gradFunc as GradFunc;
+    tape.record(inputs, value, (dy) => {
+      const grads = backward(dy, []);
+      return Array.isArray(grads) ? grads : [grads];
+    });
+    return value;
+  }
+  const custom = tf.customGrad((...args: (Tensor | tfNamespace.GradSaveFunc)[]) => {
+    const save = args.pop() as tfNamespace.GradSaveFunc;
+    return f(args as Tensor[], save);
+  });
+  return custom(...inputs);
 }
 
 /**
@@ -156,17 +200,16 @@ function affine(ctx: OpContext, x: Tensor, kernel: Tensor, bias: Tensor | undefi
       },
     };
   };
-  if (!bias) return tf.customGrad((input, w, save) => op(input as Tensor, w as Tensor, undefined, save as tfNamespace.GradSaveFunc))(x, kernel);
-  return tf.customGrad((input, w, b, save) => op(input as Tensor, w as Tensor, b as Tensor, save as tfNamespace.GradSaveFunc))(x, kernel, bias);
+  return gradOp(ctx, bias ? [x, kernel, bias] : [x, kernel], ([input, w, b], save) => op(input, w, b, save));
 }
 
 /** ReLU taped as one op whose gradient reads its held input, not a clone of it on the tape. */
 function heldRelu(ctx: OpContext, x: Tensor): Tensor {
   const tf = ctx.tf;
-  return tf.customGrad((input, save) => {
-    const read = keepForGradient(ctx, save as tfNamespace.GradSaveFunc, [input as Tensor]);
-    return { value: tf.relu(input as Tensor), gradFunc: (dy: Tensor, saved: Tensor[]) => tf.mul(dy, tf.step(read(saved)[0])) };
-  })(x);
+  return gradOp(ctx, [x], ([input], save) => {
+    const read = keepForGradient(ctx, save, [input]);
+    return { value: tf.relu(input), gradFunc: (dy: Tensor, saved: Tensor[]) => tf.mul(dy, tf.step(read(saved)[0])) };
+  });
 }
 
 function dense(ctx: OpContext, x: Tensor, w: NodeWeights, nodeId: string, activation: Activation): Tensor {
@@ -185,11 +228,14 @@ function dense(ctx: OpContext, x: Tensor, w: NodeWeights, nodeId: string, activa
  * a + b of one shape, taped as one op that saves nothing: tf.js's Add clones both inputs onto the
  * tape to learn their shapes for broadcasting, which equal shapes do not need.
  */
-function addSame(tf: Tf, a: Tensor, b: Tensor): Tensor {
-  return tf.customGrad((x, y) => ({
-    value: tf.add(x as Tensor, y as Tensor),
-    gradFunc: (dy: Tensor) => [tf.reshape(dy, dy.shape), tf.reshape(dy, dy.shape)],
-  }))(a, b);
+function addSame(ctx: OpContext, a: Tensor, b: Tensor): Tensor {
+  const tf = ctx.tf;
+  // The step tape lets both inputs share dy; tf.js's backprop disposes what it accumulates, so it gets copies.
+  const share = ctx.tape !== undefined;
+  return gradOp(ctx, [a, b], ([x, y]) => ({
+    value: tf.add(x, y),
+    gradFunc: (dy: Tensor) => (share ? [dy, dy] : [tf.reshape(dy, dy.shape), tf.reshape(dy, dy.shape)]),
+  }));
 }
 
 /**
@@ -212,12 +258,11 @@ function batchNorm(tf: Tf, x: Tensor, w: NodeWeights, p: { momentum: number; eps
   const axes = x.shape.slice(0, -1).map((_, i) => i);
   const decay = 1 - p.momentum;
   if (heapKernelFor(tf, BATCH_NORM, x.size) && x.dtype === 'float32') return heapBatchNorm(tf, x, w, p, ctx, nodeId);
-  const normalise = tf.customGrad((input, scale, offset, save) => {
-    const [xIn, g, b] = [input, scale, offset] as Tensor[];
+  return gradOp(ctx, [x, gamma, beta], ([xIn, g, b], save) => {
     const { mean, variance } = tf.moments(xIn, axes);
     movingMean.assign(tf.sub(movingMean, tf.mul(tf.sub(movingMean, mean), decay)));
     movingVariance.assign(tf.sub(movingVariance, tf.mul(tf.sub(movingVariance, variance), decay)));
-    const read = keepForGradient(ctx, save as tfNamespace.GradSaveFunc, [xIn, mean, variance], [g]);
+    const read = keepForGradient(ctx, save, [xIn, mean, variance], [g]);
     return {
       value: tf.batchNorm(xIn, mean, variance, b, g, p.epsilon),
       gradFunc: (dy: Tensor, saved: Tensor[]) => {
@@ -233,19 +278,17 @@ function batchNorm(tf: Tf, x: Tensor, w: NodeWeights, p: { momentum: number; eps
       },
     };
   });
-  return normalise(x, gamma, beta);
 }
 
 /** LayerNorm over the last axis, with the closed-form backward pass (a third of the kernels autodiff takes). */
 function layerNorm(ctx: OpContext, x: Tensor, w: NodeWeights, epsilon: number, nodeId: string): Tensor {
   const tf = ctx.tf;
   if (heapKernelFor(tf, LAYER_NORM, x.size) && x.dtype === 'float32') return heapLayerNorm(ctx, x, w, epsilon, nodeId);
-  const normalise = tf.customGrad((input, scale, offset, save) => {
-    const [xIn, g, b] = [input, scale, offset] as Tensor[];
+  return gradOp(ctx, [x, required(w.gamma, 'gamma', nodeId), required(w.beta, 'beta', nodeId)], ([xIn, g, b], save) => {
     const { mean, variance } = tf.moments(xIn, -1, true);
     const inverse = tf.rsqrt(tf.add(variance, epsilon));
     const normalized = tf.mul(tf.sub(xIn, mean), inverse);
-    const read = keepForGradient(ctx, save as tfNamespace.GradSaveFunc, [normalized, inverse], [g]);
+    const read = keepForGradient(ctx, save, [normalized, inverse], [g]);
     return {
       value: tf.add(tf.mul(normalized, g), b),
       gradFunc: (dy: Tensor, saved: Tensor[]) => {
@@ -260,7 +303,6 @@ function layerNorm(ctx: OpContext, x: Tensor, w: NodeWeights, epsilon: number, n
       },
     };
   });
-  return normalise(x, required(w.gamma, 'gamma', nodeId), required(w.beta, 'beta', nodeId));
 }
 
 /**
@@ -273,12 +315,11 @@ function heapBatchNorm(tf: Tf, x: Tensor, w: NodeWeights, p: { momentum: number;
   const movingVariance = required(w.movingVariance, 'moving variance', nodeId);
   const forward: BatchNormAttrs = { epsilon: p.epsilon, decay: 1 - p.momentum };
   const backward: NormAttrs = { epsilon: p.epsilon };
-  const normalise = tf.customGrad((input, scale, offset, save) => {
-    const [xIn, g, b] = [input, scale, offset] as Tensor[];
+  return gradOp(ctx, [x, required(w.gamma, 'gamma', nodeId), required(w.beta, 'beta', nodeId)], ([xIn, g, b], save) => {
     const [y, mean, variance, nextMean, nextVariance] = runKernels(tf, BATCH_NORM, { x: xIn, gamma: g, beta: b, movingMean, movingVariance }, forward);
     movingMean.assign(nextMean);
     movingVariance.assign(nextVariance);
-    const read = keepForGradient(ctx, save as tfNamespace.GradSaveFunc, [xIn, mean, variance], [g]);
+    const read = keepForGradient(ctx, save, [xIn, mean, variance], [g]);
     return {
       value: y,
       gradFunc: (dy: Tensor, saved: Tensor[]) => {
@@ -287,17 +328,15 @@ function heapBatchNorm(tf: Tf, x: Tensor, w: NodeWeights, p: { momentum: number;
       },
     };
   });
-  return normalise(x, required(w.gamma, 'gamma', nodeId), required(w.beta, 'beta', nodeId));
 }
 
 /** LayerNorm as two of the backend's kernels, forward and closed-form backward (see heapBatchNorm). */
 function heapLayerNorm(ctx: OpContext, x: Tensor, w: NodeWeights, epsilon: number, nodeId: string): Tensor {
   const tf = ctx.tf;
   const attrs: NormAttrs = { epsilon };
-  const normalise = tf.customGrad((input, scale, offset, save) => {
-    const [xIn, g, b] = [input, scale, offset] as Tensor[];
+  return gradOp(ctx, [x, required(w.gamma, 'gamma', nodeId), required(w.beta, 'beta', nodeId)], ([xIn, g, b], save) => {
     const [y, xHat, inverse] = runKernels(tf, LAYER_NORM, { x: xIn, gamma: g, beta: b }, attrs);
-    const read = keepForGradient(ctx, save as tfNamespace.GradSaveFunc, [xHat, inverse], [g]);
+    const read = keepForGradient(ctx, save, [xHat, inverse], [g]);
     return {
       value: y,
       gradFunc: (dy: Tensor, saved: Tensor[]) => {
@@ -306,7 +345,6 @@ function heapLayerNorm(ctx: OpContext, x: Tensor, w: NodeWeights, epsilon: numbe
       },
     };
   });
-  return normalise(x, required(w.gamma, 'gamma', nodeId), required(w.beta, 'beta', nodeId));
 }
 
 /**
@@ -366,13 +404,12 @@ export const PLAN_OPS: LayerTable<NodeOp, [w: NodeWeights, nodeId: string]> = {
     ({ params: p }) =>
     ([x], { tf, training, dropoutSeed }) =>
       training && p.rate > 0 ? tf.dropout(x, p.rate, undefined, dropoutSeed) : x,
-  Add:
-    () =>
-    (inputs, { tf, hold }) => {
-      if (inputs.length !== 2) return tf.addN(inputs);
-      const [a, b] = inputs;
-      return hold && a !== b && a.dtype === 'float32' && b.dtype === 'float32' && tf.util.arraysEqual(a.shape, b.shape) ? addSame(tf, a, b) : tf.add(a, b);
-    },
+  Add: () => (inputs, ctx) => {
+    const { tf, hold } = ctx;
+    if (inputs.length !== 2) return tf.addN(inputs);
+    const [a, b] = inputs;
+    return hold && a !== b && a.dtype === 'float32' && b.dtype === 'float32' && tf.util.arraysEqual(a.shape, b.shape) ? addSame(ctx, a, b) : tf.add(a, b);
+  },
   Concatenate:
     () =>
     (inputs, { tf }) =>

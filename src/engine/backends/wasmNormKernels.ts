@@ -16,6 +16,7 @@ export const LAYER_NORM_GRAD = 'RescanvasLayerNormGrad';
 export const BATCH_NORM = 'RescanvasBatchNorm';
 export const BATCH_NORM_GRAD = 'RescanvasBatchNormGrad';
 export const BIAS_GRAD = 'RescanvasBiasGrad';
+export const BIAS_RELU = 'RescanvasBiasRelu';
 
 /**
  * Above this many values a tensor stays on the op-by-op route, whose kernels are vectorised
@@ -290,10 +291,40 @@ function biasGradKernel(): KernelConfig {
   };
 }
 
+/**
+ * A Dense layer's bias and ReLU: inputs x [N, C] and bias [C] → relu(x + bias), the float32 sum
+ * then wasm's Relu (−0 → 0, NaN kept), bit for bit what Add then Relu give.
+ */
+function biasReluKernel(): KernelConfig {
+  return {
+    kernelName: BIAS_RELU,
+    backendName: 'wasm',
+    kernelFunc: ({ inputs, backend }) => {
+      const named = inputs as Inputs;
+      const [x, bias] = ['x', 'bias'].map((n) => floatInput(named, n, BIAS_RELU));
+      const heap = heapBackend(backend, BIAS_RELU);
+      const { rows, channels } = layout(x);
+      if (bias.shape.length !== 1 || bias.shape[0] !== channels) throw new Error(`${BIAS_RELU}: bias of shape [${bias.shape}] for ${channels} channels`);
+      const outputs = [heap.makeOutput(x.shape, 'float32')];
+      const {
+        out: [y],
+        in: [xs, b],
+      } = views(heap, outputs, [x, bias]);
+      for (let r = 0, base = 0; r < rows; r++, base += channels) {
+        for (let c = 0; c < channels; c++) {
+          const pre = f32(xs[base + c] + b[c]);
+          y[base + c] = pre > 0 || pre !== pre ? pre : 0;
+        }
+      }
+      return outputs;
+    },
+  };
+}
+
 /** Registers the kernels above for 'wasm'; safe to call again. Returns the names registered by this call. */
 export function registerWasmNormKernels(tf: Tf): string[] {
   const registered: string[] = [];
-  for (const config of [layerNormKernel(), layerNormGradKernel(), batchNormKernel(), batchNormGradKernel(), biasGradKernel()]) {
+  for (const config of [layerNormKernel(), layerNormGradKernel(), batchNormKernel(), batchNormGradKernel(), biasGradKernel(), biasReluKernel()]) {
     // Ours already, or (not expected) a kernel of the same name someone else registered: left alone.
     if (tf.getKernel(config.kernelName, config.backendName) !== undefined) continue;
     tf.registerKernel(config);

@@ -6,6 +6,7 @@ import {
   BATCH_NORM,
   BATCH_NORM_GRAD,
   BIAS_GRAD,
+  BIAS_RELU,
   heapKernelFor,
   LAYER_NORM,
   LAYER_NORM_GRAD,
@@ -179,11 +180,15 @@ function affine(ctx: OpContext, x: Tensor, kernel: Tensor, bias: Tensor | undefi
     tf.matMul(input as tfNamespace.Tensor2D, dy as tfNamespace.Tensor2D, true, false),
   ];
   const op = (input: Tensor, w: Tensor, b: Tensor | undefined, save: tfNamespace.GradSaveFunc) => {
-    const pre = b ? tf.add(product(input, w), b) : product(input, w);
-    // With a ReLU folded in, its gradient reads the pre-activation (tf.js's Relu gradient: dy·step(x)).
+    // With a ReLU folded in, its gradient reads the pre-activation (tf.js's Relu gradient: dy·step(x)),
+    // or the output, positive exactly where the pre-activation is, where one kernel made both.
+    const m = product(input, w);
+    const fused = relu && b !== undefined && heapKernelFor(tf, BIAS_RELU, m.size);
+    const pre = fused ? runKernels(tf, BIAS_RELU, { x: m, bias: b })[0] : b ? tf.add(m, b) : m;
+    const value = relu && !fused ? tf.relu(pre) : pre;
     const read = keepForGradient(ctx, save, relu ? [input, pre] : [input], [w]);
     return {
-      value: relu ? tf.relu(pre) : pre,
+      value,
       gradFunc: (dy: Tensor, saved: Tensor[]) => {
         const kept = read(saved);
         // On wasm the ReLU mask and the bias's sum are one kernel, with autodiff's exact numbers.
@@ -208,7 +213,13 @@ function heldRelu(ctx: OpContext, x: Tensor): Tensor {
   const tf = ctx.tf;
   return gradOp(ctx, [x], ([input], save) => {
     const read = keepForGradient(ctx, save, [input]);
-    return { value: tf.relu(input), gradFunc: (dy: Tensor, saved: Tensor[]) => tf.mul(dy, tf.step(read(saved)[0])) };
+    return {
+      value: tf.relu(input),
+      gradFunc: (dy: Tensor, saved: Tensor[]) =>
+        heapKernelFor(tf, BIAS_GRAD, dy.size)
+          ? runKernels(tf, BIAS_GRAD, { dy, pre: read(saved)[0] }, { relu: true, bias: false } satisfies BiasGradAttrs)[0]
+          : tf.mul(dy, tf.step(read(saved)[0])),
+    };
   });
 }
 

@@ -7,6 +7,8 @@ import { batchLoss, correctCount, targetsFor } from './loss';
 import { createOptimizer, type Optimizer } from './optimizers';
 import { learningRateAt } from './schedule';
 import { runPlan, type Plan } from './plan/plan';
+import { StepTape } from './plan/stepTape';
+import { activate } from './plan/ops';
 import { frameLayout, recordedRows, StepRecorder, summariseStep, unpackFrame, weightSummary, type FrameLayout } from './instrument';
 import { evaluatePlan, evaluatePlanAsync, type LabelledData, type Score } from './evaluate';
 import { seededRandom, shuffledIndices } from './random';
@@ -252,6 +254,7 @@ export class Trainer {
     setPacked: (packed: Tensor) => void,
   ): Tensor {
     const tf = this.tf;
+    if (!recorder && this.plan.tapeable) return this.tapedStepTensors(x, targets, labels, step, learningRate, held);
     return tf.tidy(() => {
       let correct: Tensor | undefined;
       const loss = () => {
@@ -285,6 +288,32 @@ export class Trainer {
       const summary = tf.stack([value, counted]);
       counted.dispose();
       return summary;
+    });
+  }
+
+  /**
+   * stepTensors for an uninstrumented step of a tapeable plan: the ops record their gradients on
+   * the step's own tape (StepTape), and only the loss is differentiated by tf.js.
+   */
+  private tapedStepTensors(x: Tensor, targets: Tensor, labels: Tensor, step: number, learningRate: number, held: Tensor[]): Tensor {
+    const tf = this.tf;
+    const plan = this.plan;
+    return tf.tidy(() => {
+      const tape = new StepTape(tf);
+      const out = runPlan(tf, plan, x, { training: true, seed: this.settings.seed * 1_000_003 + step, held, tape });
+      const correct = correctCount(tf, out.output, labels);
+      const loss = (logits: Tensor) =>
+        batchLoss(tf, plan.loss, { logits, output: activate(tf, logits, plan.outputActivation) }, plan.outputActivation, targets);
+      const { value, grad } = tf.valueAndGrad(loss)(out.logits);
+      const all = tape.gradients(out.logits, grad, plan.trainable);
+      const reached = plan.trainable.map((_, i) => i).filter((i) => all[i] !== null);
+      this.optimizer.apply(
+        reached.map((i) => plan.trainable[i]),
+        reached.map((i) => all[i] as Tensor),
+        learningRate,
+        reached.map((i) => this.decayed[i]),
+      );
+      return tf.stack([value, correct]);
     });
   }
 

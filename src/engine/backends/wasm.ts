@@ -1,6 +1,7 @@
 import type { Tf } from './tf';
 import { registerWasmTrainingKernels } from './wasmKernels';
 import { registerWasmChannelKernels } from './wasmChannelKernels';
+import { registerWasmNormKernels } from './wasmNormKernels';
 import { guardWasmAllocations } from './wasmAllocation';
 import { startNativeKernels } from './wasmKernels/native/nativeKernels';
 import { registerLeadingSumKernels } from './wasmKernels/leadingSums';
@@ -47,7 +48,12 @@ export async function useWasmBackend(tf: Tf, paths?: WasmPaths, options: WasmBac
   const wasmBackend = await import('@tensorflow/tfjs-backend-wasm');
   if (paths !== undefined) wasmBackend.setWasmPaths(paths);
   if (options.threadCount !== undefined) wasmBackend.setThreadsCount(options.threadCount);
-  const kernelsAdded = [...registerWasmTrainingKernels(tf), ...registerWasmChannelKernels(tf), ...registerLeadingSumKernels(tf)];
+  const kernelsAdded = [
+    ...registerWasmTrainingKernels(tf),
+    ...registerWasmChannelKernels(tf),
+    ...registerWasmNormKernels(tf),
+    ...registerLeadingSumKernels(tf),
+  ];
   const active = await tf.setBackend('wasm');
   // A failed allocation must stop the step, not hand kernels a null pointer (wasmAllocation.ts).
   if (active) guardWasmAllocations(tf.backend());

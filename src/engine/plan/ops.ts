@@ -3,6 +3,18 @@ import type { DesignNode } from '../../graph/design';
 import type { Activation } from '../../graph/activations';
 import { entryFor, type LayerTable } from '../../graph/layerTable';
 import { trainingBatchNormKernels } from '../backends/wasmKernels';
+import {
+  BATCH_NORM,
+  BATCH_NORM_GRAD,
+  BIAS_GRAD,
+  BIAS_RELU,
+  heapKernelFor,
+  LAYER_NORM,
+  LAYER_NORM_GRAD,
+  type BatchNormAttrs,
+  type BiasGradAttrs,
+  type NormAttrs,
+} from '../backends/wasmNormKernels';
 
 type Tf = typeof tfNamespace;
 type Tensor = tfNamespace.Tensor;
@@ -30,6 +42,50 @@ export interface OpContext {
    * 1002-layer net that was most of the filter's time. Absent outside a training step.
    */
   hold?: (tensors: Tensor[]) => void;
+  /**
+   * The step's own gradient tape (StepTape), present only when the whole plan can be recorded on it
+   * (planTapeable): each op then runs its forward pass untaped and records its gradient here, and
+   * tf.js's tape, which costs a customGrad scope per op and a scan of the tape per variable, is not
+   * used. Comes with `hold`.
+   */
+  tape?: OpTape;
+}
+
+/** What an op records on the step's own tape: its inputs (variables included), its output and its gradient. */
+export interface OpTape {
+  record(inputs: Tensor[], output: Tensor, backward: (dy: Tensor) => Tensor[]): void;
+}
+
+type GradFunc = (dy: Tensor, saved: Tensor[]) => Tensor | Tensor[];
+
+/**
+ * One op with a hand-written gradient, taped as one node: by tf.customGrad, or on the step's own
+ * tape (its forward in a tidy of its own, as customGrad runs it, keeping what `hold` keeps).
+ */
+function gradOp(ctx: OpContext, inputs: Tensor[], f: (inputs: Tensor[], save: tfNamespace.GradSaveFunc) => { value: Tensor; gradFunc: GradFunc }): Tensor {
+  const tf = ctx.tf;
+  const tape = ctx.tape;
+  if (tape) {
+    let gradFunc: GradFunc | undefined;
+    const value = tf.tidy(() => {
+      const op = f(inputs, () => {
+        throw new Error('an op on the step tape saves nothing: it holds what its gradient reads');
+      });
+      gradFunc = op.gradFunc;
+      return op.value;
+    });
+    const backward = gradFunc as GradFunc;
+    tape.record(inputs, value, (dy) => {
+      const grads = backward(dy, []);
+      return Array.isArray(grads) ? grads : [grads];
+    });
+    return value;
+  }
+  const custom = tf.customGrad((...args: (Tensor | tfNamespace.GradSaveFunc)[]) => {
+    const save = args.pop() as tfNamespace.GradSaveFunc;
+    return f(args as Tensor[], save);
+  });
+  return custom(...inputs);
 }
 
 /**
@@ -51,6 +107,11 @@ function keepForGradient(ctx: OpContext, save: tfNamespace.GradSaveFunc, tensors
 export type NodeOp = (inputs: Tensor[], ctx: OpContext) => Tensor;
 
 type PoolSize = number | [number, number];
+
+/** One of the backend's multi-output kernels (src/engine/backends/wasmNormKernels.ts), run untaped. */
+function runKernels(tf: Tf, name: string, inputs: tfNamespace.NamedTensorMap, attrs: NormAttrs | BatchNormAttrs | BiasGradAttrs | object = {}): Tensor[] {
+  return tf.engine().runKernel(name, inputs, attrs as unknown as tfNamespace.NamedAttrMap) as Tensor[];
+}
 
 /**
  * Max pooling whose gradient is right on every backend. tf.js 4.22's wasm MaxPoolGrad starts each
@@ -120,30 +181,47 @@ function affine(ctx: OpContext, x: Tensor, kernel: Tensor, bias: Tensor | undefi
     tf.matMul(input as tfNamespace.Tensor2D, dy as tfNamespace.Tensor2D, true, false),
   ];
   const op = (input: Tensor, w: Tensor, b: Tensor | undefined, save: tfNamespace.GradSaveFunc) => {
-    const pre = b ? tf.add(product(input, w), b) : product(input, w);
-    // With a ReLU folded in, its gradient reads the pre-activation (tf.js's Relu gradient: dy·step(x)).
+    // With a ReLU folded in, its gradient reads the pre-activation (tf.js's Relu gradient: dy·step(x)),
+    // or the output, positive exactly where the pre-activation is, where one kernel made both.
+    const m = product(input, w);
+    const fused = relu && b !== undefined && heapKernelFor(tf, BIAS_RELU, m.size);
+    const pre = fused ? runKernels(tf, BIAS_RELU, { x: m, bias: b })[0] : b ? tf.add(m, b) : m;
+    const value = relu && !fused ? tf.relu(pre) : pre;
     const read = keepForGradient(ctx, save, relu ? [input, pre] : [input], [w]);
     return {
-      value: relu ? tf.relu(pre) : pre,
+      value,
       gradFunc: (dy: Tensor, saved: Tensor[]) => {
         const kept = read(saved);
+        // On wasm the ReLU mask and the bias's sum are one kernel, with autodiff's exact numbers.
+        if ((relu || b) && heapKernelFor(tf, BIAS_GRAD, dy.size)) {
+          const attrs: BiasGradAttrs = { relu, bias: b !== undefined };
+          const parts = runKernels(tf, BIAS_GRAD, relu ? { dy, pre: kept[1] } : { dy }, attrs);
+          const dPre = relu ? parts[0] : dy;
+          const [dx, dw] = backward(dPre, kept[0], kept[kept.length - 1]);
+          return b ? [dx, dw, parts[parts.length - 1]] : [dx, dw];
+        }
         const dPre = relu ? tf.mul(dy, tf.step(kept[1])) : dy;
         const [dx, dw] = backward(dPre, kept[0], kept[kept.length - 1]);
         return b ? [dx, dw, tf.reshape(tf.sum(dPre, 0), b.shape)] : [dx, dw];
       },
     };
   };
-  if (!bias) return tf.customGrad((input, w, save) => op(input as Tensor, w as Tensor, undefined, save as tfNamespace.GradSaveFunc))(x, kernel);
-  return tf.customGrad((input, w, b, save) => op(input as Tensor, w as Tensor, b as Tensor, save as tfNamespace.GradSaveFunc))(x, kernel, bias);
+  return gradOp(ctx, bias ? [x, kernel, bias] : [x, kernel], ([input, w, b], save) => op(input, w, b, save));
 }
 
 /** ReLU taped as one op whose gradient reads its held input, not a clone of it on the tape. */
 function heldRelu(ctx: OpContext, x: Tensor): Tensor {
   const tf = ctx.tf;
-  return tf.customGrad((input, save) => {
-    const read = keepForGradient(ctx, save as tfNamespace.GradSaveFunc, [input as Tensor]);
-    return { value: tf.relu(input as Tensor), gradFunc: (dy: Tensor, saved: Tensor[]) => tf.mul(dy, tf.step(read(saved)[0])) };
-  })(x);
+  return gradOp(ctx, [x], ([input], save) => {
+    const read = keepForGradient(ctx, save, [input]);
+    return {
+      value: tf.relu(input),
+      gradFunc: (dy: Tensor, saved: Tensor[]) =>
+        heapKernelFor(tf, BIAS_GRAD, dy.size)
+          ? runKernels(tf, BIAS_GRAD, { dy, pre: read(saved)[0] }, { relu: true, bias: false } satisfies BiasGradAttrs)[0]
+          : tf.mul(dy, tf.step(read(saved)[0])),
+    };
+  });
 }
 
 function dense(ctx: OpContext, x: Tensor, w: NodeWeights, nodeId: string, activation: Activation): Tensor {
@@ -162,11 +240,14 @@ function dense(ctx: OpContext, x: Tensor, w: NodeWeights, nodeId: string, activa
  * a + b of one shape, taped as one op that saves nothing: tf.js's Add clones both inputs onto the
  * tape to learn their shapes for broadcasting, which equal shapes do not need.
  */
-function addSame(tf: Tf, a: Tensor, b: Tensor): Tensor {
-  return tf.customGrad((x, y) => ({
-    value: tf.add(x as Tensor, y as Tensor),
-    gradFunc: (dy: Tensor) => [tf.reshape(dy, dy.shape), tf.reshape(dy, dy.shape)],
-  }))(a, b);
+function addSame(ctx: OpContext, a: Tensor, b: Tensor): Tensor {
+  const tf = ctx.tf;
+  // The step tape lets both inputs share dy; tf.js's backprop disposes what it accumulates, so it gets copies.
+  const share = ctx.tape !== undefined;
+  return gradOp(ctx, [a, b], ([x, y]) => ({
+    value: tf.add(x, y),
+    gradFunc: (dy: Tensor) => (share ? [dy, dy] : [tf.reshape(dy, dy.shape), tf.reshape(dy, dy.shape)]),
+  }));
 }
 
 /**
@@ -188,15 +269,15 @@ function batchNorm(tf: Tf, x: Tensor, w: NodeWeights, p: { momentum: number; eps
   if (!ctx.training) return tf.batchNorm(x, movingMean, movingVariance, beta, gamma, p.epsilon);
   const axes = x.shape.slice(0, -1).map((_, i) => i);
   const decay = 1 - p.momentum;
+  if (heapKernelFor(tf, BATCH_NORM, x.size) && x.dtype === 'float32') return heapBatchNorm(tf, x, w, p, ctx, nodeId);
+  // Larger activations (ResNet's) on the engine's own SIMD kernels (wasmKernels/batchNormTraining.ts).
   const native = trainingBatchNormKernels(tf, x);
-  const normalise = tf.customGrad((input, scale, offset, save) => {
-    const [xIn, g, b] = [input, scale, offset] as Tensor[];
-    if (native) {
-      // The same maths in two kernels of the engine's own (wasmKernels/batchNormTraining.ts).
+  if (native) {
+    return gradOp(ctx, [x, gamma, beta], ([xIn, g, b], save) => {
       const [value, mean, variance] = native.forward(xIn, g, b, p.epsilon);
       movingMean.assign(tf.sub(movingMean, tf.mul(tf.sub(movingMean, mean), decay)));
       movingVariance.assign(tf.sub(movingVariance, tf.mul(tf.sub(movingVariance, variance), decay)));
-      const read = keepForGradient(ctx, save as tfNamespace.GradSaveFunc, [xIn, mean, variance], [g]);
+      const read = keepForGradient(ctx, save, [xIn, mean, variance], [g]);
       return {
         value,
         gradFunc: (dy: Tensor, saved: Tensor[]) => {
@@ -204,11 +285,13 @@ function batchNorm(tf: Tf, x: Tensor, w: NodeWeights, p: { momentum: number; eps
           return native.backward(xs, dy, m, v, gs, p.epsilon);
         },
       };
-    }
+    });
+  }
+  return gradOp(ctx, [x, gamma, beta], ([xIn, g, b], save) => {
     const { mean, variance } = tf.moments(xIn, axes);
     movingMean.assign(tf.sub(movingMean, tf.mul(tf.sub(movingMean, mean), decay)));
     movingVariance.assign(tf.sub(movingVariance, tf.mul(tf.sub(movingVariance, variance), decay)));
-    const read = keepForGradient(ctx, save as tfNamespace.GradSaveFunc, [xIn, mean, variance], [g]);
+    const read = keepForGradient(ctx, save, [xIn, mean, variance], [g]);
     return {
       value: tf.batchNorm(xIn, mean, variance, b, g, p.epsilon),
       gradFunc: (dy: Tensor, saved: Tensor[]) => {
@@ -224,18 +307,17 @@ function batchNorm(tf: Tf, x: Tensor, w: NodeWeights, p: { momentum: number; eps
       },
     };
   });
-  return normalise(x, gamma, beta);
 }
 
 /** LayerNorm over the last axis, with the closed-form backward pass (a third of the kernels autodiff takes). */
 function layerNorm(ctx: OpContext, x: Tensor, w: NodeWeights, epsilon: number, nodeId: string): Tensor {
   const tf = ctx.tf;
-  const normalise = tf.customGrad((input, scale, offset, save) => {
-    const [xIn, g, b] = [input, scale, offset] as Tensor[];
+  if (heapKernelFor(tf, LAYER_NORM, x.size) && x.dtype === 'float32') return heapLayerNorm(ctx, x, w, epsilon, nodeId);
+  return gradOp(ctx, [x, required(w.gamma, 'gamma', nodeId), required(w.beta, 'beta', nodeId)], ([xIn, g, b], save) => {
     const { mean, variance } = tf.moments(xIn, -1, true);
     const inverse = tf.rsqrt(tf.add(variance, epsilon));
     const normalized = tf.mul(tf.sub(xIn, mean), inverse);
-    const read = keepForGradient(ctx, save as tfNamespace.GradSaveFunc, [normalized, inverse], [g]);
+    const read = keepForGradient(ctx, save, [normalized, inverse], [g]);
     return {
       value: tf.add(tf.mul(normalized, g), b),
       gradFunc: (dy: Tensor, saved: Tensor[]) => {
@@ -250,7 +332,48 @@ function layerNorm(ctx: OpContext, x: Tensor, w: NodeWeights, epsilon: number, n
       },
     };
   });
-  return normalise(x, required(w.gamma, 'gamma', nodeId), required(w.beta, 'beta', nodeId));
+}
+
+/**
+ * BatchNorm in training mode as two of the backend's kernels (forward with the running averages'
+ * update, and the closed-form backward pass): the same arithmetic as batchNorm's ops, in one pass
+ * each, where tf.js's bookkeeping for 45 small kernels was most of the time.
+ */
+function heapBatchNorm(tf: Tf, x: Tensor, w: NodeWeights, p: { momentum: number; epsilon: number }, ctx: OpContext, nodeId: string): Tensor {
+  const movingMean = required(w.movingMean, 'moving mean', nodeId);
+  const movingVariance = required(w.movingVariance, 'moving variance', nodeId);
+  const forward: BatchNormAttrs = { epsilon: p.epsilon, decay: 1 - p.momentum };
+  const backward: NormAttrs = { epsilon: p.epsilon };
+  return gradOp(ctx, [x, required(w.gamma, 'gamma', nodeId), required(w.beta, 'beta', nodeId)], ([xIn, g, b], save) => {
+    const [y, mean, variance, nextMean, nextVariance] = runKernels(tf, BATCH_NORM, { x: xIn, gamma: g, beta: b, movingMean, movingVariance }, forward);
+    movingMean.assign(nextMean);
+    movingVariance.assign(nextVariance);
+    const read = keepForGradient(ctx, save, [xIn, mean, variance], [g]);
+    return {
+      value: y,
+      gradFunc: (dy: Tensor, saved: Tensor[]) => {
+        const [xs, m, v, gs] = read(saved);
+        return runKernels(tf, BATCH_NORM_GRAD, { dy, x: xs, mean: m, variance: v, gamma: gs }, backward);
+      },
+    };
+  });
+}
+
+/** LayerNorm as two of the backend's kernels, forward and closed-form backward (see heapBatchNorm). */
+function heapLayerNorm(ctx: OpContext, x: Tensor, w: NodeWeights, epsilon: number, nodeId: string): Tensor {
+  const tf = ctx.tf;
+  const attrs: NormAttrs = { epsilon };
+  return gradOp(ctx, [x, required(w.gamma, 'gamma', nodeId), required(w.beta, 'beta', nodeId)], ([xIn, g, b], save) => {
+    const [y, xHat, inverse] = runKernels(tf, LAYER_NORM, { x: xIn, gamma: g, beta: b }, attrs);
+    const read = keepForGradient(ctx, save, [xHat, inverse], [g]);
+    return {
+      value: y,
+      gradFunc: (dy: Tensor, saved: Tensor[]) => {
+        const [h, inv, gs] = read(saved);
+        return runKernels(tf, LAYER_NORM_GRAD, { dy, xHat: h, inverse: inv, gamma: gs });
+      },
+    };
+  });
 }
 
 /**
@@ -310,13 +433,12 @@ export const PLAN_OPS: LayerTable<NodeOp, [w: NodeWeights, nodeId: string]> = {
     ({ params: p }) =>
     ([x], { tf, training, dropoutSeed }) =>
       training && p.rate > 0 ? tf.dropout(x, p.rate, undefined, dropoutSeed) : x,
-  Add:
-    () =>
-    (inputs, { tf, hold }) => {
-      if (inputs.length !== 2) return tf.addN(inputs);
-      const [a, b] = inputs;
-      return hold && a !== b && a.dtype === 'float32' && b.dtype === 'float32' && tf.util.arraysEqual(a.shape, b.shape) ? addSame(tf, a, b) : tf.add(a, b);
-    },
+  Add: () => (inputs, ctx) => {
+    const { tf, hold } = ctx;
+    if (inputs.length !== 2) return tf.addN(inputs);
+    const [a, b] = inputs;
+    return hold && a !== b && a.dtype === 'float32' && b.dtype === 'float32' && tf.util.arraysEqual(a.shape, b.shape) ? addSame(ctx, a, b) : tf.add(a, b);
+  },
   Concatenate:
     () =>
     (inputs, { tf }) =>

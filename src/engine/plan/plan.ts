@@ -2,7 +2,7 @@ import type * as tfNamespace from '@tensorflow/tfjs';
 import type { CompiledDesign } from '../../compile/toTfjs';
 import type { UnrolledEdge } from '../../graph/unroll';
 import type { DesignNode } from '../../graph/design';
-import { activate, nodeOp, type NodeOp, type NodeWeights, type OpContext } from './ops';
+import { activate, nodeOp, type NodeOp, type NodeWeights, type OpContext, type OpTape } from './ops';
 
 type Tensor = tfNamespace.Tensor;
 type Variable = tfNamespace.Variable;
@@ -52,6 +52,8 @@ export interface Plan {
   outputActivation: 'softmax' | 'sigmoid' | 'linear';
   outputUnits: number;
   inputShape: number[];
+  /** Every node can record its gradient on a step's own tape (RunOptions.tape); see tapeableNode. */
+  tapeable: boolean;
 }
 
 const ROLE_BY_SUFFIX: Record<string, WeightRole> = {
@@ -69,6 +71,38 @@ function roleOf(name: string): WeightRole | undefined {
   return ROLE_BY_SUFFIX[last];
 }
 
+/**
+ * Whether a node's training-mode op records itself on the step's own tape: the ops with a
+ * hand-written gradient (ops.ts), on the shapes they take that route for. Anything else (other
+ * activations, convolutions, dropout) leaves the whole plan on tf.js's tape.
+ */
+function tapeableNode(n: CompiledDesign['graph']['nodes'][number], compiled: CompiledDesign): boolean {
+  const shapeOf = (id: string) => compiled.nodeOutputs.get(id)?.shape;
+  const node = n.node;
+  switch (node.type) {
+    case 'Input':
+    case 'LayerNorm':
+    case 'BatchNorm':
+      return true;
+    case 'Dense':
+    case 'Output':
+      return (
+        (node.type === 'Output' || node.params.activation === 'relu' || node.params.activation === 'linear') && shapeOf(n.inputs[0]?.source ?? '')?.length === 2
+      );
+    case 'Activation':
+      return node.params.activation === 'relu';
+    case 'Dropout':
+      return node.params.rate === 0;
+    case 'Add': {
+      if (n.inputs.length !== 2 || n.inputs[0].source === n.inputs[1].source) return false;
+      const [a, b] = n.inputs.map((e) => shapeOf(e.source));
+      return a !== undefined && b !== undefined && a.length === b.length && a.every((d, i) => d === b[i]);
+    }
+    default:
+      return false;
+  }
+}
+
 export function buildPlan(compiled: CompiledDesign): Plan {
   // Only nodes that feed the Output are computed: a dangling branch costs time and has no gradient.
   const byId = new Map(compiled.graph.nodes.map((n) => [n.id, n]));
@@ -83,6 +117,7 @@ export function buildPlan(compiled: CompiledDesign): Plan {
 
   const weights: PlanWeight[] = [];
   const nodes: PlanNode[] = [];
+  let tapeable = true;
   const fanOut = new Map<string, number>();
   for (const n of compiled.graph.nodes) {
     if (!needed.has(n.id) || !compiled.nodeOutputs.has(n.id)) continue;
@@ -97,6 +132,7 @@ export function buildPlan(compiled: CompiledDesign): Plan {
       }
     }
     for (const e of n.inputs) fanOut.set(e.source, (fanOut.get(e.source) ?? 0) + 1);
+    tapeable &&= tapeableNode(n, compiled);
     nodes.push({
       id: n.id,
       designId: n.designId,
@@ -125,6 +161,7 @@ export function buildPlan(compiled: CompiledDesign): Plan {
     outputActivation: output.params.activation,
     outputUnits: output.params.units,
     inputShape: [...input.params.shape],
+    tapeable,
   };
 }
 
@@ -150,6 +187,11 @@ export interface RunOptions {
    * disposes them once the step's gradients are taken.
    */
   held?: Tensor[];
+  /**
+   * The step's own gradient tape, for a plan that is `tapeable` and a step without probes (they
+   * record gradients through tf.js's tape); needs `held`.
+   */
+  tape?: OpTape;
 }
 
 export interface PlanOutput {
@@ -164,6 +206,8 @@ export function runPlan(tf: typeof tfNamespace, plan: Plan, x: Tensor, options: 
   const values = new Map<string, Tensor>();
   const probes = options.probes;
   const held = options.held;
+  const tape = options.tape;
+  if (tape && (!held || probes || !plan.tapeable)) throw new Error('a step tape needs a tapeable plan, held tensors and no probes');
   // The batch belongs to the caller, and a tensor someone else keeps (the recorder) is theirs to release.
   const hold = held
     ? (tensors: Tensor[]) => {
@@ -184,7 +228,7 @@ export function runPlan(tf: typeof tfNamespace, plan: Plan, x: Tensor, options: 
             if (probes?.edge && (plan.byId.get(e.source)?.fanOut ?? 0) > 1) value = probes.edge(e.id, value);
             return probes?.replaceInput ? probes.replaceInput(e, value) : value;
           });
-    const context: OpContext = { tf, training: options.training, dropoutSeed: (options.seed * 7919 + i * 104729) % 2147483647, hold };
+    const context: OpContext = { tf, training: options.training, dropoutSeed: (options.seed * 7919 + i * 104729) % 2147483647, hold, tape };
     let out = node.op(inputs, context);
     probes?.activation?.(node.id, out);
     if (probes?.node) out = probes.node(node.id, out);

@@ -1,8 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tf, startWasm, planFor, pointBatch } from './engineTestSupport';
 import { runPlan } from '../../../src/engine/plan/plan';
+import { StepTape } from '../../../src/engine/plan/stepTape';
+import { activate } from '../../../src/engine/plan/ops';
 import { batchLoss, targetsFor } from '../../../src/engine/loss';
-import { deepResidualMlp, residualMlp } from '../../../src/graph/examples';
+import { cifarResNet, deepResidualMlp, plainMlp, residualMlp } from '../../../src/graph/examples';
 import type { Design } from '../../../src/graph/design';
 
 beforeAll(startWasm);
@@ -48,6 +50,75 @@ describe('a training step with held tensors', () => {
     }
     x.dispose();
     targets.dispose();
+    dispose();
+  });
+});
+
+/**
+ * A step of a plan whose every op has a hand-written gradient records them on its own tape
+ * (StepTape) instead of tf.js's; walked backwards it must give what tf.js's backprop gives.
+ */
+describe("a training step on the engine's own tape", () => {
+  const designs: [string, () => Design][] = [
+    ['pre-norm residual MLP (LayerNorm, Dense + ReLU, Add)', () => deepResidualMlp(3, 8)],
+    ['residual MLP with BatchNorm and ReLU activations', () => residualMlp(6, { norm: 'batch' })],
+    ['residual MLP without normalisation', () => residualMlp(4, { norm: 'none' })],
+  ];
+  it.each(designs)('%s: the same loss and gradients as tf.js, bit for bit, and nothing left behind', (_name, design) => {
+    const { plan, dispose } = planFor(design());
+    expect(plan.tapeable).toBe(true);
+    const batch = pointBatch(16);
+    const x = tf.tensor2d(batch.x, [16, 2]);
+    const targets = targetsFor(tf, batch.y, plan.outputUnits);
+    const plain = tf.variableGrads(() => {
+      const out = runPlan(tf, plan, x, { training: true, seed: 5 });
+      return batchLoss(tf, plan.loss, out, plan.outputActivation, targets) as tf.Scalar;
+    }, plan.trainable);
+
+    const before = tf.memory().numTensors;
+    const held: tf.Tensor[] = [];
+    const taped = tf.tidy(() => {
+      const tape = new StepTape(tf);
+      const out = runPlan(tf, plan, x, { training: true, seed: 5, held, tape });
+      const loss = (logits: tf.Tensor) =>
+        batchLoss(tf, plan.loss, { logits, output: activate(tf, logits, plan.outputActivation) }, plan.outputActivation, targets);
+      const { value, grad } = tf.valueAndGrad(loss)(out.logits);
+      const grads = tape.gradients(out.logits, grad, plan.trainable);
+      // The test checks every variable is reached; a null would fail it below.
+      return { value, grads: grads.filter((g): g is tf.Tensor => g !== null) };
+    });
+    held.forEach((t) => t.dispose());
+
+    expect(taped.value.dataSync()[0]).toBe(plain.value.dataSync()[0]);
+    expect(taped.grads.length).toBe(plan.trainable.length);
+    plan.trainable.forEach((v, i) => {
+      expect(Array.from(taped.grads[i].dataSync()), v.name).toEqual(Array.from(plain.grads[v.name].dataSync()));
+    });
+    expect(tf.memory().numTensors - before).toBe(1 + plan.trainable.length);
+    expect(x.isDisposed).toBe(false);
+    [taped.value, ...taped.grads, plain.value, ...Object.values(plain.grads)].forEach((t) => t.dispose());
+    x.dispose();
+    targets.dispose();
+    dispose();
+  });
+
+  it('is used only where every op has its own gradient', () => {
+    const cases: [Design, boolean][] = [
+      [plainMlp(4, { norm: 'batch' }), true],
+      [cifarResNet(1), false],
+    ];
+    for (const [design, tapeable] of cases) {
+      const { plan, dispose } = planFor(design);
+      expect(plan.tapeable, design.metadata.name).toBe(tapeable);
+      dispose();
+    }
+  });
+
+  it('refuses a plan with an op that cannot record itself', () => {
+    const { plan, dispose } = planFor(cifarResNet(1));
+    const x = tf.zeros([2, ...plan.inputShape]);
+    expect(() => tf.tidy(() => runPlan(tf, plan, x, { training: true, seed: 1, held: [], tape: new StepTape(tf) }).logits)).toThrow(/tapeable plan/);
+    x.dispose();
     dispose();
   });
 });

@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { tf, startWasm } from './engineTestSupport';
 import { nodeOp, type NodeWeights } from '../../../src/engine/plan/ops';
 import type { DesignNode } from '../../../src/graph/design';
+import { BATCH_NORM, BATCH_NORM_GRAD, HEAP_KERNEL_MAX_SIZE, LAYER_NORM, LAYER_NORM_GRAD } from '../../../src/engine/backends/wasmNormKernels';
 
 beforeAll(startWasm);
 
@@ -34,6 +35,9 @@ describe('BatchNorm and LayerNorm in training mode, with their closed-form gradi
     { kind: 'BatchNorm', shape: [5, 3] },
     { kind: 'LayerNorm', shape: [16, 6] },
     { kind: 'LayerNorm', shape: [3, 4, 5] },
+    // Above HEAP_KERNEL_MAX_SIZE values the ops run one by one instead of as wasm heap kernels.
+    { kind: 'BatchNorm', shape: [128, 32, 17] },
+    { kind: 'LayerNorm', shape: [256, 300] },
   ];
   it.each(cases)('$kind on $shape: the same values, input and parameter gradients and running averages as autodiff', ({ kind, shape }) => {
     const channels = shape[shape.length - 1];
@@ -79,5 +83,37 @@ describe('BatchNorm and LayerNorm in training mode, with their closed-form gradi
     ['x', 'gamma', 'beta'].forEach((name, i) => expect(differences.gradients[i], `gradient w.r.t. ${name}`).toBeLessThan(1e-4));
     differences.running.forEach((d) => expect(d).toBeLessThan(1e-5));
     [x, upstream, gamma, beta, weights.movingMean, weights.movingVariance].forEach((t) => t?.dispose());
+  });
+});
+
+describe('which route a training-mode norm takes on wasm', () => {
+  it.each([
+    ['BatchNorm', [BATCH_NORM, BATCH_NORM_GRAD]],
+    ['LayerNorm', [LAYER_NORM, LAYER_NORM_GRAD]],
+  ] as const)('%s: its two heap kernels up to HEAP_KERNEL_MAX_SIZE values, the ops above it', async (kind, heapKernels) => {
+    const channels = 8;
+    const weights: NodeWeights = {
+      gamma: tf.variable(tf.ones([channels])),
+      beta: tf.variable(tf.zeros([channels])),
+      movingMean: tf.variable(tf.zeros([channels]), false),
+      movingVariance: tf.variable(tf.ones([channels]), false),
+    };
+    const node = (
+      kind === 'BatchNorm' ? { type: 'BatchNorm', params: { momentum: 0.99, epsilon: 1e-3 } } : { type: 'LayerNorm', params: { epsilon: 1e-3 } }
+    ) as DesignNode;
+    const op = nodeOp(node, weights, 'norm');
+    const kernelsFor = async (rows: number) => {
+      const x = tf.randomNormal([rows, channels], 0, 1, 'float32', rows);
+      const profile = await tf.profile(() => tf.tidy(() => tf.grad((xs: tf.Tensor) => tf.sum(op([xs], { tf, training: true, dropoutSeed: 0 })))(x)));
+      x.dispose();
+      return new Set(profile.kernels.map((k) => k.name));
+    };
+    const small = await kernelsFor(16);
+    const large = await kernelsFor(HEAP_KERNEL_MAX_SIZE / channels + 1);
+    for (const name of heapKernels) {
+      expect(small.has(name), name).toBe(true);
+      expect(large.has(name), name).toBe(false);
+    }
+    Object.values(weights).forEach((t) => t?.dispose());
   });
 });

@@ -29,6 +29,8 @@ export interface WasmBackendOptions {
    * in Node; node/wasmThreads.ts starts it there anyway.
    */
   threadCount?: number;
+  /** Load the single-threaded SIMD build even where the threaded one could run (no pool, no shared heap). */
+  singleThreaded?: boolean;
 }
 
 /**
@@ -41,6 +43,8 @@ export async function useWasmBackend(tf: Tf, paths?: WasmPaths, options: WasmBac
   const wasmBackend = await import('@tensorflow/tfjs-backend-wasm');
   if (paths !== undefined) wasmBackend.setWasmPaths(paths);
   if (options.threadCount !== undefined) wasmBackend.setThreadsCount(options.threadCount);
+  // tf.js picks the threaded build wherever SharedArrayBuffer exists; this flag is what it asks.
+  if (options.singleThreaded) tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
   const kernelsAdded = [...registerWasmTrainingKernels(tf), ...registerWasmChannelKernels(tf)];
   const active = await tf.setBackend('wasm');
   // A failed allocation must stop the step, not hand kernels a null pointer (wasmAllocation.ts).

@@ -47,5 +47,5 @@ export function chooseWasmThreads(needs: ThreadNeeds): ThreadChoice {
       : { threads: needs.forced.threads, why: `set by ${needs.forced.by}` };
   if (needs.kind === 'dense') return { threads: 1, why: needs.overrideHint ? `${DENSE_THREADS_REASON} (${needs.overrideHint})` : DENSE_THREADS_REASON };
   if (needs.perCore === 1) return { threads: 1, why: 'threads off: one core' };
-  return { threads: needs.perCore, why: 'one per core, for the convolutions' };
+  return { threads: needs.perCore, why: 'one per core for the convolutions' };
 }

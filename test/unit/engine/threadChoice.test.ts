@@ -10,7 +10,7 @@ const example = (file: string) => JSON.parse(readFileSync(join(examples, file), 
 
 describe('the wasm thread count for a design', () => {
   it('is one per core (capped by the caller) for a design with convolutions', () => {
-    expect(chooseWasmThreads({ kind: 'conv', perCore: 8 })).toEqual({ threads: 8, why: 'one per core, for the convolutions' });
+    expect(chooseWasmThreads({ kind: 'conv', perCore: 8 })).toEqual({ threads: 8, why: 'one per core for the convolutions' });
   });
 
   it('is one, with the reason, for a dense design', () => {

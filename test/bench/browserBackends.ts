@@ -7,6 +7,9 @@
  *   npx tsx test/bench/browserBackends.ts --variants wasm-threads,wasm-threads-1,wasm-single
  *                                                                also the threaded build on one thread: the
  *                                                                threads' own gain apart from the build's cost
+ *   npx tsx test/bench/browserBackends.ts --design assets/examples/residual-mlp-20.rescanvas.json --variants wasm-threads,app
+ *                                                                the app's own choice for the design (threads only
+ *                                                                for convolutions) against threads for every design
  *   npx tsx test/bench/browserBackends.ts --variants webgpu,webgl,wasm-threads --gpu
  *                                                                the GPU backends on a machine that has a GPU
  * Options: --design <example file> (default ResNet-20), --steps N (timed steps per round, default 12),
@@ -26,9 +29,15 @@ import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from '@playwright/test';
+import { designKind } from '../../src/engine/backends/threadChoice';
 
-type Variant = 'wasm-threads' | 'wasm-threads-1' | 'wasm-single' | 'webgpu' | 'webgl' | 'cpu';
-const VARIANTS: readonly Variant[] = ['wasm-threads', 'wasm-threads-1', 'wasm-single', 'webgpu', 'webgl', 'cpu'];
+/**
+ * wasm-threads: the threaded build on one thread per core (capped at 8), forced; wasm-threads-1: the
+ * same build on one thread; wasm-single: the SIMD build in a page that is not isolated; app: wasm as
+ * the app runs it for this design (the worker restarted for the design's kind, threadChoice.ts).
+ */
+type Variant = 'wasm-threads' | 'wasm-threads-1' | 'wasm-single' | 'app' | 'webgpu' | 'webgl' | 'cpu';
+const VARIANTS: readonly Variant[] = ['wasm-threads', 'wasm-threads-1', 'wasm-single', 'app', 'webgpu', 'webgl', 'cpu'];
 
 function option(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -119,8 +128,10 @@ async function timeRound(
       await route.fulfill({ response, headers });
     });
   }
-  const backend = variant.startsWith('wasm') ? 'wasm' : variant;
-  await page.goto(`http://127.0.0.1:${port}/?host=memory&backend=${backend}${variant === 'wasm-threads-1' ? '&threads=1' : ''}`);
+  const backend = variant.startsWith('wasm') || variant === 'app' ? 'wasm' : variant;
+  // Forced counts: otherwise the worker picks the count for the design's kind (the app variant).
+  const threads = variant === 'wasm-threads-1' ? '&threads=1' : variant === 'wasm-threads' ? `&threads=${Math.min(8, availableParallelism())}` : '';
+  await page.goto(`http://127.0.0.1:${port}/?host=memory&backend=${backend}${threads}`);
   // The CPU window opens when the page marks the first timed step (polled: a few ms late at most).
   let cpuBefore: Map<string, number> | null = null;
   const marked = (async () => {
@@ -129,8 +140,10 @@ async function timeRound(
     cpuBefore = threadCpuMs(process.pid);
   })();
   const result = await page.evaluate(
-    async ({ design, dataset, batchSize, warmup, timed }) => {
+    async ({ design, dataset, batchSize, warmup, timed, kind }) => {
       const engine = window.__rescanvasTestHost!.engine();
+      // What Train does before loading a design (renderer/training/controller.ts).
+      if (kind) engine.suitDesign?.(kind);
       return await new Promise<RoundResult>((resolve, reject) => {
         let backendText = '';
         let started = 0;
@@ -160,7 +173,14 @@ async function timeRound(
         engine.send({ type: 'loadDesign', design: design as never });
       });
     },
-    { design, dataset, batchSize, warmup: WARMUP_STEPS, timed: timedSteps },
+    {
+      design,
+      dataset,
+      batchSize,
+      warmup: WARMUP_STEPS,
+      timed: timedSteps,
+      kind: variant === 'app' ? designKind(design as { nodes: { type: string }[] }) : null,
+    },
   );
   const cpuAfter = threadCpuMs(process.pid);
   await marked;
@@ -241,7 +261,7 @@ try {
     })),
   );
   const row = (v: Variant) => table.find((r) => r.variant === v);
-  const [on, off, one] = [row('wasm-threads'), row('wasm-single'), row('wasm-threads-1')];
+  const [on, off, one, app] = [row('wasm-threads'), row('wasm-single'), row('wasm-threads-1'), row('app')];
   if (on && off) {
     console.log(`threads on/off speed-up (median wall time, wasm-threads vs wasm-single): ${(off.medianMsPerStep / on.medianMsPerStep).toFixed(2)}×`);
     if (on.busiestThreadCpuMsPerStep && off.busiestThreadCpuMsPerStep)
@@ -249,6 +269,10 @@ try {
         `  busiest thread's CPU, single / threaded: ${(off.busiestThreadCpuMsPerStep / on.busiestThreadCpuMsPerStep).toFixed(2)}× (the engine thread; on a loaded machine it includes the pool's spin-waits for a descheduled thread)`,
       );
   }
+  if (on && app)
+    console.log(
+      `the app's choice for this design against threads for every design (wasm-threads / app): ${(on.medianMsPerStep / app.medianMsPerStep).toFixed(2)}×`,
+    );
   if (on && one)
     console.log(`  the second thread alone (wasm-threads vs wasm-threads-1, same build): ${(one.medianMsPerStep / on.medianMsPerStep).toFixed(2)}×`);
   console.log(

@@ -64,6 +64,8 @@ const WARMUP_STEPS = Number(option('warmup') ?? 12);
 interface RoundResult {
   backend: string;
   msPerStep: number;
+  /** Steps in the timed window (at least --steps). */
+  steps: number;
 }
 
 /** CPU time (ms) of every thread of `pid` and its descendants, by pid/tid; empty where /proc is not there. */
@@ -147,6 +149,7 @@ async function timeRound(
       return await new Promise<RoundResult>((resolve, reject) => {
         let backendText = '';
         let started = 0;
+        let firstStep: number | null = null;
         const runId = `bench-${Date.now()}`;
         const unsubscribe = engine.subscribe((message) => {
           if (message.type === 'ready' || message.type === 'engineState') {
@@ -154,15 +157,17 @@ async function timeRound(
           } else if (message.type === 'designLoaded') {
             engine.send({ type: 'start', runId, settings: { dataset, epochs: 1000, batchSize, seed: 1, instrumentation: { cadence: 'off' } } as never });
           } else if (message.type === 'progress') {
-            if (message.step === warmup) {
+            // Progress reports are at least 50 ms apart (src/engine/session.ts), so a fast step may go unreported:
+            // the window runs from the first report at or past the warm-up to the first at or past its end.
+            if (firstStep === null && message.step >= warmup) {
+              firstStep = message.step;
               started = performance.now();
               (window as { __benchTimed?: boolean }).__benchTimed = true;
-            }
-            if (message.step === warmup + timed) {
-              const msPerStep = (performance.now() - started) / timed;
+            } else if (firstStep !== null && message.step >= firstStep + timed) {
+              const msPerStep = (performance.now() - started) / (message.step - firstStep);
               engine.send({ type: 'stop', runId });
               unsubscribe();
-              resolve({ backend: backendText, msPerStep });
+              resolve({ backend: backendText, msPerStep, steps: message.step - firstStep });
             }
           } else if (message.type === 'error') {
             unsubscribe();
@@ -185,7 +190,7 @@ async function timeRound(
   const cpuAfter = threadCpuMs(process.pid);
   await marked;
   await context.close();
-  return { ...result, cpu: cpuBefore ? cpuPerStep(cpuBefore, cpuAfter, timedSteps) : null };
+  return { ...result, cpu: cpuBefore ? cpuPerStep(cpuBefore, cpuAfter, result.steps) : null };
 }
 
 function median(values: number[]): number {

@@ -4,6 +4,7 @@ import type { Tf } from '../src/engine/backends/tf';
 import type { BackendCandidate } from '../src/engine/backends/select';
 import { describeWasm } from '../src/engine/backends/browser';
 import { nodeWasmThreadCount, startThreadedWasm } from './wasmThreads';
+import { chooseWasmThreads, type ThreadChoice } from '../src/engine/backends/threadChoice';
 
 const requireFromHere = createRequire(import.meta.url);
 
@@ -39,22 +40,24 @@ function tfjsNodeCandidate(tf: Tf, name: 'tensorflow-gpu' | 'tensorflow', packag
 }
 
 /**
- * Threads wanted for wasm in Node. RESCANVAS_WASM_THREADS, when set, decides (1 turns threads off).
- * Otherwise one per core (up to 8) for designs with convolutions, and one for the rest: measured
- * here on 2 cores, threads made a ResNet-20 step 1.56× faster but Residual MLP-56's 1.9× slower,
- * since on small dense layers waking the pool costs more than splitting the work saves.
+ * Threads wanted for wasm in Node: RESCANVAS_WASM_THREADS, when set, decides (1 turns threads off);
+ * otherwise the design's kind does (src/engine/backends/threadChoice.ts says why).
  */
-export function requestedWasmThreads(preferThreads: boolean, env: NodeJS.ProcessEnv = process.env): { threads: number; why: string } | { error: string } {
+export function requestedWasmThreads(preferThreads: boolean, env: NodeJS.ProcessEnv = process.env): ThreadChoice | { error: string } {
   const raw = env.RESCANVAS_WASM_THREADS;
-  if (raw === undefined || raw === '') {
-    return preferThreads
-      ? { threads: nodeWasmThreadCount(), why: 'one per core' }
-      : { threads: 1, why: 'threads off: without convolutions the thread pool costs more than it saves (RESCANVAS_WASM_THREADS=N overrides)' };
+  let forced: { threads: number; by: string } | undefined;
+  if (raw !== undefined && raw !== '') {
+    const threads = Number(raw);
+    if (!Number.isInteger(threads) || threads < 1 || threads > 64)
+      return { error: `RESCANVAS_WASM_THREADS must be a whole number from 1 to 64, not "${raw.slice(0, 40)}"` };
+    forced = { threads, by: `RESCANVAS_WASM_THREADS=${threads}` };
   }
-  const threads = Number(raw);
-  if (!Number.isInteger(threads) || threads < 1 || threads > 64)
-    return { error: `RESCANVAS_WASM_THREADS must be a whole number from 1 to 64, not "${raw.slice(0, 40)}"` };
-  return { threads, why: 'threads off: one thread requested (RESCANVAS_WASM_THREADS=1)' };
+  return chooseWasmThreads({
+    kind: preferThreads ? 'conv' : 'dense',
+    perCore: nodeWasmThreadCount(),
+    forced,
+    overrideHint: 'RESCANVAS_WASM_THREADS=N overrides',
+  });
 }
 
 export interface NodeBackendOptions {
@@ -89,7 +92,4 @@ export function nodeBackendCandidates(tf: Tf, options: NodeBackendOptions = {}):
   return [...nativeBackendCandidates(tf, options.load), threadedWasmCandidate(tf, options.startWasm ?? startThreadedWasm, options.preferWasmThreads ?? false)];
 }
 
-/** Whether a design convolves, the one kind of work where wasm threads paid in Node (requestedWasmThreads). */
-export function designConvolves(design: { nodes: readonly { type: string }[] }): boolean {
-  return design.nodes.some((n) => n.type.includes('Conv'));
-}
+export { designConvolves } from '../src/engine/backends/threadChoice';

@@ -1,4 +1,5 @@
 import type { BackendReport } from '../../src/protocol/messages';
+import type { DesignKind } from '../../src/engine/backends/threadChoice';
 import { describeIssues, FromEngine, type ToEngineInput } from '../../src/protocol/messages';
 
 export type EngineMessage = FromEngine;
@@ -21,6 +22,11 @@ export interface EngineConnection {
   readonly status: EngineStatus;
   /** Replaces the engine with a fresh one (after a crash, or on request); runs in progress are lost. */
   restart(): void;
+  /**
+   * Where the engine's wasm thread count depends on the design (a Web Worker): runs it as suits a
+   * design of this kind, replacing the worker if needed (see WorkerEngineConnection). Returns whether it did.
+   */
+  suitDesign?(kind: DesignKind, options?: { keepModel?: boolean }): boolean;
   dispose(): void;
 }
 

@@ -77,10 +77,11 @@ async function main(): Promise<void> {
   if (!options.ok) throw new Error(options.error);
   // Held until this worker ends, however it ends, so the page notices an end that fires no error event.
   void holdLivenessLock({ name: options.options.lock, navigator: scope.navigator as unknown as { locks?: unknown } });
-  const { backend: forced, skipped, wasmThreads } = options.options;
+  const { backend: forced, skipped, wasmThreads, designKind } = options.options;
   const chosen = await selectBackend(
     browserCandidates(tf, environment, {
       wasmThreads,
+      designKind,
       wasmPaths: {
         'tfjs-backend-wasm.wasm': wasmPlainUrl,
         'tfjs-backend-wasm-simd.wasm': wasmSimdUrl,

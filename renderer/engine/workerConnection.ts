@@ -2,10 +2,18 @@ import { PROTOCOL_VERSION, type ToEngineInput } from '../../src/protocol/message
 import { Listeners, parseIncoming, type EngineConnection, type EngineMessage, type EngineStatus } from './connection';
 import { livenessLockName, watchLiveness } from './liveness';
 import { pageWorkerFactory } from './workerFactory';
+import type { DesignKind } from '../../src/engine/backends/threadChoice';
 import { DEFAULT_WATCHDOG_TIMING, RunWatchdog, type WatchdogTiming, type WatchdogTimers } from './watchdog';
 
-/** How a worker is made, given its name (which names its liveness lock); tests and benchmarks may pass their own factory. */
-export type WorkerFactory = (name: string) => Worker;
+/**
+ * How a worker is made, given its liveness lock's name and the kind of design it is for (which sets
+ * its wasm thread count); tests and benchmarks may pass their own factory. `fixedThreads`: the kind
+ * changes nothing (a forced thread count or backend), so the connection never restarts for it.
+ */
+export interface WorkerFactory {
+  (lock: string, designKind?: DesignKind): Worker;
+  readonly fixedThreads?: boolean;
+}
 
 const defaultFactory: WorkerFactory = pageWorkerFactory;
 
@@ -36,6 +44,12 @@ export class WorkerEngineConnection implements EngineConnection {
   private crashes: number[] = [];
   private unwatch: () => void = () => undefined;
   private readonly watchdog: RunWatchdog;
+  /** The design kind the current worker was started for; unknown at first (it then starts as for convolutions). */
+  private designKind: DesignKind | undefined;
+  /** Whether the current worker was given a design, whose model (weights of the last run) a restart would lose. */
+  private holdsModel = false;
+  /** Requests the current worker has not answered, ended with an error when it is replaced (suitDesign). */
+  private readonly pending = new Set<string>();
 
   constructor(
     private readonly factory: WorkerFactory = defaultFactory,
@@ -68,6 +82,8 @@ export class WorkerEngineConnection implements EngineConnection {
       return;
     }
     if (message.type === 'start') this.watchdog.runStarted();
+    if (message.type === 'loadDesign' || message.type === 'start') this.holdsModel = true;
+    if ('requestId' in message && message.requestId) this.pending.add(message.requestId);
     this.worker.postMessage({ v: PROTOCOL_VERSION, ...message });
   }
 
@@ -91,6 +107,35 @@ export class WorkerEngineConnection implements EngineConnection {
     this.launch();
   }
 
+  /**
+   * Runs the engine with the wasm thread count that pays for a design of this kind (threadChoice.ts):
+   * a worker started for the other kind is replaced by one started for this one. Messages sent after
+   * this wait in the new worker until it is ready, so a caller need not wait. Returns whether it was
+   * replaced. `keepModel`: not when the worker holds a design already, whose trained weights the
+   * decision boundary, block drop and landscape still read (training a new design replaces them anyway).
+   */
+  suitDesign(kind: DesignKind, options: { keepModel?: boolean } = {}): boolean {
+    if (kind === (this.designKind ?? 'conv') || !this.threadsFollowKind()) {
+      this.designKind = kind;
+      return false;
+    }
+    if (options.keepModel && this.holdsModel) return false;
+    this.designKind = kind;
+    if (!this.worker) return false;
+    this.stopWorker();
+    const why = `the engine was restarted with ${kind === 'conv' ? 'one thread per core for a design with convolutions' : 'one thread for a design without convolutions'}`;
+    for (const requestId of this.pending) this.messages.emit({ v: PROTOCOL_VERSION, type: 'error', code: 'crash', message: why, requestId });
+    this.launch();
+    return true;
+  }
+
+  /** Whether the thread count depends on the design's kind here: wasm in an isolated page, with no forced count. */
+  private threadsFollowKind(): boolean {
+    if (this.factory.fixedThreads) return false;
+    if ((globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated !== true) return false;
+    return this.current.state !== 'ready' || this.current.backend.active === 'wasm';
+  }
+
   dispose(): void {
     this.stopWorker();
   }
@@ -110,8 +155,10 @@ export class WorkerEngineConnection implements EngineConnection {
   private launch(): void {
     this.setStatus({ state: 'starting' });
     const lockName = livenessLockName();
-    const worker = this.factory(lockName);
+    const worker = this.factory(lockName, this.designKind);
     this.worker = worker;
+    this.holdsModel = false;
+    this.pending.clear();
     let watching = false;
     worker.onmessage = (event: MessageEvent<unknown>) => {
       if (this.worker !== worker) return;
@@ -122,6 +169,7 @@ export class WorkerEngineConnection implements EngineConnection {
         return;
       }
       const message = parsed.message;
+      if ('requestId' in message && message.requestId) this.pending.delete(message.requestId);
       if (message.type === 'engineState' && message.requestId === WATCHDOG_REQUEST) return;
       if (message.type === 'done' || (message.type === 'error' && message.inReplyTo === 'start')) this.watchdog.runEnded();
       if (parsed.message.type === 'ready' || parsed.message.type === 'engineState') {

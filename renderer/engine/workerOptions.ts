@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { BackendAttempt } from '../../src/protocol/messages';
 import { BackendName } from '../../src/schema/settings';
+import type { DesignKind } from '../../src/engine/backends/threadChoice';
 
 /**
  * What the page tells the engine worker before it chooses a backend. It travels in the Worker's
@@ -13,6 +14,8 @@ export const WorkerOptions = z.strictObject({
   backend: BackendName.optional(),
   /** Threads for the threaded wasm build instead of one per core (benchmarks compare counts with it). */
   wasmThreads: z.number().int().min(1).max(64).optional(),
+  /** The kind of design this worker will train, which sets its wasm thread count (threadChoice.ts). */
+  designKind: z.enum(['conv', 'dense'] satisfies [DesignKind, DesignKind]).optional(),
   /** Backends the host tried before starting this worker (the desktop's tfjs-node), shown first among "not used". */
   skipped: z.array(BackendAttempt).max(4).default([]),
   /** The Web Lock this worker holds for life, so the page notices an end that fires no error event (liveness.ts). */

@@ -244,6 +244,8 @@ export const createTrainingSlice: StateCreator<AppState, [], [], TrainingSlice> 
       engineDiagnostics: [],
       compareIds: get().compareIds.filter((id) => kept.has(id)),
       trainingMessage: { text: 'Starting…', tone: 'info' },
+      // What the status line said before (e.g. "Opened example …") is stale now; it follows the run.
+      status: null,
     });
   },
   runProgress: (runId, progress) => {

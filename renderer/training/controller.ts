@@ -2,6 +2,7 @@ import type { GridBounds, GridPrediction } from '../../src/protocol/boundary';
 import type { FromEngineOf } from '../../src/protocol/messages';
 import { answersRequest, EngineReplyError, request } from '../../src/protocol/request';
 import { describeBackend } from '../../src/engine/backends/select';
+import { designKind } from '../../src/engine/backends/threadChoice';
 import { getEngine, type EngineConnection, type EngineMessage } from '../engine';
 import { appStore } from '../store/store';
 import type { RunOutcome } from '../store/trainingSlice';
@@ -195,8 +196,14 @@ export function connectTraining(connection: EngineConnection = getEngine()): Eng
   statsStore.onAck((seq) => connection.send({ type: 'statsAck', seq }));
   statsStore.setDesign(appStore.getState().design);
   statsStore.setMode(appStore.getState().overlayMode);
+  // The engine's wasm thread count follows the open design's kind (threadChoice.ts) while that costs
+  // nothing: before it holds a trained model. Otherwise Train switches it (startTraining).
+  connection.suitDesign?.(designKind(appStore.getState().design), { keepModel: true });
   appStore.subscribe((state, previous) => {
-    if (state.design !== previous.design) statsStore.setDesign(state.design);
+    if (state.design !== previous.design) {
+      statsStore.setDesign(state.design);
+      if (state.runPhase === 'idle') connection.suitDesign?.(designKind(state.design), { keepModel: true });
+    }
     if (state.overlayMode !== previous.overlayMode) statsStore.setMode(state.overlayMode);
   });
   return connection;
@@ -242,6 +249,9 @@ export async function startTraining(): Promise<void> {
     profile: null,
     blockDrop: null,
   });
+  // A new run replaces the engine's model anyway, so now the engine may restart with the thread count
+  // that pays for this design; the messages below wait in the new worker until it is ready.
+  connection.suitDesign?.(designKind(design));
   try {
     await request(connection, { type: 'loadDesign', design });
   } catch (error) {

@@ -7,6 +7,9 @@
  *   npx tsx test/bench/browserBackends.ts --variants wasm-threads,wasm-threads-1,wasm-single
  *                                                                also the threaded build on one thread: the
  *                                                                threads' own gain apart from the build's cost
+ *   npx tsx test/bench/browserBackends.ts --design assets/examples/residual-mlp-20.rescanvas.json --variants wasm-threads,app
+ *                                                                the app's own choice for the design (threads only
+ *                                                                for convolutions) against threads for every design
  *   npx tsx test/bench/browserBackends.ts --variants webgpu,webgl,wasm-threads --gpu
  *                                                                the GPU backends on a machine that has a GPU
  * Options: --design <example file> (default ResNet-20), --steps N (timed steps per round, default 12),
@@ -26,9 +29,15 @@ import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from '@playwright/test';
+import { designKind } from '../../src/engine/backends/threadChoice';
 
-type Variant = 'wasm-threads' | 'wasm-threads-1' | 'wasm-single' | 'webgpu' | 'webgl' | 'cpu';
-const VARIANTS: readonly Variant[] = ['wasm-threads', 'wasm-threads-1', 'wasm-single', 'webgpu', 'webgl', 'cpu'];
+/**
+ * wasm-threads: the threaded build on one thread per core (capped at 8), forced; wasm-threads-1: the
+ * same build on one thread; wasm-single: the SIMD build in a page that is not isolated; app: wasm as
+ * the app runs it for this design (the worker restarted for the design's kind, threadChoice.ts).
+ */
+type Variant = 'wasm-threads' | 'wasm-threads-1' | 'wasm-single' | 'app' | 'webgpu' | 'webgl' | 'cpu';
+const VARIANTS: readonly Variant[] = ['wasm-threads', 'wasm-threads-1', 'wasm-single', 'app', 'webgpu', 'webgl', 'cpu'];
 
 function option(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -55,6 +64,8 @@ const WARMUP_STEPS = Number(option('warmup') ?? 12);
 interface RoundResult {
   backend: string;
   msPerStep: number;
+  /** Steps in the timed window (at least --steps). */
+  steps: number;
 }
 
 /** CPU time (ms) of every thread of `pid` and its descendants, by pid/tid; empty where /proc is not there. */
@@ -119,8 +130,10 @@ async function timeRound(
       await route.fulfill({ response, headers });
     });
   }
-  const backend = variant.startsWith('wasm') ? 'wasm' : variant;
-  await page.goto(`http://127.0.0.1:${port}/?host=memory&backend=${backend}${variant === 'wasm-threads-1' ? '&threads=1' : ''}`);
+  const backend = variant.startsWith('wasm') || variant === 'app' ? 'wasm' : variant;
+  // Forced counts: otherwise the worker picks the count for the design's kind (the app variant).
+  const threads = variant === 'wasm-threads-1' ? '&threads=1' : variant === 'wasm-threads' ? `&threads=${Math.min(8, availableParallelism())}` : '';
+  await page.goto(`http://127.0.0.1:${port}/?host=memory&backend=${backend}${threads}`);
   // The CPU window opens when the page marks the first timed step (polled: a few ms late at most).
   let cpuBefore: Map<string, number> | null = null;
   const marked = (async () => {
@@ -129,11 +142,14 @@ async function timeRound(
     cpuBefore = threadCpuMs(process.pid);
   })();
   const result = await page.evaluate(
-    async ({ design, dataset, batchSize, warmup, timed }) => {
+    async ({ design, dataset, batchSize, warmup, timed, kind }) => {
       const engine = window.__rescanvasTestHost!.engine();
+      // What Train does before loading a design (renderer/training/controller.ts).
+      if (kind) engine.suitDesign?.(kind);
       return await new Promise<RoundResult>((resolve, reject) => {
         let backendText = '';
         let started = 0;
+        let firstStep: number | null = null;
         const runId = `bench-${Date.now()}`;
         const unsubscribe = engine.subscribe((message) => {
           if (message.type === 'ready' || message.type === 'engineState') {
@@ -141,15 +157,17 @@ async function timeRound(
           } else if (message.type === 'designLoaded') {
             engine.send({ type: 'start', runId, settings: { dataset, epochs: 1000, batchSize, seed: 1, instrumentation: { cadence: 'off' } } as never });
           } else if (message.type === 'progress') {
-            if (message.step === warmup) {
+            // Progress reports are at least 50 ms apart (src/engine/session.ts), so a fast step may go unreported:
+            // the window runs from the first report at or past the warm-up to the first at or past its end.
+            if (firstStep === null && message.step >= warmup) {
+              firstStep = message.step;
               started = performance.now();
               (window as { __benchTimed?: boolean }).__benchTimed = true;
-            }
-            if (message.step === warmup + timed) {
-              const msPerStep = (performance.now() - started) / timed;
+            } else if (firstStep !== null && message.step >= firstStep + timed) {
+              const msPerStep = (performance.now() - started) / (message.step - firstStep);
               engine.send({ type: 'stop', runId });
               unsubscribe();
-              resolve({ backend: backendText, msPerStep });
+              resolve({ backend: backendText, msPerStep, steps: message.step - firstStep });
             }
           } else if (message.type === 'error') {
             unsubscribe();
@@ -160,12 +178,19 @@ async function timeRound(
         engine.send({ type: 'loadDesign', design: design as never });
       });
     },
-    { design, dataset, batchSize, warmup: WARMUP_STEPS, timed: timedSteps },
+    {
+      design,
+      dataset,
+      batchSize,
+      warmup: WARMUP_STEPS,
+      timed: timedSteps,
+      kind: variant === 'app' ? designKind(design as { nodes: { type: string }[] }) : null,
+    },
   );
   const cpuAfter = threadCpuMs(process.pid);
   await marked;
   await context.close();
-  return { ...result, cpu: cpuBefore ? cpuPerStep(cpuBefore, cpuAfter, timedSteps) : null };
+  return { ...result, cpu: cpuBefore ? cpuPerStep(cpuBefore, cpuAfter, result.steps) : null };
 }
 
 function median(values: number[]): number {
@@ -241,7 +266,7 @@ try {
     })),
   );
   const row = (v: Variant) => table.find((r) => r.variant === v);
-  const [on, off, one] = [row('wasm-threads'), row('wasm-single'), row('wasm-threads-1')];
+  const [on, off, one, app] = [row('wasm-threads'), row('wasm-single'), row('wasm-threads-1'), row('app')];
   if (on && off) {
     console.log(`threads on/off speed-up (median wall time, wasm-threads vs wasm-single): ${(off.medianMsPerStep / on.medianMsPerStep).toFixed(2)}×`);
     if (on.busiestThreadCpuMsPerStep && off.busiestThreadCpuMsPerStep)
@@ -249,6 +274,10 @@ try {
         `  busiest thread's CPU, single / threaded: ${(off.busiestThreadCpuMsPerStep / on.busiestThreadCpuMsPerStep).toFixed(2)}× (the engine thread; on a loaded machine it includes the pool's spin-waits for a descheduled thread)`,
       );
   }
+  if (on && app)
+    console.log(
+      `the app's choice for this design against threads for every design (wasm-threads / app): ${(on.medianMsPerStep / app.medianMsPerStep).toFixed(2)}×`,
+    );
   if (on && one)
     console.log(`  the second thread alone (wasm-threads vs wasm-threads-1, same build): ${(one.medianMsPerStep / on.medianMsPerStep).toFixed(2)}×`);
   console.log(

@@ -107,7 +107,9 @@ async function engineWorker(page: Page): Promise<Worker> {
 
 test.beforeEach(async ({ page }) => {
   await page.setViewportSize({ width: 1400, height: 900 });
-  await page.goto('/?host=memory');
+  // Threads forced: the worker would run these dense designs on one thread, and the out-of-memory
+  // hang below was one of the threaded build.
+  await page.goto('/?host=memory&threads=2');
   await startWithNewDesign(page);
   await expect(training(page)).toBeVisible();
 });

@@ -2,6 +2,7 @@ import type { Tf } from './tf';
 import type { BackendCandidate } from './select';
 import { useWasmBackend, type WasmBackendStatus, type WasmPaths } from './wasm';
 import { guardSyncReadback } from './webgpuReadback';
+import { chooseWasmThreads, type DesignKind } from './threadChoice';
 
 /**
  * More threads than this buy little for the small matrices of a training step and take cores from
@@ -42,8 +43,13 @@ export interface BrowserBackendOptions {
    * CPU and trains far slower than threaded wasm. On when the user (or a test) forces a GPU backend.
    */
   allowSoftwareGpu?: boolean;
-  /** Threads for the threaded wasm build instead of one per core (capped); ignored where threads cannot run. */
+  /** Threads for the threaded wasm build, whatever the design (`?threads=N`); ignored where threads cannot run. */
   wasmThreads?: number;
+  /**
+   * The kind of design the engine will train, which sets the thread count (threadChoice.ts): one per
+   * core (capped) for convolutions, the single-threaded build for the rest. Unknown: as for convolutions.
+   */
+  designKind?: DesignKind;
 }
 
 export const NOT_ISOLATED_REASON =
@@ -57,19 +63,21 @@ export function wasmThreadCount(env: Pick<BrowserEnvironment, 'crossOriginIsolat
 }
 
 /**
- * "SIMD on, 2 threads (of 2 cores)" or "SIMD on, threads off: …why…", and why the engine's own
+ * "SIMD on, 2 threads (2 cores), why" or "SIMD on, threads off: …why…", and why the engine's own
  * kernels are not running when they are not.
  */
 export function describeWasm(
   status: Pick<WasmBackendStatus, 'simd' | 'threads' | 'threadCount'> & Partial<Pick<WasmBackendStatus, 'nativeKernels'>>,
   whyNoThreads: string,
   logicalCores?: number,
+  whyThreads?: string,
 ): string {
   const simd = `SIMD ${status.simd ? 'on' : 'off'}`;
   const native = status.nativeKernels && !status.nativeKernels.active ? `; the engine's own kernels off: ${status.nativeKernels.reason}` : '';
   if (!status.threads) return `${simd}, ${whyNoThreads}${native}`;
   const threads = `${status.threadCount} thread${status.threadCount === 1 ? '' : 's'}`;
-  return `${logicalCores ? `${simd}, ${threads} (${logicalCores} core${logicalCores === 1 ? '' : 's'})` : `${simd}, ${threads}`}${native}`;
+  const cores = logicalCores ? ` (${logicalCores} core${logicalCores === 1 ? '' : 's'})` : '';
+  return `${simd}, ${threads}${cores}${whyThreads ? `, ${whyThreads}` : ''}${native}`;
 }
 
 /**
@@ -114,14 +122,16 @@ export function browserCandidates(tf: Tf, env: BrowserEnvironment, options: Brow
     {
       name: 'wasm',
       activate: async () => {
-        const threads = env.crossOriginIsolated && options.wasmThreads !== undefined ? options.wasmThreads : wasmThreadCount(env);
-        const status =
-          threads === null
-            ? await useWasmBackend(tf, options.wasmPaths)
-            : await env.withReportedCores(2 * threads, () => useWasmBackend(tf, options.wasmPaths, { threadCount: threads }));
+        const forced = options.wasmThreads === undefined ? undefined : { threads: options.wasmThreads, by: `?threads=${options.wasmThreads}` };
+        const choice = chooseWasmThreads({ kind: options.designKind ?? 'conv', perCore: wasmThreadCount(env), unavailableReason: NOT_ISOLATED_REASON, forced });
+        // A forced count keeps the threaded build even at 1 (benchmarks compare the build apart from its threads).
+        const threaded = env.crossOriginIsolated && (forced !== undefined || choice.threads > 1);
+        const status = threaded
+          ? await env.withReportedCores(2 * choice.threads, () => useWasmBackend(tf, options.wasmPaths, { threadCount: choice.threads }))
+          : await useWasmBackend(tf, options.wasmPaths, { singleThreaded: env.crossOriginIsolated });
         if (!status.active) return { ok: false, reason: 'the WebAssembly backend failed to initialise' };
-        const whyNoThreads = threads === null ? NOT_ISOLATED_REASON : 'threads off: this browser has no threaded WebAssembly';
-        return { ok: true, detail: describeWasm(status, whyNoThreads, env.logicalCores) };
+        const whyNoThreads = threaded ? 'threads off: this browser has no threaded WebAssembly' : choice.why;
+        return { ok: true, detail: describeWasm(status, whyNoThreads, env.logicalCores, forced ? `set by ${forced.by}` : choice.why) };
       },
     },
     {

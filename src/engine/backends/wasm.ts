@@ -36,6 +36,8 @@ export interface WasmBackendOptions {
   threadCount?: number;
   /** Run our own SIMD kernels where they apply (default true; benchmarks turn them off to compare). */
   nativeKernels?: boolean;
+  /** Load the single-threaded SIMD build even where the threaded one could run (no pool, no shared heap). */
+  singleThreaded?: boolean;
 }
 
 /**
@@ -48,6 +50,8 @@ export async function useWasmBackend(tf: Tf, paths?: WasmPaths, options: WasmBac
   const wasmBackend = await import('@tensorflow/tfjs-backend-wasm');
   if (paths !== undefined) wasmBackend.setWasmPaths(paths);
   if (options.threadCount !== undefined) wasmBackend.setThreadsCount(options.threadCount);
+  // tf.js picks the threaded build wherever SharedArrayBuffer exists; this flag is what it asks.
+  if (options.singleThreaded) tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
   const kernelsAdded = [
     ...registerWasmTrainingKernels(tf),
     ...registerWasmChannelKernels(tf),

@@ -222,3 +222,36 @@ describe('engine worker options', () => {
     expect(optionsFromSearch('?backend=quantum&threads=zero')).toEqual({});
   });
 });
+
+describe('the wasm thread count in the browser worker follows the design', () => {
+  it('runs a dense design on the single-threaded build when isolated, and says why', async () => {
+    const env = environment({ crossOriginIsolated: true, logicalCores: 2 });
+    const report = await selectBackend(browserCandidates(tf, env, { designKind: 'dense' }));
+    expect(report.active).toBe('wasm');
+    expect(report.detail).toMatch(/^SIMD (on|off), threads off: without convolutions the thread pool costs more than it saves$/);
+    // The threaded build was never started (it is the one started with a reported core count).
+    expect(env.reportedCores).toEqual([]);
+  });
+
+  it('runs a convolutional design on one thread per core', async () => {
+    const env = environment({ crossOriginIsolated: true, logicalCores: 2 });
+    await selectBackend(browserCandidates(tf, env, { designKind: 'conv' }));
+    expect(env.reportedCores).toEqual([4]);
+  });
+
+  it('lets ?threads=N win over the kind', async () => {
+    const env = environment({ crossOriginIsolated: true, logicalCores: 2 });
+    await selectBackend(browserCandidates(tf, env, { designKind: 'dense', wasmThreads: 3 }));
+    expect(env.reportedCores).toEqual([6]);
+  });
+
+  it('says the page is not isolated rather than blaming the design', async () => {
+    const report = await selectBackend(browserCandidates(tf, environment({ logicalCores: 8 }), { designKind: 'conv' }));
+    expect(report.detail).toContain(NOT_ISOLATED_REASON);
+  });
+
+  it('names the kind in the worker options', () => {
+    expect(parseWorkerName(workerName({ designKind: 'dense' }))).toEqual({ ok: true, options: { designKind: 'dense', skipped: [] } });
+    expect(parseWorkerName('rescanvas-engine {"designKind":"sparse"}').ok).toBe(false);
+  });
+});

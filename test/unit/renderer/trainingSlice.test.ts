@@ -5,6 +5,7 @@ import { DEFAULT_TRAINING_FORM, MAX_RUNS, type RunRecord } from '../../../render
 import { emptyDesign } from '../../../src/graph/design';
 import { parseIncoming } from '../../../renderer/engine/connection';
 import { PROTOCOL_VERSION } from '../../../src/protocol/messages';
+import { runStatusLine } from '../../../renderer/runStatusLine';
 
 function record(id: string): RunRecord {
   return {
@@ -35,6 +36,25 @@ const progress = (step: number) => ({
 });
 
 describe('training slice', () => {
+  it('drops what the status line said before a run, and the line then follows the run by epoch', () => {
+    const store = createAppStore();
+    const s = () => store.getState();
+    s().say('Opened example Residual MLP-20');
+    expect(runStatusLine(s())).toBeNull();
+    s().runStarting(record('r1'));
+    expect(s().status).toBeNull();
+    expect(runStatusLine(s())).toBe('Training r1: starting…');
+    s().runProgress('r1', progress(5));
+    expect(runStatusLine(s())).toBe('Training r1: epoch 1/2');
+    s().runState('r1', 'paused');
+    expect(runStatusLine(s())).toBe('Training r1: epoch 1/2 (paused)');
+    // Something said during the run is newer than the run, so it shows instead (StatusBar).
+    s().say('Added Dense dense_9');
+    expect(s().status?.text).toBe('Added Dense dense_9');
+    s().runDone('r1', { reason: 'completed', epochs: 2, steps: 20, loss: 0.1, accuracy: 0.9, validationLoss: null, validationAccuracy: null });
+    expect(runStatusLine(s())).toBe('Training r1: done after 2 epochs');
+  });
+
   it('turns the overlay on for a run until someone picks a mode, and then keeps their choice', () => {
     const store = createAppStore();
     expect(store.getState().overlayMode).toBe('off');

@@ -296,12 +296,15 @@ const LOSS_TOLERANCE = 1e-3;
 const GRADIENT_TOLERANCE = 1e-2;
 const GRADIENT_FLOOR = 1e-3;
 /**
- * The validation pass runs in inference mode, through BatchNorm's moving mean and variance, which
- * gather every step's batch statistics; measured on the conv net: 1.6e-3 relative on WebGL (SwiftShader)
- * while its training losses and gradients agreed within the tolerances above. 5e-3 allows that and
- * still fails a wrong kernel.
+ * The validation pass runs in inference mode, through BatchNorm's moving mean and variance, which after
+ * one epoch still hold mostly their initial values, so float32 differences in the few batch statistics
+ * they gathered move the validation loss by far more than the training loss. Measured on the conv net's
+ * run (CLI, seed 3): wasm 2.6375, tf.js' CPU backend 2.6452, the previous wasm kernels 2.6432, WebGPU on
+ * SwiftShader 2.6517 — correct float32 implementations spread 5.4e-3 relative, while their training
+ * losses and gradients agree within the tolerances above. 1e-2 allows that and still fails a wrong
+ * kernel (the MaxPool gradient bug moved a gradient norm by 50%).
  */
-const VALIDATION_TOLERANCE = 5e-3;
+const VALIDATION_TOLERANCE = 1e-2;
 
 function expectSameStep(where: string, got: StepRecord, want: StepRecord): void {
   expect(relativeError(got.loss, want.loss, 1e-3), `${where}: loss ${got.loss} vs wasm ${want.loss}`).toBeLessThan(LOSS_TOLERANCE);

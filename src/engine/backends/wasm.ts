@@ -4,7 +4,6 @@ import { registerWasmChannelKernels } from './wasmChannelKernels';
 import { registerWasmNormKernels } from './wasmNormKernels';
 import { guardWasmAllocations } from './wasmAllocation';
 import { startNativeKernels } from './wasmKernels/native/nativeKernels';
-import { registerLeadingSumKernels } from './wasmKernels/leadingSums';
 
 /** Where a browser serves the .wasm binaries: a directory prefix or one URL per file. */
 export type WasmPaths =
@@ -52,12 +51,7 @@ export async function useWasmBackend(tf: Tf, paths?: WasmPaths, options: WasmBac
   if (options.threadCount !== undefined) wasmBackend.setThreadsCount(options.threadCount);
   // tf.js picks the threaded build wherever SharedArrayBuffer exists; this flag is what it asks.
   if (options.singleThreaded) tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
-  const kernelsAdded = [
-    ...registerWasmTrainingKernels(tf),
-    ...registerWasmChannelKernels(tf),
-    ...registerWasmNormKernels(tf),
-    ...registerLeadingSumKernels(tf),
-  ];
+  const kernelsAdded = [...registerWasmTrainingKernels(tf), ...registerWasmChannelKernels(tf), ...registerWasmNormKernels(tf)];
   const active = await tf.setBackend('wasm');
   // A failed allocation must stop the step, not hand kernels a null pointer (wasmAllocation.ts).
   if (active) guardWasmAllocations(tf.backend());

@@ -1,6 +1,7 @@
 import type * as tfNamespace from '@tensorflow/tfjs';
 import type { KernelConfig, TensorInfo, Tf } from './tf';
 import { asTensor, requireBackend, runAsKernel } from './kernelTensors';
+import { leadingSumKernel } from './wasmKernels/leadingSums';
 
 /**
  * BatchNorm's per-channel affine map on wasm, routed to XNNPACK. tf.js 4.22's wasm FusedBatchNorm is
@@ -10,9 +11,10 @@ import { asTensor, requireBackend, runAsKernel } from './kernelTensors';
  * machine), and parallel where threads are on. Results differ from the scalar loop by float32
  * rounding only (one multiply by a per-channel factor instead of a divide per element).
  *
- * Not routed, though tempting: Sum and Mean over the leading axes (tf.js transposes first) as
- * ones·x on BatchMatMul. XNNPACK packs x as the weights of a new operator on every call, which in a
- * training step (a new x each time) cost more than the transpose saved.
+ * Sum and Mean over the leading axes (tf.js transposes first) go to our own SIMD kernel
+ * (wasmKernels/leadingSums.ts), not to ones·x on BatchMatMul: XNNPACK packs x as the weights of a
+ * new operator on every call, which in a training step (a new x each time) cost more than the
+ * transpose saved.
  */
 
 /** Symbol.for, not Symbol: a second copy of this module must still recognise our kernels. */
@@ -46,12 +48,17 @@ function isOurs(config: KernelConfig | undefined): boolean {
 }
 
 /**
- * Replaces wasm's FusedBatchNorm with the XNNPACK route above, keeping the native kernel for the
- * cases it still handles (and its setupFunc, which binds its wasm function when the backend starts).
+ * Replaces wasm's FusedBatchNorm with the XNNPACK route above, and its Sum and Mean with the
+ * leading-axis routes of wasmKernels/leadingSums.ts, keeping each native kernel for the cases it
+ * still handles (and its setupFunc, which binds its wasm function when the backend starts).
  * Call before the backend starts; safe to call again. Returns the names replaced.
  */
 export function registerWasmChannelKernels(tf: Tf): string[] {
-  const routes: [string, (native: KernelConfig) => KernelConfig][] = [[tf.FusedBatchNorm, (native) => fusedBatchNormKernel(tf, native)]];
+  const routes: [string, (native: KernelConfig) => KernelConfig][] = [
+    [tf.FusedBatchNorm, (native) => fusedBatchNormKernel(tf, native)],
+    [tf.Sum, (native) => leadingSumKernel(tf, native, false)],
+    [tf.Mean, (native) => leadingSumKernel(tf, native, true)],
+  ];
   const replaced: string[] = [];
   for (const [name, route] of routes) {
     const native = tf.getKernel(name, 'wasm');

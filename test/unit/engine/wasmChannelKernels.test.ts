@@ -22,8 +22,8 @@ async function shapeOn(backend: 'wasm' | 'cpu', compute: () => tf.Tensor): Promi
 }
 
 describe('registerWasmChannelKernels', () => {
-  it('has replaced FusedBatchNorm once the backend started, keeping its setup, and is idempotent', () => {
-    for (const name of ['FusedBatchNorm']) {
+  it('has replaced FusedBatchNorm, Sum and Mean once the backend started, keeping their setup, and is idempotent', () => {
+    for (const name of ['FusedBatchNorm', 'Sum', 'Mean']) {
       expect(tf.getKernel(name, 'wasm')?.setupFunc, `${name} keeps the native setupFunc its fallback needs`).toBeTypeOf('function');
     }
     expect(registerWasmChannelKernels(tf)).toEqual([]);

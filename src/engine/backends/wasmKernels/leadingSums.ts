@@ -11,12 +11,10 @@ import { nativeKernelsFor } from './native/nativeKernels';
  * other reduction, dtype or a backend without our kernels goes to tf.js' own kernel.
  */
 
-/** Symbol.for, not Symbol: a second copy of this module must still recognise our kernels. */
-const OURS = Symbol.for('rescanvas.wasmLeadingSum');
-type TaggedKernel = KernelConfig & { [OURS]?: true };
 type KernelArgs = Parameters<KernelConfig['kernelFunc']>[0];
 
-function leadingSumKernel(tf: Tf, native: KernelConfig, mean: boolean): KernelConfig {
+/** Registered by registerWasmChannelKernels in place of wasm's own Sum (mean false) and Mean (mean true). */
+export function leadingSumKernel(tf: Tf, native: KernelConfig, mean: boolean): KernelConfig {
   return {
     ...native,
     kernelFunc: (args: KernelArgs) => {
@@ -37,21 +35,4 @@ function leadingSumKernel(tf: Tf, native: KernelConfig, mean: boolean): KernelCo
       return out;
     },
   };
-}
-
-/** Replaces wasm's Sum and Mean with the routes above (keeping their setupFunc); safe to call again. */
-export function registerLeadingSumKernels(tf: Tf): string[] {
-  const replaced: string[] = [];
-  for (const [name, mean] of [
-    [tf.Sum, false],
-    [tf.Mean, true],
-  ] as const) {
-    const native = tf.getKernel(name, 'wasm');
-    if (native === undefined || (native as TaggedKernel)[OURS] === true) continue;
-    const tagged: TaggedKernel = { ...leadingSumKernel(tf, native, mean), [OURS]: true };
-    tf.unregisterKernel(name, 'wasm');
-    tf.registerKernel(tagged);
-    replaced.push(name);
-  }
-  return replaced;
 }

@@ -19,7 +19,7 @@ describe("the engine's own wasm kernels", () => {
 
   it('builds every .c file into one module, for a plain and a shared memory, exporting only the kernels', async () => {
     const sources = readdirSync(folder).filter((f) => f.endsWith('.c'));
-    expect(sources.sort()).toEqual(['batchNorm.c', 'channelSums.c', 'filterGradient.c', 'flipFilter.c']);
+    expect(sources.sort()).toEqual(['batchNorm.c', 'channelSums.c', 'convForward.c', 'filterGradient.c', 'flipFilter.c']);
     for (const [variant, text] of Object.entries(WASM_KERNELS)) {
       const module = await WebAssembly.compile(Buffer.from(text, 'base64'));
       expect(
@@ -27,7 +27,7 @@ describe("the engine's own wasm kernels", () => {
           .map((e) => e.name)
           .sort(),
         variant,
-      ).toEqual(['batch_norm_backward', 'batch_norm_forward', 'channel_sums', 'conv2d_filter_gradient', 'flip_filter']);
+      ).toEqual(['batch_norm_backward', 'batch_norm_forward', 'channel_sums', 'conv2d_filter_gradient', 'conv2d_forward', 'flip_filter']);
       expect(WebAssembly.Module.imports(module), variant).toEqual([{ module: 'env', name: 'memory', kind: 'memory' }]);
     }
   });

@@ -58,7 +58,7 @@ const SEEDS = Array.from({ length: 24 }, (_, i) => 1000 + i);
 beforeAll(startWasm);
 
 describe('registerWasmTrainingKernels', () => {
-  it('adds the four missing kernels, replaces the slow Conv2DBackpropInput, SplitV and Slice, and is idempotent', () => {
+  it('adds the four missing kernels, replaces the slow Conv2D, Conv2DBackpropInput, SplitV and Slice, and is idempotent', () => {
     for (const name of ['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'UnsortedSegmentSum']) {
       expect(tf.getKernel(name, 'wasm'), name).toBeDefined();
     }
@@ -135,6 +135,28 @@ describe('Conv2DBackpropFilter on wasm matches the CPU kernel', () => {
           { strides: c.strides, pad: channelsFirstPad, dataFormat: 'NCHW', filterShape: c.filterShape },
         ) as tf.Tensor;
     expect(relativeError(await valuesOn('wasm', compute), await valuesOn('cpu', compute))).toBeLessThan(TOLERANCE);
+  });
+});
+
+describe('Conv2D on wasm (our SIMD kernel) matches the CPU kernel', () => {
+  // Narrow cases reach the single-pixel edges and the scalar channel tail; wide ones the 2-pixel
+  // × 16-channel interior tiles and the 4-channel tails after them. Dilations included.
+  it.each([...SEEDS.map((seed) => [seed + 700, 4, 4] as const), ...SEEDS.slice(0, 12).map((seed) => [seed + 800, 9, 37] as const)])(
+    'random case, seed %i, up to %i → %i channels',
+    async (seed, maxChannels, maxOutChannels) => {
+      const c = randomConvCase(seed, { depthwise: false, allowDilation: true, maxChannels, maxOutChannels });
+      const next = randomSource(seed * 13);
+      const x = randomValues(next, c.inputShape);
+      const filter = randomValues(next, c.filterShape);
+      const compute = () => tf.conv2d(tf.tensor4d(x, c.inputShape), tf.tensor4d(filter, c.filterShape), c.strides, c.pad, 'NHWC', c.dilations);
+      expect(relativeError(await valuesOn('wasm', compute), await valuesOn('cpu', compute)), JSON.stringify(c)).toBeLessThan(TOLERANCE);
+    },
+  );
+
+  it('keeps the setup of the kernel it replaced, and makes an empty output without running', async () => {
+    expect(tf.getKernel('Conv2D', 'wasm').setupFunc, "tf.js' setup binds the XNNPACK route ours falls back to").toBeDefined();
+    const empty = await valuesOn('wasm', () => tf.conv2d(tf.zeros([0, 4, 4, 2]) as tf.Tensor4D, tf.ones([3, 3, 2, 5]) as tf.Tensor4D, 1, 'same'));
+    expect(empty.length).toBe(0);
   });
 });
 

@@ -1,6 +1,7 @@
 import type { KernelConfig, Tf } from '../tf';
 import { conv2DBackpropFilterKernel } from './conv2DBackpropFilter';
 import { conv2DBackpropInputKernel } from './conv2DBackpropInput';
+import { conv2DKernel } from './conv2D';
 import { depthwiseConv2dNativeBackpropFilterKernel } from './depthwiseConv2dNativeBackpropFilter';
 import { depthwiseConv2dNativeBackpropInputKernel } from './depthwiseConv2dNativeBackpropInput';
 import { packFlatKernel, unpackFlatKernel } from './flatPack';
@@ -35,7 +36,7 @@ export function missingWasmKernels(tf: Tf): KernelConfig[] {
 
 /** Kernels wasm has in forms several times slower than these (scalar loop nests, needless copies). */
 export function slowWasmKernelReplacements(tf: Tf): KernelConfig[] {
-  return [conv2DBackpropInputKernel(tf), splitVKernel(tf), sliceKernel(tf)];
+  return [conv2DKernel(tf), conv2DBackpropInputKernel(tf), splitVKernel(tf), sliceKernel(tf)];
 }
 
 export interface RegisterOptions {

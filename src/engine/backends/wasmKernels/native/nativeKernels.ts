@@ -16,6 +16,9 @@ interface WasmApi {
 /** x, dy, out (byte offsets), then n, h, w, ci, ho, wo, co, kh, kw, sh, sw, dh, dw, padTop, padLeft. */
 export type FilterGradientFunction = (...args: number[]) => void;
 
+/** x, w, out (byte offsets), n, h, w, ci, ho, wo, co, kh, kw, sh, sw, dh, dw, padTop, padLeft, then the output rows [from, to) of n·ho. */
+export type ConvForwardFunction = (...args: number[]) => void;
+
 /** x, out (byte offsets), rows, cols, scale: out[c] = scale · Σ_r x[r, c]. */
 export type ChannelSumsFunction = (x: number, out: number, rows: number, cols: number, scale: number) => void;
 
@@ -30,6 +33,7 @@ export type FlipFilterFunction = (w: number, out: number, kh: number, kw: number
 export interface NativeKernels {
   flipFilter: FlipFilterFunction;
   conv2dFilterGradient: FilterGradientFunction;
+  conv2dForward: ConvForwardFunction;
   channelSums: ChannelSumsFunction;
   batchNormForward: BatchNormForwardFunction;
   batchNormBackward: BatchNormBackwardFunction;
@@ -72,11 +76,12 @@ export async function startNativeKernels(backend: object): Promise<{ ok: true; k
   try {
     const { instance } = await api.instantiate(decodeBase64(WASM_KERNELS[shared ? 'shared' : 'plain']), { env: { memory } });
     const exports = instance.exports;
-    const names = ['conv2d_filter_gradient', 'channel_sums', 'batch_norm_forward', 'batch_norm_backward', 'flip_filter'] as const;
+    const names = ['conv2d_forward', 'conv2d_filter_gradient', 'channel_sums', 'batch_norm_forward', 'batch_norm_backward', 'flip_filter'] as const;
     const missing = names.filter((name) => typeof exports[name] !== 'function');
     if (missing.length > 0) return { ok: false, reason: `the kernel module lacks ${missing.join(', ')}` };
     const kernels: NativeKernels = {
       conv2dFilterGradient: exports.conv2d_filter_gradient as FilterGradientFunction,
+      conv2dForward: exports.conv2d_forward as ConvForwardFunction,
       channelSums: exports.channel_sums as ChannelSumsFunction,
       batchNormForward: exports.batch_norm_forward as BatchNormForwardFunction,
       batchNormBackward: exports.batch_norm_backward as BatchNormBackwardFunction,

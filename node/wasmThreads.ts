@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
 import type { Tf } from '../src/engine/backends/tf';
 import { useWasmBackend, type WasmBackendStatus } from '../src/engine/backends/wasm';
+import { spawnNodeKernelHelper } from './kernelHelpers';
 
 /** Where the pthread worker file is: beside this module in the sources, beside the bundle in a build. */
 function threadWorkerPath(): string | null {
@@ -49,7 +50,7 @@ export async function startThreadedWasm(tf: Tf, threads: number): Promise<{ stat
   URL.createObjectURL = (blob: Blob) => (blob.type === 'application/javascript' ? workerPath : createObjectURL(blob));
   os.cpus = () => Array.from({ length: 2 * threads }, (_, i) => cpus()[i % cpus().length]);
   try {
-    const status = await useWasmBackend(tf, undefined, { threadCount: threads });
+    const status = await useWasmBackend(tf, undefined, { threadCount: threads, spawnKernelHelper: spawnNodeKernelHelper });
     if (status.active && status.threads) {
       letProcessExitPastThreads(tf);
       return { status };

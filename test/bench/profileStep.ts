@@ -3,11 +3,13 @@
  * bench's designs: time per kernel name, kernel count, and the step's wall time beside the sum of
  * its kernels (the rest is tf.js bookkeeping: tape, tidy, shape checks, dispatch). CPU time is
  * reported beside wall time: on a shared machine it is the steadier of the two.
- * `npx tsx test/bench/profileStep.ts resnet20|mlp1002|mlp56 [--steps N] [--no-native]`
+ * `npx tsx test/bench/profileStep.ts resnet20|mlp1002|mlp56 [--steps N] [--no-native] [--threads N]`
+ * (--threads: tf.js' threaded build with N threads, as the CLI starts it for convolutional designs.)
  */
 import * as tf from '@tensorflow/tfjs';
 import { performance } from 'node:perf_hooks';
-import { useWasmBackend } from '../../src/engine/backends/wasm';
+import { useWasmBackend, type WasmBackendStatus } from '../../src/engine/backends/wasm';
+import { startThreadedWasm } from '../../node/wasmThreads';
 import { compileDesign } from '../../src/compile/toTfjs';
 import { buildPlan } from '../../src/engine/plan/plan';
 import { seedKernels } from '../../src/engine/initialize';
@@ -22,8 +24,19 @@ const steps = stepsArg >= 0 ? Number(process.argv[stepsArg + 1]) : 10;
 const c = PEER_CASES.find((p) => p.key === key);
 if (!c) throw new Error(`unknown design "${key}" (${PEER_CASES.map((p) => p.key).join(', ')})`);
 
-const wasmStatus = await useWasmBackend(tf, undefined, { nativeKernels: !process.argv.includes('--no-native') });
-console.log(`native kernels: ${wasmStatus.nativeKernels.active ? 'on' : `off (${wasmStatus.nativeKernels.reason})`}`);
+const threadsArg = process.argv.indexOf('--threads');
+const threads = threadsArg >= 0 ? Number(process.argv[threadsArg + 1]) : 1;
+async function startWasm(): Promise<WasmBackendStatus> {
+  if (threadsArg < 0) return useWasmBackend(tf, undefined, { nativeKernels: !process.argv.includes('--no-native') });
+  const started = await startThreadedWasm(tf, threads);
+  if ('reason' in started) throw new Error(started.reason);
+  return started.status;
+}
+const wasmStatus = await startWasm();
+const native = wasmStatus.nativeKernels;
+console.log(
+  `wasm: ${wasmStatus.threadCount} thread(s); native kernels: ${native.active ? `on, ${native.helperThreads} helper thread(s)${native.helpersReason ? ` (${native.helpersReason})` : ''}` : `off (${native.reason})`}`,
+);
 const design = c.design();
 const dataset = await loadDataset(c.dataset);
 const compiled = compileDesign(design, tf);

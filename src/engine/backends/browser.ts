@@ -64,7 +64,7 @@ export function wasmThreadCount(env: Pick<BrowserEnvironment, 'crossOriginIsolat
 
 /**
  * "SIMD on, 2 threads (2 cores), why" or "SIMD on, threads off: …why…", and why the engine's own
- * kernels are not running when they are not.
+ * kernels are not running, or not on their helper threads, when they are not.
  */
 export function describeWasm(
   status: Pick<WasmBackendStatus, 'simd' | 'threads' | 'threadCount'> & Partial<Pick<WasmBackendStatus, 'nativeKernels'>>,
@@ -73,7 +73,15 @@ export function describeWasm(
   whyThreads?: string,
 ): string {
   const simd = `SIMD ${status.simd ? 'on' : 'off'}`;
-  const native = status.nativeKernels && !status.nativeKernels.active ? `; the engine's own kernels off: ${status.nativeKernels.reason}` : '';
+  const kernels = status.nativeKernels;
+  const native =
+    kernels === undefined
+      ? ''
+      : !kernels.active
+        ? `; the engine's own kernels off: ${kernels.reason}`
+        : kernels.helpersReason !== undefined
+          ? `; the engine's own kernels on one thread: ${kernels.helpersReason}`
+          : '';
   if (!status.threads) return `${simd}, ${whyNoThreads}${native}`;
   const threads = `${status.threadCount} thread${status.threadCount === 1 ? '' : 's'}`;
   const cores = logicalCores ? ` (${logicalCores} core${logicalCores === 1 ? '' : 's'})` : '';

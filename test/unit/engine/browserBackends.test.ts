@@ -110,9 +110,16 @@ describe('wasm thread count', () => {
   it('says how many threads run, or why none', () => {
     expect(describeWasm({ simd: true, threads: true, threadCount: 4 }, NOT_ISOLATED_REASON, 8)).toBe('SIMD on, 4 threads (8 cores)');
     expect(describeWasm({ simd: true, threads: false, threadCount: 1 }, NOT_ISOLATED_REASON, 8)).toBe(`SIMD on, ${NOT_ISOLATED_REASON}`);
-    expect(describeWasm({ simd: true, threads: true, threadCount: 2, nativeKernels: { active: true } }, NOT_ISOLATED_REASON, 2)).toBe(
+    expect(describeWasm({ simd: true, threads: true, threadCount: 2, nativeKernels: { active: true, helperThreads: 1 } }, NOT_ISOLATED_REASON, 2)).toBe(
       'SIMD on, 2 threads (2 cores)',
     );
+    expect(
+      describeWasm(
+        { simd: true, threads: true, threadCount: 1, nativeKernels: { active: true, helperThreads: 0, helpersReason: 'helper 0: blocked by policy' } },
+        NOT_ISOLATED_REASON,
+        2,
+      ),
+    ).toBe("SIMD on, 1 thread (2 cores); the engine's own kernels on one thread: helper 0: blocked by policy");
     expect(
       describeWasm(
         { simd: true, threads: false, threadCount: 1, nativeKernels: { active: false, reason: 'this runtime has no WebAssembly API' } },

@@ -72,7 +72,7 @@ describe('registerWasmTrainingKernels', () => {
 describe('Conv2DBackpropFilter on wasm matches the CPU kernel', () => {
   it('runs on our SIMD kernel, not the XNNPACK route', async () => {
     const status = await useWasmBackend(tf);
-    expect(status.nativeKernels).toEqual({ active: true });
+    expect(status.nativeKernels).toEqual({ active: true, helperThreads: 0 });
   });
 
   // Up to 4 channels each way reaches the kernel's narrow paths; wider ones its 2 × 16 tiles and

@@ -55,8 +55,6 @@ function nativeConv2D(tf: Tf, run: ConvForwardFunction, backend: unknown, x: Ten
     g.dilationWidth,
     g.padTop,
     g.padLeft,
-    0,
-    g.batch * g.outHeight,
   );
   return out;
 }

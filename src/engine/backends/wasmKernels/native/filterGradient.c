@@ -59,13 +59,13 @@ INLINE void tile(const float *x, const float *dy, float *out, const Geometry *g,
     for (int v = 0; v < CV; v++) wasm_v128_store(o + c * g->co + 4 * v, acc[c][v]);
 }
 
-/* Output channels past the last multiple of 4, one at a time, for every input channel. */
-static void scalar_columns(const float *x, const float *dy, float *out, const Geometry *g, int a, int b, int co_from) {
+/* Output channels past the last multiple of 4, one at a time, for input channels [ci_from, ci_to). */
+static void scalar_columns(const float *x, const float *dy, float *out, const Geometry *g, int a, int b, int ci_from, int ci_to, int co_from) {
   const int row_off = a * g->dh - g->pt;
   const int col_off = b * g->dw - g->pl;
   int lo, hi;
   column_range(col_off, g->sw, g->w, g->wo, &lo, &hi);
-  for (int ci = 0; ci < g->ci; ci++) {
+  for (int ci = ci_from; ci < ci_to; ci++) {
     for (int co = co_from; co < g->co; co++) {
       float sum = 0.0f;
       for (int n = 0; n < g->n; n++) {
@@ -82,27 +82,29 @@ static void scalar_columns(const float *x, const float *dy, float *out, const Ge
   }
 }
 
+/*
+ * The work is cut into units of one tap (a, b) × one pair of input channels (the last one alone
+ * when ci is odd), which share nothing: [unit_from, unit_to) of kh·kw·⌈ci/2⌉ lets a caller split it.
+ */
 __attribute__((export_name("conv2d_filter_gradient")))
 void conv2d_filter_gradient(const float *x, const float *dy, float *out, int n, int h, int w, int ci, int ho, int wo, int co, int kh, int kw, int sh,
-                            int sw, int dh, int dw, int pt, int pl) {
+                            int sw, int dh, int dw, int pt, int pl, int unit_from, int unit_to) {
   const Geometry g = {n, h, w, ci, ho, wo, co, kh, kw, sh, sw, dh, dw, pt, pl};
   const int co_vec = co - co % 4;
-  for (int a = 0; a < kh; a++) {
-    for (int b = 0; b < kw; b++) {
-      int ci0 = 0;
-      /* 2 × 16 keeps 8 accumulators, 4 dy vectors and a splat in x64's 16 SIMD registers under V8;
-         4 × 12 and 4 × 16 measured no faster on ResNet-20's shapes. */
-      for (; ci0 + 2 <= ci; ci0 += 2) {
-        int co0 = 0;
-        for (; co0 + 16 <= co_vec; co0 += 16) tile(x, dy, out, &g, a, b, ci0, co0, 2, 4);
-        for (; co0 < co_vec; co0 += 4) tile(x, dy, out, &g, a, b, ci0, co0, 2, 1);
-      }
-      for (; ci0 < ci; ci0++) {
-        int co0 = 0;
-        for (; co0 + 16 <= co_vec; co0 += 16) tile(x, dy, out, &g, a, b, ci0, co0, 1, 4);
-        for (; co0 < co_vec; co0 += 4) tile(x, dy, out, &g, a, b, ci0, co0, 1, 1);
-      }
-      if (co_vec < co) scalar_columns(x, dy, out, &g, a, b, co_vec);
+  const int pairs = (ci + 1) / 2;
+  for (int unit = unit_from; unit < unit_to; unit++) {
+    const int tap = unit / pairs, ci0 = 2 * (unit % pairs);
+    const int a = tap / kw, b = tap % kw;
+    int co0 = 0;
+    /* 2 × 16 keeps 8 accumulators, 4 dy vectors and a splat in x64's 16 SIMD registers under V8;
+       4 × 12 and 4 × 16 measured no faster on ResNet-20's shapes. */
+    if (ci0 + 2 <= ci) {
+      for (; co0 + 16 <= co_vec; co0 += 16) tile(x, dy, out, &g, a, b, ci0, co0, 2, 4);
+      for (; co0 < co_vec; co0 += 4) tile(x, dy, out, &g, a, b, ci0, co0, 2, 1);
+    } else {
+      for (; co0 + 16 <= co_vec; co0 += 16) tile(x, dy, out, &g, a, b, ci0, co0, 1, 4);
+      for (; co0 < co_vec; co0 += 4) tile(x, dy, out, &g, a, b, ci0, co0, 1, 1);
     }
+    if (co_vec < co) scalar_columns(x, dy, out, &g, a, b, ci0, ci0 + 2 <= ci ? ci0 + 2 : ci, co_vec);
   }
 }

@@ -1,4 +1,5 @@
 import { WASM_KERNELS } from './binaries';
+import { KernelThreads, type SpawnHelper } from './kernelThreads';
 
 /**
  * Our own wasm kernels (the .c files beside this), run on tf.js' wasm heap: each instance imports
@@ -10,13 +11,14 @@ interface WasmMemory {
 }
 interface WasmApi {
   Memory: abstract new (...args: never[]) => WasmMemory;
-  instantiate(bytes: Uint8Array, imports: Record<string, Record<string, unknown>>): Promise<{ instance: { exports: Record<string, unknown> } }>;
+  compile(bytes: Uint8Array): Promise<object>;
+  instantiate(module: object, imports: Record<string, Record<string, unknown>>): Promise<{ exports: Record<string, unknown> }>;
 }
 
 /** x, dy, out (byte offsets), then n, h, w, ci, ho, wo, co, kh, kw, sh, sw, dh, dw, padTop, padLeft. */
 export type FilterGradientFunction = (...args: number[]) => void;
 
-/** x, w, out (byte offsets), n, h, w, ci, ho, wo, co, kh, kw, sh, sw, dh, dw, padTop, padLeft, then the output rows [from, to) of n·ho. */
+/** x, w, out (byte offsets), then n, h, w, ci, ho, wo, co, kh, kw, sh, sw, dh, dw, padTop, padLeft. */
 export type ConvForwardFunction = (...args: number[]) => void;
 
 /** x, out (byte offsets), rows, cols, scale: out[c] = scale · Σ_r x[r, c]. */
@@ -32,14 +34,25 @@ export type FlipFilterFunction = (w: number, out: number, kh: number, kw: number
 
 export interface NativeKernels {
   flipFilter: FlipFilterFunction;
+  /** Split across the helper threads where there are any. */
   conv2dFilterGradient: FilterGradientFunction;
+  /** Split across the helper threads where there are any. */
   conv2dForward: ConvForwardFunction;
   channelSums: ChannelSumsFunction;
   batchNormForward: BatchNormForwardFunction;
   batchNormBackward: BatchNormBackwardFunction;
   /** The imported memory is shared: tf.js' threaded build. */
   shared: boolean;
+  /** Threads running the split kernels besides the caller's (0: the caller alone). */
+  helperThreads: number;
 }
+
+export interface NativeKernelOptions {
+  /** With tf.js' threaded build: this many helper threads for the split kernels, made by `spawn`. */
+  helpers?: { count: number; spawn: SpawnHelper };
+}
+
+export type NativeKernelStart = { ok: true; kernels: NativeKernels; helpersReason?: string } | { ok: false; reason: string };
 
 const started = new WeakMap<object, NativeKernels>();
 
@@ -60,12 +73,28 @@ function backendMemory(api: WasmApi, backend: unknown): WasmMemory | null {
   return null;
 }
 
+/** Our exports whose last two arguments are a range of independent units, and how many units a call has. */
+const SPLIT_KERNELS = {
+  conv2d_forward: (args: readonly number[]) => (args[3] ?? 0) * (args[7] ?? 0),
+  conv2d_filter_gradient: (args: readonly number[]) => (args[10] ?? 0) * (args[11] ?? 0) * Math.ceil((args[6] ?? 0) / 2),
+} as const;
+type SplitName = keyof typeof SPLIT_KERNELS;
+const SPLIT_NAMES = Object.keys(SPLIT_KERNELS) as SplitName[];
+
+/** One split kernel as callers use it: whole calls, cut into ranges here. */
+function splitKernel(name: SplitName, kernel: (...args: number[]) => void, threads: KernelThreads | null): (...args: number[]) => void {
+  const units = SPLIT_KERNELS[name];
+  if (threads === null) return (...args) => kernel(...args, 0, units(args));
+  return (...args) => threads.run(name, kernel, args, units(args));
+}
+
 /**
- * Instantiates the kernels against this wasm backend's memory; afterwards `nativeKernelsFor` finds
- * them. On any failure the kernels that call these keep their XNNPACK routes, and the reason is
- * returned for the backend report.
+ * Instantiates the kernels against this wasm backend's memory, with helper threads where the
+ * memory is shared and the caller offers them; afterwards `nativeKernelsFor` finds them. On any
+ * failure the kernels that call these keep their XNNPACK routes, and the reason is returned for
+ * the backend report. Helpers that fail to start leave the kernels on the caller's thread, and say why.
  */
-export async function startNativeKernels(backend: object): Promise<{ ok: true; kernels: NativeKernels } | { ok: false; reason: string }> {
+export async function startNativeKernels(backend: object, options: NativeKernelOptions = {}): Promise<NativeKernelStart> {
   const existing = started.get(backend);
   if (existing) return { ok: true, kernels: existing };
   const api = wasmApi();
@@ -74,22 +103,30 @@ export async function startNativeKernels(backend: object): Promise<{ ok: true; k
   if (memory === null) return { ok: false, reason: "tf.js' wasm memory was not found on the backend" };
   const shared = memory.buffer.constructor.name === 'SharedArrayBuffer';
   try {
-    const { instance } = await api.instantiate(decodeBase64(WASM_KERNELS[shared ? 'shared' : 'plain']), { env: { memory } });
-    const exports = instance.exports;
+    const module = await api.compile(decodeBase64(WASM_KERNELS[shared ? 'shared' : 'plain']));
+    const { exports } = await api.instantiate(module, { env: { memory } });
     const names = ['conv2d_forward', 'conv2d_filter_gradient', 'channel_sums', 'batch_norm_forward', 'batch_norm_backward', 'flip_filter'] as const;
     const missing = names.filter((name) => typeof exports[name] !== 'function');
     if (missing.length > 0) return { ok: false, reason: `the kernel module lacks ${missing.join(', ')}` };
+    let threads: KernelThreads | null = null;
+    let helpersReason: string | undefined;
+    if (shared && options.helpers !== undefined && options.helpers.count > 0) {
+      const result = await KernelThreads.start(options.helpers.spawn, options.helpers.count, module, memory, SPLIT_NAMES);
+      if (result instanceof KernelThreads) threads = result;
+      else helpersReason = result.reason;
+    }
     const kernels: NativeKernels = {
-      conv2dFilterGradient: exports.conv2d_filter_gradient as FilterGradientFunction,
-      conv2dForward: exports.conv2d_forward as ConvForwardFunction,
+      conv2dFilterGradient: splitKernel('conv2d_filter_gradient', exports.conv2d_filter_gradient as FilterGradientFunction, threads),
+      conv2dForward: splitKernel('conv2d_forward', exports.conv2d_forward as ConvForwardFunction, threads),
       channelSums: exports.channel_sums as ChannelSumsFunction,
       batchNormForward: exports.batch_norm_forward as BatchNormForwardFunction,
       batchNormBackward: exports.batch_norm_backward as BatchNormBackwardFunction,
       flipFilter: exports.flip_filter as FlipFilterFunction,
       shared,
+      helperThreads: threads?.helperCount ?? 0,
     };
     started.set(backend, kernels);
-    return { ok: true, kernels };
+    return helpersReason === undefined ? { ok: true, kernels } : { ok: true, kernels, helpersReason };
   } catch (error) {
     return { ok: false, reason: `the kernel module did not instantiate: ${error instanceof Error ? error.message : String(error)}` };
   }

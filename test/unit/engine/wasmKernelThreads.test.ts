@@ -1,0 +1,132 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WASM_KERNELS } from '../../../src/engine/backends/wasmKernels/native/binaries';
+import { KernelThreads, type HelperThread, type SpawnHelper } from '../../../src/engine/backends/wasmKernels/native/kernelThreads';
+import { spawnNodeKernelHelper } from '../../../node/kernelHelpers';
+import { startThreadedWasm } from '../../../node/wasmThreads';
+import { randomSource, randomValues, relativeError, tf } from './wasmTestSupport';
+
+const PAGE = 65536;
+const SPLIT = ['conv2d_forward', 'conv2d_filter_gradient'] as const;
+
+/** Our shared-memory build on a memory of its own: the helpers' protocol without tf.js. */
+async function ownKernels(helpers: number) {
+  const memory = new WebAssembly.Memory({ initial: 64, maximum: 256, shared: true });
+  const module = await WebAssembly.compile(Buffer.from(WASM_KERNELS.shared, 'base64'));
+  const instance = await WebAssembly.instantiate(module, { env: { memory } });
+  const threads = await KernelThreads.start(spawnNodeKernelHelper, helpers, module, memory, SPLIT);
+  if (!(threads instanceof KernelThreads)) throw new Error(threads.reason);
+  const forward = instance.exports.conv2d_forward as (...args: number[]) => void;
+  return { memory, threads, forward };
+}
+
+describe('kernel helper threads on a shared memory', () => {
+  let kernels: Awaited<ReturnType<typeof ownKernels>>;
+  beforeAll(async () => {
+    kernels = await ownKernels(2);
+  });
+  afterAll(() => kernels.threads.stop());
+
+  it('split three ways, a conv writes exactly what one thread writes, call after call', () => {
+    const { memory, threads, forward } = kernels;
+    const f32 = new Float32Array(memory.buffer);
+    // x [2, 7, 9, 5] at 0, filter [3, 3, 5, 21] at 4096 floats, outputs at 16384 and 32768 floats.
+    f32.set(randomValues(randomSource(3), [2 * 7 * 9 * 5]), 0);
+    f32.set(randomValues(randomSource(4), [3 * 3 * 5 * 21]), 4096);
+    const geometry = [2, 7, 9, 5, 7, 9, 21, 3, 3, 1, 1, 1, 1, 1, 1];
+    forward(0, 4096 * 4, 16384 * 4, ...geometry, 0, 14);
+    const single = f32.slice(16384, 16384 + 2 * 7 * 9 * 21);
+    for (let call = 0; call < 200; call++) {
+      f32.fill(Number.NaN, 32768, 32768 + single.length);
+      threads.run('conv2d_forward', forward, [0, 4096 * 4, 32768 * 4, ...geometry], 14);
+      expect(f32.slice(32768, 32768 + single.length)).toEqual(single);
+    }
+  });
+
+  it('runs a call with fewer units than threads on as many threads as it has units', () => {
+    const { memory, threads, forward } = kernels;
+    const f32 = new Float32Array(memory.buffer);
+    f32.fill(1, 0, 4);
+    f32.fill(2, 4096, 4100);
+    // One 1×1 output row of 4 channels from 1 input channel: one unit.
+    threads.run('conv2d_forward', forward, [0, 4096 * 4, 16384 * 4, 1, 1, 1, 1, 1, 1, 4, 1, 1, 1, 1, 1, 1, 0, 0], 1);
+    expect(Array.from(f32.subarray(16384, 16388))).toEqual([2, 2, 2, 2]);
+  });
+
+  it('reports a kernel that traps on a helper instead of hanging, and keeps working', () => {
+    const { memory, threads, forward } = kernels;
+    const beyond = memory.buffer.byteLength + PAGE;
+    // Rows 0..1 on the caller write in bounds; the helpers' rows land past the memory's end.
+    const rowsEach = Math.floor(beyond / (4 * 4)) + 8;
+    expect(() => threads.run('conv2d_forward', forward, [0, 0, 0, 1, 3 * rowsEach, 1, 1, 3 * rowsEach, 1, 4, 1, 1, 1, 1, 1, 1, 0, 0], 3 * rowsEach)).toThrow(
+      /conv2d_forward failed on helper|out of bounds/,
+    );
+    threads.run('conv2d_forward', forward, [0, 4096 * 4, 16384 * 4, 1, 1, 1, 1, 1, 1, 4, 1, 1, 1, 1, 1, 1, 0, 0], 1);
+  });
+});
+
+describe('kernel helper threads that cannot start', () => {
+  const memory = new WebAssembly.Memory({ initial: 1, maximum: 2, shared: true });
+  const failing = (behaviour: (helper: { listeners: ((data: unknown) => void)[]; errors: ((reason: string) => void)[] }) => void): SpawnHelper => {
+    return () => {
+      const state = { listeners: [] as ((data: unknown) => void)[], errors: [] as ((reason: string) => void)[] };
+      const helper: HelperThread = {
+        post: () => queueMicrotask(() => behaviour(state)),
+        onMessage: (listener) => state.listeners.push(listener),
+        onError: (listener) => state.errors.push(listener),
+        terminate: () => undefined,
+      };
+      return helper;
+    };
+  };
+
+  it('says which helper failed and why', async () => {
+    const spawn = failing((state) => state.errors.forEach((e) => e('blocked by the content security policy')));
+    expect(await KernelThreads.start(spawn, 2, {}, memory, SPLIT)).toEqual({ reason: 'helper 0: blocked by the content security policy' });
+  });
+
+  it('gives up on helpers that never answer', async () => {
+    const spawn = failing(() => undefined);
+    expect(await KernelThreads.start(spawn, 1, {}, memory, SPLIT, 50)).toEqual({ reason: 'the helpers did not start within 0.05 s' });
+  });
+
+  it('passes on the error a helper reports while instantiating', async () => {
+    const spawn = failing((state) => state.listeners.forEach((l) => l({ error: 'imported memory is not shared' })));
+    expect(await KernelThreads.start(spawn, 1, {}, memory, SPLIT)).toEqual({ reason: 'helper 0: imported memory is not shared' });
+  });
+});
+
+describe("tf.js' threaded wasm build with our kernels split across a helper", () => {
+  beforeAll(async () => {
+    const started = await startThreadedWasm(tf, 2);
+    if ('reason' in started) throw new Error(started.reason);
+    // XNNPACK's pool keeps 1 thread; the helper is the second.
+    expect(started.status.threadCount).toBe(2);
+    expect(started.status.nativeKernels).toEqual({ active: true, helperThreads: 1 });
+  });
+
+  it('trains a conv layer with the same forward and filter gradient as the CPU kernels, tensors flat', async () => {
+    const xShape: [number, number, number, number] = [3, 10, 9, 6];
+    const filterShape: [number, number, number, number] = [3, 3, 6, 20];
+    const x = randomValues(randomSource(11), xShape);
+    const filter = randomValues(randomSource(12), filterShape);
+    const compute = () => {
+      const input = tf.tensor4d(x, xShape);
+      const w = tf.tensor4d(filter, filterShape);
+      const y = tf.conv2d(input, w, [2, 1], 'same');
+      const dw = tf.grad((f: tf.Tensor4D) => tf.conv2d(input, f, [2, 1], 'same').square().sum())(w);
+      return tf.concat([y.flatten(), dw.flatten()]);
+    };
+    const read = async (backend: 'wasm' | 'cpu') => {
+      await tf.setBackend(backend);
+      const result = tf.tidy(compute);
+      const values = Float32Array.from(await result.data());
+      result.dispose();
+      return values;
+    };
+    const expected = await read('cpu');
+    await tf.setBackend('wasm');
+    const before = tf.memory().numTensors;
+    for (let step = 0; step < 50; step++) expect(relativeError(await read('wasm'), expected)).toBeLessThan(1e-5);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});

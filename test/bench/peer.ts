@@ -5,10 +5,13 @@
  * the same batches, taking turns round by round in one process tree. Reported per design: median
  * step time of each contender (the mean for the engine at its default cadence, where only some steps
  * carry a stats frame) and the engine ÷ PyTorch ratios.
+ * Each design trains on the backend `rescanvas train` picks for it: threaded wasm for convolutional
+ * designs, single-threaded for dense ones (threadChoice.ts). One process holds one backend, so
+ * designs of both kinds run in one child process per kind; RESCANVAS_WASM_THREADS=N overrides.
  * `npx tsx test/bench/peer.ts [--rounds N] [--steps N] [--designs resnet20,mlp1002,mlp56]`
  */
 import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -32,6 +35,8 @@ import { DatasetSpec } from '../../src/schema/datasetSpec';
 
 export interface PeerCase {
   key: string;
+  /** Convolutional: the CLI trains it on threaded wasm. */
+  convolutional: boolean;
   design: () => Design;
   dataset: DatasetSpec;
   batchSize: number;
@@ -40,9 +45,17 @@ export interface PeerCase {
 
 /** The three designs of the comparison, each on the data and batch size its example trains with. */
 export const PEER_CASES: PeerCase[] = [
-  { key: 'resnet20', design: () => cifarResNet(3), dataset: DatasetSpec.parse({ kind: 'shapes', size: 2000 }), batchSize: 32, learningRate: 3e-3 },
+  {
+    key: 'resnet20',
+    convolutional: true,
+    design: () => cifarResNet(3),
+    dataset: DatasetSpec.parse({ kind: 'shapes', size: 2000 }),
+    batchSize: 32,
+    learningRate: 3e-3,
+  },
   {
     key: 'mlp1002',
+    convolutional: false,
     design: () => deepResidualMlp(500),
     dataset: DatasetSpec.parse({ kind: 'spirals', size: 600, noise: 0.05, turns: 1.25 }),
     batchSize: 64,
@@ -50,6 +63,7 @@ export const PEER_CASES: PeerCase[] = [
   },
   {
     key: 'mlp56',
+    convolutional: false,
     design: () => residualMlp(56),
     dataset: DatasetSpec.parse({ kind: 'spirals', size: 600, noise: 0.05, turns: 1.25 }),
     batchSize: 32,
@@ -59,6 +73,8 @@ export const PEER_CASES: PeerCase[] = [
 
 export interface PeerRow {
   design: string;
+  /** The engine's backend for this design, as the CLI would describe it, e.g. "wasm (SIMD on, 2 threads (2 cores))". */
+  backend: string;
   dataset: string;
   batchSize: number;
   rounds: number;
@@ -86,8 +102,6 @@ export interface PeerResult {
   torch: { version: string; threads: number } | 'PyTorch not available';
   /** The 1-minute load average before and after, and the core count: ratios mean little on a busy machine. */
   load: { before: number; after: number; cores: number };
-  /** The backend as the CLI would describe it, e.g. "wasm (SIMD on, 2 threads (2 cores))". */
-  engine: { backend: string };
   rows: PeerRow[];
 }
 
@@ -250,6 +264,7 @@ function* engineBatches(count: number, batchSize: number, seed: number): Generat
 async function benchCase(
   c: PeerCase,
   python: string,
+  backend: string,
   o: Required<Omit<PeerOptions, 'designs' | 'onProgress'>> & Pick<PeerOptions, 'onProgress'>,
 ): Promise<{ row: PeerRow; torch: { version: string; threads: number } }> {
   const design = c.design();
@@ -317,6 +332,7 @@ async function benchCase(
     torch: { version: torch.version, threads: torch.threads },
     row: {
       design: design.metadata.name,
+      backend,
       dataset: `${c.dataset.kind} ${dataset.train.count}/${dataset.validation.count}`,
       batchSize: c.batchSize,
       rounds: o.rounds,
@@ -335,19 +351,20 @@ async function benchCase(
 }
 
 export async function runPeerBench(options: PeerOptions = {}): Promise<PeerResult> {
-  // wasm as the CLI starts it for a design without convolutions (single-threaded); RESCANVAS_WASM_THREADS=N
-  // times N threads instead. One process holds one backend, so every design here runs on the same one.
-  const engine = { backend: describeBackend(await selectBackend([...nodeBackendCandidates(tf), ...portableCandidates(tf)], 'wasm')) };
+  const cases = PEER_CASES.filter((c) => !options.designs || options.designs.includes(c.key));
+  const kinds = [...new Set(cases.map((c) => c.convolutional))];
+  if (kinds.length > 1) return runPerKind(cases, options);
   const loadBefore = loadavg()[0];
   const load = () => ({ before: loadBefore, after: loadavg()[0], cores: availableParallelism() });
   const python = torchPython();
-  if (!python) return { torch: 'PyTorch not available', load: load(), engine, rows: [] };
-  const cases = PEER_CASES.filter((c) => !options.designs || options.designs.includes(c.key));
+  if (!python) return { torch: 'PyTorch not available', load: load(), rows: [] };
+  const candidates = [...nodeBackendCandidates(tf, { preferWasmThreads: kinds[0] === true }), ...portableCandidates(tf)];
+  const backend = describeBackend(await selectBackend(candidates, 'wasm'));
   const rows: PeerRow[] = [];
   let torch: PeerResult['torch'] = 'PyTorch not available';
   for (const c of cases) {
     const before = tf.memory().numTensors;
-    const result = await benchCase(c, python, {
+    const result = await benchCase(c, python, backend, {
       rounds: options.rounds ?? 5,
       stepsPerRound: options.stepsPerRound ?? 20,
       threads: options.threads ?? 2,
@@ -358,12 +375,45 @@ export async function runPeerBench(options: PeerOptions = {}): Promise<PeerResul
     const leaked = tf.memory().numTensors - before;
     if (leaked !== 0) options.onProgress?.(`warning: ${leaked} tensors left behind after ${c.key}`);
   }
-  return { torch, load: load(), engine, rows };
+  return { torch, load: load(), rows };
+}
+
+/** Designs of both kinds: one child process per kind, each with the backend the CLI picks for it, rows merged in order. */
+async function runPerKind(cases: PeerCase[], options: PeerOptions): Promise<PeerResult> {
+  const loadBefore = loadavg()[0];
+  const scratch = mkdtempSync(join(tmpdir(), 'rescanvas-peer-'));
+  try {
+    const parts: PeerResult[] = [];
+    for (const convolutional of [true, false]) {
+      const keys = cases.filter((c) => c.convolutional === convolutional).map((c) => c.key);
+      const resultFile = join(scratch, `${convolutional ? 'conv' : 'dense'}.json`);
+      const args = ['tsx', join(import.meta.dirname, 'peer.ts'), '--designs', keys.join(','), '--result-file', resultFile];
+      if (options.rounds !== undefined) args.push('--rounds', String(options.rounds));
+      if (options.stepsPerRound !== undefined) args.push('--steps', String(options.stepsPerRound));
+      const child = spawn('npx', args, { stdio: ['ignore', 'pipe', 'inherit'] });
+      for await (const line of createInterface({ input: child.stdout })) options.onProgress?.(line.trim());
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      if (code !== 0) throw new Error(`the ${convolutional ? 'convolutional' : 'dense'} designs' bench process exited with ${code}`);
+      parts.push(JSON.parse(readFileSync(resultFile, 'utf8')) as PeerResult);
+    }
+    const rows = cases.map((c) => parts.flatMap((p) => p.rows).find((r) => r.design === c.design().metadata.name)).filter((r) => r !== undefined);
+    const torch = parts.find((p) => p.torch !== 'PyTorch not available')?.torch ?? 'PyTorch not available';
+    return { torch, load: { before: loadBefore, after: loadavg()[0], cores: availableParallelism() }, rows };
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
 }
 
 export function formatPeerTable(result: PeerResult): string {
   if (result.torch === 'PyTorch not available') return 'PyTorch not available (python3 -c "import torch" fails): no engine-vs-PyTorch figures.';
-  const header = `engine: ${result.engine.backend}; PyTorch ${result.torch.version}, ${result.torch.threads} threads`;
+  const backends = [...new Set(result.rows.map((r) => r.backend))].map(
+    (backend) =>
+      `${result.rows
+        .filter((r) => r.backend === backend)
+        .map((r) => r.design)
+        .join(', ')} on ${backend}`,
+  );
+  const header = `engine: ${backends.join('; ')}. PyTorch ${result.torch.version}, ${result.torch.threads} threads`;
   const lines = result.rows.map((r) =>
     [
       r.design.padEnd(34),
@@ -410,6 +460,12 @@ export function peerOptionsFromArgs(): PeerOptions {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const result = await runPeerBench({ ...peerOptionsFromArgs(), onProgress: (m) => console.log(`  ${m}`) });
+  const resultFile = argValue('--result-file');
+  // A child of runPerKind: its parent prints the merged table.
+  if (resultFile !== undefined) {
+    writeFileSync(resultFile, JSON.stringify(result));
+    process.exit(0);
+  }
   console.log(formatPeerTable(result));
   const dir = join(import.meta.dirname, '..', '..', 'bench-results');
   mkdirSync(dir, { recursive: true });

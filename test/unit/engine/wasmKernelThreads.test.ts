@@ -26,7 +26,7 @@ describe('kernel helper threads on a shared memory', () => {
   });
   afterAll(() => kernels.threads.stop());
 
-  it('split three ways, a conv writes exactly what one thread writes, call after call', () => {
+  it('split across three threads, a conv writes exactly what one thread writes, call after call', () => {
     const { memory, threads, forward } = kernels;
     const f32 = new Float32Array(memory.buffer);
     // x [2, 7, 9, 5] at 0, filter [3, 3, 5, 21] at 4096 floats, outputs at 16384 and 32768 floats.
@@ -42,7 +42,7 @@ describe('kernel helper threads on a shared memory', () => {
     }
   });
 
-  it('runs a call with fewer units than threads on as many threads as it has units', () => {
+  it('runs a call of a single unit', () => {
     const { memory, threads, forward } = kernels;
     const f32 = new Float32Array(memory.buffer);
     f32.fill(1, 0, 4);
@@ -58,7 +58,7 @@ describe('kernel helper threads on a shared memory', () => {
     // Rows 0..1 on the caller write in bounds; the helpers' rows land past the memory's end.
     const rowsEach = Math.floor(beyond / (4 * 4)) + 8;
     expect(() => threads.run('conv2d_forward', forward, [0, 0, 0, 1, 3 * rowsEach, 1, 1, 3 * rowsEach, 1, 4, 1, 1, 1, 1, 1, 1, 0, 0], 3 * rowsEach)).toThrow(
-      /conv2d_forward failed on helper|out of bounds/,
+      /conv2d_forward failed on a helper thread|out of bounds/,
     );
     threads.run('conv2d_forward', forward, [0, 4096 * 4, 16384 * 4, 1, 1, 1, 1, 1, 1, 4, 1, 1, 1, 1, 1, 1, 0, 0], 1);
   });
@@ -113,7 +113,12 @@ describe("tf.js' threaded wasm build with our kernels split across a helper", ()
       const input = tf.tensor4d(x, xShape);
       const w = tf.tensor4d(filter, filterShape);
       const y = tf.conv2d(input, w, [2, 1], 'same');
-      const dw = tf.grad((f: tf.Tensor4D) => tf.conv2d(input, f, [2, 1], 'same').square().sum())(w);
+      const dw = tf.grad((f: tf.Tensor) =>
+        tf
+          .conv2d(input, f as tf.Tensor4D, [2, 1], 'same')
+          .square()
+          .sum(),
+      )(w);
       return tf.concat([y.flatten(), dw.flatten()]);
     };
     const read = async (backend: 'wasm' | 'cpu') => {

@@ -1,10 +1,11 @@
 /**
  * Helper threads for the engine's own kernels under tf.js' threaded wasm build. XNNPACK's pool
  * cannot run our code, so each helper is a worker holding its own instance of our kernel module on
- * the same shared memory. A call is cut into contiguous ranges of independent units (output rows,
- * filter taps); the caller runs the first range itself while each helper runs one of the others,
- * and nothing returns until all are done. Handing a range over costs an Atomics.notify, not a
- * message, so even the small calls of a training step gain.
+ * the same shared memory. A call's independent units (output rows, filter taps) are cut into a few
+ * chunks per thread; the caller and the helpers it wakes claim chunks from one shared counter
+ * until none are left, and the call returns when every chunk is done. Claiming, not assigning,
+ * means a helper that wakes late or loses its core to another thread costs only its share of
+ * chunks, not the whole call's wait. Waking costs an Atomics.notify, not a message.
  *
  * Workers are made differently in a browser and in Node, so the host supplies `SpawnHelper`;
  * `browserHelperSpawner` is the one for pages and Web Workers.
@@ -25,43 +26,60 @@ export interface HelperThread {
 export type SpawnHelper = (source: string) => HelperThread;
 
 /** Sync words, then the arguments (float64: byte offsets past 2 GiB and floats both stay exact). */
-const SLOT_BYTES = 256;
-const ARGS_OFFSET = 16;
-const MAX_ARGS = (SLOT_BYTES - ARGS_OFFSET) / 8;
+const CONTROL_BYTES = 256;
+const ARGS_OFFSET = 32;
+const MAX_ARGS = (CONTROL_BYTES - ARGS_OFFSET) / 8;
+/** The call's number: helpers wait on it. */
 const REQUEST = 0;
-const DONE = 1;
-const KERNEL = 2;
-const ARG_COUNT = 3;
-/** A request number no call uses: the helper's loop ends. */
+/** The call's number (15 bits) × 65536 + the next unclaimed chunk: a claim is one compare-and-swap. */
+const NEXT = 1;
+const COMPLETED = 2;
+/** The number of a call in which a chunk threw. */
+const FAILED = 3;
+const KERNEL = 4;
+const ARG_COUNT = 5;
+const UNITS = 6;
+const CHUNKS = 7;
+/** A request number no call uses: the helpers' loops end. */
 const STOP = -1;
+const CHUNKS_PER_THREAD = 4;
 
 /**
  * The helper's whole program, as text because it must run in a fresh worker in both Node and
- * browsers with no bundler in between. It waits on its request word, runs the named kernel on the
- * arguments in its slot and publishes the request's number (negated on failure) in its done word.
+ * browsers with no bundler in between. Woken by a new request number, it claims and runs chunks
+ * like the caller does (KernelThreads.claimChunks, which is the reference for this loop).
  */
 export const HELPER_SOURCE = `
 function helperMain(setup, send) {
   WebAssembly.instantiate(setup.module, { env: { memory: setup.memory } }).then((instance) => {
     const kernels = setup.names.map((name) => instance.exports[name]);
-    const sync = new Int32Array(setup.control, setup.slot * ${SLOT_BYTES}, 4);
-    const args = new Float64Array(setup.control, setup.slot * ${SLOT_BYTES} + ${ARGS_OFFSET}, ${MAX_ARGS});
+    const sync = new Int32Array(setup.control, 0, 8);
+    const args = new Float64Array(setup.control, ${ARGS_OFFSET}, ${MAX_ARGS});
     send({ ready: true });
     let seen = 0;
     for (;;) {
       Atomics.wait(sync, ${REQUEST}, seen);
       seen = Atomics.load(sync, ${REQUEST});
       if (seen === ${STOP}) return;
-      let done = seen;
-      try {
-        kernels[sync[${KERNEL}]](...args.subarray(0, sync[${ARG_COUNT}]));
-      } catch (error) {
-        done = -seen;
+      const tag = seen & 0x7fff;
+      for (;;) {
+        const word = Atomics.load(sync, ${NEXT});
+        const chunks = Atomics.load(sync, ${CHUNKS});
+        if (word >>> 16 !== tag || (word & 0xffff) >= chunks) break;
+        const units = Atomics.load(sync, ${UNITS});
+        const kernel = kernels[Atomics.load(sync, ${KERNEL})];
+        const callArgs = Array.from(args.subarray(0, Atomics.load(sync, ${ARG_COUNT})));
+        if (Atomics.compareExchange(sync, ${NEXT}, word, word + 1) !== word) continue;
+        const chunk = word & 0xffff;
+        try {
+          kernel(...callArgs, Math.floor((units * chunk) / chunks), Math.floor((units * (chunk + 1)) / chunks));
+        } catch (error) {
+          Atomics.store(sync, ${FAILED}, seen);
+        }
+        if (Atomics.add(sync, ${COMPLETED}, 1) + 1 === chunks) Atomics.notify(sync, ${COMPLETED});
       }
-      Atomics.store(sync, ${DONE}, done);
-      Atomics.notify(sync, ${DONE});
     }
-  }, (error) => send({ error: String(error && error.message || error) }));
+  }, (error) => send({ error: String((error && error.message) || error) }));
 }
 `;
 
@@ -74,8 +92,8 @@ export type RangedKernel = (...args: number[]) => void;
 
 export class KernelThreads {
   private requests = 0;
-  private readonly syncs: Int32Array[];
-  private readonly args: Float64Array[];
+  private readonly sync: Int32Array;
+  private readonly args: Float64Array;
   /** Where the caller may block (workers, Node) it waits; a page's main thread must spin. */
   private canBlock = true;
 
@@ -84,8 +102,8 @@ export class KernelThreads {
     control: ArrayBufferLike,
     private readonly names: readonly string[],
   ) {
-    this.syncs = helpers.map((_, slot) => new Int32Array(control, slot * SLOT_BYTES, 4));
-    this.args = helpers.map((_, slot) => new Float64Array(control, slot * SLOT_BYTES + ARGS_OFFSET, MAX_ARGS));
+    this.sync = new Int32Array(control, 0, 8);
+    this.args = new Float64Array(control, ARGS_OFFSET, MAX_ARGS);
   }
 
   /**
@@ -102,7 +120,7 @@ export class KernelThreads {
   ): Promise<KernelThreads | { reason: string }> {
     const SharedBuffer = (globalThis as { SharedArrayBuffer?: SharedBufferConstructor }).SharedArrayBuffer;
     if (SharedBuffer === undefined) return { reason: 'this runtime has no SharedArrayBuffer' };
-    const control = new SharedBuffer(count * SLOT_BYTES);
+    const control = new SharedBuffer(CONTROL_BYTES);
     const helpers: HelperThread[] = [];
     try {
       const ready = Array.from({ length: count }, (_, slot) => {
@@ -115,7 +133,7 @@ export class KernelThreads {
             else reject(new Error(`helper ${slot}: ${reply?.error ?? 'unexpected reply'}`));
           });
           helper.onError((reason) => reject(new Error(`helper ${slot}: ${reason}`)));
-          helper.post({ module, memory, control, slot, names });
+          helper.post({ module, memory, control, names });
         });
       });
       let timer: ReturnType<typeof setTimeout> | undefined;
@@ -140,11 +158,11 @@ export class KernelThreads {
 
   /**
    * Runs `kernel` (the caller's instance of export `name`) over units [0, units): the last two
-   * arguments it is given are the range. Ranges are equal shares; the caller takes the first.
+   * arguments it is given are a range. Returns when every unit is done; throws if any chunk threw.
    */
   run(name: string, kernel: RangedKernel, args: readonly number[], units: number): void {
-    const parts = Math.min(units, this.helpers.length + 1);
-    if (parts <= 1) {
+    const chunks = Math.min(units, (this.helpers.length + 1) * CHUNKS_PER_THREAD, 0xffff);
+    if (chunks <= 1 || this.helpers.length === 0) {
       kernel(...args, 0, units);
       return;
     }
@@ -152,58 +170,61 @@ export class KernelThreads {
     if (index < 0) throw new Error(`kernel threads: ${name} is not one of the split kernels`);
     if (args.length + 2 > MAX_ARGS) throw new Error(`kernel threads: ${name} has more than ${MAX_ARGS - 2} arguments`);
     const request = (this.requests = (this.requests % 0x3fffffff) + 1);
-    const bound = (part: number) => Math.round((units * part) / parts);
-    for (let part = 1; part < parts; part++) {
-      const sync = this.syncs[part - 1];
-      const slotArgs = this.args[part - 1];
-      if (sync === undefined || slotArgs === undefined) throw new Error('kernel threads: missing helper slot');
-      slotArgs.set(args);
-      slotArgs[args.length] = bound(part);
-      slotArgs[args.length + 1] = bound(part + 1);
-      sync[KERNEL] = index;
-      sync[ARG_COUNT] = args.length + 2;
-      Atomics.store(sync, REQUEST, request);
-      Atomics.notify(sync, REQUEST);
-    }
-    let failure: unknown;
-    try {
-      kernel(...args, 0, bound(1));
-    } catch (error) {
-      failure = error;
-    }
-    // Every helper must finish before the memory it writes is handed on, even after our own failure.
-    for (let part = 1; part < parts; part++) {
-      const sync = this.syncs[part - 1];
-      if (sync === undefined) continue;
-      const done = this.awaitDone(sync, request);
-      if (done !== request && failure === undefined) failure = new Error(`kernel threads: ${name} failed on helper ${part - 1}`);
-    }
+    const sync = this.sync;
+    // Everything a helper reads is in place before the claim word names this call.
+    this.args.set(args);
+    sync[KERNEL] = index;
+    sync[ARG_COUNT] = args.length;
+    sync[UNITS] = units;
+    sync[CHUNKS] = chunks;
+    Atomics.store(sync, COMPLETED, 0);
+    Atomics.store(sync, NEXT, (request & 0x7fff) << 16);
+    Atomics.store(sync, REQUEST, request);
+    Atomics.notify(sync, REQUEST);
+    const failure = this.claimChunks(kernel, args, units, chunks, request);
+    // Chunks the helpers claimed may still be running: nothing they write may be handed on before.
+    this.awaitCompleted(chunks);
     if (failure !== undefined) throw failure;
+    if (Atomics.load(sync, FAILED) === request) throw new Error(`kernel threads: ${name} failed on a helper thread`);
   }
 
-  private awaitDone(sync: Int32Array, request: number): number {
-    for (let spin = 0; spin < 2000; spin++) {
-      const done = Atomics.load(sync, DONE);
-      if (done === request || done === -request) return done;
-    }
+  /** Runs chunks until none are left unclaimed; a chunk that throws is counted done, and the first error returned. */
+  private claimChunks(kernel: RangedKernel, args: readonly number[], units: number, chunks: number, request: number): unknown {
+    const sync = this.sync;
+    const tag = request & 0x7fff;
+    let failure: unknown;
     for (;;) {
-      const done = Atomics.load(sync, DONE);
-      if (done === request || done === -request) return done;
-      if (this.canBlock) {
-        try {
-          Atomics.wait(sync, DONE, done, 1000);
-        } catch {
-          this.canBlock = false;
-        }
+      const word = Atomics.load(sync, NEXT);
+      if (word >>> 16 !== tag || (word & 0xffff) >= chunks) return failure;
+      if (Atomics.compareExchange(sync, NEXT, word, word + 1) !== word) continue;
+      const chunk = word & 0xffff;
+      try {
+        kernel(...args, Math.floor((units * chunk) / chunks), Math.floor((units * (chunk + 1)) / chunks));
+      } catch (error) {
+        failure ??= error;
+      }
+      Atomics.add(sync, COMPLETED, 1);
+    }
+  }
+
+  private awaitCompleted(chunks: number): void {
+    const sync = this.sync;
+    for (let spin = 0; spin < 4000; spin++) if (Atomics.load(sync, COMPLETED) >= chunks) return;
+    for (;;) {
+      const completed = Atomics.load(sync, COMPLETED);
+      if (completed >= chunks) return;
+      if (!this.canBlock) continue;
+      try {
+        Atomics.wait(sync, COMPLETED, completed, 1000);
+      } catch {
+        this.canBlock = false;
       }
     }
   }
 
   stop(): void {
-    for (const sync of this.syncs) {
-      Atomics.store(sync, REQUEST, STOP);
-      Atomics.notify(sync, REQUEST);
-    }
+    Atomics.store(this.sync, REQUEST, STOP);
+    Atomics.notify(this.sync, REQUEST);
     for (const helper of this.helpers) helper.terminate();
   }
 }

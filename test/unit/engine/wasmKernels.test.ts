@@ -99,6 +99,24 @@ describe('Conv2DBackpropFilter on wasm matches the CPU kernel', () => {
     },
   );
 
+  it('sums images in cache-sized blocks: activations larger than one block, channel tails included', async () => {
+    // 4·(33·31·17 + 33·31·21) bytes per image: one image a block, five blocks.
+    const c: ConvCase = { seed: 91, inputShape: [5, 33, 31, 17], filterShape: [3, 3, 17, 21], strides: [1, 1], dilations: [1, 1], pad: 'same' };
+    const next = randomSource(91);
+    const x = randomValues(next, c.inputShape);
+    const dyShape = outputShape(c, false);
+    const dy = randomValues(next, dyShape);
+    const compute = () =>
+      tf
+        .engine()
+        .runKernel(
+          tf.Conv2DBackpropFilter,
+          { x: tf.tensor4d(x, c.inputShape), dy: tf.tensor4d(dy, dyShape) },
+          { strides: c.strides, pad: c.pad, dataFormat: 'NHWC', filterShape: c.filterShape },
+        ) as tf.Tensor;
+    expect(relativeError(await valuesOn('wasm', compute), await valuesOn('cpu', compute))).toBeLessThan(TOLERANCE);
+  });
+
   it('handles NCHW data', async () => {
     const c: ConvCase = {
       seed: 78,

@@ -3,6 +3,7 @@ import { WASM_KERNELS } from '../../../src/engine/backends/wasmKernels/native/bi
 import { KernelThreads, type HelperThread, type SpawnHelper } from '../../../src/engine/backends/wasmKernels/native/kernelThreads';
 import { spawnNodeKernelHelper } from '../../../node/kernelHelpers';
 import { startThreadedWasm } from '../../../node/wasmThreads';
+import { trainingBatchNormKernels } from '../../../src/engine/backends/wasmKernels';
 import { randomSource, randomValues, relativeError, tf } from './wasmTestSupport';
 
 const PAGE = 65536;
@@ -104,8 +105,40 @@ describe("tf.js' threaded wasm build with our kernels split across a helper", ()
     expect(started.status.nativeKernels).toEqual({ active: true, helperThreads: 1 });
   });
 
+  it('BatchNorm forward and backward over channel groups (37 channels: a 1-channel tail group) match autodiff on the CPU', async () => {
+    const shape = [64, 16, 37];
+    const x = randomValues(randomSource(21), shape).map((v) => 3 * v + 1.5);
+    const dy = randomValues(randomSource(22), shape);
+    const gamma = randomValues(randomSource(23), [37]);
+    const beta = randomValues(randomSource(24), [37]);
+    await tf.setBackend('wasm');
+    const kernels = trainingBatchNormKernels(tf, tf.zeros(shape));
+    if (kernels === null) throw new Error('the native BatchNorm kernels are not running');
+    const wasm = tf.tidy(() => {
+      const input = tf.tensor(x, shape);
+      const [y, mean, variance] = kernels.forward(input, tf.tensor(gamma), tf.tensor(beta), 1e-3);
+      const [dx, dGamma, dBeta] = kernels.backward(input, tf.tensor(dy, shape), mean, variance, tf.tensor(gamma), 1e-3);
+      return [y, mean, variance, dx, dGamma, dBeta].map((t) => t.dataSync().slice());
+    });
+    await tf.setBackend('cpu');
+    const cpu = tf.tidy(() => {
+      const input = tf.tensor(x, shape);
+      const { mean, variance } = tf.moments(input, [0, 1]);
+      const normalise = (v: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => {
+        const m = tf.moments(v, [0, 1]);
+        return tf.add(tf.mul(tf.div(tf.sub(v, m.mean), tf.sqrt(tf.add(m.variance, 1e-3))), g), b);
+      };
+      const y = normalise(input, tf.tensor(gamma), tf.tensor(beta));
+      const [dx, dGamma, dBeta] = tf.grads((v, g, b) => tf.sum(tf.mul(normalise(v, g, b), tf.tensor(dy, shape))))([input, tf.tensor(gamma), tf.tensor(beta)]);
+      return [y, mean, variance, dx, dGamma, dBeta].map((t) => t.dataSync().slice());
+    });
+    cpu.forEach((expected, i) => expect(relativeError(Float32Array.from(wasm[i] ?? []), Float32Array.from(expected)), `output ${i}`).toBeLessThan(1e-4));
+    await tf.setBackend('wasm');
+  });
+
   it('trains a conv layer with the same forward and filter gradient as the CPU kernels, tensors flat', async () => {
-    const xShape: [number, number, number, number] = [3, 10, 9, 6];
+    // Large enough to be split (MIN_SPLIT_WORK): 4·8·15·20·3·3·6 multiply-adds.
+    const xShape: [number, number, number, number] = [4, 16, 15, 6];
     const filterShape: [number, number, number, number] = [3, 3, 6, 20];
     const x = randomValues(randomSource(11), xShape);
     const filter = randomValues(randomSource(12), filterShape);

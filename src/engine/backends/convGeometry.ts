@@ -67,6 +67,30 @@ export function resolveConvGeometry(
   };
 }
 
+/**
+ * The geometry as the engine's own conv kernels take it after their three byte offsets (see
+ * wasmKernels/native/*.c): n, h, w, ci, ho, wo, co, kh, kw, sh, sw, dh, dw, padTop, padLeft.
+ */
+export function nativeConvArgs(g: ConvGeometry, outChannels: number): number[] {
+  return [
+    g.batch,
+    g.inHeight,
+    g.inWidth,
+    g.inChannels,
+    g.outHeight,
+    g.outWidth,
+    outChannels,
+    g.filterHeight,
+    g.filterWidth,
+    g.strideHeight,
+    g.strideWidth,
+    g.dilationHeight,
+    g.dilationWidth,
+    g.padTop,
+    g.padLeft,
+  ];
+}
+
 /** Row/column margins around dims 1 and 2 of an NHWC tensor; negative means "crop". */
 export interface Margins {
   top: number;

@@ -55,6 +55,19 @@ function outputShape(c: ConvCase, depthwise: boolean): [number, number, number, 
 
 const SEEDS = Array.from({ length: 24 }, (_, i) => 1000 + i);
 
+/** The filter gradient of case `c` for input `x` and upstream gradient `dy`, as the kernel is called. */
+function filterGradientOf(c: ConvCase, x: Float32Array, dy: Float32Array): () => tf.Tensor {
+  const dyShape = outputShape(c, false);
+  return () =>
+    tf
+      .engine()
+      .runKernel(
+        tf.Conv2DBackpropFilter,
+        { x: tf.tensor4d(x, c.inputShape), dy: tf.tensor4d(dy, dyShape) },
+        { strides: c.strides, pad: c.pad, dataFormat: 'NHWC', filterShape: c.filterShape },
+      ) as tf.Tensor;
+}
+
 beforeAll(startWasm);
 
 describe('registerWasmTrainingKernels', () => {
@@ -85,14 +98,7 @@ describe('Conv2DBackpropFilter on wasm matches the CPU kernel', () => {
       const x = randomValues(next, c.inputShape);
       const dyShape = outputShape(c, false);
       const dy = randomValues(next, dyShape);
-      const compute = () =>
-        tf
-          .engine()
-          .runKernel(
-            tf.Conv2DBackpropFilter,
-            { x: tf.tensor4d(x, c.inputShape), dy: tf.tensor4d(dy, dyShape) },
-            { strides: c.strides, pad: c.pad, dataFormat: 'NHWC', filterShape: c.filterShape },
-          ) as tf.Tensor;
+      const compute = filterGradientOf(c, x, dy);
       const expected = await valuesOn('cpu', compute);
       const actual = await valuesOn('wasm', compute);
       expect(relativeError(actual, expected), JSON.stringify(c)).toBeLessThan(TOLERANCE);
@@ -104,16 +110,8 @@ describe('Conv2DBackpropFilter on wasm matches the CPU kernel', () => {
     const c: ConvCase = { seed: 91, inputShape: [5, 33, 31, 17], filterShape: [3, 3, 17, 21], strides: [1, 1], dilations: [1, 1], pad: 'same' };
     const next = randomSource(91);
     const x = randomValues(next, c.inputShape);
-    const dyShape = outputShape(c, false);
-    const dy = randomValues(next, dyShape);
-    const compute = () =>
-      tf
-        .engine()
-        .runKernel(
-          tf.Conv2DBackpropFilter,
-          { x: tf.tensor4d(x, c.inputShape), dy: tf.tensor4d(dy, dyShape) },
-          { strides: c.strides, pad: c.pad, dataFormat: 'NHWC', filterShape: c.filterShape },
-        ) as tf.Tensor;
+    const dy = randomValues(next, outputShape(c, false));
+    const compute = filterGradientOf(c, x, dy);
     expect(relativeError(await valuesOn('wasm', compute), await valuesOn('cpu', compute))).toBeLessThan(TOLERANCE);
   });
 

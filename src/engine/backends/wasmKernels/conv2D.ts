@@ -1,6 +1,6 @@
 import type * as tfNamespace from '@tensorflow/tfjs';
 import type { KernelConfig, TensorInfo, Tf } from '../tf';
-import { resolveConvGeometry } from '../convGeometry';
+import { nativeConvArgs, resolveConvGeometry } from '../convGeometry';
 import { heapBackend, heapOffset } from './heapBackend';
 import { nativeKernelsFor, type ConvForwardFunction } from './native/nativeKernels';
 
@@ -36,25 +36,6 @@ function nativeConv2D(tf: Tf, run: ConvForwardFunction, backend: unknown, x: Ten
   const outChannels = filterShape[3];
   const out = heapBackend(backend, 'Conv2D').makeOutput([g.batch, g.outHeight, g.outWidth, outChannels], 'float32');
   if (g.batch * g.outHeight * g.outWidth * outChannels === 0) return out;
-  run(
-    heapOffset(backend, x, 'Conv2D'),
-    heapOffset(backend, filter, 'Conv2D'),
-    heapOffset(backend, out, 'Conv2D'),
-    g.batch,
-    g.inHeight,
-    g.inWidth,
-    g.inChannels,
-    g.outHeight,
-    g.outWidth,
-    outChannels,
-    g.filterHeight,
-    g.filterWidth,
-    g.strideHeight,
-    g.strideWidth,
-    g.dilationHeight,
-    g.dilationWidth,
-    g.padTop,
-    g.padLeft,
-  );
+  run(heapOffset(backend, x, 'Conv2D'), heapOffset(backend, filter, 'Conv2D'), heapOffset(backend, out, 'Conv2D'), ...nativeConvArgs(g, outChannels));
   return out;
 }

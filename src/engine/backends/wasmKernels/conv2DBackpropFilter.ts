@@ -1,7 +1,7 @@
 import type * as tfNamespace from '@tensorflow/tfjs';
 import type { KernelConfig, Tensor, Tensor4D, TensorInfo, Tf } from '../tf';
 import { asTensor, requireBackend, runAsKernel } from '../kernelTensors';
-import { cropNegativeMargins, resolveConvGeometry, type ConvGeometry } from '../convGeometry';
+import { cropNegativeMargins, nativeConvArgs, resolveConvGeometry, type ConvGeometry } from '../convGeometry';
 import { heapBackend, heapOffset } from './heapBackend';
 import { nativeKernelsFor, type FilterGradientFunction } from './native/nativeKernels';
 
@@ -54,21 +54,7 @@ function nativeFilterGradient(
     heapOffset(backend, x, 'Conv2DBackpropFilter'),
     heapOffset(backend, dy, 'Conv2DBackpropFilter'),
     heapOffset(backend, out, 'Conv2DBackpropFilter'),
-    g.batch,
-    g.inHeight,
-    g.inWidth,
-    g.inChannels,
-    g.outHeight,
-    g.outWidth,
-    outChannels,
-    g.filterHeight,
-    g.filterWidth,
-    g.strideHeight,
-    g.strideWidth,
-    g.dilationHeight,
-    g.dilationWidth,
-    g.padTop,
-    g.padLeft,
+    ...nativeConvArgs(g, outChannels),
   );
   return out;
 }

@@ -234,7 +234,7 @@ export function exampleDesigns(): Record<string, Design> {
     }),
     'resnet-20-cifar.rescanvas.json': withPreset(cifarResNet(3), {
       ...SHAPES_RECIPE,
-      expected: atLeast(0.85, '≥ 85 % validation accuracy on the ten 32×32 shapes in 6 epochs (89–100 % on seeds 1–5, about 55 s of CPU each here)'),
+      expected: atLeast(0.85, '≥ 85 % validation accuracy on the ten 32×32 shapes in 6 epochs (89–100 % on seeds 1–5, about 40 s of CPU each here)'),
     }),
     // ResNet-20's rate, 3e-3, threw the plain net off on two seeds of five (18 % and 32.5 %, with or
     // without a cosine decay): without shortcuts it needs the gentler rate, and still ends below ResNet-20.

@@ -7,59 +7,54 @@
  * row by row, so the rows are read in memory order; per-channel factors go in a scratch buffer the
  * caller allocates on tf.js' heap (2·cols floats forward, 3·cols backward), as nothing here may use
  * a stack. Same build rules as filterGradient.c.
- *
- * Channels are independent, so a call takes the groups of 4 channels [group_from, group_to) (the
- * last group holding the channels past a multiple of 4): helper threads can each take some.
  */
 #include <wasm_simd128.h>
 
-static void zero(float *v, int from, int to) {
-  for (int c = from; c < to; c++) v[c] = 0.0f;
+static void zero(float *v, int n) {
+  for (int c = 0; c < n; c++) v[c] = 0.0f;
 }
 
 /* y = (x − mean)/√(var + eps)·gamma + beta, with mean and (biased) variance over the rows. */
 __attribute__((export_name("batch_norm_forward")))
 void batch_norm_forward(const float *x, const float *gamma, const float *beta, float *y, float *mean, float *variance, float *scratch, int rows, int cols,
-                        float eps, int group_from, int group_to) {
-  const int c0 = 4 * group_from;
-  const int c1 = 4 * group_to < cols ? 4 * group_to : cols;
-  const int vec = c1 - (c1 - c0) % 4;
-  zero(mean, c0, c1);
-  zero(variance, c0, c1);
+                        float eps) {
+  const int vec = cols - cols % 4;
+  zero(mean, cols);
+  zero(variance, cols);
   for (int r = 0; r < rows; r++) {
     const float *xr = x + (long)r * cols;
-    int c = c0;
+    int c = 0;
     for (; c < vec; c += 4) wasm_v128_store(mean + c, wasm_f32x4_add(wasm_v128_load(mean + c), wasm_v128_load(xr + c)));
-    for (; c < c1; c++) mean[c] += xr[c];
+    for (; c < cols; c++) mean[c] += xr[c];
   }
   const float inv_rows = 1.0f / (float)rows;
-  for (int c = c0; c < c1; c++) mean[c] *= inv_rows;
+  for (int c = 0; c < cols; c++) mean[c] *= inv_rows;
   /* Centred second pass: E[x²] − E[x]² loses the variance of activations with a large mean. */
   for (int r = 0; r < rows; r++) {
     const float *xr = x + (long)r * cols;
-    int c = c0;
+    int c = 0;
     for (; c < vec; c += 4) {
       const v128_t d = wasm_f32x4_sub(wasm_v128_load(xr + c), wasm_v128_load(mean + c));
       wasm_v128_store(variance + c, wasm_f32x4_add(wasm_v128_load(variance + c), wasm_f32x4_mul(d, d)));
     }
-    for (; c < c1; c++) {
+    for (; c < cols; c++) {
       const float d = xr[c] - mean[c];
       variance[c] += d * d;
     }
   }
-  for (int c = c0; c < c1; c++) variance[c] *= inv_rows;
+  for (int c = 0; c < cols; c++) variance[c] *= inv_rows;
   /* y = x·k + shift per channel: k = gamma/√(var + eps), shift = beta − mean·k. */
   float *k = scratch, *shift = scratch + cols;
-  for (int c = c0; c < c1; c++) {
+  for (int c = 0; c < cols; c++) {
     k[c] = gamma[c] / __builtin_sqrtf(variance[c] + eps);
     shift[c] = beta[c] - mean[c] * k[c];
   }
   for (int r = 0; r < rows; r++) {
     const float *xr = x + (long)r * cols;
     float *yr = y + (long)r * cols;
-    int c = c0;
+    int c = 0;
     for (; c < vec; c += 4) wasm_v128_store(yr + c, wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(xr + c), wasm_v128_load(k + c)), wasm_v128_load(shift + c)));
-    for (; c < c1; c++) yr[c] = xr[c] * k[c] + shift[c];
+    for (; c < cols; c++) yr[c] = xr[c] * k[c] + shift[c];
   }
 }
 
@@ -69,23 +64,21 @@ void batch_norm_forward(const float *x, const float *gamma, const float *beta, f
  */
 __attribute__((export_name("batch_norm_backward")))
 void batch_norm_backward(const float *x, const float *dy, const float *mean, const float *variance, const float *gamma, float *dx, float *dgamma,
-                         float *dbeta, float *scratch, int rows, int cols, float eps, int group_from, int group_to) {
-  const int c0 = 4 * group_from;
-  const int c1 = 4 * group_to < cols ? 4 * group_to : cols;
-  const int vec = c1 - (c1 - c0) % 4;
-  zero(dgamma, c0, c1);
-  zero(dbeta, c0, c1);
+                         float *dbeta, float *scratch, int rows, int cols, float eps) {
+  const int vec = cols - cols % 4;
+  zero(dgamma, cols);
+  zero(dbeta, cols);
   for (int r = 0; r < rows; r++) {
     const float *xr = x + (long)r * cols;
     const float *dr = dy + (long)r * cols;
-    int c = c0;
+    int c = 0;
     for (; c < vec; c += 4) {
       const v128_t d = wasm_v128_load(dr + c);
       const v128_t centred = wasm_f32x4_sub(wasm_v128_load(xr + c), wasm_v128_load(mean + c));
       wasm_v128_store(dbeta + c, wasm_f32x4_add(wasm_v128_load(dbeta + c), d));
       wasm_v128_store(dgamma + c, wasm_f32x4_add(wasm_v128_load(dgamma + c), wasm_f32x4_mul(d, centred)));
     }
-    for (; c < c1; c++) {
+    for (; c < cols; c++) {
       dbeta[c] += dr[c];
       dgamma[c] += dr[c] * (xr[c] - mean[c]);
     }
@@ -97,7 +90,7 @@ void batch_norm_backward(const float *x, const float *dy, const float *mean, con
    */
   float *a = scratch, *p = scratch + cols, *t = scratch + 2 * cols;
   const float inv_rows = 1.0f / (float)rows;
-  for (int c = c0; c < c1; c++) {
+  for (int c = 0; c < cols; c++) {
     const float inv_sigma = 1.0f / __builtin_sqrtf(variance[c] + eps);
     dgamma[c] *= inv_sigma;
     a[c] = gamma[c] * inv_sigma;
@@ -108,12 +101,12 @@ void batch_norm_backward(const float *x, const float *dy, const float *mean, con
     const float *xr = x + (long)r * cols;
     const float *dr = dy + (long)r * cols;
     float *out = dx + (long)r * cols;
-    int c = c0;
+    int c = 0;
     for (; c < vec; c += 4) {
       const v128_t centred = wasm_f32x4_sub(wasm_v128_load(xr + c), wasm_v128_load(mean + c));
       const v128_t u = wasm_f32x4_sub(wasm_f32x4_mul(wasm_v128_load(dr + c), wasm_v128_load(a + c)), wasm_f32x4_mul(centred, wasm_v128_load(p + c)));
       wasm_v128_store(out + c, wasm_f32x4_sub(u, wasm_v128_load(t + c)));
     }
-    for (; c < c1; c++) out[c] = dr[c] * a[c] - (xr[c] - mean[c]) * p[c] - t[c];
+    for (; c < cols; c++) out[c] = dr[c] * a[c] - (xr[c] - mean[c]) * p[c] - t[c];
   }
 }

@@ -79,19 +79,10 @@ function backendMemory(api: WasmApi, backend: unknown): WasmMemory | null {
  * it saves (a wake-up is tens of µs; these sizes take about as long on one thread).
  */
 const SPLIT_KERNELS = {
-  // n·ho output rows; n·ho·wo·co·kh·kw·ci multiply-adds.
-  conv2d_forward: {
-    units: (a: readonly number[]) => at(a, 3) * at(a, 7),
-    work: (a: readonly number[]) => at(a, 3) * at(a, 7) * at(a, 8) * at(a, 9) * at(a, 10) * at(a, 11) * at(a, 6),
-  },
-  // kh·kw taps × ⌈ci/2⌉ channel pairs; n·ho·wo·co·kh·kw·ci multiply-adds.
-  conv2d_filter_gradient: {
-    units: (a: readonly number[]) => at(a, 10) * at(a, 11) * Math.ceil(at(a, 6) / 2),
-    work: (a: readonly number[]) => at(a, 3) * at(a, 7) * at(a, 8) * at(a, 9) * at(a, 10) * at(a, 11) * at(a, 6),
-  },
-  // ⌈cols/4⌉ channel groups; rows·cols values.
-  batch_norm_forward: { units: (a: readonly number[]) => Math.ceil(at(a, 8) / 4), work: (a: readonly number[]) => 16 * at(a, 7) * at(a, 8) },
-  batch_norm_backward: { units: (a: readonly number[]) => Math.ceil(at(a, 10) / 4), work: (a: readonly number[]) => 16 * at(a, 9) * at(a, 10) },
+  // n·ho output rows.
+  conv2d_forward: { units: (a: readonly number[]) => at(a, 3) * at(a, 7), work: convMultiplyAdds },
+  // kh·kw taps × ⌈ci/2⌉ channel pairs.
+  conv2d_filter_gradient: { units: (a: readonly number[]) => at(a, 10) * at(a, 11) * Math.ceil(at(a, 6) / 2), work: convMultiplyAdds },
 } as const;
 const MIN_SPLIT_WORK = 1 << 18;
 type SplitName = keyof typeof SPLIT_KERNELS;
@@ -99,6 +90,11 @@ const SPLIT_NAMES = Object.keys(SPLIT_KERNELS) as SplitName[];
 
 function at(args: readonly number[], index: number): number {
   return args[index] ?? 0;
+}
+
+/** n·ho·wo·co·kh·kw·ci: the same for a conv's forward pass and its filter gradient. */
+function convMultiplyAdds(args: readonly number[]): number {
+  return at(args, 3) * at(args, 7) * at(args, 8) * at(args, 9) * at(args, 10) * at(args, 11) * at(args, 6);
 }
 
 /** One split kernel as callers use it: whole calls, cut into ranges here where they are large enough. */
@@ -139,11 +135,11 @@ export async function startNativeKernels(backend: object, options: NativeKernelO
       conv2dFilterGradient: splitKernel('conv2d_filter_gradient', exports.conv2d_filter_gradient as FilterGradientFunction, threads),
       conv2dForward: splitKernel('conv2d_forward', exports.conv2d_forward as ConvForwardFunction, threads),
       channelSums: exports.channel_sums as ChannelSumsFunction,
-      // Whole calls on the caller's thread: split by channel, two threads write different floats of
-      // the same cache lines (a 16-channel row is one line), and that false sharing measured slower
-      // than one thread (ResNet-20, 2 threads: 137 → 175 ms a step).
-      batchNormForward: splitKernel('batch_norm_forward', exports.batch_norm_forward as BatchNormForwardFunction, null),
-      batchNormBackward: splitKernel('batch_norm_backward', exports.batch_norm_backward as BatchNormBackwardFunction, null),
+      // BatchNorm stays whole on the caller's thread: split by channel, two threads wrote different
+      // floats of the same cache lines (a 16-channel row is one line) and the step measured slower
+      // (ResNet-20, 2 threads: 137 → 175 ms); a split by rows needs per-block partial sums.
+      batchNormForward: exports.batch_norm_forward as BatchNormForwardFunction,
+      batchNormBackward: exports.batch_norm_backward as BatchNormBackwardFunction,
       flipFilter: exports.flip_filter as FlipFilterFunction,
       shared,
       helperThreads: threads?.helperCount ?? 0,

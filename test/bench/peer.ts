@@ -4,7 +4,8 @@
  * PyTorch package (train.py's step, Debian's PyTorch on 2 threads), from the same initial weights on
  * the same batches, taking turns round by round in one process tree. Reported per design: median
  * step time of each contender (the mean for the engine at its default cadence, where only some steps
- * carry a stats frame) and the engine ÷ PyTorch ratios.
+ * carry a stats frame) and the engine ÷ PyTorch ratios, and how many stats frames a second of
+ * training at the default cadence delivers (how live the overlay is).
  * Each design trains on the backend `rescanvas train` picks for it: threaded wasm for convolutional
  * designs, single-threaded for dense ones (threadChoice.ts). One process holds one backend, so
  * designs of both kinds run in one child process per kind; RESCANVAS_WASM_THREADS=N overrides.
@@ -86,6 +87,8 @@ export interface PeerRow {
   /** engine ÷ PyTorch: how many times slower the engine's step is. */
   ratioOff: number;
   ratioDefault: number;
+  /** Stats frames a second of training at the default cadence: how live the overlay is. */
+  framesPerSecond: number;
   /** The ratio of each round's medians, to show the spread the load causes. */
   ratioOffPerRound: number[];
   /**
@@ -132,6 +135,8 @@ export function torchPython(): string | null {
 interface StepTimes {
   ms: number[];
   cpuMs: number[];
+  /** Stats frames the engine sent during the round. */
+  frames?: number;
 }
 
 const cpuMs = (): number => {
@@ -150,6 +155,7 @@ class EngineContender {
   private last = 0;
   private lastCpu = 0;
   private roundDone: (() => void) | null = null;
+  private frames = 0;
   private failure: string | null = null;
 
   constructor(
@@ -173,6 +179,7 @@ class EngineContender {
     if (message.type === 'error') this.failure = message.message;
     if (message.type === 'done' && message.reason !== 'stopped') this.failure ??= `the run ended early (${message.reason})`;
     if (message.type === 'error' || message.type === 'done') this.roundDone?.();
+    if (message.type === 'statsFrame' && this.roundDone) this.frames++;
     if (message.type !== 'progress' || message.runId !== this.runId || !this.roundDone) return;
     const now = performance.now();
     const cpu = cpuMs();
@@ -192,6 +199,7 @@ class EngineContender {
   async round(steps: number): Promise<StepTimes> {
     this.times = [];
     this.cpuTimes = [];
+    this.frames = 0;
     this.target = steps;
     const finished = new Promise<void>((resolve) => (this.roundDone = resolve));
     this.last = performance.now();
@@ -203,7 +211,7 @@ class EngineContender {
     }
     await finished;
     if (this.failure) throw new Error(`engine (${this.runId}): ${this.failure}`);
-    return { ms: this.times, cpuMs: this.cpuTimes };
+    return { ms: this.times, cpuMs: this.cpuTimes, frames: this.frames };
   }
 
   async dispose(): Promise<void> {
@@ -299,6 +307,7 @@ async function benchCase(
   const instrumented = new EngineContender(design, settingsFor({}), `${c.key}-default`);
   const batchesOff = engineBatches(dataset.train.count, c.batchSize, seed);
   const takeBatches = (n: number) => Array.from({ length: n }, () => batchesOff.next().value as Int32Array);
+  let frames = 0;
   const times = { off: [] as number[], instrumented: [] as number[], torch: [] as number[], offCpu: [] as number[], torchCpu: [] as number[] };
   const ratioOffPerRound: number[] = [];
   try {
@@ -311,6 +320,7 @@ async function benchCase(
       times.off.push(...offTimes.ms);
       times.offCpu.push(...offTimes.cpuMs);
       times.instrumented.push(...instrumentedTimes.ms);
+      frames += instrumentedTimes.frames ?? 0;
       times.torch.push(...torchTimes.ms);
       times.torchCpu.push(...torchTimes.cpuMs);
       ratioOffPerRound.push(median(offTimes.ms) / median(torchTimes.ms));
@@ -342,6 +352,7 @@ async function benchCase(
       torchMs,
       ratioOff: engineOffMs / torchMs,
       ratioDefault: engineDefaultMs / torchMs,
+      framesPerSecond: frames / (times.instrumented.reduce((a, b) => a + b, 0) / 1000),
       ratioOffPerRound,
       engineOffCpuMs: median(times.offCpu),
       torchCpuMs: median(times.torchCpu),
@@ -424,6 +435,7 @@ export function formatPeerTable(result: PeerResult): string {
       `${r.ratioOff.toFixed(2)}×`.padStart(7),
       `${r.ratioDefault.toFixed(2)}×`.padStart(7),
       `${r.ratioOffCpu.toFixed(2)}×`.padStart(7),
+      r.framesPerSecond.toFixed(1).padStart(8),
       `  (per round ${r.ratioOffPerRound.map((v) => v.toFixed(2)).join(' ')})`,
     ].join(' '),
   );
@@ -436,7 +448,7 @@ export function formatPeerTable(result: PeerResult): string {
   return [
     header,
     ...warning,
-    `${'design'.padEnd(34)} ${'data, batch'.padEnd(20)} ${'engine off'.padStart(11)} ${'engine dflt'.padStart(11)} ${'PyTorch'.padStart(11)} ${'off÷pt'.padStart(7)} ${'dflt÷pt'.padStart(7)} ${'cpu÷cpu'.padStart(7)}`,
+    `${'design'.padEnd(34)} ${'data, batch'.padEnd(20)} ${'engine off'.padStart(11)} ${'engine dflt'.padStart(11)} ${'PyTorch'.padStart(11)} ${'off÷pt'.padStart(7)} ${'dflt÷pt'.padStart(7)} ${'cpu÷cpu'.padStart(7)} ${'frames/s'.padStart(8)}`,
     ...lines,
   ].join('\n');
 }

@@ -3,8 +3,9 @@
  * bench's designs: time per kernel name, kernel count, and the step's wall time beside the sum of
  * its kernels (the rest is tf.js bookkeeping: tape, tidy, shape checks, dispatch). CPU time is
  * reported beside wall time: on a shared machine it is the steadier of the two.
- * `npx tsx test/bench/profileStep.ts resnet20|mlp1002|mlp56 [--steps N] [--no-native] [--threads N]`
- * (--threads: tf.js' threaded build with N threads, as the CLI starts it for convolutional designs.)
+ * `npx tsx test/bench/profileStep.ts resnet20|mlp1002|mlp56 [--steps N] [--no-native] [--threads N] [--instrument]`
+ * (--threads: tf.js' threaded build with N threads, as the CLI starts it for convolutional designs;
+ * --instrument: every step records and summarises the forward and backward statistics, as a stats frame does.)
  */
 import * as tf from '@tensorflow/tfjs';
 import { performance } from 'node:perf_hooks';
@@ -51,7 +52,8 @@ const batch = tf.tidy(() => {
   const labels = tf.gather(tf.tensor1d(dataset.train.y, 'int32'), idx);
   return [x, tf.oneHot(labels, plan.outputUnits).toFloat(), labels];
 });
-const step = () => trainer.trainStep(batch[0], batch[1], batch[2], false);
+const instrument = process.argv.includes('--instrument');
+const step = () => trainer.trainStep(batch[0], batch[1], batch[2], instrument);
 for (let i = 0; i < 3; i++) step();
 const before = tf.memory().numTensors;
 const wall: number[] = [];

@@ -2,7 +2,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { tf, startWasm } from './engineTestSupport';
 import { chunkRows, StepRecorder, summariseStep, type FrameLayout } from '../../../src/engine/instrument';
 
-beforeAll(startWasm);
+// The chunked route is the tf.js ops one, which every backend but wasm takes (wasm has its own
+// summary kernels: statsSummaryNative.test.ts): run it on the CPU backend.
+beforeAll(async () => {
+  await startWasm();
+  await tf.setBackend('cpu');
+});
 
 /** A recorder holding `count` activations and gradients of `size` values each (plus one odd size), and its layout. */
 function recorded(count: number, size: number): { recorder: StepRecorder; layout: FrameLayout } {

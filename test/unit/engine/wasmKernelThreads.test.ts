@@ -105,8 +105,9 @@ describe("tf.js' threaded wasm build with our kernels split across a helper", ()
     expect(started.status.nativeKernels).toEqual({ active: true, helperThreads: 1 });
   });
 
-  it('BatchNorm forward and backward (37 channels: a scalar tail past 36) match autodiff on the CPU', async () => {
-    const shape = [64, 16, 37];
+  it('BatchNorm forward and backward, split by row blocks (37 channels: a scalar tail past 36), match autodiff on the CPU', async () => {
+    // 16,384 rows × 37 values: above the split threshold (2^19 values), 74 blocks of 222 rows, the last 178.
+    const shape = [64, 256, 37];
     const x = randomValues(randomSource(21), shape).map((v) => 3 * v + 1.5);
     const dy = randomValues(randomSource(22), shape);
     const gamma = randomValues(randomSource(23), [37]);

@@ -1,11 +1,12 @@
 import type { KernelConfig, Tensor, TensorInfo, Tf } from '../tf';
 import { heapBackend, heapOffset, numericInput, product } from './heapBackend';
+import { batchNormScratchFloats } from './native/batchNormPasses';
 import { nativeKernelsFor, type NativeKernels } from './native/nativeKernels';
 
 /**
  * BatchNorm's training-mode forward and backward passes as two kernels of our own (native/batchNorm.c),
  * over the last axis as channels: 3 passes over the activation forward and 2 backward, where the same
- * maths through tf.js ops takes 5 and 9 kernels. Registered for wasm only; `trainingBatchNormKernels`
+ * maths through tf.js ops takes 5 and 9 kernels; the passes are split across the kernels' helper threads. Registered for wasm only; `trainingBatchNormKernels`
  * says whether the current backend runs them, and the plan takes the tf.js ops otherwise.
  */
 export const BATCH_NORM_FORWARD = 'RescanvasBatchNormForward';
@@ -43,7 +44,7 @@ function forwardKernel(): KernelConfig {
       const y = heap.makeOutput(x.shape.slice(), 'float32');
       const mean = heap.makeOutput([cols], 'float32');
       const variance = heap.makeOutput([cols], 'float32');
-      const scratch = heap.makeOutput([2 * cols], 'float32');
+      const scratch = heap.makeOutput([batchNormScratchFloats(rows, cols, 'forward')], 'float32');
       const at = (info: TensorInfo) => heapOffset(backend, info, BATCH_NORM_FORWARD);
       kernels.batchNormForward(
         at(x),
@@ -76,7 +77,7 @@ function backwardKernel(): KernelConfig {
       const dx = heap.makeOutput(x.shape.slice(), 'float32');
       const dGamma = heap.makeOutput([cols], 'float32');
       const dBeta = heap.makeOutput([cols], 'float32');
-      const scratch = heap.makeOutput([3 * cols], 'float32');
+      const scratch = heap.makeOutput([batchNormScratchFloats(rows, cols, 'backward')], 'float32');
       const at = (info: TensorInfo) => heapOffset(backend, info, BATCH_NORM_BACKWARD);
       kernels.batchNormBackward(
         at(x),

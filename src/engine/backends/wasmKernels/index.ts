@@ -8,6 +8,7 @@ import { packFlatKernel, unpackFlatKernel } from './flatPack';
 import { sliceKernel, splitVKernel } from './splitV';
 import { unsortedSegmentSumKernel } from './unsortedSegmentSum';
 import { batchNormTrainingKernels } from './batchNormTraining';
+import { statsSummaryKernels } from './statsSummary';
 
 export { conv2DBackpropFilter } from './conv2DBackpropFilter';
 export { conv2DBackpropInput } from './conv2DBackpropInput';
@@ -16,12 +17,13 @@ export { depthwiseConv2dNativeBackpropInput } from './depthwiseConv2dNativeBackp
 export { unsortedSegmentSum } from './unsortedSegmentSum';
 export { PACK_FLAT, UNPACK_FLAT, type UnpackFlatAttrs } from './flatPack';
 export { trainingBatchNormKernels } from './batchNormTraining';
+export { nativeStatsSummaries, type StatsSummaries } from './statsSummary';
 
 /** Symbol.for, not Symbol: a second copy of this module must still recognise our kernels. */
 const OURS = Symbol.for('rescanvas.wasmTrainingKernel');
 type TaggedKernel = KernelConfig & { [OURS]?: true };
 
-/** Kernels tf.js 4.22's wasm backend lacks (tfjs issues 8474, 8082), and the optimizer's flat-layout copies. */
+/** Kernels tf.js 4.22's wasm backend lacks (tfjs issues 8474, 8082), the optimizer's flat-layout copies, and our own fused ones. */
 export function missingWasmKernels(tf: Tf): KernelConfig[] {
   return [
     conv2DBackpropFilterKernel(tf),
@@ -31,6 +33,7 @@ export function missingWasmKernels(tf: Tf): KernelConfig[] {
     packFlatKernel(),
     unpackFlatKernel(),
     ...batchNormTrainingKernels(),
+    ...statsSummaryKernels(),
   ];
 }
 

@@ -1,12 +1,12 @@
 /*
  * BatchNorm in training mode over x seen as rows × cols (cols = channels, last axis), forward and
- * backward, each in few passes over the activation. Through tf.js ops the same maths takes 5
- * kernels forward and 9 backward, each a full pass over an activation that does not fit in cache.
- *
- * Per-channel sums accumulate in the output vectors themselves (mean, variance, dgamma, dbeta),
- * row by row, so the rows are read in memory order; per-channel factors go in a scratch buffer the
- * caller allocates on tf.js' heap (2·cols floats forward, 3·cols backward), as nothing here may use
- * a stack. Same build rules as filterGradient.c.
+ * backward, as passes over blocks of rows: 3 passes forward and 2 backward, where tf.js ops take 5
+ * and 9 kernels. The passes over the activation take a range of blocks, so helper threads can share
+ * them (nativeKernels.ts); per-channel sums are kept per block, in a partial-sum buffer the caller
+ * allocates on tf.js' heap, and the small steps between passes add the blocks up in block order, so
+ * the result does not depend on how many threads ran. Split by rows, not channels: a 16-channel row
+ * is one cache line, and two threads writing different floats of one line measured slower.
+ * Same build rules as filterGradient.c.
  */
 #include <wasm_simd128.h>
 
@@ -14,42 +14,80 @@ static void zero(float *v, int n) {
   for (int c = 0; c < n; c++) v[c] = 0.0f;
 }
 
-/* y = (x − mean)/√(var + eps)·gamma + beta, with mean and (biased) variance over the rows. */
-__attribute__((export_name("batch_norm_forward")))
-void batch_norm_forward(const float *x, const float *gamma, const float *beta, float *y, float *mean, float *variance, float *scratch, int rows, int cols,
-                        float eps) {
+static int block_end(int block, int block_rows, int rows) {
+  const long end = (long)(block + 1) * block_rows;
+  return end < rows ? (int)end : rows;
+}
+
+/* partial[b·cols + c] = Σ x[r, c] over the rows of block b, for blocks [from, to). */
+__attribute__((export_name("batch_norm_block_sums")))
+void batch_norm_block_sums(const float *x, float *partial, int rows, int cols, int block_rows, int from, int to) {
   const int vec = cols - cols % 4;
-  zero(mean, cols);
-  zero(variance, cols);
-  for (int r = 0; r < rows; r++) {
-    const float *xr = x + (long)r * cols;
-    int c = 0;
-    for (; c < vec; c += 4) wasm_v128_store(mean + c, wasm_f32x4_add(wasm_v128_load(mean + c), wasm_v128_load(xr + c)));
-    for (; c < cols; c++) mean[c] += xr[c];
+  for (int b = from; b < to; b++) {
+    float *sum = partial + (long)b * cols;
+    zero(sum, cols);
+    for (int r = b * block_rows, end = block_end(b, block_rows, rows); r < end; r++) {
+      const float *xr = x + (long)r * cols;
+      int c = 0;
+      for (; c < vec; c += 4) wasm_v128_store(sum + c, wasm_f32x4_add(wasm_v128_load(sum + c), wasm_v128_load(xr + c)));
+      for (; c < cols; c++) sum[c] += xr[c];
+    }
   }
+}
+
+/* partial[b·cols + c] = Σ (x[r, c] − mean[c])² over block b: centred, as E[x²] − E[x]² loses the variance of activations with a large mean. */
+__attribute__((export_name("batch_norm_block_squares")))
+void batch_norm_block_squares(const float *x, const float *mean, float *partial, int rows, int cols, int block_rows, int from, int to) {
+  const int vec = cols - cols % 4;
+  for (int b = from; b < to; b++) {
+    float *sum = partial + (long)b * cols;
+    zero(sum, cols);
+    for (int r = b * block_rows, end = block_end(b, block_rows, rows); r < end; r++) {
+      const float *xr = x + (long)r * cols;
+      int c = 0;
+      for (; c < vec; c += 4) {
+        const v128_t d = wasm_f32x4_sub(wasm_v128_load(xr + c), wasm_v128_load(mean + c));
+        wasm_v128_store(sum + c, wasm_f32x4_add(wasm_v128_load(sum + c), wasm_f32x4_mul(d, d)));
+      }
+      for (; c < cols; c++) {
+        const float d = xr[c] - mean[c];
+        sum[c] += d * d;
+      }
+    }
+  }
+}
+
+/* out[c] = Σ_b partial[b·stride + c] / rows, blocks in order. */
+static void reduce_blocks(const float *partial, int blocks, int stride, int rows, int cols, float *out) {
+  zero(out, cols);
+  for (int b = 0; b < blocks; b++)
+    for (int c = 0; c < cols; c++) out[c] += partial[(long)b * stride + c];
   const float inv_rows = 1.0f / (float)rows;
-  for (int c = 0; c < cols; c++) mean[c] *= inv_rows;
-  /* Centred second pass: E[x²] − E[x]² loses the variance of activations with a large mean. */
-  for (int r = 0; r < rows; r++) {
-    const float *xr = x + (long)r * cols;
-    int c = 0;
-    for (; c < vec; c += 4) {
-      const v128_t d = wasm_f32x4_sub(wasm_v128_load(xr + c), wasm_v128_load(mean + c));
-      wasm_v128_store(variance + c, wasm_f32x4_add(wasm_v128_load(variance + c), wasm_f32x4_mul(d, d)));
-    }
-    for (; c < cols; c++) {
-      const float d = xr[c] - mean[c];
-      variance[c] += d * d;
-    }
-  }
-  for (int c = 0; c < cols; c++) variance[c] *= inv_rows;
-  /* y = x·k + shift per channel: k = gamma/√(var + eps), shift = beta − mean·k. */
-  float *k = scratch, *shift = scratch + cols;
+  for (int c = 0; c < cols; c++) out[c] *= inv_rows;
+}
+
+__attribute__((export_name("batch_norm_mean")))
+void batch_norm_mean(const float *partial, int blocks, int rows, int cols, float *mean) {
+  reduce_blocks(partial, blocks, cols, rows, cols, mean);
+}
+
+/* From the blocks' centred squares: the (biased) variance, and y = x·k + shift with k = gamma/√(var + eps), shift = beta − mean·k. */
+__attribute__((export_name("batch_norm_forward_factors")))
+void batch_norm_forward_factors(const float *partial, int blocks, int rows, int cols, const float *mean, const float *gamma, const float *beta, float eps,
+                                float *variance, float *k, float *shift) {
+  reduce_blocks(partial, blocks, cols, rows, cols, variance);
   for (int c = 0; c < cols; c++) {
     k[c] = gamma[c] / __builtin_sqrtf(variance[c] + eps);
     shift[c] = beta[c] - mean[c] * k[c];
   }
-  for (int r = 0; r < rows; r++) {
+}
+
+/* y = x·k + shift per channel, for the rows of blocks [from, to). */
+__attribute__((export_name("batch_norm_scale_shift")))
+void batch_norm_scale_shift(const float *x, const float *k, const float *shift, float *y, int rows, int cols, int block_rows, int from, int to) {
+  const int vec = cols - cols % 4;
+  const int first = from * block_rows, end = block_end(to - 1, block_rows, rows);
+  for (int r = first; r < end; r++) {
     const float *xr = x + (long)r * cols;
     float *yr = y + (long)r * cols;
     int c = 0;
@@ -58,46 +96,61 @@ void batch_norm_forward(const float *x, const float *gamma, const float *beta, f
   }
 }
 
+/* Per block b: partial[b·2cols + c] = Σ dy and partial[b·2cols + cols + c] = Σ dy·(x − mean). */
+__attribute__((export_name("batch_norm_block_gradient_sums")))
+void batch_norm_block_gradient_sums(const float *x, const float *dy, const float *mean, float *partial, int rows, int cols, int block_rows, int from,
+                                    int to) {
+  const int vec = cols - cols % 4;
+  for (int b = from; b < to; b++) {
+    float *dbeta = partial + (long)b * 2 * cols, *dgamma = dbeta + cols;
+    zero(dbeta, 2 * cols);
+    for (int r = b * block_rows, end = block_end(b, block_rows, rows); r < end; r++) {
+      const float *xr = x + (long)r * cols;
+      const float *dr = dy + (long)r * cols;
+      int c = 0;
+      for (; c < vec; c += 4) {
+        const v128_t d = wasm_v128_load(dr + c);
+        const v128_t centred = wasm_f32x4_sub(wasm_v128_load(xr + c), wasm_v128_load(mean + c));
+        wasm_v128_store(dbeta + c, wasm_f32x4_add(wasm_v128_load(dbeta + c), d));
+        wasm_v128_store(dgamma + c, wasm_f32x4_add(wasm_v128_load(dgamma + c), wasm_f32x4_mul(d, centred)));
+      }
+      for (; c < cols; c++) {
+        dbeta[c] += dr[c];
+        dgamma[c] += dr[c] * (xr[c] - mean[c]);
+      }
+    }
+  }
+}
+
 /*
  * dx = γ/σ · (dy − dβ/M − x̂·dγ/M), dγ = Σ dy·x̂, dβ = Σ dy, with x̂ = (x − mean)/σ, σ = √(var + eps)
- * and M = rows (Ioffe & Szegedy 2015).
+ * and M = rows (Ioffe & Szegedy 2015). Σ dy·(x − mean) becomes dγ once divided by σ. Then per
+ * channel dx = dy·a − (x − mean)·p − t, with a = γ/σ, p = a·dγ/(σ·M), t = a·dβ/M: centring first
+ * keeps the precision that x·(−p) + mean·p would lose to cancellation when |mean| ≫ σ.
  */
-__attribute__((export_name("batch_norm_backward")))
-void batch_norm_backward(const float *x, const float *dy, const float *mean, const float *variance, const float *gamma, float *dx, float *dgamma,
-                         float *dbeta, float *scratch, int rows, int cols, float eps) {
-  const int vec = cols - cols % 4;
-  zero(dgamma, cols);
-  zero(dbeta, cols);
-  for (int r = 0; r < rows; r++) {
-    const float *xr = x + (long)r * cols;
-    const float *dr = dy + (long)r * cols;
-    int c = 0;
-    for (; c < vec; c += 4) {
-      const v128_t d = wasm_v128_load(dr + c);
-      const v128_t centred = wasm_f32x4_sub(wasm_v128_load(xr + c), wasm_v128_load(mean + c));
-      wasm_v128_store(dbeta + c, wasm_f32x4_add(wasm_v128_load(dbeta + c), d));
-      wasm_v128_store(dgamma + c, wasm_f32x4_add(wasm_v128_load(dgamma + c), wasm_f32x4_mul(d, centred)));
-    }
-    for (; c < cols; c++) {
-      dbeta[c] += dr[c];
-      dgamma[c] += dr[c] * (xr[c] - mean[c]);
-    }
-  }
-  /*
-   * Σ dy·(x − mean) becomes dγ = Σ dy·x̂ once divided by σ. Then per channel
-   * dx = dy·a − (x − mean)·p − t, with a = γ/σ, p = a·dγ/(σ·M), t = a·dβ/M: centring first keeps
-   * the precision that x·(−p) + mean·p would lose to cancellation when |mean| ≫ σ.
-   */
-  float *a = scratch, *p = scratch + cols, *t = scratch + 2 * cols;
-  const float inv_rows = 1.0f / (float)rows;
+__attribute__((export_name("batch_norm_backward_factors")))
+void batch_norm_backward_factors(const float *partial, int blocks, int rows, int cols, const float *variance, const float *gamma, float eps, float *dgamma,
+                                 float *dbeta, float *a, float *p, float *t) {
+  /* reduce_blocks divides by M; dβ and dγ are sums, so multiply back where they are outputs. */
+  reduce_blocks(partial, blocks, 2 * cols, rows, cols, dbeta);
+  reduce_blocks(partial + cols, blocks, 2 * cols, rows, cols, dgamma);
   for (int c = 0; c < cols; c++) {
     const float inv_sigma = 1.0f / __builtin_sqrtf(variance[c] + eps);
-    dgamma[c] *= inv_sigma;
     a[c] = gamma[c] * inv_sigma;
-    p[c] = a[c] * inv_sigma * dgamma[c] * inv_rows;
-    t[c] = a[c] * dbeta[c] * inv_rows;
+    p[c] = a[c] * inv_sigma * inv_sigma * dgamma[c];
+    t[c] = a[c] * dbeta[c];
+    dgamma[c] *= inv_sigma * (float)rows;
+    dbeta[c] *= (float)rows;
   }
-  for (int r = 0; r < rows; r++) {
+}
+
+/* dx for the rows of blocks [from, to), from the factors above. */
+__attribute__((export_name("batch_norm_input_gradient")))
+void batch_norm_input_gradient(const float *x, const float *dy, const float *mean, const float *a, const float *p, const float *t, float *dx, int rows, int cols,
+                               int block_rows, int from, int to) {
+  const int vec = cols - cols % 4;
+  const int first = from * block_rows, end = block_end(to - 1, block_rows, rows);
+  for (int r = first; r < end; r++) {
     const float *xr = x + (long)r * cols;
     const float *dr = dy + (long)r * cols;
     float *out = dx + (long)r * cols;

@@ -1,4 +1,5 @@
 import { WASM_KERNELS } from './binaries';
+import { batchNormPasses, type BatchNormBackwardFunction, type BatchNormForwardFunction, type RangedPass } from './batchNormPasses';
 import { KernelThreads, type SpawnHelper } from './kernelThreads';
 
 /**
@@ -24,10 +25,10 @@ export type ConvForwardFunction = (...args: number[]) => void;
 /** x, out (byte offsets), rows, cols, scale: out[c] = scale · Σ_r x[r, c]. */
 export type ChannelSumsFunction = (x: number, out: number, rows: number, cols: number, scale: number) => void;
 
-/** x, gamma, beta, y, mean, variance, scratch (2·cols floats) (byte offsets), rows, cols, epsilon. */
-export type BatchNormForwardFunction = (...args: number[]) => void;
-/** x, dy, mean, variance, gamma, dx, dgamma, dbeta, scratch (3·cols floats) (byte offsets), rows, cols, epsilon. */
-export type BatchNormBackwardFunction = (...args: number[]) => void;
+export type { BatchNormBackwardFunction, BatchNormForwardFunction } from './batchNormPasses';
+
+/** x, n, out (byte offsets but n), bins, stride: one tensor's row of a stats frame (statsSummary.c). */
+export type SummaryFunction = (x: number, n: number, out: number, bins: number, stride: number) => void;
 
 /** w, out (byte offsets), kh, kw, ci, co: out[kh−1−a, kw−1−b, co, ci] = w[a, b, ci, co]. */
 export type FlipFilterFunction = (w: number, out: number, kh: number, kw: number, ci: number, co: number) => void;
@@ -39,8 +40,12 @@ export interface NativeKernels {
   /** Split across the helper threads where there are any. */
   conv2dForward: ConvForwardFunction;
   channelSums: ChannelSumsFunction;
+  /** Scratch: batchNormScratchFloats(rows, cols, 'forward'); its passes split across the helper threads. */
   batchNormForward: BatchNormForwardFunction;
+  /** Scratch: batchNormScratchFloats(rows, cols, 'backward'); its passes split across the helper threads. */
   batchNormBackward: BatchNormBackwardFunction;
+  activationSummary: SummaryFunction;
+  gradientSummary: SummaryFunction;
   /** The imported memory is shared: tf.js' threaded build. */
   shared: boolean;
   /** Threads running the split kernels besides the caller's (0: the caller alone). */
@@ -75,16 +80,33 @@ function backendMemory(api: WasmApi, backend: unknown): WasmMemory | null {
 
 /**
  * Our exports whose last two arguments are a range of independent units: how many units a call
- * has, and its size in multiply-adds or values touched, below which waking a helper costs more than
+ * has, and its size (multiply-adds, or values touched) below which waking a helper costs more than
  * it saves (a wake-up is tens of µs; these sizes take about as long on one thread).
  */
+const CONV_MIN_WORK = 1 << 18;
+/**
+ * BatchNorm's passes are memory-bound: split, forward and backward together measured 1.39× faster at
+ * 2^19 values (ResNet-20's first stage, 2 threads), but 0.90× at 2^18 and 0.80× at 2^17, where
+ * the five wake-ups cost more than the threads save.
+ */
+const PASS_MIN_WORK = 1 << 19;
+/** BatchNorm's passes end in rows, cols, blockRows: units are blocks of rows, work is the values read. */
+const rowBlocks = {
+  units: (a: readonly number[]) => Math.ceil(at(a, a.length - 3) / (at(a, a.length - 1) || 1)),
+  work: (a: readonly number[]) => at(a, a.length - 3) * at(a, a.length - 2),
+  minWork: PASS_MIN_WORK,
+};
 const SPLIT_KERNELS = {
   // n·ho output rows.
-  conv2d_forward: { units: (a: readonly number[]) => at(a, 3) * at(a, 7), work: convMultiplyAdds },
+  conv2d_forward: { units: (a: readonly number[]) => at(a, 3) * at(a, 7), work: convMultiplyAdds, minWork: CONV_MIN_WORK },
   // kh·kw taps × ⌈ci/2⌉ channel pairs.
-  conv2d_filter_gradient: { units: (a: readonly number[]) => at(a, 10) * at(a, 11) * Math.ceil(at(a, 6) / 2), work: convMultiplyAdds },
+  conv2d_filter_gradient: { units: (a: readonly number[]) => at(a, 10) * at(a, 11) * Math.ceil(at(a, 6) / 2), work: convMultiplyAdds, minWork: CONV_MIN_WORK },
+  batch_norm_block_sums: rowBlocks,
+  batch_norm_block_squares: rowBlocks,
+  batch_norm_scale_shift: rowBlocks,
+  batch_norm_block_gradient_sums: rowBlocks,
+  batch_norm_input_gradient: rowBlocks,
 } as const;
-const MIN_SPLIT_WORK = 1 << 18;
 type SplitName = keyof typeof SPLIT_KERNELS;
 const SPLIT_NAMES = Object.keys(SPLIT_KERNELS) as SplitName[];
 
@@ -99,9 +121,9 @@ function convMultiplyAdds(args: readonly number[]): number {
 
 /** One split kernel as callers use it: whole calls, cut into ranges here where they are large enough. */
 function splitKernel(name: SplitName, kernel: (...args: number[]) => void, threads: KernelThreads | null): (...args: number[]) => void {
-  const { units, work } = SPLIT_KERNELS[name];
+  const { units, work, minWork } = SPLIT_KERNELS[name];
   if (threads === null) return (...args) => kernel(...args, 0, units(args));
-  return (...args) => (work(args) < MIN_SPLIT_WORK ? kernel(...args, 0, units(args)) : threads.run(name, kernel, args, units(args)));
+  return (...args) => (work(args) < minWork ? kernel(...args, 0, units(args)) : threads.run(name, kernel, args, units(args)));
 }
 
 /**
@@ -121,7 +143,16 @@ export async function startNativeKernels(backend: object, options: NativeKernelO
   try {
     const module = await api.compile(decodeBase64(WASM_KERNELS[shared ? 'shared' : 'plain']));
     const { exports } = await api.instantiate(module, { env: { memory } });
-    const names = ['conv2d_forward', 'conv2d_filter_gradient', 'channel_sums', 'batch_norm_forward', 'batch_norm_backward', 'flip_filter'] as const;
+    const names = [
+      ...SPLIT_NAMES,
+      'channel_sums',
+      'batch_norm_mean',
+      'batch_norm_forward_factors',
+      'batch_norm_backward_factors',
+      'flip_filter',
+      'activation_summary',
+      'gradient_summary',
+    ] as const;
     const missing = names.filter((name) => typeof exports[name] !== 'function');
     if (missing.length > 0) return { ok: false, reason: `the kernel module lacks ${missing.join(', ')}` };
     let threads: KernelThreads | null = null;
@@ -131,16 +162,26 @@ export async function startNativeKernels(backend: object, options: NativeKernelO
       if (result instanceof KernelThreads) threads = result;
       else helpersReason = result.reason;
     }
+    const split = (name: SplitName) => splitKernel(name, exports[name] as RangedPass, threads);
+    const batchNorm = batchNormPasses({
+      blockSums: split('batch_norm_block_sums'),
+      blockSquares: split('batch_norm_block_squares'),
+      mean: exports.batch_norm_mean as RangedPass,
+      forwardFactors: exports.batch_norm_forward_factors as RangedPass,
+      scaleShift: split('batch_norm_scale_shift'),
+      blockGradientSums: split('batch_norm_block_gradient_sums'),
+      backwardFactors: exports.batch_norm_backward_factors as RangedPass,
+      inputGradient: split('batch_norm_input_gradient'),
+    });
     const kernels: NativeKernels = {
-      conv2dFilterGradient: splitKernel('conv2d_filter_gradient', exports.conv2d_filter_gradient as FilterGradientFunction, threads),
-      conv2dForward: splitKernel('conv2d_forward', exports.conv2d_forward as ConvForwardFunction, threads),
+      conv2dFilterGradient: split('conv2d_filter_gradient'),
+      conv2dForward: split('conv2d_forward'),
       channelSums: exports.channel_sums as ChannelSumsFunction,
-      // BatchNorm stays whole on the caller's thread: split by channel, two threads wrote different
-      // floats of the same cache lines (a 16-channel row is one line) and the step measured slower
-      // (ResNet-20, 2 threads: 137 → 175 ms); a split by rows needs per-block partial sums.
-      batchNormForward: exports.batch_norm_forward as BatchNormForwardFunction,
-      batchNormBackward: exports.batch_norm_backward as BatchNormBackwardFunction,
+      batchNormForward: batchNorm.forward,
+      batchNormBackward: batchNorm.backward,
       flipFilter: exports.flip_filter as FlipFilterFunction,
+      activationSummary: exports.activation_summary as SummaryFunction,
+      gradientSummary: exports.gradient_summary as SummaryFunction,
       shared,
       helperThreads: threads?.helperCount ?? 0,
     };

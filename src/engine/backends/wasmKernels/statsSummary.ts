@@ -1,0 +1,68 @@
+import type { KernelConfig, Tensor, TensorInfo, Tf } from '../tf';
+import { heapBackend, heapOffset, numericInput, product } from './heapBackend';
+import { nativeKernelsFor, type NativeKernels } from './native/nativeKernels';
+
+/**
+ * A stats frame's per-tensor summaries as two kernels of our own (native/statsSummary.c): each
+ * reads one recorded activation or gradient in place and returns its row of the frame, where the
+ * tf.js route (instrument.ts) stacks same-sized tensors and reduces them in about 15 kernels.
+ * Registered for wasm only; `nativeStatsSummaries` says whether the current backend runs them.
+ */
+export const ACTIVATION_SUMMARY = 'RescanvasActivationSummary';
+export const GRADIENT_SUMMARY = 'RescanvasGradientSummary';
+
+/** Fields before the histogram: mean, std, min, max, zero fraction; L2 norm, RMS, max |g|. */
+const LEADING = { [ACTIVATION_SUMMARY]: 5, [GRADIENT_SUMMARY]: 3 } as const;
+
+interface SummaryAttrs {
+  bins: number;
+  /** The histogram counts every stride-th value from the first. */
+  stride: number;
+}
+
+type KernelArgs = Parameters<KernelConfig['kernelFunc']>[0];
+
+function summaryKernel(
+  kernelName: typeof ACTIVATION_SUMMARY | typeof GRADIENT_SUMMARY,
+  pick: (k: NativeKernels) => NativeKernels['activationSummary'],
+): KernelConfig {
+  return {
+    kernelName,
+    backendName: 'wasm',
+    kernelFunc: ({ inputs, backend, attrs }: KernelArgs) => {
+      const x = numericInput(inputs as Record<string, TensorInfo | undefined>, 'x', kernelName);
+      const n = product(x.shape);
+      if (x.dtype !== 'float32' || n === 0) throw new Error(`${kernelName}: needs a non-empty float32 tensor, got ${x.dtype} ${JSON.stringify(x.shape)}`);
+      const { bins, stride } = attrs as unknown as SummaryAttrs;
+      if (!Number.isInteger(bins) || bins < 1 || !Number.isInteger(stride) || stride < 1)
+        throw new Error(`${kernelName}: bins and stride must be positive integers`);
+      const kernels = nativeKernelsFor(backend);
+      if (kernels === undefined) throw new Error(`${kernelName}: the engine's wasm kernels are not running on this backend`);
+      const out = heapBackend(backend, kernelName).makeOutput([LEADING[kernelName] + bins], 'float32');
+      pick(kernels)(heapOffset(backend, x, kernelName), n, heapOffset(backend, out, kernelName), bins, stride);
+      return out;
+    },
+  };
+}
+
+export function statsSummaryKernels(): KernelConfig[] {
+  return [summaryKernel(ACTIVATION_SUMMARY, (k) => k.activationSummary), summaryKernel(GRADIENT_SUMMARY, (k) => k.gradientSummary)];
+}
+
+export interface StatsSummaries {
+  /** [5 + bins]: mean, std, min, max, zero fraction, histogram over [min, max]. */
+  activation(x: Tensor): Tensor;
+  /** [3 + bins]: L2 norm, RMS, max |g|, histogram over [−max, max]. */
+  gradient(x: Tensor): Tensor;
+}
+
+/** The two kernels when the active backend runs them, else null (the caller takes the tf.js route). */
+export function nativeStatsSummaries(tf: Tf, bins: number, sample: number): StatsSummaries | null {
+  if (nativeKernelsFor(tf.backend()) === undefined || tf.getKernel(ACTIVATION_SUMMARY, tf.getBackend()) === undefined) return null;
+  const run = (name: string, x: Tensor) => {
+    const input = x.dtype === 'float32' ? x : tf.cast(x, 'float32');
+    const attrs: SummaryAttrs = { bins, stride: Math.ceil(input.size / sample) };
+    return tf.engine().runKernel(name, { x: input }, attrs as never) as Tensor;
+  };
+  return { activation: (x) => run(ACTIVATION_SUMMARY, x), gradient: (x) => run(GRADIENT_SUMMARY, x) };
+}

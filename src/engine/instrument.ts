@@ -202,6 +202,9 @@ export function frameLayout(plan: Plan): FrameLayout {
 /** Weight statistics, computed around the optimizer update: [weights, 3]. */
 export function weightSummary(tf: Tf, before: Tensor[], gradients: (Tensor | undefined)[], after: Tensor[]): Tensor {
   if (before.length === 0) return tf.zeros([0, WEIGHT_FIELDS.length]);
+  const float = (t: Tensor | undefined) => t === undefined || (t.dtype === 'float32' && t.size > 0);
+  const native = [...before, ...gradients, ...after].every(float) ? nativeStatsSummaries(tf, HISTOGRAM_BINS, HISTOGRAM_SAMPLE) : null;
+  if (native) return native.weights(before, gradients, after);
   const norm = (t: Tensor) => tf.sqrt(tf.sum(tf.square(t)));
   const rows = before.map((w, i) => {
     const weightNorm = norm(w);

@@ -267,7 +267,8 @@ export class Trainer {
         recorder && this.options.inputGradient !== false ? gradsWithInput(tf, loss, this.plan.trainable, x) : tf.variableGrads(loss, this.plan.trainable);
       const variables = this.plan.trainable.filter((v) => grads[v.name] !== undefined);
       const gradients = variables.map((v) => grads[v.name]);
-      const before = recorder ? this.plan.trainable.map((v) => tf.clone(v)) : [];
+      // Views keep the values from before the update (it assigns new tensors), without copying them.
+      const before = recorder ? this.plan.trainable.map((v) => tf.reshape(v, v.shape)) : [];
       this.optimizer.apply(
         variables,
         gradients,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tf, startWasm } from './engineTestSupport';
-import { StepRecorder, summariseStep, type FrameLayout } from '../../../src/engine/instrument';
+import { StepRecorder, summariseStep, weightSummary, type FrameLayout } from '../../../src/engine/instrument';
 import { nativeStatsSummaries } from '../../../src/engine/backends/wasmKernels';
 import { ACTIVATION_FIELDS, GRADIENT_FIELDS, HISTOGRAM_BINS } from '../../../src/schema/stats';
 import { randomSource, randomValues } from './wasmTestSupport';
@@ -113,6 +113,41 @@ describe("a stats frame through wasm's summary kernels", () => {
     expect(nan[2]).toBeNaN();
   });
 
+  it('summarises every weight in one kernel, as the tf.js route does, views of updated variables included', async () => {
+    const sizes = [3, 4096, 37, 1];
+    const data = sizes.map((size, i) => ({
+      before: randomValues(randomSource(400 + i), [size]),
+      gradient: i === 2 ? undefined : randomValues(randomSource(500 + i), [size]),
+      step: randomValues(randomSource(600 + i), [size]).map((v) => 0.01 * v),
+    }));
+    const rows = (backend: string) => {
+      const variables = data.map((d) => tf.variable(tf.tensor(d.before)));
+      const before = variables.map((v) => tf.reshape(v, v.shape));
+      // The optimizer assigns new tensors: a view taken before keeps the old values.
+      variables.forEach((v, i) => v.assign(tf.add(v, tf.tensor(data[i]?.step ?? []))));
+      const gradients = data.map((d) => (d.gradient === undefined ? undefined : tf.tensor(d.gradient)));
+      const tensorsBefore = tf.memory().numTensors;
+      const summary = tf.tidy(() => weightSummary(tf, before, gradients, variables));
+      expect(tf.memory().numTensors, backend).toBe(tensorsBefore + 1);
+      const values = summary.dataSync().slice();
+      [summary, ...before, ...variables, ...gradients].forEach((t) => t?.dispose());
+      return values;
+    };
+    await tf.setBackend('cpu');
+    const reference = rows('cpu');
+    await tf.setBackend('wasm');
+    const profile = await tf.profile(() => tf.tidy(() => rows('wasm')));
+    expect(profile.kernels.filter((k) => k.name === 'RescanvasWeightSummary')).toHaveLength(1);
+    const native = rows('wasm');
+    expect(native.length).toBe(reference.length);
+    reference.forEach((want, i) => {
+      if (Number.isNaN(want)) expect(native[i], `value ${i}`).toBeNaN();
+      else expect(Math.abs((native[i] ?? NaN) - want), `value ${i}: wasm ${native[i]}, tf.js ${want}`).toBeLessThanOrEqual(1e-5 * Math.abs(want) + 1e-7);
+    });
+    // The update ratio is the step's size: 0 would mean the "before" view followed the update.
+    expect(native[2]).toBeGreaterThan(1e-4);
+  });
+
   it('names what is wrong with an input it cannot summarise', async () => {
     await tf.setBackend('wasm');
     const run = (attrs: object, x: tf.Tensor) => () => tf.engine().runKernel('RescanvasActivationSummary', { x }, attrs as never);
@@ -120,6 +155,13 @@ describe("a stats frame through wasm's summary kernels", () => {
     const empty = tf.zeros([0]);
     expect(run({ bins: 32, stride: 0 }, x)).toThrow(/RescanvasActivationSummary: bins and stride must be positive integers/);
     expect(run({ bins: 32, stride: 1 }, empty)).toThrow(/RescanvasActivationSummary: needs a non-empty float32 tensor, got float32 \[0\]/);
-    [x, empty].forEach((t) => t.dispose());
+    const mismatched = tf.ones([5]);
+    expect(() => tf.engine().runKernel('RescanvasWeightSummary', { before0: x, after0: mismatched }, { count: 1 } as never)).toThrow(
+      /RescanvasWeightSummary: weight 0 needs float32 tensors of 4 values, got float32 \[5\]/,
+    );
+    expect(() => tf.engine().runKernel('RescanvasWeightSummary', { before0: x }, { count: 1 } as never)).toThrow(
+      /RescanvasWeightSummary: missing kernel input 'after0'/,
+    );
+    [x, empty, mismatched].forEach((t) => t.dispose());
   });
 });

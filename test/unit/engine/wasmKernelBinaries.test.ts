@@ -42,6 +42,7 @@ describe("the engine's own wasm kernels", () => {
         'conv2d_forward',
         'flip_filter',
         'gradient_summary',
+        'weight_summary',
       ]);
       expect(WebAssembly.Module.imports(module), variant).toEqual([{ module: 'env', name: 'memory', kind: 'memory' }]);
     }

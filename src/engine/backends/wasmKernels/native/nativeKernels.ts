@@ -30,6 +30,9 @@ export type { BatchNormBackwardFunction, BatchNormForwardFunction } from './batc
 /** x, n, out (byte offsets but n), bins, stride: one tensor's row of a stats frame (statsSummary.c). */
 export type SummaryFunction = (x: number, n: number, out: number, bins: number, stride: number) => void;
 
+/** table (4 words a weight: before, gradient or 0, after, size), count, out [count, 3] (byte offsets but count). */
+export type WeightSummaryFunction = (table: number, count: number, out: number) => void;
+
 /** w, out (byte offsets), kh, kw, ci, co: out[kh−1−a, kw−1−b, co, ci] = w[a, b, ci, co]. */
 export type FlipFilterFunction = (w: number, out: number, kh: number, kw: number, ci: number, co: number) => void;
 
@@ -46,6 +49,7 @@ export interface NativeKernels {
   batchNormBackward: BatchNormBackwardFunction;
   activationSummary: SummaryFunction;
   gradientSummary: SummaryFunction;
+  weightSummary: WeightSummaryFunction;
   /** The imported memory is shared: tf.js' threaded build. */
   shared: boolean;
   /** Threads running the split kernels besides the caller's (0: the caller alone). */
@@ -182,6 +186,7 @@ export async function startNativeKernels(backend: object, options: NativeKernelO
       flipFilter: exports.flip_filter as FlipFilterFunction,
       activationSummary: exports.activation_summary as SummaryFunction,
       gradientSummary: exports.gradient_summary as SummaryFunction,
+      weightSummary: exports.weight_summary as WeightSummaryFunction,
       shared,
       helperThreads: threads?.helperCount ?? 0,
     };

@@ -111,3 +111,40 @@ void gradient_summary(const float *x, int n, float *out, int bins, int stride) {
   out[2] = max_abs;
   histogram(x, n, stride, -max_abs, max_abs, out + 3, bins);
 }
+
+/* Σ (a − b)² over [0, n), blocks as in sum_of. */
+static double squared_distance(const float *a, const float *b, int n) {
+  double total = 0.0;
+  for (int start = 0; start < n; start += BLOCK) {
+    const int end = start + BLOCK < n ? start + BLOCK : n;
+    v128_t acc = wasm_f32x4_splat(0.0f);
+    int i = start;
+    for (; i + 4 <= end; i += 4) {
+      const v128_t d = wasm_f32x4_sub(wasm_v128_load(a + i), wasm_v128_load(b + i));
+      acc = wasm_f32x4_add(acc, wasm_f32x4_mul(d, d));
+    }
+    float block = wasm_f32x4_extract_lane(acc, 0) + wasm_f32x4_extract_lane(acc, 1) + wasm_f32x4_extract_lane(acc, 2) + wasm_f32x4_extract_lane(acc, 3);
+    for (; i < end; i++) block += (a[i] - b[i]) * (a[i] - b[i]);
+    total += (double)block;
+  }
+  return total;
+}
+
+/*
+ * Every trainable weight's row of a stats frame in one call: ‖w‖, ‖g‖ (NaN without a gradient) and
+ * the update ratio ‖w_after − w‖ / max(‖w‖, 1e-30). `table` holds 4 words per weight: the byte
+ * offsets of w before the update, of its gradient (0: none) and of w after, then its size.
+ */
+__attribute__((export_name("weight_summary")))
+void weight_summary(const unsigned *table, int count, float *out) {
+  for (int i = 0; i < count; i++) {
+    const float *before = (const float *)(unsigned long)table[4 * i];
+    const unsigned gradient = table[4 * i + 1];
+    const float *after = (const float *)(unsigned long)table[4 * i + 2];
+    const int n = (int)table[4 * i + 3];
+    const float norm = (float)__builtin_sqrt(sum_of(before, n, 0.0f, 1));
+    out[3 * i] = norm;
+    out[3 * i + 1] = gradient == 0 ? __builtin_nanf("") : (float)__builtin_sqrt(sum_of((const float *)(unsigned long)gradient, n, 0.0f, 1));
+    out[3 * i + 2] = (float)__builtin_sqrt(squared_distance(after, before, n)) / (norm > 1e-30f ? norm : 1e-30f);
+  }
+}

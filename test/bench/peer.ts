@@ -87,6 +87,9 @@ export interface PeerRow {
   /** engine ÷ PyTorch: how many times slower the engine's step is. */
   ratioOff: number;
   ratioDefault: number;
+  /** PyTorch's step on one thread, and how much faster its step is on o.threads (2) threads. */
+  torchOneThreadMs: number;
+  torchThreadSpeedup: number;
   /** Stats frames a second of training at the default cadence: how live the overlay is. */
   framesPerSecond: number;
   /** The ratio of each round's medians, to show the spread the load causes. */
@@ -303,20 +306,32 @@ async function benchCase(
   }
 
   const torch = await TorchContender.start(python, packageDir, o.threads);
+  // PyTorch on one thread as well: what a second core gives a mature library on this machine, beside the app's threads on/off speed-up.
+  const torchOne = await TorchContender.start(python, packageDir, 1);
   const off = new EngineContender(design, settingsFor({ cadence: 'off' }), `${c.key}-off`);
   const instrumented = new EngineContender(design, settingsFor({}), `${c.key}-default`);
   const batchesOff = engineBatches(dataset.train.count, c.batchSize, seed);
   const takeBatches = (n: number) => Array.from({ length: n }, () => batchesOff.next().value as Int32Array);
   let frames = 0;
-  const times = { off: [] as number[], instrumented: [] as number[], torch: [] as number[], offCpu: [] as number[], torchCpu: [] as number[] };
+  const times = {
+    off: [] as number[],
+    instrumented: [] as number[],
+    torch: [] as number[],
+    torchOne: [] as number[],
+    offCpu: [] as number[],
+    torchCpu: [] as number[],
+  };
   const ratioOffPerRound: number[] = [];
   try {
     // Round 0 warms every contender up (kernels compiled, memory grown, PyTorch's allocator) and is not counted.
     for (let r = 0; r <= o.rounds; r++) {
       const offTimes = await off.round(o.stepsPerRound);
       const instrumentedTimes = await instrumented.round(o.stepsPerRound);
-      const torchTimes = await torch.round(takeBatches(o.stepsPerRound));
+      const batches = takeBatches(o.stepsPerRound);
+      const torchTimes = await torch.round(batches);
+      const torchOneTimes = await torchOne.round(batches);
       if (r === 0) continue;
+      times.torchOne.push(...torchOneTimes.ms);
       times.off.push(...offTimes.ms);
       times.offCpu.push(...offTimes.cpuMs);
       times.instrumented.push(...instrumentedTimes.ms);
@@ -330,6 +345,7 @@ async function benchCase(
     }
   } finally {
     torch.dispose();
+    torchOne.dispose();
     await off.dispose();
     await instrumented.dispose();
     rmSync(packageDir, { recursive: true, force: true });
@@ -352,6 +368,8 @@ async function benchCase(
       torchMs,
       ratioOff: engineOffMs / torchMs,
       ratioDefault: engineDefaultMs / torchMs,
+      torchOneThreadMs: median(times.torchOne),
+      torchThreadSpeedup: median(times.torchOne) / torchMs,
       framesPerSecond: frames / (times.instrumented.reduce((a, b) => a + b, 0) / 1000),
       ratioOffPerRound,
       engineOffCpuMs: median(times.offCpu),
@@ -436,6 +454,7 @@ export function formatPeerTable(result: PeerResult): string {
       `${r.ratioDefault.toFixed(2)}×`.padStart(7),
       `${r.ratioOffCpu.toFixed(2)}×`.padStart(7),
       r.framesPerSecond.toFixed(1).padStart(8),
+      `${r.torchThreadSpeedup.toFixed(2)}×`.padStart(8),
       `  (per round ${r.ratioOffPerRound.map((v) => v.toFixed(2)).join(' ')})`,
     ].join(' '),
   );
@@ -448,7 +467,7 @@ export function formatPeerTable(result: PeerResult): string {
   return [
     header,
     ...warning,
-    `${'design'.padEnd(34)} ${'data, batch'.padEnd(20)} ${'engine off'.padStart(11)} ${'engine dflt'.padStart(11)} ${'PyTorch'.padStart(11)} ${'off÷pt'.padStart(7)} ${'dflt÷pt'.padStart(7)} ${'cpu÷cpu'.padStart(7)} ${'frames/s'.padStart(8)}`,
+    `${'design'.padEnd(34)} ${'data, batch'.padEnd(20)} ${'engine off'.padStart(11)} ${'engine dflt'.padStart(11)} ${'PyTorch'.padStart(11)} ${'off÷pt'.padStart(7)} ${'dflt÷pt'.padStart(7)} ${'cpu÷cpu'.padStart(7)} ${'frames/s'.padStart(8)} ${'pt 1→2th'.padStart(8)}`,
     ...lines,
   ].join('\n');
 }

@@ -44,6 +44,9 @@ if (!process.argv.includes('--no-browser')) {
   results.browserThreads = browser;
   const threaded = browser.results.find((r) => r.variant === 'wasm-threads');
   if (threaded) targets.push([`app worker: threads on ÷ off speed-up ≥ 1.6× (${threaded.backend ?? 'wasm'})`, threaded.speedUp, threaded.speedUp >= 1.6]);
+  // What a second core gives the peer on this machine: the yardstick for the line above.
+  const resnet = peer.rows.find((r) => r.design === 'ResNet-20 (CIFAR)');
+  if (resnet) targets.push(['reference (reported): PyTorch 1 → 2 threads on ResNet-20, same run', resnet.torchThreadSpeedup, true]);
 }
 
 if (!peerOnly) {

@@ -1,8 +1,10 @@
 /*
- * One tensor's statistics for a stats frame, in two passes over it (instrument.ts lists the fields):
- * through tf.js ops the same numbers took about 15 kernels per tensor (moments, min, max, an
- * equality mask, a strided sample and its binning), several of them slow on wasm (Equal and a
- * strided slice scalar by scalar), and a stats frame cost ResNet-20 about three training steps.
+ * A stats frame's numbers (instrument.ts lists the fields): one recorded activation's or gradient's
+ * row in two passes over it, and every weight's row (norms and update ratio) in one call for the
+ * whole net. Through tf.js ops the same numbers took about 15 kernels per tensor or weight (moments,
+ * min, max, an equality mask, a strided sample and its binning; a norm is 3 kernels), several of
+ * them slow on wasm (Equal, and a strided slice scalar by scalar): a stats frame cost ResNet-20
+ * about three training steps.
  *
  * Sums go in float32 SIMD lanes over blocks of 1024 values, then into double: the same precision
  * as a pairwise sum, at the speed of a float one. The histogram counts a strided sample (every

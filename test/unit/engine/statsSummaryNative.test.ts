@@ -51,7 +51,7 @@ function frameOn(backend: string, values: Recorded): Float32Array {
   const before = tf.memory().numTensors;
   const frame = summariseStep(tf, layout, recorder, weights);
   expect(tf.memory().numTensors, `${backend}: only the frame outlives the summary`).toBe(before + 1);
-  const out = frame.dataSync().slice();
+  const out = Float32Array.from(frame.dataSync());
   [frame, weights].forEach((t) => t.dispose());
   recorder.dispose();
   return out;

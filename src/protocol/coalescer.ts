@@ -85,7 +85,9 @@ export function mergeFrames(older: StatsFrame, newer: StatsFrame): StatsFrame {
 /**
  * Backpressure for the stats stream: frames go out at most once per interval and only while fewer
  * than `maxInFlight` are unacknowledged; meanwhile new frames are merged into the one pending frame
- * (latest per node). Memory stays bounded by one frame however slow the consumer is.
+ * (latest per node). Memory stays bounded by one frame however slow the consumer is. Each run starts
+ * afresh: its first frame is not held back by the previous run's last one, and a frame the previous
+ * run could not send is dropped, never merged into the new run's (two designs' rows in one frame).
  */
 export class StatsCoalescer {
   private pending: StatsFrame | null = null;
@@ -93,6 +95,7 @@ export class StatsCoalescer {
   private acknowledged = 0;
   private lastSentAt = -Infinity;
   private timer: unknown = null;
+  private runId: string | null = null;
   /** Frames merged away instead of sent, for diagnostics and tests. */
   coalesced = 0;
 
@@ -102,6 +105,11 @@ export class StatsCoalescer {
   ) {}
 
   push(frame: StatsFrame): void {
+    if (frame.runId !== this.runId) {
+      this.runId = frame.runId;
+      this.pending = null;
+      this.lastSentAt = -Infinity;
+    }
     if (this.pending) {
       this.pending = mergeFrames(this.pending, frame);
       this.coalesced++;

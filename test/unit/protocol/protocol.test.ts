@@ -82,6 +82,26 @@ describe('StatsCoalescer', () => {
     expect(merged.nodes.activation[0]).toBe(500);
   });
 
+  it("sends a new run's first frame at once, and never merges it with the previous run's unsent one", () => {
+    let now = 0;
+    const sent: StatsFrame[] = [];
+    const c = new StatsCoalescer((f) => sent.push(f), { intervalMs: 100, maxInFlight: 1, now: () => now, setTimer: () => 0, clearTimer: () => {} });
+    c.push(frame(0, ['a'], 0));
+    now += 10;
+    // Saturated (frame 1 unacknowledged): run r's last frame waits.
+    c.push(frame(7, ['a', 'old'], 7));
+    expect(sent).toHaveLength(1);
+    c.ack(1);
+    expect(sent).toHaveLength(1); // within the interval: held
+    const next = { ...frame(0, ['b'], 1), runId: 'r2' };
+    c.push(next);
+    // 10 ms after run r's frame, run r2's step 0 goes out, alone.
+    expect(sent).toHaveLength(2);
+    expect(sent[1]).toMatchObject({ runId: 'r2', step: 0 });
+    expect(sent[1]?.nodes.ids).toEqual(['b']);
+    expect(c.hasPending).toBe(false);
+  });
+
   it('merges frames with different node sets without losing either', () => {
     const merged = mergeFrames(frame(1, ['a', 'b'], 1), frame(2, ['b', 'c'], 2));
     expect(merged.nodes.ids).toEqual(['a', 'b', 'c']);

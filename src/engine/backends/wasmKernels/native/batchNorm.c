@@ -19,25 +19,12 @@ static int block_end(int block, int block_rows, int rows) {
   return end < rows ? (int)end : rows;
 }
 
-/* partial[b·cols + c] = Σ x[r, c] over the rows of block b, for blocks [from, to). */
-__attribute__((export_name("batch_norm_block_sums")))
-void batch_norm_block_sums(const float *x, float *partial, int rows, int cols, int block_rows, int from, int to) {
-  const int vec = cols - cols % 4;
-  for (int b = from; b < to; b++) {
-    float *sum = partial + (long)b * cols;
-    zero(sum, cols);
-    for (int r = b * block_rows, end = block_end(b, block_rows, rows); r < end; r++) {
-      const float *xr = x + (long)r * cols;
-      int c = 0;
-      for (; c < vec; c += 4) wasm_v128_store(sum + c, wasm_f32x4_add(wasm_v128_load(sum + c), wasm_v128_load(xr + c)));
-      for (; c < cols; c++) sum[c] += xr[c];
-    }
-  }
-}
-
-/* partial[b·cols + c] = Σ (x[r, c] − mean[c])² over block b: centred, as E[x²] − E[x]² loses the variance of activations with a large mean. */
-__attribute__((export_name("batch_norm_block_squares")))
-void batch_norm_block_squares(const float *x, const float *mean, float *partial, int rows, int cols, int block_rows, int from, int to) {
+/*
+ * partial[b·cols + c] = Σ x[r, c] over the rows of block b (squares = 0), or Σ (x[r, c] − mean[c])²
+ * (squares = 1: centred, as E[x²] − E[x]² loses the variance of activations with a large mean), for
+ * blocks [from, to). Inlined into both exports, each specialised on `squares`.
+ */
+static inline void block_sums(const float *x, const float *mean, int squares, float *partial, int rows, int cols, int block_rows, int from, int to) {
   const int vec = cols - cols % 4;
   for (int b = from; b < to; b++) {
     float *sum = partial + (long)b * cols;
@@ -46,15 +33,29 @@ void batch_norm_block_squares(const float *x, const float *mean, float *partial,
       const float *xr = x + (long)r * cols;
       int c = 0;
       for (; c < vec; c += 4) {
-        const v128_t d = wasm_f32x4_sub(wasm_v128_load(xr + c), wasm_v128_load(mean + c));
-        wasm_v128_store(sum + c, wasm_f32x4_add(wasm_v128_load(sum + c), wasm_f32x4_mul(d, d)));
+        v128_t v = wasm_v128_load(xr + c);
+        if (squares) {
+          v = wasm_f32x4_sub(v, wasm_v128_load(mean + c));
+          v = wasm_f32x4_mul(v, v);
+        }
+        wasm_v128_store(sum + c, wasm_f32x4_add(wasm_v128_load(sum + c), v));
       }
       for (; c < cols; c++) {
-        const float d = xr[c] - mean[c];
-        sum[c] += d * d;
+        const float v = squares ? (xr[c] - mean[c]) * (xr[c] - mean[c]) : xr[c];
+        sum[c] += v;
       }
     }
   }
+}
+
+__attribute__((export_name("batch_norm_block_sums")))
+void batch_norm_block_sums(const float *x, float *partial, int rows, int cols, int block_rows, int from, int to) {
+  block_sums(x, x, 0, partial, rows, cols, block_rows, from, to);
+}
+
+__attribute__((export_name("batch_norm_block_squares")))
+void batch_norm_block_squares(const float *x, const float *mean, float *partial, int rows, int cols, int block_rows, int from, int to) {
+  block_sums(x, mean, 1, partial, rows, cols, block_rows, from, to);
 }
 
 /* out[c] = Σ_b partial[b·stride + c] / rows, blocks in order. */

@@ -30,11 +30,14 @@ export class StepRecorder implements PlanProbes {
   readonly gradients = new Map<string, Tensor>();
   readonly edgeGradients = new Map<string, Tensor>();
   private readonly probe: (x: Tensor, sink: Map<string, Tensor>, key: string) => Tensor;
+  /**
+   * Views, not clones: a reshape to the same shape is a new tensor on the same data (every backend
+   * shares it), where a clone copies it on wasm, two copies of every recorded tensor per frame.
+   */
+  private readonly view: (t: Tensor) => Tensor;
 
   constructor(private readonly tf: Tf) {
-    // Views, not clones: a reshape to the same shape is a new tensor on the same data (every backend
-    // shares it), where a clone copies it on wasm, two copies of every recorded tensor per frame.
-    const view = (t: Tensor) => tf.reshape(t, t.shape);
+    const view = (this.view = (t: Tensor) => tf.reshape(t, t.shape));
     this.probe = (x, sink, key) =>
       tf.customGrad((...args: (Tensor | tfNamespace.GradSaveFunc)[]) => ({
         value: view(args[0] as Tensor),
@@ -47,7 +50,7 @@ export class StepRecorder implements PlanProbes {
 
   activation(nodeId: string, value: Tensor): void {
     // A view, never the tensor itself: the Input node's value is the caller's batch, which this recorder must not dispose.
-    this.activations.set(nodeId, this.tf.keep(this.tf.reshape(value, value.shape)));
+    this.activations.set(nodeId, this.tf.keep(this.view(value)));
   }
 
   node(nodeId: string, value: Tensor): Tensor {

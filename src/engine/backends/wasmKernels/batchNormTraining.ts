@@ -6,8 +6,9 @@ import { nativeKernelsFor, type NativeKernels } from './native/nativeKernels';
 /**
  * BatchNorm's training-mode forward and backward passes as two kernels of our own (native/batchNorm.c),
  * over the last axis as channels: 3 passes over the activation forward and 2 backward, where the same
- * maths through tf.js ops takes 5 and 9 kernels; the passes are split across the kernels' helper threads. Registered for wasm only; `trainingBatchNormKernels`
- * says whether the current backend runs them, and the plan takes the tf.js ops otherwise.
+ * maths through tf.js ops takes 5 and 9 kernels; on the largest activations the passes are split across
+ * the kernels' helper threads. Registered for wasm only; `trainingBatchNormKernels` says whether the
+ * current backend runs them, and the plan takes the tf.js ops otherwise.
  */
 export const BATCH_NORM_FORWARD = 'RescanvasBatchNormForward';
 export const BATCH_NORM_BACKWARD = 'RescanvasBatchNormBackward';

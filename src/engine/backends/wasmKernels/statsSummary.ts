@@ -3,10 +3,10 @@ import { heapBackend, heapOffset, numericInput, product } from './heapBackend';
 import { nativeKernelsFor, type NativeKernels } from './native/nativeKernels';
 
 /**
- * A stats frame's per-tensor summaries as two kernels of our own (native/statsSummary.c): each
- * reads one recorded activation or gradient in place and returns its row of the frame, where the
- * tf.js route (instrument.ts) stacks same-sized tensors and reduces them in about 15 kernels.
- * Registered for wasm only; `nativeStatsSummaries` says whether the current backend runs them.
+ * A stats frame's summaries as kernels of our own (native/statsSummary.c): two read one recorded
+ * activation or gradient in place and return its row of the frame, where the tf.js route
+ * (instrument.ts) stacks same-sized tensors and reduces them in about 15 kernels; the third gives
+ * every weight's row in one call. Registered for wasm only; `nativeStatsSummaries` says whether the current backend runs them.
  */
 export const ACTIVATION_SUMMARY = 'RescanvasActivationSummary';
 export const GRADIENT_SUMMARY = 'RescanvasGradientSummary';
@@ -102,7 +102,7 @@ export interface StatsSummaries {
   weights(before: Tensor[], gradients: (Tensor | undefined)[], after: Tensor[]): Tensor;
 }
 
-/** The two kernels when the active backend runs them, else null (the caller takes the tf.js route). */
+/** The summary kernels when the active backend runs them, else null (the caller takes the tf.js route). */
 export function nativeStatsSummaries(tf: Tf, bins: number, sample: number): StatsSummaries | null {
   if (nativeKernelsFor(tf.backend()) === undefined || tf.getKernel(ACTIVATION_SUMMARY, tf.getBackend()) === undefined) return null;
   const run = (name: string, x: Tensor) => {

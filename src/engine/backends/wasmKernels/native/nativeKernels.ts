@@ -156,6 +156,7 @@ export async function startNativeKernels(backend: object, options: NativeKernelO
       'flip_filter',
       'activation_summary',
       'gradient_summary',
+      'weight_summary',
     ] as const;
     const missing = names.filter((name) => typeof exports[name] !== 'function');
     if (missing.length > 0) return { ok: false, reason: `the kernel module lacks ${missing.join(', ')}` };

@@ -8,6 +8,7 @@ import { BLOCK_PREFIX } from '../canvas/blockIds';
 // Train/Stop drive the engine through the training controller.
 import { startTraining, stopTraining } from '../training/controller';
 import { LessonsButton } from '../lessons/LessonsButton';
+import { useValidation } from '../store/validation';
 
 function ToolbarView() {
   const { past, future } = useHistoryCounts();
@@ -17,7 +18,15 @@ function ToolbarView() {
   const theme = useApp((s) => s.theme);
   const leftToRight = useApp((s) => s.design.view?.direction === 'right');
   const blockSelection = useApp((s) => [...s.selectedIds].filter((id) => id.startsWith(BLOCK_PREFIX)).length);
-  const canTrain = useApp((s) => s.runPhase === 'idle' && s.engineState === 'ready');
+  // Memory errors are left out: Problems estimates them at the default batch, and a smaller batch in the
+  // Training panel may fit; the engine checks the run's own batch when Train is pressed.
+  const designErrors = useValidation((s) => s.result.diagnostics.filter((d) => d.severity === 'error' && d.code !== 'memory').length);
+  const engineIdle = useApp((s) => s.runPhase === 'idle' && s.engineState === 'ready');
+  const canTrain = engineIdle && designErrors === 0;
+  const trainTitle =
+    designErrors > 0
+      ? `Fix the ${designErrors} error${designErrors === 1 ? '' : 's'} listed under Problems to train this design`
+      : 'Train the design with the settings in the Training panel';
   const canStop = useApp((s) => s.runPhase === 'running' || s.runPhase === 'paused');
   return (
     <header className="toolbar" role="toolbar" aria-label="Main toolbar">
@@ -100,7 +109,7 @@ function ToolbarView() {
         )}
       </div>
       <div className="toolbar-group">
-        <button type="button" onClick={() => void startTraining()} disabled={!canTrain} title="Train the design with the settings in the Training panel">
+        <button type="button" onClick={() => void startTraining()} disabled={!canTrain} title={trainTitle}>
           Train
         </button>
         <button type="button" onClick={stopTraining} disabled={!canStop} title="Stop the current run (its curves and weights are kept)">

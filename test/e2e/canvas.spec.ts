@@ -252,6 +252,8 @@ test('export menu offers the five formats and reports the outcome', async ({ pag
   await expect(page.getByRole('menuitem')).toHaveText(['tf.js model', 'Keras JSON', 'Design JSON', 'PyTorch', 'ONNX']);
   await page.getByRole('menuitem', { name: 'Design JSON' }).click();
   await expect(page.getByRole('contentinfo').getByRole('status')).toContainText('Exported', { timeout: 60_000 });
+  // The empty design has errors, so Train stays disabled whether or not the engine has started yet, and says why.
   for (const name of ['Train', 'Stop']) await expect(page.getByRole('button', { name, exact: true })).toBeDisabled();
+  await expect(page.getByRole('button', { name: 'Train', exact: true })).toHaveAttribute('title', /Fix the 2 errors listed under Problems/);
   await expect(page.getByRole('region', { name: 'Training' })).toBeAttached();
 });

@@ -2,7 +2,7 @@ import type * as tfNamespace from '@tensorflow/tfjs';
 import type { DesignNode } from '../../graph/design';
 import type { Activation } from '../../graph/activations';
 import { entryFor, type LayerTable } from '../../graph/layerTable';
-import { trainingBatchNormKernels } from '../backends/wasmKernels';
+import { nativeReluGradient, trainingBatchNormKernels } from '../backends/wasmKernels';
 import {
   BATCH_NORM,
   BATCH_NORM_GRAD,
@@ -209,17 +209,23 @@ function affine(ctx: OpContext, x: Tensor, kernel: Tensor, bias: Tensor | undefi
   return gradOp(ctx, bias ? [x, kernel, bias] : [x, kernel], ([input, w, b], save) => op(input, w, b, save));
 }
 
-/** ReLU taped as one op whose gradient reads its held input, not a clone of it on the tape. */
+/**
+ * ReLU taped as one op whose gradient reads its held input, not a clone of it on the tape. On wasm
+ * the gradient dy·step(x) is one kernel: the heap kernel for small activations, our own SIMD kernel
+ * (split across the helper threads) for larger ones; elsewhere Step and Multiply, as tf.js does.
+ */
 function heldRelu(ctx: OpContext, x: Tensor): Tensor {
   const tf = ctx.tf;
+  const native = nativeReluGradient(tf, x);
   return gradOp(ctx, [x], ([input], save) => {
     const read = keepForGradient(ctx, save, [input]);
     return {
       value: tf.relu(input),
-      gradFunc: (dy: Tensor, saved: Tensor[]) =>
-        heapKernelFor(tf, BIAS_GRAD, dy.size)
-          ? runKernels(tf, BIAS_GRAD, { dy, pre: read(saved)[0] }, { relu: true, bias: false } satisfies BiasGradAttrs)[0]
-          : tf.mul(dy, tf.step(read(saved)[0])),
+      gradFunc: (dy: Tensor, saved: Tensor[]) => {
+        const pre = read(saved)[0];
+        if (heapKernelFor(tf, BIAS_GRAD, dy.size)) return runKernels(tf, BIAS_GRAD, { dy, pre }, { relu: true, bias: false } satisfies BiasGradAttrs)[0];
+        return native ? native(dy, pre) : tf.mul(dy, tf.step(pre));
+      },
     };
   });
 }
@@ -274,9 +280,10 @@ function batchNorm(tf: Tf, x: Tensor, w: NodeWeights, p: { momentum: number; eps
   const native = trainingBatchNormKernels(tf, x);
   if (native) {
     return gradOp(ctx, [x, gamma, beta], ([xIn, g, b], save) => {
-      const [value, mean, variance] = native.forward(xIn, g, b, p.epsilon);
-      movingMean.assign(tf.sub(movingMean, tf.mul(tf.sub(movingMean, mean), decay)));
-      movingVariance.assign(tf.sub(movingVariance, tf.mul(tf.sub(movingVariance, variance), decay)));
+      // The kernel also takes the running averages' step, which as tf.js ops was 6 tiny kernels a layer.
+      const [value, mean, variance, nextMean, nextVariance] = native.forward(xIn, g, b, movingMean, movingVariance, p.epsilon, decay);
+      movingMean.assign(nextMean);
+      movingVariance.assign(nextVariance);
       const read = keepForGradient(ctx, save, [xIn, mean, variance], [g]);
       return {
         value,

@@ -19,7 +19,7 @@ describe("the engine's own wasm kernels", () => {
 
   it('builds every .c file into one module, for a plain and a shared memory, exporting only the kernels', async () => {
     const sources = readdirSync(folder).filter((f) => f.endsWith('.c'));
-    expect(sources.sort()).toEqual(['batchNorm.c', 'channelSums.c', 'convForward.c', 'filterGradient.c', 'flipFilter.c', 'statsSummary.c']);
+    expect(sources.sort()).toEqual(['batchNorm.c', 'channelSums.c', 'convForward.c', 'filterGradient.c', 'flipFilter.c', 'reluGradient.c', 'statsSummary.c']);
     for (const [variant, text] of Object.entries(WASM_KERNELS)) {
       const module = await WebAssembly.compile(Buffer.from(text, 'base64'));
       expect(
@@ -36,12 +36,14 @@ describe("the engine's own wasm kernels", () => {
         'batch_norm_forward_factors',
         'batch_norm_input_gradient',
         'batch_norm_mean',
+        'batch_norm_moving_averages',
         'batch_norm_scale_shift',
         'channel_sums',
         'conv2d_filter_gradient',
         'conv2d_forward',
         'flip_filter',
         'gradient_summary',
+        'relu_gradient',
         'weight_summary',
       ]);
       expect(WebAssembly.Module.imports(module), variant).toEqual([{ module: 'env', name: 'memory', kind: 'memory' }]);

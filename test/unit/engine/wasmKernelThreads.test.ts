@@ -3,7 +3,7 @@ import { WASM_KERNELS } from '../../../src/engine/backends/wasmKernels/native/bi
 import { KernelThreads, type HelperThread, type SpawnHelper } from '../../../src/engine/backends/wasmKernels/native/kernelThreads';
 import { spawnNodeKernelHelper } from '../../../node/kernelHelpers';
 import { startThreadedWasm } from '../../../node/wasmThreads';
-import { trainingBatchNormKernels } from '../../../src/engine/backends/wasmKernels';
+import { nativeReluGradient, trainingBatchNormKernels } from '../../../src/engine/backends/wasmKernels';
 import { randomSource, randomValues, relativeError, tf } from './wasmTestSupport';
 
 const PAGE = 65536;
@@ -117,7 +117,10 @@ describe("tf.js' threaded wasm build with our kernels split across a helper", ()
     if (kernels === null) throw new Error('the native BatchNorm kernels are not running');
     const wasm = tf.tidy(() => {
       const input = tf.tensor(x, shape);
-      const [y, mean, variance] = kernels.forward(input, tf.tensor(gamma), tf.tensor(beta), 1e-3);
+      const [y, mean, variance, nextMean, nextVariance] = kernels.forward(input, tf.tensor(gamma), tf.tensor(beta), tf.zeros([37]), tf.ones([37]), 1e-3, 0.25);
+      // The running averages' step: a quarter of the way from (0, 1) to the batch's moments.
+      expect(nextMean.dataSync()).toEqual(tf.mul(mean, 0.25).dataSync());
+      expect(nextVariance.dataSync()).toEqual(tf.sub(1, tf.mul(tf.sub(1, variance), 0.25)).dataSync());
       const [dx, dGamma, dBeta] = kernels.backward(input, tf.tensor(dy, shape), mean, variance, tf.tensor(gamma), 1e-3);
       return [y, mean, variance, dx, dGamma, dBeta].map((t) => t.dataSync().slice());
     });
@@ -135,6 +138,24 @@ describe("tf.js' threaded wasm build with our kernels split across a helper", ()
     });
     cpu.forEach((expected, i) => expect(relativeError(Float32Array.from(wasm[i] ?? []), Float32Array.from(expected)), `output ${i}`).toBeLessThan(1e-4));
     await tf.setBackend('wasm');
+  });
+
+  it("ReLU's gradient, split into blocks across the helper, is bit for bit Step then Multiply", async () => {
+    // 2^19 + 4,103 values: above the split threshold, 33 blocks, the last one partial and not a whole number of vectors.
+    const size = (1 << 19) + 4103;
+    const x = randomValues(randomSource(31), [size]);
+    x[5] = Number.NaN;
+    x[size - 1] = 0;
+    const dy = randomValues(randomSource(32), [size]);
+    await tf.setBackend('wasm');
+    const [ours, theirs] = tf.tidy(() => {
+      const input = tf.tensor(x);
+      const upstream = tf.tensor(dy);
+      const gradient = nativeReluGradient(tf, input);
+      if (gradient === null) throw new Error('the native ReLU gradient is not running');
+      return [gradient(upstream, input), tf.mul(upstream, tf.step(input))].map((t) => t.dataSync().slice());
+    });
+    expect(ours).toEqual(theirs);
   });
 
   it('trains a conv layer with the same forward and filter gradient as the CPU kernels, tensors flat', async () => {

@@ -15,6 +15,8 @@ export const BATCH_NORM_BACKWARD = 'RescanvasBatchNormBackward';
 
 interface BatchNormAttrs {
   epsilon: number;
+  /** The running averages move by (average − batch)·decay: decay = 1 − momentum. */
+  decay: number;
 }
 
 type KernelArgs = Parameters<KernelConfig['kernelFunc']>[0];
@@ -38,29 +40,38 @@ function forwardKernel(): KernelConfig {
     backendName: 'wasm',
     kernelFunc: ({ inputs, backend, attrs }: KernelArgs) => {
       const named = inputs as Record<string, TensorInfo | undefined>;
-      const [x, gamma, beta] = ['x', 'gamma', 'beta'].map((name) => numericInput(named, name, BATCH_NORM_FORWARD));
+      const [x, gamma, beta, movingMean, movingVariance] = ['x', 'gamma', 'beta', 'movingMean', 'movingVariance'].map((name) =>
+        numericInput(named, name, BATCH_NORM_FORWARD),
+      );
       const { rows, cols } = channelsOf(x, BATCH_NORM_FORWARD);
       const kernels = requireKernels(backend, BATCH_NORM_FORWARD);
       const heap = heapBackend(backend, BATCH_NORM_FORWARD);
       const y = heap.makeOutput(x.shape.slice(), 'float32');
-      const mean = heap.makeOutput([cols], 'float32');
-      const variance = heap.makeOutput([cols], 'float32');
+      const [mean, variance, nextMean, nextVariance] = [0, 1, 2, 3].map(() => heap.makeOutput([cols], 'float32'));
       const scratch = heap.makeOutput([batchNormScratchFloats(rows, cols, 'forward')], 'float32');
       const at = (info: TensorInfo) => heapOffset(backend, info, BATCH_NORM_FORWARD);
+      const { epsilon, decay } = attrs as unknown as BatchNormAttrs;
       kernels.batchNormForward(
-        at(x),
-        at(gamma),
-        at(beta),
-        at(y),
-        at(mean),
-        at(variance),
-        at(scratch),
+        {
+          x: at(x),
+          gamma: at(gamma),
+          beta: at(beta),
+          movingMean: at(movingMean),
+          movingVariance: at(movingVariance),
+          y: at(y),
+          mean: at(mean),
+          variance: at(variance),
+          nextMean: at(nextMean),
+          nextVariance: at(nextVariance),
+          scratch: at(scratch),
+        },
         rows,
         cols,
-        (attrs as unknown as BatchNormAttrs).epsilon,
+        epsilon,
+        decay,
       );
       (backend as { disposeData(dataId: object): void }).disposeData(scratch.dataId);
-      return [y, mean, variance];
+      return [y, mean, variance, nextMean, nextVariance];
     },
   };
 }
@@ -109,8 +120,15 @@ export function trainingBatchNormKernels(tf: Tf, x: Tensor) {
   if (x.dtype !== 'float32' || x.rank < 2 || x.size === 0 || nativeKernelsFor(tf.backend()) === undefined) return null;
   if (tf.getKernel(BATCH_NORM_FORWARD, tf.getBackend()) === undefined) return null;
   return {
-    forward: (input: Tensor, gamma: Tensor, beta: Tensor, epsilon: number): [Tensor, Tensor, Tensor] =>
-      tf.engine().runKernel(BATCH_NORM_FORWARD, { x: input, gamma, beta }, { epsilon } as never) as unknown as [Tensor, Tensor, Tensor],
+    /** y, the batch's mean and variance, and the running averages after it. */
+    forward: (input: Tensor, gamma: Tensor, beta: Tensor, movingMean: Tensor, movingVariance: Tensor, epsilon: number, decay: number) =>
+      tf.engine().runKernel(BATCH_NORM_FORWARD, { x: input, gamma, beta, movingMean, movingVariance }, { epsilon, decay } as never) as unknown as [
+        Tensor,
+        Tensor,
+        Tensor,
+        Tensor,
+        Tensor,
+      ],
     backward: (input: Tensor, dy: Tensor, mean: Tensor, variance: Tensor, gamma: Tensor, epsilon: number): [Tensor, Tensor, Tensor] =>
       tf.engine().runKernel(BATCH_NORM_BACKWARD, { x: input, dy, mean, variance, gamma }, { epsilon } as never) as unknown as [Tensor, Tensor, Tensor],
   };

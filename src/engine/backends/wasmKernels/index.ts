@@ -9,6 +9,7 @@ import { sliceKernel, splitVKernel } from './splitV';
 import { unsortedSegmentSumKernel } from './unsortedSegmentSum';
 import { batchNormTrainingKernels } from './batchNormTraining';
 import { statsSummaryKernels } from './statsSummary';
+import { reluGradientKernels } from './reluGradient';
 
 export { conv2DBackpropFilter } from './conv2DBackpropFilter';
 export { conv2DBackpropInput } from './conv2DBackpropInput';
@@ -18,6 +19,7 @@ export { unsortedSegmentSum } from './unsortedSegmentSum';
 export { PACK_FLAT, UNPACK_FLAT, type UnpackFlatAttrs } from './flatPack';
 export { trainingBatchNormKernels } from './batchNormTraining';
 export { nativeStatsSummaries, type StatsSummaries } from './statsSummary';
+export { nativeReluGradient } from './reluGradient';
 
 /** Symbol.for, not Symbol: a second copy of this module must still recognise our kernels. */
 const OURS = Symbol.for('rescanvas.wasmTrainingKernel');
@@ -34,6 +36,7 @@ export function missingWasmKernels(tf: Tf): KernelConfig[] {
     unpackFlatKernel(),
     ...batchNormTrainingKernels(),
     ...statsSummaryKernels(),
+    ...reluGradientKernels(),
   ];
 }
 

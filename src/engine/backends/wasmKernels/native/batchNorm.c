@@ -83,6 +83,21 @@ void batch_norm_forward_factors(const float *partial, int blocks, int rows, int 
   }
 }
 
+/*
+ * The running averages' step, as tf.js layers take it: next = moving − (moving − batch)·decay, each
+ * operation rounded to float32 as the three tf.js ops it replaces round them, so the numbers match.
+ */
+__attribute__((export_name("batch_norm_moving_averages")))
+void batch_norm_moving_averages(const float *moving_mean, const float *moving_variance, const float *mean, const float *variance, float decay,
+                                float *next_mean, float *next_variance, int cols) {
+  for (int c = 0; c < cols; c++) {
+    const float dm = (moving_mean[c] - mean[c]) * decay;
+    next_mean[c] = moving_mean[c] - dm;
+    const float dv = (moving_variance[c] - variance[c]) * decay;
+    next_variance[c] = moving_variance[c] - dv;
+  }
+}
+
 /* y = x·k + shift per channel, for the rows of blocks [from, to). */
 __attribute__((export_name("batch_norm_scale_shift")))
 void batch_norm_scale_shift(const float *x, const float *k, const float *shift, float *y, int rows, int cols, int block_rows, int from, int to) {

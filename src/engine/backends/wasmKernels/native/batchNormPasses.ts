@@ -32,6 +32,8 @@ export interface BatchNormExports {
   mean: (...args: number[]) => void;
   /** partial, blocks, rows, cols, mean, gamma, beta, eps, variance, k, shift. */
   forwardFactors: (...args: number[]) => void;
+  /** movingMean, movingVariance, mean, variance, decay, nextMean, nextVariance, cols. */
+  movingAverages: (...args: number[]) => void;
   /** x, k, shift, y, rows, cols, blockRows. */
   scaleShift: RangedPass;
   /** x, dy, mean, partial, rows, cols, blockRows. */
@@ -42,19 +44,22 @@ export interface BatchNormExports {
   inputGradient: RangedPass;
 }
 
-/** x, gamma, beta, y, mean, variance, scratch (byte offsets), rows, cols, epsilon. */
-export type BatchNormForwardFunction = (
-  x: number,
-  gamma: number,
-  beta: number,
-  y: number,
-  mean: number,
-  variance: number,
-  scratch: number,
-  rows: number,
-  cols: number,
-  epsilon: number,
-) => void;
+/** Byte offsets of the forward pass's tensors: its inputs, outputs and scratch. */
+export interface BatchNormForwardTensors {
+  x: number;
+  gamma: number;
+  beta: number;
+  movingMean: number;
+  movingVariance: number;
+  y: number;
+  mean: number;
+  variance: number;
+  /** The running averages after this batch, for the caller to assign. */
+  nextMean: number;
+  nextVariance: number;
+  scratch: number;
+}
+export type BatchNormForwardFunction = (at: BatchNormForwardTensors, rows: number, cols: number, epsilon: number, decay: number) => void;
 /** x, dy, mean, variance, gamma, dx, dgamma, dbeta, scratch (byte offsets), rows, cols, epsilon. */
 export type BatchNormBackwardFunction = (
   x: number,
@@ -73,7 +78,7 @@ export type BatchNormBackwardFunction = (
 
 export function batchNormPasses(exports: BatchNormExports): { forward: BatchNormForwardFunction; backward: BatchNormBackwardFunction } {
   return {
-    forward: (x, gamma, beta, y, mean, variance, scratch, rows, cols, epsilon) => {
+    forward: ({ x, gamma, beta, movingMean, movingVariance, y, mean, variance, nextMean, nextVariance, scratch }, rows, cols, epsilon, decay) => {
       const blockRows = batchNormBlockRows(cols);
       const blocks = blockCount(rows, cols);
       const k = scratch + 4 * blocks * cols;
@@ -82,6 +87,7 @@ export function batchNormPasses(exports: BatchNormExports): { forward: BatchNorm
       exports.mean(scratch, blocks, rows, cols, mean);
       exports.blockSquares(x, mean, scratch, rows, cols, blockRows);
       exports.forwardFactors(scratch, blocks, rows, cols, mean, gamma, beta, epsilon, variance, k, shift);
+      exports.movingAverages(movingMean, movingVariance, mean, variance, decay, nextMean, nextVariance, cols);
       exports.scaleShift(x, k, shift, y, rows, cols, blockRows);
     },
     backward: (x, dy, mean, variance, gamma, dx, dgamma, dbeta, scratch, rows, cols, epsilon) => {

@@ -33,6 +33,9 @@ export type SummaryFunction = (x: number, n: number, out: number, bins: number, 
 /** table (4 words a weight: before, gradient or 0, after, size), count, out [count, 3] (byte offsets but count). */
 export type WeightSummaryFunction = (table: number, count: number, out: number) => void;
 
+/** dy, x, dx (byte offsets), n: dx = dy · step(x) over n values. */
+export type ReluGradientFunction = (dy: number, x: number, dx: number, n: number) => void;
+
 /** w, out (byte offsets), kh, kw, ci, co: out[kh−1−a, kw−1−b, co, ci] = w[a, b, ci, co]. */
 export type FlipFilterFunction = (w: number, out: number, kh: number, kw: number, ci: number, co: number) => void;
 
@@ -47,6 +50,8 @@ export interface NativeKernels {
   batchNormForward: BatchNormForwardFunction;
   /** Scratch: batchNormScratchFloats(rows, cols, 'backward'); its passes split across the helper threads. */
   batchNormBackward: BatchNormBackwardFunction;
+  /** Split across the helper threads where there are any. */
+  reluGradient: ReluGradientFunction;
   activationSummary: SummaryFunction;
   gradientSummary: SummaryFunction;
   weightSummary: WeightSummaryFunction;
@@ -94,6 +99,8 @@ const CONV_MIN_WORK = 1 << 18;
  * the five wake-ups cost more than the threads save.
  */
 const PASS_MIN_WORK = 1 << 19;
+/** Values per unit of relu_gradient: reluGradient.c's RELU_BLOCK. */
+const RELU_BLOCK = 16384;
 /** BatchNorm's passes end in rows, cols, blockRows: units are blocks of rows, work is the values read. */
 const rowBlocks = {
   units: (a: readonly number[]) => Math.ceil(at(a, a.length - 3) / (at(a, a.length - 1) || 1)),
@@ -110,6 +117,8 @@ const SPLIT_KERNELS = {
   batch_norm_scale_shift: rowBlocks,
   batch_norm_block_gradient_sums: rowBlocks,
   batch_norm_input_gradient: rowBlocks,
+  // Blocks of RELU_BLOCK values (reluGradient.c); memory-bound like BatchNorm's passes.
+  relu_gradient: { units: (a: readonly number[]) => Math.ceil(at(a, 3) / RELU_BLOCK), work: (a: readonly number[]) => at(a, 3), minWork: PASS_MIN_WORK },
 } as const;
 type SplitName = keyof typeof SPLIT_KERNELS;
 const SPLIT_NAMES = Object.keys(SPLIT_KERNELS) as SplitName[];
@@ -153,6 +162,7 @@ export async function startNativeKernels(backend: object, options: NativeKernelO
       'batch_norm_mean',
       'batch_norm_forward_factors',
       'batch_norm_backward_factors',
+      'batch_norm_moving_averages',
       'flip_filter',
       'activation_summary',
       'gradient_summary',
@@ -173,6 +183,7 @@ export async function startNativeKernels(backend: object, options: NativeKernelO
       blockSquares: split('batch_norm_block_squares'),
       mean: exports.batch_norm_mean as RangedPass,
       forwardFactors: exports.batch_norm_forward_factors as RangedPass,
+      movingAverages: exports.batch_norm_moving_averages as RangedPass,
       scaleShift: split('batch_norm_scale_shift'),
       blockGradientSums: split('batch_norm_block_gradient_sums'),
       backwardFactors: exports.batch_norm_backward_factors as RangedPass,
@@ -181,6 +192,7 @@ export async function startNativeKernels(backend: object, options: NativeKernelO
     const kernels: NativeKernels = {
       conv2dFilterGradient: split('conv2d_filter_gradient'),
       conv2dForward: split('conv2d_forward'),
+      reluGradient: split('relu_gradient'),
       channelSums: exports.channel_sums as ChannelSumsFunction,
       batchNormForward: batchNorm.forward,
       batchNormBackward: batchNorm.backward,

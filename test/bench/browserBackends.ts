@@ -268,7 +268,11 @@ try {
   const row = (v: Variant) => table.find((r) => r.variant === v);
   const [on, off, one, app] = [row('wasm-threads'), row('wasm-single'), row('wasm-threads-1'), row('app')];
   if (on && off) {
-    console.log(`threads on/off speed-up (median wall time, wasm-threads vs wasm-single): ${(off.medianMsPerStep / on.medianMsPerStep).toFixed(2)}×`);
+    // Each round's pair too: a host whose second core comes and goes shows as a spread, not a shift.
+    const perRound = (off.msPerStep ?? []).map((ms, i) => (ms / (on.msPerStep?.[i] ?? Number.NaN)).toFixed(2)).join(' ');
+    console.log(
+      `threads on/off speed-up (median wall time, wasm-threads vs wasm-single): ${(off.medianMsPerStep / on.medianMsPerStep).toFixed(2)}× (per round ${perRound})`,
+    );
     if (on.busiestThreadCpuMsPerStep && off.busiestThreadCpuMsPerStep)
       console.log(
         `  busiest thread's CPU, single / threaded: ${(off.busiestThreadCpuMsPerStep / on.busiestThreadCpuMsPerStep).toFixed(2)}× (the engine thread; on a loaded machine it includes the pool's spin-waits for a descheduled thread)`,

@@ -3,8 +3,8 @@ import { WASM_KERNELS } from '../../../src/engine/backends/wasmKernels/native/bi
 import { KernelThreads, type HelperThread, type SpawnHelper } from '../../../src/engine/backends/wasmKernels/native/kernelThreads';
 import { spawnNodeKernelHelper } from '../../../node/kernelHelpers';
 import { startThreadedWasm } from '../../../node/wasmThreads';
-import { nativeReluGradient, trainingBatchNormKernels } from '../../../src/engine/backends/wasmKernels';
-import { randomSource, randomValues, relativeError, tf } from './wasmTestSupport';
+import { trainingBatchNormKernels } from '../../../src/engine/backends/wasmKernels';
+import { randomSource, randomValues, relativeError, reluGradientBothWays, tf } from './wasmTestSupport';
 
 const PAGE = 65536;
 const SPLIT = ['conv2d_forward', 'conv2d_filter_gradient'] as const;
@@ -148,13 +148,7 @@ describe("tf.js' threaded wasm build with our kernels split across a helper", ()
     x[size - 1] = 0;
     const dy = randomValues(randomSource(32), [size]);
     await tf.setBackend('wasm');
-    const [ours, theirs] = tf.tidy(() => {
-      const input = tf.tensor(x);
-      const upstream = tf.tensor(dy);
-      const gradient = nativeReluGradient(tf, input);
-      if (gradient === null) throw new Error('the native ReLU gradient is not running');
-      return [gradient(upstream, input), tf.mul(upstream, tf.step(input))].map((t) => t.dataSync().slice());
-    });
+    const [ours, theirs] = reluGradientBothWays(x, dy);
     expect(ours).toEqual(theirs);
   });
 

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { useWasmBackend } from '../../../src/engine/backends/wasm';
+import { nativeReluGradient } from '../../../src/engine/backends/wasmKernels';
 
 export { tf };
 
@@ -92,4 +93,16 @@ export function depthwiseGradientsByDefinition(
               }
           }
   return { inputGradient: Float32Array.from(inputGradient), filterGradient: Float32Array.from(filterGradient) };
+}
+
+/** ReLU's gradient dy·step(x) by the engine's own kernel and by tf.js' Step then Multiply, on the active backend. */
+export function reluGradientBothWays(x: Float32Array, dy: Float32Array): [Float32Array, Float32Array] {
+  return tf.tidy(() => {
+    const input = tf.tensor(x);
+    const upstream = tf.tensor(dy);
+    const gradient = nativeReluGradient(tf, input);
+    if (gradient === null) throw new Error('the native ReLU gradient is not running');
+    const [ours, theirs] = [gradient(upstream, input), tf.mul(upstream, tf.step(input))].map((t) => Float32Array.from(t.dataSync()));
+    return [ours, theirs];
+  });
 }

@@ -1,7 +1,7 @@
 import type { KernelConfig, Tensor, TensorInfo, Tf } from '../tf';
 import { heapBackend, heapOffset, numericInput, product } from './heapBackend';
 import { batchNormScratchFloats } from './native/batchNormPasses';
-import { nativeKernelsFor, type NativeKernels } from './native/nativeKernels';
+import { nativeKernelsFor, requireNativeKernels } from './native/nativeKernels';
 
 /**
  * BatchNorm's training-mode forward and backward passes as two kernels of our own (native/batchNorm.c),
@@ -28,12 +28,6 @@ function channelsOf(x: TensorInfo, kernelName: string): { rows: number; cols: nu
   return { rows: product(x.shape) / (cols || 1), cols };
 }
 
-function requireKernels(backend: unknown, kernelName: string): NativeKernels {
-  const kernels = nativeKernelsFor(backend);
-  if (kernels === undefined) throw new Error(`${kernelName}: the engine's wasm kernels are not running on this backend`);
-  return kernels;
-}
-
 function forwardKernel(): KernelConfig {
   return {
     kernelName: BATCH_NORM_FORWARD,
@@ -44,7 +38,7 @@ function forwardKernel(): KernelConfig {
         numericInput(named, name, BATCH_NORM_FORWARD),
       );
       const { rows, cols } = channelsOf(x, BATCH_NORM_FORWARD);
-      const kernels = requireKernels(backend, BATCH_NORM_FORWARD);
+      const kernels = requireNativeKernels(backend, BATCH_NORM_FORWARD);
       const heap = heapBackend(backend, BATCH_NORM_FORWARD);
       const y = heap.makeOutput(x.shape.slice(), 'float32');
       const [mean, variance, nextMean, nextVariance] = [0, 1, 2, 3].map(() => heap.makeOutput([cols], 'float32'));
@@ -84,7 +78,7 @@ function backwardKernel(): KernelConfig {
       const named = inputs as Record<string, TensorInfo | undefined>;
       const [x, dy, mean, variance, gamma] = ['x', 'dy', 'mean', 'variance', 'gamma'].map((name) => numericInput(named, name, BATCH_NORM_BACKWARD));
       const { rows, cols } = channelsOf(x, BATCH_NORM_BACKWARD);
-      const kernels = requireKernels(backend, BATCH_NORM_BACKWARD);
+      const kernels = requireNativeKernels(backend, BATCH_NORM_BACKWARD);
       const heap = heapBackend(backend, BATCH_NORM_BACKWARD);
       const dx = heap.makeOutput(x.shape.slice(), 'float32');
       const dGamma = heap.makeOutput([cols], 'float32');

@@ -1,6 +1,6 @@
 import type { KernelConfig, Tensor, TensorInfo, Tf } from '../tf';
 import { heapBackend, heapOffset, numericInput, product } from './heapBackend';
-import { nativeKernelsFor } from './native/nativeKernels';
+import { nativeKernelsFor, requireNativeKernels } from './native/nativeKernels';
 
 /**
  * ReLU's gradient dy · step(x) as one kernel of our own (native/reluGradient.c): one pass where
@@ -22,8 +22,7 @@ function reluGradientKernel(): KernelConfig {
         throw new Error(
           `${RELU_GRADIENT}: needs float32 dy and x of one size, got ${dy.dtype} ${JSON.stringify(dy.shape)} and ${x.dtype} ${JSON.stringify(x.shape)}`,
         );
-      const kernels = nativeKernelsFor(backend);
-      if (kernels === undefined) throw new Error(`${RELU_GRADIENT}: the engine's wasm kernels are not running on this backend`);
+      const kernels = requireNativeKernels(backend, RELU_GRADIENT);
       const dx = heapBackend(backend, RELU_GRADIENT).makeOutput(x.shape.slice(), 'float32');
       const at = (info: TensorInfo) => heapOffset(backend, info, RELU_GRADIENT);
       kernels.reluGradient(at(dy), at(x), at(dx), product(x.shape));

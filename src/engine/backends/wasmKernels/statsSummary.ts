@@ -1,6 +1,6 @@
 import type { KernelConfig, Tensor, TensorInfo, Tf } from '../tf';
 import { heapBackend, heapOffset, numericInput, product } from './heapBackend';
-import { nativeKernelsFor, type NativeKernels } from './native/nativeKernels';
+import { nativeKernelsFor, requireNativeKernels, type NativeKernels } from './native/nativeKernels';
 
 /**
  * A stats frame's summaries as kernels of our own (native/statsSummary.c): two read one recorded
@@ -37,8 +37,7 @@ function summaryKernel(
       const { bins, stride } = attrs as unknown as SummaryAttrs;
       if (!Number.isInteger(bins) || bins < 1 || !Number.isInteger(stride) || stride < 1)
         throw new Error(`${kernelName}: bins and stride must be positive integers`);
-      const kernels = nativeKernelsFor(backend);
-      if (kernels === undefined) throw new Error(`${kernelName}: the engine's wasm kernels are not running on this backend`);
+      const kernels = requireNativeKernels(backend, kernelName);
       const out = heapBackend(backend, kernelName).makeOutput([LEADING[kernelName] + bins], 'float32');
       pick(kernels)(heapOffset(backend, x, kernelName), n, heapOffset(backend, out, kernelName), bins, stride);
       return out;
@@ -62,8 +61,7 @@ function weightSummaryKernel(): KernelConfig {
     kernelFunc: ({ inputs, backend, attrs }: KernelArgs) => {
       const named = inputs as Record<string, TensorInfo | undefined>;
       const { count } = attrs as unknown as WeightSummaryAttrs;
-      const kernels = nativeKernelsFor(backend);
-      if (kernels === undefined) throw new Error(`${WEIGHT_SUMMARY}: the engine's wasm kernels are not running on this backend`);
+      const kernels = requireNativeKernels(backend, WEIGHT_SUMMARY);
       const at = (info: TensorInfo) => heapOffset(backend, info, WEIGHT_SUMMARY);
       const rows: number[] = [];
       for (let i = 0; i < count; i++) {

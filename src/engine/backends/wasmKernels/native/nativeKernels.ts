@@ -213,3 +213,10 @@ export async function startNativeKernels(backend: object, options: NativeKernelO
 export function nativeKernelsFor(backend: unknown): NativeKernels | undefined {
   return typeof backend === 'object' && backend !== null ? started.get(backend) : undefined;
 }
+
+/** The kernels for a kernel function of `kernelName` to call; throws, naming it, where they are not running. */
+export function requireNativeKernels(backend: unknown, kernelName: string): NativeKernels {
+  const kernels = nativeKernelsFor(backend);
+  if (kernels === undefined) throw new Error(`${kernelName}: the engine's wasm kernels are not running on this backend`);
+  return kernels;
+}

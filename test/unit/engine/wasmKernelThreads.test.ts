@@ -43,6 +43,35 @@ describe('kernel helper threads on a shared memory', () => {
     }
   });
 
+  it('helpers asleep after their spin, or never spinning, are woken by the next call', async () => {
+    const { memory, threads, forward } = kernels;
+    const f32 = new Float32Array(memory.buffer);
+    f32.set(randomValues(randomSource(5), [2 * 7 * 9 * 5]), 0);
+    f32.set(randomValues(randomSource(6), [3 * 3 * 5 * 21]), 4096);
+    const geometry = [2, 7, 9, 5, 7, 9, 21, 3, 3, 1, 1, 1, 1, 1, 1];
+    forward(0, 4096 * 4, 16384 * 4, ...geometry, 0, 14);
+    const single = f32.slice(16384, 16384 + 2 * 7 * 9 * 21);
+    const spin = threads.spinMs;
+    expect(spin).toBeGreaterThan(0);
+    try {
+      for (const spinMs of [0, 2]) {
+        threads.spinMs = spinMs;
+        expect(threads.spinMs).toBe(spinMs);
+        for (let call = 0; call < 6; call++) {
+          // Longer than the spin: every helper has gone back to Atomics.wait.
+          await new Promise((resolve) => setTimeout(resolve, 10));
+          f32.fill(Number.NaN, 32768, 32768 + single.length);
+          threads.run('conv2d_forward', forward, [0, 4096 * 4, 32768 * 4, ...geometry], 14);
+          expect(f32.slice(32768, 32768 + single.length)).toEqual(single);
+        }
+      }
+      threads.spinMs = -5;
+      expect(threads.spinMs).toBe(0);
+    } finally {
+      threads.spinMs = spin;
+    }
+  });
+
   it('runs a call of a single unit', () => {
     const { memory, threads, forward } = kernels;
     const f32 = new Float32Array(memory.buffer);

@@ -26,8 +26,9 @@ export interface HelperThread {
 export type SpawnHelper = (source: string) => HelperThread;
 
 /** Sync words, then the arguments (float64: byte offsets past 2 GiB and floats both stay exact). */
-const CONTROL_BYTES = 256;
-const ARGS_OFFSET = 32;
+const CONTROL_BYTES = 288;
+const SYNC_WORDS = 16;
+const ARGS_OFFSET = SYNC_WORDS * 4;
 const MAX_ARGS = (CONTROL_BYTES - ARGS_OFFSET) / 8;
 /** The call's number: helpers wait on it. */
 const REQUEST = 0;
@@ -40,6 +41,8 @@ const KERNEL = 4;
 const ARG_COUNT = 5;
 const UNITS = 6;
 const CHUNKS = 7;
+/** How long (µs) a thread out of work polls before it sleeps; read at each wait, so it can change between calls. */
+const SPIN_US = 8;
 /** A request number no call uses: the helpers' loops end. */
 const STOP = -1;
 /**
@@ -49,6 +52,21 @@ const STOP = -1;
  * its whole input once per chunk, so the count stays low.
  */
 const CHUNKS_PER_THREAD = 6;
+/**
+ * How long a thread that ran out of work keeps polling before it sleeps (Atomics.wait). Waking a
+ * sleeping thread goes through the OS and, on a virtual machine, the hypervisor, and on the 2-vCPU
+ * KVM test host that was slow enough to undo much of the split. Between split calls a ResNet-20
+ * step leaves gaps of 0.25 ms (median) to 12 ms (longest), so a helper polling 20 ms is awake for
+ * every call of a step. Measured there (ResNet-20, interleaved in one process, split kernels' time
+ * a step on one thread → two): polling 0 ms 352 → 224 ms, 2 ms → 206, 20 ms → 198 (a step: 401 →
+ * 280, 261, 240 ms). The cost is a core kept busy up to this long after the last call, as OpenMP
+ * runtimes (KMP_BLOCKTIME, 200 ms) and XNNPACK's pthreadpool (a million polls) also pay.
+ */
+export const DEFAULT_SPIN_MS = 20;
+/** Polls between reads of the clock while spinning. */
+const SPINS_PER_CLOCK = 256;
+/** src/ has no DOM or Node types: the clock every worker and page has, typed structurally. */
+const clock: { now(): number } = (globalThis as { performance?: { now(): number } }).performance ?? Date;
 
 /** Where chunk `chunk` of `chunks` starts; the helper's source repeats this formula. */
 export function chunkStart(units: number, chunks: number, chunk: number): number {
@@ -71,11 +89,14 @@ function start(units, chunks, chunk) {
 function helperMain(setup, send) {
   WebAssembly.instantiate(setup.module, { env: { memory: setup.memory } }).then((instance) => {
     const kernels = setup.names.map((name) => instance.exports[name]);
-    const sync = new Int32Array(setup.control, 0, 8);
+    const sync = new Int32Array(setup.control, 0, ${SYNC_WORDS});
     const args = new Float64Array(setup.control, ${ARGS_OFFSET}, ${MAX_ARGS});
     send({ ready: true });
     let seen = 0;
     for (;;) {
+      const until = performance.now() + Atomics.load(sync, ${SPIN_US}) / 1000;
+      for (let spin = 1; Atomics.load(sync, ${REQUEST}) === seen; spin++)
+        if (spin % ${SPINS_PER_CLOCK} === 0 && performance.now() > until) break;
       Atomics.wait(sync, ${REQUEST}, seen);
       seen = Atomics.load(sync, ${REQUEST});
       if (seen === ${STOP}) return;
@@ -120,7 +141,8 @@ export class KernelThreads {
     control: ArrayBufferLike,
     private readonly names: readonly string[],
   ) {
-    this.sync = new Int32Array(control, 0, 8);
+    this.sync = new Int32Array(control, 0, SYNC_WORDS);
+    this.spinMs = DEFAULT_SPIN_MS;
     this.args = new Float64Array(control, ARGS_OFFSET, MAX_ARGS);
   }
 
@@ -168,6 +190,15 @@ export class KernelThreads {
       for (const helper of helpers) helper.terminate();
       return { reason: error instanceof Error ? error.message : String(error) };
     }
+  }
+
+  /** How long a thread out of work polls before it sleeps (DEFAULT_SPIN_MS unless set). */
+  get spinMs(): number {
+    return Atomics.load(this.sync, SPIN_US) / 1000;
+  }
+
+  set spinMs(ms: number) {
+    Atomics.store(this.sync, SPIN_US, Math.max(0, Math.min(1e6, Math.round(ms * 1000))));
   }
 
   get helperCount(): number {
@@ -227,7 +258,8 @@ export class KernelThreads {
 
   private awaitCompleted(chunks: number): void {
     const sync = this.sync;
-    for (let spin = 0; spin < 4000; spin++) if (Atomics.load(sync, COMPLETED) >= chunks) return;
+    const until = clock.now() + Atomics.load(sync, SPIN_US) / 1000;
+    for (let spin = 1; Atomics.load(sync, COMPLETED) < chunks; spin++) if (spin % SPINS_PER_CLOCK === 0 && clock.now() > until) break;
     for (;;) {
       const completed = Atomics.load(sync, COMPLETED);
       if (completed >= chunks) return;

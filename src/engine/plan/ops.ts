@@ -53,10 +53,12 @@ export interface OpContext {
 
 /** What an op records on the step's own tape: its inputs (variables included), its output and its gradient. */
 export interface OpTape {
-  record(inputs: Tensor[], output: Tensor, backward: (dy: Tensor) => Tensor[]): void;
+  /** `backward` is told which inputs' gradients are wanted, and may give null for the others. */
+  record(inputs: Tensor[], output: Tensor, backward: (dy: Tensor, needed: readonly boolean[]) => (Tensor | null)[]): void;
 }
 
-type GradFunc = (dy: Tensor, saved: Tensor[]) => Tensor | Tensor[];
+/** `needed` (step tape only): which inputs' gradients are read; null may stand for the others. */
+type GradFunc = (dy: Tensor, saved: Tensor[], needed?: readonly boolean[]) => Tensor | (Tensor | null)[];
 
 /**
  * One op with a hand-written gradient, taped as one node: by tf.customGrad, or on the step's own
@@ -75,15 +77,16 @@ function gradOp(ctx: OpContext, inputs: Tensor[], f: (inputs: Tensor[], save: tf
       return op.value;
     });
     const backward = gradFunc as GradFunc;
-    tape.record(inputs, value, (dy) => {
-      const grads = backward(dy, []);
+    tape.record(inputs, value, (dy, needed) => {
+      const grads = backward(dy, [], needed);
       return Array.isArray(grads) ? grads : [grads];
     });
     return value;
   }
   const custom = tf.customGrad((...args: (Tensor | tfNamespace.GradSaveFunc)[]) => {
     const save = args.pop() as tfNamespace.GradSaveFunc;
-    return f(args as Tensor[], save);
+    const op = f(args as Tensor[], save);
+    return { value: op.value, gradFunc: (dy: Tensor, saved: Tensor[]) => op.gradFunc(dy, saved) as Tensor | Tensor[] };
   });
   return custom(...inputs);
 }
@@ -240,6 +243,48 @@ function dense(ctx: OpContext, x: Tensor, w: NodeWeights, nodeId: string, activa
   }
   const y = tf.matMul(x as tfNamespace.Tensor2D, kernel as tfNamespace.Tensor2D);
   return activate(tf, w.bias ? tf.add(y, w.bias) : y, activation);
+}
+
+/**
+ * A 2-D convolution and its bias as one op on the step's own tape, its gradient the kernels tf.js's
+ * own Conv2D and Add gradients run (Conv2DBackpropInput, Conv2DBackpropFilter, a sum), so the same
+ * numbers. On tf.js's tape each conv saved a copy of its input and filter (its save clones, and on
+ * wasm a clone copies): on ResNet-20, 42 copies a step. The batch's own gradient is not computed,
+ * as tf.js's pruned tape skips it.
+ */
+function tapedConv2d(ctx: OpContext, x: Tensor, kernel: Tensor, bias: Tensor | undefined, strides: number, pad: 'valid' | 'same'): Tensor {
+  const tf = ctx.tf;
+  return gradOp(ctx, bias ? [x, kernel, bias] : [x, kernel], ([input, w, b], save) => {
+    const y = tf.conv2d(input as tfNamespace.Tensor4D, w as tfNamespace.Tensor4D, strides, pad);
+    const read = keepForGradient(ctx, save, [input], [w]);
+    return {
+      value: b ? tf.add(y, b) : y,
+      gradFunc: (dy: Tensor, saved: Tensor[], needed?: readonly boolean[]) => {
+        const [xs, ws] = read(saved);
+        const attrs = { strides, pad, dataFormat: 'NHWC', dimRoundingMode: undefined };
+        const dx =
+          needed?.[0] === false
+            ? null
+            : (tf
+                .engine()
+                .runKernel(tf.Conv2DBackpropInput, { dy, filter: ws }, { ...attrs, inputShape: xs.shape } as unknown as tfNamespace.NamedAttrMap) as Tensor);
+        const dw = tf
+          .engine()
+          .runKernel(tf.Conv2DBackpropFilter, { x: xs, dy }, { ...attrs, filterShape: ws.shape } as unknown as tfNamespace.NamedAttrMap) as Tensor;
+        return b ? [dx, dw, tf.reshape(tf.sum(dy, [0, 1, 2]), b.shape)] : [dx, dw];
+      },
+    };
+  });
+}
+
+/** The mean over height and width on the step's own tape, its gradient tf.js's Mean gradient op for op; it saves nothing. */
+function tapedGlobalAvgPool(ctx: OpContext, x: Tensor): Tensor {
+  const tf = ctx.tf;
+  const [n, h, w, c] = x.shape;
+  return gradOp(ctx, [x], ([input]) => ({
+    value: tf.mean(input, [1, 2]),
+    gradFunc: (dy: Tensor) => tf.div(tf.mul(tf.reshape(dy, [n, 1, 1, c]), tf.ones([n, h, w, c], 'float32')), h * w),
+  }));
 }
 
 /**
@@ -404,8 +449,14 @@ export const PLAN_OPS: LayerTable<NodeOp, [w: NodeWeights, nodeId: string]> = {
       dense(ctx, x, w, nodeId, 'linear'),
   Conv2D:
     ({ params: p }, w, nodeId) =>
-    ([x], { tf }) => {
-      const y = tf.conv2d(x as tfNamespace.Tensor4D, required(w.kernel, 'kernel', nodeId) as tfNamespace.Tensor4D, p.strides, p.padding);
+    ([x], ctx) => {
+      const { tf } = ctx;
+      const kernel = required(w.kernel, 'kernel', nodeId);
+      if (ctx.tape) {
+        const y = tapedConv2d(ctx, x, kernel, w.bias, p.strides, p.padding);
+        return p.activation === 'relu' ? heldRelu(ctx, y) : activate(tf, y, p.activation);
+      }
+      const y = tf.conv2d(x as tfNamespace.Tensor4D, kernel as tfNamespace.Tensor4D, p.strides, p.padding);
       return activate(tf, w.bias ? tf.add(y, w.bias) : y, p.activation);
     },
   MaxPool2D:
@@ -418,8 +469,8 @@ export const PLAN_OPS: LayerTable<NodeOp, [w: NodeWeights, nodeId: string]> = {
       tf.avgPool(x as tfNamespace.Tensor4D, p.poolSize, p.strides, p.padding),
   GlobalAvgPool:
     () =>
-    ([x], { tf }) =>
-      tf.mean(x, [1, 2]),
+    ([x], ctx) =>
+      ctx.tape && x.rank === 4 ? tapedGlobalAvgPool(ctx, x) : ctx.tf.mean(x, [1, 2]),
   Flatten:
     () =>
     ([x], { tf }) =>

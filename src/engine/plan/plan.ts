@@ -91,6 +91,10 @@ function tapeableNode(n: CompiledDesign['graph']['nodes'][number], compiled: Com
       );
     case 'Activation':
       return node.params.activation === 'relu';
+    case 'Conv2D':
+      return node.params.activation === 'relu' || node.params.activation === 'linear';
+    case 'GlobalAvgPool':
+      return shapeOf(n.inputs[0]?.source ?? '')?.length === 4;
     case 'Dropout':
       return node.params.rate === 0;
     case 'Add': {

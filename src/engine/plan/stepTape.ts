@@ -8,7 +8,7 @@ type Variable = tfNamespace.Variable;
 interface Entry {
   inputs: Tensor[];
   output: Tensor;
-  backward: (dy: Tensor) => Tensor[];
+  backward: (dy: Tensor, needed: readonly boolean[]) => (Tensor | null)[];
 }
 
 /**
@@ -24,7 +24,7 @@ export class StepTape implements OpTape {
 
   constructor(private readonly tf: Tf) {}
 
-  record(inputs: Tensor[], output: Tensor, backward: (dy: Tensor) => Tensor[]): void {
+  record(inputs: Tensor[], output: Tensor, backward: (dy: Tensor, needed: readonly boolean[]) => (Tensor | null)[]): void {
     this.entries.push({ inputs, output, backward });
   }
 
@@ -43,10 +43,12 @@ export class StepTape implements OpTape {
       const entry = this.entries[i];
       const gradient = accumulated.get(entry.output);
       if (gradient === undefined) continue;
-      const inputGradients = entry.backward(gradient);
+      // As tf.js prunes its tape: no gradient for an input no variable flows into (the batch).
+      const needed = entry.inputs.map((input) => produced.has(input) || wanted.has(input));
+      const inputGradients = entry.backward(gradient, needed);
       entry.inputs.forEach((input, j) => {
-        if (!produced.has(input) && !wanted.has(input)) return;
         const dx = inputGradients[j];
+        if (!needed[j] || dx === null || dx === undefined) return;
         const current = accumulated.get(input);
         accumulated.set(input, current === undefined ? dx : tf.add(current, dx));
       });

@@ -6,6 +6,8 @@ import { activate } from '../../../src/engine/plan/ops';
 import { batchLoss, targetsFor } from '../../../src/engine/loss';
 import { cifarResNet, deepResidualMlp, plainMlp, residualMlp } from '../../../src/graph/examples';
 import type { Design } from '../../../src/graph/design';
+import { DesignBuilder } from '../../../src/graph/builder';
+import type { Plan } from '../../../src/engine/plan/plan';
 
 beforeAll(startWasm);
 
@@ -58,18 +60,37 @@ describe('a training step with held tensors', () => {
  * A step of a plan whose every op has a hand-written gradient records them on its own tape
  * (StepTape) instead of tf.js's; walked backwards it must give what tf.js's backprop gives.
  */
+/** Two convolutions with a bias each, the first strided with its own activation, the second unpadded. */
+function convolutionsWithBias(activation: 'relu' | 'tanh' = 'relu'): Design {
+  const b = new DesignBuilder('Convolutions with a bias', '');
+  const input = b.add('Input', { shape: [7, 7, 3] });
+  const first = b.add('Conv2D', { filters: 5, kernelSize: 3, strides: 2, padding: 'same', activation, useBias: true }, { from: input });
+  const second = b.add('Conv2D', { filters: 4, kernelSize: 2, strides: 1, padding: 'valid', activation: 'linear', useBias: true }, { from: first });
+  const pooled = b.add('GlobalAvgPool', {}, { from: second });
+  b.add('Output', { units: 3 }, { from: pooled });
+  return b.build();
+}
+
 describe("a training step on the engine's own tape", () => {
-  const designs: [string, () => Design][] = [
-    ['pre-norm residual MLP (LayerNorm, Dense + ReLU, Add)', () => deepResidualMlp(3, 8)],
-    ['residual MLP with BatchNorm and ReLU activations', () => residualMlp(6, { norm: 'batch' })],
-    ['residual MLP without normalisation', () => residualMlp(4, { norm: 'none' })],
+  const points = (plan: Plan) => {
+    const batch = pointBatch(16);
+    return { x: tf.tensor2d(batch.x, [16, 2]), targets: targetsFor(tf, batch.y, plan.outputUnits) };
+  };
+  const images = (plan: Plan) => {
+    const labels = Int32Array.from({ length: 6 }, (_, i) => i % plan.outputUnits);
+    return { x: tf.randomNormal([6, ...plan.inputShape], 0, 1, 'float32', 11), targets: targetsFor(tf, labels, plan.outputUnits) };
+  };
+  const designs: [string, () => Design, (plan: Plan) => { x: tf.Tensor; targets: tf.Tensor }][] = [
+    ['pre-norm residual MLP (LayerNorm, Dense + ReLU, Add)', () => deepResidualMlp(3, 8), points],
+    ['residual MLP with BatchNorm and ReLU activations', () => residualMlp(6, { norm: 'batch' }), points],
+    ['residual MLP without normalisation', () => residualMlp(4, { norm: 'none' }), points],
+    ['ResNet-8 (convolutions, BatchNorm, projection shortcuts, global average pooling)', () => cifarResNet(1, { inputShape: [8, 8, 3], classes: 4 }), images],
+    ['convolutions with a bias and a ReLU of their own, strided and unpadded', convolutionsWithBias, images],
   ];
-  it.each(designs)('%s: the same loss and gradients as tf.js, bit for bit, and nothing left behind', (_name, design) => {
+  it.each(designs)('%s: the same loss and gradients as tf.js, bit for bit, and nothing left behind', (_name, design, batchFor) => {
     const { plan, dispose } = planFor(design());
     expect(plan.tapeable).toBe(true);
-    const batch = pointBatch(16);
-    const x = tf.tensor2d(batch.x, [16, 2]);
-    const targets = targetsFor(tf, batch.y, plan.outputUnits);
+    const { x, targets } = batchFor(plan);
     const plain = tf.variableGrads(() => {
       const out = runPlan(tf, plan, x, { training: true, seed: 5 });
       return batchLoss(tf, plan.loss, out, plan.outputActivation, targets) as tf.Scalar;
@@ -105,7 +126,8 @@ describe("a training step on the engine's own tape", () => {
   it('is used only where every op has its own gradient', () => {
     const cases: [Design, boolean][] = [
       [plainMlp(4, { norm: 'batch' }), true],
-      [cifarResNet(1), false],
+      [cifarResNet(1), true],
+      [convolutionsWithBias('tanh'), false],
     ];
     for (const [design, tapeable] of cases) {
       const { plan, dispose } = planFor(design);
@@ -115,7 +137,7 @@ describe("a training step on the engine's own tape", () => {
   });
 
   it('refuses a plan with an op that cannot record itself', () => {
-    const { plan, dispose } = planFor(cifarResNet(1));
+    const { plan, dispose } = planFor(convolutionsWithBias('tanh'));
     const x = tf.zeros([2, ...plan.inputShape]);
     expect(() => tf.tidy(() => runPlan(tf, plan, x, { training: true, seed: 1, held: [], tape: new StepTape(tf) }).logits)).toThrow(/tapeable plan/);
     x.dispose();

@@ -135,7 +135,7 @@ describe("tf.js' threaded wasm build with our kernels split across a helper", ()
   });
 
   it('BatchNorm forward and backward, split by row blocks (37 channels: a scalar tail past 36), match autodiff on the CPU', async () => {
-    // 16,384 rows × 37 values: above the split threshold (2^19 values), 74 blocks of 222 rows, the last 178.
+    // 16,384 rows × 37 values: above the split threshold (2^16 values), 74 blocks of 222 rows, the last 178.
     const shape = [64, 256, 37];
     const x = randomValues(randomSource(21), shape).map((v) => 3 * v + 1.5);
     const dy = randomValues(randomSource(22), shape);

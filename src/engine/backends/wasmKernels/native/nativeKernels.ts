@@ -94,11 +94,12 @@ function backendMemory(api: WasmApi, backend: unknown): WasmMemory | null {
  */
 const CONV_MIN_WORK = 1 << 18;
 /**
- * BatchNorm's passes are memory-bound: split, forward and backward together measured 1.39× faster at
- * 2^19 values (ResNet-20's first stage, 2 threads), but 0.90× at 2^18 and 0.80× at 2^17, where
- * the five wake-ups cost more than the threads save.
+ * BatchNorm's passes and ReLU's gradient are memory-bound. With helpers that wake on every call
+ * (they poll between calls, kernelThreads.ts), BatchNorm forward, ReLU's gradient and BatchNorm
+ * backward together, split on 2 threads against one, measured 1.36× at 2^19 values, 1.32× at
+ * 2^18, 1.25–1.36× at 2^17 and 2^16, 1.13× at 2^15 and 0.97× at 2^14.
  */
-const PASS_MIN_WORK = 1 << 19;
+const PASS_MIN_WORK = 1 << 16;
 /** Values per unit of relu_gradient: reluGradient.c's RELU_BLOCK. */
 const RELU_BLOCK = 16384;
 /** BatchNorm's passes end in rows, cols, blockRows: units are blocks of rows, work is the values read. */

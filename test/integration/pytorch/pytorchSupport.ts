@@ -6,6 +6,8 @@ import * as tf from '@tensorflow/tfjs';
 import type { Design } from '../../../src/graph/design';
 import { compileDesign } from '../../../src/compile/toTfjs';
 import { exportPytorchPackage, weightsFromLayers, type ExportedFile } from '../../../src/export/pytorch';
+import { buildPlan } from '../../../src/engine/plan/plan';
+import { seedKernels } from '../../../src/engine/initialize';
 
 export { tf };
 
@@ -78,6 +80,8 @@ export interface Prepared {
 /** Compiles in tf.js (CPU backend), perturbs weights, predicts on fixed inputs, writes the PyTorch package + input. */
 export function prepareCase(root: string, c: EquivalenceCase): Prepared {
   const compiled = compileDesign(c.design, tf);
+  // tf.js' initialisers draw from an unseeded generator: the engine's seeded ones make every run alike.
+  seedKernels(tf, buildPlan(compiled), compiled.graph, c.seed ?? 7);
   perturbWeights(compiled.model, c.seed ?? 7);
   const inputShape = [c.batch, ...(compiled.model.inputs[0].shape.slice(1) as number[])];
   const next = randomSource((c.seed ?? 7) + 1000);

@@ -8,6 +8,7 @@ import { createOptimizer, type Optimizer } from './optimizers';
 import { learningRateAt } from './schedule';
 import { runPlan, type Plan } from './plan/plan';
 import { StepTape } from './plan/stepTape';
+import { withDeferredFilterGradients } from './backends/wasmKernels';
 import { activate } from './plan/ops';
 import { frameLayout, recordedRows, StepRecorder, summariseStep, unpackFrame, weightSummary, type FrameLayout } from './instrument';
 import { evaluatePlan, evaluatePlanAsync, type LabelledData, type Score } from './evaluate';
@@ -306,7 +307,8 @@ export class Trainer {
       const loss = (logits: Tensor) =>
         batchLoss(tf, plan.loss, { logits, output: activate(tf, logits, plan.outputActivation) }, plan.outputActivation, targets);
       const { value, grad } = tf.valueAndGrad(loss)(out.logits);
-      const all = tape.gradients(out.logits, grad, plan.trainable);
+      // The helpers compute filter gradients while this thread walks the rest of the tape.
+      const all = withDeferredFilterGradients(tf.backend(), (fence) => tape.gradients(out.logits, grad, plan.trainable, fence));
       const reached = plan.trainable.map((_, i) => i).filter((i) => all[i] !== null);
       this.optimizer.apply(
         reached.map((i) => plan.trainable[i]),

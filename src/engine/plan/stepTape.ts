@@ -31,9 +31,11 @@ export class StepTape implements OpTape {
   /**
    * The gradients of the loss w.r.t. `variables`, given `dy`, its gradient w.r.t. the recorded
    * `output`; null for a variable the loss does not reach. A tensor read by several ops gets the
-   * sum of their gradients, added in reverse recording order as tf.js adds them.
+   * sum of their gradients, added in reverse recording order as tf.js adds them. `fence` is called
+   * before a variable's gradient is read here (withDeferredFilterGradients); the caller fences
+   * before reading what this returns.
    */
-  gradients(output: Tensor, dy: Tensor, variables: readonly Variable[]): (Tensor | null)[] {
+  gradients(output: Tensor, dy: Tensor, variables: readonly Variable[], fence: () => void = () => undefined): (Tensor | null)[] {
     const tf = this.tf;
     const produced = new Set<Tensor>(this.entries.map((e) => e.output));
     const wanted = new Set<Tensor>(variables);
@@ -50,6 +52,8 @@ export class StepTape implements OpTape {
         const dx = inputGradients[j];
         if (!needed[j] || dx === null || dx === undefined) return;
         const current = accumulated.get(input);
+        // A variable's gradient may still be being written by a deferred kernel: wait before adding.
+        if (current !== undefined && wanted.has(input)) fence();
         accumulated.set(input, current === undefined ? dx : tf.add(current, dx));
       });
     }

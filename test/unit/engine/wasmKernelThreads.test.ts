@@ -1,10 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { WASM_KERNELS } from '../../../src/engine/backends/wasmKernels/native/binaries';
 import { KernelThreads, type HelperThread, type SpawnHelper } from '../../../src/engine/backends/wasmKernels/native/kernelThreads';
 import { spawnNodeKernelHelper } from '../../../node/kernelHelpers';
 import { startThreadedWasm } from '../../../node/wasmThreads';
 import { trainingBatchNormKernels } from '../../../src/engine/backends/wasmKernels';
 import { randomSource, randomValues, relativeError, reluGradientBothWays, tf } from './wasmTestSupport';
+import { withDeferredFilterGradients } from '../../../src/engine/backends/wasmKernels';
+import { runPlan } from '../../../src/engine/plan/plan';
+import { StepTape } from '../../../src/engine/plan/stepTape';
+import { batchLoss, targetsFor } from '../../../src/engine/loss';
+import { cifarResNet } from '../../../src/graph/examples';
+import { planFor } from './engineTestSupport';
 
 const PAGE = 65536;
 const SPLIT = ['conv2d_forward', 'conv2d_filter_gradient'] as const;
@@ -70,6 +76,42 @@ describe('kernel helper threads on a shared memory', () => {
     } finally {
       threads.spinMs = spin;
     }
+  });
+
+  it("a deferred call runs beside the caller's calls and is whole after fence; a second one fences the first", () => {
+    const { memory, threads, forward } = kernels;
+    const f32 = new Float32Array(memory.buffer);
+    f32.set(randomValues(randomSource(7), [2 * 7 * 9 * 5]), 0);
+    f32.set(randomValues(randomSource(8), [3 * 3 * 5 * 21]), 4096);
+    const geometry = [2, 7, 9, 5, 7, 9, 21, 3, 3, 1, 1, 1, 1, 1, 1];
+    const size = 2 * 7 * 9 * 21;
+    forward(0, 4096 * 4, 16384 * 4, ...geometry, 0, 14);
+    const single = f32.slice(16384, 16384 + size);
+    for (let call = 0; call < 50; call++) {
+      f32.fill(Number.NaN, 32768, 32768 + 3 * size);
+      threads.runDeferred('conv2d_forward', forward, [0, 4096 * 4, 32768 * 4, ...geometry], 14);
+      expect(threads.pending).toBe(true);
+      // The caller's own calls go on meanwhile, in the other slot.
+      threads.run('conv2d_forward', forward, [0, 4096 * 4, (32768 + size) * 4, ...geometry], 14);
+      expect(f32.slice(32768 + size, 32768 + 2 * size)).toEqual(single);
+      threads.runDeferred('conv2d_forward', forward, [0, 4096 * 4, (32768 + 2 * size) * 4, ...geometry], 14);
+      // Deferring the second finished the first.
+      expect(f32.slice(32768, 32768 + size)).toEqual(single);
+      threads.fence();
+      expect(threads.pending).toBe(false);
+      expect(f32.slice(32768 + 2 * size, 32768 + 3 * size)).toEqual(single);
+      threads.fence();
+    }
+  });
+
+  it('a deferred call that traps on a helper is reported by fence, which then has nothing pending', () => {
+    const { memory, threads, forward } = kernels;
+    const beyond = memory.buffer.byteLength + PAGE;
+    const rowsEach = Math.floor(beyond / (4 * 4)) + 8;
+    threads.runDeferred('conv2d_forward', forward, [0, 0, 0, 1, 3 * rowsEach, 1, 1, 3 * rowsEach, 1, 4, 1, 1, 1, 1, 1, 1, 0, 0], 3 * rowsEach);
+    expect(() => threads.fence()).toThrow(/conv2d_forward failed on a helper thread|out of bounds/);
+    expect(threads.pending).toBe(false);
+    threads.fence();
   });
 
   it('runs a call of a single unit', () => {
@@ -179,6 +221,41 @@ describe("tf.js' threaded wasm build with our kernels split across a helper", ()
     await tf.setBackend('wasm');
     const [ours, theirs] = reluGradientBothWays(x, dy);
     expect(ours).toEqual(theirs);
+  });
+
+  it("a ResNet step's filter gradients, deferred to the helper while the tape is walked, are bit for bit the step's without", async () => {
+    await tf.setBackend('wasm');
+    const { plan, dispose } = planFor(cifarResNet(1, { inputShape: [16, 16, 3], classes: 4 }));
+    const x = tf.randomNormal([8, ...plan.inputShape], 0, 1, 'float32', 3);
+    const targets = targetsFor(
+      tf,
+      Int32Array.from({ length: 8 }, (_, i) => i % 4),
+      4,
+    );
+    const gradients = (deferred: boolean) =>
+      tf.tidy(() => {
+        const held: tf.Tensor[] = [];
+        const tape = new StepTape(tf);
+        const out = runPlan(tf, plan, x, { training: true, seed: 1, held, tape });
+        const { grad } = tf.valueAndGrad((logits: tf.Tensor) => batchLoss(tf, plan.loss, { logits, output: logits }, 'linear', targets))(out.logits);
+        const grads = deferred
+          ? withDeferredFilterGradients(tf.backend(), (fence) => tape.gradients(out.logits, grad, plan.trainable, fence))
+          : tape.gradients(out.logits, grad, plan.trainable);
+        const values = grads.map((g) => Array.from(g?.dataSync() ?? []));
+        held.forEach((t) => t.dispose());
+        return values;
+      });
+    const deferredCalls = vi.spyOn(KernelThreads.prototype, 'runDeferred');
+    const plain = gradients(false);
+    expect(deferredCalls).not.toHaveBeenCalled();
+    const before = tf.memory().numTensors;
+    for (let step = 0; step < 5; step++) expect(gradients(true)).toEqual(plain);
+    // Every conv's filter gradient (the stem, 6 in the blocks, 2 projections: all above the split size) was deferred.
+    expect(deferredCalls).toHaveBeenCalledTimes(5 * 9);
+    deferredCalls.mockRestore();
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([x, targets]);
+    dispose();
   });
 
   it('trains a conv layer with the same forward and filter gradient as the CPU kernels, tensors flat', async () => {

@@ -20,6 +20,7 @@ export { PACK_FLAT, UNPACK_FLAT, type UnpackFlatAttrs } from './flatPack';
 export { trainingBatchNormKernels } from './batchNormTraining';
 export { nativeStatsSummaries, type StatsSummaries } from './statsSummary';
 export { nativeReluGradient } from './reluGradient';
+export { withDeferredFilterGradients } from './native/nativeKernels';
 
 /** Symbol.for, not Symbol: a second copy of this module must still recognise our kernels. */
 const OURS = Symbol.for('rescanvas.wasmTrainingKernel');

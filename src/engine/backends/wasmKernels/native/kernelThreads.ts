@@ -5,7 +5,9 @@
  * chunks per thread; the caller and the helpers it wakes claim chunks from one shared counter
  * until none are left, and the call returns when every chunk is done. Claiming, not assigning,
  * means a helper that wakes late or loses its core to another thread costs only its share of
- * chunks, not the whole call's wait. Waking costs an Atomics.notify, not a message.
+ * chunks, not the whole call's wait. Waking costs an Atomics.notify, not a message. Besides the
+ * call the caller waits for, one deferred call may be running (runDeferred): helpers take its
+ * chunks only when the caller's call has none left, and `fence` finishes it.
  *
  * Workers are made differently in a browser and in Node, so the host supplies `SpawnHelper`;
  * `browserHelperSpawner` is the one for pages and Web Workers.
@@ -25,24 +27,35 @@ export interface HelperThread {
  */
 export type SpawnHelper = (source: string) => HelperThread;
 
-/** Sync words, then the arguments (float64: byte offsets past 2 GiB and floats both stay exact). */
-const CONTROL_BYTES = 288;
-const SYNC_WORDS = 16;
-const ARGS_OFFSET = SYNC_WORDS * 4;
-const MAX_ARGS = (CONTROL_BYTES - ARGS_OFFSET) / 8;
-/** The call's number: helpers wait on it. */
+/**
+ * Two call slots: the caller's current call (it waits for it) and one deferred call (it does not,
+ * until `fence`). Global words, then each slot's words, then each slot's arguments (float64: byte
+ * offsets past 2 GiB and floats both stay exact).
+ */
+/** The number of the latest call in either slot: helpers wait on it. */
 const REQUEST = 0;
-/** The call's number (15 bits) × 65536 + the next unclaimed chunk: a claim is one compare-and-swap. */
-const NEXT = 1;
-const COMPLETED = 2;
-/** The number of a call in which a chunk threw. */
-const FAILED = 3;
-const KERNEL = 4;
-const ARG_COUNT = 5;
-const UNITS = 6;
-const CHUNKS = 7;
 /** How long (µs) a thread out of work polls before it sleeps; read at each wait, so it can change between calls. */
-const SPIN_US = 8;
+const SPIN_US = 1;
+const SLOT_BASE = 4;
+const SLOT_WORDS = 8;
+/** In a slot: the call's number (15 bits) × 65536 + the next unclaimed chunk; a claim is one compare-and-swap. */
+const NEXT = 0;
+const COMPLETED = 1;
+/** In a slot: the number of a call in which a chunk threw. */
+const FAILED = 2;
+const KERNEL = 3;
+const ARG_COUNT = 4;
+const UNITS = 5;
+const CHUNKS = 6;
+const SLOTS = 2;
+/** A claim word with no chunk left to claim, whatever the call (chunk 0xffff ≥ any call's chunk count). */
+const CLOSED = 0xffff;
+const NOW = 0;
+const DEFERRED = 1;
+const SYNC_WORDS = SLOT_BASE + SLOTS * SLOT_WORDS;
+const MAX_ARGS = 24;
+const ARGS_OFFSET = SYNC_WORDS * 4;
+const CONTROL_BYTES = ARGS_OFFSET + SLOTS * MAX_ARGS * 8;
 /** A request number no call uses: the helpers' loops end. */
 const STOP = -1;
 /**
@@ -90,7 +103,28 @@ function helperMain(setup, send) {
   WebAssembly.instantiate(setup.module, { env: { memory: setup.memory } }).then((instance) => {
     const kernels = setup.names.map((name) => instance.exports[name]);
     const sync = new Int32Array(setup.control, 0, ${SYNC_WORDS});
-    const args = new Float64Array(setup.control, ${ARGS_OFFSET}, ${MAX_ARGS});
+    const args = [0, 1].map((slot) => new Float64Array(setup.control, ${ARGS_OFFSET} + slot * ${MAX_ARGS * 8}, ${MAX_ARGS}));
+    // Runs one unclaimed chunk of the slot's call, if it has one.
+    const claim = (slot) => {
+      const base = ${SLOT_BASE} + slot * ${SLOT_WORDS};
+      for (;;) {
+        const word = Atomics.load(sync, base + ${NEXT});
+        const chunks = Atomics.load(sync, base + ${CHUNKS});
+        if ((word & 0xffff) >= chunks) return false;
+        const units = Atomics.load(sync, base + ${UNITS});
+        const kernel = kernels[Atomics.load(sync, base + ${KERNEL})];
+        const callArgs = Array.from(args[slot].subarray(0, Atomics.load(sync, base + ${ARG_COUNT})));
+        if (Atomics.compareExchange(sync, base + ${NEXT}, word, word + 1) !== word) continue;
+        const chunk = word & 0xffff;
+        try {
+          kernel(...callArgs, start(units, chunks, chunk), start(units, chunks, chunk + 1));
+        } catch (error) {
+          Atomics.store(sync, base + ${FAILED}, (word >>> 16) + 1);
+        }
+        if (Atomics.add(sync, base + ${COMPLETED}, 1) + 1 === chunks) Atomics.notify(sync, base + ${COMPLETED});
+        return true;
+      }
+    };
     send({ ready: true });
     let seen = 0;
     for (;;) {
@@ -100,23 +134,8 @@ function helperMain(setup, send) {
       Atomics.wait(sync, ${REQUEST}, seen);
       seen = Atomics.load(sync, ${REQUEST});
       if (seen === ${STOP}) return;
-      const tag = seen & 0x7fff;
-      for (;;) {
-        const word = Atomics.load(sync, ${NEXT});
-        const chunks = Atomics.load(sync, ${CHUNKS});
-        if (word >>> 16 !== tag || (word & 0xffff) >= chunks) break;
-        const units = Atomics.load(sync, ${UNITS});
-        const kernel = kernels[Atomics.load(sync, ${KERNEL})];
-        const callArgs = Array.from(args.subarray(0, Atomics.load(sync, ${ARG_COUNT})));
-        if (Atomics.compareExchange(sync, ${NEXT}, word, word + 1) !== word) continue;
-        const chunk = word & 0xffff;
-        try {
-          kernel(...callArgs, start(units, chunks, chunk), start(units, chunks, chunk + 1));
-        } catch (error) {
-          Atomics.store(sync, ${FAILED}, seen);
-        }
-        if (Atomics.add(sync, ${COMPLETED}, 1) + 1 === chunks) Atomics.notify(sync, ${COMPLETED});
-      }
+      // The call the caller waits for first; the deferred one fills the time it spends elsewhere.
+      while (claim(${NOW}) || claim(${DEFERRED}));
     }
   }, (error) => send({ error: String((error && error.message) || error) }));
 }
@@ -132,7 +151,9 @@ export type RangedKernel = (...args: number[]) => void;
 export class KernelThreads {
   private requests = 0;
   private readonly sync: Int32Array;
-  private readonly args: Float64Array;
+  private readonly args: Float64Array[];
+  /** The deferred call not yet fenced: what its chunks need to run on this thread, and its number. */
+  private deferred: { name: string; kernel: RangedKernel; args: readonly number[]; units: number; chunks: number; request: number } | null = null;
   /** Where the caller may block (workers, Node) it waits; a page's main thread must spin. */
   private canBlock = true;
 
@@ -143,7 +164,7 @@ export class KernelThreads {
   ) {
     this.sync = new Int32Array(control, 0, SYNC_WORDS);
     this.spinMs = DEFAULT_SPIN_MS;
-    this.args = new Float64Array(control, ARGS_OFFSET, MAX_ARGS);
+    this.args = [NOW, DEFERRED].map((slot) => new Float64Array(control, ARGS_OFFSET + slot * MAX_ARGS * 8, MAX_ARGS));
   }
 
   /**
@@ -210,62 +231,115 @@ export class KernelThreads {
    * arguments it is given are a range. Returns when every unit is done; throws if any chunk threw.
    */
   run(name: string, kernel: RangedKernel, args: readonly number[], units: number): void {
-    const chunks = Math.min(units, (this.helpers.length + 1) * CHUNKS_PER_THREAD, 0xffff);
-    if (chunks <= 1 || this.helpers.length === 0) {
+    const chunks = this.chunksFor(units);
+    if (chunks <= 1) {
       kernel(...args, 0, units);
       return;
     }
+    const request = this.post(NOW, name, args, units, chunks);
+    const failure = this.claimChunks(NOW, kernel, args, units, chunks, request);
+    // Chunks the helpers claimed may still be running: nothing they write may be handed on before.
+    this.awaitCompleted(NOW, chunks);
+    this.check(NOW, name, request, failure);
+  }
+
+  /**
+   * Starts `kernel` over units [0, units) on the helpers and returns at once: they run its chunks
+   * whenever the caller's own calls leave them idle, and `fence` finishes it. Until then nothing
+   * may read what it writes or free what it reads. A call deferred while another is pending first
+   * fences that one. Without helpers it runs here and now.
+   */
+  runDeferred(name: string, kernel: RangedKernel, args: readonly number[], units: number): void {
+    this.fence();
+    const chunks = this.chunksFor(units);
+    if (chunks <= 1) {
+      kernel(...args, 0, units);
+      return;
+    }
+    const request = this.post(DEFERRED, name, args, units, chunks);
+    this.deferred = { name, kernel, args: [...args], units, chunks, request };
+  }
+
+  /** Returns once the deferred call, if any, is done, running its unclaimed chunks here; throws if any chunk threw. */
+  fence(): void {
+    const call = this.deferred;
+    if (call === null) return;
+    this.deferred = null;
+    const failure = this.claimChunks(DEFERRED, call.kernel, call.args, call.units, call.chunks, call.request);
+    this.awaitCompleted(DEFERRED, call.chunks);
+    this.check(DEFERRED, call.name, call.request, failure);
+  }
+
+  /** Whether a deferred call has not been fenced yet. */
+  get pending(): boolean {
+    return this.deferred !== null;
+  }
+
+  private chunksFor(units: number): number {
+    return this.helpers.length === 0 ? 1 : Math.min(units, (this.helpers.length + 1) * CHUNKS_PER_THREAD, 0xffff);
+  }
+
+  /** Puts a call in `slot` and wakes the helpers; returns its number. */
+  private post(slot: number, name: string, args: readonly number[], units: number, chunks: number): number {
     const index = this.names.indexOf(name);
     if (index < 0) throw new Error(`kernel threads: ${name} is not one of the split kernels`);
     if (args.length + 2 > MAX_ARGS) throw new Error(`kernel threads: ${name} has more than ${MAX_ARGS - 2} arguments`);
     const request = (this.requests = (this.requests % 0x3fffffff) + 1);
     const sync = this.sync;
+    const base = SLOT_BASE + slot * SLOT_WORDS;
+    // Closed first: a helper that read the previous call's claim word while these fields change
+    // then fails its compare-and-swap, so it never runs a chunk with half-written arguments.
+    Atomics.store(sync, base + NEXT, CLOSED);
     // Everything a helper reads is in place before the claim word names this call.
-    this.args.set(args);
-    sync[KERNEL] = index;
-    sync[ARG_COUNT] = args.length;
-    sync[UNITS] = units;
-    sync[CHUNKS] = chunks;
-    Atomics.store(sync, COMPLETED, 0);
-    Atomics.store(sync, NEXT, (request & 0x7fff) << 16);
+    this.args[slot].set(args);
+    sync[base + KERNEL] = index;
+    sync[base + ARG_COUNT] = args.length;
+    sync[base + UNITS] = units;
+    sync[base + CHUNKS] = chunks;
+    Atomics.store(sync, base + COMPLETED, 0);
+    Atomics.store(sync, base + NEXT, (request & 0x7fff) << 16);
     Atomics.store(sync, REQUEST, request);
     Atomics.notify(sync, REQUEST);
-    const failure = this.claimChunks(kernel, args, units, chunks, request);
-    // Chunks the helpers claimed may still be running: nothing they write may be handed on before.
-    this.awaitCompleted(chunks);
+    return request;
+  }
+
+  private check(slot: number, name: string, request: number, failure: unknown): void {
     if (failure !== undefined) throw failure;
-    if (Atomics.load(sync, FAILED) === request) throw new Error(`kernel threads: ${name} failed on a helper thread`);
+    if (Atomics.load(this.sync, SLOT_BASE + slot * SLOT_WORDS + FAILED) === (request & 0x7fff) + 1)
+      throw new Error(`kernel threads: ${name} failed on a helper thread`);
   }
 
   /** Runs chunks until none are left unclaimed; a chunk that throws is counted done, and the first error returned. */
-  private claimChunks(kernel: RangedKernel, args: readonly number[], units: number, chunks: number, request: number): unknown {
+  private claimChunks(slot: number, kernel: RangedKernel, args: readonly number[], units: number, chunks: number, request: number): unknown {
     const sync = this.sync;
+    const base = SLOT_BASE + slot * SLOT_WORDS;
     const tag = request & 0x7fff;
     let failure: unknown;
     for (;;) {
-      const word = Atomics.load(sync, NEXT);
+      const word = Atomics.load(sync, base + NEXT);
       if (word >>> 16 !== tag || (word & 0xffff) >= chunks) return failure;
-      if (Atomics.compareExchange(sync, NEXT, word, word + 1) !== word) continue;
+      if (Atomics.compareExchange(sync, base + NEXT, word, word + 1) !== word) continue;
       const chunk = word & 0xffff;
       try {
         kernel(...args, chunkStart(units, chunks, chunk), chunkStart(units, chunks, chunk + 1));
       } catch (error) {
         failure ??= error;
       }
-      Atomics.add(sync, COMPLETED, 1);
+      Atomics.add(sync, base + COMPLETED, 1);
     }
   }
 
-  private awaitCompleted(chunks: number): void {
+  private awaitCompleted(slot: number, chunks: number): void {
     const sync = this.sync;
+    const at = SLOT_BASE + slot * SLOT_WORDS + COMPLETED;
     const until = clock.now() + Atomics.load(sync, SPIN_US) / 1000;
-    for (let spin = 1; Atomics.load(sync, COMPLETED) < chunks; spin++) if (spin % SPINS_PER_CLOCK === 0 && clock.now() > until) break;
+    for (let spin = 1; Atomics.load(sync, at) < chunks; spin++) if (spin % SPINS_PER_CLOCK === 0 && clock.now() > until) break;
     for (;;) {
-      const completed = Atomics.load(sync, COMPLETED);
+      const completed = Atomics.load(sync, at);
       if (completed >= chunks) return;
       if (!this.canBlock) continue;
       try {
-        Atomics.wait(sync, COMPLETED, completed, 1000);
+        Atomics.wait(sync, at, completed, 1000);
       } catch {
         this.canBlock = false;
       }

@@ -133,11 +133,45 @@ function convMultiplyAdds(args: readonly number[]): number {
   return at(args, 3) * at(args, 7) * at(args, 8) * at(args, 9) * at(args, 10) * at(args, 11) * at(args, 6);
 }
 
-/** One split kernel as callers use it: whole calls, cut into ranges here where they are large enough. */
-function splitKernel(name: SplitName, kernel: (...args: number[]) => void, threads: KernelThreads | null): (...args: number[]) => void {
+/** While `active`, calls of a deferrable kernel start on the helpers and return (withDeferredFilterGradients). */
+interface Deferral {
+  active: boolean;
+  threads: KernelThreads;
+}
+const deferrals = new WeakMap<object, Deferral>();
+
+/**
+ * One split kernel as callers use it: whole calls, cut into ranges here where they are large enough;
+ * with a `deferral`, deferred while it is active.
+ */
+function splitKernel(name: SplitName, kernel: (...args: number[]) => void, threads: KernelThreads | null, deferral?: Deferral): (...args: number[]) => void {
   const { units, work, minWork } = SPLIT_KERNELS[name];
   if (threads === null) return (...args) => kernel(...args, 0, units(args));
-  return (...args) => (work(args) < minWork ? kernel(...args, 0, units(args)) : threads.run(name, kernel, args, units(args)));
+  return (...args) => {
+    if (work(args) < minWork) kernel(...args, 0, units(args));
+    else if (deferral?.active) threads.runDeferred(name, kernel, args, units(args));
+    else threads.run(name, kernel, args, units(args));
+  };
+}
+
+/**
+ * Runs `body` (a step's backward pass) with the conv filter gradients deferred: each starts on the
+ * helper threads and its call returns at once, so the helpers fill the time the caller spends on
+ * the rest of the pass (the serial ops and tf.js's bookkeeping) with it; the caller's split calls
+ * still come first for them. A filter gradient's output may not be read, nor its inputs freed,
+ * until `fence()` (which `body` is given) returns, as it does when `body` ends. Where there are no
+ * helpers, `body` runs as it would.
+ */
+export function withDeferredFilterGradients<T>(backend: unknown, body: (fence: () => void) => T): T {
+  const deferral = typeof backend === 'object' && backend !== null ? deferrals.get(backend) : undefined;
+  if (deferral === undefined || deferral.active) return body(() => deferral?.threads.fence());
+  deferral.active = true;
+  try {
+    return body(() => deferral.threads.fence());
+  } finally {
+    deferral.active = false;
+    deferral.threads.fence();
+  }
 }
 
 /**
@@ -179,6 +213,8 @@ export async function startNativeKernels(backend: object, options: NativeKernelO
       else helpersReason = result.reason;
     }
     const split = (name: SplitName) => splitKernel(name, exports[name] as RangedPass, threads);
+    const deferral = threads === null ? undefined : { active: false, threads };
+    if (deferral) deferrals.set(backend, deferral);
     const batchNorm = batchNormPasses({
       blockSums: split('batch_norm_block_sums'),
       blockSquares: split('batch_norm_block_squares'),
@@ -191,7 +227,7 @@ export async function startNativeKernels(backend: object, options: NativeKernelO
       inputGradient: split('batch_norm_input_gradient'),
     });
     const kernels: NativeKernels = {
-      conv2dFilterGradient: split('conv2d_filter_gradient'),
+      conv2dFilterGradient: splitKernel('conv2d_filter_gradient', exports.conv2d_filter_gradient as RangedPass, threads, deferral),
       conv2dForward: split('conv2d_forward'),
       reluGradient: split('relu_gradient'),
       channelSums: exports.channel_sums as ChannelSumsFunction,

@@ -37,7 +37,7 @@ if (!process.argv.includes('--no-browser')) {
   console.log("\n── The app's engine worker: threaded wasm vs single-threaded wasm on ResNet-20 (alternating rounds, medians) ──");
   // Its own process: it builds the web app, serves it cross-origin isolated and drives Chromium.
   const root = join(import.meta.dirname, '..', '..');
-  execFileSync('npx', ['tsx', 'test/bench/browserBackends.ts', '--rounds', quick ? '2' : '5', '--steps', quick ? '6' : '12'], { cwd: root, stdio: 'inherit' });
+  execFileSync('npx', ['tsx', 'test/bench/browserBackends.ts', '--rounds', quick ? '2' : '7', '--steps', quick ? '6' : '12'], { cwd: root, stdio: 'inherit' });
   const browser = JSON.parse(readFileSync(join(root, 'bench-results', 'browser-backends.json'), 'utf8')) as {
     results: { variant: string; backend?: string; speedUp: number }[];
   };

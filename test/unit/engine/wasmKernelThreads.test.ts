@@ -26,6 +26,17 @@ async function ownKernels(helpers: number) {
   return { memory, threads, forward };
 }
 
+/** x [2, 7, 9, 5] at 0 and a filter [3, 3, 5, 21] at 4096 floats, from two seeds; the conv's output on one thread at 16384 floats. */
+function convOnOneThread(kernels: Awaited<ReturnType<typeof ownKernels>>, seed: number) {
+  const { memory, forward } = kernels;
+  const f32 = new Float32Array(memory.buffer);
+  f32.set(randomValues(randomSource(seed), [2 * 7 * 9 * 5]), 0);
+  f32.set(randomValues(randomSource(seed + 1), [3 * 3 * 5 * 21]), 4096);
+  const geometry = [2, 7, 9, 5, 7, 9, 21, 3, 3, 1, 1, 1, 1, 1, 1];
+  forward(0, 4096 * 4, 16384 * 4, ...geometry, 0, 14);
+  return { f32, geometry, single: f32.slice(16384, 16384 + 2 * 7 * 9 * 21) };
+}
+
 describe('kernel helper threads on a shared memory', () => {
   let kernels: Awaited<ReturnType<typeof ownKernels>>;
   beforeAll(async () => {
@@ -34,14 +45,9 @@ describe('kernel helper threads on a shared memory', () => {
   afterAll(() => kernels.threads.stop());
 
   it('split across three threads, a conv writes exactly what one thread writes, call after call', () => {
-    const { memory, threads, forward } = kernels;
-    const f32 = new Float32Array(memory.buffer);
-    // x [2, 7, 9, 5] at 0, filter [3, 3, 5, 21] at 4096 floats, outputs at 16384 and 32768 floats.
-    f32.set(randomValues(randomSource(3), [2 * 7 * 9 * 5]), 0);
-    f32.set(randomValues(randomSource(4), [3 * 3 * 5 * 21]), 4096);
-    const geometry = [2, 7, 9, 5, 7, 9, 21, 3, 3, 1, 1, 1, 1, 1, 1];
-    forward(0, 4096 * 4, 16384 * 4, ...geometry, 0, 14);
-    const single = f32.slice(16384, 16384 + 2 * 7 * 9 * 21);
+    const { threads, forward } = kernels;
+    // The split call writes at 32768 floats.
+    const { f32, geometry, single } = convOnOneThread(kernels, 3);
     for (let call = 0; call < 200; call++) {
       f32.fill(Number.NaN, 32768, 32768 + single.length);
       threads.run('conv2d_forward', forward, [0, 4096 * 4, 32768 * 4, ...geometry], 14);
@@ -50,13 +56,8 @@ describe('kernel helper threads on a shared memory', () => {
   });
 
   it('helpers asleep after their spin, or never spinning, are woken by the next call', async () => {
-    const { memory, threads, forward } = kernels;
-    const f32 = new Float32Array(memory.buffer);
-    f32.set(randomValues(randomSource(5), [2 * 7 * 9 * 5]), 0);
-    f32.set(randomValues(randomSource(6), [3 * 3 * 5 * 21]), 4096);
-    const geometry = [2, 7, 9, 5, 7, 9, 21, 3, 3, 1, 1, 1, 1, 1, 1];
-    forward(0, 4096 * 4, 16384 * 4, ...geometry, 0, 14);
-    const single = f32.slice(16384, 16384 + 2 * 7 * 9 * 21);
+    const { threads, forward } = kernels;
+    const { f32, geometry, single } = convOnOneThread(kernels, 5);
     const spin = threads.spinMs;
     expect(spin).toBeGreaterThan(0);
     try {
@@ -79,14 +80,9 @@ describe('kernel helper threads on a shared memory', () => {
   });
 
   it("a deferred call runs beside the caller's calls and is whole after fence; a second one fences the first", () => {
-    const { memory, threads, forward } = kernels;
-    const f32 = new Float32Array(memory.buffer);
-    f32.set(randomValues(randomSource(7), [2 * 7 * 9 * 5]), 0);
-    f32.set(randomValues(randomSource(8), [3 * 3 * 5 * 21]), 4096);
-    const geometry = [2, 7, 9, 5, 7, 9, 21, 3, 3, 1, 1, 1, 1, 1, 1];
-    const size = 2 * 7 * 9 * 21;
-    forward(0, 4096 * 4, 16384 * 4, ...geometry, 0, 14);
-    const single = f32.slice(16384, 16384 + size);
+    const { threads, forward } = kernels;
+    const { f32, geometry, single } = convOnOneThread(kernels, 7);
+    const size = single.length;
     for (let call = 0; call < 50; call++) {
       f32.fill(Number.NaN, 32768, 32768 + 3 * size);
       threads.runDeferred('conv2d_forward', forward, [0, 4096 * 4, 32768 * 4, ...geometry], 14);

@@ -307,8 +307,11 @@ export class Trainer {
       const loss = (logits: Tensor) =>
         batchLoss(tf, plan.loss, { logits, output: activate(tf, logits, plan.outputActivation) }, plan.outputActivation, targets);
       const { value, grad } = tf.valueAndGrad(loss)(out.logits);
-      // The helpers compute filter gradients while this thread walks the rest of the tape.
-      const all = withDeferredFilterGradients(tf.backend(), (fence) => tape.gradients(out.logits, grad, plan.trainable, fence));
+      // The helpers compute filter gradients while this thread walks the rest of the tape; not while
+      // tf.js reads each kernel's output as it is made (DEBUG, tf.profile), which would read them unfinished.
+      const walk = (fence?: () => void) => tape.gradients(out.logits, grad, plan.trainable, fence);
+      const observed = tf.env().getBool('DEBUG') || tf.engine().state.profiling;
+      const all = observed ? walk() : withDeferredFilterGradients(tf.backend(), walk);
       const reached = plan.trainable.map((_, i) => i).filter((i) => all[i] !== null);
       this.optimizer.apply(
         reached.map((i) => plan.trainable[i]),

@@ -85,8 +85,8 @@ function gradOp(ctx: OpContext, inputs: Tensor[], f: (inputs: Tensor[], save: tf
   }
   const custom = tf.customGrad((...args: (Tensor | tfNamespace.GradSaveFunc)[]) => {
     const save = args.pop() as tfNamespace.GradSaveFunc;
-    const op = f(args as Tensor[], save);
-    return { value: op.value, gradFunc: (dy: Tensor, saved: Tensor[]) => op.gradFunc(dy, saved) as Tensor | Tensor[] };
+    // Without `needed`, every gradFunc gives every gradient, as customGrad wants.
+    return f(args as Tensor[], save) as { value: Tensor; gradFunc: (dy: Tensor, saved: Tensor[]) => Tensor | Tensor[] };
   });
   return custom(...inputs);
 }
@@ -277,13 +277,17 @@ function tapedConv2d(ctx: OpContext, x: Tensor, kernel: Tensor, bias: Tensor | u
   });
 }
 
-/** The mean over height and width on the step's own tape, its gradient tf.js's Mean gradient op for op; it saves nothing. */
+/**
+ * The mean over height and width on the step's own tape; it saves nothing. Its gradient has tf.js's
+ * Mean gradient's values (dy·1 / (h·w) in every position) with the division done once a channel,
+ * before the broadcast, where tf.js multiplies by a tensor of ones the size of x first.
+ */
 function tapedGlobalAvgPool(ctx: OpContext, x: Tensor): Tensor {
   const tf = ctx.tf;
   const [n, h, w, c] = x.shape;
   return gradOp(ctx, [x], ([input]) => ({
     value: tf.mean(input, [1, 2]),
-    gradFunc: (dy: Tensor) => tf.div(tf.mul(tf.reshape(dy, [n, 1, 1, c]), tf.ones([n, h, w, c], 'float32')), h * w),
+    gradFunc: (dy: Tensor) => tf.broadcastTo(tf.div(tf.reshape(dy, [n, 1, 1, c]), h * w), [n, h, w, c]),
   }));
 }
 

@@ -11,6 +11,9 @@ import { StepTape } from '../../../src/engine/plan/stepTape';
 import { batchLoss, targetsFor } from '../../../src/engine/loss';
 import { cifarResNet } from '../../../src/graph/examples';
 import { planFor } from './engineTestSupport';
+import { Trainer } from '../../../src/engine/trainer';
+import { loadDataset } from '../../../src/engine/datasets';
+import { TrainSettings } from '../../../src/schema/settings';
 
 const PAGE = 65536;
 const SPLIT = ['conv2d_forward', 'conv2d_filter_gradient'] as const;
@@ -251,6 +254,29 @@ describe("tf.js' threaded wasm build with our kernels split across a helper", ()
     deferredCalls.mockRestore();
     expect(tf.memory().numTensors).toBe(before);
     tf.dispose([x, targets]);
+    dispose();
+  });
+
+  it('a training step defers its filter gradients, but not under tf.profile, which reads each kernel output as it is made', async () => {
+    await tf.setBackend('wasm');
+    const { plan, dispose } = planFor(cifarResNet(1, { inputShape: [16, 16, 3], classes: 4 }));
+    const dataset = await loadDataset({ kind: 'shapes', size: 64 });
+    const trainer = new Trainer(tf, plan, dataset, TrainSettings.parse({ dataset: { kind: 'shapes', size: 64 }, batchSize: 8 }), 'defer', {});
+    const x = tf.randomNormal([8, ...plan.inputShape], 0, 1, 'float32', 4);
+    const labels = tf.tensor1d([0, 1, 2, 3, 0, 1, 2, 3], 'int32');
+    const targets = targetsFor(tf, labels.dataSync() as Int32Array, 4);
+    const deferredCalls = vi.spyOn(KernelThreads.prototype, 'runDeferred');
+    trainer.trainStep(x, targets, labels, false);
+    expect(deferredCalls).toHaveBeenCalledTimes(9);
+    deferredCalls.mockClear();
+    const profiled = await tf.profile(() => {
+      trainer.trainStep(x, targets, labels, false);
+    });
+    expect(profiled.kernels.some((k) => k.name === 'Conv2DBackpropFilter')).toBe(true);
+    expect(deferredCalls).not.toHaveBeenCalled();
+    deferredCalls.mockRestore();
+    trainer.dispose();
+    tf.dispose([x, labels, targets]);
     dispose();
   });
 

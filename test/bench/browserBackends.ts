@@ -14,7 +14,8 @@
  *                                                                the GPU backends on a machine that has a GPU
  * Options: --design <example file> (default ResNet-20), --steps N (timed steps per round, default 12),
  * --warmup N (untimed steps first, default 12), --rounds N (default 3), --port N (default RESCANVAS_E2E_PORT or 5185), --prebuilt (skip `vite build`),
- * --software-gpu (WebGPU on SwiftShader, for trying the GPU variants on a machine without a GPU).
+ * --software-gpu (WebGPU on SwiftShader, for trying the GPU variants on a machine without a GPU),
+ * --thread-detail (each round's CPU time per step of the browser's busiest threads, by thread name).
  * Writes bench-results/browser-backends.json.
  *
  * Like for like: every variant runs the same production build, design, batches (seed 1), warm-up
@@ -92,7 +93,13 @@ function threadCpuMs(rootPid: number): Map<string, number> {
     try {
       for (const tid of readdirSync(`/proc/${pid}/task`)) {
         const f = fields(readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8'));
-        times.set(`${pid}/${tid}`, (Number(f[11]) + Number(f[12])) / ticksPerMs);
+        let name = '';
+        try {
+          name = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
+        } catch {
+          // The thread ended while we looked.
+        }
+        times.set(`${pid}/${tid} ${name}`, (Number(f[11]) + Number(f[12])) / ticksPerMs);
       }
     } catch {
       // The process ended while we looked.
@@ -106,7 +113,16 @@ function threadCpuMs(rootPid: number): Map<string, number> {
 /** CPU ms per step over a window: all the browser's threads together, and its busiest thread. */
 function cpuPerStep(before: Map<string, number>, after: Map<string, number>, steps: number): { total: number; busiest: number } | null {
   if (after.size === 0) return null;
-  const used = [...after].map(([id, ms]) => ms - (before.get(id) ?? 0)).filter((ms) => ms > 0);
+  const byThread = [...after].map(([id, ms]) => [id, ms - (before.get(id) ?? 0)] as const).filter(([, ms]) => ms > 0);
+  if (flag('thread-detail'))
+    console.log(
+      `    CPU ms/step by thread: ${byThread
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 8)
+        .map(([id, ms]) => `${id.split(' ').slice(1).join(' ')} ${(ms / steps).toFixed(1)}`)
+        .join(', ')}`,
+    );
+  const used = byThread.map(([, ms]) => ms);
   return { total: used.reduce((a, b) => a + b, 0) / steps, busiest: Math.max(0, ...used) / steps };
 }
 

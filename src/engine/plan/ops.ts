@@ -287,7 +287,8 @@ function tapedGlobalAvgPool(ctx: OpContext, x: Tensor): Tensor {
   const [n, h, w, c] = x.shape;
   return gradOp(ctx, [x], ([input]) => ({
     value: tf.mean(input, [1, 2]),
-    gradFunc: (dy: Tensor) => tf.broadcastTo(tf.div(tf.reshape(dy, [n, 1, 1, c]), h * w), [n, h, w, c]),
+    // A broadcasting multiply by ones: wasm's Tile (broadcastTo) took 12–19 ms on ResNet-20's 32×8×8×64, this 0.25.
+    gradFunc: (dy: Tensor) => tf.mul(tf.div(tf.reshape(dy, [n, 1, 1, c]), h * w), tf.ones([1, h, w, 1])),
   }));
 }
 

@@ -13,6 +13,8 @@
  *   npx tsx test/bench/browserBackends.ts --variants webgpu,webgl,wasm-threads --gpu
  *                                                                the GPU backends on a machine that has a GPU
  * Options: --design <example file> (default ResNet-20), --steps N (timed steps per round, default 12),
+ * --burst N (every variant's page opened and warmed up once, then --rounds bursts of N timed steps
+ * alternate between them: samples seconds apart, not a page load apart),
  * --warmup N (untimed steps first, default 12), --rounds N (default 3), --port N (default RESCANVAS_E2E_PORT or 5185), --prebuilt (skip `vite build`),
  * --software-gpu (WebGPU on SwiftShader, for trying the GPU variants on a machine without a GPU),
  * --thread-detail (each round's CPU time per step of the browser's busiest threads, by thread name).
@@ -29,7 +31,7 @@ import { execSync, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from '@playwright/test';
+import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { designKind } from '../../src/engine/backends/threadChoice';
 
 /**
@@ -52,6 +54,8 @@ const designFile = option('design') ?? join(root, 'assets', 'examples', 'resnet-
 const timedSteps = Number(option('steps') ?? 12);
 const rounds = Number(option('rounds') ?? 3);
 const variants = (option('variants') ?? 'wasm-threads,wasm-single').split(',') as Variant[];
+/** Steps per burst with every variant's page open at once (openRunner); 0: a fresh page per round. */
+const burst = Number(option('burst') ?? 0);
 for (const v of variants) if (!VARIANTS.includes(v)) throw new Error(`--variants: "${v}" is not one of ${VARIANTS.join(', ')}`);
 /**
  * Steps before the timing starts. V8 first runs the wasm module's baseline code and recompiles hot
@@ -110,10 +114,36 @@ function threadCpuMs(rootPid: number): Map<string, number> {
   return times;
 }
 
+/**
+ * The machine's CPU time so far (ms, all cores, /proc/stat): busy, idle, and stolen by the
+ * hypervisor for other guests; null where /proc is not there.
+ */
+function machineCpuMs(): { busy: number; idle: number; steal: number } | null {
+  try {
+    const [user, nice, system, idle, iowait, irq, softirq, steal] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    return { busy: (user + nice + system + irq + softirq) * 10, idle: (idle + iowait) * 10, steal: steal * 10 };
+  } catch {
+    return null;
+  }
+}
+
 /** CPU ms per step over a window: all the browser's threads together, and its busiest thread. */
-function cpuPerStep(before: Map<string, number>, after: Map<string, number>, steps: number): { total: number; busiest: number } | null {
-  if (after.size === 0) return null;
-  const byThread = [...after].map(([id, ms]) => [id, ms - (before.get(id) ?? 0)] as const).filter(([, ms]) => ms > 0);
+interface CpuSnapshot {
+  threads: Map<string, number>;
+  machine: ReturnType<typeof machineCpuMs>;
+}
+const cpuSnapshot = (): CpuSnapshot => ({ threads: threadCpuMs(process.pid), machine: machineCpuMs() });
+
+/** Per step over a window: CPU ms of all the browser's threads, of its busiest, and the machine's stolen time. */
+interface CpuUse {
+  total: number;
+  busiest: number;
+  steal: number | null;
+}
+
+function cpuPerStep(before: CpuSnapshot, after: CpuSnapshot, steps: number): CpuUse | null {
+  if (after.threads.size === 0) return null;
+  const byThread = [...after.threads].map(([id, ms]) => [id, ms - (before.threads.get(id) ?? 0)] as const).filter(([, ms]) => ms > 0);
   if (flag('thread-detail'))
     console.log(
       `    CPU ms/step by thread: ${byThread
@@ -123,17 +153,12 @@ function cpuPerStep(before: Map<string, number>, after: Map<string, number>, ste
         .join(', ')}`,
     );
   const used = byThread.map(([, ms]) => ms);
-  return { total: used.reduce((a, b) => a + b, 0) / steps, busiest: Math.max(0, ...used) / steps };
+  const steal = before.machine && after.machine ? (after.machine.steal - before.machine.steal) / steps : null;
+  return { total: used.reduce((a, b) => a + b, 0) / steps, busiest: Math.max(0, ...used) / steps, steal };
 }
 
-/** Opens the app on the in-memory host with the backend forced (or chosen) and times training steps through its engine. */
-async function timeRound(
-  browser: Browser,
-  variant: Variant,
-  design: unknown,
-  dataset: unknown,
-  batchSize: number,
-): Promise<RoundResult & { cpu: { total: number; busiest: number } | null }> {
+/** The app on the in-memory host, in a context of its own, with the backend forced (or chosen) for `variant`. */
+async function openApp(browser: Browser, variant: Variant): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext();
   const page: Page = await context.newPage();
   if (variant === 'wasm-single') {
@@ -150,12 +175,24 @@ async function timeRound(
   // Forced counts: otherwise the worker picks the count for the design's kind (the app variant).
   const threads = variant === 'wasm-threads-1' ? '&threads=1' : variant === 'wasm-threads' ? `&threads=${Math.min(8, availableParallelism())}` : '';
   await page.goto(`http://127.0.0.1:${port}/?host=memory&backend=${backend}${threads}`);
+  return { context, page };
+}
+
+/** Opens the app for `variant` and times training steps through its engine. */
+async function timeRound(
+  browser: Browser,
+  variant: Variant,
+  design: unknown,
+  dataset: unknown,
+  batchSize: number,
+): Promise<RoundResult & { cpu: CpuUse | null }> {
+  const { context, page } = await openApp(browser, variant);
   // The CPU window opens when the page marks the first timed step (polled: a few ms late at most).
-  let cpuBefore: Map<string, number> | null = null;
+  let cpuBefore: CpuSnapshot | null = null;
   const marked = (async () => {
     while (!(await page.evaluate(() => (window as { __benchTimed?: boolean }).__benchTimed === true).catch(() => true)))
       await new Promise((r) => setTimeout(r, 20));
-    cpuBefore = threadCpuMs(process.pid);
+    cpuBefore = cpuSnapshot();
   })();
   const result = await page.evaluate(
     async ({ design, dataset, batchSize, warmup, timed, kind }) => {
@@ -203,10 +240,97 @@ async function timeRound(
       kind: variant === 'app' ? designKind(design as { nodes: { type: string }[] }) : null,
     },
   );
-  const cpuAfter = threadCpuMs(process.pid);
+  const cpuAfter = cpuSnapshot();
   await marked;
   await context.close();
   return { ...result, cpu: cpuBefore ? cpuPerStep(cpuBefore, cpuAfter, result.steps) : null };
+}
+
+interface BenchWindow {
+  __benchTimed?: boolean;
+  /** Calls back into this process as a burst's timed steps start (1) and end (2). */
+  __benchMark?: (mark: number) => Promise<void>;
+  __bench?: { warm(): Promise<string>; burst(steps: number): Promise<RoundResult> };
+}
+
+/**
+ * The app for `variant`, trained through its warm-up and paused, for timing in bursts: each burst
+ * resumes the run, times `steps` steps from the end of the first step after resuming, and pauses
+ * again. With every variant's page open at once, bursts of the variants alternate a few seconds
+ * apart instead of a round's page load (about a minute) apart.
+ */
+async function openRunner(browser: Browser, variant: Variant, design: unknown, dataset: unknown, batchSize: number) {
+  const { context, page } = await openApp(browser, variant);
+  // tsx compiles this file keeping function names, through a helper the page does not have.
+  await page.evaluate('globalThis.__name = (f) => f');
+  // The CPU window follows the page's marks, which call back here rather than being polled: polling
+  // during the timed steps would take CPU from them, and most from the variant that uses every core.
+  const marks: CpuSnapshot[] = [];
+  await page.exposeFunction('__benchMark', () => {
+    marks.push(cpuSnapshot());
+  });
+  const backend = await page.evaluate(
+    async ({ design, dataset, batchSize, warmup, kind }) => {
+      const engine = window.__rescanvasTestHost!.engine();
+      if (kind) engine.suitDesign?.(kind);
+      const runId = `bench-${Date.now()}`;
+      let backendText = '';
+      type Message = Parameters<Parameters<typeof engine.subscribe>[0]>[0];
+      const waiters = new Set<{ until: (m: Message) => boolean; resolve: (m: Message) => void; reject: (e: Error) => void }>();
+      const next = (until: (m: Message) => boolean) => new Promise<Message>((resolve, reject) => waiters.add({ until, resolve, reject }));
+      engine.subscribe((message) => {
+        if (message.type === 'ready' || message.type === 'engineState') backendText = `${message.backend.active} (${message.backend.detail})`;
+        else if (message.type === 'designLoaded')
+          engine.send({ type: 'start', runId, settings: { dataset, epochs: 1000, batchSize, seed: 1, instrumentation: { cadence: 'off' } } as never });
+        for (const waiter of [...waiters])
+          if (message.type === 'error') waiter.reject(new Error(message.message));
+          else if (waiter.until(message)) {
+            waiters.delete(waiter);
+            waiter.resolve(message);
+          }
+      });
+      const pause = async () => {
+        const paused = next((m) => m.type === 'state' && m.state === 'paused');
+        engine.send({ type: 'pause', runId });
+        await paused;
+      };
+      (window as BenchWindow).__bench = {
+        warm: async () => {
+          await next((m) => m.type === 'progress' && m.step >= warmup);
+          await pause();
+          return backendText;
+        },
+        burst: async (steps) => {
+          const w = window as BenchWindow;
+          const first = next((m) => m.type === 'progress');
+          engine.send({ type: 'resume', runId });
+          const from = await first;
+          const started = performance.now();
+          void w.__benchMark?.(1);
+          const fromStep = from.type === 'progress' ? from.step : 0;
+          const to = await next((m) => m.type === 'progress' && m.step >= fromStep + steps);
+          const msPerStep = (performance.now() - started) / ((to.type === 'progress' ? to.step : 0) - fromStep);
+          void w.__benchMark?.(2);
+          await pause();
+          return { backend: backendText, msPerStep, steps: (to.type === 'progress' ? to.step : 0) - fromStep };
+        },
+      };
+      const warmed = (window as BenchWindow).__bench!.warm();
+      engine.send({ type: 'hello' });
+      engine.send({ type: 'loadDesign', design: design as never });
+      return await warmed;
+    },
+    { design, dataset, batchSize, warmup: WARMUP_STEPS, kind: variant === 'app' ? designKind(design as { nodes: { type: string }[] }) : null },
+  );
+  return {
+    backend,
+    burst: async (steps: number): Promise<RoundResult & { cpu: CpuUse | null }> => {
+      marks.length = 0;
+      const done = await page.evaluate((n) => (window as BenchWindow).__bench!.burst(n), steps);
+      return { ...done, cpu: marks.length === 2 ? cpuPerStep(marks[0], marks[1], done.steps) : null };
+    },
+    close: () => context.close(),
+  };
 }
 
 function median(values: number[]): number {
@@ -244,21 +368,29 @@ try {
   const cpu = new Map<Variant, { total: number[]; busiest: number[] }>(variants.map((v) => [v, { total: [], busiest: [] }]));
   const backends = new Map<Variant, string>();
   console.log(
-    `${designFile.split('/').pop()}, ${JSON.stringify(dataset)}, batch ${batchSize}: ${timedSteps} timed steps after ${WARMUP_STEPS}, ${rounds} alternating rounds`,
+    burst
+      ? `${designFile.split('/').pop()}, ${JSON.stringify(dataset)}, batch ${batchSize}: every variant's page open and warmed up (${WARMUP_STEPS} steps), then ${rounds} alternating bursts of ${burst} steps each`
+      : `${designFile.split('/').pop()}, ${JSON.stringify(dataset)}, batch ${batchSize}: ${timedSteps} timed steps after ${WARMUP_STEPS}, ${rounds} alternating rounds`,
   );
+  const runners = new Map<Variant, Awaited<ReturnType<typeof openRunner>>>();
+  if (burst) for (const variant of variants) runners.set(variant, await openRunner(browser, variant, design, dataset, batchSize));
   for (let round = 0; round < rounds; round++) {
     for (const variant of variants) {
-      const result = await timeRound(browser, variant, design, dataset, batchSize);
+      const runner = runners.get(variant);
+      const result = runner ? await runner.burst(burst) : await timeRound(browser, variant, design, dataset, batchSize);
       times.get(variant)!.push(result.msPerStep);
       if (result.cpu) {
         cpu.get(variant)!.total.push(result.cpu.total);
         cpu.get(variant)!.busiest.push(result.cpu.busiest);
       }
       backends.set(variant, result.backend);
-      const cpuText = result.cpu ? `  CPU ${result.cpu.total.toFixed(0)} ms/step, busiest thread ${result.cpu.busiest.toFixed(0)}` : '';
+      const cpuText = result.cpu
+        ? `  CPU ${result.cpu.total.toFixed(0)} ms/step, busiest thread ${result.cpu.busiest.toFixed(0)}${result.cpu.steal === null ? '' : `, stolen ${result.cpu.steal.toFixed(0)}`}`
+        : '';
       console.log(`  round ${round + 1} ${variant.padEnd(14)} ${result.msPerStep.toFixed(1).padStart(8)} ms/step${cpuText}  ${result.backend}`);
     }
   }
+  for (const runner of runners.values()) await runner.close();
   await browser.close();
   const baselineVariant: Variant = variants.includes('wasm-single') ? 'wasm-single' : variants[0];
   const baseline = median(times.get(baselineVariant)!);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { WASM_KERNELS } from '../../../src/engine/backends/wasmKernels/native/binaries';
-import { KernelThreads, type HelperThread, type SpawnHelper } from '../../../src/engine/backends/wasmKernels/native/kernelThreads';
+import { DEFERRED_SLOTS, KernelThreads, type HelperThread, type SpawnHelper } from '../../../src/engine/backends/wasmKernels/native/kernelThreads';
 import { spawnNodeKernelHelper } from '../../../node/kernelHelpers';
 import { startThreadedWasm } from '../../../node/wasmThreads';
 import { trainingBatchNormKernels } from '../../../src/engine/backends/wasmKernels';
@@ -82,34 +82,44 @@ describe('kernel helper threads on a shared memory', () => {
     }
   });
 
-  it("a deferred call runs beside the caller's calls and is whole after fence; a second one fences the first", () => {
+  it("deferred calls queue beside the caller's calls and are whole after fence; a full queue finishes its oldest first", () => {
     const { threads, forward } = kernels;
     const { f32, geometry, single } = convOnOneThread(kernels, 7);
     const size = single.length;
-    for (let call = 0; call < 50; call++) {
-      f32.fill(Number.NaN, 32768, 32768 + 3 * size);
-      threads.runDeferred('conv2d_forward', forward, [0, 4096 * 4, 32768 * 4, ...geometry], 14);
-      expect(threads.pending).toBe(true);
-      // The caller's own calls go on meanwhile, in the other slot.
-      threads.run('conv2d_forward', forward, [0, 4096 * 4, (32768 + size) * 4, ...geometry], 14);
-      expect(f32.slice(32768 + size, 32768 + 2 * size)).toEqual(single);
-      threads.runDeferred('conv2d_forward', forward, [0, 4096 * 4, (32768 + 2 * size) * 4, ...geometry], 14);
-      // Deferring the second finished the first.
-      expect(f32.slice(32768, 32768 + size)).toEqual(single);
+    const calls = DEFERRED_SLOTS + 3;
+    const deferredAt = (k: number) => 32768 + (k + 1) * size;
+    for (let round = 0; round < 12; round++) {
+      f32.fill(Number.NaN, 32768, deferredAt(calls));
+      for (let k = 0; k < calls; k++) {
+        threads.runDeferred('conv2d_forward', forward, [0, 4096 * 4, deferredAt(k) * 4, ...geometry], 14);
+        expect(threads.pending).toBe(Math.min(k + 1, DEFERRED_SLOTS));
+        // The caller's own calls go on meanwhile, and take queued chunks while they wait.
+        threads.run('conv2d_forward', forward, [0, 4096 * 4, 32768 * 4, ...geometry], 14);
+        expect(f32.slice(32768, 32768 + size)).toEqual(single);
+      }
+      // The queue was full three times: its three oldest calls were finished to make room.
+      for (let k = 0; k < 3; k++) expect(f32.slice(deferredAt(k), deferredAt(k) + size)).toEqual(single);
       threads.fence();
-      expect(threads.pending).toBe(false);
-      expect(f32.slice(32768 + 2 * size, 32768 + 3 * size)).toEqual(single);
+      expect(threads.pending).toBe(0);
+      for (let k = 0; k < calls; k++) expect(f32.slice(deferredAt(k), deferredAt(k) + size)).toEqual(single);
       threads.fence();
     }
   });
 
-  it('a deferred call that traps on a helper is reported by fence, which then has nothing pending', () => {
+  it('a deferred call that traps on a helper is reported by fence, which still finishes the calls queued around it', () => {
     const { memory, threads, forward } = kernels;
+    const { f32, geometry, single } = convOnOneThread(kernels, 9);
+    const size = single.length;
+    f32.fill(Number.NaN, 32768, 32768 + 2 * size);
+    // Every row of this call is written past the memory's end, so it traps before writing anything.
     const beyond = memory.buffer.byteLength + PAGE;
-    const rowsEach = Math.floor(beyond / (4 * 4)) + 8;
-    threads.runDeferred('conv2d_forward', forward, [0, 0, 0, 1, 3 * rowsEach, 1, 1, 3 * rowsEach, 1, 4, 1, 1, 1, 1, 1, 1, 0, 0], 3 * rowsEach);
+    threads.runDeferred('conv2d_forward', forward, [0, 4096 * 4, 32768 * 4, ...geometry], 14);
+    threads.runDeferred('conv2d_forward', forward, [0, 0, beyond, 1, 12, 1, 1, 12, 1, 4, 1, 1, 1, 1, 1, 1, 0, 0], 12);
+    threads.runDeferred('conv2d_forward', forward, [0, 4096 * 4, (32768 + size) * 4, ...geometry], 14);
     expect(() => threads.fence()).toThrow(/conv2d_forward failed on a helper thread|out of bounds/);
-    expect(threads.pending).toBe(false);
+    expect(threads.pending).toBe(0);
+    expect(f32.slice(32768, 32768 + size)).toEqual(single);
+    expect(f32.slice(32768 + size, 32768 + 2 * size)).toEqual(single);
     threads.fence();
   });
 

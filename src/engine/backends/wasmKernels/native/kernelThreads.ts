@@ -6,8 +6,9 @@
  * until none are left, and the call returns when every chunk is done. Claiming, not assigning,
  * means a helper that wakes late or loses its core to another thread costs only its share of
  * chunks, not the whole call's wait. Waking costs an Atomics.notify, not a message. Besides the
- * call the caller waits for, one deferred call may be running (runDeferred): helpers take its
- * chunks only when the caller's call has none left, and `fence` finishes it.
+ * call the caller waits for, up to DEFERRED_SLOTS deferred calls may be queued (runDeferred):
+ * threads take their chunks, oldest call first, whenever the caller's call has none left to claim,
+ * and `fence` finishes them all.
  *
  * Workers are made differently in a browser and in Node, so the host supplies `SpawnHelper`;
  * `browserHelperSpawner` is the one for pages and Web Workers.
@@ -28,14 +29,16 @@ export interface HelperThread {
 export type SpawnHelper = (source: string) => HelperThread;
 
 /**
- * Two call slots: the caller's current call (it waits for it) and one deferred call (it does not,
- * until `fence`). Global words, then each slot's words, then each slot's arguments (float64: byte
- * offsets past 2 GiB and floats both stay exact).
+ * Call slots: the caller's current call (it waits for it), then a ring of deferred calls (it does
+ * not, until `fence`). Global words, then each slot's words, then each slot's arguments (float64:
+ * byte offsets past 2 GiB and floats both stay exact).
  */
-/** The number of the latest call in either slot: helpers wait on it. */
+/** The number of the latest call in any slot: helpers wait on it. */
 const REQUEST = 0;
 /** How long (µs) a thread out of work polls before it sleeps; read at each wait, so it can change between calls. */
 const SPIN_US = 1;
+/** The ring index of the oldest deferred call not yet fenced: helpers start their search there. */
+const OLDEST = 2;
 const SLOT_BASE = 4;
 const SLOT_WORDS = 8;
 /** In a slot: the call's number (15 bits) × 65536 + the next unclaimed chunk; a claim is one compare-and-swap. */
@@ -47,11 +50,15 @@ const KERNEL = 3;
 const ARG_COUNT = 4;
 const UNITS = 5;
 const CHUNKS = 6;
-const SLOTS = 2;
+/**
+ * Deferred calls queued at once. A ResNet-20 step defers 9 filter gradients and fences once, at the
+ * end of its backward pass; a deeper net's queue fills, and the oldest call is then finished first.
+ */
+export const DEFERRED_SLOTS = 16;
+const SLOTS = 1 + DEFERRED_SLOTS;
 /** A claim word with no chunk left to claim, whatever the call (chunk 0xffff ≥ any call's chunk count). */
 const CLOSED = 0xffff;
 const NOW = 0;
-const DEFERRED = 1;
 const SYNC_WORDS = SLOT_BASE + SLOTS * SLOT_WORDS;
 const MAX_ARGS = 24;
 const ARGS_OFFSET = SYNC_WORDS * 4;
@@ -103,7 +110,7 @@ function helperMain(setup, send) {
   WebAssembly.instantiate(setup.module, { env: { memory: setup.memory } }).then((instance) => {
     const kernels = setup.names.map((name) => instance.exports[name]);
     const sync = new Int32Array(setup.control, 0, ${SYNC_WORDS});
-    const args = [0, 1].map((slot) => new Float64Array(setup.control, ${ARGS_OFFSET} + slot * ${MAX_ARGS * 8}, ${MAX_ARGS}));
+    const args = Array.from({ length: ${SLOTS} }, (_, slot) => new Float64Array(setup.control, ${ARGS_OFFSET} + slot * ${MAX_ARGS * 8}, ${MAX_ARGS}));
     // Runs one unclaimed chunk of the slot's call, if it has one.
     const claim = (slot) => {
       const base = ${SLOT_BASE} + slot * ${SLOT_WORDS};
@@ -125,6 +132,12 @@ function helperMain(setup, send) {
         return true;
       }
     };
+    // One chunk of the oldest deferred call that has one left.
+    const claimDeferred = () => {
+      const oldest = Atomics.load(sync, ${OLDEST});
+      for (let i = 0; i < ${DEFERRED_SLOTS}; i++) if (claim(1 + ((oldest + i) % ${DEFERRED_SLOTS}))) return true;
+      return false;
+    };
     send({ ready: true });
     let seen = 0;
     for (;;) {
@@ -134,12 +147,24 @@ function helperMain(setup, send) {
       Atomics.wait(sync, ${REQUEST}, seen);
       seen = Atomics.load(sync, ${REQUEST});
       if (seen === ${STOP}) return;
-      // The call the caller waits for first; the deferred one fills the time it spends elsewhere.
-      while (claim(${NOW}) || claim(${DEFERRED}));
+      // The call the caller waits for first; deferred ones fill the time it spends elsewhere.
+      while (claim(${NOW}) || claimDeferred());
     }
   }, (error) => send({ error: String((error && error.message) || error) }));
 }
 `;
+
+interface DeferredCall {
+  slot: number;
+  name: string;
+  kernel: RangedKernel;
+  args: readonly number[];
+  units: number;
+  chunks: number;
+  request: number;
+  /** The first error of a chunk this thread ran. */
+  failure: unknown;
+}
 
 interface SharedBufferConstructor {
   new (bytes: number): ArrayBufferLike;
@@ -152,8 +177,11 @@ export class KernelThreads {
   private requests = 0;
   private readonly sync: Int32Array;
   private readonly args: Float64Array[];
-  /** The deferred call not yet fenced: what its chunks need to run on this thread, and its number. */
-  private deferred: { name: string; kernel: RangedKernel; args: readonly number[]; units: number; chunks: number; request: number } | null = null;
+  /** Deferred calls not yet fenced, oldest first: what their chunks need to run on this thread. */
+  private readonly deferred: DeferredCall[] = [];
+  /** The ring index the next deferred call takes. */
+  private nextDeferred = 0;
+  private depth = DEFERRED_SLOTS;
   /** Where the caller may block (workers, Node) it waits; a page's main thread must spin. */
   private canBlock = true;
 
@@ -164,7 +192,7 @@ export class KernelThreads {
   ) {
     this.sync = new Int32Array(control, 0, SYNC_WORDS);
     this.spinMs = DEFAULT_SPIN_MS;
-    this.args = [NOW, DEFERRED].map((slot) => new Float64Array(control, ARGS_OFFSET + slot * MAX_ARGS * 8, MAX_ARGS));
+    this.args = Array.from({ length: SLOTS }, (_, slot) => new Float64Array(control, ARGS_OFFSET + slot * MAX_ARGS * 8, MAX_ARGS));
   }
 
   /**
@@ -222,6 +250,15 @@ export class KernelThreads {
     Atomics.store(this.sync, SPIN_US, Math.max(0, Math.min(1e6, Math.round(ms * 1000))));
   }
 
+  /** How many deferred calls may be queued at once (1 to DEFERRED_SLOTS; benches compare depths). */
+  get queueDepth(): number {
+    return this.depth;
+  }
+
+  set queueDepth(calls: number) {
+    this.depth = Math.max(1, Math.min(DEFERRED_SLOTS, Math.round(calls)));
+  }
+
   get helperCount(): number {
     return this.helpers.length;
   }
@@ -237,42 +274,69 @@ export class KernelThreads {
       return;
     }
     const request = this.post(NOW, name, args, units, chunks);
-    const failure = this.claimChunks(NOW, kernel, args, units, chunks, request);
+    const { failure } = this.claimChunks(NOW, kernel, args, units, chunks, request);
     // Chunks the helpers claimed may still be running: nothing they write may be handed on before.
-    this.awaitCompleted(NOW, chunks);
+    // Meanwhile this thread takes deferred chunks, as an idle helper would.
+    this.awaitCompleted(NOW, chunks, true);
     this.check(NOW, name, request, failure);
   }
 
   /**
-   * Starts `kernel` over units [0, units) on the helpers and returns at once: they run its chunks
-   * whenever the caller's own calls leave them idle, and `fence` finishes it. Until then nothing
-   * may read what it writes or free what it reads. A call deferred while another is pending first
-   * fences that one. Without helpers it runs here and now.
+   * Queues `kernel` over units [0, units) and returns at once: the helpers run its chunks whenever
+   * the caller's own calls leave them idle, and `fence` finishes it. Until then nothing may read
+   * what it writes or free what it reads, and it must not read what a queued call writes. When the
+   * queue is full the oldest call is finished first. Without helpers it runs here and now.
    */
   runDeferred(name: string, kernel: RangedKernel, args: readonly number[], units: number): void {
-    this.fence();
     const chunks = this.chunksFor(units);
     if (chunks <= 1) {
       kernel(...args, 0, units);
       return;
     }
-    const request = this.post(DEFERRED, name, args, units, chunks);
-    this.deferred = { name, kernel, args: [...args], units, chunks, request };
+    while (this.deferred.length >= this.depth) this.finishOldest();
+    const slot = 1 + this.nextDeferred;
+    this.nextDeferred = (this.nextDeferred + 1) % DEFERRED_SLOTS;
+    const request = this.post(slot, name, args, units, chunks);
+    this.deferred.push({ slot, name, kernel, args: [...args], units, chunks, request, failure: undefined });
   }
 
-  /** Returns once the deferred call, if any, is done, running its unclaimed chunks here; throws if any chunk threw. */
+  /** Returns once every deferred call is done, running their unclaimed chunks here; throws if any chunk threw. */
   fence(): void {
-    const call = this.deferred;
-    if (call === null) return;
-    this.deferred = null;
-    const failure = this.claimChunks(DEFERRED, call.kernel, call.args, call.units, call.chunks, call.request);
-    this.awaitCompleted(DEFERRED, call.chunks);
-    this.check(DEFERRED, call.name, call.request, failure);
+    let failure: unknown;
+    // Every call's chunks are claimed before any is awaited, so this thread never waits while work is left.
+    for (const call of this.deferred) call.failure ??= this.claimChunks(call.slot, call.kernel, call.args, call.units, call.chunks, call.request).failure;
+    while (this.deferred.length > 0)
+      try {
+        this.finishOldest();
+      } catch (error) {
+        failure ??= error;
+      }
+    if (failure !== undefined) throw failure;
   }
 
-  /** Whether a deferred call has not been fenced yet. */
-  get pending(): boolean {
-    return this.deferred !== null;
+  /** How many deferred calls have not been fenced yet. */
+  get pending(): number {
+    return this.deferred.length;
+  }
+
+  private finishOldest(): void {
+    const call = this.deferred.shift();
+    if (call === undefined) return;
+    Atomics.store(this.sync, OLDEST, this.deferred.length > 0 ? this.deferred[0].slot - 1 : this.nextDeferred);
+    call.failure ??= this.claimChunks(call.slot, call.kernel, call.args, call.units, call.chunks, call.request).failure;
+    this.awaitCompleted(call.slot, call.chunks);
+    this.check(call.slot, call.name, call.request, call.failure);
+  }
+
+  /** Runs one unclaimed chunk of the oldest deferred call that has one; false when none has. */
+  private claimDeferredChunk(): boolean {
+    for (const call of this.deferred) {
+      const { claimed, failure } = this.claimChunks(call.slot, call.kernel, call.args, call.units, call.chunks, call.request, 1);
+      if (claimed === 0) continue;
+      call.failure ??= failure;
+      return true;
+    }
+    return false;
   }
 
   private chunksFor(units: number): number {
@@ -309,16 +373,29 @@ export class KernelThreads {
       throw new Error(`kernel threads: ${name} failed on a helper thread`);
   }
 
-  /** Runs chunks until none are left unclaimed; a chunk that throws is counted done, and the first error returned. */
-  private claimChunks(slot: number, kernel: RangedKernel, args: readonly number[], units: number, chunks: number, request: number): unknown {
+  /**
+   * Runs chunks until none are left unclaimed, or `most` of them; a chunk that throws is counted
+   * done, and the first error returned.
+   */
+  private claimChunks(
+    slot: number,
+    kernel: RangedKernel,
+    args: readonly number[],
+    units: number,
+    chunks: number,
+    request: number,
+    most = Infinity,
+  ): { claimed: number; failure: unknown } {
     const sync = this.sync;
     const base = SLOT_BASE + slot * SLOT_WORDS;
     const tag = request & 0x7fff;
     let failure: unknown;
-    for (;;) {
+    let claimed = 0;
+    while (claimed < most) {
       const word = Atomics.load(sync, base + NEXT);
-      if (word >>> 16 !== tag || (word & 0xffff) >= chunks) return failure;
+      if (word >>> 16 !== tag || (word & 0xffff) >= chunks) break;
       if (Atomics.compareExchange(sync, base + NEXT, word, word + 1) !== word) continue;
+      claimed++;
       const chunk = word & 0xffff;
       try {
         kernel(...args, chunkStart(units, chunks, chunk), chunkStart(units, chunks, chunk + 1));
@@ -327,11 +404,14 @@ export class KernelThreads {
       }
       Atomics.add(sync, base + COMPLETED, 1);
     }
+    return { claimed, failure };
   }
 
-  private awaitCompleted(slot: number, chunks: number): void {
+  /** Waits until the slot's `chunks` are done; with `helpOut`, running deferred chunks meanwhile. */
+  private awaitCompleted(slot: number, chunks: number, helpOut = false): void {
     const sync = this.sync;
     const at = SLOT_BASE + slot * SLOT_WORDS + COMPLETED;
+    while (helpOut && Atomics.load(sync, at) < chunks && this.claimDeferredChunk());
     const until = clock.now() + Atomics.load(sync, SPIN_US) / 1000;
     for (let spin = 1; Atomics.load(sync, at) < chunks; spin++) if (spin % SPINS_PER_CLOCK === 0 && clock.now() > until) break;
     for (;;) {

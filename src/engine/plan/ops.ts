@@ -2,7 +2,7 @@ import type * as tfNamespace from '@tensorflow/tfjs';
 import type { DesignNode } from '../../graph/design';
 import type { Activation } from '../../graph/activations';
 import { entryFor, type LayerTable } from '../../graph/layerTable';
-import { nativeReluGradient, trainingBatchNormKernels } from '../backends/wasmKernels';
+import { nativeAdd, nativeRelu, nativeReluGradient, trainingBatchNormKernels } from '../backends/wasmKernels';
 import {
   BATCH_NORM,
   BATCH_NORM_GRAD,
@@ -223,7 +223,7 @@ function heldRelu(ctx: OpContext, x: Tensor): Tensor {
   return gradOp(ctx, [x], ([input], save) => {
     const read = keepForGradient(ctx, save, [input]);
     return {
-      value: tf.relu(input),
+      value: nativeRelu(tf, input) ?? tf.relu(input),
       gradFunc: (dy: Tensor, saved: Tensor[]) => {
         const pre = read(saved)[0];
         if (heapKernelFor(tf, BIAS_GRAD, dy.size)) return runKernels(tf, BIAS_GRAD, { dy, pre }, { relu: true, bias: false } satisfies BiasGradAttrs)[0];
@@ -301,7 +301,7 @@ function addSame(ctx: OpContext, a: Tensor, b: Tensor): Tensor {
   // The step tape lets both inputs share dy; tf.js's backprop disposes what it accumulates, so it gets copies.
   const share = ctx.tape !== undefined;
   return gradOp(ctx, [a, b], ([x, y]) => ({
-    value: tf.add(x, y),
+    value: nativeAdd(tf, x, y) ?? tf.add(x, y),
     gradFunc: (dy: Tensor) => (share ? [dy, dy] : [tf.reshape(dy, dy.shape), tf.reshape(dy, dy.shape)]),
   }));
 }

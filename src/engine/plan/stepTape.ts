@@ -1,5 +1,6 @@
 import type * as tfNamespace from '@tensorflow/tfjs';
 import type { OpTape } from './ops';
+import { nativeAdd } from '../backends/wasmKernels';
 
 type Tf = typeof tfNamespace;
 type Tensor = tfNamespace.Tensor;
@@ -54,7 +55,7 @@ export class StepTape implements OpTape {
         const current = accumulated.get(input);
         // A variable's gradient may still be being written by a deferred kernel: wait before adding.
         if (current !== undefined && wanted.has(input)) fence();
-        accumulated.set(input, current === undefined ? dx : tf.add(current, dx));
+        accumulated.set(input, current === undefined ? dx : (nativeAdd(tf, current, dx) ?? tf.add(current, dx)));
       });
     }
     return variables.map((v) => accumulated.get(v) ?? null);

@@ -5,7 +5,7 @@ import { RELU_GRADIENT } from '../../../src/engine/backends/wasmKernels/reluGrad
 import { HEAP_KERNEL_MAX_SIZE } from '../../../src/engine/backends/wasmNormKernels';
 import { nodeOp } from '../../../src/engine/plan/ops';
 import type { DesignNode } from '../../../src/graph/design';
-import { randomSource, randomValues, reluGradientBothWays } from './wasmTestSupport';
+import { elementwiseBothWays, randomSource, randomValues, reluGradientBothWays } from './wasmTestSupport';
 
 beforeAll(startWasm);
 
@@ -25,6 +25,19 @@ describe("the engine's own kernels for a training step's elementwise parts (sing
     const { x, dy } = reluCase(size, size);
     const [ours, theirs] = reluGradientBothWays(x, dy);
     expect(ours).toEqual(theirs);
+  });
+
+  it.each([7, 4099, 16384 * 3 + 5])("ReLU and Add over %i values are bit for bit tf.js' Relu and Add, NaN, ±0, ±∞ and subnormals included", (size) => {
+    const { x, dy: b } = reluCase(size, size + 7);
+    const edges = [Number.NaN, -0, 0, Infinity, -Infinity, 1e-45, -1e-45, -1, 3.5];
+    edges.forEach((v, i) => {
+      x[3 + i] = v;
+      // Every pairing of edges with each other in the sum: ∞ + −∞, −0 + −0, NaN + ∞.
+      b[3 + i] = edges[(i * 5) % edges.length] ?? 0;
+    });
+    const { relu, add } = elementwiseBothWays(x, b);
+    expect(relu[0]).toEqual(relu[1]);
+    expect(add[0]).toEqual(add[1]);
   });
 
   it('a ReLU node above the heap kernels takes the native gradient, with the same input gradient as tf.relu and no tensors left', async () => {

@@ -19,7 +19,16 @@ describe("the engine's own wasm kernels", () => {
 
   it('builds every .c file into one module, for a plain and a shared memory, exporting only the kernels', async () => {
     const sources = readdirSync(folder).filter((f) => f.endsWith('.c'));
-    expect(sources.sort()).toEqual(['batchNorm.c', 'channelSums.c', 'convForward.c', 'filterGradient.c', 'flipFilter.c', 'reluGradient.c', 'statsSummary.c']);
+    expect(sources.sort()).toEqual([
+      'batchNorm.c',
+      'channelSums.c',
+      'convForward.c',
+      'elementwise.c',
+      'filterGradient.c',
+      'flipFilter.c',
+      'reluGradient.c',
+      'statsSummary.c',
+    ]);
     for (const [variant, text] of Object.entries(WASM_KERNELS)) {
       const module = await WebAssembly.compile(Buffer.from(text, 'base64'));
       expect(
@@ -29,6 +38,7 @@ describe("the engine's own wasm kernels", () => {
         variant,
       ).toEqual([
         'activation_summary',
+        'add_values',
         'batch_norm_backward_factors',
         'batch_norm_block_gradient_sums',
         'batch_norm_block_squares',
@@ -43,6 +53,7 @@ describe("the engine's own wasm kernels", () => {
         'conv2d_forward',
         'flip_filter',
         'gradient_summary',
+        'relu_forward',
         'relu_gradient',
         'weight_summary',
       ]);

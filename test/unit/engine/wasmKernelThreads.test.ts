@@ -4,7 +4,7 @@ import { DEFERRED_SLOTS, KernelThreads, type HelperThread, type SpawnHelper } fr
 import { spawnNodeKernelHelper } from '../../../node/kernelHelpers';
 import { startThreadedWasm } from '../../../node/wasmThreads';
 import { trainingBatchNormKernels } from '../../../src/engine/backends/wasmKernels';
-import { randomSource, randomValues, relativeError, reluGradientBothWays, tf } from './wasmTestSupport';
+import { elementwiseBothWays, randomSource, randomValues, relativeError, reluGradientBothWays, tf } from './wasmTestSupport';
 import { withDeferredFilterGradients } from '../../../src/engine/backends/wasmKernels';
 import { runPlan } from '../../../src/engine/plan/plan';
 import { StepTape } from '../../../src/engine/plan/stepTape';
@@ -230,6 +230,23 @@ describe("tf.js' threaded wasm build with our kernels split across a helper", ()
     await tf.setBackend('wasm');
     const [ours, theirs] = reluGradientBothWays(x, dy);
     expect(ours).toEqual(theirs);
+  });
+
+  it("ReLU and Add, split into blocks across the helper, are bit for bit tf.js' Relu and Add", async () => {
+    const size = (1 << 19) + 4103;
+    const x = randomValues(randomSource(33), [size]);
+    const b = randomValues(randomSource(34), [size]);
+    [x[5], x[size - 1], b[size - 2]] = [Number.NaN, -0, Infinity];
+    await tf.setBackend('wasm');
+    const calls = vi.spyOn(KernelThreads.prototype, 'run');
+    try {
+      const { relu, add } = elementwiseBothWays(x, b);
+      expect(relu[0]).toEqual(relu[1]);
+      expect(add[0]).toEqual(add[1]);
+      expect(calls.mock.calls.map((call) => call[0])).toEqual(['relu_forward', 'add_values']);
+    } finally {
+      calls.mockRestore();
+    }
   });
 
   it("a ResNet step's filter gradients, deferred to the helper while the tape is walked, are bit for bit the step's without", async () => {

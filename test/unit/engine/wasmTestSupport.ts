@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { useWasmBackend } from '../../../src/engine/backends/wasm';
-import { nativeReluGradient } from '../../../src/engine/backends/wasmKernels';
+import { nativeAdd, nativeRelu, nativeReluGradient } from '../../../src/engine/backends/wasmKernels';
 
 export { tf };
 
@@ -93,6 +93,20 @@ export function depthwiseGradientsByDefinition(
               }
           }
   return { inputGradient: Float32Array.from(inputGradient), filterGradient: Float32Array.from(filterGradient) };
+}
+
+/**
+ * relu(x) and x + b by the engine's own kernels and by tf.js' Relu and Add, on the active backend,
+ * as bit patterns (so −0 and +0, and NaNs, compare exactly).
+ */
+export function elementwiseBothWays(x: Float32Array, b: Float32Array): { relu: [Uint32Array, Uint32Array]; add: [Uint32Array, Uint32Array] } {
+  return tf.tidy(() => {
+    const [input, other] = [tf.tensor(x), tf.tensor(b)];
+    const ours = [nativeRelu(tf, input), nativeAdd(tf, input, other)];
+    if (ours[0] === null || ours[1] === null) throw new Error("the engine's ReLU and Add kernels are not running");
+    const bits = (t: tf.Tensor) => new Uint32Array(Float32Array.from(t.dataSync() as Float32Array).buffer);
+    return { relu: [bits(ours[0]), bits(tf.relu(input))], add: [bits(ours[1]), bits(tf.add(input, other))] };
+  });
 }
 
 /** ReLU's gradient dy·step(x) by the engine's own kernel and by tf.js' Step then Multiply, on the active backend. */

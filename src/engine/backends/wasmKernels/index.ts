@@ -10,6 +10,7 @@ import { unsortedSegmentSumKernel } from './unsortedSegmentSum';
 import { batchNormTrainingKernels } from './batchNormTraining';
 import { statsSummaryKernels } from './statsSummary';
 import { reluGradientKernels } from './reluGradient';
+import { elementwiseKernels } from './elementwise';
 
 export { conv2DBackpropFilter } from './conv2DBackpropFilter';
 export { conv2DBackpropInput } from './conv2DBackpropInput';
@@ -20,6 +21,7 @@ export { PACK_FLAT, UNPACK_FLAT, type UnpackFlatAttrs } from './flatPack';
 export { trainingBatchNormKernels } from './batchNormTraining';
 export { nativeStatsSummaries, type StatsSummaries } from './statsSummary';
 export { nativeReluGradient } from './reluGradient';
+export { nativeAdd, nativeRelu } from './elementwise';
 export { withDeferredFilterGradients } from './native/nativeKernels';
 
 /** Symbol.for, not Symbol: a second copy of this module must still recognise our kernels. */
@@ -38,6 +40,7 @@ export function missingWasmKernels(tf: Tf): KernelConfig[] {
     ...batchNormTrainingKernels(),
     ...statsSummaryKernels(),
     ...reluGradientKernels(),
+    ...elementwiseKernels(),
   ];
 }
 

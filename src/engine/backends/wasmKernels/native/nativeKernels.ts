@@ -36,6 +36,12 @@ export type WeightSummaryFunction = (table: number, count: number, out: number) 
 /** dy, x, dx (byte offsets), n: dx = dy · step(x) over n values. */
 export type ReluGradientFunction = (dy: number, x: number, dx: number, n: number) => void;
 
+/** x, y (byte offsets), n: y = relu(x) over n values, as tf.js' wasm Relu. */
+export type ReluFunction = (x: number, y: number, n: number) => void;
+
+/** a, b, y (byte offsets), n: y = a + b over n values. */
+export type AddFunction = (a: number, b: number, y: number, n: number) => void;
+
 /** w, out (byte offsets), kh, kw, ci, co: out[kh−1−a, kw−1−b, co, ci] = w[a, b, ci, co]. */
 export type FlipFilterFunction = (w: number, out: number, kh: number, kw: number, ci: number, co: number) => void;
 
@@ -52,6 +58,10 @@ export interface NativeKernels {
   batchNormBackward: BatchNormBackwardFunction;
   /** Split across the helper threads where there are any. */
   reluGradient: ReluGradientFunction;
+  /** Split across the helper threads where there are any. */
+  relu: ReluFunction;
+  /** Split across the helper threads where there are any. */
+  add: AddFunction;
   activationSummary: SummaryFunction;
   gradientSummary: SummaryFunction;
   weightSummary: WeightSummaryFunction;
@@ -102,6 +112,14 @@ const CONV_MIN_WORK = 1 << 18;
 const PASS_MIN_WORK = 1 << 16;
 /** Values per unit of relu_gradient: reluGradient.c's RELU_BLOCK. */
 const RELU_BLOCK = 16384;
+/** Values per unit of relu_forward and add_values: elementwise.c's ELEMENTWISE_BLOCK. */
+const ELEMENTWISE_BLOCK = 16384;
+/** The last of `count` arguments before the range, in blocks of `block` values: an elementwise call's units and work. */
+const valueBlocks = (count: number, block: number) => ({
+  units: (a: readonly number[]) => Math.ceil(at(a, count - 1) / block),
+  work: (a: readonly number[]) => at(a, count - 1),
+  minWork: PASS_MIN_WORK,
+});
 /** BatchNorm's passes end in rows, cols, blockRows: units are blocks of rows, work is the values read. */
 const rowBlocks = {
   units: (a: readonly number[]) => Math.ceil(at(a, a.length - 3) / (at(a, a.length - 1) || 1)),
@@ -118,8 +136,10 @@ const SPLIT_KERNELS = {
   batch_norm_scale_shift: rowBlocks,
   batch_norm_block_gradient_sums: rowBlocks,
   batch_norm_input_gradient: rowBlocks,
-  // Blocks of RELU_BLOCK values (reluGradient.c); memory-bound like BatchNorm's passes.
-  relu_gradient: { units: (a: readonly number[]) => Math.ceil(at(a, 3) / RELU_BLOCK), work: (a: readonly number[]) => at(a, 3), minWork: PASS_MIN_WORK },
+  // Blocks of values; memory-bound like BatchNorm's passes.
+  relu_gradient: valueBlocks(4, RELU_BLOCK),
+  relu_forward: valueBlocks(3, ELEMENTWISE_BLOCK),
+  add_values: valueBlocks(4, ELEMENTWISE_BLOCK),
 } as const;
 type SplitName = keyof typeof SPLIT_KERNELS;
 const SPLIT_NAMES = Object.keys(SPLIT_KERNELS) as SplitName[];
@@ -230,6 +250,8 @@ export async function startNativeKernels(backend: object, options: NativeKernelO
       conv2dFilterGradient: splitKernel('conv2d_filter_gradient', exports.conv2d_filter_gradient as RangedPass, threads, deferral),
       conv2dForward: split('conv2d_forward'),
       reluGradient: split('relu_gradient'),
+      relu: split('relu_forward'),
+      add: split('add_values'),
       channelSums: exports.channel_sums as ChannelSumsFunction,
       batchNormForward: batchNorm.forward,
       batchNormBackward: batchNorm.backward,

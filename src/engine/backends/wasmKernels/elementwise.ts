@@ -1,0 +1,72 @@
+import type { KernelConfig, Tensor, TensorInfo, Tf } from '../tf';
+import { heapBackend, heapOffset, numericInput, product } from './heapBackend';
+import { nativeKernelsFor, requireNativeKernels } from './native/nativeKernels';
+
+/**
+ * ReLU and the sum of two float32 tensors of one shape by our own kernels (native/elementwise.c),
+ * with tf.js' wasm Relu and Add's numbers. Under tf.js' threaded build its own kernels run on the
+ * engine's thread alone, since its pool is left one thread; these split across our helper threads.
+ * Registered for wasm only; `nativeRelu` and `nativeAdd` say whether they run.
+ */
+export const RELU = 'RescanvasRelu';
+export const ADD = 'RescanvasAdd';
+
+type KernelArgs = Parameters<KernelConfig['kernelFunc']>[0];
+
+function float32Inputs(inputs: KernelArgs['inputs'], names: readonly string[], kernelName: string): TensorInfo[] {
+  const named = inputs as Record<string, TensorInfo | undefined>;
+  const tensors = names.map((name) => numericInput(named, name, kernelName));
+  const size = product(tensors[0].shape);
+  if (tensors.some((t) => t.dtype !== 'float32' || product(t.shape) !== size))
+    throw new Error(
+      `${kernelName}: needs float32 ${names.join(' and ')} of one size, got ${tensors.map((t) => `${t.dtype} ${JSON.stringify(t.shape)}`).join(' and ')}`,
+    );
+  return tensors;
+}
+
+function reluKernel(): KernelConfig {
+  return {
+    kernelName: RELU,
+    backendName: 'wasm',
+    kernelFunc: ({ inputs, backend }: KernelArgs) => {
+      const [x] = float32Inputs(inputs, ['x'], RELU);
+      const y = heapBackend(backend, RELU).makeOutput(x.shape.slice(), 'float32');
+      const at = (info: TensorInfo) => heapOffset(backend, info, RELU);
+      requireNativeKernels(backend, RELU).relu(at(x), at(y), product(x.shape));
+      return y;
+    },
+  };
+}
+
+function addKernel(): KernelConfig {
+  return {
+    kernelName: ADD,
+    backendName: 'wasm',
+    kernelFunc: ({ inputs, backend }: KernelArgs) => {
+      const [a, b] = float32Inputs(inputs, ['a', 'b'], ADD);
+      const y = heapBackend(backend, ADD).makeOutput(a.shape.slice(), 'float32');
+      const at = (info: TensorInfo) => heapOffset(backend, info, ADD);
+      requireNativeKernels(backend, ADD).add(at(a), at(b), at(y), product(a.shape));
+      return y;
+    },
+  };
+}
+
+export function elementwiseKernels(): KernelConfig[] {
+  return [reluKernel(), addKernel()];
+}
+
+/** Whether the active backend runs our kernel `name` on float32 tensors like `x`. */
+function runsOurs(tf: Tf, name: string, x: Tensor): boolean {
+  return x.dtype === 'float32' && x.size > 0 && nativeKernelsFor(tf.backend()) !== undefined && tf.getKernel(name, tf.getBackend()) !== undefined;
+}
+
+/** relu(x) by our kernel, where the active backend runs it; else null. */
+export function nativeRelu(tf: Tf, x: Tensor): Tensor | null {
+  return runsOurs(tf, RELU, x) ? (tf.engine().runKernel(RELU, { x }) as Tensor) : null;
+}
+
+/** a + b by our kernel, for float32 tensors of one shape where the active backend runs it; else null. */
+export function nativeAdd(tf: Tf, a: Tensor, b: Tensor): Tensor | null {
+  return runsOurs(tf, ADD, a) && b.dtype === 'float32' && tf.util.arraysEqual(a.shape, b.shape) ? (tf.engine().runKernel(ADD, { a, b }) as Tensor) : null;
+}

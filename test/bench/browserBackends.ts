@@ -414,12 +414,15 @@ try {
     })),
   );
   const row = (v: Variant) => table.find((r) => r.variant === v);
+  /** Threads off ÷ on, round by round (or burst pair by burst pair). */
+  let pairRatios: number[] = [];
   const [on, off, one, app] = [row('wasm-threads'), row('wasm-single'), row('wasm-threads-1'), row('app')];
   if (on && off) {
     // Each round's pair too: a host whose second core comes and goes shows as a spread, not a shift.
-    const perRound = (off.msPerStep ?? []).map((ms, i) => (ms / (on.msPerStep?.[i] ?? Number.NaN)).toFixed(2)).join(' ');
+    const perRound = (off.msPerStep ?? []).map((ms, i) => ms / (on.msPerStep?.[i] ?? Number.NaN));
+    pairRatios = perRound;
     console.log(
-      `threads on/off speed-up (median wall time, wasm-threads vs wasm-single): ${(off.medianMsPerStep / on.medianMsPerStep).toFixed(2)}× (per round ${perRound})`,
+      `threads on/off speed-up (median wall time, wasm-threads vs wasm-single): ${(off.medianMsPerStep / on.medianMsPerStep).toFixed(2)}× (per ${burst ? 'burst pair' : 'round'} ${perRound.map((r) => r.toFixed(2)).join(' ')}; their median ${median(perRound).toFixed(2)}×)`,
     );
     if (on.busiestThreadCpuMsPerStep && off.busiestThreadCpuMsPerStep)
       console.log(
@@ -441,7 +444,7 @@ try {
   mkdirSync(dir, { recursive: true });
   writeFileSync(
     join(dir, 'browser-backends.json'),
-    `${JSON.stringify({ date: new Date().toISOString(), loadAverage: loadavg(), design: designFile, dataset, batchSize, timedSteps, rounds, results: table }, null, 2)}\n`,
+    `${JSON.stringify({ date: new Date().toISOString(), loadAverage: loadavg(), design: designFile, dataset, batchSize, timedSteps: burst || timedSteps, bursts: burst > 0, rounds, results: table, pairRatios }, null, 2)}\n`,
   );
 } finally {
   if (server.pid) process.kill(-server.pid);

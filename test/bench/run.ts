@@ -34,10 +34,12 @@ for (const row of peer.rows) {
 }
 
 if (!process.argv.includes('--no-browser')) {
-  console.log("\n── The app's engine worker: threaded wasm vs single-threaded wasm on ResNet-20 (alternating rounds, medians) ──");
+  console.log("\n── The app's engine worker: threaded wasm vs single-threaded wasm on ResNet-20 (both pages open, alternating bursts, medians) ──");
   // Its own process: it builds the web app, serves it cross-origin isolated and drives Chromium.
+  // Bursts a few seconds apart, not rounds a page load apart: this host's speed drifts over minutes
+  // (one run's single-threaded step ranged 333–754 ms), and close pairs cancel more of that drift.
   const root = join(import.meta.dirname, '..', '..');
-  execFileSync('npx', ['tsx', 'test/bench/browserBackends.ts', '--rounds', quick ? '2' : '7', '--steps', quick ? '6' : '12'], { cwd: root, stdio: 'inherit' });
+  execFileSync('npx', ['tsx', 'test/bench/browserBackends.ts', '--rounds', quick ? '4' : '16', '--burst', quick ? '4' : '6'], { cwd: root, stdio: 'inherit' });
   const browser = JSON.parse(readFileSync(join(root, 'bench-results', 'browser-backends.json'), 'utf8')) as {
     results: { variant: string; backend?: string; speedUp: number }[];
   };

@@ -1,6 +1,6 @@
 import type { KernelConfig, Tensor, TensorInfo, Tf } from '../tf';
 import { heapBackend, heapOffset, numericInput, product } from './heapBackend';
-import { nativeKernelsFor, requireNativeKernels } from './native/nativeKernels';
+import { nativeKernelsFor, requireNativeKernels, type NativeKernels } from './native/nativeKernels';
 
 /**
  * ReLU and the sum of two float32 tensors of one shape by our own kernels (native/elementwise.c),
@@ -24,36 +24,30 @@ function float32Inputs(inputs: KernelArgs['inputs'], names: readonly string[], k
   return tensors;
 }
 
-function reluKernel(): KernelConfig {
+/** A kernel whose output has its first input's shape, written by `run` from the inputs' heap offsets. */
+function elementwiseKernel(
+  kernelName: string,
+  inputNames: readonly string[],
+  run: (kernels: NativeKernels, offsets: number[], size: number) => void,
+): KernelConfig {
   return {
-    kernelName: RELU,
+    kernelName,
     backendName: 'wasm',
     kernelFunc: ({ inputs, backend }: KernelArgs) => {
-      const [x] = float32Inputs(inputs, ['x'], RELU);
-      const y = heapBackend(backend, RELU).makeOutput(x.shape.slice(), 'float32');
-      const at = (info: TensorInfo) => heapOffset(backend, info, RELU);
-      requireNativeKernels(backend, RELU).relu(at(x), at(y), product(x.shape));
-      return y;
-    },
-  };
-}
-
-function addKernel(): KernelConfig {
-  return {
-    kernelName: ADD,
-    backendName: 'wasm',
-    kernelFunc: ({ inputs, backend }: KernelArgs) => {
-      const [a, b] = float32Inputs(inputs, ['a', 'b'], ADD);
-      const y = heapBackend(backend, ADD).makeOutput(a.shape.slice(), 'float32');
-      const at = (info: TensorInfo) => heapOffset(backend, info, ADD);
-      requireNativeKernels(backend, ADD).add(at(a), at(b), at(y), product(a.shape));
-      return y;
+      const tensors = float32Inputs(inputs, inputNames, kernelName);
+      const out = heapBackend(backend, kernelName).makeOutput(tensors[0].shape.slice(), 'float32');
+      const offsets = [...tensors, out].map((info) => heapOffset(backend, info, kernelName));
+      run(requireNativeKernels(backend, kernelName), offsets, product(out.shape));
+      return out;
     },
   };
 }
 
 export function elementwiseKernels(): KernelConfig[] {
-  return [reluKernel(), addKernel()];
+  return [
+    elementwiseKernel(RELU, ['x'], (kernels, [x, y], n) => kernels.relu(x, y, n)),
+    elementwiseKernel(ADD, ['a', 'b'], (kernels, [a, b, y], n) => kernels.add(a, b, y, n)),
+  ];
 }
 
 /** Whether the active backend runs our kernel `name` on float32 tensors like `x`. */

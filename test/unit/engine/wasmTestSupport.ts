@@ -100,13 +100,17 @@ export function depthwiseGradientsByDefinition(
  * as bit patterns (so −0 and +0, and NaNs, compare exactly).
  */
 export function elementwiseBothWays(x: Float32Array, b: Float32Array): { relu: [Uint32Array, Uint32Array]; add: [Uint32Array, Uint32Array] } {
-  return tf.tidy(() => {
+  const bits = (t: tf.Tensor) => new Uint32Array(Float32Array.from(t.dataSync() as Float32Array).buffer);
+  // A scope rather than tidy: what comes back is typed arrays, not tensors.
+  tf.engine().startScope();
+  try {
     const [input, other] = [tf.tensor(x), tf.tensor(b)];
-    const ours = [nativeRelu(tf, input), nativeAdd(tf, input, other)];
-    if (ours[0] === null || ours[1] === null) throw new Error("the engine's ReLU and Add kernels are not running");
-    const bits = (t: tf.Tensor) => new Uint32Array(Float32Array.from(t.dataSync() as Float32Array).buffer);
-    return { relu: [bits(ours[0]), bits(tf.relu(input))], add: [bits(ours[1]), bits(tf.add(input, other))] };
-  });
+    const [relu, add] = [nativeRelu(tf, input), nativeAdd(tf, input, other)];
+    if (relu === null || add === null) throw new Error("the engine's ReLU and Add kernels are not running");
+    return { relu: [bits(relu), bits(tf.relu(input))], add: [bits(add), bits(tf.add(input, other))] };
+  } finally {
+    tf.engine().endScope();
+  }
 }
 
 /** ReLU's gradient dy·step(x) by the engine's own kernel and by tf.js' Step then Multiply, on the active backend. */

@@ -178,7 +178,7 @@ async function openApp(browser: Browser, variant: Variant): Promise<{ context: B
   return { context, page };
 }
 
-/** Opens the app for `variant` and times training steps through its engine. */
+/** A round: the app for `variant` opened, warmed up, timed over `timedSteps` steps in one burst, and closed. */
 async function timeRound(
   browser: Browser,
   variant: Variant,
@@ -186,68 +186,15 @@ async function timeRound(
   dataset: unknown,
   batchSize: number,
 ): Promise<RoundResult & { cpu: CpuUse | null }> {
-  const { context, page } = await openApp(browser, variant);
-  // The CPU window opens when the page marks the first timed step (polled: a few ms late at most).
-  let cpuBefore: CpuSnapshot | null = null;
-  const marked = (async () => {
-    while (!(await page.evaluate(() => (window as { __benchTimed?: boolean }).__benchTimed === true).catch(() => true)))
-      await new Promise((r) => setTimeout(r, 20));
-    cpuBefore = cpuSnapshot();
-  })();
-  const result = await page.evaluate(
-    async ({ design, dataset, batchSize, warmup, timed, kind }) => {
-      const engine = window.__rescanvasTestHost!.engine();
-      // What Train does before loading a design (renderer/training/controller.ts).
-      if (kind) engine.suitDesign?.(kind);
-      return await new Promise<RoundResult>((resolve, reject) => {
-        let backendText = '';
-        let started = 0;
-        let firstStep: number | null = null;
-        const runId = `bench-${Date.now()}`;
-        const unsubscribe = engine.subscribe((message) => {
-          if (message.type === 'ready' || message.type === 'engineState') {
-            backendText = `${message.backend.active} (${message.backend.detail})`;
-          } else if (message.type === 'designLoaded') {
-            engine.send({ type: 'start', runId, settings: { dataset, epochs: 1000, batchSize, seed: 1, instrumentation: { cadence: 'off' } } as never });
-          } else if (message.type === 'progress') {
-            // Progress reports are at least 50 ms apart (src/engine/session.ts), so a fast step may go unreported:
-            // the window runs from the first report at or past the warm-up to the first at or past its end.
-            if (firstStep === null && message.step >= warmup) {
-              firstStep = message.step;
-              started = performance.now();
-              (window as { __benchTimed?: boolean }).__benchTimed = true;
-            } else if (firstStep !== null && message.step >= firstStep + timed) {
-              const msPerStep = (performance.now() - started) / (message.step - firstStep);
-              engine.send({ type: 'stop', runId });
-              unsubscribe();
-              resolve({ backend: backendText, msPerStep, steps: message.step - firstStep });
-            }
-          } else if (message.type === 'error') {
-            unsubscribe();
-            reject(new Error(message.message));
-          }
-        });
-        engine.send({ type: 'hello' });
-        engine.send({ type: 'loadDesign', design: design as never });
-      });
-    },
-    {
-      design,
-      dataset,
-      batchSize,
-      warmup: WARMUP_STEPS,
-      timed: timedSteps,
-      kind: variant === 'app' ? designKind(design as { nodes: { type: string }[] }) : null,
-    },
-  );
-  const cpuAfter = cpuSnapshot();
-  await marked;
-  await context.close();
-  return { ...result, cpu: cpuBefore ? cpuPerStep(cpuBefore, cpuAfter, result.steps) : null };
+  const runner = await openRunner(browser, variant, design, dataset, batchSize);
+  try {
+    return await runner.burst(timedSteps);
+  } finally {
+    await runner.close();
+  }
 }
 
 interface BenchWindow {
-  __benchTimed?: boolean;
   /** Calls back into this process as a burst's timed steps start (1) and end (2). */
   __benchMark?: (mark: number) => Promise<void>;
   __bench?: { warm(): Promise<string>; burst(steps: number): Promise<RoundResult> };
@@ -272,6 +219,7 @@ async function openRunner(browser: Browser, variant: Variant, design: unknown, d
   const backend = await page.evaluate(
     async ({ design, dataset, batchSize, warmup, kind }) => {
       const engine = window.__rescanvasTestHost!.engine();
+      // What Train does before loading a design (renderer/training/controller.ts).
       if (kind) engine.suitDesign?.(kind);
       const runId = `bench-${Date.now()}`;
       let backendText = '';
@@ -308,6 +256,8 @@ async function openRunner(browser: Browser, variant: Variant, design: unknown, d
           const started = performance.now();
           void w.__benchMark?.(1);
           const fromStep = from.type === 'progress' ? from.step : 0;
+          // Progress reports are at least 50 ms apart (src/engine/session.ts), so a fast step may go
+          // unreported: the window ends at the first report at or past its last step.
           const to = await next((m) => m.type === 'progress' && m.step >= fromStep + steps);
           const msPerStep = (performance.now() - started) / ((to.type === 'progress' ? to.step : 0) - fromStep);
           void w.__benchMark?.(2);
